@@ -1,0 +1,98 @@
+# swiod - build, run, test, debug and benchmark.  See README.md.
+#
+#   make            build build/swiod.elf and build/swiod.iso
+#   make run        boot the ISO: boot test suite, then the monitor
+#   make test       every test, each in a fresh QEMU  (TESTS='glob' for some)
+#   make bench      every benchmark                  (BENCH='glob' for some)
+#   make debug      QEMU halted at the first instruction, gdb attached
+#   make host-tests the pure-logic unit tests, on the host, with sanitizers
+
+CROSS   ?= i686-linux-gnu-
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+NM      := $(CROSS)nm
+BUILD   := build
+
+CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+           -fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+           -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -Iinclude -MMD -MP
+ASFLAGS := -f elf32 -g -F dwarf
+LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
+
+C_SRCS   := $(wildcard boot/*.c kernel/*.c mm/*.c drivers/*.c fs/*.c tests/kernel/*.c tests/bench/*.c)
+ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
+OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)
+
+RUN_CMDLINE ?= test=all monitor
+
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
+.PHONY: all run test bench debug host-tests deps clean
+all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)nasm $(ASFLAGS) $< -o $@
+
+# Two links: the first, with an empty symbol table, tells gensyms.py where
+# every function is; the second carries the table.  The table comes last in
+# the image, so no function moves -- checked below.
+$(BUILD)/ksyms-empty.c:
+	@mkdir -p $(BUILD)
+	$(Q)tools/gensyms.py --empty $@
+
+$(BUILD)/swiod-pass1.elf: $(OBJS) $(BUILD)/obj/ksyms-empty.o linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 -z noexecstack -nostdlib -T linker.ld -o $@ $(OBJS) $(BUILD)/obj/ksyms-empty.o $(LIBGCC)
+
+$(BUILD)/ksyms.c: $(BUILD)/swiod-pass1.elf tools/gensyms.py
+	@echo "  KSYMS   $@"
+	$(Q)tools/gensyms.py $(NM) $< $@
+
+$(BUILD)/obj/ksyms-empty.o: $(BUILD)/ksyms-empty.c
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/ksyms.o: $(BUILD)/ksyms.c
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/swiod.elf: $(OBJS) $(BUILD)/obj/ksyms.o linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 -z noexecstack -nostdlib -T linker.ld -o $@ $(OBJS) $(BUILD)/obj/ksyms.o $(LIBGCC)
+	@$(NM) -n $(BUILD)/swiod-pass1.elf | grep -i ' t ' > $(BUILD)/text-pass1.txt
+	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/text-pass2.txt
+	@cmp -s $(BUILD)/text-pass1.txt $(BUILD)/text-pass2.txt || \
+	    { echo "error: functions moved between the two links; ksyms would lie"; rm -f $@; exit 1; }
+
+$(BUILD)/swiod.iso: $(BUILD)/swiod.elf boot/grub.cfg tools/mkiso
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso $< '$(RUN_CMDLINE)' $@
+
+deps:
+	@tools/install-deps.sh
+
+run: deps all
+	tools/qemu-boot --iso $(BUILD)/swiod.iso --timeout 0
+
+test: deps all
+	python3 tests/harness/run_tests.py $(if $(TESTS),--only '$(TESTS)')
+
+bench: deps all
+	python3 tests/harness/run_bench.py $(if $(BENCH),--only '$(BENCH)')
+
+debug: deps all
+	tools/debug
+
+host-tests:
+	@tests/host/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d)

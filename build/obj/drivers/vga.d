@@ -1,0 +1,3 @@
+build/obj/drivers/vga.o: drivers/vga.c include/vga.h include/mm.h
+include/vga.h:
+include/mm.h:

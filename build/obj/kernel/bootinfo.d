@@ -1,0 +1,7 @@
+build/obj/kernel/bootinfo.o: kernel/bootinfo.c include/bootinfo.h \
+ include/kerrno.h include/kstring.h include/mm.h include/printk.h
+include/bootinfo.h:
+include/kerrno.h:
+include/kstring.h:
+include/mm.h:
+include/printk.h:

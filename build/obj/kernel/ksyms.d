@@ -1,0 +1,4 @@
+build/obj/kernel/ksyms.o: kernel/ksyms.c include/ksyms.h \
+ include/kstring.h
+include/ksyms.h:
+include/kstring.h:

@@ -1,0 +1,6 @@
+build/obj/mm/early.o: mm/early.c include/mm.h include/bootinfo.h \
+ include/printk.h include/x86.h
+include/mm.h:
+include/bootinfo.h:
+include/printk.h:
+include/x86.h:

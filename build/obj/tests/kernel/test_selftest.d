@@ -1,0 +1,6 @@
+build/obj/tests/kernel/test_selftest.o: tests/kernel/test_selftest.c \
+ include/ktest.h include/panic.h include/printk.h include/x86.h
+include/ktest.h:
+include/panic.h:
+include/printk.h:
+include/x86.h:

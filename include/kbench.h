@@ -1,0 +1,36 @@
+/*
+ * kbench.h - built-in benchmarks.
+ *
+ * KBENCH(name) registers bench_NAME() into the .kbenches section; the
+ * command line bench=NAME runs it and powers off.  A benchmark prints its
+ * results as lines the bench runner collects:
+ *
+ *     BENCH name metric=value unit
+ *
+ * Under QEMU's -icount shift=N the TSC advances exactly 2^N per guest
+ * instruction, so a TSC difference shifted right by N is an instruction
+ * count: the repeatable figure.  tools/qemu-boot --icount passes icount=N
+ * on the command line; without it bench_instructions() returns raw TSC
+ * cycles and bench_report says so.
+ */
+#pragma once
+#include <stdint.h>
+
+struct kbench {
+    const char *name;
+    void (*fn)(void);
+};
+
+#define KBENCH(name)                                                        \
+    static void bench_##name(void);                                         \
+    static const struct kbench kbench_desc_##name                           \
+        __attribute__((used, section(".kbenches"), aligned(4))) =           \
+        { #name, bench_##name };                                            \
+    static void bench_##name(void)
+
+/* TSC cycles turned into guest instructions (see above). */
+uint64_t bench_instructions(uint64_t tsc_delta);
+void bench_report(const char *bench, const char *metric, uint64_t value, const char *unit);
+/* Run the named benchmark; -ENOENT when there is none by that name. */
+int kbench_run(const char *name);
+void kbench_list(void);

@@ -1,0 +1,16 @@
+/*
+ * kerrno.h - error numbers.  Functions that can fail return them negated
+ * (-EIO), with the values Linux uses so that students can look them up.
+ */
+#pragma once
+
+#define ENOENT   2
+#define EIO      5
+#define E2BIG    7
+#define ENOMEM  12
+#define EBUSY   16
+#define EINVAL  22
+#define ENOSPC  28
+#define ERANGE  34
+#define ETIMEDOUT 110
+#define EUCLEAN 117

@@ -1,0 +1,78 @@
+/*
+ * ktest.h - built-in kernel tests.
+ *
+ * A test is a function registered with KTEST(name) into the .ktests linker
+ * section; the name says what it proves.  test=PATTERNS on the command line
+ * (comma-separated names or globs, or "all") runs the matching tests in
+ * this kernel, each printing
+ *
+ *     test NAME: begin
+ *     test NAME: ok (N ms)                      or
+ *     test NAME: FAIL file:line: reason
+ *
+ * and then a summary table and "tests: N passed, M failed".  The harness
+ * (tests/harness) demands the begin and end lines and the exit code.
+ *
+ * KTEST_MANUAL tests are never picked by "all" or by a glob, only by their
+ * exact name: they fail, panic or hang on purpose (the harness self-test) or
+ * end the run (a deliberate stack overflow).
+ *
+ * The KASSERT family ends the running test at the first failure (the runner
+ * resumes after the test via setjmp); a test that returns has passed.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ktest {
+    const char *name;
+    void (*fn)(void);
+    bool manual;            /* only run when named exactly */
+};
+
+#define KTEST_DEFINE(name, manual_)                                         \
+    static void name(void);                                                 \
+    static const struct ktest ktest_desc_##name                             \
+        __attribute__((used, section(".ktests"), aligned(4))) =             \
+        { #name, name, manual_ };                                           \
+    static void name(void)
+
+#define KTEST(name)         KTEST_DEFINE(name, false)
+#define KTEST_MANUAL(name)  KTEST_DEFINE(name, true)
+
+__attribute__((noreturn, format(printf, 3, 4)))
+void ktest_fail(const char *file, int line, const char *fmt, ...);
+
+#define KASSERT(cond)                                                       \
+    do {                                                                    \
+        if (!(cond))                                                        \
+            ktest_fail(__FILE__, __LINE__, "assertion failed: %s", #cond);  \
+    } while (0)
+
+#define KASSERT_EQ(a, b)                                                    \
+    do {                                                                    \
+        long long a_ = (long long)(a), b_ = (long long)(b);                 \
+        if (a_ != b_)                                                       \
+            ktest_fail(__FILE__, __LINE__, "%s == %s: 0x%llx != 0x%llx",    \
+                       #a, #b, a_, b_);                                     \
+    } while (0)
+
+#define KASSERT_STREQ(a, b)                                                 \
+    do {                                                                    \
+        const char *a_ = (a), *b_ = (b);                                    \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0)                              \
+            ktest_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"",    \
+                       #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");     \
+    } while (0)
+
+/* Run the tests that match patterns; returns how many failed (a pattern
+ * that matches nothing counts as one failure). */
+int ktest_run(const char *patterns);
+/* Print every test's name, manual ones marked. */
+void ktest_list(void);
+/* Failures so far in this boot. */
+int ktest_failures(void);
+
+/* The seed for randomized tests: seed=N, or else one taken from the TSC.
+ * A test that uses it prints it, so that seed=N reproduces the run. */
+uint32_t ktest_seed(void);

@@ -1,0 +1,56 @@
+/*
+ * console.c - the console: serial port and VGA screen together
+ * (see include/console.h).
+ */
+#include <stdarg.h>
+#include "console.h"
+#include "serial.h"
+#include "vga.h"
+#include "vsprintf.h"
+#include "kstring.h"
+#include "x86.h"
+
+void console_init(void)
+{
+    serial_init();
+    vga_init();
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');      /* terminals want CR LF */
+        serial_putc(s[i]);
+        vga_putc(s[i]);
+    }
+}
+
+void console_puts(const char *s)
+{
+    console_write(s, strlen(s));
+}
+
+void console_printf(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+int console_getc(void)
+{
+    for (;;) {
+        uint32_t flags = irq_save();
+        int c = serial_getc();
+        if (c >= 0) {
+            irq_restore(flags);
+            return c;
+        }
+        sti_hlt();              /* the next interrupt, maybe the UART's */
+        irq_restore(flags);
+    }
+}

@@ -1,0 +1,103 @@
+/*
+ * exceptions.c - what happens when the CPU raises an exception in the
+ * kernel: a report a student can read, then a panic (or, when a
+ * fault_catch is armed, a return to it).  See include/interrupts.h.
+ */
+#include <stdint.h>
+#include "interrupts.h"
+#include "backtrace.h"
+#include "fault_catch.h"
+#include "gdt.h"
+#include "mm.h"
+#include "panic.h"
+#include "printk.h"
+#include "vsprintf.h"
+#include "x86.h"
+
+#define VECTOR_PAGE_FAULT 14
+
+/* Page fault error code bits (Intel SDM vol. 3A, 4.7). */
+#define PF_PRESENT      0x1     /* 0: page not present, 1: protection */
+#define PF_WRITE        0x2
+#define PF_USER         0x4
+
+struct fault_catch *fault_catch_armed;
+
+static const char *const names[32] = {
+    [0] = "divide error", [1] = "debug", [2] = "NMI", [3] = "breakpoint",
+    [4] = "overflow", [5] = "bound range exceeded", [6] = "invalid opcode",
+    [7] = "device not available", [8] = "double fault",
+    [9] = "coprocessor segment overrun", [10] = "invalid TSS",
+    [11] = "segment not present", [12] = "stack-segment fault",
+    [13] = "general protection fault", [14] = "page fault",
+    [16] = "x87 floating-point error", [17] = "alignment check",
+    [18] = "machine check", [19] = "SIMD floating-point error",
+    [20] = "virtualization exception", [21] = "control protection",
+};
+
+const char *exception_name(unsigned vector)
+{
+    if (vector < 32 && names[vector])
+        return names[vector];
+    return "reserved exception";
+}
+
+void exception_report(const struct int_frame *f)
+{
+    int lvl = fault_catch_armed ? LOG_INFO : LOG_EMERG;
+    printk(lvl, "exception %u (%s), error code 0x%x, at eip %08x\n",
+           f->vector, exception_name(f->vector), f->error, f->eip);
+    if (f->vector == VECTOR_PAGE_FAULT)
+        printk(lvl, "  cr2 %08x: %s, %s, %s mode\n", read_cr2(),
+               f->error & PF_PRESENT ? "protection violation" : "page not present",
+               f->error & PF_WRITE ? "write" : "read",
+               f->error & PF_USER ? "user" : "kernel");
+    printk(lvl, "  eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
+    printk(lvl, "  esi %08x edi %08x ebp %08x esp %08x\n", f->esi, f->edi, f->ebp,
+           frame_kernel_esp(f));
+    printk(lvl, "  cs %04x ds %04x eflags %08x cr0 %08x cr3 %08x\n", f->cs, f->ds,
+           f->eflags, read_cr0(), read_cr3());
+    backtrace_print(lvl, f->eip, f->ebp);
+}
+
+/* Fill the armed catcher and resume at its fault_catch_try(). */
+static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
+{
+    struct fault_catch *fc = fault_catch_armed;
+    fault_catch_armed = 0;
+    fc->vector = f->vector;
+    fc->error = f->error;
+    fc->eip = f->eip;
+    fc->cr2 = f->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0;
+    fc->pcs[0] = f->eip;
+    fc->depth = 1 + backtrace_collect(f->ebp, fc->pcs + 1, BACKTRACE_MAX);
+    longjmp(fc->resume, 1);
+}
+
+void handle_exception(struct int_frame *f)
+{
+    exception_report(f);
+    if (fault_catch_armed)
+        resume_catcher(f);
+    char why[64];
+    ksnprintf(why, sizeof(why), "unhandled %s in the kernel", exception_name(f->vector));
+    panic_at(f->eip, f->ebp, why);
+}
+
+/*
+ * The double-fault task (kernel/double_fault.asm).  The CPU saved the state
+ * it could not handle in main_tss.  By far the usual cause: ESP ran into
+ * the unmapped guard page below a kernel stack, so pushing the page fault's
+ * own frame faulted again.
+ */
+void double_fault_report(void)
+{
+    uint32_t esp = main_tss.esp;
+    printk(LOG_EMERG, "exception 8 (double fault) at eip %08x, esp %08x\n",
+           main_tss.eip, esp);
+    const char *stack = stack_guard_owner(esp);
+    if (stack)
+        printk(LOG_EMERG, "  esp is in the guard page below %s: kernel stack overflow\n",
+               stack);
+    panic_at(main_tss.eip, main_tss.ebp, stack ? "kernel stack overflow" : "double fault");
+}

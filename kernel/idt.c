@@ -1,0 +1,75 @@
+/*
+ * idt.c - the interrupt descriptor table and the dispatch of every vector
+ * (see include/interrupts.h).
+ */
+#include <stdint.h>
+#include "interrupts.h"
+#include "gdt.h"
+#include "pic.h"
+#include "printk.h"
+
+#define IDT_ENTRIES         256
+#define GATE_INTERRUPT_32   0x8E    /* present, ring 0, 32-bit interrupt gate */
+#define GATE_TASK           0x85    /* present, ring 0, task gate */
+#define VECTOR_DOUBLE_FAULT 8
+
+struct idt_entry {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t zero;
+    uint8_t type_attr;
+    uint16_t offset_high;
+} __attribute__((packed));
+
+struct idt_pointer {
+    uint16_t limit;
+    uint32_t base;
+} __attribute__((packed));
+
+static struct idt_entry idt[IDT_ENTRIES];
+static irq_handler_t irq_handlers[IRQ_LINES];
+extern const uint32_t isr_stub_table[IRQ_BASE + IRQ_LINES];
+
+static void set_gate(unsigned vector, uint32_t offset, uint16_t selector, uint8_t type)
+{
+    idt[vector] = (struct idt_entry){
+        .offset_low = offset & 0xFFFF,
+        .selector = selector,
+        .type_attr = type,
+        .offset_high = offset >> 16,
+    };
+}
+
+void idt_init(void)
+{
+    for (unsigned v = 0; v < IRQ_BASE + IRQ_LINES; v++)
+        set_gate(v, isr_stub_table[v], GDT_KERNEL_CODE, GATE_INTERRUPT_32);
+    /* A double fault usually means the stack is gone (a kernel stack
+     * overflow into a guard page): a task gate switches to a fresh stack. */
+    set_gate(VECTOR_DOUBLE_FAULT, 0, GDT_DOUBLE_FAULT_TSS, GATE_TASK);
+
+    struct idt_pointer ptr = { sizeof(idt) - 1, (uint32_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+void irq_register(unsigned irq, irq_handler_t handler)
+{
+    irq_handlers[irq] = handler;
+    pic_unmask(irq);
+}
+
+void interrupt_dispatch(struct int_frame *f)
+{
+    if (f->vector < IRQ_BASE) {
+        handle_exception(f);
+        return;
+    }
+    unsigned irq = f->vector - IRQ_BASE;
+    if (pic_is_spurious(irq))
+        return;
+    if (irq_handlers[irq])
+        irq_handlers[irq](f);
+    else
+        pr_warn("irq: unexpected IRQ %u\n", irq);
+    pic_eoi(irq);
+}

@@ -1,0 +1,62 @@
+; kernel/isr.asm - interrupt entry stubs.
+;
+; Every vector gets a stub that makes the stack look the same -- an error
+; code (the CPU's, or a 0 we push), the vector number, the general registers
+; and the segment registers, i.e. a struct int_frame -- and calls
+; interrupt_dispatch(frame).  Returning from it restores everything and irets.
+
+extern interrupt_dispatch
+
+%macro STUB_NO_ERROR 1
+isr_stub_%1:
+    push dword 0
+    push dword %1
+    jmp interrupt_common
+%endmacro
+
+%macro STUB_WITH_ERROR 1                ; the CPU pushed an error code
+isr_stub_%1:
+    push dword %1
+    jmp interrupt_common
+%endmacro
+
+section .text
+interrupt_common:
+    pusha
+    push ds
+    push es
+    push fs
+    push gs
+    mov ax, 0x10                        ; kernel data segment
+    mov ds, ax
+    mov es, ax
+    push esp                            ; struct int_frame *
+    call interrupt_dispatch
+    add esp, 4
+    pop gs
+    pop fs
+    pop es
+    pop ds
+    popa
+    add esp, 8                          ; vector and error code
+    iret
+
+; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30 (SDM vol. 3A, 6.15).
+%assign v 0
+%rep 48
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+    STUB_WITH_ERROR %[v]
+%else
+    STUB_NO_ERROR %[v]
+%endif
+%assign v v + 1
+%endrep
+
+section .rodata
+global isr_stub_table
+isr_stub_table:
+%assign v 0
+%rep 48
+    dd isr_stub_%[v]
+%assign v v + 1
+%endrep

@@ -1,0 +1,142 @@
+/*
+ * ktest.c - the built-in test runner (see include/ktest.h).
+ */
+#include <stdarg.h>
+#include "ktest.h"
+#include "cmdline.h"
+#include "cmdline_parse.h"
+#include "console.h"
+#include "fault_catch.h"
+#include "kstring.h"
+#include "printk.h"
+#include "setjmp.h"
+#include "timer.h"
+#include "vsprintf.h"
+#include "x86.h"
+
+#define MAX_RESULTS 256
+
+extern const struct ktest ktests_start[], ktests_end[];
+
+struct result {
+    const struct ktest *test;
+    bool passed;
+    uint32_t ms;
+};
+
+static jmp_buf test_abort;          /* where ktest_fail() returns to */
+static const struct ktest *running;
+static int failures;
+
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+{
+    char why[256];
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    pr_info("test %s: FAIL %s:%d: %s\n", running ? running->name : "?", file, line, why);
+    if (!running) {
+        /* A KASSERT outside any test (from the monitor, say) has nowhere
+         * to return to; carrying on would be a lie. */
+        for (;;)
+            hlt();
+    }
+    longjmp(test_abort, 1);
+}
+
+static bool selected(const struct ktest *t, const char *patterns)
+{
+    if (t->manual) {
+        /* Only an exact name in the list picks a manual test. */
+        size_t len = strlen(t->name);
+        for (const char *p = patterns; *p;) {
+            if (strncmp(p, t->name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+                return true;
+            p = strchr(p, ',');
+            if (!p)
+                break;
+            p++;
+        }
+        return false;
+    }
+    return strcmp(patterns, "all") == 0 || name_list_match(patterns, t->name);
+}
+
+static bool run_one(const struct ktest *t, uint32_t *ms)
+{
+    uint64_t start = timer_uptime_ms();
+    uint32_t flags = read_eflags();
+    bool passed = false;
+
+    pr_info("test %s: begin\n", t->name);
+    running = t;
+    if (setjmp(test_abort) == 0) {
+        t->fn();
+        passed = true;
+    }
+    running = NULL;
+    if (fault_catch_armed) {
+        fault_catch_end();
+        if (passed)
+            pr_info("test %s: FAIL left a fault_catch armed\n", t->name);
+        passed = false;
+    }
+    irq_restore(flags);             /* a failed test may have left them off */
+    *ms = (uint32_t)(timer_uptime_ms() - start);
+    if (passed)
+        pr_info("test %s: ok (%u ms)\n", t->name, *ms);
+    return passed;
+}
+
+int ktest_run(const char *patterns)
+{
+    static struct result results[MAX_RESULTS];
+    int n = 0, failed = 0;
+
+    for (const struct ktest *t = ktests_start; t < ktests_end; t++) {
+        if (!selected(t, patterns))
+            continue;
+        uint32_t ms;
+        bool ok = run_one(t, &ms);
+        failed += !ok;
+        if (n < MAX_RESULTS)
+            results[n] = (struct result){ t, ok, ms };
+        n++;
+    }
+    if (n == 0) {
+        pr_err("tests: no test matches \"%s\" (the monitor's tests command lists them)\n",
+               patterns);
+        failures++;
+        return 1;
+    }
+    pr_info("summary:\n");
+    for (int i = 0; i < n && i < MAX_RESULTS; i++)
+        pr_info("  %-4s  %-44s %6u ms\n", results[i].passed ? "ok" : "FAIL",
+                results[i].test->name, results[i].ms);
+    pr_info("tests: %d passed, %d failed\n", n - failed, failed);
+    failures += failed;
+    return failed;
+}
+
+void ktest_list(void)
+{
+    for (const struct ktest *t = ktests_start; t < ktests_end; t++)
+        console_printf("  %s%s\n", t->name, t->manual ? "  (manual: only by exact name)" : "");
+}
+
+int ktest_failures(void)
+{
+    return failures;
+}
+
+uint32_t ktest_seed(void)
+{
+    static uint32_t seed;
+    if (!seed) {
+        seed = cmdline_get_u32("seed", 0);
+        if (!seed)
+            seed = (uint32_t)rdtsc() | 1;   /* never 0: 0 means "not chosen" */
+    }
+    return seed;
+}

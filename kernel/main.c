@@ -1,0 +1,75 @@
+/*
+ * main.c - kmain(), the kernel's start-up order.
+ *
+ * boot/boot.asm calls kmain(magic, mbi) on the boot stack, paging on,
+ * interrupts off.  The order matters: the console first (so everything
+ * after can report trouble), then the CPU tables (so a fault is reported
+ * rather than triple-faulting), then what GRUB told us, then the clocks,
+ * then whatever the command line asked for: a benchmark, tests, the monitor.
+ */
+#include <stdint.h>
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "console.h"
+#include "gdt.h"
+#include "interrupts.h"
+#include "kbench.h"
+#include "ktest.h"
+#include "mm.h"
+#include "monitor.h"
+#include "panic.h"
+#include "pic.h"
+#include "printk.h"
+#include "serial.h"
+#include "timer.h"
+#include "version.h"
+#include "x86.h"
+
+uint64_t kmain_tsc;             /* TSC when kmain began (bench=boot) */
+
+static void print_banner(void)
+{
+    pr_info("swiod %s: a teaching kernel whose reclaim never waits for one write\n",
+            SWIOD_VERSION);
+    pr_info("boot loader: %s\n", bootinfo.loader[0] ? bootinfo.loader : "(unnamed)");
+    pr_info("command line: %s\n", bootinfo.cmdline);
+    pr_info("memory map:\n");
+    for (int i = 0; i < bootinfo.nregions; i++) {
+        const struct mem_region *r = &bootinfo.regions[i];
+        pr_info("  %016llx-%016llx %s\n", (unsigned long long)r->base,
+                (unsigned long long)(r->base + r->length - 1), mem_region_type_name(r->type));
+    }
+    pr_info("memory: %llu KiB available; kernel image %08x-%08x\n",
+            (unsigned long long)(bootinfo_available_bytes() / 1024),
+            (uint32_t)kernel_phys_start, (uint32_t)kernel_phys_end - 1);
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+    kmain_tsc = rdtsc();
+    console_init();
+    gdt_init();
+    pic_init();
+    idt_init();
+
+    if (bootinfo_parse(magic, mbi_phys) < 0)
+        panic("cannot read the boot information; was this kernel booted by GRUB?");
+    cmdline_init(bootinfo.cmdline);
+    console_loglevel = (int)cmdline_get_u32("loglevel", LOG_INFO);
+    print_banner();
+    early_alloc_init();
+
+    timer_init();
+    serial_enable_rx_irq();
+    sti();
+
+    const char *bench = cmdline_get("bench");
+    if (bench)
+        machine_exit(kbench_run(bench) == 0 ? KEXIT_SUCCESS : KEXIT_FAILURE);
+
+    const char *tests = cmdline_get("test");
+    int failed = tests ? ktest_run(tests) : 0;
+    if (cmdline_has("monitor") || !tests)
+        monitor_run();
+    machine_exit(failed ? KEXIT_FAILURE : KEXIT_SUCCESS);
+}

@@ -1,0 +1,155 @@
+/*
+ * monitor.c - the serial monitor's commands (see include/monitor.h).
+ *
+ * Commands print with console_printf, not printk: their answers are not
+ * kernel events and would only clutter the log that dmesg shows.
+ */
+#include "monitor.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "kbench.h"
+#include "kstring.h"
+#include "ktest.h"
+#include "mm.h"
+#include "panic.h"
+#include "printk.h"
+#include "readline.h"
+#include "timer.h"
+
+#define MAX_ARGS 8
+
+struct command {
+    const char *name;
+    const char *args;
+    const char *help;
+    void (*run)(int argc, char **argv);
+};
+
+static void cmd_help(int argc, char **argv);
+
+static void print_log(const char *text, size_t len)
+{
+    console_write(text, len);
+}
+
+static void cmd_dmesg(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    log_dump(print_log);
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    console_printf("memory map (from %s):\n", bootinfo.loader[0] ? bootinfo.loader : "the boot loader");
+    for (int i = 0; i < bootinfo.nregions; i++) {
+        const struct mem_region *r = &bootinfo.regions[i];
+        console_printf("  %016llx-%016llx %s\n", (unsigned long long)r->base,
+                       (unsigned long long)(r->base + r->length - 1),
+                       mem_region_type_name(r->type));
+    }
+    console_printf("available: %llu KiB\n",
+                   (unsigned long long)(bootinfo_available_bytes() / 1024));
+    console_printf("kernel image: %08x-%08x (%u KiB)\n", (uint32_t)kernel_phys_start,
+                   (uint32_t)kernel_phys_end - 1,
+                   ((uint32_t)kernel_phys_end - (uint32_t)kernel_phys_start) / 1024);
+    uint32_t used, total;
+    early_alloc_usage(&used, &total);
+    console_printf("early allocator: %u of %u KiB used\n", used / 1024, total / 1024);
+}
+
+static void cmd_uptime(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    uint64_t ms = timer_uptime_ms();
+    console_printf("up %u.%03u s, %llu ticks at %u Hz\n", (unsigned)(ms / 1000),
+                   (unsigned)(ms % 1000), (unsigned long long)timer_ticks(), HZ);
+}
+
+static void cmd_tests(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    ktest_list();
+}
+
+static void cmd_test(int argc, char **argv)
+{
+    if (argc != 2) {
+        console_puts("usage: test NAME|GLOB|all\n");
+        return;
+    }
+    ktest_run(argv[1]);
+}
+
+static void cmd_bench(int argc, char **argv)
+{
+    if (argc != 2) {
+        console_puts("usage: bench NAME; benchmarks:\n");
+        kbench_list();
+        return;
+    }
+    kbench_run(argv[1]);
+}
+
+static void cmd_halt(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int failed = ktest_failures();
+    pr_info("monitor: halt (%d test failures in this boot)\n", failed);
+    machine_exit(failed ? KEXIT_FAILURE : KEXIT_SUCCESS);
+}
+
+static const struct command commands[] = {
+    { "help",   "",      "list the commands", cmd_help },
+    { "dmesg",  "",      "print the kernel log", cmd_dmesg },
+    { "mem",    "",      "memory map and early allocator", cmd_mem },
+    { "uptime", "",      "time since boot and timer ticks", cmd_uptime },
+    { "tests",  "",      "list the built-in tests", cmd_tests },
+    { "test",   "NAME",  "run tests by name, glob or all", cmd_test },
+    { "bench",  "NAME",  "run a benchmark", cmd_bench },
+    { "halt",   "",      "leave QEMU with this boot's test verdict", cmd_halt },
+    { 0 },
+};
+
+static void cmd_help(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    for (const struct command *c = commands; c->name; c++)
+        console_printf("  %-7s %-6s %s\n", c->name, c->args, c->help);
+}
+
+static int split_words(char *line, char **argv)
+{
+    int argc = 0;
+    for (char *p = line; *p && argc < MAX_ARGS;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return argc;
+}
+
+void monitor_run(void)
+{
+    char line[128];
+    char *argv[MAX_ARGS];
+
+    console_puts("monitor: type help for the commands\n");
+    for (;;) {
+        readline(MONITOR_PROMPT, line, sizeof(line));
+        int argc = split_words(line, argv);
+        if (argc == 0)
+            continue;
+        const struct command *c = commands;
+        while (c->name && strcmp(c->name, argv[0]) != 0)
+            c++;
+        if (c->name)
+            c->run(argc, argv);
+        else
+            console_printf("unknown command \"%s\"; try help\n", argv[0]);
+    }
+}

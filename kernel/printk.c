@@ -1,0 +1,78 @@
+/*
+ * printk.c - the kernel log ring and printk (see include/printk.h).
+ *
+ * log_buf holds the most recent LOG_BUF_SIZE bytes of log text; log_next
+ * counts every byte ever written, so log_next % LOG_BUF_SIZE is where the
+ * next one goes and log_next > LOG_BUF_SIZE means the ring has wrapped.
+ * tools/gdb/swiod.py reads these two symbols directly: keep their names.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "printk.h"
+#include "console.h"
+#include "timer.h"
+#include "vsprintf.h"
+#include "x86.h"
+
+#define LOG_BUF_SIZE    (64 * 1024)
+
+char log_buf[LOG_BUF_SIZE];
+uint32_t log_next;
+int console_loglevel = LOG_INFO;
+static bool at_line_start = true;
+
+static void log_store(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        log_buf[log_next++ % LOG_BUF_SIZE] = s[i];
+}
+
+void printk(int level, const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = kvsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    if (len >= (int)sizeof(text))
+        len = sizeof(text) - 1;
+
+    uint64_t ms = timer_uptime_ms();
+    char stamp[24];
+    int stamp_len = ksnprintf(stamp, sizeof(stamp), "[%5u.%03u] ",
+                              (unsigned)(ms / 1000), (unsigned)(ms % 1000));
+    bool show = level <= console_loglevel;
+
+    uint32_t flags = irq_save();
+    for (int start = 0; start < len;) {
+        int end = start;
+        while (end < len && text[end] != '\n')
+            end++;
+        if (end < len)
+            end++;              /* include the newline */
+        if (at_line_start) {
+            log_store(stamp, stamp_len);
+            if (show)
+                console_write(stamp, stamp_len);
+        }
+        log_store(text + start, end - start);
+        if (show)
+            console_write(text + start, end - start);
+        at_line_start = text[end - 1] == '\n';
+        start = end;
+    }
+    irq_restore(flags);
+}
+
+void log_dump(void (*out)(const char *text, size_t len))
+{
+    uint32_t end = log_next;
+    if (end <= LOG_BUF_SIZE) {
+        out(log_buf, end);
+        return;
+    }
+    uint32_t head = end % LOG_BUF_SIZE;
+    out(log_buf + head, LOG_BUF_SIZE - head);
+    out(log_buf, head);
+}

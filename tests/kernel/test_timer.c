@@ -1,0 +1,35 @@
+/*
+ * test_timer.c - the clock moves: timer interrupts arrive and advance the
+ * tick count and uptime together, and the PIT counts down between them.
+ */
+#include "ktest.h"
+#include "pit.h"
+#include "timer.h"
+#include "x86.h"
+
+#define WAIT_TICKS      10
+#define MAX_WAKEUPS     10000   /* bound the wait: a dead timer fails, not hangs */
+
+KTEST(timer_ticks_advance)
+{
+    KASSERT(irqs_enabled());
+    uint64_t t0 = timer_ticks();
+    uint64_t ms0 = timer_uptime_ms();
+    int wakeups = 0;
+    while (timer_ticks() < t0 + WAIT_TICKS && wakeups < MAX_WAKEUPS) {
+        hlt();                  /* until the next interrupt */
+        wakeups++;
+    }
+    uint64_t t1 = timer_ticks();
+    KASSERT(t1 >= t0 + WAIT_TICKS);
+    KASSERT_EQ(timer_uptime_ms() - ms0 >= WAIT_TICKS * 1000 / HZ, 1);
+
+    /* Between two ticks the PIT's counter runs down from its reload value. */
+    uint16_t reload = PIT_INPUT_HZ / HZ;
+    uint16_t c = pit_read_count();
+    KASSERT(c <= reload);
+    int changed = 0;
+    for (int i = 0; i < 1000 && !changed; i++)
+        changed = pit_read_count() != c;
+    KASSERT(changed);
+}
