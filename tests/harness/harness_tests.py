@@ -1,0 +1,134 @@
+"""harness_tests.py - tests that are judged on the host side: the monitor
+driven through the serial port, gdb in batch mode, the harness proving it
+cannot be fooled, the pure-logic unit tests, the whole boot suite in one
+boot, and the benchmark machinery.
+
+Each is a function (log_path) -> None on pass or a reason string.
+"""
+import os
+import re
+import subprocess
+
+import kernel
+from judge import judge
+from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
+
+
+def monitor_commands_answer(log):
+    """Type commands into the serial port; each answer must come back.
+    'helq<DEL>p' proves Backspace editing, 'bogus' the error path."""
+    script = "help\nuptime\ntests\nmem\nhelq\x7fp\nbogus\ntest timer_ticks_advance\ndmesg\nhalt\n"
+    rc = kernel.boot("monitor", log, stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc} (halt should report success)"
+    expect = [
+        r"swiod> help\n  help +list the commands",              # help answers
+        r"  halt +leave QEMU",
+        r"swiod> uptime\nup \d+\.\d{3} s, \d+ ticks at 100 Hz",
+        r"swiod> tests\n(  \w+.*\n)*  timer_ticks_advance\n",
+        r"  selftest_fails  \(manual",
+        r"swiod> mem\nmemory map \(from GRUB",
+        r"available: \d+ KiB",
+        r"swiod> helq\x08 \x08p\n  help +list the commands",   # edited line ran
+        r'swiod> bogus\nunknown command "bogus"; try help',
+        r"test timer_ticks_advance: ok",
+        r"swiod> dmesg\n\[ *\d+\.\d+\] swiod 0\.1\.0: a teaching kernel",  # the log ring
+        r"monitor: halt \(0 test failures in this boot\)",
+    ]
+    for pattern in expect:
+        if not re.search(pattern, text, re.M):
+            return f"missing monitor output matching /{pattern}/"
+    return None
+
+
+def gdb_batch_session(log):
+    """gdb stops at kmain, shows the backtrace, and kdmesg reads the log."""
+    r = subprocess.run(["python3", os.path.join(kernel.ROOT, "tests", "harness", "check_gdb.py"),
+                        "--log-dir", os.path.dirname(log)],
+                       capture_output=True, text=True, timeout=120)
+    with open(log, "w") as f:
+        f.write(r.stdout + r.stderr)
+    return None if r.returncode == 0 else (r.stdout + r.stderr).strip().splitlines()[-1]
+
+
+# Each deliberate failure and the reason the judge must give for it.
+SELFTESTS = {
+    "selftest_fails": (dict(), "the kernel reported failure"),
+    "selftest_panics": (dict(), "the kernel panicked"),
+    "selftest_hangs": (dict(timeout=8), "timeout"),
+    "selftest_triple_faults": (dict(), "no verdict (triple fault"),
+    "selftest_exits_without_verdict_line": (dict(), "missing line: 'test selftest_exits_without_verdict_line: ok'"),
+}
+
+
+def harness_selftest(log):
+    """A failing test, a panic, a hang, a triple fault and a success with
+    no ok line must each be judged a failure, for the right reason."""
+    report = []
+    for name, (opts, want) in SELFTESTS.items():
+        sublog = os.path.join(os.path.dirname(log), name + ".log")
+        rc = kernel.boot(f"test={name}", sublog, **opts)
+        reason = judge(name, rc, kernel.read_log(sublog))
+        report.append(f"{name}: judged {reason!r}")
+        if reason is None:
+            return f"{name} was judged a pass"
+        if want not in reason:
+            return f"{name}: judged {reason!r}, expected a reason containing {want!r}"
+    with open(log, "w") as f:
+        f.write("\n".join(report) + "\n")
+    return None
+
+
+def host_unit_tests(log):
+    """The pure-logic code, compiled for the host under ASan and UBSan."""
+    r = subprocess.run([os.path.join(kernel.ROOT, "tests", "host", "run")], cwd=kernel.ROOT,
+                       capture_output=True, text=True, timeout=300)
+    with open(log, "w") as f:
+        f.write(r.stdout + r.stderr)
+    return None if r.returncode == 0 else f"tests/host/run exited {r.returncode}"
+
+
+def boot_suite_in_one_boot(log):
+    """test=all, as make run boots it: every non-manual test passes with
+    the others in the same kernel, and the summary counts them all."""
+    automatic = [t for t in kernel.registered("ktest_desc_")
+                 if t not in NOT_RUN_DIRECTLY and KERNEL_TESTS.get(t, {}).get("verdict") != "panic"]
+    rc = kernel.boot("test=all", log)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}"
+    for t in automatic:
+        if f"test {t}: ok" not in text:
+            return f"test {t} did not pass in the boot suite"
+    if f"tests: {len(automatic)} passed, 0 failed" not in text:
+        return f"summary does not count {len(automatic)} passed"
+    if re.search(r"test selftest_\w+: begin", text):
+        return "test=all ran a manual test"
+    return None
+
+
+def bench_boot_reports(log):
+    """bench=boot under -icount prints its BENCH lines with real numbers."""
+    rc = kernel.boot("bench=boot", log, icount=True)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}"
+    for metric in ("firmware_and_grub_instructions", "entry_to_kmain_instructions",
+                   "kmain_to_ready_instructions"):
+        m = re.search(rf"^\[ *[\d.]+\] BENCH boot {metric}=(\d+) instructions$", text, re.M)
+        if not m:
+            return f"no BENCH line for {metric}"
+        if int(m.group(1)) == 0:
+            return f"{metric} is 0"
+    return None
+
+
+HARNESS_TESTS = {
+    "monitor_commands_answer": monitor_commands_answer,
+    "gdb_batch_session": gdb_batch_session,
+    "harness_selftest": harness_selftest,
+    "host_unit_tests": host_unit_tests,
+    "boot_suite_in_one_boot": boot_suite_in_one_boot,
+    "bench_boot_reports": bench_boot_reports,
+}

@@ -1,0 +1,41 @@
+"""judge.py - deciding whether one kernel test passed.
+
+A test passes only when everything agrees: qemu-boot reports the verdict
+the test expects, the log holds the test's begin line, its ok line and the
+summary line, every pattern the spec demands is there, and no panic shows.
+The harness self-test feeds deliberately broken tests through this same
+function to prove that each way of failing is caught.
+"""
+import re
+
+VERDICT_LINES = {
+    0: "qemu-boot: the kernel reported success",
+    1: "qemu-boot: the kernel reported failure",
+}
+
+
+def judge(name, rc, log_text, expect=(), verdict="pass"):
+    """Return None when the test passed, else the reason it did not."""
+    if verdict == "panic":
+        if rc != 2 or "qemu-boot: the kernel panicked" not in log_text:
+            return f"expected a panic, got qemu-boot status {rc}: {last_verdict(log_text)}"
+        required = [f"test {name}: begin"]
+    else:
+        if rc != 0:
+            return f"qemu-boot status {rc}: {last_verdict(log_text)}"
+        if "PANIC" in log_text:
+            return "the log shows a PANIC"
+        required = [f"test {name}: begin", f"test {name}: ok",
+                    "tests: 1 passed, 0 failed"]
+    for line in required:
+        if line not in log_text:
+            return f"missing line: {line!r}"
+    for pattern in expect:
+        if not re.search(pattern, log_text, re.M):
+            return f"missing output matching /{pattern}/"
+    return None
+
+
+def last_verdict(log_text):
+    lines = [l for l in log_text.splitlines() if l.startswith("qemu-boot: ")]
+    return lines[-1][len("qemu-boot: "):] if lines else "no verdict line"

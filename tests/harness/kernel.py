@@ -1,0 +1,44 @@
+"""kernel.py - what the test and bench runners share: finding the built-in
+tests and benchmarks in the kernel image, and booting it through
+tools/qemu-boot with the output kept in a log file."""
+import os
+import re
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNEL = os.path.join(ROOT, "build", "swiod.elf")
+QEMU_BOOT = os.path.join(ROOT, "tools", "qemu-boot")
+LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+NM = "i686-linux-gnu-nm"
+
+
+def registered(prefix):
+    """Names registered with KTEST (prefix ktest_desc_) or KBENCH
+    (kbench_desc_): the macros leave one symbol per entry."""
+    out = subprocess.run([NM, KERNEL], check=True, capture_output=True, text=True).stdout
+    names = re.findall(r"\s" + prefix + r"(\w+)$", out, re.M)
+    return sorted(set(names))
+
+
+def boot(cmdline, log, timeout=60, icount=False, mem=None, disks=(), stdin_text=None,
+         extra=()):
+    """Boot once; return qemu-boot's exit status (0 success, 1 failure,
+    2 panic, no verdict or timeout).  Serial output and qemu-boot's own
+    verdict line go to log."""
+    cmd = [QEMU_BOOT, "--quiet", "--log", log, "--timeout", str(timeout)]
+    if icount:
+        cmd.append("--icount")
+    if mem:
+        cmd += ["--mem", str(mem)]
+    for d in disks:
+        cmd += ["--disk", d]
+    cmd += list(extra) + ["--", cmdline]
+    r = subprocess.run(cmd, input=(stdin_text or "").encode(), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    return r.returncode
+
+
+def read_log(log):
+    """The log as text, with the serial port's CR LF made LF."""
+    with open(log, "rb") as f:
+        return f.read().decode("utf-8", "replace").replace("\r\n", "\n")

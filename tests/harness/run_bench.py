@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""run_bench.py - make bench: every built-in benchmark (KBENCH), each in its
+own QEMU under -icount, printing the BENCH lines the kernel reports.
+
+Beside the kernel's instruction counts it prints wall-clock figures that
+only the host can measure, as "BENCH name host_... ms" lines.  The
+benchmark's own settings (memory, disks) come from BENCHES below.
+
+usage: run_bench.py [--only 'glob,glob']
+"""
+import argparse
+import fnmatch
+import os
+import re
+import subprocess
+import sys
+import time
+
+import kernel
+
+# Per-benchmark settings; a benchmark with no entry gets the defaults.
+BENCHES = {
+    "boot": dict(mem=128),
+}
+
+
+def run_bench(name):
+    spec = BENCHES.get(name, {})
+    log = os.path.join(kernel.LOG_DIR, f"bench-{name}.log")
+    cmd = [kernel.QEMU_BOOT, "--quiet", "--icount", "--timing", "--log", log,
+           "--timeout", str(spec.get("timeout", 300)), "--mem", str(spec.get("mem", 128))]
+    for d in spec.get("disks", ()):
+        cmd += ["--disk", d]
+    start = time.monotonic()
+    r = subprocess.run(cmd + ["--", f"bench={name}"], capture_output=True, text=True)
+    wall = time.monotonic() - start
+    text = kernel.read_log(log)
+    for line in re.findall(r"^\[ *[\d.]+\] (BENCH .*)$", text, re.M):
+        print(line)
+    m = re.search(r"first kernel output after (\d+) ms", r.stderr)
+    if m:
+        print(f"BENCH {name} host_ms_to_first_kernel_line={m.group(1)} ms")
+    print(f"BENCH {name} host_ms_whole_run={wall * 1000:.0f} ms")
+    if r.returncode != 0:
+        print(f"bench {name}: FAILED ({r.stderr.strip().splitlines()[-1]}); log: {log}")
+    return r.returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", help="comma-separated globs of benchmark names")
+    args = ap.parse_args()
+    names = kernel.registered("kbench_desc_")
+    if args.only:
+        names = [n for n in names if any(fnmatch.fnmatch(n, g) for g in args.only.split(","))]
+    os.makedirs(kernel.LOG_DIR, exist_ok=True)
+    ok = all([run_bench(n) for n in names])
+    return 0 if ok and names else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

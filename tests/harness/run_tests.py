@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""run_tests.py - make test: every test, each in a fresh QEMU, two at a time.
+
+Kernel tests are found in build/swiod.elf (KTEST); each boots with
+test=NAME and is judged by judge.py, with anything particular from
+specs.py.  Harness tests (harness_tests.py) are judged on the host side.
+Logs go to build/test-logs/NAME.log and are kept; a failure prints the
+log's last lines.  The last line is "N passed, N failed"; the exit status
+is 0 only when none failed.
+
+usage: run_tests.py [--only 'glob,glob']
+"""
+import argparse
+import concurrent.futures
+import fnmatch
+import os
+import shutil
+import sys
+import time
+
+import kernel
+from harness_tests import HARNESS_TESTS
+from judge import judge
+from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
+
+PARALLEL = 2
+TAIL_LINES = 25
+
+
+def kernel_test(name):
+    spec = KERNEL_TESTS.get(name, {})
+
+    def run(log):
+        cmdline = f"test={name} {spec.get('cmdline', '')}".strip()
+        rc = kernel.boot(cmdline, log, timeout=spec.get("timeout", 60),
+                         mem=spec.get("mem"), disks=spec.get("disks", ()))
+        return judge(name, rc, kernel.read_log(log), spec.get("expect", ()),
+                     spec.get("verdict", "pass"))
+    return run
+
+
+def all_tests():
+    tests = {n: kernel_test(n) for n in kernel.registered("ktest_desc_")
+             if n not in NOT_RUN_DIRECTLY}
+    tests.update(HARNESS_TESTS)
+    return tests
+
+
+def run_one(name, fn):
+    log = os.path.join(kernel.LOG_DIR, name + ".log")
+    start = time.monotonic()
+    try:
+        reason = fn(log)
+    except Exception as e:          # a harness bug is a failure, not a crash
+        reason = f"harness error: {e!r}"
+    return name, reason, time.monotonic() - start, log
+
+
+def tail(log):
+    if not os.path.exists(log):
+        return "    (no log)"
+    lines = kernel.read_log(log).splitlines()[-TAIL_LINES:]
+    return "\n".join("    | " + l for l in lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", help="comma-separated globs of test names")
+    args = ap.parse_args()
+
+    tests = all_tests()
+    if args.only:
+        globs = args.only.split(",")
+        tests = {n: f for n, f in tests.items() if any(fnmatch.fnmatch(n, g) for g in globs)}
+    shutil.rmtree(kernel.LOG_DIR, ignore_errors=True)
+    os.makedirs(kernel.LOG_DIR)
+
+    print(f"running {len(tests)} tests, {PARALLEL} at a time; logs in build/test-logs/")
+    passed = failed = 0
+    start = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+        futures = [pool.submit(run_one, n, f) for n, f in sorted(tests.items())]
+        for fut in concurrent.futures.as_completed(futures):
+            name, reason, secs, log = fut.result()
+            if reason is None:
+                passed += 1
+                print(f"PASS {name} ({secs:.1f} s)", flush=True)
+            else:
+                failed += 1
+                print(f"FAIL {name} ({secs:.1f} s): {reason}\n  log: {log}\n{tail(log)}",
+                      flush=True)
+    print(f"total time {time.monotonic() - start:.1f} s")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
