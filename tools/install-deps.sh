@@ -30,4 +30,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $as_root apt-get update -q
 # shellcheck disable=SC2086  # the list is meant to split into words
-$as_root apt-get install -y -q --no-install-recommends $missing
+$as_root apt-get install -y -q $missing
