@@ -3,7 +3,7 @@
 
 #define KSYMS __attribute__((section(".ksyms")))
 
-KSYMS const uint32_t ksym_count = 170;
+KSYMS const uint32_t ksym_count = 178;
 KSYMS const struct ksym ksym_table[] = {
     { 0xc0101000, 0x0, 0 }, /* kernel_text_start */
     { 0xc0101000, 0x1bc, 18 }, /* gdt_init */
@@ -104,76 +104,84 @@ KSYMS const struct ksym ksym_table[] = {
     { 0xc0105370, 0x1da, 1226 }, /* cmdline_split_rejects_bad_lines */
     { 0xc0105550, 0x472, 1258 }, /* cmdline_numbers_and_name_patterns */
     { 0xc01059d0, 0x1c5, 1292 }, /* cmdline_boot_arguments_arrive */
-    { 0xc0105ba0, 0x11, 1322 }, /* fault_divide_by_zero */
-    { 0xc0105bc0, 0xa, 1343 }, /* fault_read_unmapped */
-    { 0xc0105bd0, 0xe, 1363 }, /* fault_write_unmapped */
-    { 0xc0105be0, 0x3e, 1384 }, /* recurse_deeply */
-    { 0xc0105c20, 0x6a, 1399 }, /* backtrace_has */
-    { 0xc0105c90, 0x15b, 1413 }, /* fault_divide_error_caught */
-    { 0xc0105df0, 0x3d9, 1439 }, /* fault_page_fault_reports_cr2 */
-    { 0xc01061d0, 0x2b, 1468 }, /* fault_stack_overflow_reported */
-    { 0xc0106200, 0x13, 1498 }, /* selftest_hangs */
-    { 0xc0106220, 0x9, 1513 }, /* selftest_triple_faults */
-    { 0xc0106230, 0x54, 1536 }, /* selftest_fails */
-    { 0xc0106290, 0x12, 1551 }, /* selftest_panics */
-    { 0xc01062b0, 0x12, 1567 }, /* selftest_exits_without_verdict_line */
-    { 0xc01062d0, 0x17e, 1603 }, /* timer_ticks_advance */
-    { 0xc0106450, 0xd9, 1623 }, /* bench_boot */
-    { 0xc0106530, 0x0, 1634 }, /* higher_half */
-    { 0xc0106570, 0x0, 1646 }, /* double_fault_entry */
-    { 0xc0106580, 0x0, 1665 }, /* interrupt_common */
-    { 0xc01065a3, 0x0, 1682 }, /* isr_stub_0 */
-    { 0xc01065a9, 0x0, 1693 }, /* isr_stub_1 */
-    { 0xc01065af, 0x0, 1704 }, /* isr_stub_2 */
-    { 0xc01065b5, 0x0, 1715 }, /* isr_stub_3 */
-    { 0xc01065bb, 0x0, 1726 }, /* isr_stub_4 */
-    { 0xc01065c1, 0x0, 1737 }, /* isr_stub_5 */
-    { 0xc01065c7, 0x0, 1748 }, /* isr_stub_6 */
-    { 0xc01065cd, 0x0, 1759 }, /* isr_stub_7 */
-    { 0xc01065d3, 0x0, 1770 }, /* isr_stub_8 */
-    { 0xc01065d7, 0x0, 1781 }, /* isr_stub_9 */
-    { 0xc01065dd, 0x0, 1792 }, /* isr_stub_10 */
-    { 0xc01065e1, 0x0, 1804 }, /* isr_stub_11 */
-    { 0xc01065e5, 0x0, 1816 }, /* isr_stub_12 */
-    { 0xc01065e9, 0x0, 1828 }, /* isr_stub_13 */
-    { 0xc01065ed, 0x0, 1840 }, /* isr_stub_14 */
-    { 0xc01065f1, 0x0, 1852 }, /* isr_stub_15 */
-    { 0xc01065f7, 0x0, 1864 }, /* isr_stub_16 */
-    { 0xc01065fd, 0x0, 1876 }, /* isr_stub_17 */
-    { 0xc0106604, 0x0, 1888 }, /* isr_stub_18 */
-    { 0xc010660d, 0x0, 1900 }, /* isr_stub_19 */
-    { 0xc0106616, 0x0, 1912 }, /* isr_stub_20 */
-    { 0xc010661f, 0x0, 1924 }, /* isr_stub_21 */
-    { 0xc0106626, 0x0, 1936 }, /* isr_stub_22 */
-    { 0xc010662f, 0x0, 1948 }, /* isr_stub_23 */
-    { 0xc0106638, 0x0, 1960 }, /* isr_stub_24 */
-    { 0xc0106641, 0x0, 1972 }, /* isr_stub_25 */
-    { 0xc010664a, 0x0, 1984 }, /* isr_stub_26 */
-    { 0xc0106653, 0x0, 1996 }, /* isr_stub_27 */
-    { 0xc010665c, 0x0, 2008 }, /* isr_stub_28 */
-    { 0xc0106665, 0x0, 2020 }, /* isr_stub_29 */
-    { 0xc010666c, 0x0, 2032 }, /* isr_stub_30 */
-    { 0xc0106673, 0x0, 2044 }, /* isr_stub_31 */
-    { 0xc010667c, 0x0, 2056 }, /* isr_stub_32 */
-    { 0xc0106685, 0x0, 2068 }, /* isr_stub_33 */
-    { 0xc010668e, 0x0, 2080 }, /* isr_stub_34 */
-    { 0xc0106697, 0x0, 2092 }, /* isr_stub_35 */
-    { 0xc01066a0, 0x0, 2104 }, /* isr_stub_36 */
-    { 0xc01066a9, 0x0, 2116 }, /* isr_stub_37 */
-    { 0xc01066b2, 0x0, 2128 }, /* isr_stub_38 */
-    { 0xc01066bb, 0x0, 2140 }, /* isr_stub_39 */
-    { 0xc01066c4, 0x0, 2152 }, /* isr_stub_40 */
-    { 0xc01066cd, 0x0, 2164 }, /* isr_stub_41 */
-    { 0xc01066d6, 0x0, 2176 }, /* isr_stub_42 */
-    { 0xc01066df, 0x0, 2188 }, /* isr_stub_43 */
-    { 0xc01066e8, 0x0, 2200 }, /* isr_stub_44 */
-    { 0xc01066f1, 0x0, 2212 }, /* isr_stub_45 */
-    { 0xc01066fa, 0x0, 2224 }, /* isr_stub_46 */
-    { 0xc0106703, 0x0, 2236 }, /* isr_stub_47 */
-    { 0xc0106710, 0x0, 2248 }, /* setjmp */
-    { 0xc0106734, 0x0, 2255 }, /* longjmp */
-    { 0xc0106760, 0x11a, 2263 }, /* __udivdi3 */
-    { 0xc0106880, 0x1c2, 2273 }, /* __udivmoddi4 */
-    { 0xc0106a42, 0x0, 2286 }, /* kernel_text_end */
+    { 0xc0105ba0, 0x75, 1322 }, /* cmdline_seed_reaches_tests */
+    { 0xc0105c20, 0x64, 1349 }, /* search_piece */
+    { 0xc0105c90, 0x2c, 1362 }, /* log_contains */
+    { 0xc0105cc0, 0x178, 1375 }, /* printk_log_ring_keeps_every_level */
+    { 0xc0105e40, 0x82, 1409 }, /* screen_contains */
+    { 0xc0105ed0, 0x87, 1425 }, /* console_mirrors_to_vga_text_screen */
+    { 0xc0105f60, 0x43e, 1460 }, /* early_alloc_aligned_separate_and_bounded */
+    { 0xc01063a0, 0x188, 1501 }, /* kernel_addr_mapped_walks_page_tables */
+    { 0xc0106530, 0x11, 1538 }, /* fault_divide_by_zero */
+    { 0xc0106550, 0xa, 1559 }, /* fault_read_unmapped */
+    { 0xc0106560, 0xe, 1579 }, /* fault_write_unmapped */
+    { 0xc0106570, 0x3e, 1600 }, /* recurse_deeply */
+    { 0xc01065b0, 0x6a, 1615 }, /* backtrace_has */
+    { 0xc0106620, 0x15b, 1629 }, /* fault_divide_error_caught */
+    { 0xc0106780, 0x3d9, 1655 }, /* fault_page_fault_reports_cr2 */
+    { 0xc0106b60, 0x2b, 1684 }, /* fault_stack_overflow_reported */
+    { 0xc0106b90, 0x13, 1714 }, /* selftest_hangs */
+    { 0xc0106bb0, 0x9, 1729 }, /* selftest_triple_faults */
+    { 0xc0106bc0, 0x54, 1752 }, /* selftest_fails */
+    { 0xc0106c20, 0x12, 1767 }, /* selftest_panics */
+    { 0xc0106c40, 0x12, 1783 }, /* selftest_exits_without_verdict_line */
+    { 0xc0106c60, 0x17e, 1819 }, /* timer_ticks_advance */
+    { 0xc0106de0, 0xd9, 1839 }, /* bench_boot */
+    { 0xc0106ec0, 0x0, 1850 }, /* higher_half */
+    { 0xc0106f00, 0x0, 1862 }, /* double_fault_entry */
+    { 0xc0106f10, 0x0, 1881 }, /* interrupt_common */
+    { 0xc0106f33, 0x0, 1898 }, /* isr_stub_0 */
+    { 0xc0106f39, 0x0, 1909 }, /* isr_stub_1 */
+    { 0xc0106f3f, 0x0, 1920 }, /* isr_stub_2 */
+    { 0xc0106f45, 0x0, 1931 }, /* isr_stub_3 */
+    { 0xc0106f4b, 0x0, 1942 }, /* isr_stub_4 */
+    { 0xc0106f51, 0x0, 1953 }, /* isr_stub_5 */
+    { 0xc0106f57, 0x0, 1964 }, /* isr_stub_6 */
+    { 0xc0106f5d, 0x0, 1975 }, /* isr_stub_7 */
+    { 0xc0106f63, 0x0, 1986 }, /* isr_stub_8 */
+    { 0xc0106f67, 0x0, 1997 }, /* isr_stub_9 */
+    { 0xc0106f6d, 0x0, 2008 }, /* isr_stub_10 */
+    { 0xc0106f71, 0x0, 2020 }, /* isr_stub_11 */
+    { 0xc0106f75, 0x0, 2032 }, /* isr_stub_12 */
+    { 0xc0106f79, 0x0, 2044 }, /* isr_stub_13 */
+    { 0xc0106f7d, 0x0, 2056 }, /* isr_stub_14 */
+    { 0xc0106f81, 0x0, 2068 }, /* isr_stub_15 */
+    { 0xc0106f87, 0x0, 2080 }, /* isr_stub_16 */
+    { 0xc0106f8d, 0x0, 2092 }, /* isr_stub_17 */
+    { 0xc0106f94, 0x0, 2104 }, /* isr_stub_18 */
+    { 0xc0106f9d, 0x0, 2116 }, /* isr_stub_19 */
+    { 0xc0106fa6, 0x0, 2128 }, /* isr_stub_20 */
+    { 0xc0106faf, 0x0, 2140 }, /* isr_stub_21 */
+    { 0xc0106fb6, 0x0, 2152 }, /* isr_stub_22 */
+    { 0xc0106fbf, 0x0, 2164 }, /* isr_stub_23 */
+    { 0xc0106fc8, 0x0, 2176 }, /* isr_stub_24 */
+    { 0xc0106fd1, 0x0, 2188 }, /* isr_stub_25 */
+    { 0xc0106fda, 0x0, 2200 }, /* isr_stub_26 */
+    { 0xc0106fe3, 0x0, 2212 }, /* isr_stub_27 */
+    { 0xc0106fec, 0x0, 2224 }, /* isr_stub_28 */
+    { 0xc0106ff5, 0x0, 2236 }, /* isr_stub_29 */
+    { 0xc0106ffc, 0x0, 2248 }, /* isr_stub_30 */
+    { 0xc0107003, 0x0, 2260 }, /* isr_stub_31 */
+    { 0xc010700c, 0x0, 2272 }, /* isr_stub_32 */
+    { 0xc0107015, 0x0, 2284 }, /* isr_stub_33 */
+    { 0xc010701e, 0x0, 2296 }, /* isr_stub_34 */
+    { 0xc0107027, 0x0, 2308 }, /* isr_stub_35 */
+    { 0xc0107030, 0x0, 2320 }, /* isr_stub_36 */
+    { 0xc0107039, 0x0, 2332 }, /* isr_stub_37 */
+    { 0xc0107042, 0x0, 2344 }, /* isr_stub_38 */
+    { 0xc010704b, 0x0, 2356 }, /* isr_stub_39 */
+    { 0xc0107054, 0x0, 2368 }, /* isr_stub_40 */
+    { 0xc010705d, 0x0, 2380 }, /* isr_stub_41 */
+    { 0xc0107066, 0x0, 2392 }, /* isr_stub_42 */
+    { 0xc010706f, 0x0, 2404 }, /* isr_stub_43 */
+    { 0xc0107078, 0x0, 2416 }, /* isr_stub_44 */
+    { 0xc0107081, 0x0, 2428 }, /* isr_stub_45 */
+    { 0xc010708a, 0x0, 2440 }, /* isr_stub_46 */
+    { 0xc0107093, 0x0, 2452 }, /* isr_stub_47 */
+    { 0xc01070a0, 0x0, 2464 }, /* setjmp */
+    { 0xc01070c4, 0x0, 2471 }, /* longjmp */
+    { 0xc01070f0, 0x11a, 2479 }, /* __udivdi3 */
+    { 0xc0107210, 0x1c2, 2489 }, /* __udivmoddi4 */
+    { 0xc01073d2, 0x0, 2502 }, /* kernel_text_end */
 };
-KSYMS const char ksym_names[] = "kernel_text_start\0gdt_init\0print_pc\0backtrace_collect\0backtrace_print\0bootinfo_parse\0mem_region_type_name\0bootinfo_available_bytes\0cmdline_init\0cmdline_get\0cmdline_has\0cmdline_get_u32\0cmdline_raw\0cmdline_split\0parse_u32\0glob_match\0name_list_match\0console_init\0console_write\0console_puts\0console_printf\0console_getc\0exception_name\0exception_report\0handle_exception\0double_fault_report\0idt_init\0irq_register\0interrupt_dispatch\0bench_instructions\0bench_report\0kbench_run\0kbench_list\0ksym_lookup\0ksym_address\0run_one\0ktest_fail\0ktest_run\0ktest_list\0ktest_failures\0ktest_seed\0kmain\0cmd_help\0cmd_halt\0cmd_tests\0cmd_uptime\0cmd_mem\0cmd_dmesg\0print_log\0cmd_bench\0cmd_test\0monitor_run\0machine_exit\0panic_at\0panic\0printk\0log_dump\0readline\0memset\0memcpy\0memmove\0memcmp\0strlen\0strcmp\0strncmp\0strchr\0strlcpy\0timer_irq\0timer_init\0timer_ticks\0timer_uptime_ms\0put_padded\0put_number\0kvsnprintf\0ksnprintf\0kernel_addr_mapped\0stack_guard_owner\0early_alloc_init\0early_alloc\0early_alloc_usage\0pic_init\0pic_unmask\0pic_eoi\0pic_is_spurious\0pit_start_periodic\0pit_read_count\0serial_irq\0serial_init\0serial_putc\0serial_enable_rx_irq\0serial_getc\0vga_init\0vga_putc\0boot_info_names_loader_and_cmdline\0boot_memory_map_sane\0cmdline_split_keys_flags_and_quotes\0cmdline_split_rejects_bad_lines\0cmdline_numbers_and_name_patterns\0cmdline_boot_arguments_arrive\0fault_divide_by_zero\0fault_read_unmapped\0fault_write_unmapped\0recurse_deeply\0backtrace_has\0fault_divide_error_caught\0fault_page_fault_reports_cr2\0fault_stack_overflow_reported\0selftest_hangs\0selftest_triple_faults\0selftest_fails\0selftest_panics\0selftest_exits_without_verdict_line\0timer_ticks_advance\0bench_boot\0higher_half\0double_fault_entry\0interrupt_common\0isr_stub_0\0isr_stub_1\0isr_stub_2\0isr_stub_3\0isr_stub_4\0isr_stub_5\0isr_stub_6\0isr_stub_7\0isr_stub_8\0isr_stub_9\0isr_stub_10\0isr_stub_11\0isr_stub_12\0isr_stub_13\0isr_stub_14\0isr_stub_15\0isr_stub_16\0isr_stub_17\0isr_stub_18\0isr_stub_19\0isr_stub_20\0isr_stub_21\0isr_stub_22\0isr_stub_23\0isr_stub_24\0isr_stub_25\0isr_stub_26\0isr_stub_27\0isr_stub_28\0isr_stub_29\0isr_stub_30\0isr_stub_31\0isr_stub_32\0isr_stub_33\0isr_stub_34\0isr_stub_35\0isr_stub_36\0isr_stub_37\0isr_stub_38\0isr_stub_39\0isr_stub_40\0isr_stub_41\0isr_stub_42\0isr_stub_43\0isr_stub_44\0isr_stub_45\0isr_stub_46\0isr_stub_47\0setjmp\0longjmp\0__udivdi3\0__udivmoddi4\0kernel_text_end\0";
+KSYMS const char ksym_names[] = "kernel_text_start\0gdt_init\0print_pc\0backtrace_collect\0backtrace_print\0bootinfo_parse\0mem_region_type_name\0bootinfo_available_bytes\0cmdline_init\0cmdline_get\0cmdline_has\0cmdline_get_u32\0cmdline_raw\0cmdline_split\0parse_u32\0glob_match\0name_list_match\0console_init\0console_write\0console_puts\0console_printf\0console_getc\0exception_name\0exception_report\0handle_exception\0double_fault_report\0idt_init\0irq_register\0interrupt_dispatch\0bench_instructions\0bench_report\0kbench_run\0kbench_list\0ksym_lookup\0ksym_address\0run_one\0ktest_fail\0ktest_run\0ktest_list\0ktest_failures\0ktest_seed\0kmain\0cmd_help\0cmd_halt\0cmd_tests\0cmd_uptime\0cmd_mem\0cmd_dmesg\0print_log\0cmd_bench\0cmd_test\0monitor_run\0machine_exit\0panic_at\0panic\0printk\0log_dump\0readline\0memset\0memcpy\0memmove\0memcmp\0strlen\0strcmp\0strncmp\0strchr\0strlcpy\0timer_irq\0timer_init\0timer_ticks\0timer_uptime_ms\0put_padded\0put_number\0kvsnprintf\0ksnprintf\0kernel_addr_mapped\0stack_guard_owner\0early_alloc_init\0early_alloc\0early_alloc_usage\0pic_init\0pic_unmask\0pic_eoi\0pic_is_spurious\0pit_start_periodic\0pit_read_count\0serial_irq\0serial_init\0serial_putc\0serial_enable_rx_irq\0serial_getc\0vga_init\0vga_putc\0boot_info_names_loader_and_cmdline\0boot_memory_map_sane\0cmdline_split_keys_flags_and_quotes\0cmdline_split_rejects_bad_lines\0cmdline_numbers_and_name_patterns\0cmdline_boot_arguments_arrive\0cmdline_seed_reaches_tests\0search_piece\0log_contains\0printk_log_ring_keeps_every_level\0screen_contains\0console_mirrors_to_vga_text_screen\0early_alloc_aligned_separate_and_bounded\0kernel_addr_mapped_walks_page_tables\0fault_divide_by_zero\0fault_read_unmapped\0fault_write_unmapped\0recurse_deeply\0backtrace_has\0fault_divide_error_caught\0fault_page_fault_reports_cr2\0fault_stack_overflow_reported\0selftest_hangs\0selftest_triple_faults\0selftest_fails\0selftest_panics\0selftest_exits_without_verdict_line\0timer_ticks_advance\0bench_boot\0higher_half\0double_fault_entry\0interrupt_common\0isr_stub_0\0isr_stub_1\0isr_stub_2\0isr_stub_3\0isr_stub_4\0isr_stub_5\0isr_stub_6\0isr_stub_7\0isr_stub_8\0isr_stub_9\0isr_stub_10\0isr_stub_11\0isr_stub_12\0isr_stub_13\0isr_stub_14\0isr_stub_15\0isr_stub_16\0isr_stub_17\0isr_stub_18\0isr_stub_19\0isr_stub_20\0isr_stub_21\0isr_stub_22\0isr_stub_23\0isr_stub_24\0isr_stub_25\0isr_stub_26\0isr_stub_27\0isr_stub_28\0isr_stub_29\0isr_stub_30\0isr_stub_31\0isr_stub_32\0isr_stub_33\0isr_stub_34\0isr_stub_35\0isr_stub_36\0isr_stub_37\0isr_stub_38\0isr_stub_39\0isr_stub_40\0isr_stub_41\0isr_stub_42\0isr_stub_43\0isr_stub_44\0isr_stub_45\0isr_stub_46\0isr_stub_47\0setjmp\0longjmp\0__udivdi3\0__udivmoddi4\0kernel_text_end\0";

@@ -105,6 +105,8 @@ def boot_suite_in_one_boot(log):
         return f"summary does not count {len(automatic)} passed"
     if re.search(r"test selftest_\w+: begin", text):
         return "test=all ran a manual test"
+    if "printk-test: a debug line" in text:
+        return "a debug line reached the console at the default loglevel"
     return None
 
 

@@ -2,7 +2,8 @@
 
 A test passes only when everything agrees: qemu-boot reports the verdict
 the test expects, the log holds the test's begin line, its ok line and the
-summary line, every pattern the spec demands is there, and no panic shows.
+summary line, every pattern the spec demands is there, none it rejects is,
+and no panic shows.
 The harness self-test feeds deliberately broken tests through this same
 function to prove that each way of failing is caught.
 """
@@ -14,7 +15,7 @@ VERDICT_LINES = {
 }
 
 
-def judge(name, rc, log_text, expect=(), verdict="pass"):
+def judge(name, rc, log_text, expect=(), verdict="pass", reject=()):
     """Return None when the test passed, else the reason it did not."""
     if verdict == "panic":
         if rc != 2 or "qemu-boot: the kernel panicked" not in log_text:
@@ -33,6 +34,9 @@ def judge(name, rc, log_text, expect=(), verdict="pass"):
     for pattern in expect:
         if not re.search(pattern, log_text, re.M):
             return f"missing output matching /{pattern}/"
+    for pattern in reject:
+        if re.search(pattern, log_text, re.M):
+            return f"output matches /{pattern}/, which must not appear"
     return None
 
 

@@ -35,7 +35,7 @@ def kernel_test(name):
         rc = kernel.boot(cmdline, log, timeout=spec.get("timeout", 60),
                          mem=spec.get("mem"), disks=spec.get("disks", ()))
         return judge(name, rc, kernel.read_log(log), spec.get("expect", ()),
-                     spec.get("verdict", "pass"))
+                     spec.get("verdict", "pass"), spec.get("reject", ()))
     return run
 
 

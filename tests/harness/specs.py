@@ -3,7 +3,7 @@
 A kernel test with no entry here boots with test=NAME, 128 MiB and no
 disks, and must pass (see judge.py).  An entry may add to the command line,
 demand output patterns, expect a panic instead of a pass, or set memory,
-disks and the timeout.  Manual tests (KTEST_MANUAL) must have an entry or
+disks and the timeout.  "reject" patterns must not appear.  Manual tests (KTEST_MANUAL) must have an entry or
 be listed in NOT_RUN_DIRECTLY, since they fail on purpose.
 """
 
@@ -15,6 +15,10 @@ KERNEL_TESTS = {
                 r"0000000000100000-[0-9a-f]{16} available"]),
     "cmdline_boot_arguments_arrive": dict(
         cmdline='probe="two words" n=0x2a n=7 flag'),
+    "cmdline_seed_reaches_tests": dict(cmdline="seed=12345"),
+    "printk_log_ring_keeps_every_level": dict(
+        cmdline="loglevel=7",
+        expect=[r"printk-test: a debug line", r"printk-test: a warning line"]),
     "fault_divide_error_caught": dict(
         expect=[r"exception 0 \(divide error\), error code 0x0",
                 r"\[<[0-9a-f]{8}>\] fault_divide_by_zero\+0x[0-9a-f]+/0x[0-9a-f]+$"]),

@@ -70,3 +70,12 @@ KTEST(cmdline_boot_arguments_arrive)
     KASSERT(cmdline_get("flag") == NULL);
     KASSERT_EQ(cmdline_get_u32("absent", 99), 99);
 }
+
+/* seed=N on the command line is the seed randomized tests use; the
+ * harness boots this with seed=12345. */
+KTEST(cmdline_seed_reaches_tests)
+{
+    if (!cmdline_has("seed"))
+        return;
+    KASSERT_EQ(ktest_seed(), 12345);
+}
