@@ -24,6 +24,8 @@ int cmdline_split(char *buf, struct cmdline_arg *args, int max)
             p++;
         if (!*p)
             return n;
+        if (n == max)
+            return -E2BIG;
 
         char *token = p, *out = p;
         char *equals = NULL;
@@ -44,10 +46,8 @@ int cmdline_split(char *buf, struct cmdline_arg *args, int max)
         if (*p)
             p++;
         *out = '\0';
-        if (equals == token)
-            return -EINVAL;                 /* "=value" with no key */
-        if (n == max)
-            return -E2BIG;
+        if (equals == token || out == token)
+            return -EINVAL;                 /* "=value" or "" : no key */
         args[n].key = token;
         args[n].value = NULL;
         if (equals) {

@@ -18,6 +18,8 @@ static void put(struct out *o, char c)
     o->len++;
 }
 
+#define MAX_FIELD 4096           /* widths and precisions are capped here */
+
 struct spec {
     bool left;          /* '-': pad on the right */
     bool zero;          /* '0': pad numbers with zeros */
@@ -69,6 +71,18 @@ static void put_number(struct out *o, uint64_t v, bool negative, unsigned base,
             put(o, ' ');
 }
 
+/* Read a decimal field width or precision, capped at MAX_FIELD. */
+static const char *read_field(const char *p, int *field)
+{
+    *field = 0;
+    while (*p >= '0' && *p <= '9') {
+        *field = *field * 10 + (*p++ - '0');
+        if (*field > MAX_FIELD)
+            *field = MAX_FIELD;
+    }
+    return p;
+}
+
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = { buf, size, 0 };
@@ -91,25 +105,22 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
         p++;
         if (*p == '*') {
-            sp.width = va_arg(ap, int);
-            if (sp.width < 0) {
+            int w = va_arg(ap, int);
+            if (w < 0)
                 sp.left = true;
-                sp.width = -sp.width;
-            }
+            sp.width = w < -MAX_FIELD || w > MAX_FIELD ? MAX_FIELD : (w < 0 ? -w : w);
             p++;
         } else {
-            while (*p >= '0' && *p <= '9')
-                sp.width = sp.width * 10 + (*p++ - '0');
+            p = read_field(p, &sp.width);
         }
         if (*p == '.') {
             p++;
-            sp.precision = 0;
             if (*p == '*') {
-                sp.precision = va_arg(ap, int);
+                int prec = va_arg(ap, int);
+                sp.precision = prec > MAX_FIELD ? MAX_FIELD : (prec < 0 ? -1 : prec);
                 p++;
             } else {
-                while (*p >= '0' && *p <= '9')
-                    sp.precision = sp.precision * 10 + (*p++ - '0');
+                p = read_field(p, &sp.precision);
             }
         }
         int longs = 0;
@@ -117,8 +128,10 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             longs++;
             p++;
         }
-        if (*p == 'z')          /* size_t is unsigned int here */
+        if (*p == 'z') {        /* size_t: unsigned int on i386, wider on a host */
+            longs = sizeof(size_t) > sizeof(unsigned long) ? 2 : sizeof(size_t) > sizeof(int);
             p++;
+        }
 
         switch (*p) {
         case 'd':
@@ -136,6 +149,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             uint64_t v = longs >= 2 ? va_arg(ap, unsigned long long)
                        : longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
             unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
+            sp.plus = false;    /* a sign is for signed conversions only */
             put_number(&o, v, false, base, *p == 'X', &sp);
             break;
         }

@@ -6,8 +6,8 @@
  * turns the count into the exit status.  Printing stops after a screenful
  * because a broken formatter can fail a randomized loop thousands of times.
  *
- * Also here: the seeded random generator the randomized loops share, so
- * that "seed=N" on the command line replays a failing run exactly.
+ * Also here: ARRAY_SIZE, and the seeded random generator the randomized
+ * loops share, so that "seed=N" on the command line replays a failing run.
  */
 #pragma once
 #include <inttypes.h>
@@ -18,13 +18,18 @@
 #include <time.h>
 
 #define CHECK_MAX_REPORTS 40
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int check_failures;
 
+/* Counts a failure; true (with "file:line: " printed) while under the cap,
+ * and the caller then prints the rest of the line. */
 static inline bool check_report(const char *file, int line)
 {
-    return ++check_failures <= CHECK_MAX_REPORTS
-        && fprintf(stderr, "%s:%d: ", file, line) >= 0;
+    if (++check_failures > CHECK_MAX_REPORTS)
+        return false;
+    fprintf(stderr, "%s:%d: ", file, line);
+    return true;
 }
 
 static inline void check_true(bool ok, const char *what, const char *file, int line)
