@@ -76,7 +76,7 @@ void gdt_init(void)
     set_tss(GDT_MAIN_TSS / 8, &main_tss);
 
     /* The double-fault task runs on its own stack with the current page
-     * tables; whoever replaces the page tables must update its cr3. */
+     * tables, until gdt_set_double_fault_cr3() names the kernel's own. */
     double_fault_tss = (struct tss){
         .cr3 = read_cr3(),
         .eip = (uint32_t)double_fault_entry,
@@ -104,4 +104,9 @@ void gdt_init(void)
         "ltr %w3"
         : : "m"(ptr), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA), "r"(GDT_MAIN_TSS)
         : "eax", "memory");
+}
+
+void gdt_set_double_fault_cr3(uint32_t cr3)
+{
+    double_fault_tss.cr3 = cr3;
 }

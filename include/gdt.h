@@ -31,3 +31,6 @@ struct tss {
 extern struct tss main_tss;
 
 void gdt_init(void);
+/* The double-fault task must use page tables that map its stack and the
+ * kernel: vm_init() tells it when the kernel's own tables take over. */
+void gdt_set_double_fault_cr3(uint32_t cr3);

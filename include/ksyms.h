@@ -22,3 +22,5 @@ extern const char ksym_names[];
 const char *ksym_lookup(uint32_t addr, uint32_t *offset, uint32_t *size);
 /* The address of the function called name, or 0. */
 uint32_t ksym_address(const char *name);
+/* Write "function+0xoff/0xsize" (or the bare address) for addr into buf. */
+void ksym_describe(uint32_t addr, char *buf, unsigned size);

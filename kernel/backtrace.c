@@ -5,6 +5,7 @@
 #include "backtrace.h"
 #include "ksyms.h"
 #include "mm.h"
+#include "vm.h"
 #include "printk.h"
 
 int backtrace_collect(uint32_t ebp, uint32_t *pcs, int max)
@@ -24,13 +25,9 @@ int backtrace_collect(uint32_t ebp, uint32_t *pcs, int max)
  * which ends a function is not blamed on the next function. */
 static void print_pc(int level, uint32_t pc, bool is_return_address)
 {
-    uint32_t off, size;
-    const char *name = ksym_lookup(pc - is_return_address, &off, &size);
-    off += is_return_address;
-    if (name)
-        printk(level, "  [<%08x>] %s+0x%x/0x%x\n", pc, name, off, size);
-    else
-        printk(level, "  [<%08x>] ?\n", pc);
+    char where[96];
+    ksym_describe(pc - is_return_address, where, sizeof(where));
+    printk(level, "  [<%08x>] %s\n", pc, where);
 }
 
 void backtrace_print(int level, uint32_t eip, uint32_t ebp)

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "vm.h"
 #include "printk.h"
 
 #define MB2_BOOTLOADER_MAGIC    0x36D76289

@@ -9,6 +9,7 @@
 #include "fault_catch.h"
 #include "gdt.h"
 #include "mm.h"
+#include "vm.h"
 #include "panic.h"
 #include "printk.h"
 #include "vsprintf.h"

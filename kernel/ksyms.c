@@ -3,6 +3,7 @@
  */
 #include "ksyms.h"
 #include "kstring.h"
+#include "vsprintf.h"
 
 const char *ksym_lookup(uint32_t addr, uint32_t *offset, uint32_t *size)
 {
@@ -31,4 +32,14 @@ uint32_t ksym_address(const char *name)
         if (strcmp(ksym_names + ksym_table[i].name, name) == 0)
             return ksym_table[i].addr;
     return 0;
+}
+
+void ksym_describe(uint32_t addr, char *buf, unsigned size)
+{
+    uint32_t off, len;
+    const char *name = ksym_lookup(addr, &off, &len);
+    if (name)
+        ksnprintf(buf, size, "%s+0x%x/0x%x", name, off, len);
+    else
+        ksnprintf(buf, size, "%08x", addr);
 }

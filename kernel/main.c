@@ -58,6 +58,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     console_loglevel = (int)cmdline_get_u32("loglevel", LOG_INFO);
     print_banner();
     early_alloc_init();
+    mm_init();
 
     timer_init();
     serial_enable_rx_irq();

@@ -1,61 +1,18 @@
 /*
- * early.c - the boot-time memory helpers (see include/mm.h): an address
- * check that walks the page tables, the guard-page registry, and the early
- * bump allocator.
+ * early.c - the early allocator (see include/mm.h): a bump allocator over
+ * the first available region above the kernel image and the boot
+ * information, inside what the boot page tables map.  mm_init() takes the
+ * memory map, the kernel page tables and mem_map from it, then closes it
+ * and gives the rest to the buddy allocator.
  */
 #include "mm.h"
 #include "bootinfo.h"
 #include "printk.h"
-#include "x86.h"
-
-#define PDE_SHIFT       22
-#define PTE_SHIFT       12
-#define PTE_PRESENT     0x1
-#define PDE_LARGE       0x80    /* 4 MiB page: no page table below */
-
-extern char boot_stack_guard[];
 
 static uint32_t early_next;     /* physical address of the next free byte */
 static uint32_t early_start;
 static uint32_t early_limit;
-
-static bool page_mapped(uint32_t addr)
-{
-    const uint32_t *dir = phys_to_virt(read_cr3() & ~0xFFFu);
-    uint32_t pde = dir[addr >> PDE_SHIFT];
-    if (!(pde & PTE_PRESENT))
-        return false;
-    if (pde & PDE_LARGE)
-        return true;
-    uint32_t table_phys = pde & ~0xFFFu;
-    if (table_phys >= BOOT_MAPPED_BYTES)
-        return false;           /* cannot look: call it unmapped */
-    const uint32_t *table = phys_to_virt(table_phys);
-    return table[(addr >> PTE_SHIFT) & 0x3FF] & PTE_PRESENT;
-}
-
-bool kernel_addr_mapped(uint32_t addr, uint32_t len)
-{
-    if (len == 0)
-        return true;
-    uint32_t last = addr + len - 1;
-    if (last < addr)
-        return false;           /* wraps around 4 GiB */
-    for (uint32_t page = addr & ~(PAGE_SIZE - 1);; page += PAGE_SIZE) {
-        if (!page_mapped(page))
-            return false;
-        if (page >= (last & ~(PAGE_SIZE - 1)))
-            return true;
-    }
-}
-
-const char *stack_guard_owner(uint32_t addr)
-{
-    uint32_t guard = (uint32_t)boot_stack_guard;
-    if (addr >= guard && addr < guard + PAGE_SIZE)
-        return "the boot stack";
-    return NULL;
-}
+static bool early_closed;
 
 static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
 
@@ -81,6 +38,10 @@ void early_alloc_init(void)
 
 void *early_alloc(size_t size, size_t align)
 {
+    if (early_closed) {
+        pr_err("mm: early_alloc(%u) after the page allocator took over\n", (unsigned)size);
+        return NULL;
+    }
     if (align == 0)
         align = sizeof(long);
     uint32_t p = (early_next + align - 1) & ~(uint32_t)(align - 1);
@@ -97,4 +58,10 @@ void early_alloc_usage(uint32_t *used, uint32_t *total)
 {
     *used = early_next - early_start;
     *total = early_limit - early_start;
+}
+
+uint32_t early_alloc_close(void)
+{
+    early_closed = true;
+    return (early_next + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }

@@ -49,13 +49,13 @@ def symbol_value(name):
 
 
 def read_bytes(addr, length):
-    """length bytes of kernel memory at virtual address addr.  Before boot.asm
-    turns paging on, the higher-half addresses are not mapped: say so."""
+    """length bytes of kernel memory at virtual address addr.  Until boot.asm
+    turns paging on, no higher-half address is mapped: say so."""
     try:
         return bytes(gdb.selected_inferior().read_memory(addr, length))
     except gdb.MemoryError:
-        raise gdb.GdbError(f"cannot read kernel memory at {addr:#x}: paging is not on yet? "
-                           "(break kmain, continue, then try again)")
+        raise gdb.GdbError(f"cannot read kernel memory at {addr:#x}: not mapped "
+                           "(before kmain paging is off: break kmain, continue, retry)")
 
 
 def read_u32(name):
@@ -95,6 +95,9 @@ class KDmesg(KernelCommand):
         buf = symbol_value("log_buf")
         size = buf.type.sizeof
         end = read_u32("log_next")
+        if end == 0:
+            gdb.write("kdmesg: the log is empty (kmain has not printed yet)\n")
+            return
         raw = read_bytes(int(buf.address), size)
         if end <= size:
             text = raw[:end]
@@ -103,7 +106,7 @@ class KDmesg(KernelCommand):
             text = raw[head:] + raw[:head]
         lines = text.decode("utf-8", errors="replace").splitlines(keepends=True)
         if end > size and lines:
-            lines[0] = "[...] " + lines[0]      # the ring cut this line's start off
+            lines[0] = "[...] " + lines[0]      # the ring has likely cut its start off
         if last is not None:
             lines = lines[-last:] if last > 0 else []
         gdb.write("".join(lines))

@@ -1,3 +1,6 @@
-build/obj/drivers/vga.o: drivers/vga.c include/vga.h include/mm.h
+build/obj/drivers/vga.o: drivers/vga.c include/vga.h include/mm.h \
+ include/gfp.h include/list.h
 include/vga.h:
 include/mm.h:
+include/gfp.h:
+include/list.h:

@@ -1,6 +1,7 @@
-build/obj/mm/early.o: mm/early.c include/mm.h include/bootinfo.h \
- include/printk.h include/x86.h
+build/obj/mm/early.o: mm/early.c include/mm.h include/gfp.h \
+ include/list.h include/bootinfo.h include/printk.h
 include/mm.h:
+include/gfp.h:
+include/list.h:
 include/bootinfo.h:
 include/printk.h:
-include/x86.h:

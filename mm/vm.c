@@ -1,0 +1,263 @@
+/*
+ * vm.c - page tables, address spaces and kernel stacks (see include/vm.h).
+ * Two-level x86 paging without PAE: a page directory of 1024 entries, each
+ * pointing to a page table of 1024 entries, each mapping 4 KiB.
+ */
+#include "vm.h"
+#include "gdt.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+#include "slab.h"
+#include "x86.h"
+
+#define PDE_INDEX(va)       ((va) >> 22)
+#define PTE_INDEX(va)       (((va) >> 12) & 0x3FF)
+#define KERNEL_PDE_FIRST    PDE_INDEX(KERNEL_VMA)
+#define KERNEL_TABLES       (1024 - KERNEL_PDE_FIRST)
+#define CR4_PGE             (1u << 7)   /* global pages survive a CR3 load */
+#define KSTACK_SLOT_SIZE    ((KSTACK_PAGES + 1) * PAGE_SIZE)   /* guard + stack */
+
+struct vm_space kernel_space;
+static uint32_t *kernel_tables;         /* KERNEL_TABLES tables, contiguous */
+static const char *kstack_owner[KSTACK_SLOTS];  /* NULL: slot free */
+
+extern char boot_stack_guard[];
+
+static void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+static bool is_current(const struct vm_space *s)
+{
+    return read_cr3() == virt_to_phys(s->pgdir);
+}
+
+/* The PTE for va, or NULL when its page table does not exist (and create
+ * is false, or no page could be had for it). */
+static uint32_t *pte_of(struct vm_space *s, uint32_t va, bool create)
+{
+    uint32_t *pde = &s->pgdir[PDE_INDEX(va)];
+    if (!(*pde & PTE_PRESENT)) {
+        if (!create)
+            return NULL;
+        void *table = get_zeroed_page(GFP_KERNEL);
+        if (!table)
+            return NULL;
+        *pde = virt_to_phys(table) | PTE_PRESENT | PTE_WRITE | PTE_USER;
+    }
+    uint32_t *table = phys_to_virt(*pde & ~PTE_FLAGS_MASK);
+    return &table[PTE_INDEX(va)];
+}
+
+static void flush(struct vm_space *s, uint32_t va)
+{
+    if (va >= KERNEL_VMA || is_current(s))
+        invlpg(va);
+}
+
+void vm_init(uint32_t lowmem_pfns)
+{
+    kernel_space.pgdir = early_alloc(PAGE_SIZE, PAGE_SIZE);
+    kernel_tables = early_alloc(KERNEL_TABLES * PAGE_SIZE, PAGE_SIZE);
+    if (!kernel_space.pgdir || !kernel_tables) {
+        pr_err("vm: no memory for the kernel page tables; staying on the boot tables\n");
+        return;
+    }
+    memset(kernel_space.pgdir, 0, PAGE_SIZE);
+    memset(kernel_tables, 0, KERNEL_TABLES * PAGE_SIZE);
+    for (uint32_t i = 0; i < KERNEL_TABLES; i++)
+        kernel_space.pgdir[KERNEL_PDE_FIRST + i] =
+            virt_to_phys(kernel_tables + i * 1024) | PTE_PRESENT | PTE_WRITE;
+
+    /* The direct map.  Page 0 stays out so that a stray phys_to_virt(0)
+     * faults; the boot stack's guard stays out so an overflow faults. */
+    for (uint32_t pfn = 1; pfn < lowmem_pfns; pfn++) {
+        uint32_t va = KERNEL_VMA + (pfn << PAGE_SHIFT);
+        uint32_t prot = PTE_PRESENT | PTE_GLOBAL;
+        if (va < (uint32_t)kernel_text_start || va >= (uint32_t)kernel_ro_end)
+            prot |= PTE_WRITE;
+        if (va != (uint32_t)boot_stack_guard)
+            kernel_tables[pfn] = (pfn << PAGE_SHIFT) | prot;
+    }
+
+    uint32_t cr3 = virt_to_phys(kernel_space.pgdir);
+    __asm__ volatile("mov %0, %%cr4" : : "r"(read_cr4() | CR4_PGE));
+    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+    gdt_set_double_fault_cr3(cr3);
+    pr_info("vm: direct map of %u MiB at %08x; kernel text and rodata read-only\n",
+            lowmem_pfns >> 8, KERNEL_VMA);
+}
+
+struct vm_space *vm_space_create(void)
+{
+    struct vm_space *s = kmalloc(sizeof(*s), GFP_KERNEL);
+    if (!s)
+        return NULL;
+    s->pgdir = get_zeroed_page(GFP_KERNEL);
+    if (!s->pgdir) {
+        kfree(s);
+        return NULL;
+    }
+    memcpy(&s->pgdir[KERNEL_PDE_FIRST], &kernel_space.pgdir[KERNEL_PDE_FIRST],
+           KERNEL_TABLES * sizeof(uint32_t));
+    return s;
+}
+
+void vm_space_destroy(struct vm_space *s)
+{
+    if (is_current(s))
+        vm_switch(&kernel_space);
+    for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
+        if (s->pgdir[i] & PTE_PRESENT)
+            free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));
+    free_page_address(s->pgdir);
+    kfree(s);
+}
+
+void vm_switch(struct vm_space *s)
+{
+    __asm__ volatile("mov %0, %%cr3" : : "r"(virt_to_phys(s->pgdir)) : "memory");
+}
+
+/* Addresses the caller may change: page aligned, and not the direct map
+ * (which belongs to the allocator) -- user half or kernel stack area. */
+static bool changeable(uint32_t va)
+{
+    return (va & (PAGE_SIZE - 1)) == 0 && (va < USER_TOP || va >= KSTACK_AREA);
+}
+
+int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t prot)
+{
+    if (!changeable(va) || (pa & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    uint32_t *pte = pte_of(s, va, true);
+    if (!pte)
+        return -ENOMEM;
+    if (*pte & PTE_PRESENT)
+        return -EBUSY;
+    *pte = pa | (prot & (PTE_WRITE | PTE_USER)) | PTE_PRESENT;
+    return 0;
+}
+
+int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa)
+{
+    if (!changeable(va))
+        return -EINVAL;
+    uint32_t *pte = pte_of(s, va, false);
+    if (!pte || !(*pte & PTE_PRESENT))
+        return -ENOENT;
+    if (pa)
+        *pa = *pte & ~PTE_FLAGS_MASK;
+    *pte = 0;
+    flush(s, va);
+    return 0;
+}
+
+int vm_protect(struct vm_space *s, uint32_t va, uint32_t prot)
+{
+    if (!changeable(va))
+        return -EINVAL;
+    uint32_t *pte = pte_of(s, va, false);
+    if (!pte || !(*pte & PTE_PRESENT))
+        return -ENOENT;
+    *pte = (*pte & ~(PTE_WRITE | PTE_USER)) | (prot & (PTE_WRITE | PTE_USER));
+    flush(s, va);
+    return 0;
+}
+
+int vm_lookup(struct vm_space *s, uint32_t va, uint32_t *pa, uint32_t *prot)
+{
+    uint32_t *pte = pte_of(s, va & ~(PAGE_SIZE - 1), false);
+    if (!pte || !(*pte & PTE_PRESENT))
+        return -ENOENT;
+    if (pa)
+        *pa = (*pte & ~PTE_FLAGS_MASK) | (va & (PAGE_SIZE - 1));
+    if (prot)
+        *prot = *pte & PTE_FLAGS_MASK;
+    return 0;
+}
+
+/* ---- reading the tables without trusting them --------------------------- */
+
+static bool page_mapped(uint32_t va)
+{
+    /* Tables are only followed where the direct map can reach them. */
+    uint32_t reach = max_pfn ? max_pfn << PAGE_SHIFT : BOOT_MAPPED_BYTES;
+    const uint32_t *dir = phys_to_virt(read_cr3() & ~PTE_FLAGS_MASK);
+    uint32_t pde = dir[PDE_INDEX(va)];
+    if (!(pde & PTE_PRESENT) || (pde & ~PTE_FLAGS_MASK) >= reach)
+        return false;
+    const uint32_t *table = phys_to_virt(pde & ~PTE_FLAGS_MASK);
+    return table[PTE_INDEX(va)] & PTE_PRESENT;
+}
+
+bool kernel_addr_mapped(uint32_t addr, uint32_t len)
+{
+    if (len == 0)
+        return true;
+    uint32_t last = addr + len - 1;
+    if (last < addr)
+        return false;           /* wraps around 4 GiB */
+    for (uint32_t page = addr & ~(PAGE_SIZE - 1);; page += PAGE_SIZE) {
+        if (!page_mapped(page))
+            return false;
+        if (page >= (last & ~(PAGE_SIZE - 1)))
+            return true;
+    }
+}
+
+/* ---- kernel stacks --------------------------------------------------------- */
+
+static uint32_t slot_base(int slot) { return KSTACK_AREA + slot * KSTACK_SLOT_SIZE; }
+
+void *kstack_alloc(const char *owner)
+{
+    uint32_t flags = irq_save();
+    int slot = 0;
+    while (slot < KSTACK_SLOTS && kstack_owner[slot])
+        slot++;
+    if (slot < KSTACK_SLOTS)
+        kstack_owner[slot] = owner;
+    irq_restore(flags);
+    if (slot == KSTACK_SLOTS) {
+        pr_err("vm: all %d kernel stack slots are in use\n", KSTACK_SLOTS);
+        return NULL;
+    }
+
+    uint32_t base = slot_base(slot) + PAGE_SIZE;        /* the guard stays unmapped */
+    for (int i = 0; i < KSTACK_PAGES; i++) {
+        struct page *p = alloc_page(GFP_KERNEL);
+        if (!p || vm_map(&kernel_space, base + i * PAGE_SIZE, page_to_phys(p), PTE_WRITE) < 0) {
+            if (p)
+                free_page(p);
+            kstack_free((void *)base);                  /* undoes pages 0..i-1 */
+            return NULL;
+        }
+    }
+    return (void *)base;
+}
+
+void kstack_free(void *stack)
+{
+    uint32_t base = (uint32_t)stack;
+    int slot = (base - KSTACK_AREA) / KSTACK_SLOT_SIZE;
+    for (int i = 0; i < KSTACK_PAGES; i++) {
+        uint32_t pa;
+        if (vm_unmap(&kernel_space, base + i * PAGE_SIZE, &pa) == 0)
+            free_page(pfn_to_page(pa >> PAGE_SHIFT));
+    }
+    kstack_owner[slot] = NULL;
+}
+
+const char *stack_guard_owner(uint32_t addr)
+{
+    uint32_t guard = (uint32_t)boot_stack_guard;
+    if (addr >= guard && addr < guard + PAGE_SIZE)
+        return "the boot stack";
+    if (addr >= KSTACK_AREA && addr < slot_base(KSTACK_SLOTS)) {
+        int slot = (addr - KSTACK_AREA) / KSTACK_SLOT_SIZE;
+        if (addr < slot_base(slot) + PAGE_SIZE && kstack_owner[slot])
+            return kstack_owner[slot];
+    }
+    return NULL;
+}
