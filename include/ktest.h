@@ -73,6 +73,9 @@ void ktest_list(void);
 /* Failures so far in this boot. */
 int ktest_failures(void);
 
-/* The seed for randomized tests: seed=N, or else one taken from the TSC.
- * A test that uses it prints it, so that seed=N reproduces the run. */
+/* The seed for randomized tests: seed=N, or else one taken from the TSC. */
 uint32_t ktest_seed(void);
+/* Seed r with ktest_seed() and print "test NAME: seed=N", so that booting
+ * with seed=N repeats the run exactly. */
+struct rng;
+void ktest_rng_init(struct rng *r);

@@ -9,6 +9,7 @@
 #include "fault_catch.h"
 #include "kstring.h"
 #include "printk.h"
+#include "random.h"
 #include "setjmp.h"
 #include "timer.h"
 #include "vsprintf.h"
@@ -139,4 +140,12 @@ uint32_t ktest_seed(void)
             seed = (uint32_t)rdtsc() | 1;   /* never 0: 0 means "not chosen" */
     }
     return seed;
+}
+
+void ktest_rng_init(struct rng *r)
+{
+    uint32_t seed = ktest_seed();
+    pr_info("test %s: seed=%u (boot with seed=%u to repeat)\n",
+            running ? running->name : "?", seed, seed);
+    rng_seed(r, seed);
 }

@@ -14,6 +14,7 @@
 #include "panic.h"
 #include "printk.h"
 #include "readline.h"
+#include "slab.h"
 #include "timer.h"
 
 #define MAX_ARGS 8
@@ -56,6 +57,47 @@ static void cmd_mem(int argc, char **argv)
     uint32_t used, total;
     early_alloc_usage(&used, &total);
     console_printf("early allocator: %u of %u KiB used\n", used / 1024, total / 1024);
+}
+
+static void cmd_free(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    const struct watermarks *w = mm_watermarks();
+    const struct mm_stats *st = mm_stats();
+    uint32_t free = nr_free_pages(), managed = nr_managed_pages();
+    console_printf("pages: %u free of %u managed (%u KiB free)\n", free, managed, free * 4);
+    console_printf("watermarks: min %u  low %u  high %u pages\n", w->min, w->low, w->high);
+    console_printf("%-12s %10s %10s\n", "context", "allocs", "failures");
+    for (int c = 0; c < CTX_COUNT; c++)
+        console_printf("%-12s %10u %10u\n", alloc_context_name(c), st->allocs[c], st->failures[c]);
+    console_printf("frees %u; debug reports: page %u, slab %u\n", st->frees, mm_debug_reports,
+                   slab_debug_reports);
+}
+
+static void cmd_buddy(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    uint32_t counts[MAX_ORDER + 1];
+    buddy_free_counts(counts);
+    console_printf("order  block KiB  free blocks\n");
+    for (int k = 0; k <= MAX_ORDER; k++)
+        console_printf("%5d %10u %12u\n", k, 4u << k, counts[k]);
+    int problems = buddy_check();
+    console_printf("buddy_check: %s\n", problems ? "PROBLEMS (see above)" : "ok");
+}
+
+static void print_cache(const struct kmem_cache *c)
+{
+    console_printf("%-14s %6u %6u %8u %6u %7u\n", c->name, c->object_size, c->slot_size,
+                   c->active, c->nr_slabs, 1u << c->order);
+}
+
+static void cmd_slab(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    console_printf("%-14s %6s %6s %8s %6s %7s\n", "cache", "size", "slot", "objects",
+                   "slabs", "pg/slab");
+    slab_for_each_cache(print_cache);
 }
 
 static void cmd_uptime(int argc, char **argv)
@@ -103,6 +145,9 @@ static const struct command commands[] = {
     { "help",   "",      "list the commands", cmd_help },
     { "dmesg",  "",      "print the kernel log", cmd_dmesg },
     { "mem",    "",      "memory map and early allocator", cmd_mem },
+    { "free",   "",      "free pages, watermarks, allocations", cmd_free },
+    { "buddy",  "",      "free blocks per order; buddy_check", cmd_buddy },
+    { "slab",   "",      "slab caches and objects in use", cmd_slab },
     { "uptime", "",      "time since boot and timer ticks", cmd_uptime },
     { "tests",  "",      "list the built-in tests", cmd_tests },
     { "test",   "NAME",  "run tests by name, glob or all", cmd_test },

@@ -76,3 +76,28 @@ void log_dump(void (*out)(const char *text, size_t len))
     out(log_buf + head, LOG_BUF_SIZE - head);
     out(log_buf, head);
 }
+
+uint32_t log_mark(void)
+{
+    return log_next;
+}
+
+bool log_contains(uint32_t mark, const char *text)
+{
+    uint32_t flags = irq_save();
+    uint32_t end = log_next;
+    if (end - mark > LOG_BUF_SIZE)          /* the start has been overwritten */
+        mark = end - LOG_BUF_SIZE;
+    bool found = false;
+    uint32_t n = 0;
+    while (text[n])
+        n++;
+    for (uint32_t at = mark; !found && at + n <= end; at++) {
+        uint32_t i = 0;
+        while (i < n && log_buf[(at + i) % LOG_BUF_SIZE] == text[i])
+            i++;
+        found = i == n;
+    }
+    irq_restore(flags);
+    return found;
+}

@@ -27,7 +27,8 @@
 
 struct slot_meta {
     uint32_t state;                     /* SLOT_ALLOCATED or SLOT_FREE */
-    uint32_t site;                      /* who allocated (or freed) it */
+    uint32_t alloc_site;                /* who last allocated it */
+    uint32_t free_site;                 /* who last freed it */
     void *next_free;
 };
 
@@ -112,7 +113,7 @@ static void check_red_zone(struct kmem_cache *c, void *obj, uint32_t at)
             uint32_t first = (uint32_t)(red + i - (uint8_t *)obj);
             ksnprintf(what, sizeof(what), "written past its end (byte %u is 0x%02x)",
                       first, red[i]);
-            report(c, obj, meta_of(c, obj)->site, what, at);
+            report(c, obj, meta_of(c, obj)->alloc_site, what, at);
             memset(red, SLAB_RED_BYTE, SLAB_RED_ZONE);  /* report once */
             return;
         }
@@ -127,7 +128,7 @@ static void check_poison(struct kmem_cache *c, void *obj, uint32_t at)
         if (b[i] != SLAB_POISON_BYTE) {
             char what[64];
             ksnprintf(what, sizeof(what), "written after free (byte %u)", i);
-            report(c, obj, meta_of(c, obj)->site, what, at);
+            report(c, obj, meta_of(c, obj)->alloc_site, what, at);
             return;
         }
     }
@@ -151,7 +152,7 @@ static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
         if (MM_DEBUG) {
             memset(obj, SLAB_POISON_BYTE, c->meta_offset - SLAB_RED_ZONE);
             memset((char *)obj + c->meta_offset - SLAB_RED_ZONE, SLAB_RED_BYTE, SLAB_RED_ZONE);
-            *meta_of(c, obj) = (struct slot_meta){ SLOT_FREE, 0, NULL };
+            *meta_of(c, obj) = (struct slot_meta){ .state = SLOT_FREE };
         }
         *free_link(c, obj) = page->freelist;
         page->freelist = obj;
@@ -197,7 +198,9 @@ static void *cache_alloc_at(struct kmem_cache *c, gfp_t gfp, uint32_t site)
 
     if (MM_DEBUG) {
         check_poison(c, obj, site);
-        *meta_of(c, obj) = (struct slot_meta){ SLOT_ALLOCATED, site, NULL };
+        struct slot_meta *m = meta_of(c, obj);
+        m->state = SLOT_ALLOCATED;
+        m->alloc_site = site;
     }
     if (gfp & __GFP_ZERO)
         memset(obj, 0, c->object_size);
@@ -212,14 +215,28 @@ static bool free_is_valid(struct kmem_cache *c, struct page *page, void *obj, ui
         report(c, obj, 0, "freed to a cache it does not belong to", at);
         return false;
     }
-    if (offset % c->slot_size || offset / c->slot_size >= c->per_slab) {
-        report(c, obj, 0, "not the start of an object", at);
+    if (offset / c->slot_size >= c->per_slab) {
+        report(c, obj, 0, "past the last object of its slab", at);
+        return false;
+    }
+    char what[128];
+    if (offset % c->slot_size) {
+        void *start = (char *)obj - offset % c->slot_size;
+        ksnprintf(what, sizeof(what), "freed through a pointer %u bytes into it, "
+                  "not the start of an object", offset % c->slot_size);
+        report(c, start, meta_of(c, start)->alloc_site, what, at);
         return false;
     }
     struct slot_meta *m = meta_of(c, obj);
+    if (m->state == SLOT_FREE) {
+        char first[96];
+        ksym_describe(m->free_site, first, sizeof(first));
+        ksnprintf(what, sizeof(what), "double free (first freed at %s)", first);
+        report(c, obj, m->alloc_site, what, at);
+        return false;
+    }
     if (m->state != SLOT_ALLOCATED) {
-        report(c, obj, m->site, m->state == SLOT_FREE ? "double free" : "slot metadata overwritten",
-               at);
+        report(c, obj, 0, "slot metadata overwritten", at);
         return false;
     }
     return true;
@@ -233,7 +250,8 @@ static void cache_free_at(struct kmem_cache *c, void *obj, uint32_t at)
             return;
         check_red_zone(c, obj, at);
         memset(obj, SLAB_POISON_BYTE, c->meta_offset - SLAB_RED_ZONE);
-        *meta_of(c, obj) = (struct slot_meta){ SLOT_FREE, at, NULL };
+        meta_of(c, obj)->state = SLOT_FREE;
+        meta_of(c, obj)->free_site = at;
     }
 
     struct page *to_release = NULL;

@@ -9,7 +9,9 @@ tools/gdb/gdbinit and proves, in this order, that
   1. `break kmain` set at the reset vector, before GRUB has loaded the
      kernel, stops the kernel there, and `bt` shows kmain in frame #0;
   2. `break monitor_run` stops there too;
-  3. `kdmesg` then reads the boot banner out of the log ring.
+  3. `kdmesg` then reads the boot banner out of the log ring;
+  4. `kmem` reads the page allocator and the slab caches: pages are free,
+     the buddy books balance (no WARNING line), and kmalloc-64 is listed.
 gdb's whole output goes to DIR/gdb.log.  Exits 0 on a pass; on a failure
 exits 1 with the reason as the last line printed (harness_tests.py shows
 that line).  QEMU is always killed, whatever happens; everything is bounded
@@ -31,7 +33,7 @@ PORT = 1234
 BANNER = "swiod 0.1.0: a teaching kernel"         # kernel/main.c, include/version.h
 
 GDB_COMMANDS = ["break kmain", "continue", "bt",
-                "break monitor_run", "continue", "kdmesg"]
+                "break monitor_run", "continue", "kdmesg", "kmem"]
 
 # What gdb's output must show, in this order: (what it proves, pattern).
 EXPECT = [
@@ -39,6 +41,14 @@ EXPECT = [
     ("bt shows kmain in frame #0", r"^#0\s+(0x[0-9a-f]+ in )?kmain \("),
     ("the monitor_run breakpoint was hit", r"^Breakpoint 2, monitor_run \("),
     ("kdmesg printed the boot banner", r"^\[ *\d+\.\d+\] " + re.escape(BANNER)),
+    ("kmem printed the totals with pages free", r"^free: [1-9]\d* pages "),
+    ("kmem printed the buddy books line", r"^buddy: (books balance|WARNING)"),
+    ("kmem listed the cache kmalloc-64", r"^kmalloc-64 +64 "),
+]
+
+# What gdb's output must not show anywhere: (what it means, pattern).
+REFUSE = [
+    ("kmem found the buddy books unbalanced", r"^buddy: WARNING.*"),
 ]
 
 
@@ -117,6 +127,10 @@ def check_output(out):
                           "after the previous check's)")
         print(f"check_gdb: ok: {what}")
         pos = m.end()
+    for what, pattern in REFUSE:
+        m = re.compile(pattern, re.M).search(out)
+        if m:
+            raise Failure(f"{what}: {m.group(0)}")
 
 
 def main():
