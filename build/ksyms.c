@@ -3,7 +3,7 @@
 
 #define KSYMS __attribute__((section(".ksyms")))
 
-KSYMS const uint32_t ksym_count = 250;
+KSYMS const uint32_t ksym_count = 261;
 KSYMS const struct ksym ksym_table[] = {
     { 0xc0101000, 0x0, 0 }, /* kernel_text_start */
     { 0xc0101000, 0x1bc, 18 }, /* gdt_init */
@@ -197,63 +197,74 @@ KSYMS const struct ksym ksym_table[] = {
     { 0xc010b690, 0x2f3, 2898 }, /* slab_double_free_and_bad_pointers_reported */
     { 0xc010b990, 0x159, 2941 }, /* slab_use_after_free_caught */
     { 0xc010baf0, 0x17e, 2968 }, /* timer_ticks_advance */
-    { 0xc010bc70, 0xd9, 2988 }, /* bench_boot */
-    { 0xc010bd50, 0x0, 2999 }, /* higher_half */
-    { 0xc010bd90, 0x0, 3011 }, /* call_on_stack */
-    { 0xc010bdb0, 0x0, 3025 }, /* double_fault_entry */
-    { 0xc010bdc0, 0x0, 3044 }, /* interrupt_common */
-    { 0xc010bde3, 0x0, 3061 }, /* isr_stub_0 */
-    { 0xc010bde9, 0x0, 3072 }, /* isr_stub_1 */
-    { 0xc010bdef, 0x0, 3083 }, /* isr_stub_2 */
-    { 0xc010bdf5, 0x0, 3094 }, /* isr_stub_3 */
-    { 0xc010bdfb, 0x0, 3105 }, /* isr_stub_4 */
-    { 0xc010be01, 0x0, 3116 }, /* isr_stub_5 */
-    { 0xc010be07, 0x0, 3127 }, /* isr_stub_6 */
-    { 0xc010be0d, 0x0, 3138 }, /* isr_stub_7 */
-    { 0xc010be13, 0x0, 3149 }, /* isr_stub_8 */
-    { 0xc010be17, 0x0, 3160 }, /* isr_stub_9 */
-    { 0xc010be1d, 0x0, 3171 }, /* isr_stub_10 */
-    { 0xc010be21, 0x0, 3183 }, /* isr_stub_11 */
-    { 0xc010be25, 0x0, 3195 }, /* isr_stub_12 */
-    { 0xc010be29, 0x0, 3207 }, /* isr_stub_13 */
-    { 0xc010be2d, 0x0, 3219 }, /* isr_stub_14 */
-    { 0xc010be31, 0x0, 3231 }, /* isr_stub_15 */
-    { 0xc010be37, 0x0, 3243 }, /* isr_stub_16 */
-    { 0xc010be3d, 0x0, 3255 }, /* isr_stub_17 */
-    { 0xc010be44, 0x0, 3267 }, /* isr_stub_18 */
-    { 0xc010be4d, 0x0, 3279 }, /* isr_stub_19 */
-    { 0xc010be56, 0x0, 3291 }, /* isr_stub_20 */
-    { 0xc010be5f, 0x0, 3303 }, /* isr_stub_21 */
-    { 0xc010be66, 0x0, 3315 }, /* isr_stub_22 */
-    { 0xc010be6f, 0x0, 3327 }, /* isr_stub_23 */
-    { 0xc010be78, 0x0, 3339 }, /* isr_stub_24 */
-    { 0xc010be81, 0x0, 3351 }, /* isr_stub_25 */
-    { 0xc010be8a, 0x0, 3363 }, /* isr_stub_26 */
-    { 0xc010be93, 0x0, 3375 }, /* isr_stub_27 */
-    { 0xc010be9c, 0x0, 3387 }, /* isr_stub_28 */
-    { 0xc010bea5, 0x0, 3399 }, /* isr_stub_29 */
-    { 0xc010beac, 0x0, 3411 }, /* isr_stub_30 */
-    { 0xc010beb3, 0x0, 3423 }, /* isr_stub_31 */
-    { 0xc010bebc, 0x0, 3435 }, /* isr_stub_32 */
-    { 0xc010bec5, 0x0, 3447 }, /* isr_stub_33 */
-    { 0xc010bece, 0x0, 3459 }, /* isr_stub_34 */
-    { 0xc010bed7, 0x0, 3471 }, /* isr_stub_35 */
-    { 0xc010bee0, 0x0, 3483 }, /* isr_stub_36 */
-    { 0xc010bee9, 0x0, 3495 }, /* isr_stub_37 */
-    { 0xc010bef2, 0x0, 3507 }, /* isr_stub_38 */
-    { 0xc010befb, 0x0, 3519 }, /* isr_stub_39 */
-    { 0xc010bf04, 0x0, 3531 }, /* isr_stub_40 */
-    { 0xc010bf0d, 0x0, 3543 }, /* isr_stub_41 */
-    { 0xc010bf16, 0x0, 3555 }, /* isr_stub_42 */
-    { 0xc010bf1f, 0x0, 3567 }, /* isr_stub_43 */
-    { 0xc010bf28, 0x0, 3579 }, /* isr_stub_44 */
-    { 0xc010bf31, 0x0, 3591 }, /* isr_stub_45 */
-    { 0xc010bf3a, 0x0, 3603 }, /* isr_stub_46 */
-    { 0xc010bf43, 0x0, 3615 }, /* isr_stub_47 */
-    { 0xc010bf50, 0x0, 3627 }, /* setjmp */
-    { 0xc010bf74, 0x0, 3634 }, /* longjmp */
-    { 0xc010bfa0, 0x11a, 3642 }, /* __udivdi3 */
-    { 0xc010c0c0, 0x1c2, 3652 }, /* __udivmoddi4 */
-    { 0xc010c282, 0x0, 3665 }, /* kernel_text_end */
+    { 0xc010bc70, 0xa, 2988 }, /* read_word */
+    { 0xc010bc80, 0xd, 2998 }, /* write_word */
+    { 0xc010bc90, 0x51d, 3009 }, /* vm_map_write_read_unmap_faults */
+    { 0xc010c1b0, 0x302, 3040 }, /* vm_read_only_page_faults_on_write */
+    { 0xc010c4c0, 0x11e, 3074 }, /* vm_kernel_text_is_read_only */
+    { 0xc010c5e0, 0x45a, 3102 }, /* vm_refuses_bad_requests */
+    { 0xc010ca40, 0x10, 3126 }, /* report_stack_pointer */
+    { 0xc010ca50, 0x2cf, 3147 }, /* kstack_runs_code_above_a_guard_page */
+    { 0xc010cd20, 0x3e, 3183 }, /* recurse_deeply */
+    { 0xc010cd60, 0x16, 3198 }, /* overflow */
+    { 0xc010cd80, 0x77, 3207 }, /* kstack_overflow_names_the_stack */
+    { 0xc010ce00, 0xd9, 3239 }, /* bench_boot */
+    { 0xc010cee0, 0x0, 3250 }, /* higher_half */
+    { 0xc010cf20, 0x0, 3262 }, /* call_on_stack */
+    { 0xc010cf40, 0x0, 3276 }, /* double_fault_entry */
+    { 0xc010cf50, 0x0, 3295 }, /* interrupt_common */
+    { 0xc010cf73, 0x0, 3312 }, /* isr_stub_0 */
+    { 0xc010cf79, 0x0, 3323 }, /* isr_stub_1 */
+    { 0xc010cf7f, 0x0, 3334 }, /* isr_stub_2 */
+    { 0xc010cf85, 0x0, 3345 }, /* isr_stub_3 */
+    { 0xc010cf8b, 0x0, 3356 }, /* isr_stub_4 */
+    { 0xc010cf91, 0x0, 3367 }, /* isr_stub_5 */
+    { 0xc010cf97, 0x0, 3378 }, /* isr_stub_6 */
+    { 0xc010cf9d, 0x0, 3389 }, /* isr_stub_7 */
+    { 0xc010cfa3, 0x0, 3400 }, /* isr_stub_8 */
+    { 0xc010cfa7, 0x0, 3411 }, /* isr_stub_9 */
+    { 0xc010cfad, 0x0, 3422 }, /* isr_stub_10 */
+    { 0xc010cfb1, 0x0, 3434 }, /* isr_stub_11 */
+    { 0xc010cfb5, 0x0, 3446 }, /* isr_stub_12 */
+    { 0xc010cfb9, 0x0, 3458 }, /* isr_stub_13 */
+    { 0xc010cfbd, 0x0, 3470 }, /* isr_stub_14 */
+    { 0xc010cfc1, 0x0, 3482 }, /* isr_stub_15 */
+    { 0xc010cfc7, 0x0, 3494 }, /* isr_stub_16 */
+    { 0xc010cfcd, 0x0, 3506 }, /* isr_stub_17 */
+    { 0xc010cfd4, 0x0, 3518 }, /* isr_stub_18 */
+    { 0xc010cfdd, 0x0, 3530 }, /* isr_stub_19 */
+    { 0xc010cfe6, 0x0, 3542 }, /* isr_stub_20 */
+    { 0xc010cfef, 0x0, 3554 }, /* isr_stub_21 */
+    { 0xc010cff6, 0x0, 3566 }, /* isr_stub_22 */
+    { 0xc010cfff, 0x0, 3578 }, /* isr_stub_23 */
+    { 0xc010d008, 0x0, 3590 }, /* isr_stub_24 */
+    { 0xc010d011, 0x0, 3602 }, /* isr_stub_25 */
+    { 0xc010d01a, 0x0, 3614 }, /* isr_stub_26 */
+    { 0xc010d023, 0x0, 3626 }, /* isr_stub_27 */
+    { 0xc010d02c, 0x0, 3638 }, /* isr_stub_28 */
+    { 0xc010d035, 0x0, 3650 }, /* isr_stub_29 */
+    { 0xc010d03c, 0x0, 3662 }, /* isr_stub_30 */
+    { 0xc010d043, 0x0, 3674 }, /* isr_stub_31 */
+    { 0xc010d04c, 0x0, 3686 }, /* isr_stub_32 */
+    { 0xc010d055, 0x0, 3698 }, /* isr_stub_33 */
+    { 0xc010d05e, 0x0, 3710 }, /* isr_stub_34 */
+    { 0xc010d067, 0x0, 3722 }, /* isr_stub_35 */
+    { 0xc010d070, 0x0, 3734 }, /* isr_stub_36 */
+    { 0xc010d079, 0x0, 3746 }, /* isr_stub_37 */
+    { 0xc010d082, 0x0, 3758 }, /* isr_stub_38 */
+    { 0xc010d08b, 0x0, 3770 }, /* isr_stub_39 */
+    { 0xc010d094, 0x0, 3782 }, /* isr_stub_40 */
+    { 0xc010d09d, 0x0, 3794 }, /* isr_stub_41 */
+    { 0xc010d0a6, 0x0, 3806 }, /* isr_stub_42 */
+    { 0xc010d0af, 0x0, 3818 }, /* isr_stub_43 */
+    { 0xc010d0b8, 0x0, 3830 }, /* isr_stub_44 */
+    { 0xc010d0c1, 0x0, 3842 }, /* isr_stub_45 */
+    { 0xc010d0ca, 0x0, 3854 }, /* isr_stub_46 */
+    { 0xc010d0d3, 0x0, 3866 }, /* isr_stub_47 */
+    { 0xc010d0e0, 0x0, 3878 }, /* setjmp */
+    { 0xc010d104, 0x0, 3885 }, /* longjmp */
+    { 0xc010d130, 0x11a, 3893 }, /* __udivdi3 */
+    { 0xc010d250, 0x1c2, 3903 }, /* __udivmoddi4 */
+    { 0xc010d412, 0x0, 3916 }, /* kernel_text_end */
 };
-KSYMS const char ksym_names[] = "kernel_text_start\0gdt_init\0gdt_set_double_fault_cr3\0backtrace_collect\0backtrace_print\0bootinfo_parse\0mem_region_type_name\0bootinfo_available_bytes\0cmdline_init\0cmdline_get\0cmdline_has\0cmdline_get_u32\0cmdline_raw\0cmdline_split\0parse_u32\0glob_match\0name_list_match\0console_init\0console_write\0console_puts\0console_printf\0console_getc\0current_flags\0memalloc_flag_save\0memalloc_flag_restore\0exception_name\0exception_report\0handle_exception\0double_fault_report\0idt_init\0irq_register\0interrupt_dispatch\0bench_instructions\0bench_report\0kbench_run\0kbench_list\0ksym_lookup\0ksym_address\0ksym_describe\0run_one\0ktest_fail\0ktest_run\0ktest_list\0ktest_failures\0ktest_seed\0ktest_rng_init\0kmain\0print_cache\0cmd_help\0cmd_halt\0cmd_tests\0cmd_uptime\0cmd_slab\0cmd_buddy\0cmd_free\0cmd_mem\0cmd_dmesg\0print_log\0cmd_bench\0cmd_test\0monitor_run\0machine_exit\0panic_at\0panic\0printk\0log_dump\0log_mark\0log_contains\0readline\0memset\0memcpy\0memmove\0memcmp\0strlen\0strcmp\0strncmp\0strchr\0strlcpy\0timer_irq\0timer_init\0timer_ticks\0timer_uptime_ms\0put_padded\0put_number\0kvsnprintf\0ksnprintf\0early_alloc_init\0early_alloc\0early_alloc_usage\0early_alloc_close\0check_block\0merge_and_add\0report_bad_free\0drain_hot_pages\0alloc_pages\0free_pages\0mm_init\0nr_free_pages\0nr_managed_pages\0mm_watermarks\0mm_stats\0alloc_context_name\0buddy_free_counts\0buddy_check\0try_to_free_pages\0cache_setup\0report\0cache_alloc_at\0cache_free_at\0kmem_cache_alloc\0kmem_cache_free\0kmem_cache_create\0kmem_cache_destroy\0slab_init\0slab_for_each_cache\0kmalloc\0kfree\0pte_of.isra.0\0vm_init\0vm_space_create\0vm_space_destroy\0vm_switch\0vm_map\0vm_unmap\0vm_protect\0vm_lookup\0kernel_addr_mapped\0kstack_free\0kstack_alloc\0stack_guard_owner\0pic_init\0pic_unmask\0pic_eoi\0pic_is_spurious\0pit_start_periodic\0pit_read_count\0serial_irq\0serial_init\0serial_putc\0serial_enable_rx_irq\0serial_getc\0vga_init\0vga_putc\0region_containing\0boot_memory_map_sane\0boot_info_names_loader_and_cmdline\0cmdline_split_keys_flags_and_quotes\0cmdline_split_rejects_bad_lines\0cmdline_numbers_and_name_patterns\0cmdline_boot_arguments_arrive\0cmdline_seed_reaches_tests\0printk_log_ring_keeps_every_level\0screen_contains\0console_mirrors_to_vga_text_screen\0fault_divide_by_zero\0fault_read_unmapped\0fault_write_unmapped\0function_at\0backtrace_has\0fault_divide_error_caught\0fault_page_fault_reports_cr2\0recurse_deeply\0fault_stack_overflow_reported\0early_allocations_stay_reserved\0kernel_addr_mapped_walks_page_tables\0tag_block\0tag_intact\0random_order\0free_slot\0page_alloc_torture_random_orders\0page_alloc_exhaustion_returns_to_start\0fill_until_refused\0free_list\0page_alloc_reserve_watermarks\0page_alloc_reports_bad_frees\0page_alloc_poisons_and_catches_use_after_free\0selftest_fails\0selftest_panics\0selftest_hangs\0selftest_triple_faults\0selftest_exits_without_verdict_line\0tag_of\0fill\0intact\0random_size\0slab_torture_mixed_sizes\0slab_cache_create_fill_destroy\0kmalloc_large_sizes_use_whole_pages\0slab_red_zone_overflow_reported\0slab_double_free_and_bad_pointers_reported\0slab_use_after_free_caught\0timer_ticks_advance\0bench_boot\0higher_half\0call_on_stack\0double_fault_entry\0interrupt_common\0isr_stub_0\0isr_stub_1\0isr_stub_2\0isr_stub_3\0isr_stub_4\0isr_stub_5\0isr_stub_6\0isr_stub_7\0isr_stub_8\0isr_stub_9\0isr_stub_10\0isr_stub_11\0isr_stub_12\0isr_stub_13\0isr_stub_14\0isr_stub_15\0isr_stub_16\0isr_stub_17\0isr_stub_18\0isr_stub_19\0isr_stub_20\0isr_stub_21\0isr_stub_22\0isr_stub_23\0isr_stub_24\0isr_stub_25\0isr_stub_26\0isr_stub_27\0isr_stub_28\0isr_stub_29\0isr_stub_30\0isr_stub_31\0isr_stub_32\0isr_stub_33\0isr_stub_34\0isr_stub_35\0isr_stub_36\0isr_stub_37\0isr_stub_38\0isr_stub_39\0isr_stub_40\0isr_stub_41\0isr_stub_42\0isr_stub_43\0isr_stub_44\0isr_stub_45\0isr_stub_46\0isr_stub_47\0setjmp\0longjmp\0__udivdi3\0__udivmoddi4\0kernel_text_end\0";
+KSYMS const char ksym_names[] = "kernel_text_start\0gdt_init\0gdt_set_double_fault_cr3\0backtrace_collect\0backtrace_print\0bootinfo_parse\0mem_region_type_name\0bootinfo_available_bytes\0cmdline_init\0cmdline_get\0cmdline_has\0cmdline_get_u32\0cmdline_raw\0cmdline_split\0parse_u32\0glob_match\0name_list_match\0console_init\0console_write\0console_puts\0console_printf\0console_getc\0current_flags\0memalloc_flag_save\0memalloc_flag_restore\0exception_name\0exception_report\0handle_exception\0double_fault_report\0idt_init\0irq_register\0interrupt_dispatch\0bench_instructions\0bench_report\0kbench_run\0kbench_list\0ksym_lookup\0ksym_address\0ksym_describe\0run_one\0ktest_fail\0ktest_run\0ktest_list\0ktest_failures\0ktest_seed\0ktest_rng_init\0kmain\0print_cache\0cmd_help\0cmd_halt\0cmd_tests\0cmd_uptime\0cmd_slab\0cmd_buddy\0cmd_free\0cmd_mem\0cmd_dmesg\0print_log\0cmd_bench\0cmd_test\0monitor_run\0machine_exit\0panic_at\0panic\0printk\0log_dump\0log_mark\0log_contains\0readline\0memset\0memcpy\0memmove\0memcmp\0strlen\0strcmp\0strncmp\0strchr\0strlcpy\0timer_irq\0timer_init\0timer_ticks\0timer_uptime_ms\0put_padded\0put_number\0kvsnprintf\0ksnprintf\0early_alloc_init\0early_alloc\0early_alloc_usage\0early_alloc_close\0check_block\0merge_and_add\0report_bad_free\0drain_hot_pages\0alloc_pages\0free_pages\0mm_init\0nr_free_pages\0nr_managed_pages\0mm_watermarks\0mm_stats\0alloc_context_name\0buddy_free_counts\0buddy_check\0try_to_free_pages\0cache_setup\0report\0cache_alloc_at\0cache_free_at\0kmem_cache_alloc\0kmem_cache_free\0kmem_cache_create\0kmem_cache_destroy\0slab_init\0slab_for_each_cache\0kmalloc\0kfree\0pte_of.isra.0\0vm_init\0vm_space_create\0vm_space_destroy\0vm_switch\0vm_map\0vm_unmap\0vm_protect\0vm_lookup\0kernel_addr_mapped\0kstack_free\0kstack_alloc\0stack_guard_owner\0pic_init\0pic_unmask\0pic_eoi\0pic_is_spurious\0pit_start_periodic\0pit_read_count\0serial_irq\0serial_init\0serial_putc\0serial_enable_rx_irq\0serial_getc\0vga_init\0vga_putc\0region_containing\0boot_memory_map_sane\0boot_info_names_loader_and_cmdline\0cmdline_split_keys_flags_and_quotes\0cmdline_split_rejects_bad_lines\0cmdline_numbers_and_name_patterns\0cmdline_boot_arguments_arrive\0cmdline_seed_reaches_tests\0printk_log_ring_keeps_every_level\0screen_contains\0console_mirrors_to_vga_text_screen\0fault_divide_by_zero\0fault_read_unmapped\0fault_write_unmapped\0function_at\0backtrace_has\0fault_divide_error_caught\0fault_page_fault_reports_cr2\0recurse_deeply\0fault_stack_overflow_reported\0early_allocations_stay_reserved\0kernel_addr_mapped_walks_page_tables\0tag_block\0tag_intact\0random_order\0free_slot\0page_alloc_torture_random_orders\0page_alloc_exhaustion_returns_to_start\0fill_until_refused\0free_list\0page_alloc_reserve_watermarks\0page_alloc_reports_bad_frees\0page_alloc_poisons_and_catches_use_after_free\0selftest_fails\0selftest_panics\0selftest_hangs\0selftest_triple_faults\0selftest_exits_without_verdict_line\0tag_of\0fill\0intact\0random_size\0slab_torture_mixed_sizes\0slab_cache_create_fill_destroy\0kmalloc_large_sizes_use_whole_pages\0slab_red_zone_overflow_reported\0slab_double_free_and_bad_pointers_reported\0slab_use_after_free_caught\0timer_ticks_advance\0read_word\0write_word\0vm_map_write_read_unmap_faults\0vm_read_only_page_faults_on_write\0vm_kernel_text_is_read_only\0vm_refuses_bad_requests\0report_stack_pointer\0kstack_runs_code_above_a_guard_page\0recurse_deeply\0overflow\0kstack_overflow_names_the_stack\0bench_boot\0higher_half\0call_on_stack\0double_fault_entry\0interrupt_common\0isr_stub_0\0isr_stub_1\0isr_stub_2\0isr_stub_3\0isr_stub_4\0isr_stub_5\0isr_stub_6\0isr_stub_7\0isr_stub_8\0isr_stub_9\0isr_stub_10\0isr_stub_11\0isr_stub_12\0isr_stub_13\0isr_stub_14\0isr_stub_15\0isr_stub_16\0isr_stub_17\0isr_stub_18\0isr_stub_19\0isr_stub_20\0isr_stub_21\0isr_stub_22\0isr_stub_23\0isr_stub_24\0isr_stub_25\0isr_stub_26\0isr_stub_27\0isr_stub_28\0isr_stub_29\0isr_stub_30\0isr_stub_31\0isr_stub_32\0isr_stub_33\0isr_stub_34\0isr_stub_35\0isr_stub_36\0isr_stub_37\0isr_stub_38\0isr_stub_39\0isr_stub_40\0isr_stub_41\0isr_stub_42\0isr_stub_43\0isr_stub_44\0isr_stub_45\0isr_stub_46\0isr_stub_47\0setjmp\0longjmp\0__udivdi3\0__udivmoddi4\0kernel_text_end\0";

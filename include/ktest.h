@@ -23,6 +23,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "kstring.h"     /* KASSERT_STREQ */
 
 struct ktest {
     const char *name;

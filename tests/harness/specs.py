@@ -34,6 +34,10 @@ KERNEL_TESTS = {
                 r"esp is in the guard page below the boot stack: kernel stack overflow",
                 r"PANIC: kernel stack overflow",
                 r"\] recurse_deeply\+"]),
+    "kstack_overflow_names_the_stack": dict(
+        verdict="panic",
+        expect=[r"esp is in the guard page below overflow-test: kernel stack overflow",
+                r"PANIC: kernel stack overflow"]),
 }
 
 # Manual tests that only the harness self-test boots (harness_tests.py).
