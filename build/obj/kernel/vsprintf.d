@@ -1,2 +1,0 @@
-build/obj/kernel/vsprintf.o: kernel/vsprintf.c include/vsprintf.h
-include/vsprintf.h:

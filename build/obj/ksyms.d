@@ -1,2 +1,0 @@
-build/obj/ksyms.o: build/ksyms.c include/ksyms.h
-include/ksyms.h:
