@@ -34,7 +34,10 @@ typedef unsigned int gfp_t;
 #define PF_MEMALLOC         0x01u
 #define PF_MEMALLOC_NOIO    0x02u
 
-uint32_t current_flags(void);
+/* The running context's PF_ flags (kernel/current.c).  Read on every
+ * allocation, so an inline read of one word. */
+extern uint32_t current_task_flags;
+static inline uint32_t current_flags(void) { return current_task_flags; }
 
 /* Set one flag for a scope; restore it to what save returned, so that
  * scopes nest: an inner restore does not clear an outer scope's flag. */

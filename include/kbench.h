@@ -5,7 +5,7 @@
  * command line bench=NAME runs it and powers off.  A benchmark prints its
  * results as lines the bench runner collects:
  *
- *     BENCH name metric=value unit
+ *     BENCH name [param=value ...] metric=value unit
  *
  * Under QEMU's -icount shift=N the TSC advances exactly 2^N per guest
  * instruction, so a TSC difference shifted right by N is an instruction
@@ -30,7 +30,13 @@ struct kbench {
 
 /* TSC cycles turned into guest instructions (see above). */
 uint64_t bench_instructions(uint64_t tsc_delta);
-void bench_report(const char *bench, const char *metric, uint64_t value, const char *unit);
+/* params ("order=3") may be NULL. */
+void bench_report(const char *bench, const char *params, const char *metric, uint64_t value,
+                  const char *unit);
+/* Median of n samples (sorts them). */
+uint32_t bench_median(uint32_t *samples, int n);
+/* What an empty timed region costs in instructions: subtract it. */
+uint32_t bench_overhead(void);
 /* Run the named benchmark; -ENOENT when there is none by that name. */
 int kbench_run(const char *name);
 void kbench_list(void);

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "printk.h"
+#include "x86.h"
 
 extern const struct kbench kbenches_start[], kbenches_end[];
 
@@ -15,11 +16,37 @@ uint64_t bench_instructions(uint64_t tsc_delta)
     return tsc_delta >> cmdline_get_u32("icount", 0);
 }
 
-void bench_report(const char *bench, const char *metric, uint64_t value, const char *unit)
+void bench_report(const char *bench, const char *params, const char *metric, uint64_t value,
+                  const char *unit)
 {
     if (!cmdline_has("icount") && strcmp(unit, "instructions") == 0)
         unit = "tsc_cycles (not under -icount: not instructions)";
-    pr_info("BENCH %s %s=%llu %s\n", bench, metric, (unsigned long long)value, unit);
+    pr_info("BENCH %s%s%s %s=%llu %s\n", bench, params ? " " : "", params ? params : "",
+            metric, (unsigned long long)value, unit);
+}
+
+uint32_t bench_median(uint32_t *v, int n)
+{
+    for (int i = 1; i < n; i++) {          /* insertion sort: n is small */
+        uint32_t x = v[i];
+        int j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+    return v[n / 2];
+}
+
+uint32_t bench_overhead(void)
+{
+    enum { SAMPLES = 101 };
+    uint32_t v[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+        uint64_t t0 = rdtsc();
+        __asm__ volatile("" ::: "memory");
+        v[i] = (uint32_t)bench_instructions(rdtsc() - t0);
+    }
+    return bench_median(v, SAMPLES);
 }
 
 int kbench_run(const char *name)

@@ -134,26 +134,27 @@ void drain_hot_pages(void)
 
 /* ---- allocation ---------------------------------------------------------- */
 
-static enum alloc_context context_of(gfp_t gfp)
+/*
+ * Who is asking decides how deep into the reserve the allocation may go:
+ * how many free pages must remain after it.
+ */
+static uint32_t classify(gfp_t gfp, enum alloc_context *ctx)
 {
-    if (current_flags() & PF_MEMALLOC)
-        return CTX_MEMALLOC;
-    if (gfp & __GFP_HIGH)
-        return CTX_ATOMIC;
-    return (gfp & __GFP_IO) ? CTX_KERNEL : CTX_NOIO;
-}
-
-/* How many free pages must remain after this allocation. */
-static uint32_t reserve_floor(enum alloc_context ctx)
-{
-    switch (ctx) {
-    case CTX_MEMALLOC: return 0;            /* reclaim and IO: everything */
-    case CTX_ATOMIC:   return wmark.min / 2;  /* cannot wait: half the reserve */
-    default:           return wmark.min;
+    if (current_flags() & PF_MEMALLOC) {
+        *ctx = CTX_MEMALLOC;                /* reclaim and IO: everything */
+        return 0;
     }
+    if (gfp & __GFP_HIGH) {
+        *ctx = CTX_ATOMIC;                  /* cannot wait: half the reserve */
+        return wmark.min / 2;
+    }
+    *ctx = (gfp & __GFP_IO) ? CTX_KERNEL : CTX_NOIO;
+    return wmark.min;
 }
 
-static struct page *take_pages(unsigned order, uint32_t floor)
+/* Inlined into both paths: it is most of the common one. */
+static inline __attribute__((always_inline)) struct page *take_pages(unsigned order,
+                                                                     uint32_t floor)
 {
     uint32_t flags = irq_save();
     struct page *p = NULL;
@@ -194,24 +195,34 @@ static void check_poison(struct page *p, unsigned order)
     }
 }
 
+/*
+ * Nothing above the floor: the one place an allocation asks for memory
+ * back, then tries again.  Reclaim itself (PF_MEMALLOC) must not recurse
+ * into it.  Out of line, so that the common path stays short.
+ */
+static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned order,
+                                                               uint32_t floor,
+                                                               enum alloc_context ctx)
+{
+    struct page *p = NULL;
+    while (!p && order <= MAX_ORDER && (gfp & __GFP_RECLAIM) && ctx != CTX_MEMALLOC &&
+           try_to_free_pages(gfp, order) > 0)
+        p = take_pages(order, floor);
+    return p;
+}
+
 static struct page *alloc_pages_at(gfp_t gfp, unsigned order, uint32_t site)
 {
     if (current_flags() & PF_MEMALLOC_NOIO)
         gfp &= ~__GFP_IO;
-    enum alloc_context ctx = context_of(gfp);
-    if (order > MAX_ORDER) {
+    enum alloc_context ctx;
+    uint32_t floor = classify(gfp, &ctx);
+    struct page *p = order <= MAX_ORDER ? take_pages(order, floor) : NULL;
+    if (__builtin_expect(!p, 0))
+        p = alloc_pages_slow(gfp, order, floor, ctx);
+    if (!p) {
         stats.failures[ctx]++;
         return NULL;
-    }
-    struct page *p;
-    while (!(p = take_pages(order, reserve_floor(ctx)))) {
-        /* The one place an allocation asks for memory back.  Reclaim
-         * itself (PF_MEMALLOC) must not recurse into it. */
-        if (!(gfp & __GFP_RECLAIM) || ctx == CTX_MEMALLOC ||
-            try_to_free_pages(gfp, order) == 0) {
-            stats.failures[ctx]++;
-            return NULL;
-        }
     }
     stats.allocs[ctx]++;
     if (MM_DEBUG) {

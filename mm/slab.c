@@ -170,7 +170,9 @@ static void release_slab(struct kmem_cache *c, struct page *page)
 
 /* ---- objects ------------------------------------------------------------------ */
 
-static void *cache_alloc_at(struct kmem_cache *c, gfp_t gfp, uint32_t site)
+/* Inlined into kmalloc and kmem_cache_alloc: the common path is short. */
+static inline __attribute__((always_inline)) void *cache_alloc_at(struct kmem_cache *c, gfp_t gfp,
+                                                                  uint32_t site)
 {
     uint32_t flags = irq_save();
     if (list_empty(&c->partial)) {
@@ -242,7 +244,8 @@ static bool free_is_valid(struct kmem_cache *c, struct page *page, void *obj, ui
     return true;
 }
 
-static void cache_free_at(struct kmem_cache *c, void *obj, uint32_t at)
+static inline __attribute__((always_inline)) void cache_free_at(struct kmem_cache *c, void *obj,
+                                                                uint32_t at)
 {
     struct page *page = slab_head(virt_to_page(obj));
     if (MM_DEBUG) {
@@ -344,9 +347,9 @@ void *kmalloc(size_t size, gfp_t gfp)
 {
     uint32_t site = (uint32_t)__builtin_return_address(0);
     if (size <= KMALLOC_MAX_CACHED) {
-        int i = 0;
-        while ((size_t)(KMALLOC_MIN << i) < size)
-            i++;
+        /* The smallest class that fits: 8 << i >= size, i.e. i is the bit
+         * length of (size - 1) less 3, or 0 for 8 bytes and less. */
+        int i = size <= KMALLOC_MIN ? 0 : 32 - __builtin_clz(size - 1) - 3;
         return kmalloc_caches[i] ? cache_alloc_at(kmalloc_caches[i], gfp, site) : NULL;
     }
     unsigned order = order_for(size);

@@ -12,10 +12,10 @@ LOG_DIR = os.path.join(ROOT, "build", "test-logs")
 NM = "i686-linux-gnu-nm"
 
 
-def registered(prefix):
+def registered(prefix, elf=KERNEL):
     """Names registered with KTEST (prefix ktest_desc_) or KBENCH
     (kbench_desc_): the macros leave one symbol per entry."""
-    out = subprocess.run([NM, KERNEL], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([NM, elf], check=True, capture_output=True, text=True).stdout
     names = re.findall(r"\s" + prefix + r"(\w+)$", out, re.M)
     return sorted(set(names))
 
