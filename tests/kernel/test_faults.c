@@ -14,6 +14,7 @@
 #include "ktest.h"
 #include "kstring.h"
 #include "printk.h"
+#include "test_helpers.h"
 
 #define VECTOR_DIVIDE_ERROR 0
 #define VECTOR_PAGE_FAULT   14
@@ -99,17 +100,6 @@ KTEST(fault_page_fault_reports_cr2)
     KASSERT_EQ(fc.cr2, UNMAPPED_ADDRESS + 12);
     KASSERT_EQ(fc.error, PF_WRITE);
     KASSERT_STREQ(function_at(fc.eip), "fault_write_unmapped");
-}
-
-/* Recurses until the stack runs out; the limit only hides the recursion
- * from the compiler, which rightly warns about an endless one. */
-static __attribute__((noipa)) uint32_t recurse_deeply(volatile uint32_t depth)
-{
-    volatile uint8_t frame[256];
-    frame[0] = (uint8_t)depth;
-    if (depth == UINT32_MAX)
-        return 0;
-    return recurse_deeply(depth + 1) + frame[0];
 }
 
 /* Runs the boot stack into its guard page: the double-fault task must

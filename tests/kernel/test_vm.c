@@ -9,6 +9,7 @@
 #include "ktest.h"
 #include "mm.h"
 #include "printk.h"
+#include "test_helpers.h"
 #include "vm.h"
 
 #define TEST_VA         0x40000000u
@@ -131,15 +132,6 @@ KTEST(kstack_runs_code_above_a_guard_page)
     KASSERT(!kernel_addr_mapped((uint32_t)stack, 1));
     drain_hot_pages();
     KASSERT_EQ(nr_free_pages(), free0);
-}
-
-static __attribute__((noipa)) uint32_t recurse_deeply(volatile uint32_t depth)
-{
-    volatile uint8_t frame[256];
-    frame[0] = (uint8_t)depth;
-    if (depth == UINT32_MAX)
-        return 0;
-    return recurse_deeply(depth + 1) + frame[0];
 }
 
 static uint32_t overflow(void *arg)
