@@ -40,6 +40,9 @@
 static volatile uint8_t rx_ring[RX_RING_SIZE];
 static volatile uint32_t rx_head;       /* written by the IRQ handler */
 static volatile uint32_t rx_tail;       /* read by serial_getc() */
+struct wait_queue serial_input_wait = {
+    LIST_HEAD_INIT(serial_input_wait.waiters), "serial input"
+};
 
 void serial_init(void)
 {
@@ -59,14 +62,26 @@ void serial_putc(char c)
     outb(COM1 + UART_THR, (uint8_t)c);
 }
 
+static volatile bool rx_paused;         /* ring full: RX interrupt off */
+
+/*
+ * Move received bytes into the ring.  When it is full, leave the rest in
+ * the UART and switch its receive interrupt off: the UART's FIFO fills and
+ * the sender waits (QEMU stops reading its input), so typing ahead or a
+ * piped script never loses a byte.  serial_getc() switches it back on.
+ */
 static void serial_irq(struct int_frame *frame)
 {
     (void)frame;
     while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
-        uint8_t c = inb(COM1 + UART_RBR);
-        if (rx_head - rx_tail < RX_RING_SIZE)   /* full: drop, never block */
-            rx_ring[rx_head++ % RX_RING_SIZE] = c;
+        if (rx_head - rx_tail == RX_RING_SIZE) {
+            rx_paused = true;
+            outb(COM1 + UART_IER, 0);
+            break;
+        }
+        rx_ring[rx_head++ % RX_RING_SIZE] = inb(COM1 + UART_RBR);
     }
+    wake_up(&serial_input_wait);
 }
 
 void serial_enable_rx_irq(void)
@@ -79,5 +94,10 @@ int serial_getc(void)
 {
     if (rx_tail == rx_head)
         return -1;
-    return rx_ring[rx_tail++ % RX_RING_SIZE];
+    int c = rx_ring[rx_tail++ % RX_RING_SIZE];
+    if (rx_paused) {
+        rx_paused = false;
+        outb(COM1 + UART_IER, IER_RX_AVAILABLE);    /* fires at once if bytes wait */
+    }
+    return c;
 }

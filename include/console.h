@@ -15,5 +15,5 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 void console_puts(const char *s);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Block (halting the CPU) until a character arrives on the serial port. */
+/* Sleep until a character arrives on the serial port (task context). */
 int console_getc(void);

@@ -15,10 +15,11 @@
  *                     memalloc_noio_save/restore, for callees that say
  *                     GFP_KERNEL without knowing they are on the IO path)
  *
- * Until tasks exist (issue 4) the flags belong to the one boot context.
+ * The flags live in the current task (sched.h).
  */
 #pragma once
 #include <stdint.h>
+#include "sched.h"
 
 typedef unsigned int gfp_t;
 
@@ -34,15 +35,20 @@ typedef unsigned int gfp_t;
 #define PF_MEMALLOC         0x01u
 #define PF_MEMALLOC_NOIO    0x02u
 
-/* The running context's PF_ flags (kernel/current.c).  Read on every
- * allocation, so an inline read of one word. */
-extern uint32_t current_task_flags;
-static inline uint32_t current_flags(void) { return current_task_flags; }
+static inline uint32_t current_flags(void) { return current->flags; }
 
 /* Set one flag for a scope; restore it to what save returned, so that
  * scopes nest: an inner restore does not clear an outer scope's flag. */
-uint32_t memalloc_flag_save(uint32_t flag);
-void memalloc_flag_restore(uint32_t flag, uint32_t saved);
+static inline uint32_t memalloc_flag_save(uint32_t flag)
+{
+    uint32_t old = current->flags & flag;
+    current->flags |= flag;
+    return old;
+}
+static inline void memalloc_flag_restore(uint32_t flag, uint32_t saved)
+{
+    current->flags = (current->flags & ~flag) | saved;
+}
 
 static inline uint32_t memalloc_noio_save(void) { return memalloc_flag_save(PF_MEMALLOC_NOIO); }
 static inline void memalloc_noio_restore(uint32_t saved) { memalloc_flag_restore(PF_MEMALLOC_NOIO, saved); }

@@ -18,7 +18,9 @@
  * end the run (a deliberate stack overflow).
  *
  * The KASSERT family ends the running test at the first failure (the runner
- * resumes after the test via setjmp); a test that returns has passed.
+ * resumes after the test via setjmp); a test that returns has passed --
+ * unless the lock validator or the hang detector reported something it did
+ * not announce with ktest_expect_reports().
  */
 #pragma once
 #include <stdbool.h>
@@ -65,6 +67,11 @@ void ktest_fail(const char *file, int line, const char *fmt, ...);
             ktest_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"",    \
                        #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");     \
     } while (0)
+
+/* The running test is meant to make n reports from the lock validator or
+ * the hang detector.  Any other report, or a missing one, fails the test:
+ * the runner compares the counts before and after each test. */
+void ktest_expect_reports(uint32_t n);
 
 /* Run the tests that match patterns; returns how many failed (a pattern
  * that matches nothing counts as one failure). */

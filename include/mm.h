@@ -111,9 +111,15 @@ static inline void *get_zeroed_page(gfp_t gfp)
 }
 static inline void free_page_address(void *addr) { free_pages(virt_to_page(addr), 0); }
 
-/* try_to_free_pages - mm/reclaim.c: free some memory for an allocation
- * that may sleep; returns the number of pages freed. */
+/* mm/reclaim.c.  try_to_free_pages: free some memory for an allocation
+ * that may sleep; returns the number of pages freed.  might_reclaim: tell
+ * the lock validator that this allocation could enter reclaim (every
+ * allocation that may reclaim calls it).  reclaim_enter/exit: bracket
+ * reclaim itself, holding the pseudo-locks reclaim and reclaim_io. */
 uint32_t try_to_free_pages(gfp_t gfp, unsigned order);
+void might_reclaim(gfp_t gfp);
+void reclaim_enter(gfp_t gfp);
+void reclaim_exit(gfp_t gfp);
 
 struct watermarks {
     uint32_t min, low, high;    /* in pages */

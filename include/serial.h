@@ -1,9 +1,14 @@
 /*
  * serial.h - the 16550 UART at COM1.  Output is polled so that it works in
  * any context, panics included.  Input is interrupt driven (IRQ 4) into a
- * small ring; serial_getc() returns -1 when the ring is empty.
+ * small ring (the UART holds the sender back while the ring is full);
+ * serial_getc() returns -1 when the ring is empty, and serial_input_wait is
+ * woken when something arrives.  serial_getc() runs with interrupts off.
  */
 #pragma once
+#include "wait.h"
+
+extern struct wait_queue serial_input_wait;
 
 void serial_init(void);
 void serial_enable_rx_irq(void);

@@ -41,16 +41,19 @@ void console_printf(const char *fmt, ...)
     console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
+/* Reads one character into *c; the wait condition of console_getc. */
+static bool got_char(int *c)
+{
+    uint32_t flags = irq_save();
+    *c = serial_getc();
+    irq_restore(flags);
+    return *c >= 0;
+}
+
 int console_getc(void)
 {
-    for (;;) {
-        uint32_t flags = irq_save();
-        int c = serial_getc();
-        if (c >= 0) {
-            irq_restore(flags);
-            return c;
-        }
-        sti_hlt();              /* the next interrupt, maybe the UART's */
-        irq_restore(flags);
-    }
+    int c;
+    /* TASK_SLEEPING: waiting for a person may take forever, and is no hang. */
+    wait_event_state(&serial_input_wait, got_char(&c), TASK_SLEEPING);
+    return c;
 }

@@ -7,6 +7,7 @@
 #include "gdt.h"
 #include "pic.h"
 #include "printk.h"
+#include "sched.h"
 
 #define IDT_ENTRIES         256
 #define GATE_INTERRUPT_32   0x8E    /* present, ring 0, 32-bit interrupt gate */
@@ -67,9 +68,11 @@ void interrupt_dispatch(struct int_frame *f)
     unsigned irq = f->vector - IRQ_BASE;
     if (pic_is_spurious(irq))
         return;
+    irq_enter();
     if (irq_handlers[irq])
         irq_handlers[irq](f);
     else
         pr_warn("irq: unexpected IRQ %u\n", irq);
     pic_eoi(irq);
+    irq_exit();             /* may switch tasks: this frame resumes later */
 }

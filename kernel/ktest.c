@@ -7,6 +7,8 @@
 #include "cmdline_parse.h"
 #include "console.h"
 #include "fault_catch.h"
+#include "hung.h"
+#include "lockdep.h"
 #include "kstring.h"
 #include "printk.h"
 #include "random.h"
@@ -28,6 +30,17 @@ struct result {
 static jmp_buf test_abort;          /* where ktest_fail() returns to */
 static const struct ktest *running;
 static int failures;
+static uint32_t expected_reports;   /* announced by the running test */
+
+void ktest_expect_reports(uint32_t n)
+{
+    expected_reports += n;
+}
+
+static uint32_t reports_so_far(void)
+{
+    return lockdep_reports + hung_reports;
+}
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -71,6 +84,8 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
     bool passed = false;
 
     pr_info("test %s: begin\n", t->name);
+    uint32_t reports0 = reports_so_far();
+    expected_reports = 0;
     running = t;
     if (setjmp(test_abort) == 0) {
         t->fn();
@@ -81,6 +96,12 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
         fault_catch_end();
         if (passed)
             pr_info("test %s: FAIL left a fault_catch armed\n", t->name);
+        passed = false;
+    }
+    uint32_t reports = reports_so_far() - reports0;
+    if (passed && reports != expected_reports) {
+        pr_info("test %s: FAIL %u lock validator or hang reports, expected %u\n", t->name,
+                reports, expected_reports);
         passed = false;
     }
     irq_restore(flags);             /* a failed test may have left them off */

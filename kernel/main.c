@@ -12,6 +12,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "gdt.h"
+#include "hung.h"
 #include "interrupts.h"
 #include "kbench.h"
 #include "ktest.h"
@@ -20,6 +21,7 @@
 #include "panic.h"
 #include "pic.h"
 #include "printk.h"
+#include "sched.h"
 #include "serial.h"
 #include "timer.h"
 #include "version.h"
@@ -59,10 +61,12 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     print_banner();
     early_alloc_init();
     mm_init();
+    sched_init();
 
     timer_init();
     serial_enable_rx_irq();
     sti();
+    hung_task_init();
 
     const char *bench = cmdline_get("bench");
     if (bench)

@@ -13,7 +13,10 @@
 #include "mm.h"
 #include "panic.h"
 #include "printk.h"
+#include "ksyms.h"
+#include "lockdep.h"
 #include "readline.h"
+#include "sched.h"
 #include "slab.h"
 #include "timer.h"
 
@@ -100,6 +103,32 @@ static void cmd_slab(int argc, char **argv)
     slab_for_each_cache(print_cache);
 }
 
+static void print_task(struct task *t, void *arg)
+{
+    (void)arg;
+    bool blocked = t->state == TASK_SLEEPING || t->state == TASK_UNINTERRUPTIBLE;
+    console_printf("%c%3u %-15s %-9s %4d  %s\n", t == current ? '*' : ' ', t->id, t->name,
+                   task_state_name(t->state), t->prio, blocked && t->wchan ? t->wchan : "");
+    for (int i = 0; i < t->nr_held; i++) {
+        char where[96];
+        ksym_describe(t->held[i].site, where, sizeof(where));
+        console_printf("       holds %s, taken at %s\n", t->held[i].map->name, where);
+    }
+}
+
+static void cmd_ps(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    console_printf("  id name            state     prio  waits on\n");
+    task_for_each(print_task, NULL);
+}
+
+static void cmd_locks(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    lockdep_print_classes();
+}
+
 static void cmd_uptime(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -149,6 +178,8 @@ static const struct command commands[] = {
     { "buddy",  "",      "free blocks per order; buddy_check", cmd_buddy },
     { "slab",   "",      "slab caches and objects in use", cmd_slab },
     { "uptime", "",      "time since boot and timer ticks", cmd_uptime },
+    { "ps",     "",      "tasks, states, wait channels, held locks", cmd_ps },
+    { "locks",  "",      "lock classes and their dependencies", cmd_locks },
     { "tests",  "",      "list the built-in tests", cmd_tests },
     { "test",   "NAME",  "run tests by name, glob or all", cmd_test },
     { "bench",  "NAME",  "run a benchmark", cmd_bench },

@@ -215,6 +215,7 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned order, uint32_t site)
 {
     if (current_flags() & PF_MEMALLOC_NOIO)
         gfp &= ~__GFP_IO;
+    might_reclaim(gfp);
     enum alloc_context ctx;
     uint32_t floor = classify(gfp, &ctx);
     struct page *p = order <= MAX_ORDER ? take_pages(order, floor) : NULL;

@@ -11,7 +11,26 @@ tools/gdb/gdbinit and proves, in this order, that
   2. `break monitor_run` stops there too;
   3. `kdmesg` then reads the boot banner out of the log ring;
   4. `kmem` reads the page allocator and the slab caches: pages are free,
-     the buddy books balance (no WARNING line), and kmalloc-64 is listed.
+     the buddy books balance (no WARNING line), and kmalloc-64 is listed;
+  5. `kps` lists the boot tasks kmain, idle and khungtaskd, exactly one of
+     them current ('*') and running, and khungtaskd sleeping in sleep_ms
+     (wait channel "sleep", WAIT_SLEEP): started before the monitor, it
+     sleeps a second before its first scan;
+  6. `kbt` gives a true backtrace of each: of the current task (kmain, as
+     it runs monitor_run) gdb's own bt; of the sleeping khungtaskd, walked
+     from the context switch_to saved, __schedule's return into schedule,
+     sleep_ms, khungtaskd and task_start in that order; of idle, never run
+     yet or switched out from an interrupt;
+  7. `tbreak sleep_ms` stops the kernel again, about a second later, when
+     khungtaskd has scanned and naps again, and kps and kbt are checked
+     once more: now kmain is the switched-out one (its walk must reach
+     monitor_run and kmain) and idle has most likely run, so its walk goes
+     through interrupt_common into idle.
+Which task is current is read from kps, never assumed: the current task's
+kbt must be gdb's bt with the breakpoint's function in frame #0, every other
+task's a frame-pointer walk with the functions above, so the check holds
+whichever task happened to call the function the breakpoint is on.
+
 gdb's whole output goes to DIR/gdb.log.  Exits 0 on a pass; on a failure
 exits 1 with the reason as the last line printed (harness_tests.py shows
 that line).  QEMU is always killed, whatever happens; everything is bounded
@@ -32,8 +51,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PORT = 1234
 BANNER = "swiod 0.1.0: a teaching kernel"         # kernel/main.c, include/version.h
 
-GDB_COMMANDS = ["break kmain", "continue", "bt",
-                "break monitor_run", "continue", "kdmesg", "kmem"]
+# The tasks that exist in every monitor boot by the time monitor_run runs
+# (kernel/sched.c, kernel/hung.c); khungtaskd is the sleeping one.
+TASKS = ["kmain", "idle", "khungtaskd"]
+
+TASK_COMMANDS = ["kps"] + [f"kbt {name}" for name in TASKS]
+
+GDB_COMMANDS = (["break kmain", "continue", "bt",
+                 "break monitor_run", "continue", "kdmesg", "kmem"] + TASK_COMMANDS
+                + ["tbreak sleep_ms", "continue"] + TASK_COMMANDS)
+
+# Where the second stop begins in gdb's output (check_tasks splits there).
+SECOND_STOP = r"^Temporary breakpoint 3, (0x[0-9a-f]+ in )?sleep_ms \("
 
 # What gdb's output must show, in this order: (what it proves, pattern).
 EXPECT = [
@@ -44,12 +73,24 @@ EXPECT = [
     ("kmem printed the totals with pages free", r"^free: [1-9]\d* pages "),
     ("kmem printed the buddy books line", r"^buddy: (books balance|WARNING)"),
     ("kmem listed the cache kmalloc-64", r"^kmalloc-64 +64 "),
+    ("the sleep_ms breakpoint was hit", SECOND_STOP),
 ]
 
 # What gdb's output must not show anywhere: (what it means, pattern).
 REFUSE = [
     ("kmem found the buddy books unbalanced", r"^buddy: WARNING.*"),
+    ("a command died with a Python exception", r"^Python Exception .*"),
 ]
+
+# kps's table: its header, then one line per task ('*' marks current).
+KPS_HEADER = r"^ +id +name +state +prio +waits on$"
+KPS_LINE = re.compile(r"^([* ]) +(\d+) (\S+) +(\S+) +(\S+)(?: +(.*))?$")
+# kbt: a header line per task, then gdb's bt ("#0  monitor_run () at ...")
+# or, for a switched-out task, "#0  0xc010679b in __schedule+0xeb (...)".
+KBT_HEADER = re.compile(r'^kbt: task (\d+) "([^"]*)" (.*)$', re.M)
+KBT_FRAME = re.compile(r"^#\d+ +0x[0-9a-f]+ in (\S+)\+0x[0-9a-f]+", re.M)
+# Where switch_to returns to: __schedule, or a caller it was inlined into.
+SWITCH_CALLERS = {"__schedule", "schedule", "preempt_now", "irq_exit", "task_exit"}
 
 
 class Failure(Exception):
@@ -133,6 +174,118 @@ def check_output(out):
             raise Failure(f"{what}: {m.group(0)}")
 
 
+def base_name(symbol):
+    """A function's name without a compiler suffix (.isra.0, .part.0) or an
+    assembly local label (higher_half.clear_identity)."""
+    return symbol.split(".")[0]
+
+
+def in_order(names, wanted):
+    """Does wanted appear in names as a subsequence (in order, gaps allowed)?"""
+    it = iter(names)
+    return all(w in it for w in wanted)
+
+
+def parse_kps(out):
+    """{name: (is_current, state, waits_on)} from kps's table."""
+    m = re.compile(KPS_HEADER, re.M).search(out)
+    if not m:
+        raise Failure(f"kps printed no table (no line matching /{KPS_HEADER}/)")
+    tasks = {}
+    for line in out[m.end():].lstrip("\n").splitlines():
+        if line.startswith("        holds "):
+            continue                            # a held lock of the task above
+        t = KPS_LINE.match(line)
+        if not t:
+            break
+        tasks[t.group(3)] = (t.group(1) == "*", t.group(4), t.group(6) or "")
+    return tasks
+
+
+def kbt_sections(out):
+    """{task name: (header rest, text up to the next kbt header)}."""
+    heads = list(KBT_HEADER.finditer(out))
+    ends = [h.start() for h in heads[1:]] + [len(out)]
+    return {h.group(2): (h.group(3), out[h.end():end]) for h, end in zip(heads, ends)}
+
+
+def check_switched_out(name, text):
+    """The frames kbt walked for a switched-out task, checked for damage."""
+    frames = [base_name(f) for f in KBT_FRAME.findall(text)]
+    if not frames:
+        raise Failure(f"kbt {name}: no '#N 0x... in symbol+0x...' frames:{text}")
+    for bad in ("walk stopped", " in ??", "more frames"):
+        if bad in text:
+            raise Failure(f"kbt {name}: the walk went wrong ({bad!r}):{text}")
+    return frames
+
+
+def check_tasks(out):
+    """kps and kbt at the two stops (see the module docstring, 5 to 7)."""
+    second = re.search(SECOND_STOP, out, re.M)      # check_output found it
+    check_stop(out[:second.start()], "monitor_run", khungtaskd_asleep=True)
+    check_stop(out[second.end():], "sleep_ms", khungtaskd_asleep=False)
+
+
+def check_stop(out, stop, khungtaskd_asleep):
+    """kps, then kbt of each task in TASKS, as gdb printed them while the
+    kernel was stopped at the function stop (by whichever task called it)."""
+    tasks = parse_kps(out)
+    missing = [n for n in TASKS if n not in tasks]
+    if missing:
+        raise Failure(f"at {stop}: kps does not list {', '.join(missing)} (it lists "
+                      f"{', '.join(tasks) or 'nothing'})")
+    current = [n for n, (cur, _, _) in tasks.items() if cur]
+    if len(current) != 1:
+        raise Failure(f"at {stop}: kps marks {len(current)} tasks current, not one: {current}")
+    for n, (cur, state, _) in tasks.items():
+        if cur != (state == "running"):
+            raise Failure(f"at {stop}: kps: task {n} is {state} but "
+                          f"{'' if cur else 'not '}marked current")
+    print(f"check_gdb: ok: at {stop}: kps lists {', '.join(TASKS)}; "
+          f"{current[0]} is current and running")
+    if khungtaskd_asleep:
+        _, state, waits = tasks["khungtaskd"]
+        if (state, waits) != ("sleeping", "sleep (WAIT_SLEEP)"):
+            raise Failure(f"at {stop}: kps: khungtaskd is {state!r} waiting on {waits!r}, "
+                          "not sleeping on 'sleep (WAIT_SLEEP)'")
+        print(f"check_gdb: ok: at {stop}: kps shows khungtaskd sleeping on sleep (WAIT_SLEEP)")
+
+    sections = kbt_sections(out)
+    for n in TASKS:
+        if n not in sections:
+            err = re.search(rf"^kbt: .*{re.escape(n)}.*$", out, re.M)
+            raise Failure(f"at {stop}: kbt {n} printed no backtrace"
+                          + (f": {err.group(0)}" if err else ""))
+        head, text = sections[n]
+        is_current = head.startswith("is current")
+        if is_current != tasks[n][0]:
+            raise Failure(f"at {stop}: kbt {n} says '{head}', but kps says it is "
+                          f"{'' if tasks[n][0] else 'not '}current")
+        if is_current:
+            # gdb's own bt, of the task that hit the breakpoint.
+            if not re.search(rf"^#0\s+(0x[0-9a-f]+ in )?{stop} \(", text, re.M):
+                raise Failure(f"at {stop}: kbt {n} (current) did not run gdb's bt, "
+                              f"or its frame #0 is not {stop}:{text}")
+            print(f"check_gdb: ok: at {stop}: kbt {n} (current) ran gdb's bt")
+            continue
+        frames = check_switched_out(f"at {stop}: kbt {n}", text)
+        if n == "idle" and frames == ["task_start"] and "never run" in text:
+            print(f"check_gdb: ok: at {stop}: kbt idle (switched out) shows it has "
+                  "never run: task_start")
+            continue
+        if frames[0] not in SWITCH_CALLERS:
+            raise Failure(f"at {stop}: kbt {n}: frame #0 is in {frames[0]}, not where "
+                          f"switch_to returns ({', '.join(sorted(SWITCH_CALLERS))}):{text}")
+        want = {"khungtaskd": ["schedule", "sleep_ms", "khungtaskd", "task_start"],
+                "idle": ["interrupt_common", "idle"],
+                "kmain": ["monitor_run", "kmain"]}[n]
+        if not in_order(frames, want):
+            raise Failure(f"at {stop}: kbt {n}: the frames {' <- '.join(frames)} do not "
+                          f"show {' <- '.join(want)} in that order")
+        print(f"check_gdb: ok: at {stop}: kbt {n} (switched out): {' <- '.join(frames)}")
+
+
 def main():
     p = argparse.ArgumentParser(description="prove gdb can debug swiod (batch mode)")
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "test-logs"))
@@ -151,6 +304,7 @@ def main():
         out, note = run_gdb(gdb_log, deadline)
         try:
             check_output(out)
+            check_tasks(out)
         except Failure as f:
             print("check_gdb: gdb's last lines:\n    " + "\n    ".join(out.splitlines()[-8:]))
             raise Failure(f"{f}{'; ' + note if note else ''}; see {gdb_log}")

@@ -38,6 +38,10 @@ KERNEL_TESTS = {
         verdict="panic",
         expect=[r"esp is in the guard page below overflow-test: kernel stack overflow",
                 r"PANIC: kernel stack overflow"]),
+    "hung_task_timeout_follows_command_line": dict(cmdline="hung_timeout=7"),
+    "hung_task_two_task_deadlock_reported": dict(
+        expect=[r"hung: task \"deadlock-[ab]\" \(id \d+\) blocked for \d+ s on mutex deadlock-m[12]",
+                r"hung: DEADLOCK: deadlock-([ab]) -> deadlock-[ab] -> deadlock-\1$"]),
 }
 
 # Manual tests that only the harness self-test boots (harness_tests.py).

@@ -4,6 +4,8 @@ Commands:
   khelp     list these commands
   kdmesg    print the kernel log ring, oldest line first  (kdmesg [N]: last N lines)
   kmem      page allocator totals, buddy free blocks per order, slab caches
+  kps       every task: id, name, state, priority, wait channel, held locks
+  kbt       backtrace of one task (kbt NAME or kbt ID), switched out or current
 
 Rules for every command here:
   - Read kernel memory through gdb only; never call a kernel function.  The
@@ -15,10 +17,12 @@ Rules for every command here:
   - A kernel structure gdb cannot read (paging not on yet, bad pointer) is
     reported as one gdb error line, not a Python traceback.
 
-To add a command (kps, kbt, ...): write a small KernelCommand subclass
+To add a command: write a small KernelCommand subclass
 with a NAME, a docstring whose first line khelp prints, and invoke(); put
 @register above it; add a line to the list above.
 """
+import re
+
 import gdb
 
 COMMANDS = []                   # every registered command class, for khelp
@@ -251,3 +255,309 @@ class KMem(KernelCommand):
                       f"{int(c['active']):>8} {int(c['nr_slabs']):>6} {int(c['order']):>5} "
                       f"{int(c['per_slab']):>8}\n")
             link = int(c["caches"]["next"])
+
+
+# --- tasks (kernel/sched.c, include/sched.h) --------------------------------
+
+SCHED = "kernel/sched.c"
+MAX_TASKS = 1000                # a task list longer than this is a corrupt one (a loop)
+MAX_FRAMES = 32                 # kbt stops after this many frames: a corrupt chain
+MAX_NAME = 64                   # a longer lock or channel name is no name (as kernel/hung.c)
+X86_PAGE_BYTES = X86_PAGE_KIB * 1024
+
+
+def member_offset(struct_type, member):
+    """offsetof(struct_type, member), from the DWARF."""
+    return next(f.bitpos for f in struct_type.fields() if f.name == member) // 8
+
+
+def read_word(addr):
+    """The 32-bit word of kernel memory at addr."""
+    return int.from_bytes(read_bytes(addr, 4), "little")
+
+
+def read_cstring(addr):
+    """The NUL-terminated string at addr, or None when it is NULL, unreadable
+    or longer than MAX_NAME: a pointer from a task that may be corrupt is
+    read with care, as kernel/hung.c's name_ok does."""
+    if addr == 0:
+        return None
+    raw = b""
+    while len(raw) < MAX_NAME:
+        at = addr + len(raw)
+        # One page at a time: the string may end just before an unmapped page.
+        chunk = min(MAX_NAME - len(raw), X86_PAGE_BYTES - at % X86_PAGE_BYTES)
+        try:
+            raw += bytes(gdb.selected_inferior().read_memory(at, chunk))
+        except gdb.MemoryError:
+            return None
+        if b"\0" in raw:
+            return raw[:raw.index(b"\0")].decode("utf-8", errors="replace")
+    return None
+
+
+def pc_symbol(pc):
+    """(name, offset) of the ELF symbol containing pc, as `info symbol` finds
+    it -- C functions, static ones and assembly labels alike -- or (None, 0)."""
+    out = gdb.execute(f"info symbol {pc:#x}", to_string=True)
+    m = re.match(r"(\S+)(?: \+ (\d+))? in section ", out)
+    return (m.group(1), int(m.group(2) or 0)) if m else (None, 0)
+
+
+def describe_pc(pc, return_address):
+    """"symbol+0xoff (file.c:line)" for a code address, the offset as the
+    kernel's ksym_describe prints it.  A return address points after its
+    call: symbol and line are looked up at pc - 1, so a call that ends a
+    function (to a noreturn one) is not blamed on the function after it."""
+    look = pc - 1 if return_address else pc
+    name, off = pc_symbol(look)
+    if not name:
+        return "??"
+    where = f"{name}+{off + pc - look:#x}"
+    sym = gdb.lookup_static_symbol(name) or gdb.lookup_global_symbol(name)
+    if off == 0 and sym and sym.symtab:
+        # A function's first instruction: its own line, not that of whatever
+        # the line table says was inlined there first.
+        where += f" ({sym.symtab.filename}:{sym.line})"
+    else:
+        sal = gdb.find_pc_line(look)
+        if sal.symtab:
+            where += f" ({sal.symtab.filename}:{sal.line})"
+    return where
+
+
+def enum_word(value, prefix):
+    """An enum value as the word its enumerator says: TASK_SLEEPING with
+    prefix "TASK_" is "sleeping".  A value no enumerator has (a corrupt
+    task) is shown as a number with a question mark."""
+    text = str(value)
+    return text[len(prefix):].lower() if text.startswith(prefix) else f"{int(value)}?"
+
+
+def state_names():
+    """task_state_name()'s table of state names, read out of the kernel so
+    that kps says what the monitor's ps says ("blocked" for
+    TASK_UNINTERRUPTIBLE); {} if gdb cannot find it (then kps falls back to
+    the enumerators' names)."""
+    try:
+        fn = gdb.lookup_global_symbol("task_state_name")
+        block = gdb.block_for_pc(int(fn.value().address))
+        table = gdb.lookup_symbol("names", block)[0].value()
+        first, last = table.type.range()
+        return {k: read_cstring(int(table[k])) for k in range(first, last + 1)}
+    except (AttributeError, TypeError, gdb.error, gdb.GdbError):
+        return {}
+
+
+def all_tasks():
+    """Every task on the list all_tasks (kernel/sched.c), oldest first, each
+    a struct task gdb.Value read from the target."""
+    head = file_static(SCHED, "all_tasks")
+    head_addr = int(head.address)
+    task_type = gdb.lookup_type("struct task")
+    link_offset = member_offset(task_type, "all_link")
+    tasks = []
+    link = int(fetch(head)["next"])
+    while link != head_addr:
+        if link == 0:
+            raise gdb.GdbError("all_tasks: a NULL link (a task was list_del'ed while on it?)")
+        if len(tasks) == MAX_TASKS:
+            raise gdb.GdbError(f"all_tasks: more than {MAX_TASKS} tasks; "
+                               "the list is corrupt (a loop?)")
+        t = fetch(gdb.Value(link - link_offset).cast(task_type.pointer()).dereference())
+        tasks.append(t)
+        link = int(t["all_link"]["next"])
+    return tasks
+
+
+def task_name(t):
+    """t->name, a char array, up to its NUL."""
+    raw = read_bytes(int(t["name"].address), t["name"].type.sizeof)
+    return raw.split(b"\0")[0].decode("utf-8", errors="replace")
+
+
+def task_magic():
+    """TASK_MAGIC, a macro (not in the DWARF): read from boot_task, which
+    kernel/sched.c initialises with it."""
+    return int(fetch(file_static(SCHED, "boot_task"))["magic"])
+
+
+def blocked(t):
+    return str(t["state"]) in ("TASK_SLEEPING", "TASK_UNINTERRUPTIBLE")
+
+
+def current_task():
+    """The address of the task `current` points at."""
+    return int(fetch(global_value("current")))
+
+
+@register
+class KPs(KernelCommand):
+    """Every task: id, name, state, priority, wait channel, held locks.
+
+    Walks all_tasks (kernel/sched.c) the way the monitor's ps does, without
+    calling task_for_each(): '*' marks `current`, the task whose code the
+    CPU is running.  A task blocked (TASK_SLEEPING, TASK_UNINTERRUPTIBLE)
+    shows its wait channel -- the wchan name and the wait_kind enumerator,
+    which say what kind of object wait_obj is; both mean something only
+    while the task is blocked.  Each lock the task holds (held[], innermost
+    last) follows on a line of its own with the place it was taken.
+
+    A task is stopped anywhere, so a task may be half way through set_wait()
+    or a lock call: its fields are exactly what the kernel has written so
+    far.  A task whose magic number is wrong is shown, marked CORRUPT."""
+    NAME = "kps"
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("usage: kps")
+        tasks = all_tasks()
+        if not tasks:
+            gdb.write("kps: no tasks yet (sched_init has not run)\n")
+            return
+        cur, magic, names = current_task(), task_magic(), state_names()
+        gdb.write(f"  {'id':>3} {'name':<15} {'state':<9} {'prio':<6}  waits on\n")
+        for t in tasks:
+            self.show(t, int(t.address) == cur, magic, names)
+
+    @staticmethod
+    def show(t, is_current, magic, names):
+        state = names.get(int(t["state"])) or enum_word(t["state"], "TASK_")
+        waits = ""
+        if blocked(t):
+            wchan = read_cstring(int(t["wchan"])) or "?"
+            waits = f"{wchan} ({t['wait_kind']})"
+        if int(t["magic"]) != magic:
+            waits += f"  CORRUPT: magic {int(t['magic']):#x} (stack overflow, or freed?)"
+        gdb.write(f"{'*' if is_current else ' '} {int(t['id']):>3} {task_name(t):<15} "
+                  f"{state:<9} {enum_word(t['prio'], 'PRIO_'):<6}  {waits}".rstrip() + "\n")
+        held = t["held"]
+        nr_held = int(t["nr_held"])
+        first, last = held.type.range()
+        if not 0 <= nr_held <= last + 1:
+            gdb.write(f"        nr_held is {nr_held}, not 0..{last + 1}: corrupt\n")
+            return
+        for i in range(nr_held):
+            lock_map = int(held[i]["map"])
+            name = None
+            if lock_map:
+                try:
+                    name = read_cstring(int(held[i]["map"].dereference()["name"]))
+                except gdb.MemoryError:
+                    pass
+            gdb.write(f"        holds {name or f'? (lockdep_map at {lock_map:#x})'}, "
+                      f"taken at {describe_pc(int(held[i]['site']), True)}\n")
+
+
+@register
+class KBt(KernelCommand):
+    """Backtrace of one task: kbt NAME or kbt ID (as kps lists them).
+
+    The current task (kps's '*') is running where gdb stopped: kbt runs
+    gdb's own `bt`.  Any other task is switched out: its registers are on
+    its own stack, where switch_to (kernel/switch.asm) pushed them, and
+    task->esp points at that frame (struct switch_frame in kernel/sched.c:
+    eflags, edi, esi, ebx, ebp, then the address switch_to returns to).
+    That return address is frame #0 -- in __schedule(), or in its caller
+    if the compiler inlined it -- and the saved ebp starts the walk up the
+    chain of [saved ebp][return address] pairs the kernel's frame pointers
+    leave (-fno-omit-frame-pointer).  The walk ends at a saved ebp of 0
+    (the outermost frame: task_start's in every task, boot.asm's for
+    kmain), at an ebp that does not increase (stacks grow down, so callers
+    sit higher), or after 32 frames.
+
+    A task that has never run shows only task_start: the frame task_create()
+    built for the first switch_to.  A task switched out from an interrupt
+    (preempted, or idle after its hlt) shows interrupt_common; kbt then
+    reads the struct int_frame it passed to interrupt_dispatch() and goes
+    on from the interrupted eip and ebp, so the interrupted function is
+    shown too.  (Its caller is missing when it had no frame of its own
+    yet: interrupted in its prologue, or a frameless leaf such as idle()'s
+    sti;hlt loop.  The frame-pointer chain cannot show what was never
+    pushed; gdb's own bt, which reads the DWARF call frame information,
+    can -- but only for the current task.)
+
+    Stopped inside switch_to itself, `current` may already name the next
+    task while the CPU is still on the previous one's stack: step out of
+    switch_to first."""
+    NAME = "kbt"
+
+    def invoke(self, arg, from_tty):
+        arg = arg.strip()
+        if not arg or len(arg.split()) != 1:
+            raise gdb.GdbError("usage: kbt NAME|ID   (kps lists the tasks)")
+        t = self.find(arg)
+        name, state = task_name(t), enum_word(t["state"], "TASK_")
+        if int(t.address) == current_task():
+            gdb.write(f"kbt: task {int(t['id'])} \"{name}\" is current (running where "
+                      "gdb stopped): gdb's own backtrace\n")
+            gdb.execute("bt")
+            return
+        esp = int(t["esp"])
+        if esp == 0:
+            raise gdb.GdbError(f"kbt: task \"{name}\" ({state}) is not current but has "
+                               "no saved stack pointer (esp 0): corrupt?")
+        gdb.write(f"kbt: task {int(t['id'])} \"{name}\" ({state}) is switched out; "
+                  f"switch_to saved its registers at esp {esp:#x}\n")
+        self.walk(esp)
+
+    @staticmethod
+    def find(arg):
+        tasks = all_tasks()
+        if arg.isdigit():
+            by_id = [t for t in tasks if int(t["id"]) == int(arg)]
+            if by_id:
+                return by_id[0]
+        by_name = [t for t in tasks if task_name(t) == arg]
+        if len(by_name) == 1:
+            return by_name[0]
+        if by_name:
+            ids = ", ".join(str(int(t["id"])) for t in by_name)
+            raise gdb.GdbError(f"kbt: {len(by_name)} tasks are named \"{arg}\" (ids {ids}); "
+                               "give the id")
+        known = ", ".join(f"{int(t['id'])} {task_name(t)}" for t in tasks)
+        raise gdb.GdbError(f"kbt: no task {arg} (tasks: {known or 'none yet'})")
+
+    @staticmethod
+    def walk(esp):
+        frame_type = gdb.lookup_type("struct switch_frame")
+        saved = fetch(gdb.Value(esp).cast(frame_type.pointer()).dereference())
+        pc, ebp = int(saved["ret"]), int(saved["ebp"])
+        if ebp == 0 and pc_symbol(pc) == ("task_start", 0):
+            gdb.write(f"#0  {pc:#010x} in {describe_pc(pc, False)}  "
+                      "(never run: its first switch_to enters here)\n")
+            return
+        gdb.write(f"#0  {pc:#010x} in {describe_pc(pc, True)}\n")
+        n = 1
+        while ebp != 0 and n < MAX_FRAMES:
+            next_ebp = None
+            try:
+                next_ebp = read_word(ebp)
+                ret = read_word(ebp + 4)
+            except gdb.GdbError:
+                if next_ebp == 0:
+                    # The outermost frame: task_start's sits at the very top
+                    # of its stack, with no return address above it, since
+                    # switch_to entered it and nothing called it.
+                    return
+                gdb.write(f"(the frame at ebp {ebp:#x} is unreadable: walk stopped)\n")
+                return
+            gdb.write(f"#{n:<2} {ret:#010x} in {describe_pc(ret, True)}\n")
+            n += 1
+            if pc_symbol(ret - 1)[0] == "interrupt_common" and n < MAX_FRAMES:
+                # interrupt_common pushed a struct int_frame * and called
+                # interrupt_dispatch: the argument sits above its return address.
+                f = fetch(gdb.Value(read_word(ebp + 8))
+                          .cast(gdb.lookup_type("struct int_frame").pointer()).dereference())
+                eip = int(f["eip"])
+                gdb.write(f"    -- interrupt, vector {int(f['vector'])}; interrupted at --\n")
+                gdb.write(f"#{n:<2} {eip:#010x} in {describe_pc(eip, False)}\n")
+                n += 1
+                next_ebp = int(f["ebp"])
+            if next_ebp != 0 and next_ebp <= ebp:
+                gdb.write(f"(the next frame pointer {next_ebp:#x} is not above {ebp:#x}: "
+                          "a corrupt chain; walk stopped)\n")
+                return
+            ebp = next_ebp
+        if ebp != 0:
+            gdb.write(f"(more frames: kbt stops after {MAX_FRAMES})\n")

@@ -1,0 +1,50 @@
+/*
+ * hung.h - the hang detector: reports tasks stuck in uninterruptible sleep,
+ * and who they are waiting for.
+ *
+ * hung_task_init() starts khungtaskd, which wakes once a second and looks
+ * at every task.  A task that has been TASK_UNINTERRUPTIBLE for longer than
+ * hung_timeout_secs (command line hung_timeout=, default 20; 0 turns the
+ * detector off) is reported once per blocking episode: wake_up_task()
+ * clears task->hang_reported, so a task that wakes and blocks again long
+ * can be reported again.  TASK_SLEEPING tasks (sleep_ms, waits a stop
+ * request ends) are never reported: they chose to wait for as long as it
+ * takes.
+ *
+ * A report, every line starting "hung: ", tells the story:
+ *
+ *     hung: task "A" (id 7) blocked for 21 s on mutex M2 (uninterruptible)
+ *     hung: locks held by A:  ...one line each, with call sites
+ *     hung: who waits for whom:
+ *     hung:   A waits for mutex M2 held by B since fn+0x2c/0x90
+ *     hung:   B waits for mutex M1 held by A since fn+0x2c/0x90
+ *     hung: DEADLOCK: A -> B -> A
+ *     hung: locks held by B:  ...
+ *
+ * The chain follows a mutex to its owner and a join to the joined task,
+ * and ends at a task that is not blocked, one blocked on something without
+ * an owner (a wait queue, a semaphore), or a task seen before: then it is
+ * a cycle and printed as DEADLOCK.  Every task of a cycle counts as
+ * reported, so one deadlock gives one report.
+ *
+ * Rules the reporter keeps, because it runs when the kernel is wedged: it
+ * takes no lock (it reads the tasks with interrupts off, which on one CPU
+ * stops every writer), it checks every pointer before following it (task
+ * magic, kernel_addr_mapped), and it allocates nothing.
+ */
+#pragma once
+#include <stdint.h>
+
+/* Reports so far; a test fails when it moves unless the test expected it
+ * (ktest_expect_reports). */
+extern uint32_t hung_reports;
+/* Scans khungtaskd has finished: lets a test wait until the detector has
+ * looked, rather than hope it has. */
+extern uint32_t hung_scans;
+/* The threshold in seconds; tests and the monitor may change it at any
+ * time (the next scan uses the new value).  0: never report. */
+extern uint32_t hung_timeout_secs;
+
+/* Read hung_timeout= and start khungtaskd.  Needs the scheduler and the
+ * timer running. */
+void hung_task_init(void);

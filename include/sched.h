@@ -1,0 +1,132 @@
+/*
+ * sched.h - kernel tasks and the scheduler.
+ *
+ * A task is a kernel thread: its own stack (KSTACK_SIZE, with an unmapped
+ * guard page below), a name, a state, PF_ flags, a priority and optionally
+ * an address space.  The boot context becomes the task "kmain"; an idle
+ * task runs when nothing else can.
+ *
+ * Scheduling is preemptive and round robin within a priority; a runnable
+ * task of a higher priority (smaller number) always runs first, so the IO
+ * tasks (PRIO_IO) run before bulk work when both are runnable.  The timer
+ * ends a task's time slice; preemption waits while preempt_count > 0 (a
+ * spinlock held, or inside an interrupt handler) and happens on the way
+ * out of the interrupt.
+ *
+ * Blocking.  Whatever blocks sets the task's state to TASK_SLEEPING or
+ * TASK_UNINTERRUPTIBLE and records what it waits on (set_wait) before
+ * calling schedule(); wake_up_task() makes it runnable.  The monitor's ps,
+ * gdb's kps and the hang detector read those fields (they mean something
+ * only while the state says blocked).  A task may be preempted between
+ * set_wait() and schedule(); it then stays runnable and its schedule()
+ * returns at once, so every blocking loop rechecks its condition.
+ *
+ * Rules: schedule() must not be called with a spinlock held (the lock
+ * validator reports it) nor from an interrupt handler.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "list.h"
+#include "lockdep.h"
+
+#define TASK_NAME_LEN   16
+#define TASK_MAGIC      0x7A5C0DE5u     /* checked at every switch */
+#define TIME_SLICE_TICKS 5              /* 50 ms at HZ = 100 */
+
+enum task_state {
+    TASK_RUNNING,           /* on the CPU */
+    TASK_RUNNABLE,          /* on a run queue */
+    TASK_SLEEPING,          /* waiting; a stop request also wakes it */
+    TASK_UNINTERRUPTIBLE,   /* waiting for its event only */
+    TASK_DEAD,              /* exited; waiting to be joined */
+};
+
+enum task_prio { PRIO_IO, PRIO_NORMAL, PRIO_BULK, PRIO_IDLE, NR_PRIOS };
+
+/* What a blocked task waits on: wait_obj's type. */
+enum wait_kind {
+    WAIT_NONE,
+    WAIT_SLEEP,             /* sleep_ms: nothing */
+    WAIT_QUEUE,             /* struct wait_queue (completions too) */
+    WAIT_MUTEX,             /* struct mutex: its owner can be followed */
+    WAIT_SEMAPHORE,         /* struct semaphore */
+    WAIT_JOIN,              /* struct task: the task being joined */
+};
+
+struct vm_space;
+
+struct task {
+    uint32_t magic;                 /* TASK_MAGIC, or the task is corrupt */
+    uint32_t esp;                   /* saved stack pointer while switched out */
+    char name[TASK_NAME_LEN];
+    uint32_t id;
+    enum task_state state;          /* changed with interrupts off */
+    uint32_t flags;                 /* PF_MEMALLOC, PF_MEMALLOC_NOIO, ... (gfp.h) */
+    enum task_prio prio;
+    int preempt_count;              /* > 0: must not be preempted */
+    uint32_t slice;                 /* ticks left of the time slice */
+    struct vm_space *vm;            /* NULL: the kernel's address space */
+    void *stack;                    /* lowest address; NULL for kmain's boot stack */
+    struct list_head run_link;      /* on a run queue while TASK_RUNNABLE */
+    struct list_head all_link;      /* on the list of all tasks */
+
+    enum wait_kind wait_kind;       /* what it waits on, while blocked */
+    const void *wait_obj;
+    const char *wchan;              /* the same, as a name for people */
+    uint64_t blocked_since;         /* timer ticks */
+    bool hang_reported;             /* the hang detector said so already */
+
+    void (*entry)(void *arg);       /* what the task runs, and its argument */
+    void *entry_arg;
+    bool stop_requested;            /* task_stop() asked it to finish */
+    int exit_code;
+    struct task *joiner;            /* blocked in task_join() on this task */
+    uint64_t runtime_ticks;         /* ticks it was running when the timer hit */
+
+    int nr_held;                    /* lockdep: locks held, innermost last */
+    struct held_lock held[MAX_HELD_LOCKS];
+};
+
+extern struct task *current;
+
+void sched_init(void);
+/* A new runnable task running fn(arg); NULL when out of memory. */
+struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
+                         enum task_prio prio);
+__attribute__((noreturn)) void task_exit(int code);
+/* Wait for t to exit, free it, return its exit code. */
+int task_join(struct task *t);
+/* Ask t to finish: it sees task_should_stop(); a TASK_SLEEPING t wakes. */
+void task_stop(struct task *t);
+bool task_should_stop(void);
+
+/* Give up the CPU.  If the current task is still TASK_RUNNING it stays
+ * runnable (a yield); otherwise it blocks until woken. */
+void schedule(void);
+void yield(void);
+/* Make a blocked task runnable; false if it was not blocked. */
+bool wake_up_task(struct task *t);
+/* Block (TASK_UNINTERRUPTIBLE, or TASK_SLEEPING) for at most ms; returns
+ * the ms left when woken early, 0 when the time ran out.  The caller sets
+ * state and wait channel first. */
+uint32_t schedule_timeout(uint32_t ms);
+void sleep_ms(uint32_t ms);
+
+/* Record what the current task is about to wait on (before schedule()). */
+void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const char *wchan);
+
+void preempt_disable(void);
+void preempt_enable(void);
+/* A preemption point: if a wake-up made a more urgent task runnable and
+ * nothing forbids it, switch now.  Wake-ups call it; so may long loops. */
+void preempt_check_resched(void);
+/* Called from the timer interrupt; and on the way out of every interrupt. */
+void sched_tick(void);
+void irq_enter(void);
+void irq_exit(void);
+extern int irq_depth;               /* > 0 inside an interrupt handler */
+
+const char *task_state_name(enum task_state s);
+/* Visit every task with interrupts off: fn must not block. */
+void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);

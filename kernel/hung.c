@@ -1,0 +1,245 @@
+/*
+ * hung.c - the hang detector (see include/hung.h).
+ *
+ * Why the check and the report both run inside task_for_each, that is with
+ * interrupts off: on one CPU that is a snapshot nothing can change, so a
+ * cycle printed as DEADLOCK really existed at that instant, and no task
+ * can be woken, joined and freed while we follow a pointer to it.  It is
+ * also the only "lock" we may use: a wedged task may hold any real one.
+ * printk and lockdep_print_held are safe here (they take no lock).  The
+ * cost, a few dozen lines printed with interrupts off once per hang, is
+ * paid only when something is already wrong.
+ *
+ * Everything read from another task is treated as possibly corrupt: a
+ * task pointer must be mapped and carry TASK_MAGIC (task_join clears it
+ * before freeing), a wait object must be mapped before it is read, and a
+ * name must be a mapped, terminated string, or it is printed as "?".
+ */
+#include "hung.h"
+#include "cmdline.h"
+#include "ksyms.h"
+#include "mutex.h"
+#include "printk.h"
+#include "sched.h"
+#include "timer.h"
+#include "vm.h"
+#include "vsprintf.h"
+
+#define DEFAULT_TIMEOUT_SECS 20
+#define SCAN_INTERVAL_MS    1000
+#define MAX_CHAIN           16      /* tasks followed before giving up */
+#define MAX_NAME            64      /* longer lock or channel names are suspect */
+#define PAGE_MASK_LOW       0xFFFu
+
+uint32_t hung_reports;
+uint32_t hung_scans;
+uint32_t hung_timeout_secs = DEFAULT_TIMEOUT_SECS;
+
+/* ---- reading what may be corrupt ---------------------------------------- */
+
+static bool task_ok(const struct task *t)
+{
+    return t && kernel_addr_mapped((uint32_t)t, sizeof(*t)) && t->magic == TASK_MAGIC;
+}
+
+/* s when it is a mapped string terminated within MAX_NAME bytes, else "?". */
+static const char *name_ok(const char *s)
+{
+    if (!s)
+        return "?";
+    for (uint32_t i = 0; i < MAX_NAME; i++) {
+        uint32_t addr = (uint32_t)s + i;
+        /* Mapping changes only at page boundaries: check each page once. */
+        if ((i == 0 || (addr & PAGE_MASK_LOW) == 0) && !kernel_addr_mapped(addr, 1))
+            return "?";
+        if (s[i] == '\0')
+            return s;
+    }
+    return "?";
+}
+
+static const char *state_name(const struct task *t)
+{
+    return t->state <= TASK_DEAD ? task_state_name(t->state) : "in a corrupt state";
+}
+
+static bool blocked(const struct task *t)
+{
+    return t->state == TASK_SLEEPING || t->state == TASK_UNINTERRUPTIBLE;
+}
+
+/* What the wait channel is, said before its name: "mutex " + "deadlock-m2". */
+static const char *wait_kind_prefix(enum wait_kind kind)
+{
+    switch (kind) {
+    case WAIT_NONE:
+    case WAIT_SLEEP:        return "";      /* the name says it all: "sleep" */
+    case WAIT_QUEUE:        return "wait queue ";
+    case WAIT_MUTEX:        return "mutex ";
+    case WAIT_SEMAPHORE:    return "semaphore ";
+    case WAIT_JOIN:         return "the exit of ";
+    }
+    return "an unknown kind of wait ";         /* a corrupt task */
+}
+
+/* Task names are fixed arrays that a corrupt task may not terminate. */
+#define TASK_FMT "%.*s"
+#define TASK_ARG(t) TASK_NAME_LEN, (t)->name
+
+/* ---- following who waits for whom --------------------------------------- */
+
+/*
+ * Print the edge out of t, which is blocked, and return the task it waits
+ * for; NULL when the chain ends at t.
+ */
+static struct task *follow(const struct task *t)
+{
+    const char *what = name_ok(t->wchan);
+
+    if (t->wait_kind == WAIT_MUTEX && kernel_addr_mapped((uint32_t)t->wait_obj,
+                                                         sizeof(struct mutex))) {
+        const struct mutex *m = t->wait_obj;
+        const char *lock = name_ok(m->dep_map.name);
+        if (!m->owner) {
+            /* mutex_unlock hands the mutex to its first waiter, so a free
+             * mutex with a waiter means a bug there: say it, do not guess. */
+            pr_err("hung:   " TASK_FMT " waits for mutex %s, which is free: the chain ends here\n",
+                   TASK_ARG(t), lock);
+            return NULL;
+        }
+        if (!task_ok(m->owner)) {
+            pr_err("hung:   " TASK_FMT " waits for mutex %s held by %p, which is not a task "
+                   "(freed or corrupt): the chain ends here\n", TASK_ARG(t), lock,
+                   (void *)m->owner);
+            return NULL;
+        }
+        char site[80];
+        ksym_describe(m->owner_site, site, sizeof(site));
+        pr_err("hung:   " TASK_FMT " waits for mutex %s held by " TASK_FMT " since %s\n",
+               TASK_ARG(t), lock, TASK_ARG(m->owner), site);
+        return m->owner;
+    }
+    if (t->wait_kind == WAIT_JOIN && task_ok(t->wait_obj)) {
+        struct task *joined = (struct task *)t->wait_obj;
+        pr_err("hung:   " TASK_FMT " waits for " TASK_FMT " to exit\n",
+               TASK_ARG(t), TASK_ARG(joined));
+        return joined;
+    }
+    if (t->wait_kind == WAIT_MUTEX || t->wait_kind == WAIT_JOIN) {
+        pr_err("hung:   " TASK_FMT " waits on %s%s at %p, which is not mapped or not a task: "
+               "the chain ends here\n", TASK_ARG(t), wait_kind_prefix(t->wait_kind), what,
+               t->wait_obj);
+        return NULL;
+    }
+    /* A wait queue, semaphore or sleep has no owner to follow. */
+    pr_err("hung:   " TASK_FMT " waits on %s%s (%s): the chain ends here\n",
+           TASK_ARG(t), wait_kind_prefix(t->wait_kind), what, state_name(t));
+    return NULL;
+}
+
+static void print_held(const struct task *t)
+{
+    pr_err("hung: locks held by " TASK_FMT ":\n", TASK_ARG(t));
+    lockdep_print_held(t, LOG_ERR);
+}
+
+/*
+ * cycle[0..n-1] wait for each other in a ring.  Print the ring, and the
+ * locks of its tasks other than start (whose locks the report began
+ * with): they are part of this report and will not get one of their own.
+ */
+static void report_cycle(const struct task *start, struct task *const *cycle, int n)
+{
+    char line[(MAX_CHAIN + 1) * (TASK_NAME_LEN + 4) + 16];
+    int len = ksnprintf(line, sizeof(line), "DEADLOCK: ");
+    for (int i = 0; i <= n && len < (int)sizeof(line); i++)
+        len += ksnprintf(line + len, sizeof(line) - len, TASK_FMT "%s",
+                         TASK_ARG(cycle[i % n]), i < n ? " -> " : "");
+    pr_err("hung: %s\n", line);
+    for (int i = 0; i < n; i++) {
+        if (cycle[i] != start)
+            print_held(cycle[i]);
+        cycle[i]->hang_reported = true;
+    }
+}
+
+static void print_chain(struct task *start)
+{
+    struct task *seen[MAX_CHAIN];
+    int n = 0;
+
+    pr_err("hung: who waits for whom:\n");
+    for (struct task *t = start; t;) {
+        seen[n++] = t;
+        if (!blocked(t)) {
+            pr_err("hung:   " TASK_FMT " is %s: the chain ends here\n", TASK_ARG(t),
+                   state_name(t));
+            return;
+        }
+        struct task *next = follow(t);
+        for (int i = 0; next && i < n; i++) {
+            if (seen[i] == next) {
+                report_cycle(start, seen + i, n - i);
+                return;
+            }
+        }
+        if (next && n == MAX_CHAIN) {
+            pr_err("hung:   ... stopped after %d tasks\n", MAX_CHAIN);
+            return;
+        }
+        t = next;
+    }
+}
+
+/* ---- the scan ----------------------------------------------------------- */
+
+static void report(struct task *t)
+{
+    hung_reports++;
+    t->hang_reported = true;
+    pr_err("hung: task \"" TASK_FMT "\" (id %u) blocked for %u s on %s%s (uninterruptible)\n",
+           TASK_ARG(t), t->id, (uint32_t)((timer_ticks() - t->blocked_since) / HZ),
+           wait_kind_prefix(t->wait_kind), name_ok(t->wchan));
+    print_held(t);
+    print_chain(t);
+}
+
+/* task_for_each callback, interrupts off; limit: ticks blocked that make a
+ * hang.  The clock is read here, not before the walk, so that a task that
+ * blocked in between cannot look blocked since the future. */
+static void check_task(struct task *t, void *limit)
+{
+    if (t->magic != TASK_MAGIC || t->state != TASK_UNINTERRUPTIBLE || t->hang_reported)
+        return;
+    uint64_t now = timer_ticks();
+    if (now > t->blocked_since && now - t->blocked_since > *(uint64_t *)limit)
+        report(t);
+}
+
+static void khungtaskd(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        sleep_ms(SCAN_INTERVAL_MS);
+        uint32_t timeout = hung_timeout_secs;      /* a test may change it */
+        if (timeout) {
+            uint64_t limit = (uint64_t)timeout * HZ;
+            task_for_each(check_task, &limit);
+        }
+        hung_scans++;
+    }
+}
+
+void hung_task_init(void)
+{
+    hung_timeout_secs = cmdline_get_u32("hung_timeout", DEFAULT_TIMEOUT_SECS);
+    if (!task_create("khungtaskd", khungtaskd, NULL, PRIO_IO)) {
+        pr_err("hung: cannot start khungtaskd (out of memory): hangs go unreported\n");
+        return;
+    }
+    if (hung_timeout_secs)
+        pr_info("hung: reporting tasks blocked uninterruptibly for over %u s\n",
+                hung_timeout_secs);
+    else
+        pr_info("hung: hung_timeout=0: the hang detector is off\n");
+}

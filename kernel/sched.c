@@ -1,0 +1,347 @@
+/*
+ * sched.c - tasks and the scheduler (see include/sched.h).
+ *
+ * One run queue per priority, each a FIFO: schedule() takes the first task
+ * of the most urgent non-empty queue, and a task that used up its slice or
+ * yields goes to the back of its own.  All run-queue and task-state
+ * changes happen with interrupts off, which on one CPU is the whole of the
+ * locking.
+ */
+#include "sched.h"
+#include "gfp.h"
+#include "interrupts.h"
+#include "kstring.h"
+#include "lockdep.h"
+#include "panic.h"
+#include "printk.h"
+#include "slab.h"
+#include "timer.h"
+#include "vm.h"
+#include "x86.h"
+
+/* switch.asm: the frame it pops for a task that has never run. */
+struct switch_frame {
+    uint32_t eflags, edi, esi, ebx, ebp, ret;
+};
+
+void switch_to(uint32_t *prev_esp, uint32_t next_esp);
+
+static struct task boot_task = {
+    .magic = TASK_MAGIC, .name = "kmain", .state = TASK_RUNNING, .prio = PRIO_NORMAL,
+    .slice = TIME_SLICE_TICKS,
+};
+struct task *current = &boot_task;
+int irq_depth;
+
+static struct list_head run_queue[NR_PRIOS];
+static struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
+static struct task *idle_task;
+static bool need_resched;
+static uint32_t next_id = 1;
+
+const char *task_state_name(enum task_state s)
+{
+    static const char *const names[] = {
+        [TASK_RUNNING] = "running", [TASK_RUNNABLE] = "runnable",
+        [TASK_SLEEPING] = "sleeping", [TASK_UNINTERRUPTIBLE] = "blocked",
+        [TASK_DEAD] = "dead",
+    };
+    return names[s];
+}
+
+static void check_task(const struct task *t, const char *when)
+{
+    if (t->magic != TASK_MAGIC)
+        panic("scheduler: task %p has a bad magic number %08x at %s: its stack overflowed "
+              "or the structure was freed", (const void *)t, t->magic, when);
+}
+
+/* ---- the core: with interrupts off ----------------------------------------- */
+
+static void enqueue(struct task *t)
+{
+    t->state = TASK_RUNNABLE;
+    list_add_tail(&t->run_link, &run_queue[t->prio]);
+}
+
+static struct task *pick_next(void)
+{
+    for (int p = 0; p < NR_PRIOS; p++) {
+        if (!list_empty(&run_queue[p])) {
+            struct task *t = list_first_entry(&run_queue[p], struct task, run_link);
+            list_del(&t->run_link);
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Switch to the most urgent runnable task.  preempted: the current task did
+ * not ask to stop running (a timer slice ended, a more urgent task woke), so
+ * it stays runnable whatever its state says.
+ */
+static void __schedule(bool preempted)
+{
+    struct task *prev = current;
+    check_task(prev, "switch out");
+    if (prev->state == TASK_RUNNING || (preempted && prev->state != TASK_DEAD))
+        enqueue(prev);
+    struct task *next = pick_next();
+    if (!next)
+        panic("scheduler: nothing to run, not even the idle task");
+    check_task(next, "switch in");
+    next->state = TASK_RUNNING;
+    next->slice = TIME_SLICE_TICKS;
+    need_resched = false;
+    if (next == prev)
+        return;
+    current = next;
+    if (next->vm != prev->vm)
+        vm_switch(next->vm ? next->vm : &kernel_space);
+    switch_to(&prev->esp, next->esp);
+}
+
+static void preempt_now(void)
+{
+    uint32_t flags = irq_save();
+    __schedule(true);
+    irq_restore(flags);
+}
+
+void schedule(void)
+{
+    uint32_t site = (uint32_t)__builtin_return_address(0);
+    if (irq_depth)
+        panic("schedule() called from an interrupt handler");
+    lockdep_check_sleep(site);
+    uint32_t flags = irq_save();
+    __schedule(false);
+    irq_restore(flags);
+}
+
+void yield(void)
+{
+    schedule();
+}
+
+bool wake_up_task(struct task *t)
+{
+    uint32_t flags = irq_save();
+    bool woke = t->state == TASK_SLEEPING || t->state == TASK_UNINTERRUPTIBLE;
+    if (woke) {
+        t->wait_kind = WAIT_NONE;
+        t->wait_obj = NULL;
+        t->wchan = NULL;
+        t->hang_reported = false;
+        enqueue(t);
+        if (t->prio < current->prio)
+            need_resched = true;        /* more urgent than what runs now */
+    }
+    irq_restore(flags);
+    preempt_check_resched();
+    return woke;
+}
+
+void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const char *wchan)
+{
+    uint32_t flags = irq_save();
+    current->state = state;
+    current->wait_kind = kind;
+    current->wait_obj = obj;
+    current->wchan = wchan;
+    current->blocked_since = timer_ticks();
+    irq_restore(flags);
+}
+
+/* ---- preemption ------------------------------------------------------------ */
+
+void preempt_disable(void)
+{
+    current->preempt_count++;
+}
+
+void preempt_check_resched(void)
+{
+    if (need_resched && current->preempt_count == 0 && irqs_enabled() && !irq_depth)
+        preempt_now();
+}
+
+void preempt_enable(void)
+{
+    current->preempt_count--;
+    preempt_check_resched();
+}
+
+void sched_tick(void)
+{
+    current->runtime_ticks++;
+    if (current->slice)
+        current->slice--;
+    if (current->slice == 0 || current == idle_task)
+        need_resched = true;
+}
+
+void irq_enter(void)
+{
+    irq_depth++;
+}
+
+/* On the way out of an interrupt: the place where a task that did not
+ * offer to stop running is made to. */
+void irq_exit(void)
+{
+    if (--irq_depth == 0 && need_resched && current->preempt_count == 0)
+        __schedule(true);
+}
+
+/* ---- time ------------------------------------------------------------------ */
+
+struct timeout {
+    struct ktimer timer;
+    struct task *task;
+};
+
+static void timeout_expired(struct ktimer *t)
+{
+    wake_up_task(((struct timeout *)t)->task);
+}
+
+uint32_t schedule_timeout(uint32_t ms)
+{
+    struct timeout to = { .task = current };
+    uint64_t end = timer_ticks() + ms_to_ticks(ms);
+    ktimer_add(&to.timer, ms, timeout_expired);
+    schedule();
+    ktimer_cancel(&to.timer);
+    uint64_t now = timer_ticks();
+    return now >= end ? 0 : (uint32_t)((end - now) * (1000 / HZ));
+}
+
+void sleep_ms(uint32_t ms)
+{
+    uint64_t end = timer_ticks() + ms_to_ticks(ms);
+    for (uint64_t now; (now = timer_ticks()) < end && !task_should_stop();) {
+        set_wait(TASK_SLEEPING, WAIT_SLEEP, NULL, "sleep");
+        schedule_timeout((uint32_t)((end - now) * (1000 / HZ)));
+    }
+}
+
+/* ---- task life cycle ----------------------------------------------------------- */
+
+static void task_start(void)
+{
+    /* Arrived here from switch_to with interrupts off, as schedule() left them. */
+    sti();
+    current->entry(current->entry_arg);
+    task_exit(0);
+}
+
+struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
+                         enum task_prio prio)
+{
+    struct task *t = kmalloc(sizeof(*t), GFP_KERNEL | __GFP_ZERO);
+    if (!t)
+        return NULL;
+    strlcpy(t->name, name, sizeof(t->name));
+    t->stack = kstack_alloc(t->name);
+    if (!t->stack) {
+        kfree(t);
+        return NULL;
+    }
+    t->magic = TASK_MAGIC;
+    t->prio = prio;
+    t->entry = fn;
+    t->entry_arg = arg;
+
+    /* The first switch_to into the task pops this frame and returns into
+     * task_start with EBP 0 (the end of every backtrace). */
+    struct switch_frame *f = (struct switch_frame *)((uint8_t *)t->stack + KSTACK_SIZE) - 1;
+    *f = (struct switch_frame){ .eflags = 0x2, .ret = (uint32_t)task_start };
+    t->esp = (uint32_t)f;
+
+    uint32_t flags = irq_save();
+    t->id = next_id++;
+    list_add_tail(&t->all_link, &all_tasks);
+    enqueue(t);
+    if (t->prio < current->prio)
+        need_resched = true;
+    irq_restore(flags);
+    preempt_check_resched();
+    return t;
+}
+
+void task_exit(int code)
+{
+    lockdep_check_exit();
+    cli();
+    current->exit_code = code;
+    current->state = TASK_DEAD;
+    if (current->joiner)
+        wake_up_task(current->joiner);
+    __schedule(false);
+    panic("task_exit: a dead task was scheduled");
+}
+
+int task_join(struct task *t)
+{
+    for (;;) {
+        uint32_t flags = irq_save();
+        if (t->state == TASK_DEAD) {
+            irq_restore(flags);
+            break;
+        }
+        t->joiner = current;
+        set_wait(TASK_UNINTERRUPTIBLE, WAIT_JOIN, t, t->name);
+        irq_restore(flags);
+        schedule();
+    }
+    int code = t->exit_code;
+    uint32_t flags = irq_save();
+    list_del(&t->all_link);
+    irq_restore(flags);
+    kstack_free(t->stack);
+    t->magic = 0;                       /* a stale pointer now fails check_task */
+    kfree(t);
+    return code;
+}
+
+void task_stop(struct task *t)
+{
+    t->stop_requested = true;
+    if (t->state == TASK_SLEEPING)
+        wake_up_task(t);
+}
+
+bool task_should_stop(void)
+{
+    return current->stop_requested;
+}
+
+void task_for_each(void (*fn)(struct task *t, void *arg), void *arg)
+{
+    uint32_t flags = irq_save();
+    list_for_each(link, &all_tasks)
+        fn(list_entry(link, struct task, all_link), arg);
+    irq_restore(flags);
+}
+
+/* ---- start-up ----------------------------------------------------------------- */
+
+static void idle(void *arg)
+{
+    (void)arg;
+    for (;;)
+        sti_hlt();          /* the next interrupt's irq_exit switches away */
+}
+
+void sched_init(void)
+{
+    for (int p = 0; p < NR_PRIOS; p++)
+        list_init(&run_queue[p]);
+    list_add_tail(&boot_task.all_link, &all_tasks);
+    idle_task = task_create("idle", idle, NULL, PRIO_IDLE);
+    if (!idle_task)
+        panic("sched_init: cannot create the idle task");
+    pr_info("sched: tasks kmain and idle; time slice %u ms\n", TIME_SLICE_TICKS * 1000 / HZ);
+}

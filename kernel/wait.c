@@ -1,0 +1,87 @@
+/*
+ * wait.c - wait queues and completions (see include/wait.h).
+ */
+#include "wait.h"
+#include "x86.h"
+
+void wait_queue_init(struct wait_queue *wq, const char *name)
+{
+    list_init(&wq->waiters);
+    wq->name = name;
+}
+
+void prepare_to_wait(struct wait_queue *wq, struct task_waiter *w, enum task_state state)
+{
+    uint32_t flags = irq_save();
+    if (w->task != current) {           /* the first time round the loop */
+        w->task = current;
+        list_add_tail(&w->link, &wq->waiters);
+    }
+    set_wait(state, WAIT_QUEUE, wq, wq->name);
+    irq_restore(flags);
+}
+
+void finish_wait(struct wait_queue *wq, struct task_waiter *w)
+{
+    (void)wq;
+    uint32_t flags = irq_save();
+    current->state = TASK_RUNNING;
+    if (w->task == current)
+        list_del(&w->link);
+    w->task = NULL;
+    irq_restore(flags);
+}
+
+void wake_up(struct wait_queue *wq)
+{
+    uint32_t flags = irq_save();
+    list_for_each(link, &wq->waiters)
+        wake_up_task(list_entry(link, struct task_waiter, link)->task);
+    irq_restore(flags);
+    preempt_check_resched();
+}
+
+void init_completion(struct completion *c, const char *name)
+{
+    c->done = 0;
+    wait_queue_init(&c->wq, name);
+}
+
+void complete(struct completion *c)
+{
+    uint32_t flags = irq_save();
+    c->done++;
+    wake_up(&c->wq);
+    irq_restore(flags);
+    preempt_check_resched();
+}
+
+void complete_all(struct completion *c)
+{
+    uint32_t flags = irq_save();
+    c->done = UINT32_MAX / 2;           /* enough for every waiter there will be */
+    wake_up(&c->wq);
+    irq_restore(flags);
+    preempt_check_resched();
+}
+
+/* Take one completion if there is one: the condition both waits use. */
+static bool try_consume(struct completion *c)
+{
+    uint32_t flags = irq_save();
+    bool got = c->done > 0;
+    if (got)
+        c->done--;
+    irq_restore(flags);
+    return got;
+}
+
+void wait_for_completion(struct completion *c)
+{
+    wait_event(&c->wq, try_consume(c));
+}
+
+uint32_t wait_for_completion_timeout(struct completion *c, uint32_t ms)
+{
+    return wait_event_timeout(&c->wq, try_consume(c), ms);
+}

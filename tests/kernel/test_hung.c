@@ -1,0 +1,243 @@
+/*
+ * test_hung.c - the hang detector: what it reports, what it leaves alone,
+ * and how it follows who waits for whom.
+ *
+ * Each test lowers hung_timeout_secs to one second itself (so it works the
+ * same under test=all, with no command line), builds its situation out of
+ * tasks, waits for khungtaskd to look -- counting its scans rather than
+ * guessing at time -- and then undoes everything it can before asserting,
+ * so that a failure does not leave a one-second threshold and blocked tasks
+ * behind to fail the tests after it.  Only the deadlock cannot be undone:
+ * its two tasks stay blocked for the rest of the boot, harmlessly, already
+ * reported (hang_reported stays set as they never wake).
+ */
+#include "cmdline.h"
+#include "hung.h"
+#include "ktest.h"
+#include "mutex.h"
+#include "printk.h"
+#include "sched.h"
+#include "wait.h"
+
+#define TEST_TIMEOUT_SECS   1
+#define WAIT_LIMIT_MS       10000   /* threshold + scan period + a wide margin */
+#define POLL_MS             50
+
+/* Sleep until *counter >= want, for at most ms; true if it got there. */
+static bool wait_for_count(const uint32_t *counter, uint32_t want, uint32_t ms)
+{
+    for (uint32_t waited = 0; *(const volatile uint32_t *)counter < want; waited += POLL_MS) {
+        if (waited >= ms)
+            return false;
+        sleep_ms(POLL_MS);
+    }
+    return true;
+}
+
+/* Wait until khungtaskd has finished n more scans: each one a full look. */
+static bool wait_for_scans(uint32_t n)
+{
+    return wait_for_count(&hung_scans, hung_scans + n, n * 1000 + WAIT_LIMIT_MS);
+}
+
+static void wait_until_locked(const struct mutex *m)
+{
+    for (int i = 0; i < 100 && !mutex_is_locked(m); i++)
+        sleep_ms(10);
+    KASSERT(mutex_is_locked(m));
+}
+
+/* Sleep (TASK_SLEEPING) until task_stop(): sleep_ms returns early then. */
+static void nap_until_stopped(void *arg)
+{
+    (void)arg;
+    while (!task_should_stop())
+        sleep_ms(60000);
+}
+
+/* Hold a mutex, napping, until task_stop(). */
+static void hold_until_stopped(void *arg)
+{
+    struct mutex *m = arg;
+    mutex_lock(m);
+    nap_until_stopped(NULL);
+    mutex_unlock(m);
+}
+
+static void lock_and_unlock(void *arg)
+{
+    struct mutex *m = arg;
+    mutex_lock(m);
+    mutex_unlock(m);
+}
+
+KTEST(hung_task_timeout_follows_command_line)
+{
+    /* hung_task_init() read hung_timeout= (specs.py passes 7). */
+    KASSERT_EQ(hung_timeout_secs, cmdline_get_u32("hung_timeout", 20));
+    /* ... and khungtaskd runs: without it every other test here is moot. */
+    KASSERT(wait_for_scans(1));
+}
+
+/* Blocked uninterruptibly, but never for a whole threshold at a time. */
+static void short_waits_until_stopped(void *arg)
+{
+    struct completion *never = arg;
+    while (!task_should_stop())
+        wait_for_completion_timeout(never, 400);
+}
+
+KTEST(hung_task_sleeping_or_briefly_blocked_not_reported)
+{
+    static struct completion never;
+    init_completion(&never, "hung-test-never");
+    uint32_t saved = hung_timeout_secs, reports = hung_reports;
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+
+    struct task *nap = task_create("hung-nap", nap_until_stopped, NULL, PRIO_NORMAL);
+    struct task *brief = task_create("hung-brief", short_waits_until_stopped, &never,
+                                     PRIO_NORMAL);
+    KASSERT(nap && brief);
+    /* Three scans: the nap is over two thresholds old at the last one. */
+    bool scanned = wait_for_scans(3);
+    bool nap_slept = nap->state == TASK_SLEEPING;
+
+    task_stop(nap);
+    task_stop(brief);
+    task_join(nap);
+    task_join(brief);
+    hung_timeout_secs = saved;
+
+    KASSERT(scanned);
+    KASSERT(nap_slept);
+    KASSERT_EQ(hung_reports, reports);
+}
+
+KTEST(hung_task_chain_ends_without_deadlock)
+{
+    static struct mutex m;
+    mutex_init(&m, "hung-chain-m");
+    uint32_t saved = hung_timeout_secs, reports = hung_reports, mark = log_mark();
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    ktest_expect_reports(1);
+
+    struct task *holder = task_create("chain-holder", hold_until_stopped, &m, PRIO_NORMAL);
+    KASSERT(holder);
+    wait_until_locked(&m);
+    struct task *waiter = task_create("chain-waiter", lock_and_unlock, &m, PRIO_NORMAL);
+    KASSERT(waiter);
+    bool reported = wait_for_count(&hung_reports, reports + 1, WAIT_LIMIT_MS);
+
+    task_stop(holder);                  /* it unlocks; the waiter gets m and exits */
+    task_join(holder);
+    task_join(waiter);
+    hung_timeout_secs = saved;
+
+    KASSERT(reported);
+    KASSERT(log_contains(mark, "hung: task \"chain-waiter\""));
+    KASSERT(log_contains(mark, " s on mutex hung-chain-m (uninterruptible)"));
+    KASSERT(log_contains(mark, "hung: locks held by chain-waiter:"));
+    KASSERT(log_contains(mark, "chain-waiter waits for mutex hung-chain-m held by "
+                               "chain-holder since hold_until_stopped+"));
+    KASSERT(log_contains(mark, "chain-holder waits on sleep (sleeping): the chain ends here"));
+    KASSERT(!log_contains(mark, "DEADLOCK"));
+    KASSERT_EQ(hung_reports, reports + 1);
+}
+
+/* task_join(arg), uninterruptibly. */
+static void join_task(void *arg)
+{
+    task_join(arg);
+}
+
+KTEST(hung_task_join_chain_followed_to_mutex_owner)
+{
+    static struct mutex m;
+    mutex_init(&m, "hung-join-m");
+    uint32_t saved = hung_timeout_secs, reports = hung_reports, mark = log_mark();
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    /* Both the joiner and the task it joins are blocked past the threshold,
+     * and neither is part of a cycle: one report each. */
+    ktest_expect_reports(2);
+
+    struct task *holder = task_create("join-holder", hold_until_stopped, &m, PRIO_NORMAL);
+    KASSERT(holder);
+    wait_until_locked(&m);
+    struct task *joined = task_create("join-joined", lock_and_unlock, &m, PRIO_NORMAL);
+    struct task *joiner = joined ? task_create("join-joiner", join_task, joined, PRIO_NORMAL)
+                                 : NULL;
+    KASSERT(joiner);
+    bool reported = wait_for_count(&hung_reports, reports + 2, WAIT_LIMIT_MS);
+
+    task_stop(holder);
+    task_join(holder);
+    task_join(joiner);                  /* which joined (and freed) join-joined */
+    hung_timeout_secs = saved;
+
+    KASSERT(reported);
+    KASSERT(log_contains(mark, "hung: task \"join-joiner\""));
+    KASSERT(log_contains(mark, "on the exit of join-joined (uninterruptible)"));
+    KASSERT(log_contains(mark, "hung: task \"join-joined\""));
+    KASSERT(log_contains(mark, "join-joiner waits for join-joined to exit"));
+    KASSERT(log_contains(mark, "join-joined waits for mutex hung-join-m held by join-holder"));
+    KASSERT(log_contains(mark, "join-holder waits on sleep (sleeping): the chain ends here"));
+    KASSERT(!log_contains(mark, "DEADLOCK"));
+    KASSERT_EQ(hung_reports, reports + 2);
+}
+
+/* Take two mutexes, pausing in between so that the other task can take
+ * its first: the classic AB-BA deadlock once both go for their second. */
+struct lock_order {
+    struct mutex *first, *second;
+};
+
+static void lock_in_order(void *arg)
+{
+    const struct lock_order *o = arg;
+    mutex_lock(o->first);
+    sleep_ms(100);
+    mutex_lock(o->second);              /* never returns when the test works */
+    mutex_unlock(o->second);
+    mutex_unlock(o->first);
+}
+
+KTEST(hung_task_two_task_deadlock_reported)
+{
+    /* Static: the wedged tasks use them for the rest of the boot.  Two
+     * mutex_init sites make two lock classes, so the validator sees AB-BA. */
+    static struct mutex m1, m2;
+    static struct lock_order a_order = { &m1, &m2 }, b_order = { &m2, &m1 };
+    mutex_init(&m1, "deadlock-m1");
+    mutex_init(&m2, "deadlock-m2");
+    uint32_t saved = hung_timeout_secs, reports = hung_reports, mark = log_mark();
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    /* The validator reports the AB-BA order as the second task takes its
+     * second lock; the hang detector reports the deadlock once, for both
+     * tasks of the cycle. */
+    ktest_expect_reports(2);
+
+    struct task *a = task_create("deadlock-a", lock_in_order, &a_order, PRIO_NORMAL);
+    struct task *b = task_create("deadlock-b", lock_in_order, &b_order, PRIO_NORMAL);
+    KASSERT(a && b);
+    bool reported = wait_for_count(&hung_reports, reports + 1, WAIT_LIMIT_MS);
+    /* Two more scans: the other task of the cycle must not be reported again. */
+    bool scanned = wait_for_scans(2);
+    hung_timeout_secs = saved;
+
+    KASSERT(reported);
+    KASSERT(scanned);
+    KASSERT_EQ(hung_reports, reports + 1);
+    KASSERT_EQ(a->state, TASK_UNINTERRUPTIBLE);
+    KASSERT_EQ(b->state, TASK_UNINTERRUPTIBLE);
+    KASSERT(log_contains(mark, "on mutex deadlock-m2 (uninterruptible)") ||
+            log_contains(mark, "on mutex deadlock-m1 (uninterruptible)"));
+    KASSERT(log_contains(mark, "deadlock-a waits for mutex deadlock-m2 held by deadlock-b "
+                               "since lock_in_order+"));
+    KASSERT(log_contains(mark, "deadlock-b waits for mutex deadlock-m1 held by deadlock-a "
+                               "since lock_in_order+"));
+    /* Which task the report starts from depends on the order of the scan. */
+    KASSERT(log_contains(mark, "hung: DEADLOCK: deadlock-a -> deadlock-b -> deadlock-a") ||
+            log_contains(mark, "hung: DEADLOCK: deadlock-b -> deadlock-a -> deadlock-b"));
+    KASSERT(log_contains(mark, "hung: locks held by deadlock-a:"));
+    KASSERT(log_contains(mark, "hung: locks held by deadlock-b:"));
+}

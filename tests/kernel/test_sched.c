@@ -1,0 +1,146 @@
+/*
+ * test_sched.c - tasks and the scheduler: fair shares under preemption,
+ * priorities, sleep accuracy, exit, join and stop.
+ */
+#include "ktest.h"
+#include "printk.h"
+#include "sched.h"
+#include "timer.h"
+
+#define BUSY_TASKS      3
+#define FAIR_RUN_MS     2000
+#define FAIR_TOLERANCE  30      /* percent a share may differ from the mean */
+
+static void spin_until_stopped(void *counter)
+{
+    while (!task_should_stop())
+        (*(volatile uint32_t *)counter)++;
+}
+
+/* Three tasks that never yield still share the CPU: the timer preempts. */
+KTEST(sched_busy_tasks_share_fairly)
+{
+    static uint32_t counts[BUSY_TASKS];
+    struct task *t[BUSY_TASKS];
+    for (int i = 0; i < BUSY_TASKS; i++) {
+        counts[i] = 0;
+        t[i] = task_create("busy", spin_until_stopped, &counts[i], PRIO_NORMAL);
+        KASSERT(t[i] != NULL);
+    }
+    sleep_ms(FAIR_RUN_MS);
+    uint64_t ticks[BUSY_TASKS], total = 0;
+    for (int i = 0; i < BUSY_TASKS; i++) {
+        ticks[i] = t[i]->runtime_ticks;
+        total += ticks[i];
+        task_stop(t[i]);
+    }
+    for (int i = 0; i < BUSY_TASKS; i++)
+        KASSERT_EQ(task_join(t[i]), 0);
+    uint64_t mean = total / BUSY_TASKS;
+    pr_info("sched: runtime ticks %llu %llu %llu (mean %llu)\n", (unsigned long long)ticks[0],
+            (unsigned long long)ticks[1], (unsigned long long)ticks[2], (unsigned long long)mean);
+    KASSERT(total >= FAIR_RUN_MS * HZ / 1000 * 8 / 10);    /* they had most of the CPU */
+    for (int i = 0; i < BUSY_TASKS; i++) {
+        KASSERT(ticks[i] * 100 >= mean * (100 - FAIR_TOLERANCE));
+        KASSERT(ticks[i] * 100 <= mean * (100 + FAIR_TOLERANCE));
+        KASSERT(counts[i] > 0);
+    }
+}
+
+struct priority_probe {
+    volatile uint32_t bulk_progress;
+    volatile uint32_t io_rounds;
+    volatile uint32_t bulk_ran_during_io;
+};
+
+static void bulk_work(void *arg)
+{
+    struct priority_probe *p = arg;
+    while (!task_should_stop())
+        p->bulk_progress++;
+}
+
+/* The IO task wakes every 10 ms; while it is runnable, bulk work must not
+ * run -- so the bulk counter never moves during an IO task's burst. */
+static void io_work(void *arg)
+{
+    struct priority_probe *p = arg;
+    while (!task_should_stop()) {
+        sleep_ms(10);
+        uint32_t before = p->bulk_progress;
+        for (volatile int i = 0; i < 20000; i++)
+            ;
+        if (p->bulk_progress != before)
+            p->bulk_ran_during_io++;
+        p->io_rounds++;
+    }
+}
+
+KTEST(sched_io_priority_runs_before_bulk)
+{
+    static struct priority_probe probe;
+    probe = (struct priority_probe){ 0 };
+    struct task *bulk = task_create("bulk", bulk_work, &probe, PRIO_BULK);
+    struct task *io = task_create("io", io_work, &probe, PRIO_IO);
+    KASSERT(bulk && io);
+    sleep_ms(500);
+    task_stop(io);
+    task_stop(bulk);
+    task_join(io);
+    task_join(bulk);
+    pr_info("sched: io rounds %u, bulk progress %u\n", probe.io_rounds, probe.bulk_progress);
+    KASSERT(probe.io_rounds >= 20);             /* ~50 possible in 500 ms */
+    KASSERT(probe.bulk_progress > 0);           /* bulk did run in between */
+    KASSERT_EQ(probe.bulk_ran_during_io, 0);
+}
+
+KTEST(sched_sleep_ms_is_accurate)
+{
+    static const uint32_t wants[] = { 10, 50, 200 };
+    for (unsigned i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+        uint64_t t0 = timer_uptime_ms();
+        sleep_ms(wants[i]);
+        uint64_t slept = timer_uptime_ms() - t0;
+        pr_info("sched: sleep_ms(%u) took %llu ms\n", wants[i], (unsigned long long)slept);
+        KASSERT(slept >= wants[i]);
+        KASSERT(slept <= wants[i] + 2 * 1000 / HZ);   /* a tick of rounding, a tick late */
+    }
+}
+
+static void exit_with(void *code)
+{
+    task_exit((int)(uint32_t)code);
+}
+
+static void return_normally(void *arg)
+{
+    *(volatile int *)arg = 1;
+}
+
+static void sleep_long(void *arg)
+{
+    (void)arg;
+    sleep_ms(100000);               /* a stop request cuts this short */
+    task_exit(task_should_stop() ? 7 : 0);
+}
+
+KTEST(sched_exit_join_and_stop)
+{
+    struct task *a = task_create("exit42", exit_with, (void *)42, PRIO_NORMAL);
+    KASSERT(a != NULL);
+    KASSERT_EQ(task_join(a), 42);
+
+    volatile int ran = 0;
+    struct task *b = task_create("returns", return_normally, (void *)&ran, PRIO_NORMAL);
+    KASSERT_EQ(task_join(b), 0);
+    KASSERT_EQ(ran, 1);
+
+    struct task *c = task_create("sleeper", sleep_long, NULL, PRIO_NORMAL);
+    sleep_ms(20);
+    KASSERT_EQ(c->state, TASK_SLEEPING);
+    KASSERT_STREQ(c->wchan, "sleep");
+    uint64_t t0 = timer_uptime_ms();
+    task_stop(c);
+    KASSERT_EQ(task_join(c), 7);
+    KASSERT(timer_uptime_ms() - t0 < 100);      /* woke at once, not after 100 s */
+}
