@@ -12,8 +12,8 @@ CC      := $(CROSS)gcc
 LD      := $(CROSS)ld
 NM      := $(CROSS)nm
 # Two kernels: build/ is the test build (every debug check on); make bench
-# builds build/release/ with MM_DEBUG=0, whose allocator costs are the ones
-# worth quoting.
+# builds build/release/ with MM_DEBUG=0 and LOCKDEP=0, whose costs are the
+# ones worth quoting.
 BUILD   ?= build
 KCONFIG ?=
 
@@ -92,7 +92,7 @@ test: deps all
 	python3 tests/harness/run_tests.py $(if $(TESTS),--only '$(TESTS)')
 
 bench: deps
-	@$(MAKE) --no-print-directory BUILD=build/release KCONFIG=-DMM_DEBUG=0 build/release/swiod.elf
+	@$(MAKE) --no-print-directory BUILD=build/release KCONFIG="-DMM_DEBUG=0 -DLOCKDEP=0" build/release/swiod.elf
 	python3 tests/harness/run_bench.py --kernel build/release/swiod.elf $(if $(BENCH),--only '$(BENCH)')
 
 debug: deps all

@@ -33,7 +33,7 @@ struct lockdep_map reclaim_io_map = LOCKDEP_MAP_INIT("reclaim_io", &reclaim_io_k
 void might_reclaim(gfp_t gfp)
 {
     uint32_t site = (uint32_t)__builtin_return_address(0);
-    if (!(gfp & __GFP_RECLAIM) || (current_flags() & PF_MEMALLOC))
+    if (!LOCKDEP || !(gfp & __GFP_RECLAIM) || (current_flags() & PF_MEMALLOC))
         return;
     if (gfp & __GFP_IO) {
         lockdep_acquire(&reclaim_io_map, site);

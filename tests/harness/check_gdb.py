@@ -209,14 +209,15 @@ def kbt_sections(out):
     return {h.group(2): (h.group(3), out[h.end():end]) for h, end in zip(heads, ends)}
 
 
-def check_switched_out(name, text):
-    """The frames kbt walked for a switched-out task, checked for damage."""
+def check_switched_out(what, text):
+    """The frames kbt walked for a switched-out task, checked for damage;
+    what says which kbt, for the failure message."""
     frames = [base_name(f) for f in KBT_FRAME.findall(text)]
     if not frames:
-        raise Failure(f"kbt {name}: no '#N 0x... in symbol+0x...' frames:{text}")
+        raise Failure(f"{what}: no '#N 0x... in symbol+0x...' frames:{text.rstrip()}")
     for bad in ("walk stopped", " in ??", "more frames"):
         if bad in text:
-            raise Failure(f"kbt {name}: the walk went wrong ({bad!r}):{text}")
+            raise Failure(f"{what}: the walk went wrong ({bad!r}):{text.rstrip()}")
     return frames
 
 

@@ -349,6 +349,12 @@ def state_names():
         return {}
 
 
+def state_word(t, names):
+    """t's state as kps and kbt print it: names (state_names()) or, failing
+    that, the enumerator's word."""
+    return names.get(int(t["state"])) or enum_word(t["state"], "TASK_")
+
+
 def all_tasks():
     """Every task on the list all_tasks (kernel/sched.c), oldest first, each
     a struct task gdb.Value read from the target."""
@@ -422,7 +428,7 @@ class KPs(KernelCommand):
 
     @staticmethod
     def show(t, is_current, magic, names):
-        state = names.get(int(t["state"])) or enum_word(t["state"], "TASK_")
+        state = state_word(t, names)
         waits = ""
         if blocked(t):
             wchan = read_cstring(int(t["wchan"])) or "?"
@@ -487,7 +493,7 @@ class KBt(KernelCommand):
         if not arg or len(arg.split()) != 1:
             raise gdb.GdbError("usage: kbt NAME|ID   (kps lists the tasks)")
         t = self.find(arg)
-        name, state = task_name(t), enum_word(t["state"], "TASK_")
+        name, state = task_name(t), state_word(t, state_names())
         if int(t.address) == current_task():
             gdb.write(f"kbt: task {int(t['id'])} \"{name}\" is current (running where "
                       "gdb stopped): gdb's own backtrace\n")
