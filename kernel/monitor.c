@@ -5,6 +5,7 @@
  * kernel events and would only clutter the log that dmesg shows.
  */
 #include "monitor.h"
+#include "mutex.h"
 #include "bootinfo.h"
 #include "console.h"
 #include "kbench.h"
@@ -109,10 +110,15 @@ static void print_task(struct task *t, void *arg)
     bool blocked = t->state == TASK_SLEEPING || t->state == TASK_UNINTERRUPTIBLE;
     console_printf("%c%3u %-15s %-9s %4d  %s\n", t == current ? '*' : ' ', t->id, t->name,
                    task_state_name(t->state), t->prio, blocked && t->wchan ? t->wchan : "");
+    /* A task blocked on a mutex already has it on its held stack: the
+     * validator sees a lock when it is asked for, before the wait. */
+    const struct mutex *wanted = blocked && t->wait_kind == WAIT_MUTEX ? t->wait_obj : NULL;
     for (int i = 0; i < t->nr_held; i++) {
         char where[96];
+        bool waiting = wanted && t->held[i].map == &wanted->dep_map;
         ksym_describe(t->held[i].site, where, sizeof(where));
-        console_printf("       holds %s, taken at %s\n", t->held[i].map->name, where);
+        console_printf("       %s %s, at %s\n", waiting ? "wants" : "holds",
+                       t->held[i].map->name, where);
     }
 }
 

@@ -314,15 +314,17 @@ def describe_pc(pc, return_address):
     if not name:
         return "??"
     where = f"{name}+{off + pc - look:#x}"
-    sym = gdb.lookup_static_symbol(name) or gdb.lookup_global_symbol(name)
-    if off == 0 and sym and sym.symtab:
+    if off == 0:
         # A function's first instruction: its own line, not that of whatever
-        # the line table says was inlined there first.
-        where += f" ({sym.symtab.filename}:{sym.line})"
-    else:
-        sal = gdb.find_pc_line(look)
-        if sal.symtab:
-            where += f" ({sal.symtab.filename}:{sal.line})"
+        # the line table says was inlined there first.  (Several files may
+        # have a static function of that name: take the one at this address.)
+        for sym in gdb.lookup_static_symbols(name) + [gdb.lookup_global_symbol(name)]:
+            if (sym and sym.is_function and sym.symtab
+                    and int(sym.value().address) == look):
+                return where + f" ({sym.symtab.filename}:{sym.line})"
+    sal = gdb.find_pc_line(look)
+    if sal.symtab:
+        where += f" ({sal.symtab.filename}:{sal.line})"
     return where
 
 
@@ -527,7 +529,11 @@ class KBt(KernelCommand):
     @staticmethod
     def walk(esp):
         frame_type = gdb.lookup_type("struct switch_frame")
-        saved = fetch(gdb.Value(esp).cast(frame_type.pointer()).dereference())
+        try:
+            saved = fetch(gdb.Value(esp).cast(frame_type.pointer()).dereference())
+        except gdb.GdbError:
+            raise gdb.GdbError(f"kbt: the saved esp {esp:#x} is unreadable "
+                               "(its stack freed? the task corrupt?)")
         pc, ebp = int(saved["ret"]), int(saved["ebp"])
         if ebp == 0 and pc_symbol(pc) == ("task_start", 0):
             gdb.write(f"#0  {pc:#010x} in {describe_pc(pc, False)}  "
