@@ -7,19 +7,22 @@
  * hung_timeout_secs (command line hung_timeout=, default 20; 0 turns the
  * detector off) is reported once per blocking episode: wake_up_task()
  * clears task->hang_reported, so a task that wakes and blocks again long
- * can be reported again.  TASK_SLEEPING tasks (sleep_ms, waits a stop
- * request ends) are never reported: they chose to wait for as long as it
- * takes.
+ * can be reported again.  TASK_SLEEPING tasks (sleep_ms, and any wait
+ * that task_stop() can end) are never reported: a task that can be told
+ * to stop is not stuck.
  *
  * A report, every line starting "hung: ", tells the story:
  *
  *     hung: task "A" (id 7) blocked for 21 s on mutex M2 (uninterruptible)
- *     hung: locks held by A:  ...one line each, with call sites
+ *     hung: locks held by A (the last, M2, is the one it waits for):
+ *         #0 M1 (mutex) taken at fn+0x16/0x49    (lockdep_print_held)
+ *         #1 M2 (mutex) taken at fn+0x2d/0x49
  *     hung: who waits for whom:
- *     hung:   A waits for mutex M2 held by B since fn+0x2c/0x90
- *     hung:   B waits for mutex M1 held by A since fn+0x2c/0x90
+ *     hung:   A waits for mutex M2 held by B since fn+0x16/0x49
+ *     hung:   B waits for mutex M1 held by A since fn+0x16/0x49
  *     hung: DEADLOCK: A -> B -> A
- *     hung: locks held by B:  ...
+ *     hung: locks held by B (the last, M1, is the one it waits for):
+ *         ...
  *
  * The chain follows a mutex to its owner and a join to the joined task,
  * and ends at a task that is not blocked, one blocked on something without

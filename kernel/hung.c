@@ -137,9 +137,22 @@ static struct task *follow(const struct task *t)
     return NULL;
 }
 
+/*
+ * The lock validator records a mutex before its task blocks on it (to
+ * report a deadlock before it happens), so the last entry of a task
+ * waiting for a mutex is that mutex, not yet held: say so, or the list
+ * reads as if the task held the very lock it is stuck on.
+ */
 static void print_held(const struct task *t)
 {
-    pr_err("hung: locks held by " TASK_FMT ":\n", TASK_ARG(t));
+    const struct mutex *m = t->wait_obj;
+    int nr = t->nr_held;
+    if (t->wait_kind == WAIT_MUTEX && nr > 0 && nr <= MAX_HELD_LOCKS &&
+        kernel_addr_mapped((uint32_t)m, sizeof(*m)) && t->held[nr - 1].map == &m->dep_map)
+        pr_err("hung: locks held by " TASK_FMT " (the last, %s, is the one it waits for):\n",
+               TASK_ARG(t), name_ok(m->dep_map.name));
+    else
+        pr_err("hung: locks held by " TASK_FMT ":\n", TASK_ARG(t));
     lockdep_print_held(t, LOG_ERR);
 }
 

@@ -19,6 +19,7 @@
 #include "console.h"
 #include "ksyms.h"
 #include "printk.h"
+#include "vm.h"
 #include "vsprintf.h"
 #include "x86.h"
 
@@ -51,7 +52,9 @@ static const char *kind_name(enum lock_kind kind)
 
 static const char *map_name(const struct lockdep_map *map)
 {
-    return map->name ? map->name : "(unnamed)";
+    if (!map->name)
+        return "(unnamed)";
+    return kernel_addr_mapped((uint32_t)map->name, 1) ? map->name : "(corrupt name)";
 }
 
 /* "task kmain", or the interrupt handler and whom it interrupted. */
@@ -75,11 +78,19 @@ static void report_begin(const char *bug)
     printk(LOG_ERR, "lockdep: BUG: %s\n", bug);
 }
 
+/* Also prints the held locks of wedged tasks for the hang detector: a
+ * corrupt entry must print as such, not fault. */
 static void print_held_list(const struct held_lock *held, int nr, int level)
 {
-    for (int i = 0; i < nr; i++)
-        printk(level, "    #%d %s (%s) taken at %s\n", i, map_name(held[i].map),
-               kind_name(held[i].map->kind), site_text(held[i].site).s);
+    for (int i = 0; i < nr && i < MAX_HELD_LOCKS; i++) {
+        const struct lockdep_map *map = held[i].map;
+        if (!kernel_addr_mapped((uint32_t)map, sizeof(*map))) {
+            printk(level, "    #%d (corrupt entry: map %p)\n", i, (const void *)map);
+            continue;
+        }
+        printk(level, "    #%d %s (%s) taken at %s\n", i, map_name(map), kind_name(map->kind),
+               site_text(held[i].site).s);
+    }
 }
 
 /* "while holding 2 locks:" and one line for each. */

@@ -17,7 +17,9 @@
 #include "mutex.h"
 #include "printk.h"
 #include "sched.h"
+#include "vsprintf.h"
 #include "wait.h"
+#include "x86.h"
 
 #define TEST_TIMEOUT_SECS   1
 #define WAIT_LIMIT_MS       10000   /* threshold + scan period + a wide margin */
@@ -136,7 +138,8 @@ KTEST(hung_task_chain_ends_without_deadlock)
     KASSERT(reported);
     KASSERT(log_contains(mark, "hung: task \"chain-waiter\""));
     KASSERT(log_contains(mark, " s on mutex hung-chain-m (uninterruptible)"));
-    KASSERT(log_contains(mark, "hung: locks held by chain-waiter:"));
+    KASSERT(log_contains(mark, "hung: locks held by chain-waiter (the last, hung-chain-m, "
+                               "is the one it waits for):"));
     KASSERT(log_contains(mark, "chain-waiter waits for mutex hung-chain-m held by "
                                "chain-holder since hold_until_stopped+"));
     KASSERT(log_contains(mark, "chain-holder waits on sleep (sleeping): the chain ends here"));
@@ -178,11 +181,54 @@ KTEST(hung_task_join_chain_followed_to_mutex_owner)
     KASSERT(log_contains(mark, "hung: task \"join-joiner\""));
     KASSERT(log_contains(mark, "on the exit of join-joined (uninterruptible)"));
     KASSERT(log_contains(mark, "hung: task \"join-joined\""));
+    KASSERT(log_contains(mark, "hung: locks held by join-joiner:"));
     KASSERT(log_contains(mark, "join-joiner waits for join-joined to exit"));
     KASSERT(log_contains(mark, "join-joined waits for mutex hung-join-m held by join-holder"));
     KASSERT(log_contains(mark, "join-holder waits on sleep (sleeping): the chain ends here"));
     KASSERT(!log_contains(mark, "DEADLOCK"));
     KASSERT_EQ(hung_reports, reports + 2);
+}
+
+KTEST(hung_task_corrupt_wait_chain_reported_not_followed)
+{
+    /* A mapped pointer that is not a task (its "magic" is 0), and a wait
+     * channel name in the unmapped user half: the reporter must print
+     * them as suspect rather than follow them into a fault. */
+    static uint32_t not_a_task[64];
+    static struct mutex m;
+    mutex_init(&m, "hung-corrupt-m");
+    uint32_t saved = hung_timeout_secs, reports = hung_reports, mark = log_mark();
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    ktest_expect_reports(1);
+
+    struct task *holder = task_create("corrupt-holder", hold_until_stopped, &m, PRIO_NORMAL);
+    KASSERT(holder);
+    wait_until_locked(&m);
+    struct task *waiter = task_create("corrupt-waiter", lock_and_unlock, &m, PRIO_NORMAL);
+    KASSERT(waiter);
+    for (int i = 0; i < 100 && waiter->state != TASK_UNINTERRUPTIBLE; i++)
+        sleep_ms(10);
+    KASSERT_EQ(waiter->state, TASK_UNINTERRUPTIBLE);
+    uint32_t flags = irq_save();        /* khungtaskd must see both or neither */
+    m.owner = (struct task *)not_a_task;
+    waiter->wchan = (const char *)0x0bad0004;
+    irq_restore(flags);
+    bool reported = wait_for_count(&hung_reports, reports + 1, WAIT_LIMIT_MS);
+
+    m.owner = holder;                   /* mend it, so that the holder may unlock */
+    task_stop(holder);
+    task_join(holder);
+    task_join(waiter);
+    hung_timeout_secs = saved;
+
+    char held_by[96];
+    ksnprintf(held_by, sizeof(held_by), "corrupt-waiter waits for mutex hung-corrupt-m held "
+              "by %p, which is not a task", (void *)not_a_task);
+    KASSERT(reported);
+    KASSERT(log_contains(mark, "hung: task \"corrupt-waiter\""));
+    KASSERT(log_contains(mark, " s on mutex ? (uninterruptible)"));
+    KASSERT(log_contains(mark, held_by));
+    KASSERT_EQ(hung_reports, reports + 1);
 }
 
 /* Take two mutexes, pausing in between so that the other task can take
@@ -238,6 +284,8 @@ KTEST(hung_task_two_task_deadlock_reported)
     /* Which task the report starts from depends on the order of the scan. */
     KASSERT(log_contains(mark, "hung: DEADLOCK: deadlock-a -> deadlock-b -> deadlock-a") ||
             log_contains(mark, "hung: DEADLOCK: deadlock-b -> deadlock-a -> deadlock-b"));
-    KASSERT(log_contains(mark, "hung: locks held by deadlock-a:"));
-    KASSERT(log_contains(mark, "hung: locks held by deadlock-b:"));
+    KASSERT(log_contains(mark, "hung: locks held by deadlock-a (the last, deadlock-m2, "
+                               "is the one it waits for):"));
+    KASSERT(log_contains(mark, "hung: locks held by deadlock-b (the last, deadlock-m1, "
+                               "is the one it waits for):"));
 }
