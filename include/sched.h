@@ -97,6 +97,8 @@ struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
 __attribute__((noreturn)) void task_exit(int code);
 /* Wait for t to exit, free it, return its exit code. */
 int task_join(struct task *t);
+/* Run the current task in space from now on (NULL: the kernel's own). */
+void task_set_vm(struct vm_space *space);
 /* Ask t to finish: it sees task_should_stop(); a TASK_SLEEPING t wakes. */
 void task_stop(struct task *t);
 bool task_should_stop(void);

@@ -306,6 +306,14 @@ int task_join(struct task *t)
     return code;
 }
 
+void task_set_vm(struct vm_space *space)
+{
+    uint32_t flags = irq_save();
+    current->vm = space;
+    vm_switch(space ? space : &kernel_space);
+    irq_restore(flags);
+}
+
 void task_stop(struct task *t)
 {
     t->stop_requested = true;

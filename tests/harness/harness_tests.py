@@ -17,7 +17,7 @@ from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 def monitor_commands_answer(log):
     """Type commands into the serial port; each answer must come back.
     'helq<DEL>p' proves Backspace editing, 'bogus' the error path."""
-    script = ("help\nuptime\ntests\nmem\nfree\nbuddy\nslab\nhelq\x7fp\nbogus\n"
+    script = ("help\nuptime\ntests\nmem\nfree\nbuddy\nslab\nps\nlocks\nhelq\x7fp\nbogus\n"
               "test timer_ticks_advance\ndmesg\nhalt\n")
     rc = kernel.boot("monitor", log, stdin_text=script)
     text = kernel.read_log(log)
@@ -39,6 +39,11 @@ def monitor_commands_answer(log):
         r"^   10       4096 +\d+\nbuddy_check: ok$",
         r"swiod> slab\ncache +size +slot +objects",
         r"^kmalloc-64 +64 ",
+        r"swiod> ps\n  id name +state +prio +waits on\n",
+        r"^\*  0 kmain +running +1",
+        r"^   \d+ khungtaskd +sleeping +0  sleep$",
+        r"swiod> locks\n",
+        r"reclaim",
         r"swiod> helq\x08 \x08p\n  help +list the commands",   # edited line ran
         r'swiod> bogus\nunknown command "bogus"; try help',
         r"test timer_ticks_advance: ok",

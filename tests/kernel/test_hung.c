@@ -49,6 +49,7 @@ static void wait_until_locked(const struct mutex *m)
     KASSERT(mutex_is_locked(m));
 }
 
+
 /* Sleep (TASK_SLEEPING) until task_stop(): sleep_ms returns early then. */
 static void nap_until_stopped(void *arg)
 {
@@ -71,6 +72,19 @@ static void lock_and_unlock(void *arg)
     struct mutex *m = arg;
     mutex_lock(m);
     mutex_unlock(m);
+}
+
+/* Start a task that takes m and holds it until stopped; once it holds m,
+ * the task that will block on m.  Returns the holder. */
+static struct task *start_holder_then(struct mutex *m, const char *holder_name,
+                                      const char *waiter_name, struct task **waiter)
+{
+    struct task *holder = task_create(holder_name, hold_until_stopped, m, PRIO_NORMAL);
+    KASSERT(holder);
+    wait_until_locked(m);
+    *waiter = task_create(waiter_name, lock_and_unlock, m, PRIO_NORMAL);
+    KASSERT(*waiter);
+    return holder;
 }
 
 KTEST(hung_task_timeout_follows_command_line)
@@ -123,11 +137,8 @@ KTEST(hung_task_chain_ends_without_deadlock)
     hung_timeout_secs = TEST_TIMEOUT_SECS;
     ktest_expect_reports(1);
 
-    struct task *holder = task_create("chain-holder", hold_until_stopped, &m, PRIO_NORMAL);
-    KASSERT(holder);
-    wait_until_locked(&m);
-    struct task *waiter = task_create("chain-waiter", lock_and_unlock, &m, PRIO_NORMAL);
-    KASSERT(waiter);
+    struct task *waiter;
+    struct task *holder = start_holder_then(&m, "chain-holder", "chain-waiter", &waiter);
     bool reported = wait_for_count(&hung_reports, reports + 1, WAIT_LIMIT_MS);
 
     task_stop(holder);                  /* it unlocks; the waiter gets m and exits */
@@ -163,12 +174,9 @@ KTEST(hung_task_join_chain_followed_to_mutex_owner)
      * and neither is part of a cycle: one report each. */
     ktest_expect_reports(2);
 
-    struct task *holder = task_create("join-holder", hold_until_stopped, &m, PRIO_NORMAL);
-    KASSERT(holder);
-    wait_until_locked(&m);
-    struct task *joined = task_create("join-joined", lock_and_unlock, &m, PRIO_NORMAL);
-    struct task *joiner = joined ? task_create("join-joiner", join_task, joined, PRIO_NORMAL)
-                                 : NULL;
+    struct task *joined;
+    struct task *holder = start_holder_then(&m, "join-holder", "join-joined", &joined);
+    struct task *joiner = task_create("join-joiner", join_task, joined, PRIO_NORMAL);
     KASSERT(joiner);
     bool reported = wait_for_count(&hung_reports, reports + 2, WAIT_LIMIT_MS);
 
@@ -201,11 +209,8 @@ KTEST(hung_task_corrupt_wait_chain_reported_not_followed)
     hung_timeout_secs = TEST_TIMEOUT_SECS;
     ktest_expect_reports(1);
 
-    struct task *holder = task_create("corrupt-holder", hold_until_stopped, &m, PRIO_NORMAL);
-    KASSERT(holder);
-    wait_until_locked(&m);
-    struct task *waiter = task_create("corrupt-waiter", lock_and_unlock, &m, PRIO_NORMAL);
-    KASSERT(waiter);
+    struct task *waiter;
+    struct task *holder = start_holder_then(&m, "corrupt-holder", "corrupt-waiter", &waiter);
     for (int i = 0; i < 100 && waiter->state != TASK_UNINTERRUPTIBLE; i++)
         sleep_ms(10);
     KASSERT_EQ(waiter->state, TASK_UNINTERRUPTIBLE);

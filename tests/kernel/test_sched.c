@@ -6,6 +6,8 @@
 #include "printk.h"
 #include "sched.h"
 #include "timer.h"
+#include "mm.h"
+#include "vm.h"
 
 #define BUSY_TASKS      3
 #define FAIR_RUN_MS     2000
@@ -143,4 +145,39 @@ KTEST(sched_exit_join_and_stop)
     task_stop(c);
     KASSERT_EQ(task_join(c), 7);
     KASSERT(timer_uptime_ms() - t0 < 100);      /* woke at once, not after 100 s */
+}
+
+#define PRIVATE_VA 0x40000000u
+
+struct space_probe {
+    struct vm_space *space;
+    volatile uint32_t seen;         /* what the task read at PRIVATE_VA */
+};
+
+static void read_private_page(void *arg)
+{
+    struct space_probe *p = arg;
+    task_set_vm(p->space);
+    yield();                        /* switched out and back: the space comes back too */
+    p->seen = *(volatile uint32_t *)PRIVATE_VA;
+}
+
+/* A task with its own address space sees its own mapping, across
+ * switches, and the kernel task that made it does not. */
+KTEST(sched_task_runs_in_its_address_space)
+{
+    static struct space_probe p;
+    struct page *frame = alloc_page(GFP_KERNEL | __GFP_ZERO);
+    p.space = vm_space_create();
+    KASSERT(frame && p.space);
+    *(uint32_t *)page_address(frame) = 0x5EED;
+    KASSERT_EQ(vm_map(p.space, PRIVATE_VA, page_to_phys(frame), 0), 0);
+    p.seen = 0;
+
+    struct task *t = task_create("spaced", read_private_page, &p, PRIO_NORMAL);
+    KASSERT_EQ(task_join(t), 0);
+    KASSERT_EQ(p.seen, 0x5EED);
+    KASSERT(!kernel_addr_mapped(PRIVATE_VA, 4));    /* not in ours */
+    vm_space_destroy(p.space);
+    free_page(frame);
 }
