@@ -8,6 +8,7 @@
  * then whatever the command line asked for: a benchmark, tests, the monitor.
  */
 #include <stdint.h>
+#include "blkdev.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "console.h"
@@ -21,6 +22,7 @@
 #include "panic.h"
 #include "pic.h"
 #include "printk.h"
+#include "ramdisk.h"
 #include "sched.h"
 #include "serial.h"
 #include "timer.h"
@@ -67,6 +69,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     serial_enable_rx_irq();
     sti();
     hung_task_init();
+    block_init();
+    ramdisk_init();
 
     const char *bench = cmdline_get("bench");
     if (bench)

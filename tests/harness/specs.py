@@ -8,6 +8,7 @@ be listed in NOT_RUN_DIRECTLY, since they fail on purpose.
 """
 
 KERNEL_TESTS = {
+    "block_ramdisk_round_trip_and_bounds": dict(cmdline="ramdisk=2"),
     "boot_memory_map_sane": dict(
         cmdline="expect_mem_mib=128",
         expect=[r"swiod 0\.1\.0: a teaching kernel",

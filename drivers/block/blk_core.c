@@ -1,0 +1,160 @@
+/*
+ * blk_core.c - the block device registry and bios (see include/blkdev.h).
+ */
+#include "blkdev.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mempool.h"
+#include "mm.h"
+#include "panic.h"
+#include "printk.h"
+#include "wait.h"
+
+#define BIO_POOL_SIZE 64        /* bios the IO path can always have */
+
+static struct list_head devices = LIST_HEAD_INIT(devices);
+static struct mempool *bio_pool;
+
+void block_init(void)
+{
+    bio_pool = mempool_create_kmalloc("bio pool", BIO_POOL_SIZE, sizeof(struct bio));
+    if (!bio_pool)
+        panic("block: cannot reserve %d bios", BIO_POOL_SIZE);
+}
+
+int blkdev_register(struct block_device *dev)
+{
+    if (blkdev_find(dev->name)) {
+        pr_err("block: a device named %s exists already\n", dev->name);
+        return -EBUSY;
+    }
+    list_add_tail(&dev->link, &devices);
+    pr_info("block: %s: %llu sectors (%llu MiB), %u-byte blocks\n", dev->name,
+            (unsigned long long)dev->nr_sectors, (unsigned long long)(dev->nr_sectors >> 11),
+            dev->logical_block_size);
+    return 0;
+}
+
+struct block_device *blkdev_find(const char *name)
+{
+    list_for_each(link, &devices) {
+        struct block_device *dev = list_entry(link, struct block_device, link);
+        if (strcmp(dev->name, name) == 0)
+            return dev;
+    }
+    return NULL;
+}
+
+void blkdev_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg)
+{
+    list_for_each(link, &devices)
+        fn(list_entry(link, struct block_device, link), arg);
+}
+
+struct bio *bio_alloc(gfp_t gfp)
+{
+    /* GFP_NOIO at most: a bio is on its way to do IO already. */
+    struct bio *bio = mempool_alloc(bio_pool, gfp & ~__GFP_IO);
+    if (bio)
+        memset(bio, 0, sizeof(*bio));
+    return bio;
+}
+
+void bio_put(struct bio *bio)
+{
+    mempool_free(bio, bio_pool);
+}
+
+int bio_add_page(struct bio *bio, struct page *page, uint32_t len, uint32_t offset)
+{
+    if (bio->nvecs == BIO_MAX_VECS)
+        return -E2BIG;
+    bio->vecs[bio->nvecs++] = (struct bio_vec){ page, offset, len };
+    return 0;
+}
+
+uint32_t bio_bytes(const struct bio *bio)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < bio->nvecs; i++)
+        n += bio->vecs[i].len;
+    return n;
+}
+
+void bio_endio(struct bio *bio, int status)
+{
+    struct block_device *dev = bio->bdev;
+    uint32_t sectors = bio_bytes(bio) >> SECTOR_SHIFT;
+    bio->status = status;
+    if (status)
+        dev->errors++;
+    else if (bio->op == BIO_READ)
+        dev->sectors_read += sectors;
+    else
+        dev->sectors_written += sectors;
+    if (bio->end_io)
+        bio->end_io(bio);
+}
+
+void submit_bio(struct bio *bio)
+{
+    struct block_device *dev = bio->bdev;
+    uint32_t bytes = bio_bytes(bio);
+    bool aligned = bytes && bytes % SECTOR_SIZE == 0;
+    for (int i = 0; i < bio->nvecs; i++)
+        aligned = aligned && bio->vecs[i].len % SECTOR_SIZE == 0 &&
+                  bio->vecs[i].offset + bio->vecs[i].len <= PAGE_SIZE;
+    if (!aligned || bio->sector + (bytes >> SECTOR_SHIFT) > dev->nr_sectors) {
+        pr_err("block: %s: refusing a %s of %u bytes at sector %llu (device has %llu)\n",
+               dev->name, bio->op == BIO_READ ? "read" : "write", bytes,
+               (unsigned long long)bio->sector, (unsigned long long)dev->nr_sectors);
+        bio_endio(bio, -EIO);
+        return;
+    }
+    dev->ops->submit(dev, bio);
+}
+
+static void wake_submitter(struct bio *bio)
+{
+    complete(bio->private);
+}
+
+int submit_bio_wait(struct bio *bio)
+{
+    struct completion done;
+    init_completion(&done, "bio");
+    bio->private = &done;
+    bio->end_io = wake_submitter;
+    submit_bio(bio);
+    wait_for_completion(&done);
+    return bio->status;
+}
+
+int blkdev_rw(struct block_device *dev, uint64_t sector, void *buf, uint32_t len,
+              enum bio_op op)
+{
+    uint8_t *p = buf;
+    if ((uint32_t)p % SECTOR_SIZE || len % SECTOR_SIZE)
+        return -EINVAL;                 /* every segment must be whole sectors */
+    while (len) {
+        struct bio *bio = bio_alloc(GFP_NOIO);
+        bio->bdev = dev;
+        bio->sector = sector;
+        bio->op = op;
+        uint32_t bytes = 0;
+        while (len && bio->nvecs < BIO_MAX_VECS) {
+            uint32_t offset = (uint32_t)p % PAGE_SIZE;
+            uint32_t chunk = PAGE_SIZE - offset < len ? PAGE_SIZE - offset : len;
+            bio_add_page(bio, virt_to_page(p), chunk, offset);
+            p += chunk;
+            len -= chunk;
+            bytes += chunk;
+        }
+        int err = submit_bio_wait(bio);
+        bio_put(bio);
+        if (err)
+            return err;
+        sector += bytes >> SECTOR_SHIFT;
+    }
+    return 0;
+}

@@ -1,0 +1,97 @@
+/*
+ * blkdev.h - the block layer: block devices by name, and bios.
+ *
+ * A block device (hda, hdb, ram0, later nbd0) has a name, a size in
+ * 512-byte sectors, a logical block size and a driver.  Devices register
+ * once and are never removed.
+ *
+ * A bio is one request: a device, a starting sector, a direction and up to
+ * BIO_MAX_VECS page segments, each a page, an offset and a length (whole
+ * sectors).  submit_bio() is asynchronous: it queues the bio and returns;
+ * the driver later sets bio->status (0 or -EIO) and calls bio->end_io,
+ * from its interrupt handler or its own task -- so end_io must not sleep.
+ * A bio that reaches past the end of its device fails with -EIO at once.
+ * submit_bio_wait() is the synchronous form for callers that may sleep.
+ *
+ * Bios come from a mempool (bio_alloc): the IO path must make progress with
+ * no free memory, so in task context bio_alloc never fails -- it waits for
+ * a bio to be returned.  bio_put() returns it.
+ *
+ * The driver contract: ops->submit(dev, bio) takes ownership until it calls
+ * bio_endio(bio, status).  Requests may be merged by the driver when they
+ * are adjacent on disk and in the same direction.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "gfp.h"
+#include "list.h"
+
+#define SECTOR_SIZE     512
+#define SECTOR_SHIFT    9
+#define BIO_MAX_VECS    16
+#define BDEV_NAME_LEN   8
+
+struct page;
+struct bio;
+struct block_device;
+
+enum bio_op { BIO_READ, BIO_WRITE };
+
+struct bio_vec {
+    struct page *page;
+    uint32_t offset;            /* into the page */
+    uint32_t len;               /* bytes, a multiple of SECTOR_SIZE */
+};
+
+struct bio {
+    struct block_device *bdev;
+    uint64_t sector;            /* first sector */
+    enum bio_op op;
+    int nvecs;
+    struct bio_vec vecs[BIO_MAX_VECS];
+    int status;                 /* 0, or -EIO; valid in end_io */
+    void (*end_io)(struct bio *bio);
+    void *private;              /* the submitter's */
+    struct list_head queue;     /* the driver's queue, while it owns the bio */
+};
+
+struct block_device_ops {
+    void (*submit)(struct block_device *dev, struct bio *bio);
+};
+
+struct block_device {
+    char name[BDEV_NAME_LEN];
+    uint64_t nr_sectors;
+    uint32_t logical_block_size;
+    const struct block_device_ops *ops;
+    void *driver_data;
+    struct list_head link;      /* on the registry */
+    uint64_t sectors_read, sectors_written;
+    uint32_t errors;
+};
+
+void block_init(void);
+/* Register dev (name, size, ops filled in); -EBUSY if the name is taken. */
+int blkdev_register(struct block_device *dev);
+struct block_device *blkdev_find(const char *name);
+void blkdev_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg);
+
+/* A zeroed bio from the bio mempool; NULL only for GFP_ATOMIC. */
+struct bio *bio_alloc(gfp_t gfp);
+void bio_put(struct bio *bio);
+/* Add a segment; -E2BIG when the bio is full. */
+int bio_add_page(struct bio *bio, struct page *page, uint32_t len, uint32_t offset);
+uint32_t bio_bytes(const struct bio *bio);
+
+void submit_bio(struct bio *bio);
+/* Submit and sleep until done; returns bio->status. */
+int submit_bio_wait(struct bio *bio);
+/* For drivers: finish a bio they own. */
+void bio_endio(struct bio *bio, int status);
+
+/* Read or write len bytes (whole sectors) at sector from or to a kernel
+ * buffer in the direct map, aligned to a sector; sleeps.  0, -EIO, or
+ * -EINVAL for a misaligned buffer or length. */
+int blkdev_rw(struct block_device *dev, uint64_t sector, void *buf, uint32_t len,
+              enum bio_op op);
