@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "blkdev.h"
 #include "bootinfo.h"
+#include "buffer.h"
 #include "cmdline.h"
 #include "console.h"
 #include "gdt.h"
@@ -71,6 +72,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     hung_task_init();
     block_init();
     ramdisk_init();
+    buffer_init();
 
     const char *bench = cmdline_get("bench");
     if (bench)
