@@ -41,9 +41,10 @@ $(BUILD)/obj/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-# Keep tests and benchmarks in the order they are written in each file, so
-# a file can go from the simplest case to the hardest.
+# Keep tests, benchmarks and monitor commands in the order they are written
+# in each file, so a file can go from the simplest case to the hardest.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
+$(BUILD)/obj/kernel/monitor.o: CFLAGS += -fno-toplevel-reorder
 
 $(BUILD)/obj/%.asm.o: %.asm
 	@mkdir -p $(dir $@)

@@ -9,8 +9,14 @@
 #define E2BIG    7
 #define ENOMEM  12
 #define EBUSY   16
+#define EEXIST  17
+#define ENOTDIR 20
+#define EISDIR  21
 #define EINVAL  22
 #define ENOSPC  28
+#define EROFS   30
 #define ERANGE  34
+#define ENAMETOOLONG 36
+#define ENOTEMPTY 39
 #define ETIMEDOUT 110
 #define EUCLEAN 117

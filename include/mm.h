@@ -66,6 +66,7 @@ enum page_flag {
     PG_tail      = 1u << 8,     /* inside an allocated block, not its first page */
     PG_poisoned  = 1u << 9,     /* filled with PAGE_POISON when freed */
     PG_hot       = 1u << 10,    /* free, on the hot list of single pages */
+    PG_uptodate  = 1u << 11,    /* page cache: holds the file's current data */
 };
 
 struct kmem_cache;

@@ -1,7 +1,8 @@
 /*
  * monitor.h - the serial monitor: a prompt ("swiod> ") that runs commands
  * to look inside the running kernel.  "help" lists them; "halt" leaves
- * QEMU with the verdict of the tests run in this boot.
+ * QEMU with the verdict of the tests run in this boot.  Commands answer
+ * with console_printf, not printk: answers are not kernel events.
  *
  * The prompt is also what tools/qemu-boot waits for before it feeds piped
  * input to the serial port, so a script can drive the monitor.
@@ -9,5 +10,19 @@
 #pragma once
 
 #define MONITOR_PROMPT "swiod> "
+
+/* A command; MONITOR_COMMAND puts it in the .monitor_commands section, so
+ * a subsystem adds its own commands in its own file. */
+struct monitor_command {
+    const char *name;
+    const char *args;           /* usage, for help */
+    const char *help;
+    void (*run)(int argc, char **argv);
+};
+
+#define MONITOR_COMMAND(name_, args_, help_, fn_)                              \
+    static const struct monitor_command monitor_cmd_##fn_                       \
+        __attribute__((used, section(".monitor_commands"), aligned(4))) =       \
+        { name_, args_, help_, fn_ }
 
 __attribute__((noreturn)) void monitor_run(void);

@@ -8,6 +8,8 @@
  * then whatever the command line asked for: a benchmark, tests, the monitor.
  */
 #include <stdint.h>
+#include "ata.h"
+#include "pci.h"
 #include "blkdev.h"
 #include "bootinfo.h"
 #include "buffer.h"
@@ -71,6 +73,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     sti();
     hung_task_init();
     block_init();
+    pci_init();
+    ata_init();
     ramdisk_init();
     buffer_init();
 

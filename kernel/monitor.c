@@ -23,14 +23,7 @@
 
 #define MAX_ARGS 8
 
-struct command {
-    const char *name;
-    const char *args;
-    const char *help;
-    void (*run)(int argc, char **argv);
-};
-
-static void cmd_help(int argc, char **argv);
+extern const struct monitor_command monitor_commands_start[], monitor_commands_end[];
 
 static void print_log(const char *text, size_t len)
 {
@@ -176,29 +169,27 @@ static void cmd_halt(int argc, char **argv)
     machine_exit(failed ? KEXIT_FAILURE : KEXIT_SUCCESS);
 }
 
-static const struct command commands[] = {
-    { "help",   "",      "list the commands", cmd_help },
-    { "dmesg",  "",      "print the kernel log", cmd_dmesg },
-    { "mem",    "",      "memory map and early allocator", cmd_mem },
-    { "free",   "",      "free pages, watermarks, allocations", cmd_free },
-    { "buddy",  "",      "free blocks per order; buddy_check", cmd_buddy },
-    { "slab",   "",      "slab caches and objects in use", cmd_slab },
-    { "uptime", "",      "time since boot and timer ticks", cmd_uptime },
-    { "ps",     "",      "tasks, states, wait channels, held locks", cmd_ps },
-    { "locks",  "",      "lock classes and their dependencies", cmd_locks },
-    { "tests",  "",      "list the built-in tests", cmd_tests },
-    { "test",   "NAME",  "run tests by name, glob or all", cmd_test },
-    { "bench",  "NAME",  "run a benchmark", cmd_bench },
-    { "halt",   "",      "leave QEMU with this boot's test verdict", cmd_halt },
-    { 0 },
-};
-
 static void cmd_help(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    for (const struct command *c = commands; c->name; c++)
-        console_printf("  %-7s %-6s %s\n", c->name, c->args, c->help);
+    for (const struct monitor_command *c = monitor_commands_start; c < monitor_commands_end; c++)
+        console_printf("  %-7s %-10s %s\n", c->name, c->args, c->help);
 }
+
+MONITOR_COMMAND("help", "", "list the commands", cmd_help);
+MONITOR_COMMAND("dmesg", "", "print the kernel log", cmd_dmesg);
+MONITOR_COMMAND("mem", "", "memory map and early allocator", cmd_mem);
+MONITOR_COMMAND("free", "", "free pages, watermarks, allocations", cmd_free);
+MONITOR_COMMAND("buddy", "", "free blocks per order; buddy_check", cmd_buddy);
+MONITOR_COMMAND("slab", "", "slab caches and objects in use", cmd_slab);
+MONITOR_COMMAND("uptime", "", "time since boot and timer ticks", cmd_uptime);
+MONITOR_COMMAND("ps", "", "tasks, states, wait channels, held locks", cmd_ps);
+MONITOR_COMMAND("locks", "", "lock classes and their dependencies", cmd_locks);
+MONITOR_COMMAND("tests", "", "list the built-in tests", cmd_tests);
+MONITOR_COMMAND("test", "NAME", "run tests by name, glob or all", cmd_test);
+MONITOR_COMMAND("bench", "NAME", "run a benchmark", cmd_bench);
+MONITOR_COMMAND("halt", "", "leave QEMU with this boot's test verdict", cmd_halt);
+
 
 static int split_words(char *line, char **argv)
 {
@@ -226,10 +217,10 @@ void monitor_run(void)
         int argc = split_words(line, argv);
         if (argc == 0)
             continue;
-        const struct command *c = commands;
-        while (c->name && strcmp(c->name, argv[0]) != 0)
+        const struct monitor_command *c = monitor_commands_start;
+        while (c < monitor_commands_end && strcmp(c->name, argv[0]) != 0)
             c++;
-        if (c->name)
+        if (c < monitor_commands_end)
             c->run(argc, argv);
         else
             console_printf("unknown command \"%s\"; try help\n", argv[0]);

@@ -3,7 +3,8 @@
 
 Kernel tests are found in build/swiod.elf (KTEST); each boots with
 test=NAME and is judged by judge.py, with anything particular from
-specs.py.  Harness tests (harness_tests.py) are judged on the host side.
+specs.py (which may make disk images before the boot and check them
+after it).  Harness tests (harness_tests.py) are judged on the host side.
 Logs go to build/test-logs/NAME.log and are kept; a failure prints the
 log's last lines.  The last line is "N passed, N failed"; the exit status
 is 0 only when none failed.
@@ -19,6 +20,7 @@ import sys
 import time
 
 import kernel
+from disks import scratch_dir
 from harness_tests import HARNESS_TESTS
 from judge import judge
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
@@ -32,10 +34,17 @@ def kernel_test(name):
 
     def run(log):
         cmdline = f"test={name} {spec.get('cmdline', '')}".strip()
+        disks = spec.get("disks", ())
+        if "setup" in spec:         # images made fresh for every run
+            disks = spec["setup"](scratch_dir(name))
         rc = kernel.boot(cmdline, log, timeout=spec.get("timeout", 60),
-                         mem=spec.get("mem"), disks=spec.get("disks", ()))
-        return judge(name, rc, kernel.read_log(log), spec.get("expect", ()),
-                     spec.get("verdict", "pass"), spec.get("reject", ()))
+                         mem=spec.get("mem"), disks=disks)
+        text = kernel.read_log(log)
+        reason = judge(name, rc, text, spec.get("expect", ()),
+                       spec.get("verdict", "pass"), spec.get("reject", ()))
+        if reason is None and "check" in spec:      # what only the host can see
+            reason = spec["check"](disks, text)
+        return reason
     return run
 
 

@@ -1,0 +1,289 @@
+/*
+ * vfs.c - mounts, path lookup, the inode cache and file reads
+ * (see include/vfs.h).
+ */
+#include "vfs.h"
+#include "blkdev.h"
+#include "buffer.h"
+#include "ext2.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+#include "slab.h"
+
+struct mount {
+    char path[VFS_PATH_MAX];        /* "" when the slot is free */
+    struct super_block *sb;
+};
+
+static struct mount mounts[MAX_MOUNTS];
+static struct mutex mount_lock;     /* the mount table */
+static bool mount_lock_ready;
+
+static void ensure_mount_lock(void)
+{
+    if (!mount_lock_ready) {        /* the first caller is kmain, before any task */
+        mutex_init(&mount_lock, "mount table");
+        mount_lock_ready = true;
+    }
+}
+
+/* "/mnt/a/b" under the mount "/mnt" leaves "/a/b"; "/mnt" itself leaves "". */
+static const char *under(const char *mount_path, const char *path)
+{
+    size_t n = strlen(mount_path);
+    if (strcmp(mount_path, "/") == 0)
+        return path;
+    if (strncmp(path, mount_path, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+        return NULL;
+    return path + n;
+}
+
+/* The mount whose path is the longest prefix of path; *rest is what is left. */
+static struct mount *find_mount(const char *path, const char **rest)
+{
+    struct mount *best = NULL;
+    size_t best_len = 0;
+    for (int i = 0; i < MAX_MOUNTS; i++) {
+        const char *r;
+        if (mounts[i].path[0] && (r = under(mounts[i].path, path)) &&
+            (!best || strlen(mounts[i].path) > best_len)) {
+            best = &mounts[i];
+            best_len = strlen(mounts[i].path);
+            *rest = r;
+        }
+    }
+    return best;
+}
+
+int vfs_mount(const char *dev, const char *path, const char *fstype)
+{
+    ensure_mount_lock();
+    if (path[0] != '/' || strlen(path) >= VFS_PATH_MAX)
+        return -EINVAL;
+    struct block_device *bdev = blkdev_find(dev);
+    if (!bdev) {
+        pr_err("vfs: no block device %s\n", dev);
+        return -ENOENT;
+    }
+    if (strcmp(fstype, "ext2") != 0) {
+        pr_err("vfs: unknown file system type %s\n", fstype);
+        return -EINVAL;
+    }
+    mutex_lock(&mount_lock);
+    struct mount *free_slot = NULL;
+    for (int i = 0; i < MAX_MOUNTS; i++) {
+        if (mounts[i].path[0] && (strcmp(mounts[i].path, path) == 0 || mounts[i].sb->bdev == bdev)) {
+            mutex_unlock(&mount_lock);
+            pr_err("vfs: %s or %s is mounted already\n", path, dev);
+            return -EBUSY;
+        }
+        if (!mounts[i].path[0] && !free_slot)
+            free_slot = &mounts[i];
+    }
+    int err = -ENOSPC;
+    struct super_block *sb = NULL;
+    if (free_slot && (err = ext2_mount(bdev, &sb)) == 0) {
+        strlcpy(free_slot->path, path, sizeof(free_slot->path));
+        free_slot->sb = sb;
+        pr_info("vfs: mounted %s on %s%s\n", dev, path, sb->read_only ? " (read-only)" : "");
+    }
+    mutex_unlock(&mount_lock);
+    return err;
+}
+
+int vfs_umount(const char *path)
+{
+    ensure_mount_lock();
+    mutex_lock(&mount_lock);
+    struct mount *m = NULL;
+    for (int i = 0; i < MAX_MOUNTS; i++)
+        if (mounts[i].path[0] && strcmp(mounts[i].path, path) == 0)
+            m = &mounts[i];
+    if (!m) {
+        mutex_unlock(&mount_lock);
+        return -ENOENT;
+    }
+    struct super_block *sb = m->sb;
+    mutex_lock(&sb->inode_lock);
+    bool busy = !list_empty(&sb->inodes);
+    mutex_unlock(&sb->inode_lock);
+    if (busy) {
+        mutex_unlock(&mount_lock);
+        pr_err("vfs: %s is busy (files in use)\n", path);
+        return -EBUSY;
+    }
+    int err = sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
+    int sync_err = sync_blockdev(sb->bdev);
+    invalidate_bdev(sb->bdev);
+    sb->ops->put_super(sb);
+    m->path[0] = '\0';
+    m->sb = NULL;
+    mutex_unlock(&mount_lock);
+    return err ? err : sync_err;
+}
+
+int vfs_sync(void)
+{
+    ensure_mount_lock();
+    int err = 0;
+    mutex_lock(&mount_lock);
+    for (int i = 0; i < MAX_MOUNTS; i++) {
+        if (!mounts[i].path[0])
+            continue;
+        struct super_block *sb = mounts[i].sb;
+        int e = sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
+        if (!e)
+            e = sync_blockdev(sb->bdev);
+        if (e && !err)
+            err = e;
+    }
+    mutex_unlock(&mount_lock);
+    return err;
+}
+
+void vfs_for_each_mount(void (*fn)(const char *path, struct super_block *sb, void *arg),
+                        void *arg)
+{
+    ensure_mount_lock();
+    mutex_lock(&mount_lock);
+    for (int i = 0; i < MAX_MOUNTS; i++)
+        if (mounts[i].path[0])
+            fn(mounts[i].path, mounts[i].sb, arg);
+    mutex_unlock(&mount_lock);
+}
+
+/* ---- inodes ---------------------------------------------------------------- */
+
+struct inode *iget(struct super_block *sb, uint32_t ino)
+{
+    mutex_lock(&sb->inode_lock);
+    list_for_each(link, &sb->inodes) {
+        struct inode *i = list_entry(link, struct inode, sb_link);
+        if (i->ino == ino) {
+            i->refcount++;
+            mutex_unlock(&sb->inode_lock);
+            return i;
+        }
+    }
+    struct inode *inode = kmalloc(sizeof(*inode), GFP_KERNEL | __GFP_ZERO);
+    if (!inode) {
+        mutex_unlock(&sb->inode_lock);
+        return NULL;
+    }
+    inode->sb = sb;
+    inode->ino = ino;
+    inode->refcount = 1;
+    mapping_init(&inode->mapping, inode, sb->ops->aops);
+    if (sb->ops->read_inode(inode) < 0) {
+        mutex_unlock(&sb->inode_lock);
+        kfree(inode);
+        return NULL;
+    }
+    list_add(&inode->sb_link, &sb->inodes);
+    mutex_unlock(&sb->inode_lock);
+    return inode;
+}
+
+void iput(struct inode *inode)
+{
+    if (!inode)
+        return;
+    struct super_block *sb = inode->sb;
+    mutex_lock(&sb->inode_lock);
+    bool last = --inode->refcount == 0;
+    if (last)
+        list_del(&inode->sb_link);
+    mutex_unlock(&sb->inode_lock);
+    if (!last)
+        return;
+    truncate_mapping(&inode->mapping);
+    if (sb->ops->drop_inode)
+        sb->ops->drop_inode(inode);
+    kfree(inode);
+}
+
+/* ---- paths ------------------------------------------------------------------- */
+
+int vfs_lookup(const char *path, struct inode **out)
+{
+    ensure_mount_lock();
+    const char *rest = NULL;
+    mutex_lock(&mount_lock);
+    struct mount *m = path[0] == '/' ? find_mount(path, &rest) : NULL;
+    struct super_block *sb = m ? m->sb : NULL;
+    mutex_unlock(&mount_lock);
+    if (!sb)
+        return -ENOENT;
+
+    struct inode *dir = iget(sb, sb->root_ino);
+    if (!dir)
+        return -EIO;
+    while (*rest) {
+        while (*rest == '/')
+            rest++;
+        uint32_t len = 0;
+        while (rest[len] && rest[len] != '/')
+            len++;
+        if (!len)
+            break;
+        if (!s_isdir(dir->mode)) {
+            iput(dir);
+            return -ENOTDIR;
+        }
+        uint32_t ino;
+        int err = sb->ops->lookup(dir, rest, len, &ino);
+        iput(dir);
+        if (err)
+            return err;
+        if (!(dir = iget(sb, ino)))
+            return -EIO;
+        rest += len;
+    }
+    *out = dir;
+    return 0;
+}
+
+int vfs_stat(const char *path, struct kstat *st)
+{
+    struct inode *inode;
+    int err = vfs_lookup(path, &inode);
+    if (err)
+        return err;
+    *st = (struct kstat){ inode->ino, inode->mode, inode->nlink, inode->mtime, inode->size };
+    iput(inode);
+    return 0;
+}
+
+int vfs_read(struct inode *inode, uint64_t off, void *buf, uint32_t len)
+{
+    if (s_isdir(inode->mode))
+        return -EISDIR;
+    if (off >= inode->size)
+        return 0;
+    if (len > inode->size - off)
+        len = (uint32_t)(inode->size - off);
+    uint8_t *dst = buf;
+    uint32_t done = 0;
+    while (done < len) {
+        uint64_t pos = off + done;
+        uint32_t in_page = (uint32_t)(pos % PAGE_SIZE);
+        uint32_t n = PAGE_SIZE - in_page < len - done ? PAGE_SIZE - in_page : len - done;
+        int err;
+        struct page *page = read_cache_page(&inode->mapping, (uint32_t)(pos / PAGE_SIZE), &err);
+        if (!page)
+            return done ? (int)done : err;
+        memcpy(dst + done, (uint8_t *)page_address(page) + in_page, n);
+        put_cache_page(page);
+        done += n;
+    }
+    return (int)done;
+}
+
+int vfs_readdir(struct inode *dir, filldir_t fn, void *arg)
+{
+    if (!s_isdir(dir->mode))
+        return -ENOTDIR;
+    return dir->sb->ops->readdir(dir, fn, arg);
+}
