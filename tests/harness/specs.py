@@ -5,9 +5,60 @@ disks, and must pass (see judge.py).  An entry may add to the command line,
 demand output patterns, expect a panic instead of a pass, or set memory,
 disks and the timeout.  "reject" patterns must not appear.  Manual tests (KTEST_MANUAL) must have an entry or
 be listed in NOT_RUN_DIRECTLY, since they fail on purpose.
+
+Tests with disks: "setup" is a function(directory) that makes the images
+there and returns the --disk arguments; "check" is a function(disks,
+log_text) run after a passing boot that returns None or why it failed
+(see disks.py).
 """
+import disks
+
+SEED = 1999                     # the January of the deadlock
+MIB = 1 << 20
+LBA28_END = 1 << 28
+
+
+def ata_test(write, size=16 * MIB, regions=None, cmdline="", rules=(), expect=(), timeout=60):
+    """A test on hda, an image of size bytes with the seeded pattern (in
+    regions only, if given).  write=(sector, count) is the region the test
+    writes; the check wants it changed and everything else as it was.
+    rules: blkdebug (event, sector) pairs that fail with EIO."""
+    def setup(directory):
+        image = disks.make_image(f"{directory}/hda.img", size, SEED, regions)
+        return [disks.blkdebug(directory, image, rules) if rules else image]
+
+    def check(paths, log_text):
+        return disks.verify(disks.image_path(paths[0]), SEED, [write], regions)
+
+    return dict(cmdline=f"disk_seed={SEED} disk_sectors={size // 512} write_sector={write[0]} "
+                        f"write_count={write[1]} {cmdline}".strip(),
+                setup=setup, check=check, timeout=timeout,
+                expect=[r"ata: hda: QEMU HARDDISK on ide0 master, \d+ sectors, LBA48, (DMA|PIO)$",
+                        *expect])
+
 
 KERNEL_TESTS = {
+    "ata_reads_seeded_pattern": ata_test(
+        write=(0, 0),
+        expect=[r"pci: 00:01\.1 8086:7010 class 01\.01\.80 IDE controller",
+                r"ata: hdc: ATAPI device, skipped",
+                r"ata: IDE bus master registers at 0x[0-9a-f]+; transfers by DMA$"]),
+    "ata_write_lands_in_place": ata_test(write=(5000, 300)),
+    "ata_big_bios_cross_64k_boundary": ata_test(write=(10000, 4 * 127)),
+    "ata_many_bios_in_flight_complete": ata_test(write=(20000, 2048)),
+    "ata_pio_reads_and_writes": ata_test(
+        write=(6000, 64 + 2 * 127 + 512), cmdline="ata=pio",
+        expect=[r"transfers by PIO \(ata=pio\)$", r"ata: hda: .* PIO$"]),
+    "ata_lba48_beyond_2pow28": ata_test(
+        write=(LBA28_END + 4096, 64), size=200 << 30,
+        regions=[(LBA28_END - 64, 128), (LBA28_END + 4095, 66)]),
+    "ata_disk_error_fails_only_its_bio": ata_test(
+        write=(3000, 16), cmdline="error_read=1000 error_write=2000",
+        rules=[("read_aio", 1000), ("write_aio", 2000)],
+        expect=[r"ata: hda: read error at sector 996 \(8 sectors, DMA\): status 0x[0-9a-f]{2} "
+                r"\([A-Z ]*ERR\) error 0x[0-9a-f]{2} \([A-Z ]+\)$",
+                r"ata: hda: retrying those 4 bios one at a time",
+                r"ata: hda: write error at sector 1998 "]),
     "block_ramdisk_round_trip_and_bounds": dict(cmdline="ramdisk=2"),
     "boot_memory_map_sane": dict(
         cmdline="expect_mem_mib=128",

@@ -20,6 +20,7 @@
 #include "printk.h"
 #include "random.h"
 #include "vsprintf.h"
+#include "x86.h"
 #include "wait.h"
 
 #define SECTOR_WORDS    (SECTOR_SIZE / 4)
@@ -193,25 +194,33 @@ static void flight_end(struct bio *bio)
         complete(&f->all_done);
 }
 
-/* Submit one 8-sector bio per page, for sector first + 8 * order[i];
- * wait for all; returns how many failed. */
-static int flight_rw(struct disk_test *t, struct page **pages, const int *order, int n,
-                     uint64_t first, enum bio_op op)
+/* One 8-sector bio per page, pages[i] to or from sectors[i], all
+ * submitted in one burst with interrupts off -- so none can complete
+ * before the last is queued and the driver sees them all, as it would
+ * from kswiod's clustering; then wait for all.  Returns how many failed. */
+static int flight_rw(struct disk_test *t, struct page **pages, const uint64_t *sectors, int n,
+                     enum bio_op op)
 {
+    enum { MAX_BIOS = 256 };
     static struct flight f;
+    static struct bio *bios[MAX_BIOS];
+    KASSERT(n <= MAX_BIOS);
     init_completion(&f.all_done, "ata-test-bios");
     f.left = n;
     f.failed = 0;
     for (int i = 0; i < n; i++) {
-        struct bio *bio = bio_alloc(GFP_KERNEL);
+        struct bio *bio = bios[i] = bio_alloc(GFP_KERNEL);      /* may sleep: before */
         bio->bdev = t->dev;
-        bio->sector = first + 8 * (uint64_t)order[i];
+        bio->sector = sectors[i];
         bio->op = op;
         bio->end_io = flight_end;
         bio->private = &f;
-        bio_add_page(bio, pages[order[i]], PAGE_SIZE, 0);
-        submit_bio(bio);
+        bio_add_page(bio, pages[i], PAGE_SIZE, 0);
     }
+    uint32_t flags = irq_save();
+    for (int i = 0; i < n; i++)
+        submit_bio(bios[i]);
+    irq_restore(flags);
     KASSERT(wait_for_completion_timeout(&f.all_done, IO_TIMEOUT_MS) > 0);
     return f.failed;
 }
@@ -223,29 +232,31 @@ static void many_bios(struct disk_test *t, uint64_t first, uint32_t count)
 {
     enum { MAX_BIOS = 256 };
     static struct page *pages[MAX_BIOS];
-    static int order[MAX_BIOS];
+    static uint64_t sectors[MAX_BIOS];
     int n = (int)(count / 8);
     KASSERT(count % 8 == 0 && n <= MAX_BIOS);
     for (int i = 0; i < n; i++) {
         pages[i] = alloc_page(GFP_KERNEL);
         KASSERT(pages[i] != NULL);
         pattern_fill(page_address(pages[i]), t->seed + 1, first + 8 * i, 8);
-        order[i] = i;
+        sectors[i] = first + 8 * i;
     }
-    KASSERT_EQ(flight_rw(t, pages, order, n, first, BIO_WRITE), 0);
+    KASSERT_EQ(flight_rw(t, pages, sectors, n, BIO_WRITE), 0);
 
     struct rng r;
     ktest_rng_init(&r);
-    for (int i = n - 1; i > 0; i--) {           /* Fisher-Yates */
-        int j = (int)rng_below(&r, (uint32_t)i + 1), x = order[i];
-        order[i] = order[j];
-        order[j] = x;
+    for (int i = n - 1; i > 0; i--) {           /* Fisher-Yates, pages with their sectors */
+        int j = (int)rng_below(&r, (uint32_t)i + 1);
+        struct page *p = pages[i];
+        uint64_t s = sectors[i];
+        pages[i] = pages[j], sectors[i] = sectors[j];
+        pages[j] = p, sectors[j] = s;
     }
     for (int i = 0; i < n; i++)
         memset(page_address(pages[i]), 0, PAGE_SIZE);
-    KASSERT_EQ(flight_rw(t, pages, order, n, first, BIO_READ), 0);
+    KASSERT_EQ(flight_rw(t, pages, sectors, n, BIO_READ), 0);
     for (int i = 0; i < n; i++) {
-        pattern_check(page_address(pages[i]), t->seed + 1, first + 8 * i, 8);
+        pattern_check(page_address(pages[i]), t->seed + 1, sectors[i], 8);
         free_page(pages[i]);
     }
 }
@@ -328,16 +339,20 @@ KTEST(ata_disk_error_fails_only_its_bio)
 
     read_check(&t, bad_read + 4000, 8, t.seed);         /* elsewhere all is well */
 
-    /* Four adjacent bios, one of them over the bad sector: only it fails. */
-    static struct page *pages[4];
-    static const int order[4] = { 0, 1, 2, 3 };
-    uint32_t first = bad_read - bad_read % 8 - 16;      /* the bad one is third */
-    for (int i = 0; i < 4; i++)
+    /* Four adjacent bios, the third over the bad sector, queued behind a
+     * bio elsewhere: the four go as one command, which fails; retried
+     * one by one, only the third fails. */
+    static struct page *pages[5];
+    uint64_t first = bad_read - bad_read % 8 - 16;
+    uint64_t sectors[5] = { bad_read + 4000, first, first + 8, first + 16, first + 24 };
+    for (int i = 0; i < 5; i++)
         KASSERT((pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO)) != NULL);
-    KASSERT_EQ(flight_rw(&t, pages, order, 4, first, BIO_READ), 1);
-    for (int i = 0; i < 4; i++) {
-        if (i != 2)
-            pattern_check(page_address(pages[i]), t.seed, first + 8 * i, 8);
+    mark = log_mark();
+    KASSERT_EQ(flight_rw(&t, pages, sectors, 5, BIO_READ), 1);
+    KASSERT(log_contains(mark, "ata: hda: retrying those 4 bios one at a time"));
+    for (int i = 0; i < 5; i++) {
+        if (i != 3)
+            pattern_check(page_address(pages[i]), t.seed, sectors[i], 8);
         free_page(pages[i]);
     }
 
