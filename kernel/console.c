@@ -33,7 +33,7 @@ void console_puts(const char *s)
 
 void console_printf(const char *fmt, ...)
 {
-    char buf[256];
+    char buf[512];              /* a path of 255-byte names, and then some */
     va_list ap;
     va_start(ap, fmt);
     int n = kvsnprintf(buf, sizeof(buf), fmt, ap);

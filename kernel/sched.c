@@ -85,7 +85,11 @@ static void __schedule(bool preempted)
 {
     struct task *prev = current;
     check_task(prev, "switch out");
-    if (prev->state == TASK_RUNNING || (preempted && prev->state != TASK_DEAD))
+    /* Run queues hold runnable tasks that are not running: the running
+     * task goes back on one only as it is switched out -- if it is still
+     * running (a yield), or was preempted on its way to blocking. */
+    bool blocked = prev->state == TASK_SLEEPING || prev->state == TASK_UNINTERRUPTIBLE;
+    if (prev->state == TASK_RUNNING || (preempted && blocked))
         enqueue(prev);
     struct task *next = pick_next();
     if (!next)
@@ -134,9 +138,15 @@ bool wake_up_task(struct task *t)
         t->wait_obj = NULL;
         t->wchan = NULL;
         t->hang_reported = false;
-        enqueue(t);
-        if (t->prio < current->prio)
-            need_resched = true;        /* more urgent than what runs now */
+        if (t == current) {
+            /* Woken before it got to schedule(): it simply goes on running.
+             * The running task is never on a run queue. */
+            t->state = TASK_RUNNING;
+        } else {
+            enqueue(t);
+            if (t->prio < current->prio)
+                need_resched = true;    /* more urgent than what runs now */
+        }
     }
     irq_restore(flags);
     preempt_check_resched();

@@ -1,7 +1,8 @@
 /*
  * ata_dma.c - bus-master DMA for one channel: the PRD table built from a
- * request's bios, and starting and stopping the engine (BMIDE sections
- * 1.2 and 3; see ata_priv.h).
+ * request's bios, and starting and stopping the engine (BMIDE, "Physical
+ * Region Descriptor" and "Bus Master IDE Register Description"; see
+ * ata_priv.h).
  *
  * The PRD table is one page, allocated at init, so it is physically
  * contiguous and cannot cross a 64 KiB boundary as BMIDE requires.

@@ -1,6 +1,6 @@
 /*
  * ata_pio.c - programmed IO: the CPU moves each sector through the Data
- * register (ATA-6 9.5 and 9.6, the PIO data-in and data-out protocols).
+ * register (ATA-6 clause 9, the PIO data-in and PIO data-out protocols).
  *
  * READ SECTORS: the drive interrupts when each sector is ready; the
  * handler reads it.  WRITE SECTORS: the first sector goes out right after

@@ -4,10 +4,12 @@
  * between ata_probe.c (finding devices), ata_core.c (the queue, the
  * interrupt, errors and timeouts), ata_dma.c and ata_pio.c (moving data).
  *
- * Names and sections: "ATA-6" is T13/1410D revision 3b (ATA/ATAPI-6);
+ * References: "ATA-6" is T13/1410D revision 3b (ATA/ATAPI-6);
  * "BMIDE" is the Programming Interface for Bus Master IDE Controller,
- * revision 1.0 (SFF-8038i), which the PIIX3 datasheet (290550, section
- * 2.7) follows.
+ * revision 1.0 (SFF-8038i), which the PIIX3 datasheet (order number
+ * 290550, "Bus Master IDE I/O Registers") follows.  ATA-6 places the
+ * register descriptions in clause 7, the commands in clause 8 and the
+ * protocols in clause 9; they are cited by clause and name.
  *
  * Locking: a channel's lock (interrupts off) protects its queue and its
  * request in flight, and is held whenever the channel's registers are
@@ -25,7 +27,8 @@
 #include "spinlock.h"
 #include "timer.h"
 
-/* Command block registers, offsets from the channel's command base (ATA-6 7.1). */
+/* Command block registers, offsets from the channel's command base
+ * (ATA-6 clause 7). */
 #define ATA_REG_DATA        0
 #define ATA_REG_ERROR       1       /* read */
 #define ATA_REG_FEATURES    1       /* write */
@@ -40,14 +43,15 @@
 #define ATA_REG_ALTSTATUS   0       /* read; does not clear INTRQ */
 #define ATA_REG_DEVCTL      0       /* write: Device Control */
 
-/* Status register (ATA-6 7.15.6). */
+/* Status register (ATA-6 clause 7, Status). */
 #define ATA_SR_BSY          0x80    /* busy: no other bit is valid */
 #define ATA_SR_DRDY         0x40    /* device ready */
 #define ATA_SR_DF           0x20    /* device fault */
 #define ATA_SR_DRQ          0x08    /* data request: ready to transfer a block */
 #define ATA_SR_ERR          0x01    /* the Error register says what */
 
-/* Error register (ATA-6 7.9.6, the READ/WRITE command descriptions). */
+/* Error register (ATA-6 clause 7, Error; clause 8 says which
+ * bits each command may set). */
 #define ATA_ER_ICRC         0x80    /* interface CRC error */
 #define ATA_ER_UNC          0x40    /* uncorrectable data */
 #define ATA_ER_MC           0x20    /* media changed */
@@ -57,17 +61,18 @@
 #define ATA_ER_NM           0x02    /* no media */
 #define ATA_ER_AMNF         0x01    /* address mark not found (obsolete) */
 
-/* Device register (ATA-6 7.7): bits 7 and 5 are obsolete, set by custom. */
+/* Device register (ATA-6 clause 7, Device): bits 7 and 5 are obsolete,
+ * set by custom. */
 #define ATA_DEV_OBS         0xA0
 #define ATA_DEV_LBA         0x40    /* the address is an LBA */
 #define ATA_DEV_DEV         0x10    /* 0: device 0 (master), 1: device 1 (slave) */
 
-/* Device Control register (ATA-6 7.8). */
+/* Device Control register (ATA-6 clause 7, Device Control). */
 #define ATA_DC_HOB          0x80    /* read back the previous (high) LBA48 bytes */
 #define ATA_DC_SRST         0x04    /* software reset of both devices */
 #define ATA_DC_NIEN         0x02    /* 1: the device asserts no INTRQ */
 
-/* Commands (ATA-6 section 8). */
+/* Commands (ATA-6 clause 8). */
 #define ATA_CMD_READ_SECTORS        0x20
 #define ATA_CMD_READ_SECTORS_EXT    0x24
 #define ATA_CMD_READ_DMA_EXT        0x25
@@ -79,11 +84,13 @@
 #define ATA_CMD_WRITE_DMA           0xCA
 #define ATA_CMD_IDENTIFY            0xEC
 
-/* Signatures left in LBA Mid/High after a reset (ATA-6 9.12). */
+/* Signatures left in LBA Mid/High after a reset (ATA-6 clause 9,
+ * signature and persistence). */
 #define ATA_SIG_ATAPI_MID   0x14
 #define ATA_SIG_ATAPI_HIGH  0xEB
 
-/* IDENTIFY DEVICE words (ATA-6 8.15, table 23). */
+/* IDENTIFY DEVICE words (ATA-6 clause 8, IDENTIFY DEVICE, its data
+ * table). */
 #define ID_CONFIG           0
 #define ID_CONFIG_ATAPI     0x8000  /* 1 for ATAPI, 0 for ATA */
 #define ID_MODEL            27      /* 40 characters, two per word, swapped */
@@ -98,7 +105,8 @@
 #define ID_WORDS            256
 
 /* Bus master IDE registers, offsets from BAR4 (+8 for the secondary
- * channel) (BMIDE section 2; PIIX3 2.7.1-2.7.3). */
+ * channel) (BMIDE "Bus Master IDE Register Description"; PIIX3
+ * BMICOM, BMISTA, BMIDTP). */
 #define BM_CHANNEL_STRIDE   8
 #define BM_REG_COMMAND      0       /* BMICOM */
 #define BM_REG_STATUS       2       /* BMISTA */
@@ -109,9 +117,9 @@
 #define BM_ST_ERROR         0x02    /* write 1 to clear */
 #define BM_ST_INTR          0x04    /* the drive raised INTRQ; write 1 to clear */
 
-/* A physical region descriptor (BMIDE section 1.2): a buffer of at most
- * 64 KiB (a count of 0 means 64 KiB) that does not cross a 64 KiB
- * boundary; EOT marks the table's last entry. */
+/* A physical region descriptor (BMIDE "Physical Region Descriptor"): a
+ * buffer of at most 64 KiB (a count of 0 means 64 KiB) that does not
+ * cross a 64 KiB boundary; EOT marks the table's last entry. */
 struct ata_prd {
     uint32_t addr;
     uint32_t count_eot;
@@ -171,7 +179,8 @@ struct ata_channel {
     struct ktimer timer;        /* fires ATA_TIMEOUT_MS after a command */
 };
 
-/* Port IO on 16-bit registers; belongs in x86.h (see the report). */
+/* Port IO on the 16-bit Data register.  These belong in x86.h beside
+ * inb/outb; they live here until that header grows them. */
 static inline uint16_t inw(uint16_t port)
 {
     uint16_t v;

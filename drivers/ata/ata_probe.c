@@ -17,7 +17,7 @@
 #include "x86.h"
 
 /* Programming Interface byte of an IDE controller (PCI IDE Controller
- * Specification 1.0, section 2): bits 0 and 2 set mean a channel runs in
+ * Specification 1.0, "Programming Interface byte"): bits 0 and 2 set mean a channel runs in
  * native mode, with its ports in BARs; bit 7 means a bus master. */
 #define IDE_PROGIF_NATIVE_PRIMARY   0x01
 #define IDE_PROGIF_NATIVE_SECONDARY 0x04
@@ -36,7 +36,8 @@ static const struct block_device_ops ata_ops = { .submit = ata_submit };
 
 static void id_string(const uint16_t *id, int word, int words, char *out)
 {
-    /* Two characters a word, the first in the high byte (ATA-6 3.2.9). */
+    /* Two characters a word, the first in the high byte (ATA-6
+     * clause 3, byte ordering for ATA strings). */
     for (int i = 0; i < words; i++) {
         out[2 * i] = (char)(id[word + i] >> 8);
         out[2 * i + 1] = (char)id[word + i];

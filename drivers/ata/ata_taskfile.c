@@ -2,27 +2,30 @@
  * ata_taskfile.c - the ATA registers of one channel: reading and writing
  * them, bounded waits, loading a command (LBA28 or LBA48), the software
  * reset, and putting status and error bits into words for the log.
- * Section numbers are ATA-6 (see ata_priv.h).
+ * References are to ATA-6 (see ata_priv.h).
  */
 #include "ata_priv.h"
 #include "kerrno.h"
+#include "kstring.h"
 #include "vsprintf.h"
 #include "x86.h"
 
 /* Polls allowed for a drive to drop BSY before a command: it finished the
  * last one already, so this is short. */
 #define ATA_READY_POLLS     100000
-/* After SRST, a drive may take up to 31 s (ATA-6 9.2); a drive that
- * needs more than about two seconds is treated as gone. */
+/* After SRST, a drive may take up to 31 s (ATA-6 clause 9, software
+ * reset protocol); one that needs more than about two seconds is
+ * treated as gone. */
 #define ATA_RESET_POLLS     2000000
-#define ATA_SRST_POLLS      10      /* SRST must stay set for 5 us (ATA-6 9.2) */
+#define ATA_SRST_POLLS      10      /* SRST held for 5 us (the same protocol) */
 
 uint8_t ata_read(struct ata_channel *ch, int reg) { return inb(ch->cmd_base + reg); }
 void ata_write(struct ata_channel *ch, int reg, uint8_t v) { outb(ch->cmd_base + reg, v); }
 uint8_t ata_altstatus(struct ata_channel *ch) { return inb(ch->ctl_base + ATA_REG_ALTSTATUS); }
 
 /* The host waits 400 ns after selecting a device before trusting its
- * status (ATA-6 9.7): four reads of Alternate Status take that long. */
+ * status (ATA-6 clause 9, device selection protocol): four reads of
+ * Alternate Status take that long. */
 static void ata_delay400(struct ata_channel *ch)
 {
     for (int i = 0; i < 4; i++)
@@ -58,7 +61,8 @@ int ata_issue(struct ata_channel *ch, int drive, uint8_t cmd, uint64_t lba, uint
     uint8_t device = ATA_DEV_OBS | ATA_DEV_LBA | (drive ? ATA_DEV_DEV : 0);
     if (lba48) {
         /* Each register is a two-deep FIFO: the "previous" (high) byte
-         * goes in first, then the current one (ATA-6 6.20). */
+         * goes in first, then the current one (ATA-6 clause 6, 48-bit
+         * Address feature set). */
         ata_write(ch, ATA_REG_FEATURES, 0);
         ata_write(ch, ATA_REG_NSECT, (uint8_t)(count >> 8));
         ata_write(ch, ATA_REG_LBA_LOW, (uint8_t)(lba >> 24));
@@ -110,8 +114,14 @@ void ata_describe(uint8_t status, uint8_t error, char *buf, uint32_t size)
         "ERR", 0, 0, "DRQ", 0, "DF", "DRDY", "BSY" };
     static const char *const error_names[8] = {
         "AMNF", "NM", "ABRT", "MCR", "IDNF", "MC", "UNC", "ICRC" };
-    char s[40] = "", e[48] = "";
-    describe_bits(s, sizeof(s), status, status_names);
-    describe_bits(e, sizeof(e), error, error_names);
-    ksnprintf(buf, size, "status 0x%02x (%s) error 0x%02x (%s)", status, s, error, e);
+    char s[40] = " (", e[48] = " (";
+    if (describe_bits(s + 2, sizeof(s) - 3, status, status_names))
+        strlcpy(s + strlen(s), ")", 2);
+    else
+        s[0] = 0;
+    if (describe_bits(e + 2, sizeof(e) - 3, error, error_names))
+        strlcpy(e + strlen(e), ")", 2);
+    else
+        e[0] = 0;
+    ksnprintf(buf, size, "status 0x%02x%s error 0x%02x%s", status, s, error, e);
 }

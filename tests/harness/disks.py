@@ -86,8 +86,9 @@ def blkdebug(directory, image, rules):
 
 
 def image_path(disk):
-    """The image file behind a --disk argument (blkdebug:CONF:IMAGE too)."""
-    return disk.split(":")[-1]
+    """The image file behind a --disk argument (blkdebug:CONF:IMAGE, and
+    IMAGE,more-drive-options, too)."""
+    return disk.split(":")[-1].split(",")[0]
 
 
 def verify(path, seed, written=(), regions=None):

@@ -18,9 +18,23 @@ import time
 
 import kernel
 
+
+def scratch_disk(mib):
+    """A function making an empty (sparse) mib MiB image in build/ for a
+    benchmark to write over; it returns the --disk arguments."""
+    def setup():
+        path = os.path.join(kernel.ROOT, "build", f"bench-disk-{mib}MiB.img")
+        with open(path, "wb") as f:
+            f.truncate(mib << 20)
+        return [path]
+    return setup
+
+
 # Per-benchmark settings; a benchmark with no entry gets the defaults
-# (128 MiB, no disks, 300 s).
-BENCHES = {}
+# (128 MiB, no disks, 300 s).  "setup" makes disks on the fly.
+BENCHES = {
+    "disk": dict(setup=scratch_disk(80)),
+}
 
 
 def run_bench(name, kernel_elf):
@@ -28,7 +42,7 @@ def run_bench(name, kernel_elf):
     log = os.path.join(kernel.LOG_DIR, f"bench-{name}.log")
     cmd = [kernel.QEMU_BOOT, "--quiet", "--icount", "--timing", "--log", log, "--kernel", kernel_elf,
            "--timeout", str(spec.get("timeout", 300)), "--mem", str(spec.get("mem", 128))]
-    for d in spec.get("disks", ()):
+    for d in spec["setup"]() if "setup" in spec else spec.get("disks", ()):
         cmd += ["--disk", d]
     start = time.monotonic()
     r = subprocess.run(cmd + ["--", f"bench={name}"], capture_output=True, text=True)

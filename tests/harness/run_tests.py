@@ -21,6 +21,7 @@ import time
 
 import kernel
 from disks import scratch_dir
+from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
 from judge import judge
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
@@ -52,6 +53,7 @@ def all_tests():
     tests = {n: kernel_test(n) for n in kernel.registered("ktest_desc_")
              if n not in NOT_RUN_DIRECTLY}
     tests.update(HARNESS_TESTS)
+    tests.update(EXT2_TESTS)
     return tests
 
 

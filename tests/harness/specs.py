@@ -18,14 +18,16 @@ MIB = 1 << 20
 LBA28_END = 1 << 28
 
 
-def ata_test(write, size=16 * MIB, regions=None, cmdline="", rules=(), expect=(), timeout=60):
+def ata_test(write, size=16 * MIB, regions=None, cmdline="", rules=(), drive_opts="",
+             expect=(), timeout=60):
     """A test on hda, an image of size bytes with the seeded pattern (in
     regions only, if given).  write=(sector, count) is the region the test
     writes; the check wants it changed and everything else as it was.
-    rules: blkdebug (event, sector) pairs that fail with EIO."""
+    rules: blkdebug (event, sector) pairs that fail with EIO; drive_opts:
+    more of QEMU's -drive options (",throttling.bps-total=N")."""
     def setup(directory):
         image = disks.make_image(f"{directory}/hda.img", size, SEED, regions)
-        return [disks.blkdebug(directory, image, rules) if rules else image]
+        return [(disks.blkdebug(directory, image, rules) if rules else image) + drive_opts]
 
     def check(paths, log_text):
         return disks.verify(disks.image_path(paths[0]), SEED, [write], regions)
@@ -59,6 +61,10 @@ KERNEL_TESTS = {
                 r"\([A-Z ]*ERR\) error 0x[0-9a-f]{2} \([A-Z ]+\)$",
                 r"ata: hda: retrying those 4 bios one at a time",
                 r"ata: hda: write error at sector 1998 "]),
+    "ata_timeout_resets_channel": ata_test(
+        write=(0, 0), drive_opts=",throttling.bps-total=8192",
+        expect=[r"ata: hda: timeout: read at sector 500 \(1 sectors\) had no answer in 5000 ms: "
+                r"status 0x[0-9a-f]{2}.*; resetting ide0$"]),
     "block_ramdisk_round_trip_and_bounds": dict(cmdline="ramdisk=2"),
     "boot_memory_map_sane": dict(
         cmdline="expect_mem_mib=128",

@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "random.h"
+#include "timer.h"
 #include "vsprintf.h"
 #include "x86.h"
 #include "wait.h"
@@ -364,4 +365,29 @@ KTEST(ata_disk_error_fails_only_its_bio)
 
     write_region(&t, t.write_sector, t.write_count);    /* and writes still work */
     buffer_free(buf, 1);
+}
+
+/*
+ * hda is throttled by QEMU to 8 KiB a second (with a small burst): after
+ * a 64 KiB read, the next request waits about 8 s for its turn -- longer
+ * than the driver's timeout, which must then reset the channel (stopping
+ * the bus master first), fail that bio with -EIO and go on: the request
+ * after it is served.
+ */
+KTEST(ata_timeout_resets_channel)
+{
+    struct disk_test t = disk_test("hda");
+    enum { ORDER = 4 };
+    uint8_t *buf = buffer(ORDER);
+    KASSERT_EQ(blkdev_rw(t.dev, 0, buf, PAGE_SIZE << ORDER, BIO_READ), 0);  /* the burst */
+    pattern_check(buf, t.seed, 0, (PAGE_SIZE << ORDER) / SECTOR_SIZE);
+    uint32_t mark = log_mark();
+    uint64_t t0 = timer_uptime_ms();
+    KASSERT_EQ(blkdev_rw(t.dev, 500, buf, SECTOR_SIZE, BIO_READ), -EIO);
+    uint64_t waited = timer_uptime_ms() - t0;
+    KASSERT(waited >= 4900 && waited < 6000);
+    KASSERT(log_contains(mark, "ata: hda: timeout: read at sector 500 (1 sectors)"));
+    KASSERT(log_contains(mark, "resetting ide0"));
+    read_check(&t, 1000, 1, t.seed);
+    buffer_free(buf, ORDER);
 }

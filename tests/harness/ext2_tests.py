@@ -1,0 +1,179 @@
+"""ext2_tests.py - the kernel's ext2 judged from outside: it must read
+every file of the test images exactly as tools/mkimages wrote them, refuse
+or restrict what it does not support with a message naming the feature,
+and survive damaged images -- no panic, no hang, no silent wrong data.
+
+Each test is a function (log_path) -> None on pass or a reason string.
+"""
+import os
+import random
+import re
+import struct
+
+import ext2_images
+import kernel
+
+MOUNT = "/mnt"
+SCRIPT = f"mount hda {MOUNT}\ntree {MOUNT}\numount {MOUNT}\nhalt\n"
+DAMAGED_IMAGES = 50
+TREE_LINE = re.compile(rf"^{MOUNT}(/\S*) (\d+) ([0-9a-f]{{8}})$", re.M)
+
+
+def tree_lines(text):
+    """[(path, size, crc)] from the kernel's `tree` output."""
+    return [(p, int(s), c) for p, s, c in TREE_LINE.findall(text)]
+
+
+def read_tree(image_path, log, timeout=60):
+    rc = kernel.boot("monitor", log, disks=[image_path], stdin_text=SCRIPT, timeout=timeout)
+    return rc, kernel.read_log(log)
+
+
+def tree_matches_manifest(name):
+    def test(log):
+        image = ext2_images.images()[name]
+        copy = ext2_images.fresh_copy(image, log + ".img")
+        rc, text = read_tree(copy, log)
+        if rc != 0:
+            return f"qemu-boot status {rc}"
+        expected = manifest(image)
+        got = tree_lines(text)
+        if got != expected:
+            missing = [e for e in expected if e not in got]
+            extra = [g for g in got if g not in expected]
+            return (f"tree differs from the manifest: {len(missing)} missing (first "
+                    f"{missing[:1]}), {len(extra)} unexpected (first {extra[:1]})")
+        problems = ext2_images.e2fsck_problems(copy)
+        if problems:
+            return "e2fsck -fn complains after the kernel mounted it: " + problems[:200]
+        os.unlink(copy)
+        return None
+    return test
+
+
+def manifest(image):
+    """The manifest in tree_lines' form: (path, size, crc as 8 hex digits)."""
+    return [(p, s, c if isinstance(c, str) else f"{c:08x}")
+            for p, s, c in ext2_images.read_manifest(image.manifest)]
+
+
+def patch_super(path, offset, fmt, value):
+    """Change one superblock field in place (the superblock is at byte 1024)."""
+    with open(path, "r+b") as f:
+        f.seek(1024 + offset)
+        f.write(struct.pack(fmt, value))
+
+
+S_FEATURE_INCOMPAT, S_FEATURE_RO_COMPAT = 96, 100
+
+
+def ext2_unsupported_features_refused_or_read_only(log):
+    """An incompat feature swiod does not know refuses the mount, naming it;
+    an unknown ro_compat feature mounts read-only and says why."""
+    image = ext2_images.images()["plain1k"]
+    incompat = ext2_images.fresh_copy(image, log + ".incompat.img")
+    patch_super(incompat, S_FEATURE_INCOMPAT, "<I", 0x40)          # extents
+    rc, text = read_tree(incompat, log + ".incompat")
+    if rc != 0 or "unsupported incompat feature 0x40 (extents)" not in text:
+        return f"extents image: status {rc}, no message naming the feature"
+    if "vfs: mounted hda" in text or TREE_LINE.search(text):
+        return "an image with an unknown incompat feature was mounted"
+
+    ro = ext2_images.fresh_copy(image, log + ".rocompat.img")
+    patch_super(ro, S_FEATURE_RO_COMPAT, "<I", 0x8000)             # verity
+    rc, text = read_tree(ro, log)
+    if rc != 0 or "mounting read-only" not in text or "(read-only)" not in text:
+        return f"ro_compat image: status {rc}; not mounted read-only with a reason"
+    if len(tree_lines(text)) != len(ext2_images.read_manifest(image.manifest)):
+        return "the read-only mount did not read every file"
+    return None
+
+
+# ---- damaged images -----------------------------------------------------------
+
+def super_and_descriptors(path):
+    """(block size, [(group, descriptor byte offset)], inode table blocks) of an image."""
+    with open(path, "rb") as f:
+        f.seek(1024)
+        sb = f.read(1024)
+    blocks, first_data, log_bs, per_group = struct.unpack_from("<I16xII4xI", sb, 4)
+    bs = 1024 << log_bs
+    groups = (struct.unpack_from("<I", sb, 4)[0] - first_data + per_group - 1) // per_group
+    desc_base = (first_data + 1) * bs
+    descs = [desc_base + 32 * g for g in range(groups)]
+    with open(path, "rb") as f:
+        tables = []
+        for off in descs:
+            f.seek(off)
+            tables.append(struct.unpack("<III", f.read(12))[2])
+    return bs, descs, tables
+
+
+def damage(path, rng):
+    """Flip bytes in one kind of metadata; returns what was damaged."""
+    bs, descs, tables = super_and_descriptors(path)
+    kind = rng.choice(["superblock", "descriptor", "inode table", "directory"])
+    with open(path, "r+b") as f:
+        if kind == "superblock":
+            offsets = [1024 + rng.randrange(0, 120) for _ in range(rng.randint(1, 4))]
+        elif kind == "descriptor":
+            d = rng.choice(descs)
+            offsets = [d + rng.randrange(0, 16) for _ in range(rng.randint(1, 3))]
+        elif kind == "inode table":
+            # The first inodes: the root (2) and the first files (from 11).
+            t = tables[0] * bs
+            offsets = [t + rng.randrange(0, 128 * 24) for _ in range(rng.randint(1, 6))]
+        else:
+            # Directory blocks sit near the start of group 0's data.
+            t = tables[0] * bs
+            start = t + 128 * 1024 if bs == 1024 else t + 64 * bs
+            offsets = [start + rng.randrange(0, 64 * bs) for _ in range(rng.randint(1, 8))]
+        for off in offsets:
+            f.seek(off)
+            old = f.read(1)
+            f.seek(off)
+            f.write(bytes([old[0] ^ (1 << rng.randrange(8)) if rng.random() < 0.7
+                           else rng.randrange(256)]))
+    return kind
+
+
+def ext2_damaged_images_never_bring_the_kernel_down(log):
+    """Seeded damage to the superblock, group descriptors, inode table and
+    directories of DAMAGED_IMAGES copies.  Each boot must end with the
+    monitor's halt (no panic, no hang), and every file the kernel does list
+    with the name, size and checksum of an undamaged file must be right:
+    damage may make files unreadable (with a message) but never makes a
+    listed file wrong."""
+    seed = int(os.environ.get("SEED", "0")) or random.randrange(1, 1 << 30)
+    rng = random.Random(seed)
+    image = ext2_images.images()["plain1k"]
+    expected = {p: (s, c) for p, s, c in manifest(image)}
+    report = [f"seed={seed} (SEED={seed} repeats it)"]
+    for i in range(DAMAGED_IMAGES):
+        copy = ext2_images.fresh_copy(image, f"{log}.{i}.img")
+        kind = damage(copy, rng)
+        rc, text = read_tree(copy, f"{log}.{i}", timeout=30)
+        if rc != 0:
+            return f"image {i} (damaged {kind}, seed {seed}): qemu-boot status {rc}; log {log}.{i}"
+        for path, size, crc in tree_lines(text):
+            if path in expected and expected[path] != (size, crc) and "ext2: hda:" not in text:
+                return (f"image {i} (damaged {kind}, seed {seed}): {path} listed as {size} "
+                        f"{crc}, expected {expected[path]}, and nothing was reported")
+        refused = "ext2: hda:" in text
+        report.append(f"image {i}: {kind}: {'reported' if refused else 'read'}, "
+                      f"{len(tree_lines(text))} files listed")
+        os.unlink(copy)
+        os.unlink(f"{log}.{i}")
+    with open(log, "w") as f:
+        f.write("\n".join(report) + "\n")
+    return None
+
+
+EXT2_TESTS = {
+    "ext2_plain1k_every_file_reads_back": tree_matches_manifest("plain1k"),
+    "ext2_debian4k_every_file_reads_back": tree_matches_manifest("debian4k"),
+    "ext2_unsupported_features_refused_or_read_only":
+        ext2_unsupported_features_refused_or_read_only,
+    "ext2_damaged_images_never_bring_the_kernel_down":
+        ext2_damaged_images_never_bring_the_kernel_down,
+}
