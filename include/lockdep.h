@@ -74,6 +74,9 @@ void lockdep_init_map(struct lockdep_map *map, const char *name, struct lock_cla
 /* Before taking the lock (before blocking on it, so that a deadlock about
  * to happen is reported first). */
 void lockdep_acquire(struct lockdep_map *map, uint32_t site);
+/* A trylock that succeeded: held from now on, but no order is checked,
+ * since a lock that is only tried never waits. */
+void lockdep_acquire_trylock(struct lockdep_map *map, uint32_t site);
 void lockdep_release(struct lockdep_map *map, uint32_t site);
 /* A voluntary sleep by the current task (schedule() calls it). */
 void lockdep_check_sleep(uint32_t site);

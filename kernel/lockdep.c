@@ -264,7 +264,9 @@ static void note_held_irqs_on(const struct held_view *v, const struct lockdep_ma
             note_irq_usage(v, held_class(&v->held[i]), true, site);
 }
 
-void lockdep_acquire(struct lockdep_map *map, uint32_t site)
+/* trylock: a lock that is only tried never waits, so it cannot close a
+ * cycle; it adds no edge to itself (but later locks order after it). */
+static void acquire(struct lockdep_map *map, uint32_t site, bool trylock)
 {
     uint32_t flags = irq_save();
     bool irqs_on = flags & EFLAGS_IF;
@@ -281,12 +283,22 @@ void lockdep_acquire(struct lockdep_map *map, uint32_t site)
     note_irq_usage(&v, c, irqs_on, site);
     /* A recursion adds no edge: c -> c is no order.  The lock still goes
      * on the stack, so that its release matches. */
-    if (!check_recursion(&v, map, c, site))
+    if (!trylock && !check_recursion(&v, map, c, site))
         check_order(&v, map, c, site);
     if (!lockdep_disabled)
         v.held[(*v.nr)++] = (struct held_lock){ map, site };
 out:
     irq_restore(flags);
+}
+
+void lockdep_acquire(struct lockdep_map *map, uint32_t site)
+{
+    acquire(map, site, false);
+}
+
+void lockdep_acquire_trylock(struct lockdep_map *map, uint32_t site)
+{
+    acquire(map, site, true);
 }
 
 void lockdep_release(struct lockdep_map *map, uint32_t site)

@@ -59,7 +59,7 @@ bool mutex_trylock(struct mutex *m)
     }
     irq_restore(flags);
     if (got)
-        lockdep_acquire(&m->dep_map, site);
+        lockdep_acquire_trylock(&m->dep_map, site);
     return got;
 }
 

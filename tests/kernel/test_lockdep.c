@@ -273,3 +273,22 @@ KTEST(lockdep_spinlock_in_irq_and_with_irqs_on_reported)
     KASSERT(logged(mark, "held with interrupts on by task %s at "
                          "lockdep_spinlock_in_irq_and_with_irqs_on_reported+", current->name));
 }
+
+/* A lock that is only tried cannot wait, so trying B while holding A and
+ * later taking A while holding B is no deadlock, and no report. */
+KTEST(lockdep_trylock_adds_no_order)
+{
+    static struct mutex a, b;
+    mutex_init(&a, "test_try_a");
+    mutex_init(&b, "test_try_b");
+    uint32_t reports = lockdep_reports;
+    mutex_lock(&a);
+    KASSERT(mutex_trylock(&b));
+    mutex_unlock(&b);
+    mutex_unlock(&a);
+    mutex_lock(&b);
+    mutex_lock(&a);
+    mutex_unlock(&a);
+    mutex_unlock(&b);
+    KASSERT_EQ(lockdep_reports, reports);
+}
