@@ -135,6 +135,9 @@ static void start_next(struct ata_channel *ch, struct list_head *done)
                rq->dev->bdev.name, op_name(rq->op), (unsigned long long)rq->lba,
                rq->sectors, what);
         end_request(rq, -EIO, done);
+        /* Whatever half-started must not block the next command. */
+        if (ata_reset(ch) < 0)
+            pr_err("ata: %s: still busy after a reset\n", ch->name);
     }
 }
 
@@ -206,7 +209,7 @@ static void ata_timeout(struct ktimer *t)
         if (rq->dma)
             ata_dma_stop(ch);
         if (ata_reset(ch) < 0)
-            pr_err("ata: %s: still busy after the reset\n", ch->name);
+            pr_err("ata: %s: still busy after a reset\n", ch->name);
         ch->busy = false;
         end_request(rq, -EIO, &done);
         start_next(ch, &done);

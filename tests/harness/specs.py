@@ -34,7 +34,7 @@ def ata_test(write, size=16 * MIB, regions=None, cmdline="", rules=(), drive_opt
 
     return dict(cmdline=f"disk_seed={SEED} disk_sectors={size // 512} write_sector={write[0]} "
                         f"write_count={write[1]} {cmdline}".strip(),
-                setup=setup, check=check, timeout=timeout,
+                setup=setup, check=check, timeout=timeout, reject=[r"skipped: no test disk"],
                 expect=[r"ata: hda: QEMU HARDDISK on ide0 master, \d+ sectors, LBA48, (DMA|PIO)$",
                         *expect])
 
