@@ -11,7 +11,7 @@
 #include "ata_priv.h"
 #include "kerrno.h"
 
-#define ATA_DRQ_POLLS   100000  /* a drive asks for write data within microseconds */
+#define ATA_DRQ_MS      100     /* a drive asks for write data within microseconds */
 #define SECTOR_WORDS    (SECTOR_SIZE / 2)
 
 /* Where the request's next sector lives, in the direct map. */
@@ -52,7 +52,7 @@ int ata_pio_start(struct ata_channel *ch, struct ata_request *rq)
     rq->left = rq->sectors;
     if (rq->op == BIO_READ)
         return 0;
-    int s = ata_wait(ch, ATA_SR_DRQ | ATA_SR_ERR | ATA_SR_DF, ATA_SR_DRQ, ATA_DRQ_POLLS);
+    int s = ata_wait(ch, ATA_SR_DRQ | ATA_SR_ERR | ATA_SR_DF, ATA_SR_DRQ, ATA_DRQ_MS);
     if (s < 0)
         return -EIO;
     transfer(ch, rq);

@@ -201,10 +201,9 @@ uint8_t ata_read(struct ata_channel *ch, int reg);
 void ata_write(struct ata_channel *ch, int reg, uint8_t v);
 uint8_t ata_altstatus(struct ata_channel *ch);
 void ata_select(struct ata_channel *ch, int drive);
-/* Poll Alternate Status until (status & mask) == want, at most polls
- * times (one poll is a port read, about a microsecond on real hardware):
- * the status, or -ETIMEDOUT. */
-int ata_wait(struct ata_channel *ch, uint8_t mask, uint8_t want, uint32_t polls);
+/* Poll Alternate Status until (status & mask) == want, for at most ms
+ * (and at least a poll per microsecond of it): the status, or -ETIMEDOUT. */
+int ata_wait(struct ata_channel *ch, uint8_t mask, uint8_t want, uint32_t ms);
 /* Select drive, load the taskfile and write the command; -EIO if the
  * drive stays busy.  count 256 (LBA28) or 65536 (LBA48) is written as 0. */
 int ata_issue(struct ata_channel *ch, int drive, uint8_t cmd, uint64_t lba, uint32_t count,

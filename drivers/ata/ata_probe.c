@@ -24,7 +24,7 @@
 #define IDE_PROGIF_BUS_MASTER       0x80
 #define IDE_BAR_BUS_MASTER          4
 
-#define ATA_IDENTIFY_POLLS  1000000     /* about a second on real hardware */
+#define ATA_IDENTIFY_MS     1000
 #define FLOATING_BUS        0xFF        /* no device pulls the lines down */
 
 struct ata_channel ata_channels[2] = {
@@ -69,7 +69,7 @@ static bool identify(struct ata_channel *ch, int drive, const char *name, uint16
         return false;           /* no device answers for this position */
     if (ata_issue(ch, drive, ATA_CMD_IDENTIFY, 0, 0, false) < 0)
         return false;
-    int st = ata_wait(ch, 0, 0, ATA_IDENTIFY_POLLS);
+    int st = ata_wait(ch, 0, 0, ATA_IDENTIFY_MS);
     if (st < 0) {
         pr_warn("ata: %s: no answer to IDENTIFY DEVICE; skipped\n", name);
         return false;
@@ -86,7 +86,7 @@ static bool identify(struct ata_channel *ch, int drive, const char *name, uint16
         ata_read(ch, ATA_REG_STATUS);
         return false;
     }
-    if (ata_wait(ch, ATA_SR_DRQ, ATA_SR_DRQ, ATA_IDENTIFY_POLLS) < 0) {
+    if (ata_wait(ch, ATA_SR_DRQ, ATA_SR_DRQ, ATA_IDENTIFY_MS) < 0) {
         pr_warn("ata: %s: IDENTIFY DEVICE gave no data; skipped\n", name);
         return false;
     }

@@ -7,16 +7,17 @@
 #include "ata_priv.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "timer.h"
 #include "vsprintf.h"
 #include "x86.h"
 
-/* Polls allowed for a drive to drop BSY before a command: it finished the
- * last one already, so this is short. */
-#define ATA_READY_POLLS     100000
+/* How long a drive may stay busy before a command: it finished the last
+ * one already, so this is short. */
+#define ATA_READY_MS        100
 /* After SRST, a drive may take up to 31 s (ATA-6 clause 9, software
- * reset protocol); one that needs more than about two seconds is
- * treated as gone. */
-#define ATA_RESET_POLLS     2000000
+ * reset protocol); one that needs more than two seconds is treated as
+ * gone. */
+#define ATA_RESET_MS        2000
 #define ATA_SRST_POLLS      10      /* SRST held for 5 us (the same protocol) */
 
 uint8_t ata_read(struct ata_channel *ch, int reg) { return inb(ch->cmd_base + reg); }
@@ -41,9 +42,34 @@ void ata_select(struct ata_channel *ch, int drive)
     ch->selected = drive;
 }
 
-int ata_wait(struct ata_channel *ch, uint8_t mask, uint8_t want, uint32_t polls)
+/*
+ * A wait lasts at least ms of the clock, and at least a poll per
+ * microsecond of it: the clock does not move inside an interrupt handler,
+ * and polls alone run out too early when a loaded host runs the emulated
+ * drive slowly.
+ */
+struct ata_deadline {
+    uint64_t tick;
+    uint32_t polls;
+};
+
+static struct ata_deadline deadline_in(uint32_t ms)
 {
-    while (polls--) {
+    return (struct ata_deadline){ timer_ticks() + ms_to_ticks(ms), ms * 1000 };
+}
+
+static bool before(struct ata_deadline *d)
+{
+    if (d->polls) {
+        d->polls--;
+        return true;
+    }
+    return timer_ticks() < d->tick;
+}
+
+int ata_wait(struct ata_channel *ch, uint8_t mask, uint8_t want, uint32_t ms)
+{
+    for (struct ata_deadline d = deadline_in(ms); before(&d);) {
         uint8_t s = ata_altstatus(ch);
         /* While BSY is set, the other bits mean nothing. */
         if (!(s & ATA_SR_BSY) && (s & mask) == want)
@@ -56,7 +82,7 @@ int ata_issue(struct ata_channel *ch, int drive, uint8_t cmd, uint64_t lba, uint
               bool lba48)
 {
     ata_select(ch, drive);
-    if (ata_wait(ch, ATA_SR_BSY | ATA_SR_DRQ, 0, ATA_READY_POLLS) < 0)
+    if (ata_wait(ch, ATA_SR_BSY | ATA_SR_DRQ, 0, ATA_READY_MS) < 0)
         return -EIO;
     uint8_t device = ATA_DEV_OBS | ATA_DEV_LBA | (drive ? ATA_DEV_DEV : 0);
     if (lba48) {
@@ -90,7 +116,7 @@ int ata_reset(struct ata_channel *ch)
     ch->selected = -1;          /* the reset selected device 0 behind our back */
     ata_delay400(ch);
     /* An absent device 0 reads as 0 (QEMU) or 0xFF (floating bus): not busy. */
-    for (uint32_t i = 0; i < ATA_RESET_POLLS; i++) {
+    for (struct ata_deadline d = deadline_in(ATA_RESET_MS); before(&d);) {
         uint8_t s = ata_altstatus(ch);
         if (!(s & ATA_SR_BSY) || s == 0xFF)
             return 0;
