@@ -67,8 +67,10 @@ static bool identify(struct ata_channel *ch, int drive, const char *name, uint16
     uint8_t s = ata_altstatus(ch);
     if (s == 0 || s == FLOATING_BUS)
         return false;           /* no device answers for this position */
-    if (ata_issue(ch, drive, ATA_CMD_IDENTIFY, 0, 0, false) < 0)
+    if (ata_issue(ch, drive, ATA_CMD_IDENTIFY, 0, 0, false) < 0) {
+        pr_warn("ata: %s: stays busy (status 0x%02x); skipped\n", name, s);
         return false;
+    }
     int st = ata_wait(ch, 0, 0, ATA_IDENTIFY_MS);
     if (st < 0) {
         pr_warn("ata: %s: no answer to IDENTIFY DEVICE; skipped\n", name);
