@@ -21,6 +21,22 @@ static inline uint32_t inl(uint16_t port)
     return v;
 }
 
+/* 16-bit port IO, and strings of it (the ATA Data register). */
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline void insw(uint16_t port, void *buf, uint32_t words)
+{
+    __asm__ volatile("rep insw" : "+D"(buf), "+c"(words) : "d"(port) : "memory");
+}
+static inline void outsw(uint16_t port, const void *buf, uint32_t words)
+{
+    __asm__ volatile("rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
+}
+
 static inline uint64_t rdtsc(void)
 {
     uint32_t lo, hi;

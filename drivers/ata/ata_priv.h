@@ -19,6 +19,7 @@
  * may submit the next bio to the same channel.
  */
 #pragma once
+#include "x86.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include "blkdev.h"
@@ -178,23 +179,6 @@ struct ata_channel {
     int selected;               /* drive in the Device register; -1 unknown */
     struct ktimer timer;        /* fires ATA_TIMEOUT_MS after a command */
 };
-
-/* Port IO on the 16-bit Data register.  These belong in x86.h beside
- * inb/outb; they live here until that header grows them. */
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-static inline void insw(uint16_t port, void *buf, uint32_t words)
-{
-    __asm__ volatile("rep insw" : "+D"(buf), "+c"(words) : "d"(port) : "memory");
-}
-static inline void outsw(uint16_t port, const void *buf, uint32_t words)
-{
-    __asm__ volatile("rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
-}
 
 /* ata_taskfile.c: registers, waits, commands, reset, describing errors. */
 uint8_t ata_read(struct ata_channel *ch, int reg);
