@@ -28,6 +28,7 @@ from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 
 PARALLEL = 2
 TAIL_LINES = 25
+SUITE_TIMEOUT_S = 1200          # the whole suite; CI allows 20 minutes
 
 
 def kernel_test(name):
@@ -89,9 +90,10 @@ def main():
     print(f"running {len(tests)} tests, {PARALLEL} at a time; logs in build/test-logs/")
     passed = failed = 0
     start = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
-        futures = [pool.submit(run_one, n, f) for n, f in sorted(tests.items())]
-        for fut in concurrent.futures.as_completed(futures):
+    pool = concurrent.futures.ThreadPoolExecutor(PARALLEL)
+    futures = {pool.submit(run_one, n, f): n for n, f in sorted(tests.items())}
+    try:
+        for fut in concurrent.futures.as_completed(futures, timeout=SUITE_TIMEOUT_S):
             name, reason, secs, log = fut.result()
             if reason is None:
                 passed += 1
@@ -100,6 +102,17 @@ def main():
                 failed += 1
                 print(f"FAIL {name} ({secs:.1f} s): {reason}\n  log: {log}\n{tail(log)}",
                       flush=True)
+    except concurrent.futures.TimeoutError:
+        # Every boot has its own timeout; this catches a harness-side check
+        # that never returns.  Threads cannot be killed: report and leave.
+        stuck = [n for f, n in futures.items() if not f.done()]
+        failed += len(stuck)
+        for name in stuck:
+            print(f"FAIL {name}: still running after the suite's {SUITE_TIMEOUT_S} s limit",
+                  flush=True)
+        print(f"{passed} passed, {failed} failed", flush=True)
+        os._exit(1)
+    pool.shutdown()
     print(f"total time {time.monotonic() - start:.1f} s")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
