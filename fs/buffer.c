@@ -229,6 +229,28 @@ void mark_buffer_dirty(struct buffer_head *bh)
     spin_unlock_irqrestore(&cache_lock, flags);
 }
 
+void bforget(struct block_device *bdev, uint32_t block, uint32_t size)
+{
+    uint32_t flags = spin_lock_irqsave(&cache_lock);
+    struct buffer_head *bh = lookup(bdev, block, size);
+    if (bh) {
+        get_locked(bh);
+        spin_unlock_irqrestore(&cache_lock, flags);
+        lock_buffer(bh);                /* a write in flight finishes first */
+        flags = spin_lock_irqsave(&cache_lock);
+        if (bh->flags & BH_DIRTY)
+            stats.dirty--;
+        /* Not up to date either: file data now goes to this block without
+         * the cache, so a later bread must read the disk. */
+        bh->flags &= ~(BH_DIRTY | BH_UPTODATE | BH_LOCKED);
+        spin_unlock_irqrestore(&cache_lock, flags);
+        wake_up(&bh->wait);
+        brelse(bh);
+        return;
+    }
+    spin_unlock_irqrestore(&cache_lock, flags);
+}
+
 /* Write a held buffer if it is dirty; the caller waits (or not). */
 static void start_write(struct buffer_head *bh)
 {

@@ -1,6 +1,7 @@
 /*
  * fs_monitor.c - the monitor's file commands: mount, umount, ls, cat,
- * stat, sync, tree.  They go through the VFS like any other caller.
+ * stat, sync, tree, write, mkdir, rm, mv.  They go through the VFS like
+ * any other caller.
  */
 #include "console.h"
 #include "crc32.h"
@@ -243,6 +244,78 @@ static void cmd_tree(int argc, char **argv)
     tree(argv[1], 0);
 }
 
+/* ---- changing files ------------------------------------------------------------ */
+
+/* Create or replace path with the words given, joined by spaces, and a newline. */
+static void cmd_write(int argc, char **argv)
+{
+    if (argc < 3) {
+        console_puts("usage: write PATH TEXT...\n");
+        return;
+    }
+    int err = vfs_create(argv[1]);
+    struct inode *inode;
+    if (err && err != -EEXIST) {
+        say_error("write", argv[1], err);
+        return;
+    }
+    if ((err = vfs_lookup(argv[1], &inode)) != 0) {
+        say_error("write", argv[1], err);
+        return;
+    }
+    err = vfs_truncate(inode, 0);
+    uint64_t off = 0;
+    for (int i = 2; i < argc && !err; i++) {
+        const char *sep = i + 1 < argc ? " " : "\n";
+        int n = vfs_write(inode, off, argv[i], strlen(argv[i]));
+        if (n >= 0) {
+            off += n;
+            n = vfs_write(inode, off, sep, 1);
+            off += n > 0 ? n : 0;
+        }
+        err = n < 0 ? n : 0;
+    }
+    iput(inode);
+    if (err)
+        say_error("write", argv[1], err);
+}
+
+static void cmd_mkdir(int argc, char **argv)
+{
+    if (argc != 2) {
+        console_puts("usage: mkdir PATH\n");
+        return;
+    }
+    int err = vfs_mkdir(argv[1]);
+    if (err)
+        say_error("mkdir", argv[1], err);
+}
+
+/* A file, or an empty directory. */
+static void cmd_rm(int argc, char **argv)
+{
+    if (argc != 2) {
+        console_puts("usage: rm PATH\n");
+        return;
+    }
+    int err = vfs_unlink(argv[1]);
+    if (err == -EISDIR)
+        err = vfs_rmdir(argv[1]);
+    if (err)
+        say_error("rm", argv[1], err);
+}
+
+static void cmd_mv(int argc, char **argv)
+{
+    if (argc != 3) {
+        console_puts("usage: mv OLD NEW\n");
+        return;
+    }
+    int err = vfs_rename(argv[1], argv[2]);
+    if (err)
+        say_error("mv", argv[1], err);
+}
+
 MONITOR_COMMAND("mount", "DEV PATH", "mount an ext2 file system", cmd_mount);
 MONITOR_COMMAND("umount", "PATH", "write back and unmount", cmd_umount);
 MONITOR_COMMAND("sync", "", "write every dirty block", cmd_sync);
@@ -250,3 +323,7 @@ MONITOR_COMMAND("ls", "[-l] PATH", "list a directory", cmd_ls);
 MONITOR_COMMAND("cat", "PATH", "print a file", cmd_cat);
 MONITOR_COMMAND("stat", "PATH", "inode of a file", cmd_stat);
 MONITOR_COMMAND("tree", "PATH", "every file below PATH: path size crc32", cmd_tree);
+MONITOR_COMMAND("write", "PATH TEXT...", "create or replace a file holding TEXT", cmd_write);
+MONITOR_COMMAND("mkdir", "PATH", "make a directory", cmd_mkdir);
+MONITOR_COMMAND("rm", "PATH", "remove a file or an empty directory", cmd_rm);
+MONITOR_COMMAND("mv", "OLD NEW", "rename, replacing a file at NEW", cmd_mv);

@@ -1,6 +1,6 @@
 /*
- * vfs.c - mounts, path lookup, the inode cache and file reads
- * (see include/vfs.h).
+ * vfs.c - mounts, path lookup, the inode cache and file reads and writes
+ * (see include/vfs.h).  Directory changes are in vfs_namei.c.
  */
 #include "vfs.h"
 #include "blkdev.h"
@@ -11,6 +11,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "slab.h"
+#include "timer.h"
 
 struct mount {
     char path[VFS_PATH_MAX];        /* "" when the slot is free */
@@ -85,6 +86,7 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
     int err = -ENOSPC;
     struct super_block *sb = NULL;
     if (free_slot && (err = ext2_mount(bdev, &sb)) == 0) {
+        mutex_init(&sb->namespace_lock, "namespace");
         strlcpy(free_slot->path, path, sizeof(free_slot->path));
         free_slot->sb = sb;
         pr_info("vfs: mounted %s on %s%s\n", dev, path, sb->read_only ? " (read-only)" : "");
@@ -114,14 +116,35 @@ int vfs_umount(const char *path)
         pr_err("vfs: %s is busy (files in use)\n", path);
         return -EBUSY;
     }
+    /* No inode is in use, so every page was written at its last iput. */
+    struct block_device *bdev = sb->bdev;
     int err = sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
-    int sync_err = sync_blockdev(sb->bdev);
-    invalidate_bdev(sb->bdev);
-    sb->ops->put_super(sb);
+    sb->ops->put_super(sb);             /* marks it clean, in the buffers */
+    int sync_err = sync_blockdev(bdev);
+    invalidate_bdev(bdev);
     m->path[0] = '\0';
     m->sb = NULL;
     mutex_unlock(&mount_lock);
     return err ? err : sync_err;
+}
+
+/* Write every dirty page of every inode in use on sb. */
+static int sync_inodes(struct super_block *sb)
+{
+    if (sb->read_only)
+        return 0;
+    int err = 0;
+    mutex_lock(&sb->inode_lock);
+    list_for_each(link, &sb->inodes) {
+        struct inode *inode = list_entry(link, struct inode, sb_link);
+        mutex_lock(&inode->mapping.lock);
+        int e = write_mapping_pages(&inode->mapping);
+        mutex_unlock(&inode->mapping.lock);
+        if (e && !err)
+            err = e;
+    }
+    mutex_unlock(&sb->inode_lock);
+    return err;
 }
 
 int vfs_sync(void)
@@ -133,7 +156,10 @@ int vfs_sync(void)
         if (!mounts[i].path[0])
             continue;
         struct super_block *sb = mounts[i].sb;
-        int e = sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
+        int e = sync_inodes(sb);
+        int e2 = sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
+        if (!e)
+            e = e2;
         if (!e)
             e = sync_blockdev(sb->bdev);
         if (e && !err)
@@ -191,16 +217,39 @@ void iput(struct inode *inode)
     if (!inode)
         return;
     struct super_block *sb = inode->sb;
-    mutex_lock(&sb->inode_lock);
-    bool last = --inode->refcount == 0;
-    if (last)
-        list_del(&inode->sb_link);
-    mutex_unlock(&sb->inode_lock);
-    if (!last)
-        return;
+    /* The page cache lives only as long as the inode (there is no inode
+     * cache of unused inodes yet): the last user writes the dirty pages
+     * before they go.  Not under inode_lock, which writeback must not
+     * hold up; nobody can dirty a page without a reference, so the check
+     * is made again under it. */
+    for (;;) {
+        mutex_lock(&sb->inode_lock);
+        if (inode->refcount > 1) {
+            inode->refcount--;
+            mutex_unlock(&sb->inode_lock);
+            return;
+        }
+        if (!inode->nlink || sb->read_only || !inode->mapping.nrdirty) {
+            inode->refcount = 0;
+            list_del(&inode->sb_link);
+            mutex_unlock(&sb->inode_lock);
+            break;
+        }
+        mutex_unlock(&sb->inode_lock);
+        mutex_lock(&inode->mapping.lock);
+        int err = write_mapping_pages(&inode->mapping);
+        mutex_unlock(&inode->mapping.lock);
+        if (err) {
+            pr_err("vfs: %s: inode %u: writing its pages failed (%d); they are lost\n",
+                   sb->bdev->name, inode->ino, err);
+            mutex_lock(&inode->mapping.lock);
+            truncate_mapping_from(&inode->mapping, 0);
+            mutex_unlock(&inode->mapping.lock);
+        }
+    }
     truncate_mapping(&inode->mapping);
     if (sb->ops->drop_inode)
-        sb->ops->drop_inode(inode);
+        sb->ops->drop_inode(inode);     /* frees an unlinked inode on disk */
     kfree(inode);
 }
 
@@ -233,7 +282,9 @@ int vfs_lookup(const char *path, struct inode **out)
             return -ENOTDIR;
         }
         uint32_t ino;
+        mutex_lock(&sb->namespace_lock);
         int err = sb->ops->lookup(dir, rest, len, &ino);
+        mutex_unlock(&sb->namespace_lock);
         iput(dir);
         if (err)
             return err;
@@ -285,5 +336,103 @@ int vfs_readdir(struct inode *dir, filldir_t fn, void *arg)
 {
     if (!s_isdir(dir->mode))
         return -ENOTDIR;
-    return dir->sb->ops->readdir(dir, fn, arg);
+    mutex_lock(&dir->sb->namespace_lock);
+    int err = dir->sb->ops->readdir(dir, fn, arg);
+    mutex_unlock(&dir->sb->namespace_lock);
+    return err;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+uint32_t vfs_now(const struct super_block *sb)
+{
+    return sb->time_base + (uint32_t)(timer_uptime_ms() / 1000);
+}
+
+static int check_writable(struct inode *inode)
+{
+    if (inode->sb->read_only)
+        return -EROFS;
+    return s_isreg(inode->mode) ? 0 : (s_isdir(inode->mode) ? -EISDIR : -EINVAL);
+}
+
+int vfs_write(struct inode *inode, uint64_t off, const void *buf, uint32_t len)
+{
+    int err = check_writable(inode);
+    if (err)
+        return err;
+    struct address_space *mapping = &inode->mapping;
+    const struct address_space_ops *aops = mapping->ops;
+    const uint8_t *src = buf;
+    uint32_t done = 0;
+    mutex_lock(&mapping->lock);
+    while (done < len) {
+        uint64_t pos = off + done;
+        uint32_t in_page = (uint32_t)(pos % PAGE_SIZE);
+        uint32_t n = PAGE_SIZE - in_page < len - done ? PAGE_SIZE - in_page : len - done;
+        struct page *page = grab_cache_page(mapping, (uint32_t)(pos / PAGE_SIZE), &err);
+        if (!page)
+            break;
+        err = aops->prepare_write(mapping, page, in_page, in_page + n);
+        if (!err) {
+            memcpy((uint8_t *)page_address(page) + in_page, src + done, n);
+            set_page_dirty(mapping, page);
+        }
+        put_cache_page(page);
+        if (err)
+            break;
+        done += n;
+        if (pos + n > inode->size)
+            inode->size = pos + n;
+    }
+    struct super_block *sb = inode->sb;
+    if (err)
+        sb->ops->truncate(inode);       /* free blocks a failed page was given */
+    inode->mtime = vfs_now(sb);
+    int e = sb->ops->write_inode(inode);
+    if (!err && mapping->nrdirty > VFS_DIRTY_PAGES_MAX)
+        e = write_mapping_pages(mapping);
+    mutex_unlock(&mapping->lock);
+    if (!err)
+        err = e;
+    return done ? (int)done : err;
+}
+
+int vfs_truncate(struct inode *inode, uint64_t size)
+{
+    int err = check_writable(inode);
+    if (err)
+        return err;
+    struct address_space *mapping = &inode->mapping;
+    mutex_lock(&mapping->lock);
+    uint32_t in_page = (uint32_t)(size % PAGE_SIZE);
+    if (in_page && size < inode->size) {
+        /* The tail of the last page must read as zeros if the file grows
+         * again: clear it in the cache, where the next writepage takes it. */
+        struct page *page = grab_cache_page(mapping, (uint32_t)(size / PAGE_SIZE), &err);
+        if (!page) {
+            mutex_unlock(&mapping->lock);
+            return err;
+        }
+        memset((uint8_t *)page_address(page) + in_page, 0, PAGE_SIZE - in_page);
+        set_page_dirty(mapping, page);
+        put_cache_page(page);
+    }
+    truncate_mapping_from(mapping, (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE));
+    inode->size = size;
+    inode->mtime = vfs_now(inode->sb);
+    err = inode->sb->ops->truncate(inode);
+    mutex_unlock(&mapping->lock);
+    return err;
+}
+
+int vfs_fsync(struct inode *inode)
+{
+    if (inode->sb->read_only)
+        return 0;
+    mutex_lock(&inode->mapping.lock);
+    int err = write_mapping_pages(&inode->mapping);
+    mutex_unlock(&inode->mapping.lock);
+    int e = sync_blockdev(inode->sb->bdev);
+    return err ? err : e;
 }

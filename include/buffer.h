@@ -16,6 +16,8 @@
  *   brelse    drop the reference
  *   mark_buffer_dirty, bwrite (write now and wait), wait_on_buffer
  *   sync_blockdev  write every dirty buffer of a device and wait
+ *   bforget   the block was freed: its cached copy (dirty or not) must never
+ *             reach the disk again, where the block may soon hold file data
  *
  * Unreferenced clean buffers sit on an LRU and are dropped, oldest first,
  * when the cache is over BUFFER_CACHE_MAX (reclaim may drop them later).
@@ -64,6 +66,7 @@ int bwrite(struct buffer_head *bh);
 void wait_on_buffer(struct buffer_head *bh);
 /* Write every dirty buffer of bdev and wait: 0 or -EIO. */
 int sync_blockdev(struct block_device *bdev);
+void bforget(struct block_device *bdev, uint32_t block, uint32_t size);
 /* Forget every buffer of bdev (after sync; none may be in use): unmount. */
 void invalidate_bdev(struct block_device *bdev);
 

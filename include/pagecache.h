@@ -6,13 +6,29 @@
  * page->owner = the address_space and page->index set, so reclaim can find
  * its way back from a page to its file.
  *
- * read_cache_page() returns the page holding index, reading it through the
- * file system's readpage if it is not cached or not up to date, with a
- * reference held: put_cache_page() drops it.  The file system's readpage
- * fills the whole page (zeros past the end of the file, and for holes).
+ * Reading: read_cache_page() returns the page holding index, reading it
+ * through the file system's readpage if it is not cached or not up to
+ * date, with a reference held: put_cache_page() drops it.  The file
+ * system's readpage fills the whole page (zeros past the end of the file,
+ * and for holes).
  *
- * Locking: mapping->lock (a mutex) serialises lookups, insertions and
- * readpage for one file.  May sleep.
+ * Writing (the caller holds mapping->lock for all of these):
+ *   grab_cache_page     the page for index, read first if it is not up to
+ *                       date (a partial write keeps the rest), referenced
+ *   prepare_write (op)  before copying in [from, to) of the page: the file
+ *                       system gives those bytes disk blocks, so that
+ *                       -ENOSPC reaches the writer, not the writeback
+ *   set_page_dirty      the page is newer than the disk (PG_dirty)
+ *   write_mapping_pages every dirty page through the file system's
+ *                       writepage; the page stays cached, now clean
+ * writepage(mapping, page) writes one page, allocating blocks for parts
+ * that have none (a page dirtied through a mapping) and waits for it.  It
+ * is a per-page method on purpose: kswiod (issue 6) calls the same one.
+ *
+ * Locking: mapping->lock (a mutex) serialises lookups, insertions,
+ * readpage and writepage for one file -- and, for the file system, the
+ * file's size and block map.  It is taken before the file system's own
+ * locks (ext2's lock_super).  All calls may sleep.
  */
 #pragma once
 #include <stdint.h>
@@ -26,6 +42,11 @@ struct address_space;
 struct address_space_ops {
     /* Fill page (index page->index) from disk: 0 or a negative errno. */
     int (*readpage)(struct address_space *mapping, struct page *page);
+    /* Write page to disk and wait: 0 or a negative errno (-EIO, -ENOSPC). */
+    int (*writepage)(struct address_space *mapping, struct page *page);
+    /* Give bytes [from, to) of page disk blocks before they are written. */
+    int (*prepare_write)(struct address_space *mapping, struct page *page,
+                         uint32_t from, uint32_t to);
 };
 
 struct address_space {
@@ -34,6 +55,7 @@ struct address_space {
     struct mutex lock;
     struct list_head pages;         /* struct cached_page, by insertion */
     uint32_t nrpages;
+    uint32_t nrdirty;               /* pages with PG_dirty; under lock */
 };
 
 void mapping_init(struct address_space *mapping, struct inode *host,
@@ -41,5 +63,15 @@ void mapping_init(struct address_space *mapping, struct inode *host,
 /* NULL and *err set on failure. */
 struct page *read_cache_page(struct address_space *mapping, uint32_t index, int *err);
 void put_cache_page(struct page *page);
-/* Drop every page (the file is going away, or the cache is cleared). */
+
+/* Writing: the caller holds mapping->lock (see above). */
+struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int *err);
+void set_page_dirty(struct address_space *mapping, struct page *page);
+/* 0, or the first error (the pages that failed stay dirty). */
+int write_mapping_pages(struct address_space *mapping);
+
+/* Drop every page (the file is going away, or the cache is cleared),
+ * dirty or not: write them first if they matter. */
 void truncate_mapping(struct address_space *mapping);
+/* Drop the pages from index start on; the caller holds mapping->lock. */
+void truncate_mapping_from(struct address_space *mapping, uint32_t start);

@@ -9,7 +9,22 @@
  * Inodes are cached per super block while referenced: iget/iput.  A file
  * system provides struct fs_ops; all of it may sleep.  Functions return 0
  * or a byte count, or a negative errno (-ENOENT, -ENOTDIR, -EIO, -EUCLEAN
- * for a corrupt file system, -EROFS, -EINVAL).
+ * for a corrupt file system, -EROFS, -EINVAL, -EEXIST, -ENOSPC,
+ * -ENOTEMPTY, -EXDEV).
+ *
+ * Writing.  vfs_write copies into page cache pages (the file system's
+ * prepare_write gives them disk blocks first, so -ENOSPC is the writer's)
+ * and marks them dirty; they reach the disk through the file system's
+ * writepage at vfs_fsync, vfs_sync, unmount, the last iput of the inode,
+ * or when a file has more than VFS_DIRTY_PAGES_MAX dirty pages (until
+ * kswiod writes them in the background).  Inode fields go to the file
+ * system's buffers at once (write_inode); sync writes the buffers.
+ *
+ * Locks, outermost first: sb->namespace_lock (every directory change and
+ * every directory read of one file system: one lock where Linux has one
+ * per directory, which also makes rename simple), sb->inode_lock, an
+ * inode's mapping->lock (its pages, size and block map), then the file
+ * system's own (ext2: lock_super).
  */
 #pragma once
 #include <stdbool.h>
@@ -38,7 +53,7 @@ struct inode {
     uint32_t mode;
     uint32_t nlink;
     uint64_t size;
-    uint32_t mtime;
+    uint32_t mtime;                 /* also written as ctime and atime */
     int refcount;                   /* under the super block's inode_lock */
     struct address_space mapping;   /* the file's pages */
     struct list_head sb_link;       /* on sb->inodes */
@@ -56,8 +71,28 @@ struct fs_ops {
     void (*drop_inode)(struct inode *inode);
     int (*lookup)(struct inode *dir, const char *name, uint32_t len, uint32_t *ino);
     int (*readdir)(struct inode *dir, filldir_t fn, void *arg);
-    void (*put_super)(struct super_block *sb);
+    /* Write what the file system keeps in memory to its buffers: the
+     * superblock's counts.  Not the inodes' pages: the VFS does those. */
     int (*sync_fs)(struct super_block *sb);
+    /* Unmount, after the VFS wrote every page: mark the file system
+     * clean (in its buffers; the VFS syncs them after) and free it. */
+    void (*put_super)(struct super_block *sb);
+
+    /* Writing; the VFS checks sb->read_only, names and types first. */
+    /* Copy the inode's fields to its disk copy. */
+    int (*write_inode)(struct inode *inode);
+    /* Free the blocks past inode->size (already set, pages already
+     * dropped, mapping->lock held) and write the inode. */
+    int (*truncate)(struct inode *inode);
+    /* A new empty file or, when s_isdir(mode), directory named name in dir;
+     * namespace_lock held, name not in dir. */
+    int (*create)(struct inode *dir, const char *name, uint32_t len, uint32_t mode);
+    /* Remove the entry name from dir; the inode is freed at its last iput. */
+    int (*unlink)(struct inode *dir, const char *name, uint32_t len, struct inode *victim);
+    /* Move the entry; target is the inode new_name names now, or NULL. */
+    int (*rename)(struct inode *old_dir, const char *old_name, uint32_t old_len,
+                  struct inode *new_dir, const char *new_name, uint32_t new_len,
+                  struct inode *moved, struct inode *target);
     const struct address_space_ops *aops;
 };
 
@@ -66,6 +101,8 @@ struct super_block {
     const struct fs_ops *ops;
     bool read_only;
     uint32_t root_ino;
+    uint32_t time_base;             /* seconds since 1970 at boot, as the fs guesses it */
+    struct mutex namespace_lock;    /* directory contents (see above) */
     struct mutex inode_lock;        /* the inode list and reference counts */
     struct list_head inodes;
     void *fs_info;                  /* the file system's own */
@@ -91,4 +128,26 @@ void iput(struct inode *inode);
 int vfs_stat(const char *path, struct kstat *st);
 /* Read up to len bytes at off; returns the bytes read (0 at the end). */
 int vfs_read(struct inode *inode, uint64_t off, void *buf, uint32_t len);
+/* fn must not call back into the VFS's directory operations (the
+ * namespace lock is held); iget is fine. */
 int vfs_readdir(struct inode *dir, filldir_t fn, void *arg);
+
+#define VFS_DIRTY_PAGES_MAX 64      /* per file, before vfs_write writes them */
+
+/* Seconds since 1970, as well as swiod knows (no clock chip driver yet:
+ * the file system's last write time plus the uptime). */
+uint32_t vfs_now(const struct super_block *sb);
+/* Write len bytes at off, growing the file; returns the bytes written
+ * (fewer only when an error stopped it after some) or an errno. */
+int vfs_write(struct inode *inode, uint64_t off, const void *buf, uint32_t len);
+/* Cut or extend (with a hole) the file to size bytes. */
+int vfs_truncate(struct inode *inode, uint64_t size);
+/* Write the file's dirty pages and then every dirty buffer of its device. */
+int vfs_fsync(struct inode *inode);
+int vfs_create(const char *path);
+int vfs_mkdir(const char *path);
+int vfs_unlink(const char *path);              /* a file */
+int vfs_rmdir(const char *path);               /* an empty directory */
+/* Move old to new in the same file system, replacing a file (or an empty
+ * directory, when old is one) at new. */
+int vfs_rename(const char *old_path, const char *new_path);

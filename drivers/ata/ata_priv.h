@@ -185,6 +185,16 @@ uint8_t ata_read(struct ata_channel *ch, int reg);
 void ata_write(struct ata_channel *ch, int reg, uint8_t v);
 uint8_t ata_altstatus(struct ata_channel *ch);
 void ata_select(struct ata_channel *ch, int drive);
+/* A bound on a wait: at least ms of the clock and a poll per microsecond
+ * of it (the clock does not move in an interrupt handler, and polls alone
+ * run out early when a loaded host runs the emulated drive slowly). */
+struct ata_deadline {
+    uint64_t tick;
+    uint32_t polls;
+};
+struct ata_deadline ata_deadline_in(uint32_t ms);
+bool ata_before(struct ata_deadline *d);
+
 /* Poll Alternate Status until (status & mask) == want, for at most ms
  * (and at least a poll per microsecond of it): the status, or -ETIMEDOUT. */
 int ata_wait(struct ata_channel *ch, uint8_t mask, uint8_t want, uint32_t ms);

@@ -25,6 +25,7 @@
 #define IDE_BAR_BUS_MASTER          4
 
 #define ATA_IDENTIFY_MS     1000
+#define ATA_PRESENCE_MS     50      /* a present device shows a status by then */
 #define FLOATING_BUS        0xFF        /* no device pulls the lines down */
 
 struct ata_channel ata_channels[2] = {
@@ -64,9 +65,16 @@ static bool identify(struct ata_channel *ch, int drive, const char *name, uint16
         pr_info("ata: %s: ATAPI device, skipped\n", name);
         return false;
     }
+    /* An absent device reads 0 (QEMU) or 0xFF (floating bus).  A present
+     * one can read 0 for a moment after the reset while it runs its
+     * diagnostics, so give it a little time before calling it absent. */
     uint8_t s = ata_altstatus(ch);
-    if (s == 0 || s == FLOATING_BUS)
-        return false;           /* no device answers for this position */
+    for (struct ata_deadline d = ata_deadline_in(ATA_PRESENCE_MS); s == 0 && ata_before(&d);)
+        s = ata_altstatus(ch);
+    if (s == 0 || s == FLOATING_BUS) {
+        pr_debug("ata: %s: nothing there (status 0x%02x)\n", name, s);
+        return false;
+    }
     if (ata_issue(ch, drive, ATA_CMD_IDENTIFY, 0, 0, false) < 0) {
         pr_warn("ata: %s: stays busy (status 0x%02x); skipped\n", name, s);
         return false;

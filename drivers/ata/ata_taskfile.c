@@ -42,23 +42,12 @@ void ata_select(struct ata_channel *ch, int drive)
     ch->selected = drive;
 }
 
-/*
- * A wait lasts at least ms of the clock, and at least a poll per
- * microsecond of it: the clock does not move inside an interrupt handler,
- * and polls alone run out too early when a loaded host runs the emulated
- * drive slowly.
- */
-struct ata_deadline {
-    uint64_t tick;
-    uint32_t polls;
-};
-
-static struct ata_deadline deadline_in(uint32_t ms)
+struct ata_deadline ata_deadline_in(uint32_t ms)
 {
     return (struct ata_deadline){ timer_ticks() + ms_to_ticks(ms), ms * 1000 };
 }
 
-static bool before(struct ata_deadline *d)
+bool ata_before(struct ata_deadline *d)
 {
     if (d->polls) {
         d->polls--;
@@ -69,7 +58,7 @@ static bool before(struct ata_deadline *d)
 
 int ata_wait(struct ata_channel *ch, uint8_t mask, uint8_t want, uint32_t ms)
 {
-    for (struct ata_deadline d = deadline_in(ms); before(&d);) {
+    for (struct ata_deadline d = ata_deadline_in(ms); ata_before(&d);) {
         uint8_t s = ata_altstatus(ch);
         /* While BSY is set, the other bits mean nothing. */
         if (!(s & ATA_SR_BSY) && (s & mask) == want)
@@ -116,7 +105,7 @@ int ata_reset(struct ata_channel *ch)
     ch->selected = -1;          /* the reset selected device 0 behind our back */
     ata_delay400(ch);
     /* An absent device 0 reads as 0 (QEMU) or 0xFF (floating bus): not busy. */
-    for (struct ata_deadline d = deadline_in(ATA_RESET_MS); before(&d);) {
+    for (struct ata_deadline d = ata_deadline_in(ATA_RESET_MS); ata_before(&d);) {
         uint8_t s = ata_altstatus(ch);
         if (!(s & ATA_SR_BSY) || s == 0xFF)
             return 0;

@@ -1,8 +1,16 @@
 /*
- * inode.c - ext2 inodes: reading them, their block maps, and reading file
- * pages through the maps.  Every block number read from disk is checked
- * before it is followed (ext2_check_data_block).
+ * inode.c - ext2 inodes: reading and writing them, freeing them at their
+ * last iput once unlinked, and moving file pages to and from disk through
+ * their block maps (blockmap.c).
+ *
+ * Inode fields go to the inode table block in the buffer cache whenever
+ * they change (ext2_write_inode); sync writes the block.  File data does
+ * not go through the buffer cache: a page's blocks are read and written
+ * straight between the page and the disk, so no block lives in memory
+ * twice.  (A freed block's buffer is dropped -- bforget -- before the
+ * block can hold data.)
  */
+#include "blkdev.h"
 #include "buffer.h"
 #include "ext2_fs.h"
 #include "kerrno.h"
@@ -68,58 +76,86 @@ int ext2_read_inode(struct inode *inode)
         memcpy(ei->i_block, raw->i_block, sizeof(ei->i_block));
         ei->i_flags = raw->i_flags;
         ei->i_blocks = raw->i_blocks;
+        ei->i_dtime = raw->i_dtime;
+        ei->alloc_goal = 0;
         inode->fs_private = ei;
     }
     brelse(bh);
     return err ? ext2_error(sb, err, why) : 0;
 }
 
+int ext2_write_inode(struct inode *inode)
+{
+    struct super_block *sb = inode->sb;
+    struct ext2_inode_info *ei = EXT2_I(inode);
+    struct buffer_head *bh;
+    struct ext2_inode *raw;
+    int err = locate_inode(sb, inode->ino, &bh, &raw);
+    if (err)
+        return err;
+    raw->i_mode = (uint16_t)inode->mode;
+    raw->i_links_count = (uint16_t)inode->nlink;
+    raw->i_size = (uint32_t)inode->size;
+    if (s_isreg(inode->mode) && EXT2_SB(sb)->g.large_file)
+        raw->i_size_high = (uint32_t)(inode->size >> 32);
+    raw->i_mtime = raw->i_ctime = inode->mtime;
+    raw->i_dtime = ei->i_dtime;
+    raw->i_blocks = ei->i_blocks;
+    raw->i_flags = ei->i_flags;
+    memcpy(raw->i_block, ei->i_block, sizeof(raw->i_block));
+    mark_buffer_dirty(bh);
+    brelse(bh);
+    return 0;
+}
+
+int ext2_init_inode(struct super_block *sb, uint32_t ino, uint32_t mode, uint32_t links)
+{
+    struct buffer_head *bh;
+    struct ext2_inode *raw;
+    int err = locate_inode(sb, ino, &bh, &raw);
+    if (err)
+        return err;
+    /* The whole slot, as Linux does: with 256-byte inodes the extra part
+     * (i_extra_isize 0) must not keep a previous owner's fields. */
+    memset(raw, 0, EXT2_SB(sb)->g.inode_size);
+    raw->i_mode = (uint16_t)mode;
+    raw->i_links_count = (uint16_t)links;
+    raw->i_atime = raw->i_ctime = raw->i_mtime = vfs_now(sb);
+    mark_buffer_dirty(bh);
+    brelse(bh);
+    return 0;
+}
+
+/* The last iput of an inode no directory names: give back its blocks and
+ * the inode itself.  e2fsck wants a nonzero i_dtime on a freed inode. */
+static void delete_inode(struct inode *inode)
+{
+    mutex_lock(&inode->mapping.lock);
+    inode->size = 0;
+    int err = ext2_truncate(inode);
+    mutex_unlock(&inode->mapping.lock);
+    EXT2_I(inode)->i_dtime = vfs_now(inode->sb);
+    if (!err)
+        err = ext2_write_inode(inode);
+    if (!err)
+        err = ext2_free_inode(inode->sb, inode->ino, s_isdir(inode->mode));
+    if (err)
+        pr_err("ext2: %s: inode %u: freeing it failed (%d); e2fsck will find it\n",
+               inode->sb->bdev->name, inode->ino, err);
+}
+
 void ext2_drop_inode(struct inode *inode)
 {
+    if (inode->nlink == 0 && !inode->sb->read_only)
+        delete_inode(inode);
     kfree(inode->fs_private);
 }
 
-/* A block number read from disk: may it be followed? */
-static int check_block(struct inode *inode, uint32_t block, const char *what)
+/* Move the file's block file_block between the disk and buf. */
+static int data_block_io(struct inode *inode, uint32_t block, void *buf, enum bio_op op)
 {
-    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
-    char why[EXT2_WHY_LEN], full[EXT2_WHY_LEN + 48];
-    const struct ext2_group_desc *gd =
-        block >= sbi->g.first_data_block && block < sbi->g.blocks_count
-            ? &sbi->groups[ext2_block_group(&sbi->g, block)] : &sbi->groups[0];
-    if (ext2_check_data_block(&sbi->g, gd, block, why, sizeof(why)) == 0)
-        return 0;
-    ksnprintf(full, sizeof(full), "inode %u: %s: %s", inode->ino, what, why);
-    return ext2_error(inode->sb, -EUCLEAN, full);
-}
-
-int ext2_bmap(struct inode *inode, uint32_t file_block, uint32_t *disk_block)
-{
-    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
-    struct ext2_block_path path;
-    int depth = ext2_block_to_path(sbi->g.block_size, file_block, &path);
-    if (depth < 0)
-        return depth;
-    /* Depth 1: a direct block; 2, 3, 4: through i_block[12], [13], [14]. */
-    uint32_t slot = depth == 1 ? path.index[0] : (uint32_t)(EXT2_IND_BLOCK + depth - 2);
-    uint32_t block = EXT2_I(inode)->i_block[slot];
-    for (int level = 1; level < depth && block; level++) {
-        int err = check_block(inode, block, "indirect block");
-        if (err)
-            return err;
-        struct buffer_head *bh = bread(inode->sb->bdev, block, sbi->g.block_size);
-        if (!bh)
-            return -EIO;
-        block = ((const uint32_t *)bh->data)[path.index[level]];
-        brelse(bh);
-    }
-    if (block) {
-        int err = check_block(inode, block, "data block");
-        if (err)
-            return err;
-    }
-    *disk_block = block;
-    return 0;
+    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
+    return blkdev_rw(inode->sb->bdev, (uint64_t)block * (bs / SECTOR_SIZE), buf, bs, op);
 }
 
 /* Fill a page of file data: each block through the map, holes and the
@@ -141,13 +177,65 @@ static int ext2_readpage(struct address_space *mapping, struct page *page)
             memset(dst, 0, bs);
             continue;
         }
-        struct buffer_head *bh = bread(inode->sb->bdev, block, bs);
-        if (!bh)
-            return -EIO;
-        memcpy(dst, bh->data, bs);
-        brelse(bh);
+        int err = data_block_io(inode, block, dst, BIO_READ);
+        if (err)
+            return err;
     }
     return 0;
 }
 
-const struct address_space_ops ext2_aops = { .readpage = ext2_readpage };
+static bool all_zero(const uint8_t *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+/* Write the page's blocks inside the file.  Blocks prepare_write mapped
+ * are written; a hole gets a block here only if the page holds something
+ * other than zeros there (a hole stays a hole).  Allocation takes
+ * lock_super, inside the mapping's lock the caller holds. */
+static int ext2_writepage(struct address_space *mapping, struct page *page)
+{
+    struct inode *inode = mapping->host;
+    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
+    uint8_t *src = page_address(page);
+    uint32_t first = page->index * (PAGE_SIZE / bs);
+    for (uint32_t i = 0; i < PAGE_SIZE / bs; i++, src += bs) {
+        if ((uint64_t)(first + i) * bs >= inode->size)
+            break;
+        uint32_t block = 0;
+        int err = ext2_bmap(inode, first + i, &block);
+        if (!err && !block && !all_zero(src, bs))
+            err = ext2_get_block(inode, first + i, &block);
+        if (!err && block)
+            err = data_block_io(inode, block, src, BIO_WRITE);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+/* Give the blocks under bytes [from, to) of the page disk blocks now, so
+ * that a full disk fails the write() and not the later writeback. */
+static int ext2_prepare_write(struct address_space *mapping, struct page *page, uint32_t from,
+                              uint32_t to)
+{
+    struct inode *inode = mapping->host;
+    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
+    uint32_t first = page->index * (PAGE_SIZE / bs);
+    for (uint32_t i = from / bs; i * bs < to; i++) {
+        uint32_t block;
+        int err = ext2_get_block(inode, first + i, &block);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+const struct address_space_ops ext2_aops = {
+    .readpage = ext2_readpage,
+    .writepage = ext2_writepage,
+    .prepare_write = ext2_prepare_write,
+};

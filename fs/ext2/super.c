@@ -1,6 +1,13 @@
 /*
  * super.c - mounting ext2: read and check the superblock and every group
- * descriptor before trusting any of it (see include/ext2.h).
+ * descriptor before trusting any of it (see include/ext2.h); writing them
+ * back.
+ *
+ * A read-write mount clears EXT2_VALID_FS on disk at once and restores
+ * the state it found at unmount, so a file system that was not unmounted
+ * tells e2fsck so.  The superblock's free counts live in sbi->super
+ * (under lock_super) and reach the disk at sync and unmount; a group
+ * descriptor goes to its block in the buffer cache whenever it changes.
  */
 #include "blkdev.h"
 #include "buffer.h"
@@ -18,7 +25,49 @@ int ext2_error(const struct super_block *sb, int err, const char *why)
     return err;
 }
 
-static void ext2_put_super(struct super_block *sb)
+/* Where the primary superblock lies in the block cache: byte 1024 is
+ * block 1 with 1 KiB blocks, else inside block 0. */
+static struct buffer_head *super_buffer(struct super_block *sb, uint32_t *offset)
+{
+    uint32_t bs = EXT2_SB(sb)->g.block_size;
+    *offset = EXT2_SUPER_OFFSET % bs;
+    return bread(sb->bdev, EXT2_SUPER_OFFSET / bs, bs);
+}
+
+int ext2_write_super(struct super_block *sb)
+{
+    struct ext2_sb_info *sbi = EXT2_SB(sb);
+    if (sb->read_only)
+        return 0;
+    uint32_t offset;
+    mutex_lock(&sbi->lock_super);
+    struct buffer_head *bh = super_buffer(sb, &offset);
+    if (bh) {
+        sbi->super.s_wtime = vfs_now(sb);
+        memcpy(bh->data + offset, &sbi->super, sizeof(sbi->super));
+        mark_buffer_dirty(bh);
+        brelse(bh);
+    }
+    mutex_unlock(&sbi->lock_super);
+    return bh ? 0 : ext2_error(sb, -EIO, "cannot read the superblock's block to write it");
+}
+
+void ext2_write_group_desc(struct super_block *sb, uint32_t group)
+{
+    struct ext2_sb_info *sbi = EXT2_SB(sb);
+    uint32_t block, offset;
+    ext2_group_desc_location(&sbi->g, group, &block, &offset);
+    struct buffer_head *bh = bread(sb->bdev, block, sbi->g.block_size);
+    if (!bh) {
+        ext2_error(sb, -EIO, "cannot read a group descriptor block to write it");
+        return;
+    }
+    memcpy(bh->data + offset, &sbi->groups[group], sizeof(struct ext2_group_desc));
+    mark_buffer_dirty(bh);
+    brelse(bh);
+}
+
+static void free_super(struct super_block *sb)
 {
     struct ext2_sb_info *sbi = EXT2_SB(sb);
     kfree(sbi->groups);
@@ -26,12 +75,25 @@ static void ext2_put_super(struct super_block *sb)
     kfree(sb);
 }
 
+static void ext2_put_super(struct super_block *sb)
+{
+    EXT2_SB(sb)->super.s_state = EXT2_SB(sb)->mount_state;
+    ext2_write_super(sb);
+    free_super(sb);
+}
+
 static const struct fs_ops ext2_ops = {
     .read_inode = ext2_read_inode,
     .drop_inode = ext2_drop_inode,
     .lookup = ext2_lookup,
     .readdir = ext2_readdir,
+    .sync_fs = ext2_write_super,
     .put_super = ext2_put_super,
+    .write_inode = ext2_write_inode,
+    .truncate = ext2_truncate,
+    .create = ext2_create,
+    .unlink = ext2_unlink,
+    .rename = ext2_rename,
     .aops = &ext2_aops,
 };
 
@@ -105,22 +167,37 @@ int ext2_mount(struct block_device *bdev, struct super_block **out)
         err = read_group_descriptors(sb, sbi);
     if (err) {
         invalidate_bdev(bdev);
-        ext2_put_super(sb);
+        free_super(sb);
         return err;
     }
-    /* Writing arrives with block and inode allocation; until then every
-     * mount is read-only, and says so. */
-    sb->read_only = true;
+    sb->read_only = sbi->g.read_only;
+    /* No clock chip driver yet: time goes on from the last time the file
+     * system was written or mounted. */
+    struct ext2_super *es = &sbi->super;
+    sb->time_base = es->s_wtime > es->s_mtime ? es->s_wtime : es->s_mtime;
     struct inode *root = iget(sb, EXT2_ROOT_INO);
     if (!root || !s_isdir(root->mode)) {
         if (root)
             ext2_error(sb, -EUCLEAN, "the root inode is not a directory");
         iput(root);
         invalidate_bdev(bdev);
-        ext2_put_super(sb);
+        free_super(sb);
         return -EUCLEAN;
     }
     iput(root);
+    sbi->mount_state = es->s_state;
+    if (!sb->read_only) {
+        es->s_state &= (uint16_t)~EXT2_VALID_FS;    /* "in use" until unmounted */
+        es->s_mnt_count++;
+        es->s_mtime = vfs_now(sb);
+        if ((err = ext2_write_super(sb)) == 0)
+            err = sync_blockdev(bdev);
+        if (err) {
+            invalidate_bdev(bdev);
+            free_super(sb);
+            return err;
+        }
+    }
     pr_info("ext2: %s: %u blocks of %u bytes, %u groups, %u inodes\n", bdev->name,
             sbi->g.blocks_count, sbi->g.block_size, sbi->g.groups, sbi->g.inodes_count);
     *out = sb;

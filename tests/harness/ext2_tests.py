@@ -177,3 +177,82 @@ EXT2_TESTS = {
     "ext2_damaged_images_never_bring_the_kernel_down":
         ext2_damaged_images_never_bring_the_kernel_down,
 }
+
+
+# ---- writing: kernel tests on a private copy, judged by e2fsck and debugfs ----------
+
+import judge as _judge      # noqa: E402  (the verdict of a kernel test)
+
+# What tests/kernel/test_ext2_write.c writes: boundary_sizes and its pattern.
+BOUNDARY_SIZES = [0, 1, 4095, 4097, 12287, 12288, 12289, 49151, 49152, 49153,
+                  274431, 274432, 274433, 300000]
+
+
+def pattern(seed, size):
+    """ext2_pattern_byte(seed, i) for i < size."""
+    return bytes((((i * 131 + seed) & 0xffffffff) ^ (i >> 8)) & 0xff for i in range(size))
+
+
+def written_by_ktest(ktest, image_name, check=None, timeout=30):
+    """Boot test=KTEST with a fresh copy of image_name as hda; pass when the
+    kernel test passes, e2fsck -fn finds the image clean, and check(copy)
+    (debugfs comparisons) returns None."""
+    def test(log):
+        copy = ext2_images.fresh_copy(ext2_images.images()[image_name], log + ".img")
+        rc = kernel.boot(f"test={ktest}", log, disks=[copy], timeout=timeout)
+        reason = _judge.judge(ktest, rc, kernel.read_log(log))
+        if reason:
+            return reason
+        problems = ext2_images.e2fsck_problems(copy)
+        if problems:
+            return "e2fsck -fn complains after the kernel wrote it: " + problems[:600]
+        reason = check(copy) if check else None
+        if reason:
+            return reason
+        os.unlink(copy)
+        return None
+    return test
+
+
+def boundary_files_match(copy):
+    for i, size in enumerate(BOUNDARY_SIZES):
+        reason = ext2_images.compare_file(copy, f"/w/size-{size}", pattern(i + 1, size))
+        if reason:
+            return reason
+    return None
+
+
+def many_files_match(copy):
+    for d in range(3):
+        for f in range(1, 150, 2):
+            reason = ext2_images.compare_file(
+                copy, f"/many-{d}/file-with-a-longish-name-{f:03d}", pattern(d * 1000 + f, f * 37))
+            if reason:
+                return reason
+    if ext2_images.debugfs_dump(copy, "/many-0/file-with-a-longish-name-000") is not None:
+        return "a removed file is still there for debugfs"
+    return None
+
+
+def fill_files_match(copy):
+    return (ext2_images.compare_file(copy, "/fill-2", pattern(12, 100 * 1024)) or
+            ext2_images.compare_file(copy, "/after", pattern(13, 200 * 1024)))
+
+
+def renamed_files_match(copy):
+    return (ext2_images.compare_file(copy, "/empty-dir/sub/moved", pattern(22, 20000)) or
+            ext2_images.compare_file(copy, "/empty-dir/sub/f", pattern(21, 3000)) or
+            ext2_images.compare_file(copy, "/t", pattern(24, 5000)))
+
+
+for _image in ("plain1k", "debian4k"):
+    EXT2_TESTS.update({
+        f"ext2_{_image}_write_boundary_files_read_back": written_by_ktest(
+            "ext2_write_boundary_files_read_back", _image, boundary_files_match),
+        f"ext2_{_image}_write_many_files_created_and_removed": written_by_ktest(
+            "ext2_write_many_files_created_and_removed", _image, many_files_match),
+        f"ext2_{_image}_write_fill_until_enospc_then_reuse": written_by_ktest(
+            "ext2_write_fill_until_enospc_then_reuse", _image, fill_files_match),
+        f"ext2_{_image}_rename_and_rmdir_semantics": written_by_ktest(
+            "ext2_rename_and_rmdir_semantics", _image, renamed_files_match),
+    })

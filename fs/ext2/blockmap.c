@@ -1,0 +1,174 @@
+/*
+ * blockmap.c - an inode's block map: twelve direct blocks in i_block, then
+ * a singly, doubly and triply indirect block (ext2_block_to_path gives the
+ * way to any file block).  Looking a block up, giving a hole a block, and
+ * cutting the map back at truncate.
+ *
+ * Every block number read from disk is checked (ext2_check_data_block)
+ * before it is followed or freed.  i_blocks counts 512-byte units of every
+ * block the map owns, indirect ones included, as e2fsck counts them.  The
+ * caller holds the inode's mapping->lock (a directory: the namespace lock).
+ */
+#include "buffer.h"
+#include "ext2_fs.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "vsprintf.h"
+
+/* A block number read from disk: may it be followed? */
+static int check_block(struct inode *inode, uint32_t block, const char *what)
+{
+    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+    char why[EXT2_WHY_LEN], full[EXT2_WHY_LEN + 48];
+    const struct ext2_group_desc *gd =
+        block >= sbi->g.first_data_block && block < sbi->g.blocks_count
+            ? &sbi->groups[ext2_block_group(&sbi->g, block)] : &sbi->groups[0];
+    if (ext2_check_data_block(&sbi->g, gd, block, why, sizeof(why)) == 0)
+        return 0;
+    ksnprintf(full, sizeof(full), "inode %u: %s: %s", inode->ino, what, why);
+    return ext2_error(inode->sb, -EUCLEAN, full);
+}
+
+/* A new block for the map, zeroed when it is an indirect block (a stale
+ * block number in it would be followed). */
+static int new_map_block(struct inode *inode, bool indirect, uint32_t *block)
+{
+    struct ext2_inode_info *ei = EXT2_I(inode);
+    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
+    int err = ext2_new_block(inode, ei->alloc_goal, block);
+    if (err)
+        return err;
+    ei->alloc_goal = *block + 1;
+    ei->i_blocks += bs / 512;
+    if (indirect) {
+        struct buffer_head *bh = getblk(inode->sb->bdev, *block, bs);
+        if (!bh)
+            return -ENOMEM;         /* allocated and counted: truncate frees it */
+        memset(bh->data, 0, bs);
+        mark_buffer_dirty(bh);
+        brelse(bh);
+    }
+    return 0;
+}
+
+/* Walk the map to file_block, allocating the holes on the way if create. */
+static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t *disk_block)
+{
+    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+    struct ext2_inode_info *ei = EXT2_I(inode);
+    struct ext2_block_path path;
+    int depth = ext2_block_to_path(sbi->g.block_size, file_block, &path);
+    if (depth < 0)
+        return depth;
+    /* Depth 1: a direct block; 2, 3, 4: through i_block[12], [13], [14]. */
+    uint32_t *slot = &ei->i_block[depth == 1 ? path.index[0] : (uint32_t)(EXT2_IND_BLOCK + depth - 2)];
+    struct buffer_head *bh = NULL;      /* holds *slot, or NULL: the inode does */
+    bool inode_changed = false;
+    int err = 0;
+    for (int level = 1; ; level++) {
+        uint32_t block = *slot;
+        bool last = level == depth;
+        if (!block && create) {
+            if ((err = new_map_block(inode, !last, &block)) != 0)
+                break;
+            *slot = block;
+            if (bh)
+                mark_buffer_dirty(bh);
+            inode_changed = true;       /* i_blocks, at least */
+        } else if (block) {
+            err = check_block(inode, block, last ? "data block" : "indirect block");
+            if (err)
+                break;
+        }
+        if (last || !block) {
+            *disk_block = block;
+            break;
+        }
+        brelse(bh);
+        if (!(bh = bread(inode->sb->bdev, block, sbi->g.block_size))) {
+            err = -EIO;
+            break;
+        }
+        slot = &((uint32_t *)bh->data)[path.index[level]];
+    }
+    brelse(bh);
+    if (inode_changed) {
+        int e = ext2_write_inode(inode);
+        if (!err)
+            err = e;
+    }
+    return err;
+}
+
+int ext2_bmap(struct inode *inode, uint32_t file_block, uint32_t *disk_block)
+{
+    return walk(inode, file_block, false, disk_block);
+}
+
+int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_block)
+{
+    return walk(inode, file_block, true, disk_block);
+}
+
+/*
+ * Free what *slot leads to that holds file blocks from keep on.  The
+ * subtree holds file blocks base .. base + apb^level - 1 (level 0: *slot
+ * is a data block).  Clears *slot and sets *changed when it frees the
+ * block *slot names.
+ */
+static int trim(struct inode *inode, uint32_t *slot, int level, uint64_t base, uint64_t keep,
+                bool *changed)
+{
+    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+    uint64_t span = 1;
+    for (int i = 0; i < level; i++)
+        span *= sbi->g.addr_per_block;
+    if (!*slot || base + span <= keep)
+        return 0;
+    int err = check_block(inode, *slot, level ? "indirect block" : "data block");
+    if (err)
+        return err;
+    if (level > 0) {
+        struct buffer_head *bh = bread(inode->sb->bdev, *slot, sbi->g.block_size);
+        if (!bh)
+            return -EIO;
+        bool dirty = false;
+        uint32_t *entries = (uint32_t *)bh->data;
+        for (uint32_t i = 0; i < sbi->g.addr_per_block && !err; i++)
+            err = trim(inode, &entries[i], level - 1, base + i * (span / sbi->g.addr_per_block),
+                       keep, &dirty);
+        if (dirty)
+            mark_buffer_dirty(bh);
+        brelse(bh);
+        if (err)
+            return err;
+    }
+    if (base < keep)
+        return 0;                       /* partly kept: the block stays */
+    if ((err = ext2_free_block(inode->sb, *slot)) != 0)
+        return err;
+    EXT2_I(inode)->i_blocks -= sbi->g.block_size / 512;
+    *slot = 0;
+    *changed = true;
+    return 0;
+}
+
+int ext2_truncate(struct inode *inode)
+{
+    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+    struct ext2_inode_info *ei = EXT2_I(inode);
+    uint32_t bs = sbi->g.block_size, apb = sbi->g.addr_per_block;
+    uint64_t keep = (inode->size + bs - 1) / bs;
+    bool changed = false;
+    int err = 0;
+    if ((inode->mode & S_IFMT) == S_IFLNK && ei->i_blocks == 0)
+        return ext2_write_inode(inode);     /* a fast symlink: i_block is its target */
+    for (uint32_t i = 0; i < EXT2_NDIR_BLOCKS && !err; i++)
+        err = trim(inode, &ei->i_block[i], 0, i, keep, &changed);
+    uint64_t base = EXT2_NDIR_BLOCKS, span = apb;
+    for (int level = 1; level <= 3 && !err; level++, base += span, span *= apb)
+        err = trim(inode, &ei->i_block[EXT2_IND_BLOCK + level - 1], level, base, keep, &changed);
+    ei->alloc_goal = 0;
+    int e = ext2_write_inode(inode);
+    return err ? err : e;
+}
