@@ -2,7 +2,7 @@
 the kernel reads, and judging the images it wrote with tools nobody here
 wrote (e2fsprogs).
 
-    images(seed)              -> {"plain1k": Image, "debian4k": Image}
+    images(seed)              -> {"plain1k": Image, "debian4k": Image, "rev0_2k": Image}
     fresh_copy(image, path)   a private, writable copy for one boot
     read_manifest(path)       -> [(path, size, crc32)] as tools/mkimages wrote it
     e2fsck_problems(image)    -> None when `e2fsck -fn` finds it clean, else its output
@@ -25,7 +25,7 @@ from collections import namedtuple
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MKIMAGES = os.path.join(ROOT, "tools", "mkimages")
 IMAGES_DIR = os.path.join(ROOT, "build", "images")
-NAMES = ("plain1k", "debian4k")
+NAMES = ("plain1k", "debian4k", "rev0_2k")
 E2FSCK = "/sbin/e2fsck"
 DEBUGFS = "/sbin/debugfs"
 

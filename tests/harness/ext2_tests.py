@@ -172,6 +172,7 @@ def ext2_damaged_images_never_bring_the_kernel_down(log):
 EXT2_TESTS = {
     "ext2_plain1k_every_file_reads_back": tree_matches_manifest("plain1k"),
     "ext2_debian4k_every_file_reads_back": tree_matches_manifest("debian4k"),
+    "ext2_rev0_2k_every_file_reads_back": tree_matches_manifest("rev0_2k"),
     "ext2_unsupported_features_refused_or_read_only":
         ext2_unsupported_features_refused_or_read_only,
     "ext2_damaged_images_never_bring_the_kernel_down":
