@@ -246,7 +246,7 @@ def renamed_files_match(copy):
             ext2_images.compare_file(copy, "/t", pattern(24, 5000)))
 
 
-for _image in ("plain1k", "debian4k"):
+for _image in ("plain1k", "debian4k", "rev0_2k"):
     EXT2_TESTS.update({
         f"ext2_{_image}_write_boundary_files_read_back": written_by_ktest(
             "ext2_write_boundary_files_read_back", _image, boundary_files_match),
