@@ -37,6 +37,9 @@ void bench_report(const char *bench, const char *params, const char *metric, uin
 uint32_t bench_median(uint32_t *samples, int n);
 /* What an empty timed region costs in instructions: subtract it. */
 uint32_t bench_overhead(void);
+/* TSC ticks per second, measured against the PIT over a fifth of a second:
+ * for wall-clock figures finer than the 10 ms timer tick. */
+uint64_t bench_tsc_hz(void);
 /* Run the named benchmark; -ENOENT when there is none by that name. */
 int kbench_run(const char *name);
 void kbench_list(void);

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "printk.h"
+#include "timer.h"
 #include "x86.h"
 
 extern const struct kbench kbenches_start[], kbenches_end[];
@@ -67,4 +68,17 @@ void kbench_list(void)
 {
     for (const struct kbench *b = kbenches_start; b < kbenches_end; b++)
         console_printf("  %s\n", b->name);
+}
+
+#define CALIBRATE_TICKS 20
+
+uint64_t bench_tsc_hz(void)
+{
+    uint64_t t = timer_ticks();
+    while (timer_ticks() == t)          /* start on a tick edge */
+        ;
+    uint64_t c0 = rdtsc(), t0 = timer_ticks();
+    while (timer_ticks() < t0 + CALIBRATE_TICKS)
+        ;
+    return (rdtsc() - c0) * HZ / CALIBRATE_TICKS;
 }

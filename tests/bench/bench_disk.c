@@ -5,12 +5,11 @@
  * queue never runs dry while the task sleeps).  Reports the time each took
  * in microseconds of guest time.
  *
- * The clock is the TSC, calibrated against the PIT over CALIBRATE_TICKS
- * (timer_uptime_ms alone has 10 ms steps).  Under make bench QEMU runs
- * with -icount: guest time is then virtual -- it advances with executed
- * instructions and jumps ahead to the next timer while the CPU idles
- * waiting for the disk -- so those figures say how the kernel behaves in
- * QEMU's model, not how fast a disk is; the unit says so.
+ * The clock is the TSC, calibrated against the PIT (bench_tsc_hz).  Under
+ * -icount guest time is virtual -- it advances with executed instructions
+ * and jumps ahead to the next timer while the CPU idles waiting for the
+ * disk -- so make bench runs this one without it, and the unit says so
+ * when it is not.
  */
 #include "blkdev.h"
 #include "cmdline.h"
@@ -24,7 +23,6 @@
 #define BENCH_BYTES         (64u << 20)
 #define STREAM_DEPTH        8               /* bios in flight */
 #define BIO_SECTORS         (BIO_MAX_VECS * PAGE_SIZE / SECTOR_SIZE)
-#define CALIBRATE_TICKS     20
 
 struct stream {
     uint64_t next, end;             /* sectors still to submit: [next, end) */
@@ -47,18 +45,6 @@ static void stream_next(struct bio *bio)
     bio_put(bio);
     if (--s->inflight == 0)
         complete(&s->done);
-}
-
-/* TSC ticks per second, measured against the PIT. */
-static uint64_t tsc_hz(void)
-{
-    uint64_t t = timer_ticks();
-    while (timer_ticks() == t)
-        ;
-    uint64_t c0 = rdtsc(), t0 = timer_ticks();
-    while (timer_ticks() < t0 + CALIBRATE_TICKS)
-        ;
-    return (rdtsc() - c0) * HZ / CALIBRATE_TICKS;
 }
 
 /* One pass over [0, BENCH_BYTES) of dev; the microseconds it took, or 0
@@ -114,7 +100,7 @@ KBENCH(disk)
         for (unsigned j = 0; j < PAGE_SIZE / 4; j++)
             w[j] = i * 0x01000193u + j;
     }
-    uint64_t hz = tsc_hz();
+    uint64_t hz = bench_tsc_hz();
     const char *unit = cmdline_has("icount") ? "us (virtual time under -icount)" : "us";
     uint64_t write_us = stream_pass(dev, pages, BIO_WRITE, hz);
     uint64_t read_us = stream_pass(dev, pages, BIO_READ, hz);

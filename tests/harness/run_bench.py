@@ -31,12 +31,26 @@ def scratch_disk(mib):
     return setup
 
 
+def scratch_ext2(mib):
+    """A fresh, empty ext2 image of mib MiB (4 KiB blocks, Debian's
+    defaults) in build/: the --disk arguments for it."""
+    def setup():
+        path = os.path.join(kernel.ROOT, "build", f"bench-ext2-{mib}MiB.img")
+        if os.path.exists(path):
+            os.unlink(path)
+        subprocess.run(["/sbin/mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", path,
+                        f"{mib}M"], check=True, capture_output=True)
+        return [path]
+    return setup
+
+
 # Per-benchmark settings; a benchmark with no entry gets the defaults
 # (128 MiB, no disks, 300 s).  "setup" makes disks on the fly.
 BENCHES = {
     # Disk speed is wall-clock time: under -icount the guest clock is
     # virtual and skips ahead while the CPU waits for the disk.
     "disk": dict(setup=scratch_disk(80), icount=False),
+    "ext2": dict(setup=scratch_ext2(64), icount=False),
 }
 
 
