@@ -1,9 +1,10 @@
 /*
  * pagecache.c - file pages in memory (see include/pagecache.h).
  *
- * A mapping keeps a list of small records, one per cached page.  A linear
- * search is fine for the file sizes the tests use; a radix tree is the
- * grown-up answer.
+ * A mapping keeps a list of small records, one per cached page, for
+ * walking all of them (writeback, truncation); lookups by (mapping, index)
+ * go through one hash table shared by every mapping.  Linux uses a radix
+ * tree (now an xarray) per mapping for both.
  */
 #include "pagecache.h"
 #include "kerrno.h"
@@ -12,11 +13,30 @@
 #include "slab.h"
 #include "x86.h"
 
+#define PAGE_HASH_SIZE 4096
+
 struct cached_page {
-    struct list_head link;
+    struct list_head link;          /* on its mapping's list */
+    struct list_head hash_link;     /* on its hash chain */
+    struct address_space *mapping;
     uint32_t index;
     struct page *page;
 };
+
+/* Chains change only under the owning mapping's lock; a chain may hold
+ * records of several mappings, so walks are done with interrupts off. */
+static struct list_head page_hash[PAGE_HASH_SIZE];
+
+static struct list_head *chain(const struct address_space *mapping, uint32_t index)
+{
+    return &page_hash[((uint32_t)mapping / 64 * 31 + index) % PAGE_HASH_SIZE];
+}
+
+void pagecache_init(void)
+{
+    for (int i = 0; i < PAGE_HASH_SIZE; i++)
+        list_init(&page_hash[i]);
+}
 
 void mapping_init(struct address_space *mapping, struct inode *host,
                   const struct address_space_ops *ops)
@@ -31,12 +51,17 @@ void mapping_init(struct address_space *mapping, struct inode *host,
 
 static struct cached_page *find(struct address_space *mapping, uint32_t index)
 {
-    list_for_each(link, &mapping->pages) {
-        struct cached_page *c = list_entry(link, struct cached_page, link);
-        if (c->index == index)
-            return c;
+    struct cached_page *found = NULL;
+    uint32_t flags = irq_save();
+    list_for_each(link, chain(mapping, index)) {
+        struct cached_page *c = list_entry(link, struct cached_page, hash_link);
+        if (c->mapping == mapping && c->index == index) {
+            found = c;
+            break;
+        }
     }
-    return NULL;
+    irq_restore(flags);
+    return found;
 }
 
 /* Find or insert and read the page; mapping->lock held.  The reference
@@ -54,9 +79,13 @@ static struct page *find_or_read(struct address_space *mapping, uint32_t index, 
         }
         page->owner = mapping;
         page->index = index;
+        c->mapping = mapping;
         c->index = index;
         c->page = page;
         list_add(&c->link, &mapping->pages);
+        uint32_t flags = irq_save();
+        list_add(&c->hash_link, chain(mapping, index));
+        irq_restore(flags);
         mapping->nrpages++;
     }
     struct page *page = c->page;
@@ -126,6 +155,9 @@ int write_mapping_pages(struct address_space *mapping)
 static void drop(struct address_space *mapping, struct cached_page *c)
 {
     list_del(&c->link);
+    uint32_t flags = irq_save();
+    list_del(&c->hash_link);
+    irq_restore(flags);
     if (c->page->flags & PG_dirty)
         mapping->nrdirty--;
     c->page->flags &= ~(PG_uptodate | PG_dirty);

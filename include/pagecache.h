@@ -58,6 +58,7 @@ struct address_space {
     uint32_t nrdirty;               /* pages with PG_dirty; under lock */
 };
 
+void pagecache_init(void);
 void mapping_init(struct address_space *mapping, struct inode *host,
                   const struct address_space_ops *ops);
 /* NULL and *err set on failure. */

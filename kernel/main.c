@@ -22,6 +22,7 @@
 #include "ktest.h"
 #include "mm.h"
 #include "monitor.h"
+#include "pagecache.h"
 #include "panic.h"
 #include "pic.h"
 #include "printk.h"
@@ -77,6 +78,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ata_init();
     ramdisk_init();
     buffer_init();
+    pagecache_init();
 
     const char *bench = cmdline_get("bench");
     if (bench)
