@@ -25,7 +25,6 @@
 #define IDE_BAR_BUS_MASTER          4
 
 #define ATA_IDENTIFY_MS     1000
-#define ATA_PRESENCE_MS     50      /* a present device shows a status by then */
 #define FLOATING_BUS        0xFF        /* no device pulls the lines down */
 
 struct ata_channel ata_channels[2] = {
@@ -65,12 +64,8 @@ static bool identify(struct ata_channel *ch, int drive, const char *name, uint16
         pr_info("ata: %s: ATAPI device, skipped\n", name);
         return false;
     }
-    /* An absent device reads 0 (QEMU) or 0xFF (floating bus).  A present
-     * one can read 0 for a moment after the reset while it runs its
-     * diagnostics, so give it a little time before calling it absent. */
+    /* An absent device reads 0 (QEMU) or 0xFF (floating bus). */
     uint8_t s = ata_altstatus(ch);
-    for (struct ata_deadline d = ata_deadline_in(ATA_PRESENCE_MS); s == 0 && ata_before(&d);)
-        s = ata_altstatus(ch);
     if (s == 0 || s == FLOATING_BUS) {
         pr_debug("ata: %s: nothing there (status 0x%02x)\n", name, s);
         return false;
@@ -153,8 +148,13 @@ static void setup_channel(struct ata_channel *ch, int index, uint16_t bm_base, b
         pr_info("ata: %s: nothing attached\n", ch->name);
         return;
     }
-    if (ata_reset(ch) < 0) {
-        pr_warn("ata: %s: busy after a reset; channel not used\n", ch->name);
+    /* No reset here: the firmware left the drives ready, and a reset's
+     * completion in QEMU waits for its main loop, which a loaded host can
+     * delay past any short wait -- the drive then looks absent.  Resets
+     * are for recovering from errors (ata_core.c). */
+    outb(ch->ctl_base + ATA_REG_DEVCTL, ch->devctl);
+    if (ata_wait(ch, 0, 0, ATA_IDENTIFY_MS) < 0) {
+        pr_warn("ata: %s: stays busy; channel not used\n", ch->name);
         return;
     }
     if (dma && !ch->prdt) {
