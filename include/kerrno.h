@@ -7,6 +7,7 @@
 #define ENOENT   2
 #define EIO      5
 #define E2BIG    7
+#define EBADF    9
 #define ENOMEM  12
 #define EBUSY   16
 #define EEXIST  17

@@ -246,6 +246,15 @@ def renamed_files_match(copy):
             ext2_images.compare_file(copy, "/t", pattern(24, 5000)))
 
 
+def opened_files_match(copy):
+    return (ext2_images.compare_file(copy, "/opened",
+                                     b"hello, world" + bytes(4000) + b"!?") or
+            ext2_images.compare_file(copy, "/truncated", b"ab"))
+
+
+EXT2_TESTS["vfs_open_files_read_write_lseek"] = written_by_ktest(
+    "vfs_open_files_read_write_lseek", "plain1k", opened_files_match)
+
 for _image in ("plain1k", "debian4k", "rev0_2k"):
     EXT2_TESTS.update({
         f"ext2_{_image}_write_boundary_files_read_back": written_by_ktest(

@@ -15,6 +15,7 @@
 #include "ktest.h"
 #include "printk.h"
 #include "slab.h"
+#include "file.h"
 #include "vfs.h"
 #include "vsprintf.h"
 
@@ -257,5 +258,58 @@ KTEST_MANUAL(ext2_rename_and_rmdir_semantics)
     verify_pattern(MNT "/empty-dir/sub/moved", 22, 20000);
     verify_pattern(MNT "/empty-dir/sub/f", 21, 3000);
     verify_pattern(MNT "/t", 24, 5000);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+/* Open files keep a position: reads and writes move it, lseek sets it (a
+ * write past the end leaves a hole of zeros), O_APPEND writes at the end,
+ * O_TRUNC empties, and the access mode is enforced. */
+KTEST_MANUAL(vfs_open_files_read_write_lseek)
+{
+    mount_hda();
+    int err;
+    struct file *f = file_open(MNT "/opened", O_RDWR | O_CREAT, &err);
+    KASSERT(f != NULL);
+    KASSERT_EQ(file_write(f, "hello, ", 7), 7);
+    KASSERT_EQ(file_write(f, "world", 5), 5);
+    KASSERT_EQ(file_lseek(f, 0, SEEK_CUR), 12);
+    char buf[32] = { 0 };
+    KASSERT_EQ(file_lseek(f, 7, SEEK_SET), 7);
+    KASSERT_EQ(file_read(f, buf, sizeof(buf)), 5);
+    KASSERT(memcmp(buf, "world", 5) == 0);
+    KASSERT_EQ(file_read(f, buf, sizeof(buf)), 0);          /* at the end */
+    KASSERT_EQ(file_lseek(f, 4000, SEEK_END), 4012);        /* past the end ... */
+    KASSERT_EQ(file_write(f, "!", 1), 1);                   /* ... leaves a hole */
+    KASSERT_EQ(file_lseek(f, -5000, SEEK_CUR), -EINVAL);
+    KASSERT_EQ(file_lseek(f, 0, 7), -EINVAL);
+    struct kstat st;
+    file_stat(f, &st);
+    KASSERT_EQ(st.size, 4013);
+    file_close(f);
+
+    f = file_open(MNT "/opened", O_WRONLY | O_APPEND, &err);
+    KASSERT(f != NULL);
+    KASSERT_EQ(file_read(f, buf, 1), -EBADF);
+    KASSERT_EQ(file_write(f, "?", 1), 1);                   /* at 4013, the end */
+    file_close(f);
+
+    f = file_open(MNT "/opened", O_RDONLY, &err);
+    KASSERT_EQ(file_write(f, "x", 1), -EBADF);
+    KASSERT_EQ(file_lseek(f, 12, SEEK_SET), 12);
+    KASSERT_EQ(file_read(f, buf, 4), 4);
+    for (int i = 0; i < 4; i++)
+        KASSERT_EQ(buf[i], 0);                              /* the hole reads as zeros */
+    file_close(f);
+
+    f = file_open(MNT "/truncated", O_WRONLY | O_CREAT, &err);
+    KASSERT_EQ(file_write(f, "0123456789", 10), 10);
+    file_close(f);
+    f = file_open(MNT "/truncated", O_WRONLY | O_TRUNC, &err);
+    KASSERT_EQ(file_write(f, "ab", 2), 2);
+    file_close(f);
+    KASSERT(file_open(MNT "/missing", O_RDONLY, &err) == NULL);
+    KASSERT_EQ(err, -ENOENT);
+    KASSERT(file_open(MNT, O_WRONLY, &err) == NULL);
+    KASSERT_EQ(err, -EISDIR);
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
