@@ -11,9 +11,12 @@
 #include "kstring.h"
 #include "mm.h"
 #include "slab.h"
+#include "vfs.h"
 #include "x86.h"
 
 #define PAGE_HASH_SIZE 4096
+#define READAHEAD_PAGES 32              /* 128 KiB: a read-ahead window */
+#define WRITEBACK_BATCH 64              /* dirty pages written in one go */
 
 struct cached_page {
     struct list_head link;          /* on its mapping's list */
@@ -64,29 +67,66 @@ static struct cached_page *find(struct address_space *mapping, uint32_t index)
     return found;
 }
 
+/* The record for index, made with a new page (not up to date) when there
+ * is none; NULL when out of memory.  mapping->lock held. */
+static struct cached_page *find_or_create(struct address_space *mapping, uint32_t index)
+{
+    struct cached_page *c = find(mapping, index);
+    if (c)
+        return c;
+    c = kmalloc(sizeof(*c), GFP_KERNEL);
+    struct page *page = c ? alloc_page(GFP_KERNEL) : NULL;
+    if (!page) {
+        kfree(c);
+        return NULL;
+    }
+    page->owner = mapping;
+    page->index = index;
+    c->mapping = mapping;
+    c->index = index;
+    c->page = page;
+    list_add(&c->link, &mapping->pages);
+    uint32_t flags = irq_save();
+    list_add(&c->hash_link, chain(mapping, index));
+    irq_restore(flags);
+    mapping->nrpages++;
+    return c;
+}
+
+/*
+ * Read-ahead: a reader that misses page index will most likely want the
+ * pages after it too, so read up to READAHEAD_PAGES of them (to the end of
+ * the file, or to the first page already here) with one readpages call.
+ * Failures are left for readpage to meet and report, one page at a time.
+ */
+static void readahead(struct address_space *mapping, uint32_t index)
+{
+    struct page *pages[READAHEAD_PAGES];
+    int n = 0;
+    uint64_t size = mapping->host->size;
+    for (uint32_t i = index; n < READAHEAD_PAGES && (uint64_t)i * PAGE_SIZE < size; i++) {
+        struct cached_page *c = find(mapping, i);
+        if (c && (c->page->flags & PG_uptodate))
+            break;
+        if (!c && !(c = find_or_create(mapping, i)))
+            break;
+        pages[n++] = c->page;
+    }
+    if (n && mapping->ops->readpages(mapping, pages, n) == 0)
+        for (int i = 0; i < n; i++)
+            pages[i]->flags |= PG_uptodate;
+}
+
 /* Find or insert and read the page; mapping->lock held.  The reference
  * taken is the caller's; the cache keeps its own. */
 static struct page *find_or_read(struct address_space *mapping, uint32_t index, int *err)
 {
     struct cached_page *c = find(mapping, index);
-    if (!c) {
-        c = kmalloc(sizeof(*c), GFP_KERNEL);
-        struct page *page = c ? alloc_page(GFP_KERNEL) : NULL;
-        if (!page) {
-            kfree(c);
-            *err = -ENOMEM;
-            return NULL;
-        }
-        page->owner = mapping;
-        page->index = index;
-        c->mapping = mapping;
-        c->index = index;
-        c->page = page;
-        list_add(&c->link, &mapping->pages);
-        uint32_t flags = irq_save();
-        list_add(&c->hash_link, chain(mapping, index));
-        irq_restore(flags);
-        mapping->nrpages++;
+    if ((!c || !(c->page->flags & PG_uptodate)) && mapping->ops->readpages)
+        readahead(mapping, index);
+    if (!(c = find_or_create(mapping, index))) {
+        *err = -ENOMEM;
+        return NULL;
     }
     struct page *page = c->page;
     if (!(page->flags & PG_uptodate)) {
@@ -131,9 +171,38 @@ void set_page_dirty(struct address_space *mapping, struct page *page)
     }
 }
 
+/* Write one batch of pages, already cleaned, sorted by index; a failed
+ * batch is dirty again, all of it. */
+static int write_batch(struct address_space *mapping, struct page **pages, int n)
+{
+    for (int i = 1; i < n; i++) {           /* insertion sort: n is small */
+        struct page *p = pages[i];
+        int j = i;
+        for (; j > 0 && pages[j - 1]->index > p->index; j--)
+            pages[j] = pages[j - 1];
+        pages[j] = p;
+    }
+    int err = 0;
+    if (mapping->ops->writepages) {
+        err = mapping->ops->writepages(mapping, pages, n);
+        for (int i = 0; err && i < n; i++)
+            set_page_dirty(mapping, pages[i]);
+        return err;
+    }
+    for (int i = 0; i < n; i++) {
+        int e = mapping->ops->writepage(mapping, pages[i]);
+        if (e) {
+            set_page_dirty(mapping, pages[i]);
+            err = err ? err : e;
+        }
+    }
+    return err;
+}
+
 int write_mapping_pages(struct address_space *mapping)
 {
-    int err = 0;
+    struct page *batch[WRITEBACK_BATCH];
+    int n = 0, err = 0;
     list_for_each(link, &mapping->pages) {
         struct page *page = list_entry(link, struct cached_page, link)->page;
         if (!(page->flags & PG_dirty))
@@ -142,14 +211,15 @@ int write_mapping_pages(struct address_space *mapping)
          * (through a mapping, later) must be written again. */
         page->flags &= ~PG_dirty;
         mapping->nrdirty--;
-        int e = mapping->ops->writepage(mapping, page);
-        if (e) {
-            set_page_dirty(mapping, page);
-            if (!err)
-                err = e;
+        batch[n++] = page;
+        if (n == WRITEBACK_BATCH) {
+            int e = write_batch(mapping, batch, n);
+            err = err ? err : e;
+            n = 0;
         }
     }
-    return err;
+    int e = n ? write_batch(mapping, batch, n) : 0;
+    return err ? err : e;
 }
 
 static void drop(struct address_space *mapping, struct cached_page *c)

@@ -42,8 +42,13 @@ struct address_space;
 struct address_space_ops {
     /* Fill page (index page->index) from disk: 0 or a negative errno. */
     int (*readpage)(struct address_space *mapping, struct page *page);
-    /* Write page to disk and wait: 0 or a negative errno (-EIO, -ENOSPC). */
+    /* Write page to disk and wait: 0 or a negative errno (-EIO, -ENOSPC).
+     * kswiod will call it for one page at a time. */
     int (*writepage)(struct address_space *mapping, struct page *page);
+    /* Optional: the same for n pages sorted by index, their IO all in
+     * flight at once (read-ahead, writeback); 0 or the first error. */
+    int (*readpages)(struct address_space *mapping, struct page **pages, int n);
+    int (*writepages)(struct address_space *mapping, struct page **pages, int n);
     /* Give bytes [from, to) of page disk blocks before they are written. */
     int (*prepare_write)(struct address_space *mapping, struct page *page,
                          uint32_t from, uint32_t to);

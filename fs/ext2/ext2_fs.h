@@ -63,6 +63,10 @@ int ext2_bmap(struct inode *inode, uint32_t file_block, uint32_t *disk_block);
 /* The same, giving a hole a new block (and any indirect blocks on the way,
  * zeroed), counted in i_blocks, with the inode written. */
 int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_block);
+
+/* pageio.c: many pages (consecutive or not, sorted by index) in one go. */
+int ext2_readpages(struct address_space *mapping, struct page **pages, int n);
+int ext2_writepages(struct address_space *mapping, struct page **pages, int n);
 /* Free every block past inode->size, indirect ones included, and write the inode. */
 int ext2_truncate(struct inode *inode);
 
