@@ -291,10 +291,21 @@ int bwrite(struct buffer_head *bh)
     return finish_write(bh);
 }
 
-/* Visit, with a reference held, every buffer of bdev that matches. */
+static bool seen(struct buffer_head **batch, int n, const struct buffer_head *bh)
+{
+    for (int i = 0; i < n; i++)
+        if (batch[i] == bh)
+            return true;
+    return false;
+}
+
+/* Write, with a reference held, every dirty buffer of bdev (every device
+ * when NULL) dirtied at or before older_than; older_than UINT64_MAX is a
+ * sync, which also waits for writes in flight. */
 static int for_each_dirty(struct block_device *bdev, uint64_t older_than,
                           int (*fn)(struct buffer_head *bh))
 {
+    bool sync = older_than == UINT64_MAX;
     enum { BATCH = 32 };
     struct buffer_head *batch[BATCH];
     int err = 0, n;
@@ -304,8 +315,13 @@ static int for_each_dirty(struct block_device *bdev, uint64_t older_than,
         for (int h = 0; h < HASH_SIZE && n < BATCH; h++) {
             list_for_each(link, &hash[h]) {
                 struct buffer_head *bh = list_entry(link, struct buffer_head, hash_link);
-                if ((!bdev || bh->bdev == bdev) && (bh->flags & BH_DIRTY) &&
-                    !(bh->flags & BH_LOCKED) && bh->dirtied_at <= older_than && n < BATCH) {
+                /* A sync also waits for writes already in flight (locked),
+                 * and for buffers dirtied again while written; the flush
+                 * task leaves those for its next round. */
+                bool wanted = sync ? bh->flags & (BH_DIRTY | BH_LOCKED)
+                                   : (bh->flags & BH_DIRTY) && !(bh->flags & BH_LOCKED) &&
+                                     bh->dirtied_at <= older_than;
+                if ((!bdev || bh->bdev == bdev) && wanted && !seen(batch, n, bh) && n < BATCH) {
                     get_locked(bh);
                     batch[n++] = bh;
                 }

@@ -156,11 +156,22 @@ struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int 
     return find_or_read(mapping, index, err);
 }
 
-void put_cache_page(struct page *page)
+/* Give up one reference to a cache page; the last one frees a page the
+ * cache dropped meanwhile (see drop). */
+static void release_page(struct page *page)
 {
     uint32_t flags = irq_save();
-    page->refcount--;
+    bool last = page->refcount == 1 && !page->owner;
+    if (!last)
+        page->refcount--;
     irq_restore(flags);
+    if (last)
+        free_page(page);
+}
+
+void put_cache_page(struct page *page)
+{
+    release_page(page);
 }
 
 void set_page_dirty(struct address_space *mapping, struct page *page)
@@ -231,8 +242,12 @@ static void drop(struct address_space *mapping, struct cached_page *c)
     if (c->page->flags & PG_dirty)
         mapping->nrdirty--;
     c->page->flags &= ~(PG_uptodate | PG_dirty);
+    /* Out of the cache; a reader may still hold the page and copy from
+     * it, so it is freed by whoever lets go last (release_page). */
+    uint32_t flags2 = irq_save();
     c->page->owner = NULL;
-    free_page(c->page);
+    irq_restore(flags2);
+    release_page(c->page);
     kfree(c);
     mapping->nrpages--;
 }

@@ -262,11 +262,12 @@ int vfs_lookup(const char *path, struct inode **out)
     mutex_lock(&mount_lock);
     struct mount *m = path[0] == '/' ? find_mount(path, &rest) : NULL;
     struct super_block *sb = m ? m->sb : NULL;
+    /* Hold the root before letting go of the mount table: a held inode
+     * makes an unmount that comes now say "busy" instead of freeing sb. */
+    struct inode *dir = sb ? iget(sb, sb->root_ino) : NULL;
     mutex_unlock(&mount_lock);
     if (!sb)
         return -ENOENT;
-
-    struct inode *dir = iget(sb, sb->root_ino);
     if (!dir)
         return -EIO;
     while (*rest) {

@@ -19,8 +19,8 @@
  *
  * The KASSERT family ends the running test at the first failure (the runner
  * resumes after the test via setjmp); a test that returns has passed --
- * unless the lock validator or the hang detector reported something it did
- * not announce with ktest_expect_reports().
+ * unless a checker (lock validator, hang detector, page or slab debugging)
+ * reported something it did not announce with ktest_expect_reports().
  */
 #pragma once
 #include <stdbool.h>
@@ -68,8 +68,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...);
                        #a, #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");     \
     } while (0)
 
-/* The running test is meant to make n reports from the lock validator or
- * the hang detector.  Any other report, or a missing one, fails the test:
+/* The running test is meant to make n reports from the kernel's checkers:
+ * the lock validator, the hang detector, page or slab debugging.  Any other report, or a missing one, fails the test:
  * the runner compares the counts before and after each test. */
 void ktest_expect_reports(uint32_t n);
 

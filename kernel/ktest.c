@@ -9,6 +9,8 @@
 #include "fault_catch.h"
 #include "hung.h"
 #include "lockdep.h"
+#include "mm.h"
+#include "slab.h"
 #include "kstring.h"
 #include "printk.h"
 #include "random.h"
@@ -37,9 +39,11 @@ void ktest_expect_reports(uint32_t n)
     expected_reports += n;
 }
 
+/* Everything the kernel's checkers report: the lock validator, the hang
+ * detector, and the page and slab debugging (MM_DEBUG). */
 static uint32_t reports_so_far(void)
 {
-    return lockdep_reports + hung_reports;
+    return lockdep_reports + hung_reports + mm_debug_reports + slab_debug_reports;
 }
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
@@ -100,7 +104,7 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
     }
     uint32_t reports = reports_so_far() - reports0;
     if (passed && reports != expected_reports) {
-        pr_info("test %s: FAIL %u lock validator or hang reports, expected %u\n", t->name,
+        pr_info("test %s: FAIL %u reports from the kernel's checkers, expected %u\n", t->name,
                 reports, expected_reports);
         passed = false;
     }

@@ -102,6 +102,11 @@ int ext2_free_block(struct super_block *sb, uint32_t block)
         ksnprintf(why, sizeof(why), "freeing block %u, which is free already", block);
         err = ext2_error(sb, -EUCLEAN, why);
     } else {
+        /* A freed indirect or directory block may still be cached, even
+         * dirty: forget it before the bit is clear, while lock_super keeps
+         * the block from being handed out again -- else the cached copy
+         * could overwrite its next owner's data. */
+        bforget(sb->bdev, block, g->block_size);
         bh->data[bit / 8] &= (uint8_t)~(1u << (bit % 8));
         mark_buffer_dirty(bh);
         gd->bg_free_blocks_count++;
@@ -110,9 +115,5 @@ int ext2_free_block(struct super_block *sb, uint32_t block)
     }
     brelse(bh);
     mutex_unlock(&sbi->lock_super);
-    /* A freed indirect or directory block may still be cached, even dirty;
-     * file data written to the block later goes around the cache. */
-    if (!err)
-        bforget(sb->bdev, block, g->block_size);
     return err;
 }

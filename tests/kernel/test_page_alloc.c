@@ -207,6 +207,7 @@ KTEST(page_alloc_reports_bad_frees)
     KASSERT_EQ(mm_debug_reports, reports + 4);
     KASSERT_EQ(nr_free_pages(), free_before);   /* every bad free was refused */
 
+    ktest_expect_reports(4);
     free_pages(big, 2);                     /* the right way still works */
     KASSERT_EQ(mm_debug_reports, reports + 4);
     KASSERT_EQ(nr_free_pages(), free_before + 4);
@@ -228,6 +229,7 @@ KTEST(page_alloc_poisons_and_catches_use_after_free)
     KASSERT(again == z);
     KASSERT_EQ(mm_debug_reports, reports + 1);  /* ... is caught */
     KASSERT(log_contains(mark, "was written after it was freed: offset 0x190 holds 12345678"));
+    ktest_expect_reports(1);
     KASSERT_EQ(again[100], 0);                  /* and __GFP_ZERO still zeroed it */
     free_page_address(again);
 }

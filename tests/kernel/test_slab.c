@@ -132,6 +132,7 @@ KTEST(slab_red_zone_overflow_reported)
     KASSERT(log_contains(mark, "(size 64, allocated at slab_red_zone_overflow_reported+"));
     KASSERT(log_contains(mark, "written past its end (byte 64 is 0x41)"));
 
+    ktest_expect_reports(1);
     char *q = kmalloc(64, GFP_KERNEL);              /* the slot is whole again */
     KASSERT(q != NULL);
     kfree(q);
@@ -156,6 +157,7 @@ KTEST(slab_double_free_and_bad_pointers_reported)
     kmem_cache_free(c, q);                          /* not its cache */
     KASSERT(log_contains(mark, "freed to a cache it does not belong to"));
     KASSERT_EQ(slab_debug_reports, reports + 3);
+    ktest_expect_reports(3);
     kfree(q);                                       /* it is still allocated */
     KASSERT_EQ(slab_debug_reports, reports + 3);
     KASSERT_EQ(kmem_cache_destroy(c), 0);
@@ -172,5 +174,6 @@ KTEST(slab_use_after_free_caught)
     KASSERT(q == p);
     KASSERT_EQ(slab_debug_reports, reports + 1);
     KASSERT(log_contains(mark, "written after free (byte 8)"));
+    ktest_expect_reports(1);
     kfree(q);
 }
