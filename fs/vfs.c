@@ -169,17 +169,6 @@ int vfs_sync(void)
     return err;
 }
 
-void vfs_for_each_mount(void (*fn)(const char *path, struct super_block *sb, void *arg),
-                        void *arg)
-{
-    ensure_mount_lock();
-    mutex_lock(&mount_lock);
-    for (int i = 0; i < MAX_MOUNTS; i++)
-        if (mounts[i].path[0])
-            fn(mounts[i].path, mounts[i].sb, arg);
-    mutex_unlock(&mount_lock);
-}
-
 /* ---- inodes ---------------------------------------------------------------- */
 
 struct inode *iget(struct super_block *sb, uint32_t ino)
@@ -362,6 +351,8 @@ int vfs_write(struct inode *inode, uint64_t off, const void *buf, uint32_t len)
     int err = check_writable(inode);
     if (err)
         return err;
+    if (off > inode->sb->max_bytes || len > inode->sb->max_bytes - off)
+        return -EFBIG;
     struct address_space *mapping = &inode->mapping;
     const struct address_space_ops *aops = mapping->ops;
     const uint8_t *src = buf;
@@ -404,6 +395,8 @@ int vfs_truncate(struct inode *inode, uint64_t size)
     int err = check_writable(inode);
     if (err)
         return err;
+    if (size > inode->sb->max_bytes)
+        return -EFBIG;
     struct address_space *mapping = &inode->mapping;
     mutex_lock(&mapping->lock);
     uint32_t in_page = (uint32_t)(size % PAGE_SIZE);

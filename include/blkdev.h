@@ -75,7 +75,6 @@ void block_init(void);
 /* Register dev (name, size, ops filled in); -EBUSY if the name is taken. */
 int blkdev_register(struct block_device *dev);
 struct block_device *blkdev_find(const char *name);
-void blkdev_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg);
 
 /* A zeroed bio from the bio mempool; NULL only for GFP_ATOMIC. */
 struct bio *bio_alloc(gfp_t gfp);

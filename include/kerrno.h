@@ -15,6 +15,7 @@
 #define ENOTDIR 20
 #define EISDIR  21
 #define EINVAL  22
+#define EFBIG   27
 #define ENOSPC  28
 #define EROFS   30
 #define ERANGE  34

@@ -25,8 +25,9 @@
  * reported with the call sites involved and refused; buddy_check() walks
  * every free list.  A report never panics; it counts in mm_debug_reports.
  *
- * Locking: interrupts off around the free lists (becomes a spinlock when
- * tasks arrive).  Any context may free; only GFP_ATOMIC from interrupts.
+ * Locking: interrupts off around the free lists, which on one CPU is all a
+ * spinlock would do (and the allocator stays out of the lock validator's
+ * graph).  Any context may free; only GFP_ATOMIC from interrupts.
  */
 #pragma once
 #include <stdbool.h>

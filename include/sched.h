@@ -10,8 +10,8 @@
  * task of a higher priority (smaller number) always runs first, so the IO
  * tasks (PRIO_IO) run before bulk work when both are runnable.  The timer
  * ends a task's time slice; preemption waits while preempt_count > 0 (a
- * spinlock held, or inside an interrupt handler) and happens on the way
- * out of the interrupt.
+ * spinlock held) or irq_depth > 0 (inside an interrupt handler) and happens
+ * on the way out of the interrupt.
  *
  * Blocking.  Whatever blocks sets the task's state to TASK_SLEEPING or
  * TASK_UNINTERRUPTIBLE and records what it waits on (set_wait) before

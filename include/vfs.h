@@ -102,6 +102,7 @@ struct super_block {
     bool read_only;
     uint32_t root_ino;
     uint32_t time_base;             /* seconds since 1970 at boot, as the fs guesses it */
+    uint64_t max_bytes;             /* the largest file the format can hold */
     struct mutex namespace_lock;    /* directory contents (see above) */
     struct mutex inode_lock;        /* the inode list and reference counts */
     struct list_head inodes;
@@ -117,9 +118,6 @@ struct kstat {
 int vfs_mount(const char *dev, const char *path, const char *fstype);
 int vfs_umount(const char *path);
 int vfs_sync(void);
-/* Visit the mount table: path, device. */
-void vfs_for_each_mount(void (*fn)(const char *path, struct super_block *sb, void *arg),
-                        void *arg);
 
 int vfs_lookup(const char *path, struct inode **out);
 struct inode *iget(struct super_block *sb, uint32_t ino);    /* NULL: error, logged */

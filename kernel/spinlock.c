@@ -32,7 +32,7 @@ uint32_t spin_lock_irqsave(struct spinlock *lock)
     lock->locked = 1;
     lock->owner = current;
     lock->site = site;
-    current->preempt_count++;
+    preempt_disable();
     return flags;
 }
 

@@ -27,9 +27,20 @@
 #define ATA_IDENTIFY_MS     1000
 #define FLOATING_BUS        0xFF        /* no device pulls the lines down */
 
+/* The compatibility-mode ("legacy") addresses every PC IDE controller
+ * answers at (PCI IDE Controller Specification 1.0, section 2.1). */
+#define ATA_PRIMARY_CMD     0x1F0
+#define ATA_PRIMARY_CTL     0x3F6
+#define ATA_PRIMARY_IRQ     14
+#define ATA_SECONDARY_CMD   0x170
+#define ATA_SECONDARY_CTL   0x376
+#define ATA_SECONDARY_IRQ   15
+
 struct ata_channel ata_channels[2] = {
-    { .name = "ide0", .cmd_base = 0x1F0, .ctl_base = 0x3F6, .irq = 14 },
-    { .name = "ide1", .cmd_base = 0x170, .ctl_base = 0x376, .irq = 15 },
+    { .name = "ide0", .cmd_base = ATA_PRIMARY_CMD, .ctl_base = ATA_PRIMARY_CTL,
+      .irq = ATA_PRIMARY_IRQ },
+    { .name = "ide1", .cmd_base = ATA_SECONDARY_CMD, .ctl_base = ATA_SECONDARY_CTL,
+      .irq = ATA_SECONDARY_IRQ },
 };
 static struct ata_device disks[4];      /* hda, hdb, hdc, hdd */
 static const struct block_device_ops ata_ops = { .submit = ata_submit };

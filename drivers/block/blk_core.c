@@ -45,12 +45,6 @@ struct block_device *blkdev_find(const char *name)
     return NULL;
 }
 
-void blkdev_for_each(void (*fn)(struct block_device *dev, void *arg), void *arg)
-{
-    list_for_each(link, &devices)
-        fn(list_entry(link, struct block_device, link), arg);
-}
-
 struct bio *bio_alloc(gfp_t gfp)
 {
     /* GFP_NOIO at most: a bio is on its way to do IO already. */

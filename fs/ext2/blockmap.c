@@ -38,16 +38,18 @@ static int new_map_block(struct inode *inode, bool indirect, uint32_t *block)
     int err = ext2_new_block(inode, ei->alloc_goal, block);
     if (err)
         return err;
-    ei->alloc_goal = *block + 1;
-    ei->i_blocks += bs / 512;
     if (indirect) {
         struct buffer_head *bh = getblk(inode->sb->bdev, *block, bs);
-        if (!bh)
-            return -ENOMEM;         /* allocated and counted: truncate frees it */
+        if (!bh) {
+            ext2_free_block(inode->sb, *block);     /* nothing points at it yet */
+            return -ENOMEM;
+        }
         memset(bh->data, 0, bs);
         mark_buffer_dirty(bh);
         brelse(bh);
     }
+    ei->alloc_goal = *block + 1;
+    ei->i_blocks += bs / 512;
     return 0;
 }
 

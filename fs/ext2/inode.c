@@ -49,6 +49,9 @@ int ext2_read_inode(struct inode *inode)
         return err;
     char why[EXT2_WHY_LEN];
     uint32_t type = raw->i_mode & EXT2_S_IFMT;
+    uint64_t size = raw->i_size;
+    if (type == EXT2_S_IFREG && EXT2_SB(sb)->g.large_file)
+        size |= (uint64_t)raw->i_size_high << 32;
     if (raw->i_links_count == 0) {
         ksnprintf(why, sizeof(why), "inode %u is free (no links) but in use", inode->ino);
         err = -EUCLEAN;
@@ -56,6 +59,10 @@ int ext2_read_inode(struct inode *inode)
         ksnprintf(why, sizeof(why), "inode %u has a type swiod does not handle (mode %06o)",
                   inode->ino, raw->i_mode);
         err = -EINVAL;
+    } else if (size > sb->max_bytes) {
+        ksnprintf(why, sizeof(why), "inode %u: size %llu is more than the block map holds",
+                  inode->ino, (unsigned long long)size);
+        err = -EUCLEAN;
     } else if (raw->i_flags & (EXT4_EXTENTS_FL | EXT4_INLINE_DATA_FL | EXT2_COMPR_FL)) {
         ksnprintf(why, sizeof(why), "inode %u uses flags swiod does not handle (0x%x)",
                   inode->ino, raw->i_flags);
@@ -70,9 +77,7 @@ int ext2_read_inode(struct inode *inode)
         inode->mode = raw->i_mode;
         inode->nlink = raw->i_links_count;
         inode->mtime = raw->i_mtime;
-        inode->size = raw->i_size;
-        if (type == EXT2_S_IFREG && EXT2_SB(sb)->g.large_file)
-            inode->size |= (uint64_t)raw->i_size_high << 32;
+        inode->size = size;
         memcpy(ei->i_block, raw->i_block, sizeof(ei->i_block));
         ei->i_flags = raw->i_flags;
         ei->i_blocks = raw->i_blocks;

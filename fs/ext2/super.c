@@ -175,6 +175,11 @@ int ext2_mount(struct block_device *bdev, struct super_block **out)
      * system was written or mounted. */
     struct ext2_super *es = &sbi->super;
     sb->time_base = es->s_wtime > es->s_mtime ? es->s_wtime : es->s_mtime;
+    /* What the block map reaches, and without large_file what i_size
+     * (32 bits, signed by convention) can say. */
+    uint64_t map_bytes = ext2_max_file_blocks(sbi->g.block_size) * sbi->g.block_size;
+    uint64_t size_limit = sbi->g.large_file ? UINT64_MAX : 0x7FFFFFFFu;
+    sb->max_bytes = map_bytes < size_limit ? map_bytes : size_limit;
     struct inode *root = iget(sb, EXT2_ROOT_INO);
     if (!root || !s_isdir(root->mode)) {
         if (root)

@@ -281,6 +281,10 @@ KTEST_MANUAL(vfs_open_files_read_write_lseek)
     KASSERT_EQ(file_lseek(f, 4000, SEEK_END), 4012);        /* past the end ... */
     KASSERT_EQ(file_write(f, "!", 1), 1);                   /* ... leaves a hole */
     KASSERT_EQ(file_lseek(f, -5000, SEEK_CUR), -EINVAL);
+    /* Without large_file, i_size stops short of 2 GiB: no wrap-around. */
+    KASSERT_EQ(file_lseek(f, 0x80000000LL, SEEK_SET), 0x80000000LL);
+    KASSERT_EQ(file_write(f, "x", 1), -EFBIG);
+    KASSERT_EQ(file_lseek(f, 4012, SEEK_SET), 4012);
     KASSERT_EQ(file_lseek(f, 0, 7), -EINVAL);
     struct kstat st;
     file_stat(f, &st);
