@@ -50,6 +50,14 @@ static void lock_buffer(struct buffer_head *bh)
     }
 }
 
+static void unlock_buffer(struct buffer_head *bh)
+{
+    uint32_t flags = spin_lock_irqsave(&cache_lock);
+    bh->flags &= ~BH_LOCKED;
+    spin_unlock_irqrestore(&cache_lock, flags);
+    wake_up(&bh->wait);
+}
+
 void wait_on_buffer(struct buffer_head *bh)
 {
     wait_event(&bh->wait, !(bh->flags & BH_LOCKED));
@@ -193,10 +201,7 @@ struct buffer_head *bread(struct block_device *bdev, uint32_t block, uint32_t si
         submit_bh(bh, BIO_READ);
         wait_on_buffer(bh);
     } else {
-        uint32_t flags = spin_lock_irqsave(&cache_lock);
-        bh->flags &= ~BH_LOCKED;
-        spin_unlock_irqrestore(&cache_lock, flags);
-        wake_up(&bh->wait);
+        unlock_buffer(bh);
     }
     if (!(bh->flags & BH_UPTODATE)) {
         pr_err("buffer: cannot read block %u (%u bytes) of %s\n", block, size, bdev->name);
@@ -266,10 +271,7 @@ static void start_write(struct buffer_head *bh)
         submit_bh(bh, BIO_WRITE);
         return;
     }
-    flags = spin_lock_irqsave(&cache_lock);
-    bh->flags &= ~BH_LOCKED;
-    spin_unlock_irqrestore(&cache_lock, flags);
-    wake_up(&bh->wait);
+    unlock_buffer(bh);
 }
 
 /* A failed write leaves the data newer than the disk: dirty again. */

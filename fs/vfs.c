@@ -382,7 +382,7 @@ int vfs_write(struct inode *inode, uint64_t off, const void *buf, uint32_t len)
         sb->ops->truncate(inode);       /* free blocks a failed page was given */
     inode->mtime = vfs_now(sb);
     int e = sb->ops->write_inode(inode);
-    if (!err && mapping->nrdirty > VFS_DIRTY_PAGES_MAX)
+    if (!err && !e && mapping->nrdirty > VFS_DIRTY_PAGES_MAX)
         e = write_mapping_pages(mapping);
     mutex_unlock(&mapping->lock);
     if (!err)

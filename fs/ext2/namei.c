@@ -84,10 +84,14 @@ int ext2_rename(struct inode *old_dir, const char *old_name, uint32_t old_len,
         } else {
             target->nlink--;
         }
-        ext2_write_inode(target);
+        if ((err = ext2_write_inode(target)) != 0)
+            return err;
     } else if ((err = ext2_add_entry(new_dir, new_name, new_len, moved)) != 0) {
         return err;
     }
+    /* Both names now lead to moved; should the old one refuse to go (a
+     * read error), the file simply has one more name than its link count
+     * says, which e2fsck repairs -- the data stays reachable either way. */
     if ((err = ext2_delete_entry(old_dir, old_name, old_len)) != 0)
         return err;
     if (is_dir && old_dir != new_dir) {
@@ -96,7 +100,7 @@ int ext2_rename(struct inode *old_dir, const char *old_name, uint32_t old_len,
         old_dir->nlink--;
         new_dir->nlink++;
     }
-    if (is_dir)
-        ext2_write_inode(old_dir);
+    if (is_dir && (err = ext2_write_inode(old_dir)) != 0)
+        return err;
     return ext2_write_inode(new_dir);
 }
