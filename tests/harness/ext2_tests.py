@@ -223,9 +223,12 @@ def boundary_files_match(copy):
     return None
 
 
+MANY_DIRS, MANY_FILES_PER_DIR = 5, 200     # test_ext2_write.c's DIRS, FILES_PER_DIR
+
+
 def many_files_match(copy):
-    for d in range(3):
-        for f in range(1, 150, 2):
+    for d in range(MANY_DIRS - 1):
+        for f in range(1, MANY_FILES_PER_DIR, 2):
             reason = ext2_images.compare_file(
                 copy, f"/many-{d}/file-with-a-longish-name-{f:03d}", pattern(d * 1000 + f, f * 37))
             if reason:

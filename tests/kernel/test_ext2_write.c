@@ -102,8 +102,8 @@ KTEST_MANUAL(ext2_write_boundary_files_read_back)
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
 
-#define DIRS 4
-#define FILES_PER_DIR 150
+#define DIRS 5
+#define FILES_PER_DIR 200      /* 1000 files in all */
 
 KTEST_MANUAL(ext2_write_many_files_created_and_removed)
 {
