@@ -311,6 +311,22 @@ KTEST_MANUAL(vfs_open_files_read_write_lseek)
     f = file_open(MNT "/truncated", O_WRONLY | O_TRUNC, &err);
     KASSERT_EQ(file_write(f, "ab", 2), 2);
     file_close(f);
+    /* 70 MiB in, with 1 KiB blocks, is past 12 + 256 + 65536 KiB: the
+     * byte lands under the triple indirect block (e2fsck checks the map). */
+    f = file_open(MNT "/sparse-triple", O_RDWR | O_CREAT, &err);
+    KASSERT(f != NULL);
+    KASSERT_EQ(file_lseek(f, 70 << 20, SEEK_SET), 70 << 20);
+    KASSERT_EQ(file_write(f, "T", 1), 1);
+    file_close(f);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+    mount_hda();
+    f = file_open(MNT "/sparse-triple", O_RDONLY, &err);
+    KASSERT(f != NULL);
+    KASSERT_EQ(file_lseek(f, (70 << 20) - 2, SEEK_SET), (70 << 20) - 2);
+    KASSERT_EQ(file_read(f, buf, 8), 3);
+    KASSERT(buf[0] == 0 && buf[1] == 0 && buf[2] == 'T');
+    file_close(f);
+
     KASSERT(file_open(MNT "/missing", O_RDONLY, &err) == NULL);
     KASSERT_EQ(err, -ENOENT);
     KASSERT(file_open(MNT, O_WRONLY, &err) == NULL);
