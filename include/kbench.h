@@ -33,6 +33,8 @@ uint64_t bench_instructions(uint64_t tsc_delta);
 /* params ("order=3") may be NULL. */
 void bench_report(const char *bench, const char *params, const char *metric, uint64_t value,
                   const char *unit);
+/* A wall-clock figure: "BENCH bench metric=S.SSSS s" from microseconds. */
+void bench_report_seconds(const char *bench, const char *metric, uint64_t us);
 /* Median of n samples (sorts them). */
 uint32_t bench_median(uint32_t *samples, int n);
 /* What an empty timed region costs in instructions: subtract it. */

@@ -26,6 +26,13 @@ void bench_report(const char *bench, const char *params, const char *metric, uin
             metric, (unsigned long long)value, unit);
 }
 
+void bench_report_seconds(const char *bench, const char *metric, uint64_t us)
+{
+    const char *note = cmdline_has("icount") ? " (virtual time under -icount)" : "";
+    pr_info("BENCH %s %s=%llu.%04llu s%s\n", bench, metric, (unsigned long long)(us / 1000000),
+            (unsigned long long)(us % 1000000 / 100), note);
+}
+
 uint32_t bench_median(uint32_t *v, int n)
 {
     for (int i = 1; i < n; i++) {          /* insertion sort: n is small */

@@ -2,8 +2,8 @@
  * bench_disk.c - bench=disk: write 64 MiB to hda, then read it back,
  * sequentially, in bios of BIO_MAX_VECS pages with STREAM_DEPTH of them
  * in flight (each completion submits the next from its end_io, so the
- * queue never runs dry while the task sleeps).  Reports the time each took
- * in microseconds of guest time.
+ * queue never runs dry while the task sleeps).  Reports the seconds each
+ * took, by the guest clock.
  *
  * The clock is the TSC, calibrated against the PIT (bench_tsc_hz).  Under
  * -icount guest time is virtual -- it advances with executed instructions
@@ -12,7 +12,6 @@
  * when it is not.
  */
 #include "blkdev.h"
-#include "cmdline.h"
 #include "kbench.h"
 #include "mm.h"
 #include "printk.h"
@@ -101,12 +100,11 @@ KBENCH(disk)
             w[j] = i * 0x01000193u + j;
     }
     uint64_t hz = bench_tsc_hz();
-    const char *unit = cmdline_has("icount") ? "us (virtual time under -icount)" : "us";
     uint64_t write_us = stream_pass(dev, pages, BIO_WRITE, hz);
     uint64_t read_us = stream_pass(dev, pages, BIO_READ, hz);
     if (write_us && read_us) {
-        bench_report("disk", NULL, "write_64MiB", write_us, unit);
-        bench_report("disk", NULL, "read_64MiB", read_us, unit);
+        bench_report_seconds("disk", "write_64MiB_s", write_us);
+        bench_report_seconds("disk", "read_64MiB_s", read_us);
     }
     for (unsigned i = 0; i < STREAM_DEPTH * BIO_MAX_VECS; i++)
         free_page(pages[i]);

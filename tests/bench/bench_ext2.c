@@ -1,7 +1,7 @@
 /*
  * bench=ext2: write a 32 MiB file on the ext2 file system on hda and sync
  * it, then unmount (which drops every cached page and buffer), mount again
- * and read it back cold.  Wall-clock microseconds from the TSC; make bench
+ * and read it back cold.  Wall-clock seconds from the TSC; make bench
  * runs it without -icount, on a fresh 64 MiB ext2 image.
  */
 #include "kbench.h"
@@ -80,7 +80,7 @@ KBENCH(ext2)
     vfs_umount(MOUNT);
     kfree(buf);
     if (write_us && read_us) {
-        bench_report("ext2", NULL, "write_32MiB_sync", write_us, "us");
-        bench_report("ext2", NULL, "read_32MiB_cold", read_us, "us");
+        bench_report_seconds("ext2", "write_32MiB_sync_s", write_us);
+        bench_report_seconds("ext2", "read_32MiB_cold_s", read_us);
     }
 }
