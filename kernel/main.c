@@ -29,6 +29,7 @@
 #include "ramdisk.h"
 #include "sched.h"
 #include "serial.h"
+#include "swap.h"
 #include "timer.h"
 #include "version.h"
 #include "x86.h"
@@ -79,6 +80,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ramdisk_init();
     buffer_init();
     pagecache_init();
+    swap_init();
 
     const char *bench = cmdline_get("bench");
     if (bench)

@@ -23,6 +23,7 @@ import kernel
 from disks import scratch_dir
 from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
+from swap_tests import SWAP_TESTS
 from judge import judge
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 
@@ -55,6 +56,7 @@ def all_tests():
              if n not in NOT_RUN_DIRECTLY}
     tests.update(HARNESS_TESTS)
     tests.update(EXT2_TESTS)
+    tests.update(SWAP_TESTS)
     return tests
 
 

@@ -1,0 +1,222 @@
+/*
+ * swapfile.c - swap areas: the header check, turning them on and off, and
+ * the slot allocator (see include/swap.h).
+ *
+ * The header is Linux's, as mkswap writes it (util-linux, "union
+ * swap_header"): the first 1024 bytes are left for a boot loader, then
+ * version, last_page, nr_badpages, a uuid and a label, padding, and the
+ * bad page numbers; the page ends with the magic "SWAPSPACE2".
+ */
+#include "blkdev.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "mutex.h"
+#include "printk.h"
+#include "slab.h"
+#include "spinlock.h"
+#include "swap.h"
+
+#define SWAP_MAGIC          "SWAPSPACE2"
+#define SWAP_MAGIC_LEN      10
+#define SWAP_VERSION        1
+
+struct swap_header_info {
+    uint8_t bootbits[1024];
+    uint32_t version;
+    uint32_t last_page;
+    uint32_t nr_badpages;
+    uint8_t uuid[16];
+    char volume[16];
+    uint32_t padding[117];
+    uint32_t badpages[SWAP_MAX_BADPAGES];
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct swap_header_info) <= PAGE_SIZE - SWAP_MAGIC_LEN,
+               "the bad page list ends before the magic");
+
+static struct list_head areas = LIST_HEAD_INIT(areas);     /* by priority */
+static struct spinlock swap_lock;
+static struct mutex swapon_mutex;       /* one swapon/swapoff at a time */
+
+void swap_init(void)
+{
+    spin_lock_init(&swap_lock, "swap");
+    mutex_init(&swapon_mutex, "swapon");
+}
+
+/* Check the header page of dev; 0 and *h usable, or -EINVAL with the
+ * reason logged. */
+static int check_header(const struct block_device *dev, const uint8_t *page)
+{
+    const struct swap_header_info *h = (const void *)page;
+    uint64_t dev_pages = dev->nr_sectors / (PAGE_SIZE / SECTOR_SIZE);
+    const char *why = NULL;
+    if (memcmp(page + PAGE_SIZE - SWAP_MAGIC_LEN, SWAP_MAGIC, SWAP_MAGIC_LEN) != 0)
+        why = "no swap signature (SWAPSPACE2) at the end of page 0: not made by mkswap";
+    else if (h->version != SWAP_VERSION)
+        why = "swap header version is not 1";
+    else if (h->last_page < 1)
+        why = "swap header says the area has no pages";
+    else if (h->last_page >= dev_pages)
+        why = "swap header's last_page is past the end of the device";
+    else if (h->nr_badpages > SWAP_MAX_BADPAGES)
+        why = "swap header lists more bad pages than fit in it";
+    for (uint32_t i = 0; !why && i < h->nr_badpages; i++)
+        if (h->badpages[i] < 1 || h->badpages[i] > h->last_page)
+            why = "swap header lists a bad page outside the area";
+    if (why) {
+        pr_err("swap: %s: %s (version %u, last_page %u, device %llu pages)\n", dev->name, why,
+               h->version, h->last_page, (unsigned long long)dev_pages);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static struct swap_area *find_area(const struct block_device *dev)
+{
+    list_for_each(link, &areas) {
+        struct swap_area *a = list_entry(link, struct swap_area, link);
+        if (a->bdev == dev)
+            return a;
+    }
+    return NULL;
+}
+
+int swapon(const char *name, int prio)
+{
+    struct block_device *dev = blkdev_find(name);
+    if (!dev)
+        return -ENOENT;
+    mutex_lock(&swapon_mutex);
+    int err = find_area(dev) ? -EBUSY : 0;
+    uint8_t *page = err ? NULL : get_zeroed_page(GFP_KERNEL);
+    struct swap_area *a = NULL;
+    if (!err && !page)
+        err = -ENOMEM;
+    if (!err)
+        err = blkdev_rw(dev, 0, page, PAGE_SIZE, BIO_READ);
+    if (!err)
+        err = check_header(dev, page);
+    if (!err) {
+        const struct swap_header_info *h = (const void *)page;
+        a = kmalloc(sizeof(*a), GFP_KERNEL | __GFP_ZERO);
+        uint8_t *map = a ? kmalloc(h->last_page + 1, GFP_KERNEL | __GFP_ZERO) : NULL;
+        if (!map) {
+            kfree(a);
+            err = -ENOMEM;
+        } else {
+            *a = (struct swap_area){ .bdev = dev, .prio = prio, .last_page = h->last_page,
+                                     .map = map };
+            map[0] = SWAP_SLOT_BAD;                 /* the header */
+            for (uint32_t i = 0; i < h->nr_badpages; i++)
+                if (map[h->badpages[i]] != SWAP_SLOT_BAD) {
+                    map[h->badpages[i]] = SWAP_SLOT_BAD;
+                    a->nr_bad++;
+                }
+            uint32_t flags = spin_lock_irqsave(&swap_lock);
+            struct list_head *pos = &areas;         /* before the first less urgent */
+            list_for_each(link, &areas) {
+                if (list_entry(link, struct swap_area, link)->prio < prio) {
+                    pos = link;
+                    break;
+                }
+            }
+            list_add_tail(&a->link, pos);
+            spin_unlock_irqrestore(&swap_lock, flags);
+            pr_info("swap: %s: %u pages (%u KiB), %u bad, priority %d\n", name,
+                    a->last_page - a->nr_bad, (a->last_page - a->nr_bad) * 4, a->nr_bad, prio);
+        }
+    }
+    if (page)
+        free_page_address(page);
+    mutex_unlock(&swapon_mutex);
+    return err;
+}
+
+int swapoff(const char *name)
+{
+    struct block_device *dev = blkdev_find(name);
+    if (!dev)
+        return -ENOENT;
+    mutex_lock(&swapon_mutex);
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    struct swap_area *a = find_area(dev);
+    int err = !a ? -EINVAL : a->inuse ? -EBUSY : 0;
+    if (!err)
+        list_del(&a->link);
+    spin_unlock_irqrestore(&swap_lock, flags);
+    if (!err) {
+        kfree(a->map);
+        kfree(a);
+        pr_info("swap: %s: off\n", name);
+    }
+    mutex_unlock(&swapon_mutex);
+    return err;
+}
+
+/* A free slot of a, continuing its cluster, or starting a new one at the
+ * first run of SWAP_CLUSTER free slots (or, failing that, any free slot). */
+static uint32_t take_slot(struct swap_area *a)
+{
+    if (a->cluster_left && a->map[a->cluster_next] == 0) {
+        a->cluster_left--;
+        return a->cluster_next++;
+    }
+    uint32_t run = 0, any = 0;
+    for (uint32_t s = 1; s <= a->last_page; s++) {
+        if (a->map[s] != 0) {
+            run = 0;
+            continue;
+        }
+        any = any ? any : s;
+        if (++run == SWAP_CLUSTER || s == a->last_page) {
+            uint32_t start = s - run + 1;
+            a->cluster_next = start + 1;
+            a->cluster_left = run - 1;
+            return start;
+        }
+    }
+    a->cluster_left = 0;
+    return any;
+}
+
+int swap_slot_alloc(struct swap_area **area, uint32_t *slot)
+{
+    int err = -ENOSPC;
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    list_for_each(link, &areas) {
+        struct swap_area *a = list_entry(link, struct swap_area, link);
+        uint32_t s = take_slot(a);
+        if (s) {
+            a->map[s] = 1;
+            a->inuse++;
+            *area = a;
+            *slot = s;
+            err = 0;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&swap_lock, flags);
+    return err;
+}
+
+void swap_slot_free(struct swap_area *a, uint32_t slot)
+{
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    if (slot >= 1 && slot <= a->last_page && a->map[slot] == 1) {
+        a->map[slot] = 0;
+        a->inuse--;
+    } else {
+        pr_err("swap: %s: freeing slot %u, which is not in use\n", a->bdev->name, slot);
+    }
+    spin_unlock_irqrestore(&swap_lock, flags);
+}
+
+void swap_for_each(void (*fn)(const struct swap_area *area, void *arg), void *arg)
+{
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    list_for_each(link, &areas)
+        fn(list_entry(link, struct swap_area, link), arg);
+    spin_unlock_irqrestore(&swap_lock, flags);
+}
