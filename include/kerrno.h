@@ -9,6 +9,7 @@
 #define E2BIG    7
 #define EBADF    9
 #define ENOMEM  12
+#define EFAULT  14
 #define EBUSY   16
 #define EEXIST  17
 #define EXDEV   18

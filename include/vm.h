@@ -20,6 +20,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "list.h"
 
 /* Page table entry bits (Intel SDM vol. 3A, 4.3). */
 #define PTE_PRESENT     0x001u
@@ -36,6 +37,14 @@
 
 struct vm_space {
     uint32_t *pgdir;            /* page directory, in the direct map */
+    struct list_head areas;     /* struct vm_area: demand-zero memory */
+};
+
+/* A range of anonymous memory: pages appear, zeroed, when first touched. */
+struct vm_area {
+    uint32_t start, end;        /* page aligned, [start, end) */
+    uint32_t prot;              /* PTE_WRITE or 0 */
+    struct list_head link;
 };
 
 extern struct vm_space kernel_space;
@@ -52,6 +61,17 @@ int vm_map(struct vm_space *space, uint32_t va, uint32_t pa, uint32_t prot);
 int vm_unmap(struct vm_space *space, uint32_t va, uint32_t *pa);
 int vm_protect(struct vm_space *space, uint32_t va, uint32_t prot);
 int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot);
+
+/* Anonymous memory in the user half: [start, start+len) gets a zeroed
+ * page the first time each page is touched (mm/fault.c).  -EINVAL for a
+ * range that is unaligned, not in the user half, or overlaps another. */
+int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t prot);
+/* The page fault handler's question: is addr demand-zero memory of the
+ * current task's space that may be touched this way?  Then map a page and
+ * return 0; else -EFAULT (a real fault) or -ENOMEM.  May sleep. */
+int handle_page_fault(uint32_t addr, uint32_t error);
+/* Free every page of every anonymous area, and the areas (destroying s). */
+void vm_unmap_anon_all(struct vm_space *s);
 
 /* True when every byte of [addr, addr+len) is mapped in the current page
  * tables: safe to read without faulting.  Walks the tables; takes no lock,

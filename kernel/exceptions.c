@@ -75,8 +75,25 @@ static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
     longjmp(fc->resume, 1);
 }
 
+/*
+ * A page fault may be demand-zero memory rather than a bug.  Filling it
+ * may sleep (allocating), so interrupts come back on if the faulting code
+ * had them on -- the fault is the task's own doing, not an interrupt.
+ */
+static bool fault_handled(struct int_frame *f)
+{
+    uint32_t addr = read_cr2();         /* before anything can fault again */
+    if (f->eflags & EFLAGS_IF)
+        sti();
+    int err = handle_page_fault(addr, f->error);
+    cli();
+    return err == 0;
+}
+
 void handle_exception(struct int_frame *f)
 {
+    if (f->vector == VECTOR_PAGE_FAULT && fault_handled(f))
+        return;
     exception_report(f);
     if (fault_catch_armed)
         resume_catcher(f);

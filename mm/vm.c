@@ -64,6 +64,7 @@ void vm_init(uint32_t lowmem_pfns)
         return;
     }
     memset(kernel_space.pgdir, 0, PAGE_SIZE);
+    list_init(&kernel_space.areas);
     memset(kernel_tables, 0, KERNEL_TABLES * PAGE_SIZE);
     for (uint32_t i = 0; i < KERNEL_TABLES; i++)
         kernel_space.pgdir[KERNEL_PDE_FIRST + i] =
@@ -100,6 +101,7 @@ struct vm_space *vm_space_create(void)
     }
     memcpy(&s->pgdir[KERNEL_PDE_FIRST], &kernel_space.pgdir[KERNEL_PDE_FIRST],
            KERNEL_TABLES * sizeof(uint32_t));
+    list_init(&s->areas);
     return s;
 }
 
@@ -107,6 +109,7 @@ void vm_space_destroy(struct vm_space *s)
 {
     if (is_current(s))
         vm_switch(&kernel_space);
+    vm_unmap_anon_all(s);
     for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
         if (s->pgdir[i] & PTE_PRESENT)
             free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));
