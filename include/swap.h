@@ -24,11 +24,27 @@
 #define SWAP_CLUSTER        32          /* slots handed out together */
 #define SWAP_MAX_BADPAGES   637         /* what fits in the header page */
 #define SWAP_SLOT_BAD       0xFF        /* in the slot map: never use */
+#define SWAP_MAX_AREAS      16
+
+/*
+ * A swapped-out page's PTE: not present (bit 0 clear, so the CPU faults),
+ * SWAP_PTE_MARK set so that it is not mistaken for "never touched", the
+ * area's index in bits 2..5 and the slot from bit 12 on.
+ */
+#define SWAP_PTE_MARK       0x2u
+static inline uint32_t swap_pte(unsigned area, uint32_t slot)
+{
+    return slot << 12 | area << 2 | SWAP_PTE_MARK;
+}
+static inline bool is_swap_pte(uint32_t pte) { return !(pte & 1u) && (pte & SWAP_PTE_MARK); }
+static inline unsigned swap_pte_area(uint32_t pte) { return (pte >> 2) & (SWAP_MAX_AREAS - 1); }
+static inline uint32_t swap_pte_slot(uint32_t pte) { return pte >> 12; }
 
 struct block_device;
 
 struct swap_area {
     struct block_device *bdev;
+    unsigned index;             /* in swap PTEs */
     int prio;
     uint32_t last_page;         /* slots are 1 .. last_page */
     uint32_t nr_bad;
@@ -49,3 +65,14 @@ int swapoff(const char *dev);
 int swap_slot_alloc(struct swap_area **area, uint32_t *slot);
 void swap_slot_free(struct swap_area *area, uint32_t slot);
 void swap_for_each(void (*fn)(const struct swap_area *area, void *arg), void *arg);
+/* The area with this index (from a swap PTE), or NULL. */
+struct swap_area *swap_area_by_index(unsigned index);
+
+struct vm_space;
+/* Write the page mapped at va out to a free slot and leave a swap PTE in
+ * its place; the page is freed.  The caller keeps the page from changing
+ * meanwhile.  0, -ENOENT (nothing mapped), -ENOSPC, -EIO (the page stays). */
+int swap_out_page(struct vm_space *space, uint32_t va);
+/* Read the page a swap PTE names into a new page, map it at va with prot,
+ * free the slot.  0, -ENOMEM, -EIO. */
+int swap_in_page(struct vm_space *space, uint32_t va, uint32_t pte, uint32_t prot);

@@ -73,6 +73,12 @@ int handle_page_fault(uint32_t addr, uint32_t error);
 /* Free every page of every anonymous area, and the areas (destroying s). */
 void vm_unmap_anon_all(struct vm_space *s);
 
+/* A PTE as it is, 0 when there is no page table: for swap PTEs (swap.h),
+ * which are not mappings.  vm_set_pte writes one (making the table) and
+ * flushes the TLB entry. */
+uint32_t vm_get_pte(struct vm_space *space, uint32_t va);
+int vm_set_pte(struct vm_space *space, uint32_t va, uint32_t pte);
+
 /* True when every byte of [addr, addr+len) is mapped in the current page
  * tables: safe to read without faulting.  Walks the tables; takes no lock,
  * so backtraces and fault reports can use it. */

@@ -6,13 +6,15 @@
  * then allocates a zeroed page and maps it.  A write to a read-only area,
  * a protection fault, or an address outside every area is a real fault:
  * handle_page_fault says -EFAULT and the exception is reported as before.
- * Reclaim (issue 6) will take such pages back, to swap.
+ * A page that went to swap left a swap PTE (swap.h): the fault reads it
+ * back (swap_io.c).
  */
 #include "gfp.h"
 #include "kerrno.h"
 #include "mm.h"
 #include "printk.h"
 #include "slab.h"
+#include "swap.h"
 #include "vm.h"
 
 #define PF_PRESENT  0x1         /* error code: a protection fault, not a missing page */
@@ -52,6 +54,9 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     struct vm_area *a = s && addr < USER_TOP ? find_area(s, addr) : NULL;
     if (!a || (error & PF_PRESENT) || ((error & PF_WRITE) && !(a->prot & PTE_WRITE)))
         return -EFAULT;
+    uint32_t pte = vm_get_pte(s, addr);
+    if (is_swap_pte(pte))               /* it was here, and went to swap */
+        return swap_in_page(s, addr, pte, a->prot | PTE_USER);
     struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
     if (!page) {
         pr_err("fault: task %s: no memory for a page at %08x\n", current->name, addr);
@@ -70,9 +75,13 @@ void vm_unmap_anon_all(struct vm_space *s)
     while (!list_empty(&s->areas)) {
         struct vm_area *a = list_first_entry(&s->areas, struct vm_area, link);
         for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            uint32_t pa;
-            if (vm_unmap(s, va, &pa) == 0)
+            uint32_t pa, pte = vm_get_pte(s, va);
+            if (is_swap_pte(pte)) {
+                swap_slot_free(swap_area_by_index(swap_pte_area(pte)), swap_pte_slot(pte));
+                vm_set_pte(s, va, 0);
+            } else if (vm_unmap(s, va, &pa) == 0) {
                 free_page(pfn_to_page(pa >> PAGE_SHIFT));
+            }
         }
         list_del(&a->link);
         kfree(a);

@@ -36,6 +36,7 @@ _Static_assert(sizeof(struct swap_header_info) <= PAGE_SIZE - SWAP_MAGIC_LEN,
                "the bad page list ends before the magic");
 
 static struct list_head areas = LIST_HEAD_INIT(areas);     /* by priority */
+static struct swap_area *by_index[SWAP_MAX_AREAS];
 static struct spinlock swap_lock;
 static struct mutex swapon_mutex;       /* one swapon/swapoff at a time */
 
@@ -90,6 +91,11 @@ int swapon(const char *name, int prio)
         return -ENOENT;
     mutex_lock(&swapon_mutex);
     int err = find_area(dev) ? -EBUSY : 0;
+    unsigned index = 0;
+    while (!err && index < SWAP_MAX_AREAS && by_index[index])
+        index++;
+    if (index == SWAP_MAX_AREAS)
+        err = -ENOSPC;
     uint8_t *page = err ? NULL : get_zeroed_page(GFP_KERNEL);
     struct swap_area *a = NULL;
     if (!err && !page)
@@ -106,8 +112,8 @@ int swapon(const char *name, int prio)
             kfree(a);
             err = -ENOMEM;
         } else {
-            *a = (struct swap_area){ .bdev = dev, .prio = prio, .last_page = h->last_page,
-                                     .map = map };
+            *a = (struct swap_area){ .bdev = dev, .index = index, .prio = prio,
+                                     .last_page = h->last_page, .map = map };
             map[0] = SWAP_SLOT_BAD;                 /* the header */
             for (uint32_t i = 0; i < h->nr_badpages; i++)
                 if (map[h->badpages[i]] != SWAP_SLOT_BAD) {
@@ -123,6 +129,7 @@ int swapon(const char *name, int prio)
                 }
             }
             list_add_tail(&a->link, pos);
+            by_index[index] = a;
             spin_unlock_irqrestore(&swap_lock, flags);
             pr_info("swap: %s: %u pages (%u KiB), %u bad, priority %d\n", name,
                     a->last_page - a->nr_bad, (a->last_page - a->nr_bad) * 4, a->nr_bad, prio);
@@ -143,8 +150,10 @@ int swapoff(const char *name)
     uint32_t flags = spin_lock_irqsave(&swap_lock);
     struct swap_area *a = find_area(dev);
     int err = !a ? -EINVAL : a->inuse ? -EBUSY : 0;
-    if (!err)
+    if (!err) {
         list_del(&a->link);
+        by_index[a->index] = NULL;
+    }
     spin_unlock_irqrestore(&swap_lock, flags);
     if (!err) {
         kfree(a->map);
@@ -219,4 +228,9 @@ void swap_for_each(void (*fn)(const struct swap_area *area, void *arg), void *ar
     list_for_each(link, &areas)
         fn(list_entry(link, struct swap_area, link), arg);
     spin_unlock_irqrestore(&swap_lock, flags);
+}
+
+struct swap_area *swap_area_by_index(unsigned index)
+{
+    return index < SWAP_MAX_AREAS ? by_index[index] : NULL;
 }

@@ -156,6 +156,24 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa)
     return 0;
 }
 
+uint32_t vm_get_pte(struct vm_space *s, uint32_t va)
+{
+    uint32_t *pte = pte_of(s, va & ~(PAGE_SIZE - 1), false);
+    return pte ? *pte : 0;
+}
+
+int vm_set_pte(struct vm_space *s, uint32_t va, uint32_t value)
+{
+    if (!changeable(va))
+        return -EINVAL;
+    uint32_t *pte = pte_of(s, va, true);
+    if (!pte)
+        return -ENOMEM;
+    *pte = value;
+    flush(s, va);
+    return 0;
+}
+
 int vm_protect(struct vm_space *s, uint32_t va, uint32_t prot)
 {
     if (!changeable(va))

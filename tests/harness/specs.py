@@ -104,6 +104,7 @@ KERNEL_TESTS = {
 
 # Manual tests that only the harness self-test boots (harness_tests.py).
 NOT_RUN_DIRECTLY = {
+    "swap_pages_out_and_back_bit_identical",
     "swap_slots_cluster_and_skip_bad_pages",
     "vfs_open_files_read_write_lseek",
     "selftest_fails", "selftest_panics", "selftest_hangs",

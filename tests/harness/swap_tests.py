@@ -88,7 +88,20 @@ def swapon_takes_a_mkswap_area(log):
     return reason
 
 
+def swap_pages_round_trip(log):
+    """The kernel test swap_pages_out_and_back_bit_identical on a plain
+    mkswap area."""
+    area = make_area(log + ".img")
+    name = "swap_pages_out_and_back_bit_identical"
+    rc = kernel.boot(f"test={name}", log, disks=[area])
+    reason = judge.judge(name, rc, kernel.read_log(log))
+    if not reason:
+        os.unlink(area)
+    return reason
+
+
 SWAP_TESTS = {
+    "swap_pages_out_and_back_bit_identical": swap_pages_round_trip,
     "swapon_refuses_bad_headers": swapon_refuses_bad_headers,
     "swapon_takes_a_mkswap_area": swapon_takes_a_mkswap_area,
 }

@@ -6,7 +6,11 @@
  */
 #include "kerrno.h"
 #include "ktest.h"
+#include "mm.h"
+#include "random.h"
+#include "sched.h"
 #include "swap.h"
+#include "vm.h"
 
 #define SLOTS 100
 
@@ -45,4 +49,68 @@ KTEST_MANUAL(swap_slots_cluster_and_skip_bad_pages)
     KASSERT_EQ(area->inuse, 0);
     KASSERT_EQ(swapoff("hda"), 0);
     KASSERT_EQ(swapoff("hda"), -EINVAL);
+}
+
+#define SWAP_VA     0x40000000u
+#define SWAP_PAGES  16
+
+struct swap_probe {
+    struct vm_space *space;
+    uint32_t seed;
+    volatile int bad;
+};
+
+static uint32_t word_at(uint32_t seed, uint32_t va) { return (va * 2654435761u) ^ seed; }
+
+static void fill_and_check(void *arg)
+{
+    struct swap_probe *p = arg;
+    task_set_vm(p->space);
+    for (uint32_t va = SWAP_VA; va < SWAP_VA + SWAP_PAGES * PAGE_SIZE; va += 4)
+        *(volatile uint32_t *)va = word_at(p->seed, va);
+    task_set_vm(NULL);
+}
+
+static void check_pattern(void *arg)
+{
+    struct swap_probe *p = arg;
+    task_set_vm(p->space);
+    for (uint32_t va = SWAP_VA; va < SWAP_VA + SWAP_PAGES * PAGE_SIZE; va += 4)
+        if (*(volatile uint32_t *)va != word_at(p->seed, va))
+            p->bad++;
+    task_set_vm(NULL);
+}
+
+/* Pages written out to hda (an area mkswap made) and faulted back in are
+ * bit-identical; while out, their PTEs hold the slot and the memory is
+ * free; coming back frees the slot. */
+KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
+{
+    static struct swap_probe p;
+    struct rng r;
+    ktest_rng_init(&r);
+    p = (struct swap_probe){ .seed = rng_next(&r) };
+    KASSERT_EQ(swapon("hda", 0), 0);
+    p.space = vm_space_create();
+    KASSERT(p.space != NULL);
+    KASSERT_EQ(vm_map_anon(p.space, SWAP_VA, SWAP_PAGES * PAGE_SIZE, PTE_WRITE), 0);
+    KASSERT_EQ(task_join(task_create("swap-fill", fill_and_check, &p, PRIO_NORMAL)), 0);
+
+    drain_hot_pages();
+    uint32_t free_before = nr_free_pages();
+    for (uint32_t i = 0; i < SWAP_PAGES; i += 2)            /* every other page */
+        KASSERT_EQ(swap_out_page(p.space, SWAP_VA + i * PAGE_SIZE), 0);
+    drain_hot_pages();
+    KASSERT_EQ(nr_free_pages(), free_before + SWAP_PAGES / 2);
+    KASSERT(is_swap_pte(vm_get_pte(p.space, SWAP_VA)));
+    KASSERT_EQ(swap_out_page(p.space, SWAP_VA), -ENOENT);   /* already out */
+    KASSERT_EQ(swapoff("hda"), -EBUSY);
+
+    KASSERT_EQ(task_join(task_create("swap-check", check_pattern, &p, PRIO_NORMAL)), 0);
+    KASSERT_EQ(p.bad, 0);
+    KASSERT(vm_get_pte(p.space, SWAP_VA) & PTE_PRESENT);
+
+    KASSERT_EQ(swap_out_page(p.space, SWAP_VA + PAGE_SIZE), 0);  /* out once more ... */
+    vm_space_destroy(p.space);                              /* ... and its slot is freed */
+    KASSERT_EQ(swapoff("hda"), 0);
 }
