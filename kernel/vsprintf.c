@@ -83,61 +83,77 @@ static const char *read_field(const char *p, int *field)
     return p;
 }
 
+/*
+ * Read the flags, width, precision and length of a conversion; p points at
+ * its '%'.  Returns where the conversion letter is.  The va_list goes by
+ * pointer so that a '*' width or precision consumes the caller's argument.
+ */
+static const char *parse_spec(const char *p, struct spec *sp, int *longs, va_list *ap)
+{
+    *sp = (struct spec){ .precision = -1 };
+    for (;; p++) {
+        if (p[1] == '-')
+            sp->left = true;
+        else if (p[1] == '0')
+            sp->zero = true;
+        else if (p[1] == '+')
+            sp->plus = true;
+        else
+            break;
+    }
+    p++;
+    if (*p == '*') {
+        int w = va_arg(*ap, int);
+        if (w < 0)
+            sp->left = true;
+        sp->width = w < -MAX_FIELD || w > MAX_FIELD ? MAX_FIELD : (w < 0 ? -w : w);
+        p++;
+    } else {
+        p = read_field(p, &sp->width);
+    }
+    if (*p == '.') {
+        p++;
+        if (*p == '*') {
+            int prec = va_arg(*ap, int);
+            sp->precision = prec > MAX_FIELD ? MAX_FIELD : (prec < 0 ? -1 : prec);
+            p++;
+        } else {
+            p = read_field(p, &sp->precision);
+        }
+    }
+    *longs = 0;
+    while (*p == 'l') {
+        (*longs)++;
+        p++;
+    }
+    if (*p == 'z') {            /* size_t: unsigned int on i386, wider on a host */
+        *longs = sizeof(size_t) > sizeof(unsigned long) ? 2 : sizeof(size_t) > sizeof(int);
+        p++;
+    }
+    return p;
+}
+
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = { buf, size, 0 };
+    /* A local copy: on some ABIs (x86-64 hosts) a va_list parameter is a
+     * pointer, and parse_spec needs the address of a real va_list. */
+    va_list args;
+    va_copy(args, ap);
 
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
             put(&o, *p);
             continue;
         }
-        struct spec sp = { .precision = -1 };
-        for (;; p++) {
-            if (p[1] == '-')
-                sp.left = true;
-            else if (p[1] == '0')
-                sp.zero = true;
-            else if (p[1] == '+')
-                sp.plus = true;
-            else
-                break;
-        }
-        p++;
-        if (*p == '*') {
-            int w = va_arg(ap, int);
-            if (w < 0)
-                sp.left = true;
-            sp.width = w < -MAX_FIELD || w > MAX_FIELD ? MAX_FIELD : (w < 0 ? -w : w);
-            p++;
-        } else {
-            p = read_field(p, &sp.width);
-        }
-        if (*p == '.') {
-            p++;
-            if (*p == '*') {
-                int prec = va_arg(ap, int);
-                sp.precision = prec > MAX_FIELD ? MAX_FIELD : (prec < 0 ? -1 : prec);
-                p++;
-            } else {
-                p = read_field(p, &sp.precision);
-            }
-        }
-        int longs = 0;
-        while (*p == 'l') {
-            longs++;
-            p++;
-        }
-        if (*p == 'z') {        /* size_t: unsigned int on i386, wider on a host */
-            longs = sizeof(size_t) > sizeof(unsigned long) ? 2 : sizeof(size_t) > sizeof(int);
-            p++;
-        }
-
+        struct spec sp;
+        int longs;
+        p = parse_spec(p, &sp, &longs, &args);
         switch (*p) {
         case 'd':
         case 'i': {
-            int64_t v = longs >= 2 ? va_arg(ap, long long)
-                      : longs == 1 ? va_arg(ap, long) : va_arg(ap, int);
+            int64_t v = longs >= 2 ? va_arg(args, long long)
+                      : longs == 1 ? va_arg(args, long) : va_arg(args, int);
             uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
             put_number(&o, mag, v < 0, 10, false, &sp);
             break;
@@ -146,8 +162,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'x':
         case 'X':
         case 'o': {
-            uint64_t v = longs >= 2 ? va_arg(ap, unsigned long long)
-                       : longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+            uint64_t v = longs >= 2 ? va_arg(args, unsigned long long)
+                       : longs == 1 ? va_arg(args, unsigned long) : va_arg(args, unsigned int);
             unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
             sp.plus = false;    /* a sign is for signed conversions only */
             put_number(&o, v, false, base, *p == 'X', &sp);
@@ -158,11 +174,11 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             struct spec ptr = { .zero = true, .width = 8 };
             put(&o, '0');
             put(&o, 'x');
-            put_number(&o, (uintptr_t)va_arg(ap, void *), false, 16, false, &ptr);
+            put_number(&o, (uintptr_t)va_arg(args, void *), false, 16, false, &ptr);
             break;
         }
         case 's': {
-            const char *s = va_arg(ap, const char *);
+            const char *s = va_arg(args, const char *);
             if (!s)
                 s = "(null)";
             int n = 0;
@@ -172,7 +188,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         }
         case 'c': {
-            char c = (char)va_arg(ap, int);
+            char c = (char)va_arg(args, int);
             put_padded(&o, &c, 1, &sp);
             break;
         }
@@ -188,6 +204,7 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         }
     }
+    va_end(args);
     if (o.size)
         o.buf[o.len < o.size ? o.len : o.size - 1] = '\0';
     return (int)o.len;
