@@ -100,31 +100,39 @@ static void submit_bh(struct buffer_head *bh, enum bio_op op)
 
 /* ---- the cache --------------------------------------------------------------- */
 
-/* Drop unreferenced clean buffers, oldest first, down to the limit. */
+/* Free the oldest unreferenced buffer that is clean and idle (and on
+ * bdev, unless that is NULL); false when there is none.  Unreferenced
+ * buffers are exactly those on the LRU. */
+static bool drop_oldest_clean(struct block_device *bdev)
+{
+    struct buffer_head *victim = NULL;
+    uint32_t flags = spin_lock_irqsave(&cache_lock);
+    list_for_each(link, &lru) {
+        struct buffer_head *bh = list_entry(link, struct buffer_head, lru_link);
+        if (!(bh->flags & (BH_DIRTY | BH_LOCKED)) && (!bdev || bh->bdev == bdev)) {
+            victim = bh;
+            break;
+        }
+    }
+    if (victim) {
+        list_del(&victim->lru_link);
+        list_del(&victim->hash_link);
+        stats.buffers--;
+        stats.dropped++;
+    }
+    spin_unlock_irqrestore(&cache_lock, flags);
+    if (!victim)
+        return false;
+    free_page(victim->page);
+    kmem_cache_free(bh_cache, victim);
+    return true;
+}
+
+/* Down to the limit, oldest first; what is dirty or in use stays. */
 static void shrink_cache(void)
 {
-    while (stats.buffers > BUFFER_CACHE_MAX) {
-        struct buffer_head *victim = NULL;
-        uint32_t flags = spin_lock_irqsave(&cache_lock);
-        list_for_each(link, &lru) {
-            struct buffer_head *bh = list_entry(link, struct buffer_head, lru_link);
-            if (!(bh->flags & (BH_DIRTY | BH_LOCKED))) {
-                victim = bh;
-                break;
-            }
-        }
-        if (victim) {
-            list_del(&victim->lru_link);
-            list_del(&victim->hash_link);
-            stats.buffers--;
-            stats.dropped++;
-        }
-        spin_unlock_irqrestore(&cache_lock, flags);
-        if (!victim)
-            return;                 /* everything left is dirty or in use */
-        free_page(victim->page);
-        kmem_cache_free(bh_cache, victim);
-    }
+    while (stats.buffers > BUFFER_CACHE_MAX && drop_oldest_clean(NULL))
+        ;
 }
 
 static struct buffer_head *lookup(struct block_device *bdev, uint32_t block, uint32_t size)
@@ -349,29 +357,8 @@ int sync_blockdev(struct block_device *bdev)
 
 void invalidate_bdev(struct block_device *bdev)
 {
-    for (int h = 0; h < HASH_SIZE; h++) {
-        for (;;) {
-            struct buffer_head *victim = NULL;
-            uint32_t flags = spin_lock_irqsave(&cache_lock);
-            list_for_each(link, &hash[h]) {
-                struct buffer_head *bh = list_entry(link, struct buffer_head, hash_link);
-                if (bh->bdev == bdev && bh->refcount == 0 && !(bh->flags & BH_DIRTY)) {
-                    victim = bh;
-                    break;
-                }
-            }
-            if (victim) {
-                list_del(&victim->hash_link);
-                list_del(&victim->lru_link);
-                stats.buffers--;
-            }
-            spin_unlock_irqrestore(&cache_lock, flags);
-            if (!victim)
-                break;
-            free_page(victim->page);
-            kmem_cache_free(bh_cache, victim);
-        }
-    }
+    while (drop_oldest_clean(bdev))
+        ;
 }
 
 void buffer_stats(struct buffer_stats *out)
