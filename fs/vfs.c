@@ -20,14 +20,10 @@ struct mount {
 
 static struct mount mounts[MAX_MOUNTS];
 static struct mutex mount_lock;     /* the mount table */
-static bool mount_lock_ready;
 
-static void ensure_mount_lock(void)
+void vfs_init(void)
 {
-    if (!mount_lock_ready) {        /* the first caller is kmain, before any task */
-        mutex_init(&mount_lock, "mount table");
-        mount_lock_ready = true;
-    }
+    mutex_init(&mount_lock, "mount table");
 }
 
 /* "/mnt/a/b" under the mount "/mnt" leaves "/a/b"; "/mnt" itself leaves "". */
@@ -60,7 +56,6 @@ static struct mount *find_mount(const char *path, const char **rest)
 
 int vfs_mount(const char *dev, const char *path, const char *fstype)
 {
-    ensure_mount_lock();
     if (path[0] != '/' || strlen(path) >= VFS_PATH_MAX)
         return -EINVAL;
     struct block_device *bdev = blkdev_find(dev);
@@ -97,7 +92,6 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
 
 int vfs_umount(const char *path)
 {
-    ensure_mount_lock();
     mutex_lock(&mount_lock);
     struct mount *m = NULL;
     for (int i = 0; i < MAX_MOUNTS; i++)
@@ -149,7 +143,6 @@ static int sync_inodes(struct super_block *sb)
 
 int vfs_sync(void)
 {
-    ensure_mount_lock();
     int err = 0;
     mutex_lock(&mount_lock);
     for (int i = 0; i < MAX_MOUNTS; i++) {
@@ -246,7 +239,6 @@ void iput(struct inode *inode)
 
 int vfs_lookup(const char *path, struct inode **out)
 {
-    ensure_mount_lock();
     const char *rest = NULL;
     mutex_lock(&mount_lock);
     struct mount *m = path[0] == '/' ? find_mount(path, &rest) : NULL;

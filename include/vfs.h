@@ -114,6 +114,7 @@ struct kstat {
     uint64_t size;
 };
 
+void vfs_init(void);
 /* Mount dev (a block device name) at path with file system type fstype. */
 int vfs_mount(const char *dev, const char *path, const char *fstype);
 int vfs_umount(const char *path);

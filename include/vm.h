@@ -29,6 +29,11 @@
 #define PTE_GLOBAL      0x100u
 #define PTE_FLAGS_MASK  0xFFFu
 
+/* The page fault error code (Intel SDM vol. 3A, 4.7). */
+#define X86_PF_PROT     0x1u    /* 0: page not present, 1: protection violation */
+#define X86_PF_WRITE    0x2u    /* the access was a write */
+#define X86_PF_USER     0x4u    /* ... from user mode */
+
 #define USER_TOP        0xC0000000u
 #define KSTACK_AREA     0xF0000000u
 #define KSTACK_SLOTS    256

@@ -17,11 +17,6 @@
 
 #define VECTOR_PAGE_FAULT 14
 
-/* Page fault error code bits (Intel SDM vol. 3A, 4.7). */
-#define PF_PRESENT      0x1     /* 0: page not present, 1: protection */
-#define PF_WRITE        0x2
-#define PF_USER         0x4
-
 struct fault_catch *fault_catch_armed;
 
 static const char *const names[32] = {
@@ -50,9 +45,9 @@ void exception_report(const struct int_frame *f)
            f->vector, exception_name(f->vector), f->error, f->eip);
     if (f->vector == VECTOR_PAGE_FAULT)
         printk(lvl, "  cr2 %08x: %s, %s, %s mode\n", read_cr2(),
-               f->error & PF_PRESENT ? "protection violation" : "page not present",
-               f->error & PF_WRITE ? "write" : "read",
-               f->error & PF_USER ? "user" : "kernel");
+               f->error & X86_PF_PROT ? "protection violation" : "page not present",
+               f->error & X86_PF_WRITE ? "write" : "read",
+               f->error & X86_PF_USER ? "user" : "kernel");
     printk(lvl, "  eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
     printk(lvl, "  esi %08x edi %08x ebp %08x esp %08x\n", f->esi, f->edi, f->ebp,
            frame_kernel_esp(f));

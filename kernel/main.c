@@ -32,6 +32,7 @@
 #include "swap.h"
 #include "timer.h"
 #include "version.h"
+#include "vfs.h"
 #include "x86.h"
 
 uint64_t kmain_tsc;             /* TSC when kmain began (bench=boot) */
@@ -80,6 +81,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ramdisk_init();
     buffer_init();
     pagecache_init();
+    vfs_init();
     swap_init();
 
     const char *bench = cmdline_get("bench");

@@ -17,8 +17,6 @@
 #include "swap.h"
 #include "vm.h"
 
-#define PF_PRESENT  0x1         /* error code: a protection fault, not a missing page */
-#define PF_WRITE    0x2
 
 static struct vm_area *find_area(struct vm_space *s, uint32_t addr)
 {
@@ -52,7 +50,7 @@ int handle_page_fault(uint32_t addr, uint32_t error)
 {
     struct vm_space *s = current->vm;
     struct vm_area *a = s && addr < USER_TOP ? find_area(s, addr) : NULL;
-    if (!a || (error & PF_PRESENT) || ((error & PF_WRITE) && !(a->prot & PTE_WRITE)))
+    if (!a || (error & X86_PF_PROT) || ((error & X86_PF_WRITE) && !(a->prot & PTE_WRITE)))
         return -EFAULT;
     uint32_t pte = vm_get_pte(s, addr);
     if (is_swap_pte(pte))               /* it was here, and went to swap */

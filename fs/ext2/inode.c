@@ -156,70 +156,18 @@ void ext2_drop_inode(struct inode *inode)
     kfree(inode->fs_private);
 }
 
-/* Move the file's block file_block between the disk and buf. */
-static int data_block_io(struct inode *inode, uint32_t block, void *buf, enum bio_op op)
-{
-    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
-    return blkdev_rw(inode->sb->bdev, (uint64_t)block * (bs / SECTOR_SIZE), buf, bs, op);
-}
-
-/* Fill a page of file data: each block through the map, holes and the
- * part past the end of the file as zeros. */
+/* One page is a batch of one (pageio.c): holes read as zeros, and a hole
+ * gets a block on writeback only if the page holds something other than
+ * zeros there.  Writing may allocate, taking lock_super inside the
+ * mapping's lock the caller holds.  kswiod will call writepage. */
 static int ext2_readpage(struct address_space *mapping, struct page *page)
 {
-    struct inode *inode = mapping->host;
-    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
-    uint8_t *dst = page_address(page);
-    uint32_t first = page->index * (PAGE_SIZE / bs);
-    for (uint32_t i = 0; i < PAGE_SIZE / bs; i++, dst += bs) {
-        uint32_t block = 0;
-        if ((uint64_t)(first + i) * bs < inode->size) {
-            int err = ext2_bmap(inode, first + i, &block);
-            if (err)
-                return err;
-        }
-        if (!block) {
-            memset(dst, 0, bs);
-            continue;
-        }
-        int err = data_block_io(inode, block, dst, BIO_READ);
-        if (err)
-            return err;
-    }
-    return 0;
+    return ext2_readpages(mapping, &page, 1);
 }
 
-static bool all_zero(const uint8_t *p, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (p[i])
-            return false;
-    return true;
-}
-
-/* Write the page's blocks inside the file.  Blocks prepare_write mapped
- * are written; a hole gets a block here only if the page holds something
- * other than zeros there (a hole stays a hole).  Allocation takes
- * lock_super, inside the mapping's lock the caller holds. */
 static int ext2_writepage(struct address_space *mapping, struct page *page)
 {
-    struct inode *inode = mapping->host;
-    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
-    uint8_t *src = page_address(page);
-    uint32_t first = page->index * (PAGE_SIZE / bs);
-    for (uint32_t i = 0; i < PAGE_SIZE / bs; i++, src += bs) {
-        if ((uint64_t)(first + i) * bs >= inode->size)
-            break;
-        uint32_t block = 0;
-        int err = ext2_bmap(inode, first + i, &block);
-        if (!err && !block && !all_zero(src, bs))
-            err = ext2_get_block(inode, first + i, &block);
-        if (!err && block)
-            err = data_block_io(inode, block, src, BIO_WRITE);
-        if (err)
-            return err;
-    }
-    return 0;
+    return ext2_writepages(mapping, &page, 1);
 }
 
 /* Give the blocks under bytes [from, to) of the page disk blocks now, so

@@ -14,8 +14,6 @@
 #define ANON_START  0x40000000u
 #define ANON_PAGES  64
 #define RO_START    0x50000000u
-#define PF_PRESENT  0x1
-#define PF_WRITE    0x2
 
 struct anon_probe {
     struct vm_space *space;
@@ -87,7 +85,7 @@ KTEST(vm_anonymous_memory_faults_in_zeroed_pages)
     KASSERT(t != NULL);
     KASSERT_EQ(task_join(t), 0);
     KASSERT_EQ(p.bad, 0);
-    KASSERT_EQ(p.ro_error, PF_PRESENT | PF_WRITE);
+    KASSERT_EQ(p.ro_error, X86_PF_PROT | X86_PF_WRITE);
     KASSERT_EQ(p.outside_cr2, ANON_START - 4);
     for (uint32_t i = 0; i < ANON_PAGES; i++)
         KASSERT_EQ(vm_lookup(p.space, ANON_START + i * PAGE_SIZE, NULL, NULL), 0);

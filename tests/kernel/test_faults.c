@@ -12,13 +12,13 @@
 #include "fault_catch.h"
 #include "ksyms.h"
 #include "ktest.h"
+#include "vm.h"
 #include "kstring.h"
 #include "printk.h"
 #include "test_helpers.h"
 
 #define VECTOR_DIVIDE_ERROR 0
 #define VECTOR_PAGE_FAULT   14
-#define PF_WRITE            0x2
 
 /* Nothing is mapped in the lower 3 GiB yet: the first access faults. */
 #define UNMAPPED_ADDRESS    0x0BAD0000u
@@ -98,7 +98,7 @@ KTEST(fault_page_fault_reports_cr2)
     }
     KASSERT_EQ(fc.vector, VECTOR_PAGE_FAULT);
     KASSERT_EQ(fc.cr2, UNMAPPED_ADDRESS + 12);
-    KASSERT_EQ(fc.error, PF_WRITE);
+    KASSERT_EQ(fc.error, X86_PF_WRITE);
     KASSERT_STREQ(function_at(fc.eip), "fault_write_unmapped");
 }
 

@@ -13,8 +13,6 @@
 #include "vm.h"
 
 #define TEST_VA         0x40000000u
-#define PF_PRESENT      0x1
-#define PF_WRITE        0x2
 
 static __attribute__((noipa)) uint32_t read_word(volatile uint32_t *p) { return *p; }
 static __attribute__((noipa)) void write_word(volatile uint32_t *p, uint32_t v) { *p = v; }
@@ -70,7 +68,7 @@ KTEST(vm_read_only_page_faults_on_write)
         KASSERT(!"writing a read-only page did not fault");
     }
     KASSERT_EQ(fc.cr2, TEST_VA + 4);
-    KASSERT_EQ(fc.error, PF_PRESENT | PF_WRITE);
+    KASSERT_EQ(fc.error, X86_PF_PROT | X86_PF_WRITE);
     vm_switch(&kernel_space);
     vm_space_destroy(space);
     free_page(frame);
@@ -87,7 +85,7 @@ KTEST(vm_kernel_text_is_read_only)
         KASSERT(!"writing kernel text did not fault");
     }
     KASSERT_EQ(fc.cr2, (uint32_t)code);
-    KASSERT_EQ(fc.error, PF_PRESENT | PF_WRITE);
+    KASSERT_EQ(fc.error, X86_PF_PROT | X86_PF_WRITE);
 }
 
 KTEST(vm_refuses_bad_requests)
