@@ -14,6 +14,7 @@
 #include "mm.h"
 #include "panic.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "sched.h"
 #include "slab.h"
 #include "spinlock.h"
@@ -60,6 +61,8 @@ static void unlock_buffer(struct buffer_head *bh)
 
 void wait_on_buffer(struct buffer_head *bh)
 {
+    if (bh->flags & BH_LOCKED)
+        reclaim_may_not_wait("a buffer under IO", bh->bdev->name);
     wait_event(&bh->wait, !(bh->flags & BH_LOCKED));
 }
 

@@ -10,8 +10,11 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "printk.h"
+#include "reclaim.h"
 #include "slab.h"
 #include "vfs.h"
+#include "wait.h"
 #include "x86.h"
 
 #define PAGE_HASH_SIZE 4096
@@ -29,6 +32,7 @@ struct cached_page {
 /* Chains change only under the owning mapping's lock; a chain may hold
  * records of several mappings, so walks are done with interrupts off. */
 static struct list_head page_hash[PAGE_HASH_SIZE];
+static struct wait_queue writeback_done;    /* some mapping's nr_writeback fell */
 
 static struct list_head *chain(const struct address_space *mapping, uint32_t index)
 {
@@ -39,6 +43,7 @@ void pagecache_init(void)
 {
     for (int i = 0; i < PAGE_HASH_SIZE; i++)
         list_init(&page_hash[i]);
+    wait_queue_init(&writeback_done, "file writeback");
 }
 
 void mapping_init(struct address_space *mapping, struct inode *host,
@@ -46,10 +51,11 @@ void mapping_init(struct address_space *mapping, struct inode *host,
 {
     mapping->host = host;
     mapping->ops = ops;
-    mutex_init(&mapping->lock, "mapping");
+    mutex_init_io(&mapping->lock, "mapping");
     list_init(&mapping->pages);
     mapping->nrpages = 0;
     mapping->nrdirty = 0;
+    mapping->nr_writeback = 0;
 }
 
 static struct cached_page *find(struct address_space *mapping, uint32_t index)
@@ -90,6 +96,7 @@ static struct cached_page *find_or_create(struct address_space *mapping, uint32_
     list_add(&c->hash_link, chain(mapping, index));
     irq_restore(flags);
     mapping->nrpages++;
+    lru_add_cache_page(page);
     return c;
 }
 
@@ -137,9 +144,8 @@ static struct page *find_or_read(struct address_space *mapping, uint32_t index, 
         }
         page->flags |= PG_uptodate;
     }
-    uint32_t flags = irq_save();        /* put_cache_page runs without the mutex */
-    page->refcount++;
-    irq_restore(flags);
+    get_page(page);                     /* put_cache_page runs without the mutex */
+    page->flags |= PG_referenced;       /* used: a second chance in reclaim */
     return page;
 }
 
@@ -156,22 +162,9 @@ struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int 
     return find_or_read(mapping, index, err);
 }
 
-/* Give up one reference to a cache page; the last one frees a page the
- * cache dropped meanwhile (see drop). */
-static void release_page(struct page *page)
-{
-    uint32_t flags = irq_save();
-    bool last = page->refcount == 1 && !page->owner;
-    if (!last)
-        page->refcount--;
-    irq_restore(flags);
-    if (last)
-        free_page(page);
-}
-
 void put_cache_page(struct page *page)
 {
-    release_page(page);
+    put_page(page);
 }
 
 void set_page_dirty(struct address_space *mapping, struct page *page)
@@ -242,14 +235,53 @@ static void drop(struct address_space *mapping, struct cached_page *c)
     if (c->page->flags & PG_dirty)
         mapping->nrdirty--;
     c->page->flags &= ~(PG_uptodate | PG_dirty);
-    /* Out of the cache; a reader may still hold the page and copy from
-     * it, so it is freed by whoever lets go last (release_page). */
-    uint32_t flags2 = irq_save();
-    c->page->owner = NULL;
-    irq_restore(flags2);
-    release_page(c->page);
+    /* Out of the cache; a reader (or kswiod, or reclaim) may still hold
+     * the page, so it is freed by whoever lets go last (put_page). */
+    page_disown(c->page);
+    put_page(c->page);
     kfree(c);
     mapping->nrpages--;
+}
+
+enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page)
+{
+    if (page->owner != mapping)
+        return PCR_BUSY;
+    if (page->flags & PG_dirty) {
+        page->flags &= ~PG_dirty;
+        mapping->nrdirty--;
+        mapping->nr_writeback++;
+        page->wb_mapping = mapping;
+        return PCR_DIRTY;
+    }
+    if (page->refcount > 2 || (page->flags & PG_writeback))     /* the cache's and reclaim's */
+        return PCR_BUSY;
+    drop(mapping, find(mapping, page->index));
+    return PCR_FREED;
+}
+
+int pagecache_write_page(struct page *page)
+{
+    struct address_space *mapping = page->wb_mapping;  /* alive: nr_writeback > 0 */
+    mutex_lock(&mapping->lock);
+    int err = 0;
+    if (page->owner == mapping) {       /* else truncated meanwhile: nothing to write */
+        err = mapping->ops->writepage(mapping, page);
+        if (err) {
+            pr_err("kswiod: inode %u, page %u: write failed (%d); the page stays dirty\n",
+                   mapping->host->ino, page->index, err);
+            set_page_dirty(mapping, page);
+        }
+    }
+    mapping->nr_writeback--;
+    mutex_unlock(&mapping->lock);
+    wake_up(&writeback_done);
+    return err;
+}
+
+void mapping_wait_writeback(struct address_space *mapping)
+{
+    wait_event(&writeback_done, mapping->nr_writeback == 0);
 }
 
 void truncate_mapping_from(struct address_space *mapping, uint32_t start)

@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "slab.h"
 #include "timer.h"
 
@@ -81,7 +82,7 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
     int err = -ENOSPC;
     struct super_block *sb = NULL;
     if (free_slot && (err = ext2_mount(bdev, &sb)) == 0) {
-        mutex_init(&sb->namespace_lock, "namespace");
+        mutex_init_io(&sb->namespace_lock, "namespace");
         strlcpy(free_slot->path, path, sizeof(free_slot->path));
         free_slot->sb = sb;
         pr_info("vfs: mounted %s on %s%s\n", dev, path, sb->read_only ? " (read-only)" : "");
@@ -138,6 +139,7 @@ static int sync_inodes(struct super_block *sb)
             err = e;
     }
     mutex_unlock(&sb->inode_lock);
+    kswiod_drain();                     /* pages reclaim gave kswiod, too */
     return err;
 }
 
@@ -211,7 +213,8 @@ void iput(struct inode *inode)
             mutex_unlock(&sb->inode_lock);
             return;
         }
-        if (!inode->nlink || sb->read_only || !inode->mapping.nrdirty) {
+        if (!inode->nlink || sb->read_only ||
+            (!inode->mapping.nrdirty && !inode->mapping.nr_writeback)) {
             inode->refcount = 0;
             list_del(&inode->sb_link);
             mutex_unlock(&sb->inode_lock);
@@ -228,8 +231,10 @@ void iput(struct inode *inode)
             truncate_mapping_from(&inode->mapping, 0);
             mutex_unlock(&inode->mapping.lock);
         }
+        mapping_wait_writeback(&inode->mapping);     /* what kswiod has of it */
     }
     truncate_mapping(&inode->mapping);
+    mapping_wait_writeback(&inode->mapping);    /* kswiod lets go of the mapping */
     if (sb->ops->drop_inode)
         sb->ops->drop_inode(inode);     /* frees an unlinked inode on disk */
     kfree(inode);
@@ -419,6 +424,7 @@ int vfs_fsync(struct inode *inode)
     mutex_lock(&inode->mapping.lock);
     int err = write_mapping_pages(&inode->mapping);
     mutex_unlock(&inode->mapping.lock);
+    mapping_wait_writeback(&inode->mapping);
     int e = sync_blockdev(inode->sb->bdev);
     return err ? err : e;
 }

@@ -14,6 +14,9 @@
  *   PF_MEMALLOC_NOIO  every allocation behaves as GFP_NOIO (a scope set by
  *                     memalloc_noio_save/restore, for callees that say
  *                     GFP_KERNEL without knowing they are on the IO path)
+ *   PF_RECLAIM        the task is reclaiming (direct reclaim or kswapd):
+ *                     waiting on a buffer, on page writeback or on a mutex
+ *                     held across IO is reported (mm/reclaim.c)
  *
  * The flags live in the current task (sched.h).
  */
@@ -34,6 +37,7 @@ typedef unsigned int gfp_t;
 
 #define PF_MEMALLOC         0x01u
 #define PF_MEMALLOC_NOIO    0x02u
+#define PF_RECLAIM          0x04u   /* in reclaim: must not wait for any one write */
 
 static inline uint32_t current_flags(void) { return current->flags; }
 

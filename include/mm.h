@@ -68,19 +68,30 @@ enum page_flag {
     PG_poisoned  = 1u << 9,     /* filled with PAGE_POISON when freed */
     PG_hot       = 1u << 10,    /* free, on the hot list of single pages */
     PG_uptodate  = 1u << 11,    /* page cache: holds the file's current data */
+    PG_anon      = 1u << 12,    /* anonymous memory: owner is a vm_space */
+    PG_active    = 1u << 13,    /* on the active LRU list (else inactive) */
+    PG_referenced = 1u << 14,   /* page cache: read since reclaim last looked */
 };
 
 struct kmem_cache;
+struct address_space;
 
 struct page {
     uint32_t flags;             /* enum page_flag */
     int32_t refcount;           /* 0 when free; 1 when just allocated */
-    struct list_head lru;       /* free list while free; LRU or slab list later */
+    struct list_head lru;       /* free list while free; LRU, kswiod queue or slab list */
     uint8_t order;              /* order of the block this page heads */
     union {
-        struct {                /* page cache and swap (reverse lookup) */
-            void *owner;        /* address space or swap area */
-            uint32_t index;     /* page index within the owner */
+        struct {                /* page cache and anonymous memory (reverse lookup) */
+            void *owner;        /* address_space, or (PG_anon) the vm_space it
+                                 * is or was last mapped in; NULL: none */
+            uint32_t index;     /* page index in the file, or virtual page number */
+            union {
+                uint32_t swap;  /* PG_swapcache or PG_writeback of an anonymous
+                                 * page: its slot, as a swap entry (swap.h) */
+                struct address_space *wb_mapping;  /* PG_writeback of a file
+                                 * page: the mapping it is written for */
+            };
         };
         struct {                /* PG_slab */
             struct kmem_cache *slab_cache;
@@ -113,12 +124,23 @@ static inline void *get_zeroed_page(gfp_t gfp)
 }
 static inline void free_page_address(void *addr) { free_pages(virt_to_page(addr), 0); }
 
-/* mm/reclaim.c.  try_to_free_pages: free some memory for an allocation
+/* References (mm/lru.c): whoever keeps a page -- a mapping, the swap or
+ * page cache, kswiod while it writes it, reclaim while it looks at it --
+ * holds one; the last put_page takes it off the LRU and frees it. */
+void get_page(struct page *page);
+void put_page(struct page *page);
+
+/* mm/vmscan.c.  try_to_free_pages: free some memory for an allocation
  * that may sleep; returns the number of pages freed.  might_reclaim: tell
  * the lock validator that this allocation could enter reclaim (every
  * allocation that may reclaim calls it).  reclaim_enter/exit: bracket
  * reclaim itself, holding the pseudo-locks reclaim and reclaim_io. */
 uint32_t try_to_free_pages(gfp_t gfp, unsigned order);
+/* The allocator's nudge: free memory fell below the low watermark. */
+void wakeup_kswapd(void);
+/* Sleep until some page is freed, at most ms; false when none was. */
+bool wait_on_page_freed(uint32_t ms);
+/* mm/reclaim.c */
 void might_reclaim(gfp_t gfp);
 void reclaim_enter(gfp_t gfp);
 void reclaim_exit(gfp_t gfp);

@@ -25,6 +25,13 @@
  * that have none (a page dirtied through a mapping) and waits for it.  It
  * is a per-page method on purpose: kswiod (issue 6) calls the same one.
  *
+ * Reclaim.  Every cached page is on the LRU (mm/).  Reclaim frees a
+ * clean page nobody else holds, and hands a dirty one to kswiod, which
+ * writes it with pagecache_write_page; both only ever trylock the
+ * mapping.  A page under writeback counts in mapping->nr_writeback until
+ * kswiod is done with it, and the inode is not freed before that count
+ * is 0 (mapping_wait_writeback): kswiod may still have to write it.
+ *
  * Locking: mapping->lock (a mutex) serialises lookups, insertions,
  * readpage and writepage for one file -- and, for the file system, the
  * file's size and block map.  It is taken before the file system's own
@@ -61,6 +68,7 @@ struct address_space {
     struct list_head pages;         /* struct cached_page, by insertion */
     uint32_t nrpages;
     uint32_t nrdirty;               /* pages with PG_dirty; under lock */
+    uint32_t nr_writeback;          /* pages given to kswiod and not yet done */
 };
 
 void pagecache_init(void);
@@ -75,6 +83,19 @@ struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int 
 void set_page_dirty(struct address_space *mapping, struct page *page);
 /* 0, or the first error (the pages that failed stay dirty). */
 int write_mapping_pages(struct address_space *mapping);
+
+/* Reclaim's side (mm/vmscan.c), mapping->lock held (by trylock): free
+ * page if it is clean and nobody else holds it (PCR_FREED: the cache's
+ * reference is gone, the caller's is the last), or, if it is dirty, count
+ * it as under writeback (PCR_DIRTY: the caller gives it to kswiod). */
+enum pagecache_reclaim { PCR_BUSY, PCR_FREED, PCR_DIRTY };
+enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page);
+/* kswiod's side: write a page reclaim handed over, through the file
+ * system's writepage, unless it left the cache meanwhile.  0 or an errno
+ * (the page is dirty again). */
+int pagecache_write_page(struct page *page);
+/* Sleep until kswiod has no page of mapping left to write. */
+void mapping_wait_writeback(struct address_space *mapping);
 
 /* Drop every page (the file is going away, or the cache is cleared),
  * dirty or not: write them first if they matter. */

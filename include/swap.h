@@ -50,6 +50,8 @@ struct swap_area {
     uint32_t nr_bad;
     uint32_t inuse;             /* slots holding a page */
     uint8_t *map;               /* per slot: 0 free, 1 used, SWAP_SLOT_BAD */
+    struct page **cache;        /* per slot: its swap-cache page, or NULL */
+    bool draining;              /* swapoff under way: no new slots here */
     uint32_t cluster_next;      /* next slot of the current cluster */
     uint32_t cluster_left;      /* slots left in it */
     struct list_head link;      /* on the list of areas, by priority */
@@ -64,15 +66,26 @@ int swapoff(const char *dev);
 /* A free slot, from the most urgent area with room: 0, or -ENOSPC. */
 int swap_slot_alloc(struct swap_area **area, uint32_t *slot);
 void swap_slot_free(struct swap_area *area, uint32_t slot);
+/* A write to the slot failed: never hand it out again. */
+void swap_slot_mark_bad(struct swap_area *area, uint32_t slot);
+/* Slots in use and usable, over all areas. */
+void swap_usage(uint32_t *used, uint32_t *total);
 void swap_for_each(void (*fn)(const struct swap_area *area, void *arg), void *arg);
 /* The area with this index (from a swap PTE), or NULL. */
 struct swap_area *swap_area_by_index(unsigned index);
 
+/* A swap entry names a slot: the swap PTE's value. */
+static inline uint32_t swap_entry(const struct swap_area *a, uint32_t slot)
+{
+    return swap_pte(a->index, slot);
+}
+
 struct vm_space;
-/* Write the page mapped at va out to a free slot and leave a swap PTE in
- * its place; the page is freed.  The caller keeps the page from changing
- * meanwhile.  0, -ENOENT (nothing mapped), -ENOSPC, -EIO (the page stays). */
-int swap_out_page(struct vm_space *space, uint32_t va);
-/* Read the page a swap PTE names into a new page, map it at va with prot,
- * free the slot.  0, -ENOMEM, -EIO. */
-int swap_in_page(struct vm_space *space, uint32_t va, uint32_t pte, uint32_t prot);
+/* Bring the page a swap PTE names back and map it at va with prot: from
+ * the swap cache if it is there, else read, together with the pages
+ * swapped out next to it (a cluster).  keep_slot false: the slot is
+ * released (swapoff), else the page stays in the swap cache while swap
+ * has room, so that a page that is not written again costs no write.
+ * 0 (also when the PTE changed meanwhile), -ENOMEM, -EIO. */
+int swap_in_page(struct vm_space *space, uint32_t va, uint32_t pte, uint32_t prot,
+                 bool keep_slot);

@@ -26,6 +26,8 @@
 #define PTE_PRESENT     0x001u
 #define PTE_WRITE       0x002u
 #define PTE_USER        0x004u
+#define PTE_ACCESSED    0x020u  /* set by the CPU on any access */
+#define PTE_DIRTY       0x040u  /* set by the CPU on a write */
 #define PTE_GLOBAL      0x100u
 #define PTE_FLAGS_MASK  0xFFFu
 
@@ -43,6 +45,7 @@
 struct vm_space {
     uint32_t *pgdir;            /* page directory, in the direct map */
     struct list_head areas;     /* struct vm_area: demand-zero memory */
+    struct list_head link;      /* on the list of all spaces (vm_for_each_space) */
 };
 
 /* A range of anonymous memory: pages appear, zeroed, when first touched. */
@@ -77,6 +80,13 @@ int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t p
 int handle_page_fault(uint32_t addr, uint32_t error);
 /* Free every page of every anonymous area, and the areas (destroying s). */
 void vm_unmap_anon_all(struct vm_space *s);
+/* The protection of the anonymous area holding va (PTE_WRITE or 0),
+ * with PTE_USER; 0 when none does. */
+uint32_t vm_anon_prot(struct vm_space *s, uint32_t va);
+/* Call fn for every address space but the kernel's; spaces are neither
+ * created nor destroyed meanwhile.  fn may sleep; a non-zero return
+ * stops the walk and is returned. */
+int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg);
 
 /* A PTE as it is, 0 when there is no page table: for swap PTEs (swap.h),
  * which are not mappings.  vm_set_pte writes one (making the table) and

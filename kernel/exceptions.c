@@ -8,10 +8,13 @@
 #include "backtrace.h"
 #include "fault_catch.h"
 #include "gdt.h"
+#include "kerrno.h"
 #include "mm.h"
-#include "vm.h"
 #include "panic.h"
 #include "printk.h"
+#include "reclaim.h"
+#include "sched.h"
+#include "vm.h"
 #include "vsprintf.h"
 #include "x86.h"
 
@@ -74,6 +77,11 @@ static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
  * A page fault may be demand-zero memory rather than a bug.  Filling it
  * may sleep (allocating), so interrupts come back on if the faulting code
  * had them on -- the fault is the task's own doing, not an interrupt.
+ *
+ * When there is no memory for the page even after reclaim gave up, the
+ * task cannot go on: it is ended with a message saying why, and the rest
+ * of the system goes on (the out-of-memory policy).  kmain has nowhere to
+ * return to, so there it stays an unhandled fault.
  */
 static bool fault_handled(struct int_frame *f)
 {
@@ -81,6 +89,12 @@ static bool fault_handled(struct int_frame *f)
     if (f->eflags & EFLAGS_IF)
         sti();
     int err = handle_page_fault(addr, f->error);
+    if (err == -ENOMEM && current->stack) {
+        vm_events.oom_kills++;
+        pr_err("out of memory: no page for %08x even after reclaim; ending task %s (%u)\n",
+               addr, current->name, current->id);
+        task_exit(-ENOMEM);
+    }
     cli();
     return err == 0;
 }

@@ -8,13 +8,14 @@
 #include "console.h"
 #include "fault_catch.h"
 #include "hung.h"
+#include "kstring.h"
 #include "lockdep.h"
 #include "mm.h"
-#include "slab.h"
-#include "kstring.h"
 #include "printk.h"
 #include "random.h"
+#include "reclaim.h"
 #include "setjmp.h"
+#include "slab.h"
 #include "timer.h"
 #include "vsprintf.h"
 #include "x86.h"
@@ -43,7 +44,8 @@ void ktest_expect_reports(uint32_t n)
  * detector, and the page and slab debugging (MM_DEBUG). */
 static uint32_t reports_so_far(void)
 {
-    return lockdep_reports + hung_reports + mm_debug_reports + slab_debug_reports;
+    return lockdep_reports + hung_reports + mm_debug_reports + slab_debug_reports +
+           reclaim_violations;
 }
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)

@@ -26,6 +26,7 @@
 #include "panic.h"
 #include "pic.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "ramdisk.h"
 #include "sched.h"
 #include "serial.h"
@@ -75,6 +76,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     serial_enable_rx_irq();
     sti();
     hung_task_init();
+    reclaim_init();
     block_init();
     pci_init();
     ata_init();

@@ -8,8 +8,14 @@
  * handle_page_fault says -EFAULT and the exception is reported as before.
  * A page that went to swap left a swap PTE (swap.h): the fault reads it
  * back (swap_io.c).
+ *
+ * Every anonymous page knows its PTE (owner = the space, index = the
+ * virtual page number) and sits on the LRU, so that reclaim can go from
+ * a page to the PTE that maps it and replace it with a swap PTE.  That
+ * link changes only under page_lock (mm/internal.h).
  */
 #include "gfp.h"
+#include "internal.h"
 #include "kerrno.h"
 #include "mm.h"
 #include "printk.h"
@@ -46,25 +52,47 @@ int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
     return 0;
 }
 
+uint32_t vm_anon_prot(struct vm_space *s, uint32_t va)
+{
+    struct vm_area *a = find_area(s, va);
+    return a ? a->prot | PTE_USER : 0;
+}
+
+uint32_t anon_pte(const struct page *page)
+{
+    struct vm_space *s = page->owner;
+    if (!s || !(page->flags & PG_anon))
+        return 0;
+    uint32_t pte = vm_get_pte(s, page->index << PAGE_SHIFT);
+    return (pte & PTE_PRESENT) && pte >> PAGE_SHIFT == page_to_pfn(page) ? pte : 0;
+}
+
 int handle_page_fault(uint32_t addr, uint32_t error)
 {
     struct vm_space *s = current->vm;
     struct vm_area *a = s && addr < USER_TOP ? find_area(s, addr) : NULL;
     if (!a || (error & X86_PF_PROT) || ((error & X86_PF_WRITE) && !(a->prot & PTE_WRITE)))
         return -EFAULT;
-    uint32_t pte = vm_get_pte(s, addr);
+    uint32_t va = addr & ~(PAGE_SIZE - 1);
+    uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
-        return swap_in_page(s, addr, pte, a->prot | PTE_USER);
+        return swap_in_page(s, va, pte, a->prot | PTE_USER, true);
     struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-    if (!page) {
-        pr_err("fault: task %s: no memory for a page at %08x\n", current->name, addr);
+    if (!page)
         return -ENOMEM;
-    }
-    int err = vm_map(s, addr & ~(PAGE_SIZE - 1), page_to_phys(page), a->prot | PTE_USER);
+    /* Map first (that may allocate a page table), then make the page
+     * known to reclaim: until then nobody but this task can reach it. */
+    int err = vm_map(s, va, page_to_phys(page), a->prot | PTE_USER);
     if (err) {
         free_page(page);
         return err == -EBUSY ? 0 : err;     /* -EBUSY: mapped meanwhile */
     }
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    page->flags |= PG_anon;
+    page->owner = s;
+    page->index = va >> PAGE_SHIFT;
+    lru_add(page, false);
+    spin_unlock_irqrestore(&page_lock, flags);
     return 0;
 }
 
@@ -73,13 +101,25 @@ void vm_unmap_anon_all(struct vm_space *s)
     while (!list_empty(&s->areas)) {
         struct vm_area *a = list_first_entry(&s->areas, struct vm_area, link);
         for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            uint32_t pa, pte = vm_get_pte(s, va);
-            if (is_swap_pte(pte)) {
-                swap_slot_free(swap_area_by_index(swap_pte_area(pte)), swap_pte_slot(pte));
+            /* Read and clear the PTE in one step: reclaim may be about to
+             * turn it into a swap PTE. */
+            uint32_t flags = spin_lock_irqsave(&page_lock);
+            uint32_t pte = vm_get_pte(s, va);
+            struct page *page = NULL;
+            uint32_t entry = is_swap_pte(pte) ? pte : 0;
+            if (pte)
                 vm_set_pte(s, va, 0);
-            } else if (vm_unmap(s, va, &pa) == 0) {
-                free_page(pfn_to_page(pa >> PAGE_SHIFT));
+            if (pte & PTE_PRESENT) {
+                page = pfn_to_page(pte >> PAGE_SHIFT);
+                page->owner = NULL;
+                if (page->flags & PG_swapcache)     /* a resident page keeps its slot */
+                    entry = page->swap;
             }
+            spin_unlock_irqrestore(&page_lock, flags);
+            if (entry)
+                swap_entry_free(entry);
+            if (page)
+                put_page(page);
         }
         list_del(&a->link);
         kfree(a);

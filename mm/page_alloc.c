@@ -18,6 +18,7 @@
 #include "printk.h"
 #include "slab.h"
 #include "vm.h"
+#include "wait.h"
 #include "x86.h"
 
 #define HOT_MAX     32          /* pages on the hot list at most */
@@ -39,6 +40,7 @@ static uint32_t free_count;     /* pages free, in the buddy lists or hot */
 static uint32_t managed_count;
 static struct watermarks wmark;
 static struct mm_stats stats;
+static struct wait_queue page_freed_wq;     /* reclaim waits for any free */
 
 /* ---- reports ---------------------------------------------------------- */
 
@@ -226,6 +228,8 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned order, uint32_t site)
         return NULL;
     }
     stats.allocs[ctx]++;
+    if (__builtin_expect(free_count < wmark.low, 0))
+        wakeup_kswapd();
     if (MM_DEBUG) {
         check_poison(p, order);
         p->alloc_site = site;
@@ -261,6 +265,8 @@ static bool free_is_valid(struct page *p, unsigned order, uint32_t site)
         what = "the page is inside a larger allocation, not its first page";
     else if (p->refcount == 0)
         what = "double free: the page is already free";
+    else if (p->flags & (PG_lru | PG_swapcache | PG_writeback))
+        what = "the page is still on an LRU list, in the swap cache or being written";
     else if (p->order != order)
         what = order > p->order ? "freed with a larger order than it was allocated with"
                                 : "freed with a smaller order than it was allocated with";
@@ -297,6 +303,14 @@ static void free_pages_at(struct page *p, unsigned order, uint32_t site)
         merge_and_add(page_to_pfn(p), order);
     }
     irq_restore(flags);
+    if (!list_empty(&page_freed_wq.waiters))
+        wake_up(&page_freed_wq);
+}
+
+bool wait_on_page_freed(uint32_t ms)
+{
+    uint32_t frees = stats.frees;
+    return wait_event_timeout(&page_freed_wq, stats.frees != frees, ms) > 0;
 }
 
 void free_pages(struct page *page, unsigned order)
@@ -352,6 +366,7 @@ void mm_init(void)
 {
     for (int k = 0; k <= MAX_ORDER; k++)
         list_init(&free_area[k].blocks);
+    wait_queue_init(&page_freed_wq, "page freed");
 
     uint64_t top = 0;
     for (int i = 0; i < bootinfo.nregions; i++) {

@@ -1,12 +1,7 @@
 /*
- * reclaim.c - getting memory back when an allocation cannot be met, and
- * the lock validator's view of it.
- *
- * try_to_free_pages() is the one place the page allocator calls when an
- * allocation that may sleep finds free memory at its watermark.  Reclaim
- * proper -- the LRU lists, handing dirty pages to kswiod, sleeping on "any
- * page was freed" -- arrives with issue 6; until then there is nothing that
- * can be given back, so it reports no progress and the allocation fails.
+ * reclaim.c - the rules reclaim lives by, checked: the lock validator's
+ * view of reclaim, and the run-time check that reclaim never waits for a
+ * particular write (see include/reclaim.h).  Reclaim itself is vmscan.c.
  *
  * The pseudo-locks.  Whether an allocation actually enters reclaim depends
  * on timing; the locks reclaim will take do not.  So every allocation that
@@ -23,8 +18,15 @@
  * GFP_NOIO allocation (-> reclaim) and taken by the IO path under
  * reclaim_io look like a cycle, when GFP_NOIO is precisely the cure.
  */
+#include "backtrace.h"
+#include "ksyms.h"
 #include "lockdep.h"
 #include "mm.h"
+#include "printk.h"
+#include "reclaim.h"
+#include "sched.h"
+
+uint32_t reclaim_violations;
 
 static struct lock_class_key reclaim_key, reclaim_io_key;
 struct lockdep_map reclaim_map = LOCKDEP_MAP_INIT("reclaim", &reclaim_key, LOCK_PSEUDO);
@@ -59,13 +61,22 @@ void reclaim_exit(gfp_t gfp)
         lockdep_release(&reclaim_io_map, site);
 }
 
-uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
+/*
+ * Invariant 1 of the design, enforced.  The waits this is called from are
+ * exactly the ones that can close the 1999 cycle: the buffer or page being
+ * written may need a lock the reclaiming task's caller holds, or a server
+ * that is itself waiting for memory.
+ */
+void reclaim_may_not_wait(const char *what, const char *name)
 {
-    (void)order;
-    reclaim_enter(gfp);
-    uint32_t saved = memalloc_noreclaim_save();     /* reclaim must not recurse */
-    uint32_t freed = 0;                             /* nothing to free yet: issue 6 */
-    memalloc_noreclaim_restore(saved);
-    reclaim_exit(gfp);
-    return freed;
+    if (!(current->flags & PF_RECLAIM))
+        return;
+    reclaim_violations++;
+    pr_err("reclaim: BUG: task %s waits on %s (%s) while reclaiming\n", current->name, what,
+           name);
+    pr_err("reclaim:   reclaim must never wait for one particular write: that write may "
+           "need what this task's caller holds\n");
+    lockdep_print_held(current, LOG_ERR);
+    backtrace_print(LOG_ERR, (uint32_t)__builtin_return_address(0),
+                    (uint32_t)__builtin_frame_address(0));
 }

@@ -1,70 +1,158 @@
 /*
- * swap_io.c - moving one anonymous page between memory and a swap slot
- * (see include/swap.h).
+ * swap_io.c - bringing anonymous pages back from swap (see include/swap.h).
  *
- * This is the mechanism only: the write here is synchronous, in the
- * caller's task.  Reclaim must never wait for one particular write, so
- * when reclaim arrives (issue 6) it will not call swap_out_page: it will
- * unmap the page, queue the write to kswiod and move on.  Swap-in is a
- * reader that needs its page, which may wait for its own read.
+ * Swap-in is a reader that needs its page: it may sleep for its own read,
+ * and does.  (Swap-out is not here: reclaim never writes; it hands pages
+ * to kswiod, mm/kswiod.c.)
+ *
+ * A fault reads a cluster: the swap PTEs next to the faulting one that
+ * name the slots next to its slot -- pages swapped out together, likely
+ * to be wanted together -- in one request, and maps them all.  Pages read
+ * that way are clean copies in the swap cache with the accessed bit
+ * clear, so if they are not used reclaim drops them again without a write.
  */
 #include "blkdev.h"
+#include "internal.h"
 #include "kerrno.h"
-#include "mm.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "swap.h"
 #include "vm.h"
 
-#define SECTORS_PER_PAGE (PAGE_SIZE / SECTOR_SIZE)
+#define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
+#define SWAPIN_CLUSTER      BIO_MAX_VECS        /* pages read around a fault */
 
-int swap_out_page(struct vm_space *s, uint32_t va)
+/* Map page at va in place of the swap PTE entry; the caller's reference
+ * becomes the mapping's.  False (nothing changed) when the PTE no longer
+ * names entry: someone else brought the page back first. */
+static bool map_swapped_page(struct vm_space *s, uint32_t va, uint32_t entry, struct page *page,
+                             uint32_t prot, bool keep_slot)
 {
-    uint32_t pte = vm_get_pte(s, va);
-    if (!(pte & PTE_PRESENT))
-        return -ENOENT;
-    struct swap_area *area;
-    uint32_t slot;
-    int err = swap_slot_alloc(&area, &slot);
-    if (err)
-        return err;
-    struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
-    err = blkdev_rw(area->bdev, (uint64_t)slot * SECTORS_PER_PAGE, page_address(page),
-                    PAGE_SIZE, BIO_WRITE);
-    if (err) {
-        pr_err("swap: %s: writing slot %u failed; the page stays in memory\n",
-               area->bdev->name, slot);
-        swap_slot_free(area, slot);         /* a bad slot: issue 6 marks it */
-        return err;
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    bool ours = vm_get_pte(s, va) == entry;
+    if (ours) {
+        vm_set_pte(s, va, page_to_phys(page) | prot | PTE_PRESENT);
+        page->flags |= PG_anon;
+        page->owner = s;
+        page->index = va >> PAGE_SHIFT;
+        if ((page->flags & PG_swapcache) && !(page->flags & PG_writeback) &&
+            (!keep_slot || swap_mostly_full())) {
+            /* Give the slot up: the page is the only copy now. */
+            page->flags |= PG_dirty;
+            swap_cache_del(page);       /* the cache's reference; the mapping keeps one */
+            swap_slot_free(swap_area_by_index(swap_pte_area(entry)), swap_pte_slot(entry));
+        }
+        if (!(page->flags & (PG_lru | PG_writeback)))
+            lru_add(page, true);
     }
-    err = vm_set_pte(s, va, swap_pte(area->index, slot));
-    if (err) {
-        swap_slot_free(area, slot);
-        return err;
-    }
-    free_page(page);
-    return 0;
+    spin_unlock_irqrestore(&page_lock, flags);
+    return ours;
 }
 
-int swap_in_page(struct vm_space *s, uint32_t va, uint32_t pte, uint32_t prot)
+struct cluster {
+    uint32_t va[SWAPIN_CLUSTER];        /* va[0] faulted; the rest follow it */
+    struct page *page[SWAPIN_CLUSTER];
+    int n;
+    struct swap_area *area;
+    uint32_t first_slot;                /* va[i]'s page is in first_slot + i */
+};
+
+/*
+ * The faulting page and the pages after it, within its anonymous area,
+ * whose swap PTEs name the slots after its slot and are not in the swap
+ * cache.  page_lock held.
+ */
+static void gather(struct vm_space *s, uint32_t va, uint32_t entry, struct cluster *c)
 {
-    struct swap_area *area = swap_area_by_index(swap_pte_area(pte));
-    uint32_t slot = swap_pte_slot(pte);
-    if (!area || slot < 1 || slot > area->last_page) {
-        pr_err("swap: PTE %08x at %08x names no slot of any area\n", pte, va);
+    c->va[0] = va;
+    c->n = 1;
+    c->first_slot = swap_pte_slot(entry);
+    for (uint32_t next = va + PAGE_SIZE; c->n < SWAPIN_CLUSTER && next < USER_TOP;
+         next += PAGE_SIZE) {
+        uint32_t pte = vm_get_pte(s, next);
+        if (!is_swap_pte(pte) || swap_pte_area(pte) != swap_pte_area(entry) ||
+            swap_pte_slot(pte) != c->first_slot + c->n || swap_cache_find(pte) ||
+            !vm_anon_prot(s, next))
+            break;
+        c->va[c->n++] = next;
+    }
+}
+
+/* Read c's pages (allocated here) in one request: 0, or an errno with
+ * the pages freed.  The first page is the one the fault needs; the
+ * others are taken only while memory is free without reclaiming. */
+static int read_cluster(struct cluster *c)
+{
+    int n = 0;
+    while (n < c->n) {
+        struct page *p = alloc_page(n == 0 ? GFP_KERNEL : 0);
+        if (!p)
+            break;
+        c->page[n++] = p;
+    }
+    c->n = n;
+    if (!n)
+        return -ENOMEM;
+    struct bio *bio = bio_alloc(GFP_KERNEL);
+    bio->bdev = c->area->bdev;
+    bio->sector = (uint64_t)c->first_slot * SECTORS_PER_PAGE;
+    bio->op = BIO_READ;
+    for (int i = 0; i < n; i++)
+        bio_add_page(bio, c->page[i], PAGE_SIZE, 0);
+    int err = submit_bio_wait(bio);
+    bio_put(bio);
+    if (err)
+        while (n--)
+            put_page(c->page[n]);
+    return err;
+}
+
+int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot, bool keep_slot)
+{
+    va &= ~(PAGE_SIZE - 1);
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    struct page *cached = swap_cache_find(entry);
+    struct cluster c = { .area = swap_area_by_index(swap_pte_area(entry)) };
+    if (cached)
+        cached->refcount++;
+    else if (c.area)
+        gather(s, va, entry, &c);
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (cached) {
+        if (!map_swapped_page(s, va, entry, cached, prot, keep_slot))
+            put_page(cached);
+        return 0;
+    }
+    uint32_t slot = swap_pte_slot(entry);
+    if (!c.area || slot < 1 || slot > c.area->last_page) {
+        pr_err("swap: PTE %08x at %08x names no slot of any area\n", entry, va);
         return -EIO;
     }
-    struct page *page = alloc_page(GFP_KERNEL);
-    if (!page)
-        return -ENOMEM;
-    int err = blkdev_rw(area->bdev, (uint64_t)slot * SECTORS_PER_PAGE, page_address(page),
-                        PAGE_SIZE, BIO_READ);
-    if (!err)
-        err = vm_set_pte(s, va & ~(PAGE_SIZE - 1), page_to_phys(page) | prot | PTE_PRESENT);
+    int err = read_cluster(&c);
     if (err) {
-        pr_err("swap: %s: reading slot %u for %08x failed\n", area->bdev->name, slot, va);
-        free_page(page);
+        if (err != -ENOMEM)
+            pr_err("swap: %s: reading slot %u for %08x failed\n", c.area->bdev->name, slot, va);
         return err;
     }
-    swap_slot_free(area, slot);
+    for (int i = 0; i < c.n; i++) {
+        struct page *p = c.page[i];
+        uint32_t this_slot = c.first_slot + i;
+        flags = spin_lock_irqsave(&page_lock);
+        /* Cache it unless the slot got a copy meanwhile (then that one is
+         * newer) or was given up. */
+        bool fresh = !c.area->cache[this_slot] &&
+                     vm_get_pte(s, c.va[i]) == swap_entry(c.area, this_slot);
+        if (fresh)
+            swap_cache_add(p, c.area, this_slot);
+        spin_unlock_irqrestore(&page_lock, flags);
+        if (fresh) {
+            vm_events.pswpin++;
+            if (!map_swapped_page(s, c.va[i], swap_entry(c.area, this_slot), p,
+                                  c.va[i] == va ? prot : vm_anon_prot(s, c.va[i]), keep_slot))
+                put_page(p);
+        } else {
+            put_page(p);
+        }
+    }
     return 0;
 }

@@ -108,12 +108,15 @@ int swapon(const char *name, int prio)
         const struct swap_header_info *h = (const void *)page;
         a = kmalloc(sizeof(*a), GFP_KERNEL | __GFP_ZERO);
         uint8_t *map = a ? kmalloc(h->last_page + 1, GFP_KERNEL | __GFP_ZERO) : NULL;
-        if (!map) {
+        struct page **cache = map ? kmalloc((h->last_page + 1) * sizeof(*cache),
+                                            GFP_KERNEL | __GFP_ZERO) : NULL;
+        if (!cache) {
+            kfree(map);
             kfree(a);
             err = -ENOMEM;
         } else {
             *a = (struct swap_area){ .bdev = dev, .index = index, .prio = prio,
-                                     .last_page = h->last_page, .map = map };
+                                     .last_page = h->last_page, .map = map, .cache = cache };
             map[0] = SWAP_SLOT_BAD;                 /* the header */
             for (uint32_t i = 0; i < h->nr_badpages; i++)
                 if (map[h->badpages[i]] != SWAP_SLOT_BAD) {
@@ -196,7 +199,7 @@ int swap_slot_alloc(struct swap_area **area, uint32_t *slot)
     uint32_t flags = spin_lock_irqsave(&swap_lock);
     list_for_each(link, &areas) {
         struct swap_area *a = list_entry(link, struct swap_area, link);
-        uint32_t s = take_slot(a);
+        uint32_t s = a->draining ? 0 : take_slot(a);
         if (s) {
             a->map[s] = 1;
             a->inuse++;
@@ -218,6 +221,31 @@ void swap_slot_free(struct swap_area *a, uint32_t slot)
         a->inuse--;
     } else {
         pr_err("swap: %s: freeing slot %u, which is not in use\n", a->bdev->name, slot);
+    }
+    spin_unlock_irqrestore(&swap_lock, flags);
+}
+
+void swap_slot_mark_bad(struct swap_area *a, uint32_t slot)
+{
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    if (slot >= 1 && slot <= a->last_page && a->map[slot] == 1) {
+        a->map[slot] = SWAP_SLOT_BAD;
+        a->inuse--;
+        a->nr_bad++;
+    }
+    spin_unlock_irqrestore(&swap_lock, flags);
+    pr_err("swap: %s: slot %u failed a write; marked bad, never used again\n",
+           a->bdev->name, slot);
+}
+
+void swap_usage(uint32_t *used, uint32_t *total)
+{
+    *used = *total = 0;
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    list_for_each(link, &areas) {
+        struct swap_area *a = list_entry(link, struct swap_area, link);
+        *used += a->inuse;
+        *total += a->last_page - a->nr_bad;
     }
     spin_unlock_irqrestore(&swap_lock, flags);
 }

@@ -8,6 +8,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "mutex.h"
 #include "printk.h"
 #include "slab.h"
 #include "x86.h"
@@ -22,6 +23,8 @@
 struct vm_space kernel_space;
 static uint32_t *kernel_tables;         /* KERNEL_TABLES tables, contiguous */
 static const char *kstack_owner[KSTACK_SLOTS];  /* NULL: slot free */
+static struct list_head all_spaces = LIST_HEAD_INIT(all_spaces);
+static struct mutex spaces_lock;        /* all_spaces; held across a whole walk */
 
 extern char boot_stack_guard[];
 
@@ -65,6 +68,7 @@ void vm_init(uint32_t lowmem_pfns)
     }
     memset(kernel_space.pgdir, 0, PAGE_SIZE);
     list_init(&kernel_space.areas);
+    mutex_init(&spaces_lock, "vm_spaces");
     memset(kernel_tables, 0, KERNEL_TABLES * PAGE_SIZE);
     for (uint32_t i = 0; i < KERNEL_TABLES; i++)
         kernel_space.pgdir[KERNEL_PDE_FIRST + i] =
@@ -102,6 +106,9 @@ struct vm_space *vm_space_create(void)
     memcpy(&s->pgdir[KERNEL_PDE_FIRST], &kernel_space.pgdir[KERNEL_PDE_FIRST],
            KERNEL_TABLES * sizeof(uint32_t));
     list_init(&s->areas);
+    mutex_lock(&spaces_lock);
+    list_add_tail(&s->link, &all_spaces);
+    mutex_unlock(&spaces_lock);
     return s;
 }
 
@@ -109,12 +116,27 @@ void vm_space_destroy(struct vm_space *s)
 {
     if (is_current(s))
         vm_switch(&kernel_space);
+    mutex_lock(&spaces_lock);           /* not while swapoff walks it */
+    list_del(&s->link);
+    mutex_unlock(&spaces_lock);
     vm_unmap_anon_all(s);
     for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
         if (s->pgdir[i] & PTE_PRESENT)
             free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));
     free_page_address(s->pgdir);
     kfree(s);
+}
+
+int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg)
+{
+    int ret = 0;
+    mutex_lock(&spaces_lock);
+    list_for_each(link, &all_spaces) {
+        if ((ret = fn(list_entry(link, struct vm_space, link), arg)) != 0)
+            break;
+    }
+    mutex_unlock(&spaces_lock);
+    return ret;
 }
 
 void vm_switch(struct vm_space *s)

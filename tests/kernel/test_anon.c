@@ -59,16 +59,22 @@ static void touch_anon(void *arg)
     task_set_vm(NULL);
 }
 
+static void do_nothing(void *arg) { (void)arg; }
+
 KTEST(vm_anonymous_memory_faults_in_zeroed_pages)
 {
     static struct anon_probe p;
     p = (struct anon_probe){ 0 };
-    /* A first space of the same shape, untouched, so that the slab caches
-     * already hold the pages its structures take: the count below then
-     * sees only what the faults brought in. */
+    /* A first space of the same shape, untouched, and a task that does
+     * nothing, so that the slab caches already hold the pages their
+     * structures take: the count below then sees only what the faults
+     * brought in. */
     struct vm_space *warm = vm_space_create();
     KASSERT(warm && vm_map_anon(warm, ANON_START, PAGE_SIZE, 0) == 0 &&
             vm_map_anon(warm, RO_START, PAGE_SIZE, 0) == 0);
+    struct task *idle = task_create("anon-warm", do_nothing, NULL, PRIO_NORMAL);
+    KASSERT(idle != NULL);
+    KASSERT_EQ(task_join(idle), 0);
     vm_space_destroy(warm);
     drain_hot_pages();
     uint32_t free0 = nr_free_pages();

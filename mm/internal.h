@@ -1,0 +1,70 @@
+/*
+ * mm/internal.h - what the files of mm/ share about pages on their way
+ * between memory and disk.  Nothing outside mm/ includes it.
+ *
+ * page_lock (a spinlock, interrupts off) protects, for every page: the
+ * LRU lists and PG_lru/PG_active, the swap cache and PG_swapcache, and the
+ * link between an anonymous page and its PTE (owner, index, and the PTE
+ * itself while it changes between "maps this page" and "names its swap
+ * slot").  A page's state moves only under it, in steps that never sleep;
+ * whoever must sleep (to read, to allocate) first takes a reference.
+ *
+ * A page's references: its mapping (the PTE of an anonymous page, or the
+ * page cache), the swap cache, kswiod while it writes the page, anyone
+ * looking at it.  The LRU holds none: the last put_page takes the page
+ * off the LRU.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "mm.h"
+#include "spinlock.h"
+
+struct vm_space;
+struct swap_area;
+
+extern struct spinlock page_lock;
+
+/* ---- LRU (lru.c); page_lock held for all but lru_init ---------------- */
+void lru_init(void);
+/* Onto the head (most recent end) of the active or inactive list. */
+void lru_add(struct page *page, bool active);
+/* Onto the tail of the inactive list: the next page reclaim looks at. */
+void lru_rotate(struct page *page);
+void lru_del(struct page *page);
+/* Take the page at the tail of a list off it, with a reference; NULL when
+ * the list is empty. */
+struct page *lru_isolate(bool active);
+uint32_t lru_count(bool active);
+
+/* ---- swap cache (swap_state.c) ------------------------------------------
+ * A page in the swap cache is the copy of one swap slot: its data is in
+ * the slot (clean) or on its way there (dirty, or under writeback).  The
+ * cache holds a reference.  page_lock held for all three. */
+struct page *swap_cache_find(uint32_t entry);
+void swap_cache_add(struct page *page, struct swap_area *area, uint32_t slot);
+/* Out of the cache; the caller still holds a reference and puts it. */
+void swap_cache_del(struct page *page);
+/* A swap PTE was dropped (its space went away, or the page came back for
+ * good): release the slot, and the cached page with it.  A slot under
+ * writeback is released by kswiod when the write ends.  Takes page_lock. */
+void swap_entry_free(uint32_t entry);
+/* Slots in use are more than half of all: keep fewer swap-cache copies. */
+bool swap_mostly_full(void);
+
+/* ---- anonymous pages (fault.c) ----------------------------------------- */
+/* The PTE that maps page, or 0 when the page is not mapped; page_lock held. */
+uint32_t anon_pte(const struct page *page);
+
+/* ---- kswiod (kswiod.c) --------------------------------------------------- */
+/* Hand a page under writeback (PG_writeback set, off the LRU) to kswiod,
+ * which takes a reference; false when its queue is full.  page_lock held. */
+bool kswiod_queue_page(struct page *page);
+bool kswiod_full(void);
+/* reclaim=sync: write the page (PG_writeback set, off the LRU) now, from
+ * the calling task; the caller then waits for it. */
+void kswiod_write_now(struct page *page);
+void kswiod_init(void);
+/* Sleep until page's writeback ends.  Never from reclaim: it is exactly
+ * what reclaim must not do, and is reported when it does (reclaim=sync). */
+void wait_on_page_writeback(struct page *page);

@@ -1,0 +1,297 @@
+/*
+ * kswiod.c - the one task that writes pages (see include/reclaim.h).
+ *
+ * Reclaim must never wait for a particular write, because the write may
+ * need what the waiter holds: in the 1999 report, ext2's block allocation
+ * needs lock_super, held by a task that waits for the very server that is
+ * reclaiming.  So reclaim does not write.  It marks a dirty page
+ * PG_writeback, takes it off the LRU, queues it here and goes on looking
+ * for clean pages.  kswiod may block -- on lock_super, on a slow disk --
+ * and only kswiod waits.
+ *
+ * Swap pages: consecutive slots of one area (reclaim hands out slots in
+ * clusters, so pages reclaimed together are neighbours on disk) go out as
+ * one bio of up to BIO_MAX_VECS pages; bios are asynchronous, at most
+ * KSWIOD_MAX_BIOS in flight.  File pages: the file system's writepage,
+ * which may allocate blocks under lock_super and waits for its own write.
+ *
+ * Completion.  A bio's end_io (interrupt context) only puts the bio on
+ * the done list and wakes kswiod; kswiod then, for each page: clears
+ * PG_writeback, wakes anyone waiting for it, and rotates the page to the
+ * tail of the inactive list so that reclaim frees it next.  A failed
+ * swap write marks the slot bad and puts the page back where it was,
+ * mapped and dirty: nothing written is lost, and the page goes to another
+ * slot next time.  A page whose slot was given up while it was written
+ * (its space went away) has its slot freed here.
+ *
+ * Bounds: at most KSWIOD_MAX_PAGES pages queued or in flight.  When full,
+ * kswiod_queue_page says no and reclaim looks for clean pages instead of
+ * waiting.  kswiod runs with PF_MEMALLOC: bios come from their mempool,
+ * and it takes no page from the allocator for itself.
+ */
+#include "blkdev.h"
+#include "internal.h"
+#include "pagecache.h"
+#include "printk.h"
+#include "reclaim.h"
+#include "sched.h"
+#include "swap.h"
+#include "vm.h"
+#include "wait.h"
+#include "x86.h"
+
+#define KSWIOD_MAX_PAGES    512         /* queued + in flight: 2 MiB */
+#define KSWIOD_MAX_BIOS     8
+#define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
+
+static struct list_head queue = LIST_HEAD_INIT(queue);     /* pages, by page->lru */
+static uint32_t nr_queued, nr_in_flight;        /* pages; under page_lock */
+static int bios_in_flight;                      /* kswiod's own */
+static struct list_head done_bios = LIST_HEAD_INIT(done_bios);  /* interrupts off */
+static struct wait_queue kswiod_wq;             /* kswiod waits for work */
+static struct wait_queue writeback_wq;          /* writeback ended (any page) */
+struct task *kswiod_task;
+
+bool kswiod_full(void)
+{
+    return nr_queued + nr_in_flight >= KSWIOD_MAX_PAGES;
+}
+
+bool kswiod_queue_page(struct page *page)
+{
+    if (kswiod_full())
+        return false;
+    page->refcount++;
+    list_add_tail(&page->lru, &queue);
+    nr_queued++;
+    vm_events.kswiod_queued++;
+    wake_up(&kswiod_wq);
+    return true;
+}
+
+void kswiod_counts(uint32_t *queued, uint32_t *in_flight)
+{
+    *queued = nr_queued;
+    *in_flight = nr_in_flight;
+}
+
+void wait_on_page_writeback(struct page *page)
+{
+    if (page->flags & PG_writeback)
+        reclaim_may_not_wait("page writeback", "a swap or file page");
+    wait_event(&writeback_wq, !(page->flags & PG_writeback));
+}
+
+void kswiod_drain(void)
+{
+    wait_event(&writeback_wq, nr_queued == 0 && nr_in_flight == 0);
+}
+
+/* Interrupt context (or the submitter's, for a refused bio). */
+static void swap_write_end_io(struct bio *bio)
+{
+    uint32_t flags = irq_save();
+    list_add_tail(&bio->queue, &done_bios);
+    irq_restore(flags);
+    wake_up(&kswiod_wq);
+}
+
+/* A page's write is over; page_lock held. */
+static void writeback_done(struct page *page, struct swap_area *area, uint32_t slot, int status)
+{
+    page->flags &= ~PG_writeback;
+    nr_in_flight--;
+    vm_events.kswiod_completed++;
+    uint32_t entry = swap_entry(area, slot);
+    bool cached = (page->flags & PG_swapcache) && page->swap == entry;
+    if (status) {
+        vm_events.kswiod_errors++;
+        swap_slot_mark_bad(area, slot);
+    } else {
+        vm_events.pswpout++;
+        if (!cached)
+            swap_slot_free(area, slot);         /* given up while it was written */
+    }
+    if (!cached)
+        return;
+    if (!status) {
+        if (!(page->flags & PG_lru))
+            lru_rotate(page);
+        return;
+    }
+    /* The write failed: the page is the only copy.  Put it back. */
+    swap_cache_del(page);
+    page->flags |= PG_dirty;
+    struct vm_space *s = page->owner;
+    uint32_t va = page->index << PAGE_SHIFT;
+    if (s && vm_get_pte(s, va) == entry) {
+        vm_set_pte(s, va, page_to_phys(page) | vm_anon_prot(s, va) | PTE_PRESENT);
+        page->refcount++;                       /* the mapping's again */
+    }
+    if (anon_pte(page) && !(page->flags & PG_lru))
+        lru_add(page, true);
+}
+
+static void finish_bio(struct bio *bio)
+{
+    struct swap_area *area = bio->private;
+    uint32_t first = (uint32_t)(bio->sector / SECTORS_PER_PAGE);
+    for (int i = 0; i < bio->nvecs; i++) {
+        struct page *page = bio->vecs[i].page;
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        writeback_done(page, area, first + i, bio->status);
+        spin_unlock_irqrestore(&page_lock, flags);
+        put_page(page);
+    }
+    if (bio->status)
+        pr_err("kswiod: %s: writing %d pages at slot %u failed; they stay in memory\n",
+               area->bdev->name, bio->nvecs, first);
+    bio_put(bio);
+    bios_in_flight--;
+    wake_up(&writeback_wq);
+}
+
+static void finish_done_bios(void)
+{
+    for (;;) {
+        uint32_t flags = irq_save();
+        struct bio *bio = list_empty(&done_bios) ? NULL
+                                                 : list_first_entry(&done_bios, struct bio, queue);
+        if (bio)
+            list_del(&bio->queue);
+        irq_restore(flags);
+        if (!bio)
+            return;
+        finish_bio(bio);
+    }
+}
+
+/* A file page: its file system's writepage, here in kswiod. */
+static void write_file_page(struct page *page)
+{
+    int err = pagecache_write_page(page);
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    page->flags &= ~PG_writeback;
+    nr_in_flight--;
+    vm_events.kswiod_completed++;
+    if (err)
+        vm_events.kswiod_errors++;      /* pagecache_write_page made it dirty again */
+    if (page->owner && !(page->flags & PG_lru))
+        lru_rotate(page);
+    spin_unlock_irqrestore(&page_lock, flags);
+    put_page(page);
+    wake_up(&writeback_wq);
+}
+
+/* The next queued page's successor on disk, if it is one; page_lock held. */
+static struct page *next_on_disk(const struct page *prev)
+{
+    if (list_empty(&queue))
+        return NULL;
+    struct page *next = list_first_entry(&queue, struct page, lru);
+    bool follows = (next->flags & (PG_anon | PG_swapcache)) == (PG_anon | PG_swapcache) &&
+                   swap_pte_area(next->swap) == swap_pte_area(prev->swap) &&
+                   swap_pte_slot(next->swap) == swap_pte_slot(prev->swap) + 1;
+    return follows ? next : NULL;
+}
+
+/*
+ * Write the page at the head of the queue, with the queued swap pages
+ * that follow it on disk, as one bio.  A page whose slot was given up
+ * while it was queued needs no write at all.
+ */
+static void start_one(void)
+{
+    struct bio *bio = bio_alloc(GFP_NOIO);      /* from the mempool: never fails here */
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    struct page *page = list_first_entry(&queue, struct page, lru);
+    list_del(&page->lru);
+    nr_queued--;
+    nr_in_flight++;
+    if (!(page->flags & PG_anon)) {
+        spin_unlock_irqrestore(&page_lock, flags);
+        bio_put(bio);
+        write_file_page(page);
+        return;
+    }
+    struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
+    uint32_t slot = swap_pte_slot(page->swap);
+    if (!(page->flags & PG_swapcache)) {
+        page->flags &= ~PG_writeback;
+        nr_in_flight--;
+        swap_slot_free(area, slot);
+        spin_unlock_irqrestore(&page_lock, flags);
+        bio_put(bio);
+        put_page(page);
+        wake_up(&writeback_wq);
+        return;
+    }
+    bio->bdev = area->bdev;
+    bio->sector = (uint64_t)slot * SECTORS_PER_PAGE;
+    bio->op = BIO_WRITE;
+    bio->end_io = swap_write_end_io;
+    bio->private = area;
+    bio_add_page(bio, page, PAGE_SIZE, 0);
+    for (struct page *next = next_on_disk(page); next && bio->nvecs < BIO_MAX_VECS;
+         next = next_on_disk(next)) {
+        list_del(&next->lru);
+        nr_queued--;
+        nr_in_flight++;
+        bio_add_page(bio, next, PAGE_SIZE, 0);
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    bios_in_flight++;
+    vm_events.kswiod_bios++;
+    submit_bio(bio);
+}
+
+void kswiod_write_now(struct page *page)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    page->refcount++;                   /* as if kswiod had taken it */
+    nr_in_flight++;
+    vm_events.kswiod_queued++;
+    if (!(page->flags & PG_anon)) {
+        spin_unlock_irqrestore(&page_lock, flags);
+        write_file_page(page);
+        return;
+    }
+    struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
+    spin_unlock_irqrestore(&page_lock, flags);
+    struct bio *bio = bio_alloc(GFP_NOIO);
+    bio->bdev = area->bdev;
+    bio->sector = (uint64_t)swap_pte_slot(page->swap) * SECTORS_PER_PAGE;
+    bio->op = BIO_WRITE;
+    bio->end_io = swap_write_end_io;    /* kswiod still finishes it */
+    bio->private = area;
+    bio_add_page(bio, page, PAGE_SIZE, 0);
+    flags = irq_save();
+    bios_in_flight++;
+    irq_restore(flags);
+    vm_events.kswiod_bios++;
+    submit_bio(bio);
+}
+
+static bool has_work(void)
+{
+    return !list_empty(&done_bios) || (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS);
+}
+
+static void kswiod(void *arg)
+{
+    (void)arg;
+    current->flags |= PF_MEMALLOC;
+    for (;;) {
+        wait_event_state(&kswiod_wq, has_work(), TASK_SLEEPING);
+        finish_done_bios();
+        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS)
+            start_one();
+    }
+}
+
+void kswiod_init(void)
+{
+    wait_queue_init(&kswiod_wq, "kswiod queue");
+    wait_queue_init(&writeback_wq, "page writeback");
+    kswiod_task = task_create("kswiod", kswiod, NULL, PRIO_IO);
+}

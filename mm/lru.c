@@ -1,0 +1,104 @@
+/*
+ * lru.c - the LRU lists and page references (see mm/internal.h).
+ *
+ * Two lists, as in Linux: inactive pages are candidates for reclaim,
+ * active ones were used recently.  New pages go to the head of a list;
+ * reclaim takes from the tail.  A page at the tail of the inactive list
+ * that was used since it was put there (the PTE's accessed bit, or
+ * PG_referenced for the page cache) gets a second chance on the active
+ * list; reclaim refills the inactive list from the active one's tail.
+ *
+ * Pages being written are off the lists, in kswiod's queue; when the
+ * write ends kswiod rotates them to the inactive tail, to be freed first.
+ */
+#include "internal.h"
+#include "reclaim.h"
+
+struct spinlock page_lock;
+static struct list_head lists[2];       /* [0] inactive, [1] active */
+static uint32_t counts[2];
+
+void lru_init(void)
+{
+    spin_lock_init(&page_lock, "page_lock");
+    list_init(&lists[0]);
+    list_init(&lists[1]);
+}
+
+void lru_add(struct page *page, bool active)
+{
+    page->flags |= PG_lru | (active ? PG_active : 0);
+    list_add(&page->lru, &lists[active]);
+    counts[active]++;
+}
+
+void lru_rotate(struct page *page)
+{
+    page->flags |= PG_lru;
+    list_add_tail(&page->lru, &lists[0]);
+    counts[0]++;
+}
+
+void lru_del(struct page *page)
+{
+    bool active = page->flags & PG_active;
+    list_del(&page->lru);
+    counts[active]--;
+    page->flags &= ~(PG_lru | PG_active);
+}
+
+struct page *lru_isolate(bool active)
+{
+    if (list_empty(&lists[active]))
+        return NULL;
+    struct page *page = list_entry(lists[active].prev, struct page, lru);
+    lru_del(page);
+    page->refcount++;
+    return page;
+}
+
+uint32_t lru_count(bool active) { return counts[active]; }
+
+void lru_counts(uint32_t *active, uint32_t *inactive)
+{
+    *active = counts[1];
+    *inactive = counts[0];
+}
+
+void lru_add_cache_page(struct page *page)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    lru_add(page, false);
+    spin_unlock_irqrestore(&page_lock, flags);
+}
+
+void page_disown(struct page *page)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    page->owner = NULL;
+    spin_unlock_irqrestore(&page_lock, flags);
+}
+
+void get_page(struct page *page)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    page->refcount++;
+    spin_unlock_irqrestore(&page_lock, flags);
+}
+
+void put_page(struct page *page)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    bool last = page->refcount == 1;
+    if (!last) {
+        page->refcount--;
+    } else {
+        if (page->flags & PG_lru)
+            lru_del(page);
+        page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced);
+        page->owner = NULL;
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (last)
+        free_page(page);
+}

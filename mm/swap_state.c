@@ -1,0 +1,78 @@
+/*
+ * swap_state.c - the swap cache: which page in memory is the copy of
+ * which swap slot (see mm/internal.h).
+ *
+ * Why it exists: reclaim unmaps a dirty anonymous page (its PTE now names
+ * the slot) long before kswiod's write reaches the disk.  A fault on that
+ * PTE meanwhile must find the page in memory, not read a slot that does
+ * not hold it yet.  Afterwards the clean copy stays cached for a while, so
+ * that a page read back and not written again can be dropped without
+ * another write.
+ *
+ * Each area has one pointer per slot (area->cache); all under page_lock.
+ */
+#include "internal.h"
+#include "printk.h"
+#include "swap.h"
+
+static struct swap_area *entry_area(uint32_t entry, uint32_t *slot)
+{
+    struct swap_area *a = swap_area_by_index(swap_pte_area(entry));
+    *slot = swap_pte_slot(entry);
+    return a && *slot >= 1 && *slot <= a->last_page ? a : NULL;
+}
+
+struct page *swap_cache_find(uint32_t entry)
+{
+    uint32_t slot;
+    struct swap_area *a = entry_area(entry, &slot);
+    return a ? a->cache[slot] : NULL;
+}
+
+void swap_cache_add(struct page *page, struct swap_area *a, uint32_t slot)
+{
+    page->flags |= PG_swapcache;
+    page->swap = swap_entry(a, slot);
+    page->refcount++;
+    a->cache[slot] = page;
+}
+
+void swap_cache_del(struct page *page)
+{
+    uint32_t slot;
+    struct swap_area *a = entry_area(page->swap, &slot);
+    if (a && a->cache[slot] == page)
+        a->cache[slot] = NULL;
+    page->flags &= ~PG_swapcache;
+    page->refcount--;           /* page->swap stays: the slot a write in flight is for */
+}
+
+void swap_entry_free(uint32_t entry)
+{
+    uint32_t slot;
+    struct page *orphan = NULL;
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    struct swap_area *a = entry_area(entry, &slot);
+    struct page *page = a ? a->cache[slot] : NULL;
+    bool writing = page && (page->flags & PG_writeback);
+    if (page) {
+        page->refcount++;               /* swap_cache_del drops the cache's */
+        swap_cache_del(page);
+        page->owner = NULL;             /* its space is going away */
+        orphan = page;
+    }
+    if (a && !writing)                  /* else kswiod frees it when the write ends */
+        swap_slot_free(a, slot);
+    else if (!a)
+        pr_err("swap: dropping entry %08x, which names no slot of any area\n", entry);
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (orphan)
+        put_page(orphan);
+}
+
+bool swap_mostly_full(void)
+{
+    uint32_t used, total;
+    swap_usage(&used, &total);
+    return used * 2 > total;
+}

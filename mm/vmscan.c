@@ -1,0 +1,266 @@
+/*
+ * vmscan.c - reclaim: the scan of the LRU lists, direct reclaim and
+ * kswapd (see include/reclaim.h).
+ *
+ * A page at the tail of the inactive list is looked at once per pass:
+ *
+ *   used since last time (accessed bit / PG_referenced)  -> active list
+ *   anonymous, mapped, clean copy in the swap cache      -> swap PTE, free
+ *   anonymous, mapped, dirty        -> slot, swap cache, swap PTE, then
+ *                                      PG_writeback and kswiod's queue
+ *   anonymous, only in the swap cache, clean             -> free
+ *   file page, clean and unmapped                        -> out of the cache, free
+ *   file page, dirty                -> PG_writeback and kswiod's queue
+ *   anything else (in use, kswiod full, no swap)         -> head of a list
+ *
+ * None of these steps sleeps.  A file page's mapping is locked with a
+ * trylock (a mapping's lock is held across reads), and a page whose
+ * mapping is busy is skipped: reclaim never waits for anyone's IO.
+ *
+ * When a pass frees too little, direct reclaim sleeps on "some page was
+ * freed" (kswiod's completions free pages) for at most RECLAIM_WAIT_MS and
+ * tries again; after RECLAIM_ROUNDS passes in a row that found nothing it
+ * gives up and the allocation fails.  kswapd does the same work in the
+ * background between the low and the high watermark.
+ */
+#include "cmdline.h"
+#include "internal.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "lockdep.h"
+#include "pagecache.h"
+#include "printk.h"
+#include "reclaim.h"
+#include "sched.h"
+#include "swap.h"
+#include "timer.h"
+#include "vm.h"
+#include "wait.h"
+
+#define SCAN_BATCH          32          /* pages looked at per pass */
+#define RECLAIM_WAIT_MS     20          /* a sleep on "a page was freed" */
+#define RECLAIM_ROUNDS      25          /* passes without progress before failing */
+
+struct vm_event_counts vm_events;
+enum reclaim_policy reclaim_policy = RECLAIM_KSWIOD;
+static struct wait_queue kswapd_wq;
+static struct task *kswapd_task;
+
+enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE };
+
+/* ---- one page ------------------------------------------------------------ */
+
+/* Give a dirty page to kswiod (or, under reclaim=sync, to the caller to
+ * write); page_lock held, page off the LRU. */
+static enum verdict start_writeback(struct page *page)
+{
+    page->flags = (page->flags & ~PG_dirty) | PG_writeback;
+    if (reclaim_policy == RECLAIM_SYNC)
+        return SYNC_WRITE;
+    kswiod_queue_page(page);            /* room was checked before */
+    return WRITE;
+}
+
+/* An anonymous page; page_lock held. */
+static enum verdict shrink_anon(struct page *page, gfp_t gfp)
+{
+    uint32_t pte = anon_pte(page);
+    if (pte) {
+        struct vm_space *s = page->owner;
+        uint32_t va = page->index << PAGE_SHIFT;
+        if (pte & PTE_ACCESSED) {
+            vm_set_pte(s, va, pte & ~PTE_ACCESSED);
+            return ACTIVATE;
+        }
+        bool dirty = (pte & PTE_DIRTY) || (page->flags & PG_dirty) ||
+                     !(page->flags & PG_swapcache);
+        if (dirty && (!(gfp & __GFP_IO) || kswiod_full()))
+            return KEEP;                /* may not write, or no room to: clean pages only */
+        if (!(page->flags & PG_swapcache)) {
+            struct swap_area *area;
+            uint32_t slot;
+            if (swap_slot_alloc(&area, &slot))
+                return ACTIVATE;        /* no swap (left) */
+            swap_cache_add(page, area, slot);
+        }
+        /* The PTE now names the slot; a fault finds the page in the swap
+         * cache until it is freed. */
+        vm_set_pte(s, va, page->swap);
+        page->refcount--;               /* the mapping's reference */
+        if (dirty)
+            return start_writeback(page);
+    }
+    if ((page->flags & PG_swapcache) && !(page->flags & (PG_dirty | PG_writeback)) &&
+        page->refcount == 2) {          /* the cache's and ours: nobody else */
+        swap_cache_del(page);
+        return FREE;
+    }
+    return KEEP;
+}
+
+/* A file page; page_lock held, released here.  The mapping is locked by
+ * trylock only. */
+static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
+{
+    struct address_space *mapping = page->owner;
+    if (page->flags & PG_referenced) {
+        page->flags &= ~PG_referenced;
+        return ACTIVATE;
+    }
+    bool dirty = page->flags & PG_dirty;
+    if (dirty && (!(gfp & __GFP_IO) || kswiod_full()))
+        return KEEP;
+    if (!mapping || !mutex_trylock(&mapping->lock))
+        return KEEP;
+    spin_unlock_irqrestore(&page_lock, *flags);
+    enum pagecache_reclaim r = pagecache_reclaim_page(mapping, page);
+    *flags = spin_lock_irqsave(&page_lock);
+    enum verdict v = r == PCR_FREED ? FREE : KEEP;
+    if (r == PCR_DIRTY)
+        v = start_writeback(page);
+    spin_unlock_irqrestore(&page_lock, *flags);
+    mutex_unlock(&mapping->lock);
+    *flags = spin_lock_irqsave(&page_lock);
+    return v;
+}
+
+/* Look at up to n pages from the inactive tail; the number freed. */
+static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
+{
+    uint32_t freed = 0;
+    while (n--) {
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        struct page *page = lru_isolate(false);
+        if (!page) {
+            spin_unlock_irqrestore(&page_lock, flags);
+            break;
+        }
+        vm_events.pgscan++;
+        enum verdict v = (page->flags & PG_anon) ? shrink_anon(page, gfp)
+                                                 : shrink_file(page, gfp, &flags);
+        if (v == KEEP || v == ACTIVATE)
+            lru_add(page, v == ACTIVATE);
+        spin_unlock_irqrestore(&page_lock, flags);
+        if (v == SYNC_WRITE) {
+            /* reclaim=sync: write it here and wait -- the 1999 way. */
+            kswiod_write_now(page);
+            wait_on_page_writeback(page);
+        }
+        if (v == FREE) {
+            vm_events.pgsteal++;
+            freed++;
+        }
+        put_page(page);
+    }
+    return freed;
+}
+
+/* Keep the inactive list at least as long as the active one: move pages
+ * from the active tail to the inactive head, where they get their second
+ * chance. */
+static void refill_inactive(uint32_t n)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    while (n-- && lru_count(true) > lru_count(false)) {
+        struct page *page = lru_isolate(true);
+        page->refcount--;               /* isolate's reference: never the last */
+        lru_add(page, false);
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+}
+
+static uint32_t shrink(gfp_t gfp)
+{
+    refill_inactive(SCAN_BATCH);
+    return shrink_inactive(SCAN_BATCH, gfp);
+}
+
+/* ---- direct reclaim and kswapd ------------------------------------------ */
+
+static uint32_t wanted(unsigned order)
+{
+    return mm_watermarks()->min + (1u << order);
+}
+
+uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
+{
+    vm_events.direct_reclaims++;
+    reclaim_enter(gfp);
+    uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);   /* no recursion */
+    uint32_t freed = 0;
+    for (int idle = 0, round = 0; idle < RECLAIM_ROUNDS && round < 4 * RECLAIM_ROUNDS &&
+                                  nr_free_pages() < wanted(order); round++) {
+        uint32_t n = shrink(gfp);
+        freed += n;
+        if (n)
+            continue;
+        wakeup_kswapd();
+        vm_events.reclaim_waits++;
+        if (!wait_on_page_freed(RECLAIM_WAIT_MS))
+            idle++;
+    }
+    bool enough = nr_free_pages() >= wanted(order);
+    memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
+    reclaim_exit(gfp);
+    if (!enough)
+        vm_events.reclaim_failures++;
+    return enough ? freed + 1 : 0;
+}
+
+uint32_t reclaim_some(uint32_t target)
+{
+    reclaim_enter(GFP_KERNEL);
+    uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);
+    uint32_t freed = 0;
+    for (int idle = 0; freed < target && idle < RECLAIM_ROUNDS;) {
+        uint32_t n = shrink(GFP_KERNEL);
+        freed += n;
+        if (!n && !wait_on_page_freed(RECLAIM_WAIT_MS))
+            idle++;
+    }
+    memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
+    reclaim_exit(GFP_KERNEL);
+    return freed;
+}
+
+void wakeup_kswapd(void)
+{
+    if (kswapd_task && nr_free_pages() < mm_watermarks()->low)
+        wake_up(&kswapd_wq);
+}
+
+static void kswapd(void *arg)
+{
+    (void)arg;
+    current->flags |= PF_MEMALLOC | PF_RECLAIM;
+    for (;;) {
+        wait_event_state(&kswapd_wq, nr_free_pages() < mm_watermarks()->low, TASK_SLEEPING);
+        vm_events.kswapd_wakeups++;
+        reclaim_enter(GFP_KERNEL);
+        for (int idle = 0; idle < RECLAIM_ROUNDS && nr_free_pages() < mm_watermarks()->high;) {
+            if (shrink(GFP_KERNEL))
+                idle = 0;
+            else if (!wait_on_page_freed(RECLAIM_WAIT_MS))
+                idle++;
+        }
+        reclaim_exit(GFP_KERNEL);
+        if (nr_free_pages() < mm_watermarks()->low)
+            sleep_ms(RECLAIM_WAIT_MS * 5);  /* nothing to do now: do not spin */
+    }
+}
+
+void reclaim_init(void)
+{
+    const char *policy = cmdline_get("reclaim");
+    if (policy && strcmp(policy, "sync") == 0)
+        reclaim_policy = RECLAIM_SYNC;
+    else if (policy && strcmp(policy, "kswiod") != 0)
+        pr_warn("reclaim: unknown policy '%s'; using kswiod\n", policy);
+    lru_init();
+    kswiod_init();
+    wait_queue_init(&kswapd_wq, "kswapd");
+    kswapd_task = task_create("kswapd", kswapd, NULL, PRIO_IO);
+    pr_info("reclaim: policy %s; kswapd and kswiod running\n",
+            reclaim_policy == RECLAIM_SYNC ? "sync (reclaim writes and waits: the 1999 way)"
+                                           : "kswiod (reclaim never waits for a write)");
+}
