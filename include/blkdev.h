@@ -69,6 +69,8 @@ struct block_device {
     struct list_head link;      /* on the registry */
     uint64_t sectors_read, sectors_written;
     uint32_t errors;
+    bool stalled;               /* blkdev_stall: hold requests, do not start them */
+    struct list_head held;      /* the bios held meanwhile */
 };
 
 void block_init(void);
@@ -88,6 +90,11 @@ void submit_bio(struct bio *bio);
 int submit_bio_wait(struct bio *bio);
 /* For drivers: finish a bio they own. */
 void bio_endio(struct bio *bio, int status);
+
+/* A device that stops answering, on purpose (tests: a stalled disk or a
+ * server that hangs): while stalled, submitted bios are held, neither
+ * started nor completed; unstalling submits them in order. */
+void blkdev_stall(struct block_device *dev, bool stalled);
 
 /* Read or write len bytes (whole sectors) at sector from or to a kernel
  * buffer in the direct map, aligned to a sector; sleeps.  0, -EIO, or

@@ -138,8 +138,10 @@ void put_page(struct page *page);
 uint32_t try_to_free_pages(gfp_t gfp, unsigned order);
 /* The allocator's nudge: free memory fell below the low watermark. */
 void wakeup_kswapd(void);
-/* Sleep until some page is freed, at most ms; false when none was. */
+/* Sleep until some page is freed, or can be (page_freed: a write ended),
+ * at most ms; false when none was.  Reclaim's only sleep. */
 bool wait_on_page_freed(uint32_t ms);
+void page_freed(void);
 /* mm/reclaim.c */
 void might_reclaim(gfp_t gfp);
 void reclaim_enter(gfp_t gfp);

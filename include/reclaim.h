@@ -30,6 +30,7 @@ extern enum reclaim_policy reclaim_policy;
 struct vm_event_counts {
     uint32_t pgscan;            /* pages reclaim looked at */
     uint32_t pgsteal;           /* pages reclaim freed */
+    uint32_t pgwrite;           /* dirty pages reclaim handed to kswiod */
     uint32_t pswpout;           /* pages written to swap */
     uint32_t pswpin;            /* pages read from swap */
     uint32_t kswapd_wakeups;

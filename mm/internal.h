@@ -49,6 +49,9 @@ void swap_cache_del(struct page *page);
  * good): release the slot, and the cached page with it.  A slot under
  * writeback is released by kswiod when the write ends.  Takes page_lock. */
 void swap_entry_free(uint32_t entry);
+/* swapoff: the resident pages that keep a copy in area give it up (they
+ * become dirty); pages under writeback are left for the next call. */
+void swap_cache_release_area(struct swap_area *area);
 /* Slots in use are more than half of all: keep fewer swap-cache copies. */
 bool swap_mostly_full(void);
 

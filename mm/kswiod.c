@@ -149,6 +149,7 @@ static void finish_bio(struct bio *bio)
     bio_put(bio);
     bios_in_flight--;
     wake_up(&writeback_wq);
+    page_freed();                       /* they can be freed now */
 }
 
 static void finish_done_bios(void)
@@ -181,6 +182,7 @@ static void write_file_page(struct page *page)
     spin_unlock_irqrestore(&page_lock, flags);
     put_page(page);
     wake_up(&writeback_wq);
+    page_freed();
 }
 
 /* The next queued page's successor on disk, if it is one; page_lock held. */

@@ -41,6 +41,7 @@ static uint32_t managed_count;
 static struct watermarks wmark;
 static struct mm_stats stats;
 static struct wait_queue page_freed_wq;     /* reclaim waits for any free */
+static uint32_t page_events;                /* frees, and writebacks that ended */
 
 /* ---- reports ---------------------------------------------------------- */
 
@@ -303,14 +304,20 @@ static void free_pages_at(struct page *p, unsigned order, uint32_t site)
         merge_and_add(page_to_pfn(p), order);
     }
     irq_restore(flags);
+    page_freed();
+}
+
+void page_freed(void)
+{
+    page_events++;
     if (!list_empty(&page_freed_wq.waiters))
         wake_up(&page_freed_wq);
 }
 
 bool wait_on_page_freed(uint32_t ms)
 {
-    uint32_t frees = stats.frees;
-    return wait_event_timeout(&page_freed_wq, stats.frees != frees, ms) > 0;
+    uint32_t seen = page_events;
+    return wait_event_timeout(&page_freed_wq, page_events != seen, ms) > 0;
 }
 
 void free_pages(struct page *page, unsigned order)

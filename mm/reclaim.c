@@ -26,6 +26,8 @@
 #include "reclaim.h"
 #include "sched.h"
 
+#define REPORTS_IN_FULL 5           /* then only counted: reclaim=sync makes thousands */
+
 uint32_t reclaim_violations;
 
 static struct lock_class_key reclaim_key, reclaim_io_key;
@@ -71,7 +73,10 @@ void reclaim_may_not_wait(const char *what, const char *name)
 {
     if (!(current->flags & PF_RECLAIM))
         return;
-    reclaim_violations++;
+    if (reclaim_violations++ == REPORTS_IN_FULL)
+        pr_err("reclaim: further waits in reclaim are counted, not printed\n");
+    if (reclaim_violations > REPORTS_IN_FULL)
+        return;
     pr_err("reclaim: BUG: task %s waits on %s (%s) while reclaiming\n", current->name, what,
            name);
     pr_err("reclaim:   reclaim must never wait for one particular write: that write may "

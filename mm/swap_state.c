@@ -70,6 +70,24 @@ void swap_entry_free(uint32_t entry)
         put_page(orphan);
 }
 
+void swap_cache_release_area(struct swap_area *a)
+{
+    for (uint32_t slot = 1; slot <= a->last_page; slot++) {
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        struct page *page = a->cache[slot];
+        bool release = page && !(page->flags & PG_writeback);
+        if (release) {
+            page->refcount++;
+            page->flags |= PG_dirty;
+            swap_cache_del(page);
+            swap_slot_free(a, slot);
+        }
+        spin_unlock_irqrestore(&page_lock, flags);
+        if (release)
+            put_page(page);
+    }
+}
+
 bool swap_mostly_full(void)
 {
     uint32_t used, total;

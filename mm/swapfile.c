@@ -8,14 +8,17 @@
  * bad page numbers; the page ends with the magic "SWAPSPACE2".
  */
 #include "blkdev.h"
+#include "internal.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "mutex.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "slab.h"
 #include "spinlock.h"
 #include "swap.h"
+#include "vm.h"
 
 #define SWAP_MAGIC          "SWAPSPACE2"
 #define SWAP_MAGIC_LEN      10
@@ -144,6 +147,40 @@ int swapon(const char *name, int prio)
     return err;
 }
 
+/* swapoff's walk: bring back every page of one space that is in area. */
+static int unuse_space(struct vm_space *s, void *arg)
+{
+    struct swap_area *area = arg;
+    list_for_each(link, &s->areas) {
+        const struct vm_area *va_range = list_entry(link, struct vm_area, link);
+        for (uint32_t va = va_range->start; va < va_range->end; va += PAGE_SIZE) {
+            uint32_t pte = vm_get_pte(s, va);
+            if (!is_swap_pte(pte) || swap_pte_area(pte) != area->index)
+                continue;
+            int err = swap_in_page(s, va, pte, va_range->prot | PTE_USER, false);
+            if (err)
+                return err;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Bring every page in area back to memory: first the swapped-out ones
+ * (a walk of every address space), then the resident pages that keep a
+ * copy there, which become dirty; writes in flight are waited for.  No
+ * new slots are handed out in the area meanwhile (draining).
+ */
+static int unuse_area(struct swap_area *a)
+{
+    int err = vm_for_each_space(unuse_space, a);
+    for (int tries = 0; !err && a->inuse && tries < 10; tries++) {
+        kswiod_drain();
+        swap_cache_release_area(a);
+    }
+    return err ? err : a->inuse ? -EBUSY : 0;
+}
+
 int swapoff(const char *name)
 {
     struct block_device *dev = blkdev_find(name);
@@ -152,16 +189,26 @@ int swapoff(const char *name)
     mutex_lock(&swapon_mutex);
     uint32_t flags = spin_lock_irqsave(&swap_lock);
     struct swap_area *a = find_area(dev);
-    int err = !a ? -EINVAL : a->inuse ? -EBUSY : 0;
+    if (a)
+        a->draining = true;
+    spin_unlock_irqrestore(&swap_lock, flags);
+    int err = a ? unuse_area(a) : -EINVAL;
+    flags = spin_lock_irqsave(&swap_lock);
     if (!err) {
         list_del(&a->link);
         by_index[a->index] = NULL;
+    } else if (a) {
+        a->draining = false;
     }
     spin_unlock_irqrestore(&swap_lock, flags);
     if (!err) {
+        kfree(a->cache);
         kfree(a->map);
         kfree(a);
         pr_info("swap: %s: off\n", name);
+    } else if (a) {
+        pr_err("swap: %s: swapoff failed (%d): %u pages are still there; the area stays on\n",
+               name, err, a->inuse);
     }
     mutex_unlock(&swapon_mutex);
     return err;

@@ -58,6 +58,7 @@ static enum verdict start_writeback(struct page *page)
     if (reclaim_policy == RECLAIM_SYNC)
         return SYNC_WRITE;
     kswiod_queue_page(page);            /* room was checked before */
+    vm_events.pgwrite++;
     return WRITE;
 }
 
@@ -74,6 +75,9 @@ static enum verdict shrink_anon(struct page *page, gfp_t gfp)
         }
         bool dirty = (pte & PTE_DIRTY) || (page->flags & PG_dirty) ||
                      !(page->flags & PG_swapcache);
+        if ((page->flags & PG_swapcache) &&
+            swap_area_by_index(swap_pte_area(page->swap))->draining)
+            return ACTIVATE;            /* swapoff is taking its slot back */
         if (dirty && (!(gfp & __GFP_IO) || kswiod_full()))
             return KEEP;                /* may not write, or no room to: clean pages only */
         if (!(page->flags & PG_swapcache)) {
@@ -169,10 +173,12 @@ static void refill_inactive(uint32_t n)
     spin_unlock_irqrestore(&page_lock, flags);
 }
 
-static uint32_t shrink(gfp_t gfp)
+/* One pass: scan more the longer nothing comes free (Linux's priority). */
+static uint32_t shrink(gfp_t gfp, int fruitless)
 {
-    refill_inactive(SCAN_BATCH);
-    return shrink_inactive(SCAN_BATCH, gfp);
+    uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
+    refill_inactive(n);
+    return shrink_inactive(n, gfp);
 }
 
 /* ---- direct reclaim and kswapd ------------------------------------------ */
@@ -188,12 +194,16 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
     reclaim_enter(gfp);
     uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);   /* no recursion */
     uint32_t freed = 0;
-    for (int idle = 0, round = 0; idle < RECLAIM_ROUNDS && round < 4 * RECLAIM_ROUNDS &&
-                                  nr_free_pages() < wanted(order); round++) {
-        uint32_t n = shrink(gfp);
+    for (int idle = 0, fruitless = 0, round = 0;
+         idle < RECLAIM_ROUNDS && round < 4 * RECLAIM_ROUNDS && nr_free_pages() < wanted(order);
+         round++) {
+        uint32_t n = shrink(gfp, fruitless);
         freed += n;
-        if (n)
+        if (n) {
+            fruitless = 0;
             continue;
+        }
+        fruitless++;
         wakeup_kswapd();
         vm_events.reclaim_waits++;
         if (!wait_on_page_freed(RECLAIM_WAIT_MS))
@@ -202,8 +212,12 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
     bool enough = nr_free_pages() >= wanted(order);
     memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
     reclaim_exit(gfp);
-    if (!enough)
+    if (!enough) {
         vm_events.reclaim_failures++;
+        pr_warn("reclaim: %s gives up: %u pages free, %u active, %u inactive, nothing "
+                "more to free or write\n", current->name, nr_free_pages(), lru_count(true),
+                lru_count(false));
+    }
     return enough ? freed + 1 : 0;
 }
 
@@ -212,9 +226,10 @@ uint32_t reclaim_some(uint32_t target)
     reclaim_enter(GFP_KERNEL);
     uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);
     uint32_t freed = 0;
-    for (int idle = 0; freed < target && idle < RECLAIM_ROUNDS;) {
-        uint32_t n = shrink(GFP_KERNEL);
+    for (int idle = 0, fruitless = 0; freed < target && idle < RECLAIM_ROUNDS;) {
+        uint32_t n = shrink(GFP_KERNEL, fruitless);
         freed += n;
+        fruitless = n ? 0 : fruitless + 1;
         if (!n && !wait_on_page_freed(RECLAIM_WAIT_MS))
             idle++;
     }
@@ -237,10 +252,14 @@ static void kswapd(void *arg)
         wait_event_state(&kswapd_wq, nr_free_pages() < mm_watermarks()->low, TASK_SLEEPING);
         vm_events.kswapd_wakeups++;
         reclaim_enter(GFP_KERNEL);
-        for (int idle = 0; idle < RECLAIM_ROUNDS && nr_free_pages() < mm_watermarks()->high;) {
-            if (shrink(GFP_KERNEL))
-                idle = 0;
-            else if (!wait_on_page_freed(RECLAIM_WAIT_MS))
+        for (int idle = 0, fruitless = 0;
+             idle < RECLAIM_ROUNDS && nr_free_pages() < mm_watermarks()->high;) {
+            if (shrink(GFP_KERNEL, fruitless)) {
+                idle = fruitless = 0;
+                continue;
+            }
+            fruitless++;
+            if (!wait_on_page_freed(RECLAIM_WAIT_MS))
                 idle++;
         }
         reclaim_exit(GFP_KERNEL);

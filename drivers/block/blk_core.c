@@ -9,6 +9,7 @@
 #include "panic.h"
 #include "printk.h"
 #include "wait.h"
+#include "x86.h"
 
 #define BIO_POOL_SIZE 64        /* bios the IO path can always have */
 
@@ -28,6 +29,7 @@ int blkdev_register(struct block_device *dev)
         pr_err("block: a device named %s exists already\n", dev->name);
         return -EBUSY;
     }
+    list_init(&dev->held);
     list_add_tail(&dev->link, &devices);
     pr_info("block: %s: %llu sectors (%llu MiB), %u-byte blocks\n", dev->name,
             (unsigned long long)dev->nr_sectors, (unsigned long long)(dev->nr_sectors >> 11),
@@ -105,7 +107,33 @@ void submit_bio(struct bio *bio)
         bio_endio(bio, -EIO);
         return;
     }
-    dev->ops->submit(dev, bio);
+    uint32_t flags = irq_save();
+    bool hold = dev->stalled;
+    if (hold)
+        list_add_tail(&bio->queue, &dev->held);
+    irq_restore(flags);
+    if (!hold)
+        dev->ops->submit(dev, bio);
+}
+
+void blkdev_stall(struct block_device *dev, bool stalled)
+{
+    uint32_t flags = irq_save();
+    dev->stalled = stalled;
+    irq_restore(flags);
+    if (stalled)
+        return;
+    for (;;) {
+        flags = irq_save();
+        struct bio *bio = list_empty(&dev->held) ? NULL
+                                                 : list_first_entry(&dev->held, struct bio, queue);
+        if (bio)
+            list_del(&bio->queue);
+        irq_restore(flags);
+        if (!bio)
+            return;
+        dev->ops->submit(dev, bio);
+    }
 }
 
 static void wake_submitter(struct bio *bio)

@@ -44,6 +44,18 @@ def scratch_ext2(mib):
     return setup
 
 
+def scratch_swap(mib):
+    """A fresh swap area of mib MiB that mkswap made, in build/."""
+    def setup():
+        path = os.path.join(kernel.ROOT, "build", f"bench-swap-{mib}MiB.img")
+        with open(path, "wb") as f:
+            f.truncate(0)
+            f.truncate(mib << 20)
+        subprocess.run(["/sbin/mkswap", path], check=True, capture_output=True)
+        return [path]
+    return setup
+
+
 # Per-benchmark settings; a benchmark with no entry gets the defaults
 # (128 MiB, no disks, 300 s).  "setup" makes disks on the fly.
 BENCHES = {
@@ -51,6 +63,7 @@ BENCHES = {
     # virtual and skips ahead while the CPU waits for the disk.
     "disk": dict(setup=scratch_disk(80), icount=False),
     "ext2": dict(setup=scratch_ext2(64), icount=False),
+    "swap": dict(setup=scratch_swap(512), icount=False),
 }
 
 

@@ -104,6 +104,8 @@ KERNEL_TESTS = {
 
 # Manual tests that only the harness self-test boots (harness_tests.py).
 NOT_RUN_DIRECTLY = {
+    # Booted with a swap area and judged by swap_tests.py:
+    "swap_hog", "swap_full", "swap_eio", "reclaim_never_waits", "swapoff_brings_pages_back",
     "swap_pages_out_and_back_bit_identical",
     "swap_slots_cluster_and_skip_bad_pages",
     "vfs_open_files_read_write_lseek",

@@ -7,6 +7,7 @@ import os
 import struct
 import subprocess
 
+import disks
 import judge
 import kernel
 
@@ -100,7 +101,54 @@ def swap_pages_round_trip(log):
     return reason
 
 
+def stress(test, area_mib, cmdline="", rules=(), expect=(), timeout=120):
+    """A boot-suite stress test (tests/kernel/test_reclaim.c) with 32 MiB
+    of RAM and hda an area of area_mib that mkswap made; rules: blkdebug
+    (event, sector) pairs that fail with EIO."""
+    def run(log):
+        area = f"{log}.img"
+        with open(area, "wb") as f:
+            f.truncate(area_mib << 20)
+        subprocess.run([MKSWAP, area], check=True, capture_output=True)
+        disk = disks.blkdebug(os.path.dirname(log), area, rules) if rules else area
+        rc = kernel.boot(f"test={test} {cmdline}".strip(), log, timeout=timeout, mem=32,
+                         disks=[disk])
+        reason = judge.judge(test, rc, kernel.read_log(log),
+                             expect=[r"seed=\d+ \(boot with seed=\d+ to repeat\)", *expect])
+        if not reason:
+            os.unlink(area)
+        return reason
+    return run
+
+
+HOG_SUMMARY = r"verified in \d+ ms: 0 bad pages, [1-9]\d* swap-outs, [1-9]\d* swap-ins"
+
 SWAP_TESTS = {
+    "swap_hog": stress("swap_hog", 160, "hog_mb=128", expect=[
+        r"swap_hog: .*128 MiB in 4 tasks", r"swap_hog: wrote 32768 pages in \d+ ms",
+        "swap_hog: " + HOG_SUMMARY]),
+    "swap_hog_reclaim_sync": stress("swap_hog", 160, "hog_mb=64 reclaim=sync", expect=[
+        r"reclaim: policy sync", "swap_hog: " + HOG_SUMMARY,
+        r"reclaim: BUG: task \S+ waits on page writeback \(a swap or file page\) while "
+        r"reclaiming",
+        r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported"]),
+    "swap_full": stress("swap_full", 16, expect=[
+        r"out of memory: no page for [0-9a-f]{8} even after reclaim; ending task hog",
+        r"swap_full: the hog was ended",
+        r"swap_full: afterwards a \d+ MiB hog: 0 bad pages; the system goes on"]),
+    "swap_eio": stress("swap_eio", 160, rules=[("write_aio", 800), ("write_aio", 24000)], expect=[
+        r"swap: hda: slot 100 failed a write; marked bad, never used again",
+        r"kswiod: hda: writing \d+ pages at slot \d+ failed; they stay in memory",
+        "swap_eio: " + HOG_SUMMARY,
+        r"swap_eio: [1-9]\d* page writes failed; every page came back intact"]),
+    "reclaim_never_waits": stress("reclaim_never_waits", 160, expect=[
+        r"reclaim_never_waits: hda stalled; 1024 resident pages dirtied",
+        r"reclaim_never_waits: all \d+ pages allocated with the disk stalled; kswiod holds "
+        r"\d+ queued and \d+ in flight; slowest page \d+ us"],
+        ),
+    "swapoff_brings_pages_back": stress("swapoff_brings_pages_back", 160, expect=[
+        r"swap: hda: swapoff failed \(-12\): \d+ pages are still there; the area stays on",
+        r"swapoff: done: \d+ pages in memory, 0 still swapped", r"swap: hda: off"]),
     "swap_pages_out_and_back_bit_identical": swap_pages_round_trip,
     "swapon_refuses_bad_headers": swapon_refuses_bad_headers,
     "swapon_takes_a_mkswap_area": swapon_takes_a_mkswap_area,

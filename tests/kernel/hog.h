@@ -1,0 +1,43 @@
+/*
+ * hog.h - the memory hog the reclaim tests and bench=swap share: tasks,
+ * each in its own address space, that write a pattern derived from
+ * address and seed to every word of their anonymous memory, then read it
+ * all back.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HOG_VA          0x10000000u     /* where each task's memory starts */
+#define HOG_MAX_TASKS   8
+
+struct vm_space;
+
+struct hog {
+    const char *name;           /* progress lines start with it */
+    uint32_t seed;
+    uint32_t pages;             /* over all tasks */
+    int tasks;
+    /* Results of hog_run: */
+    uint64_t write_us, verify_us;
+    uint32_t bad_pages;         /* pages with a word that was not written there */
+    uint32_t swapouts, swapins;
+    int ended;                  /* tasks the out-of-memory policy ended */
+    struct vm_space *space[HOG_MAX_TASKS];
+};
+
+/* Map h->pages in h->tasks spaces; 0 or -ENOMEM. */
+int hog_map(struct hog *h);
+/* Write every page (write=true) or check every page, with all tasks at
+ * once; the microseconds it took.  A task ended by the out-of-memory
+ * policy counts in h->ended and is not checked. */
+uint64_t hog_pass(struct hog *h, bool write);
+/* Write, then verify, printing a progress line after the write and a
+ * summary; the spaces stay for more passes until hog_unmap. */
+int hog_run(struct hog *h);
+void hog_unmap(struct hog *h);
+/* The word the hog writes at va. */
+static inline uint32_t hog_word(uint32_t seed, uint32_t va)
+{
+    return (va * 2654435761u) ^ seed ^ (va >> 12);
+}
