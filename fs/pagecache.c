@@ -14,6 +14,7 @@
 #include "reclaim.h"
 #include "slab.h"
 #include "vfs.h"
+#include "vm.h"
 #include "wait.h"
 #include "x86.h"
 
@@ -56,6 +57,7 @@ void mapping_init(struct address_space *mapping, struct inode *host,
     mapping->nrpages = 0;
     mapping->nrdirty = 0;
     mapping->nr_writeback = 0;
+    list_init(&mapping->mmaps);
 }
 
 static struct cached_page *find(struct address_space *mapping, uint32_t index)
@@ -73,15 +75,50 @@ static struct cached_page *find(struct address_space *mapping, uint32_t index)
     return found;
 }
 
+/*
+ * A page and its record, allocated before mapping->lock is taken.  Why:
+ * an allocation that reclaims while this file's lock is held cannot free
+ * any page of this file (reclaim only trylocks it), and when every task
+ * is in that state -- each faulting on its own file -- nothing can be
+ * freed at all.  So the page a reader must have is allocated first, and
+ * read-ahead, which may do without, takes only memory that is free.
+ */
+struct spare {
+    struct page *page;
+    struct cached_page *rec;
+};
+
+static void spare_get(struct spare *s)
+{
+    s->rec = kmalloc(sizeof(*s->rec), GFP_KERNEL);
+    s->page = s->rec ? alloc_page(GFP_KERNEL) : NULL;
+}
+
+static void spare_put(struct spare *s)
+{
+    if (s->page)
+        free_page(s->page);
+    kfree(s->rec);
+}
+
 /* The record for index, made with a new page (not up to date) when there
- * is none; NULL when out of memory.  mapping->lock held. */
-static struct cached_page *find_or_create(struct address_space *mapping, uint32_t index)
+ * is none -- the spare one if given, else allocated with gfp; NULL when
+ * out of memory.  mapping->lock held. */
+static struct cached_page *find_or_create(struct address_space *mapping, uint32_t index,
+                                          gfp_t gfp, struct spare *spare)
 {
     struct cached_page *c = find(mapping, index);
     if (c)
         return c;
-    c = kmalloc(sizeof(*c), GFP_KERNEL);
-    struct page *page = c ? alloc_page(GFP_KERNEL) : NULL;
+    struct page *page = NULL;
+    if (spare && spare->page) {
+        c = spare->rec;
+        page = spare->page;
+        *spare = (struct spare){ 0 };
+    } else {
+        c = kmalloc(sizeof(*c), gfp);
+        page = c ? alloc_page(gfp) : NULL;
+    }
     if (!page) {
         kfree(c);
         return NULL;
@@ -115,7 +152,7 @@ static void readahead(struct address_space *mapping, uint32_t index)
         struct cached_page *c = find(mapping, i);
         if (c && (c->page->flags & PG_uptodate))
             break;
-        if (!c && !(c = find_or_create(mapping, i)))
+        if (!c && !(c = find_or_create(mapping, i, 0, NULL)))     /* 0: no reclaim */
             break;
         pages[n++] = c->page;
     }
@@ -126,12 +163,13 @@ static void readahead(struct address_space *mapping, uint32_t index)
 
 /* Find or insert and read the page; mapping->lock held.  The reference
  * taken is the caller's; the cache keeps its own. */
-static struct page *find_or_read(struct address_space *mapping, uint32_t index, int *err)
+static struct page *find_or_read(struct address_space *mapping, uint32_t index, int *err,
+                                 struct spare *spare)
 {
     struct cached_page *c = find(mapping, index);
     if ((!c || !(c->page->flags & PG_uptodate)) && mapping->ops->readpages)
         readahead(mapping, index);
-    if (!(c = find_or_create(mapping, index))) {
+    if (!(c = find_or_create(mapping, index, GFP_KERNEL, spare))) {
         *err = -ENOMEM;
         return NULL;
     }
@@ -151,15 +189,19 @@ static struct page *find_or_read(struct address_space *mapping, uint32_t index, 
 
 struct page *read_cache_page(struct address_space *mapping, uint32_t index, int *err)
 {
+    struct spare spare = { 0 };
+    if (!find(mapping, index))          /* a peek: the lock decides */
+        spare_get(&spare);
     mutex_lock(&mapping->lock);
-    struct page *page = find_or_read(mapping, index, err);
+    struct page *page = find_or_read(mapping, index, err, &spare);
     mutex_unlock(&mapping->lock);
+    spare_put(&spare);
     return page;
 }
 
 struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int *err)
 {
-    return find_or_read(mapping, index, err);
+    return find_or_read(mapping, index, err, NULL);
 }
 
 void put_cache_page(struct page *page)
@@ -243,11 +285,16 @@ static void drop(struct address_space *mapping, struct cached_page *c)
     mapping->nrpages--;
 }
 
-enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page)
+enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page,
+                                              bool may_write)
 {
     if (page->owner != mapping)
         return PCR_BUSY;
+    if (!list_empty(&mapping->mmaps) && vm_unmap_file_page(mapping, page))
+        return PCR_REFERENCED;
     if (page->flags & PG_dirty) {
+        if (!may_write)
+            return PCR_BUSY;
         page->flags &= ~PG_dirty;
         mapping->nrdirty--;
         mapping->nr_writeback++;

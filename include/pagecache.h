@@ -38,6 +38,7 @@
  * locks (ext2's lock_super).  All calls may sleep.
  */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include "list.h"
 #include "mutex.h"
@@ -69,6 +70,7 @@ struct address_space {
     uint32_t nrpages;
     uint32_t nrdirty;               /* pages with PG_dirty; under lock */
     uint32_t nr_writeback;          /* pages given to kswiod and not yet done */
+    struct list_head mmaps;         /* struct vm_area mapping the file (mm/filemap.c) */
 };
 
 void pagecache_init(void);
@@ -84,12 +86,15 @@ void set_page_dirty(struct address_space *mapping, struct page *page);
 /* 0, or the first error (the pages that failed stay dirty). */
 int write_mapping_pages(struct address_space *mapping);
 
-/* Reclaim's side (mm/vmscan.c), mapping->lock held (by trylock): free
- * page if it is clean and nobody else holds it (PCR_FREED: the cache's
- * reference is gone, the caller's is the last), or, if it is dirty, count
- * it as under writeback (PCR_DIRTY: the caller gives it to kswiod). */
-enum pagecache_reclaim { PCR_BUSY, PCR_FREED, PCR_DIRTY };
-enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page);
+/* Reclaim's side (mm/vmscan.c), mapping->lock held (by trylock): a page
+ * mapped and used since last time is kept (PCR_REFERENCED); otherwise it
+ * is unmapped, and freed if it is clean and nobody else holds it
+ * (PCR_FREED: the cache's reference is gone, the caller's is the last),
+ * or, if it is dirty and may_write, counted as under writeback
+ * (PCR_DIRTY: the caller gives it to kswiod). */
+enum pagecache_reclaim { PCR_BUSY, PCR_REFERENCED, PCR_FREED, PCR_DIRTY };
+enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page,
+                                              bool may_write);
 /* kswiod's side: write a page reclaim handed over, through the file
  * system's writepage, unless it left the cache meanwhile.  0 or an errno
  * (the page is dirty again). */

@@ -44,15 +44,23 @@
 
 struct vm_space {
     uint32_t *pgdir;            /* page directory, in the direct map */
-    struct list_head areas;     /* struct vm_area: demand-zero memory */
+    struct list_head areas;     /* struct vm_area: anonymous memory and file mappings */
     struct list_head link;      /* on the list of all spaces (vm_for_each_space) */
 };
 
-/* A range of anonymous memory: pages appear, zeroed, when first touched. */
+struct address_space;
+struct page;
+
+/* A range of the user half: anonymous memory (pages appear, zeroed, when
+ * first touched) or a shared mapping of a file (its page-cache pages). */
 struct vm_area {
     uint32_t start, end;        /* page aligned, [start, end) */
     uint32_t prot;              /* PTE_WRITE or 0 */
-    struct list_head link;
+    struct vm_space *space;     /* the space it is in */
+    struct address_space *mapping;  /* the file mapped, or NULL: anonymous */
+    uint32_t pgoff;             /* the file page at start */
+    struct list_head link;      /* on space->areas */
+    struct list_head mmap_link; /* on mapping->mmaps, under mapping->lock */
 };
 
 extern struct vm_space kernel_space;
@@ -66,6 +74,9 @@ void vm_space_destroy(struct vm_space *space);
 void vm_switch(struct vm_space *space);
 
 int vm_map(struct vm_space *space, uint32_t va, uint32_t pa, uint32_t prot);
+/* Make the page table that will hold va's PTE, so that a vm_map there
+ * later needs no memory: 0 or -ENOMEM. */
+int vm_prepare(struct vm_space *space, uint32_t va);
 int vm_unmap(struct vm_space *space, uint32_t va, uint32_t *pa);
 int vm_protect(struct vm_space *space, uint32_t va, uint32_t prot);
 int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot);
@@ -74,12 +85,26 @@ int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot)
  * page the first time each page is touched (mm/fault.c).  -EINVAL for a
  * range that is unaligned, not in the user half, or overlaps another. */
 int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t prot);
-/* The page fault handler's question: is addr demand-zero memory of the
- * current task's space that may be touched this way?  Then map a page and
- * return 0; else -EFAULT (a real fault) or -ENOMEM.  May sleep. */
+/* A shared mapping of inode's pages from file page pgoff on, at [start,
+ * start+len) (mm/filemap.c): a fault maps the page-cache page; a write
+ * sets the PTE's dirty bit, which becomes PG_dirty when the page is
+ * unmapped (by reclaim or when the area goes) -- then the page is written
+ * like any dirty file page.  Pages past the end of the file are a fault.
+ * Holds a reference to the inode.  -EINVAL as for vm_map_anon. */
+struct inode;
+int vm_map_file(struct vm_space *space, uint32_t start, uint32_t len, struct inode *inode,
+                uint32_t pgoff, uint32_t prot);
+/* The page fault handler's question: is addr memory of the current
+ * task's space that may be touched this way?  Then map a page and return
+ * 0; else -EFAULT (a real fault) or -ENOMEM.  May sleep. */
 int handle_page_fault(uint32_t addr, uint32_t error);
-/* Free every page of every anonymous area, and the areas (destroying s). */
-void vm_unmap_anon_all(struct vm_space *s);
+/* Unmap and free every area and its pages (destroying s). */
+void vm_unmap_all(struct vm_space *s);
+/* Reclaim's reverse map for a file page, mapping->lock held: if any PTE
+ * maps page and was used since last time, clear the accessed bits and
+ * return true (keep it); else unmap it everywhere, moving the PTEs' dirty
+ * bits to PG_dirty, and return false. */
+bool vm_unmap_file_page(struct address_space *mapping, struct page *page);
 /* The protection of the anonymous area holding va (PTE_WRITE or 0),
  * with PTE_USER; 0 when none does. */
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va);

@@ -1,6 +1,7 @@
 /*
- * fault.c - demand-zero anonymous memory: the areas of an address space,
- * and the page fault handler that fills them (see include/vm.h).
+ * fault.c - the areas of an address space, demand-zero anonymous memory,
+ * and the page fault handler that fills them (see include/vm.h); file
+ * mappings are mm/filemap.c.
  *
  * A page of an area has no mapping until it is first touched; the fault
  * then allocates a zeroed page and maps it.  A write to a read-only area,
@@ -34,7 +35,8 @@ static struct vm_area *find_area(struct vm_space *s, uint32_t addr)
     return NULL;
 }
 
-int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
+int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
+                struct vm_area **out)
 {
     uint32_t end = start + len;
     if (start % PAGE_SIZE || len % PAGE_SIZE || !len || end < start || end > USER_TOP)
@@ -47,15 +49,22 @@ int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
     struct vm_area *a = kmalloc(sizeof(*a), GFP_KERNEL);
     if (!a)
         return -ENOMEM;
-    *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE };
+    *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE, .space = s };
     list_add(&a->link, &s->areas);
+    if (out)
+        *out = a;
     return 0;
+}
+
+int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
+{
+    return vm_add_area(s, start, len, prot, NULL);
 }
 
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va)
 {
     struct vm_area *a = find_area(s, va);
-    return a ? a->prot | PTE_USER : 0;
+    return a && !a->mapping ? a->prot | PTE_USER : 0;
 }
 
 uint32_t anon_pte(const struct page *page)
@@ -74,6 +83,8 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     if (!a || (error & X86_PF_PROT) || ((error & X86_PF_WRITE) && !(a->prot & PTE_WRITE)))
         return -EFAULT;
     uint32_t va = addr & ~(PAGE_SIZE - 1);
+    if (a->mapping)
+        return filemap_fault(a, va);
     uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
         return swap_in_page(s, va, pte, a->prot | PTE_USER, true);
@@ -96,31 +107,40 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     return 0;
 }
 
-void vm_unmap_anon_all(struct vm_space *s)
+/* Free an anonymous area's pages and slots. */
+static void unmap_anon_area(struct vm_space *s, struct vm_area *a)
+{
+    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
+        /* Read and clear the PTE in one step: reclaim may be about to
+         * turn it into a swap PTE. */
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        uint32_t pte = vm_get_pte(s, va);
+        struct page *page = NULL;
+        uint32_t entry = is_swap_pte(pte) ? pte : 0;
+        if (pte)
+            vm_set_pte(s, va, 0);
+        if (pte & PTE_PRESENT) {
+            page = pfn_to_page(pte >> PAGE_SHIFT);
+            page->owner = NULL;
+            if (page->flags & PG_swapcache)     /* a resident page keeps its slot */
+                entry = page->swap;
+        }
+        spin_unlock_irqrestore(&page_lock, flags);
+        if (entry)
+            swap_entry_free(entry);
+        if (page)
+            put_page(page);
+    }
+}
+
+void vm_unmap_all(struct vm_space *s)
 {
     while (!list_empty(&s->areas)) {
         struct vm_area *a = list_first_entry(&s->areas, struct vm_area, link);
-        for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
-            /* Read and clear the PTE in one step: reclaim may be about to
-             * turn it into a swap PTE. */
-            uint32_t flags = spin_lock_irqsave(&page_lock);
-            uint32_t pte = vm_get_pte(s, va);
-            struct page *page = NULL;
-            uint32_t entry = is_swap_pte(pte) ? pte : 0;
-            if (pte)
-                vm_set_pte(s, va, 0);
-            if (pte & PTE_PRESENT) {
-                page = pfn_to_page(pte >> PAGE_SHIFT);
-                page->owner = NULL;
-                if (page->flags & PG_swapcache)     /* a resident page keeps its slot */
-                    entry = page->swap;
-            }
-            spin_unlock_irqrestore(&page_lock, flags);
-            if (entry)
-                swap_entry_free(entry);
-            if (page)
-                put_page(page);
-        }
+        if (a->mapping)
+            filemap_unmap_area(a);
+        else
+            unmap_anon_area(s, a);
         list_del(&a->link);
         kfree(a);
     }

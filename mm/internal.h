@@ -20,6 +20,7 @@
 #include "mm.h"
 #include "spinlock.h"
 
+struct vm_area;
 struct vm_space;
 struct swap_area;
 
@@ -55,7 +56,15 @@ void swap_cache_release_area(struct swap_area *area);
 /* Slots in use are more than half of all: keep fewer swap-cache copies. */
 bool swap_mostly_full(void);
 
-/* ---- anonymous pages (fault.c) ----------------------------------------- */
+/* ---- areas (fault.c) and file mappings (filemap.c) -------------------- */
+/* A new area of s; 0, -EINVAL (unaligned, outside the user half, or
+ * overlapping another) or -ENOMEM. */
+int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
+                struct vm_area **area);
+int filemap_fault(struct vm_area *area, uint32_t va);
+/* Unmap a file area's pages (their dirty bits become PG_dirty) and let go
+ * of the file; the caller frees the area. */
+void filemap_unmap_area(struct vm_area *area);
 /* The PTE that maps page, or 0 when the page is not mapped; page_lock held. */
 uint32_t anon_pte(const struct page *page);
 

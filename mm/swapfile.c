@@ -153,7 +153,8 @@ static int unuse_space(struct vm_space *s, void *arg)
     struct swap_area *area = arg;
     list_for_each(link, &s->areas) {
         const struct vm_area *va_range = list_entry(link, struct vm_area, link);
-        for (uint32_t va = va_range->start; va < va_range->end; va += PAGE_SIZE) {
+        for (uint32_t va = va_range->start; !va_range->mapping && va < va_range->end;
+             va += PAGE_SIZE) {
             uint32_t pte = vm_get_pte(s, va);
             if (!is_swap_pte(pte) || swap_pte_area(pte) != area->index)
                 continue;

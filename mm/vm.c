@@ -119,7 +119,7 @@ void vm_space_destroy(struct vm_space *s)
     mutex_lock(&spaces_lock);           /* not while swapoff walks it */
     list_del(&s->link);
     mutex_unlock(&spaces_lock);
-    vm_unmap_anon_all(s);
+    vm_unmap_all(s);
     for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
         if (s->pgdir[i] & PTE_PRESENT)
             free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));
@@ -162,6 +162,11 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t prot)
         return -EBUSY;
     *pte = pa | (prot & (PTE_WRITE | PTE_USER)) | PTE_PRESENT;
     return 0;
+}
+
+int vm_prepare(struct vm_space *s, uint32_t va)
+{
+    return pte_of(s, va & ~(PAGE_SIZE - 1), true) ? 0 : -ENOMEM;
 }
 
 int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa)

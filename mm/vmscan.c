@@ -111,15 +111,15 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
         page->flags &= ~PG_referenced;
         return ACTIVATE;
     }
-    bool dirty = page->flags & PG_dirty;
-    if (dirty && (!(gfp & __GFP_IO) || kswiod_full()))
+    bool may_write = (gfp & __GFP_IO) && !kswiod_full();
+    if ((page->flags & PG_dirty) && !may_write)
         return KEEP;
     if (!mapping || !mutex_trylock(&mapping->lock))
         return KEEP;
     spin_unlock_irqrestore(&page_lock, *flags);
-    enum pagecache_reclaim r = pagecache_reclaim_page(mapping, page);
+    enum pagecache_reclaim r = pagecache_reclaim_page(mapping, page, may_write);
     *flags = spin_lock_irqsave(&page_lock);
-    enum verdict v = r == PCR_FREED ? FREE : KEEP;
+    enum verdict v = r == PCR_FREED ? FREE : r == PCR_REFERENCED ? ACTIVATE : KEEP;
     if (r == PCR_DIRTY)
         v = start_writeback(page);
     spin_unlock_irqrestore(&page_lock, *flags);

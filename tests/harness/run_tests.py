@@ -25,6 +25,7 @@ from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
 from swap_tests import SWAP_TESTS
 from judge import judge
+from mmap_tests import MMAP_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 
 PARALLEL = 2
@@ -57,6 +58,7 @@ def all_tests():
     tests.update(HARNESS_TESTS)
     tests.update(EXT2_TESTS)
     tests.update(SWAP_TESTS)
+    tests.update(MMAP_TESTS)
     return tests
 
 

@@ -1,0 +1,125 @@
+/*
+ * filemap.c - shared mappings of files (see include/vm.h).
+ *
+ * A file area's PTEs map the file's page-cache pages themselves, one
+ * reference per PTE.  Writes through the mapping are not seen by the
+ * kernel one by one: the CPU sets the PTE's dirty bit.  That bit is moved
+ * to PG_dirty ("harvested") whenever the PTE goes -- reclaim unmapping
+ * the page, or the area going away -- and from there the page is written
+ * like any dirty file page: by kswiod when reclaim finds it, or by the
+ * file's writeback (fsync, sync, the last iput).  Writing back a page
+ * that is still mapped writable does not clear the PTE's dirty bit: it
+ * is written again when unmapped, never lost.
+ *
+ * The reverse map: the file's address_space lists the areas that map it
+ * (mapping->mmaps); a page's PTE in each is at start + (index - pgoff)
+ * pages.  Every PTE of a file area changes under mapping->lock -- the
+ * fault, the unmapping, reclaim (which holds it by trylock only).
+ *
+ * Truncating a file that is mapped is not supported: its dropped pages
+ * stay mapped until the area goes (Linux unmaps them).
+ */
+#include "internal.h"
+#include "kerrno.h"
+#include "pagecache.h"
+#include "printk.h"
+#include "vfs.h"
+#include "vm.h"
+
+int vm_map_file(struct vm_space *s, uint32_t start, uint32_t len, struct inode *inode,
+                uint32_t pgoff, uint32_t prot)
+{
+    struct vm_area *a;
+    int err = vm_add_area(s, start, len, prot, &a);
+    if (err)
+        return err;
+    iget(inode->sb, inode->ino);            /* the area's reference: held, never fails */
+    struct address_space *mapping = &inode->mapping;
+    mutex_lock(&mapping->lock);
+    a->mapping = mapping;
+    a->pgoff = pgoff;
+    list_add_tail(&a->mmap_link, &mapping->mmaps);
+    mutex_unlock(&mapping->lock);
+    return 0;
+}
+
+int filemap_fault(struct vm_area *a, uint32_t va)
+{
+    struct address_space *mapping = a->mapping;
+    uint32_t index = a->pgoff + (va - a->start) / PAGE_SIZE;
+    if ((uint64_t)index * PAGE_SIZE >= mapping->host->size)
+        return -EFAULT;                     /* past the end of the file */
+    /* Memory first, the lock after (see fs/pagecache.c, struct spare). */
+    int err = vm_prepare(a->space, va);
+    struct page *page = err ? NULL : read_cache_page(mapping, index, &err);
+    if (!page)
+        return err;
+    mutex_lock(&mapping->lock);
+    if (page->owner != mapping) {
+        err = -EFAULT;                      /* truncated meanwhile */
+    } else if (!(vm_get_pte(a->space, va) & PTE_PRESENT)) {
+        err = vm_map(a->space, va, page_to_phys(page), a->prot | PTE_USER);
+        if (!err)
+            page = NULL;                    /* the reference is the PTE's now */
+    }
+    mutex_unlock(&mapping->lock);
+    if (page)
+        put_page(page);
+    return err;
+}
+
+/* The PTE of a in which page would be mapped, or 0 when it is not. */
+static uint32_t pte_in(const struct vm_area *a, const struct page *page, uint32_t *va)
+{
+    if (page->index < a->pgoff || page->index - a->pgoff >= (a->end - a->start) / PAGE_SIZE)
+        return 0;
+    *va = a->start + (page->index - a->pgoff) * PAGE_SIZE;
+    uint32_t pte = vm_get_pte(a->space, *va);
+    return (pte & PTE_PRESENT) && pte >> PAGE_SHIFT == page_to_pfn(page) ? pte : 0;
+}
+
+/* Remove one PTE of a file page, keeping what its dirty bit says. */
+static void unmap_pte(struct vm_area *a, uint32_t va, uint32_t pte, struct page *page)
+{
+    vm_set_pte(a->space, va, 0);
+    if ((pte & PTE_DIRTY) && page->owner == a->mapping)
+        set_page_dirty(a->mapping, page);
+    put_page(page);
+}
+
+bool vm_unmap_file_page(struct address_space *mapping, struct page *page)
+{
+    bool referenced = false;
+    uint32_t va;
+    list_for_each(link, &mapping->mmaps) {
+        struct vm_area *a = list_entry(link, struct vm_area, mmap_link);
+        uint32_t pte = pte_in(a, page, &va);
+        if (pte & PTE_ACCESSED) {
+            vm_set_pte(a->space, va, pte & ~PTE_ACCESSED);
+            referenced = true;
+        }
+    }
+    if (referenced)
+        return true;
+    list_for_each(link, &mapping->mmaps) {
+        struct vm_area *a = list_entry(link, struct vm_area, mmap_link);
+        uint32_t pte = pte_in(a, page, &va);
+        if (pte)
+            unmap_pte(a, va, pte, page);
+    }
+    return false;
+}
+
+void filemap_unmap_area(struct vm_area *a)
+{
+    struct address_space *mapping = a->mapping;
+    mutex_lock(&mapping->lock);
+    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
+        uint32_t pte = vm_get_pte(a->space, va);
+        if (pte & PTE_PRESENT)
+            unmap_pte(a, va, pte, pfn_to_page(pte >> PAGE_SHIFT));
+    }
+    list_del(&a->mmap_link);
+    mutex_unlock(&mapping->lock);
+    iput(mapping->host);
+}

@@ -1,0 +1,85 @@
+"""mmap_tests.py - dirty file pages under memory pressure, judged by
+e2fsprogs: the kernel tests mmap_dirty and mixed (tests/kernel/test_mmap.c)
+write files through shared mappings (and write()) on a fresh ext2 image
+with 32 MiB of RAM, and print each file's expected size and CRC-32 as
+
+    FILE /PATH SIZE CRC
+
+computed from the pattern, not read back.  After the boot e2fsck -fn must
+find the image clean and debugfs must read every file with that size and
+CRC.  Each test is a function (log_path) -> None on pass or a reason.
+"""
+import os
+import re
+import subprocess
+import zlib
+
+import ext2_images
+import judge
+import kernel
+
+MKE2FS = "/sbin/mke2fs"
+MKSWAP = "/sbin/mkswap"
+
+
+def fresh_ext2(path, mib):
+    if os.path.exists(path):
+        os.unlink(path)
+    subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", "4096", path, f"{mib}M"],
+                   check=True, capture_output=True)
+    return path
+
+
+def fresh_swap(path, mib):
+    with open(path, "wb") as f:
+        f.truncate(0)
+        f.truncate(mib << 20)
+    subprocess.run([MKSWAP, path], check=True, capture_output=True)
+    return path
+
+
+def files_match(image, text):
+    """None when every FILE line's file is in the image with that size and
+    CRC (and there is at least one); else why not."""
+    files = re.findall(r"\] FILE (\S+) (\d+) ([0-9a-f]{8})$", text, re.M)
+    if not files:
+        return "the kernel listed no FILE lines"
+    for path, size, crc in files:
+        got = ext2_images.debugfs_dump(image, path)
+        if got is None:
+            return f"debugfs cannot dump {path}"
+        if len(got) != int(size) or zlib.crc32(got) != int(crc, 16):
+            return (f"{path}: debugfs reads {len(got)} bytes crc32 {zlib.crc32(got):08x}, "
+                    f"the kernel wrote {size} bytes crc32 {crc}")
+    return None
+
+
+def ext2_stress(test, with_swap, expect=()):
+    def run(log):
+        ext2 = fresh_ext2(f"{log}.ext2.img", 128)
+        disks = [fresh_swap(f"{log}.swap.img", 160)] if with_swap else []
+        disks.append(ext2)
+        rc = kernel.boot(f"test={test}", log, timeout=180, mem=32, disks=disks)
+        text = kernel.read_log(log)
+        reason = judge.judge(test, rc, text, expect=[
+            r"seed=\d+ \(boot with seed=\d+ to repeat\)", *expect])
+        if not reason:
+            problems = ext2_images.e2fsck_problems(ext2)
+            reason = ("e2fsck -fn complains after the kernel wrote it: " + problems[:600]
+                      if problems else files_match(ext2, text))
+        if not reason:
+            for d in disks:
+                os.unlink(d)
+        return reason
+    return run
+
+
+MMAP_TESTS = {
+    "mmap_dirty": ext2_stress("mmap_dirty", False, expect=[
+        r"mmap_dirty: written through the mappings; kswiod wrote [1-9]\d* pages meanwhile",
+        r"mmap_dirty: unmounted; [1-9]\d* file pages written by kswiod, 0 reclaim waits"]),
+    "mixed": ext2_stress("mixed", True, expect=[
+        r"mixed: all writers done: [1-9]\d* swap-outs, [1-9]\d* page writes queued to kswiod, "
+        r"[1-9]\d* kswapd wakeups",
+        r"mixed: summary: 0 bad anonymous pages, 0 tasks ended"]),
+}
