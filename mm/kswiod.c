@@ -65,8 +65,12 @@ bool kswiod_queue_page(struct page *page)
     list_add_tail(&page->lru, &queue);
     nr_queued++;
     vm_events.kswiod_queued++;
-    wake_up(&kswiod_wq);
     return true;
+}
+
+void kswiod_kick(void)
+{
+    wake_up(&kswiod_wq);
 }
 
 void kswiod_counts(uint32_t *queued, uint32_t *in_flight)

@@ -156,6 +156,7 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
         }
         put_page(page);
     }
+    kswiod_kick();
     return freed;
 }
 

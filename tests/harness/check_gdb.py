@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """check_gdb.py - prove the debugging story of `make debug` in batch mode.
 
-usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S]
+usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S] [--kiodq]
+
+With --kiodq it proves the IO queue command instead: it boots the test
+swap_pages_out_and_back_bit_identical with an area mkswap made as hda,
+stops in kswiod's start_one (kswiod is about to write: its queue holds
+the pages reclaim handed over) and checks that `kiodq` lists them, each
+with the swap device and slot it goes to.
 
 Boots `monitor` halted under QEMU's gdb stub (tools/qemu-boot --gdb, port
 1234, serial console to DIR/gdb-serial.log), runs gdb -batch with
@@ -76,6 +82,14 @@ EXPECT = [
     ("the sleep_ms breakpoint was hit", SECOND_STOP),
 ]
 
+KIODQ_COMMANDS = ["break kmain", "continue", "break start_one", "continue", "kiodq"]
+KIODQ_EXPECT = [
+    ("the start_one breakpoint was hit (kswiod has work)", r"^Breakpoint 2, start_one \("),
+    ("kiodq counted queued pages", r"^kswiod: [1-9]\d* queued, \d+ in flight in \d+ bios"),
+    ("kiodq listed a queued page with its swap slot",
+     r"^ +0  pfn 0x[0-9a-f]+  swap  hda slot [1-9]\d*$"),
+]
+
 # What gdb's output must not show anywhere: (what it means, pattern).
 REFUSE = [
     ("kmem found the buddy books unbalanced", r"^buddy: WARNING.*"),
@@ -105,14 +119,15 @@ def port_open():
         return False
 
 
-def start_qemu(serial_log):
+def start_qemu(serial_log, cmdline="monitor", disks=()):
     """qemu-boot in a process group of its own, so stop_qemu's one killpg
     ends qemu-boot and the QEMU it started."""
     if port_open():
         raise Failure(f"port {PORT} is already in use (a `make debug` session?); "
                       "cannot start QEMU's gdb stub")
+    disk_args = [a for d in disks for a in ("--disk", d)]
     return subprocess.Popen([os.path.join(ROOT, "tools", "qemu-boot"), "--gdb", "--quiet",
-                             "--log", serial_log, "--", "monitor"],
+                             "--log", serial_log, *disk_args, "--", cmdline],
                             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -142,9 +157,9 @@ def stop_qemu(qemu):
             pass
 
 
-def run_gdb(gdb_log, deadline):
+def run_gdb(gdb_log, deadline, commands):
     cmd = ["gdb", "-batch", "-nx", "-x", os.path.join("tools", "gdb", "gdbinit")]
-    for c in GDB_COMMANDS:
+    for c in commands:
         cmd += ["-ex", c]
     try:
         r = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
@@ -158,10 +173,10 @@ def run_gdb(gdb_log, deadline):
     return out, note
 
 
-def check_output(out):
+def check_output(out, expect):
     """Each expected line must come after the previous one."""
     pos = 0
-    for what, pattern in EXPECT:
+    for what, pattern in expect:
         m = re.compile(pattern, re.M).search(out, pos)
         if not m:
             raise Failure(f"not shown: {what} (no line matching /{pattern}/ "
@@ -291,21 +306,32 @@ def main():
     p = argparse.ArgumentParser(description="prove gdb can debug swiod (batch mode)")
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "test-logs"))
     p.add_argument("--timeout", type=float, default=60, metavar="S")
+    p.add_argument("--kiodq", action="store_true", help="check kiodq during a swap test")
     args = p.parse_args()
     os.makedirs(args.log_dir, exist_ok=True)
-    gdb_log = os.path.join(args.log_dir, "gdb.log")
+    gdb_log = os.path.join(args.log_dir, "gdb-kiodq.log" if args.kiodq else "gdb.log")
     deadline = time.monotonic() + args.timeout
 
     qemu = None
     try:
         if not os.path.exists(os.path.join(ROOT, "build", "swiod.elf")):
             raise Failure("build/swiod.elf is missing; run make")
-        qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"))
+        if args.kiodq:
+            area = os.path.join(args.log_dir, "gdb-swap.img")
+            with open(area, "wb") as f:
+                f.truncate(0)
+                f.truncate(4 << 20)
+            subprocess.run(["/sbin/mkswap", area], check=True, capture_output=True)
+            qemu = start_qemu(os.path.join(args.log_dir, "gdb-kiodq-serial.log"),
+                              "test=swap_pages_out_and_back_bit_identical", [area])
+        else:
+            qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"))
         wait_for_stub(qemu, deadline)
-        out, note = run_gdb(gdb_log, deadline)
+        out, note = run_gdb(gdb_log, deadline, KIODQ_COMMANDS if args.kiodq else GDB_COMMANDS)
         try:
-            check_output(out)
-            check_tasks(out)
+            check_output(out, KIODQ_EXPECT if args.kiodq else EXPECT)
+            if not args.kiodq:
+                check_tasks(out)
         except Failure as f:
             print("check_gdb: gdb's last lines:\n    " + "\n    ".join(out.splitlines()[-8:]))
             raise Failure(f"{f}{'; ' + note if note else ''}; see {gdb_log}")

@@ -57,13 +57,21 @@ def monitor_commands_answer(log):
 
 
 def gdb_batch_session(log):
-    """gdb stops at kmain, shows the backtrace, and kdmesg reads the log."""
-    r = subprocess.run(["python3", os.path.join(kernel.ROOT, "tests", "harness", "check_gdb.py"),
-                        "--log-dir", os.path.dirname(log)],
-                       capture_output=True, text=True, timeout=120)
+    """gdb stops at kmain, shows the backtrace, and kdmesg, kmem, kps and kbt
+    read the kernel; then, in a second session, kiodq lists kswiod's queue
+    (one after the other: both need port 1234)."""
+    output = ""
+    for extra in ([], ["--kiodq"]):
+        r = subprocess.run(["python3", os.path.join(kernel.ROOT, "tests", "harness",
+                                                     "check_gdb.py"),
+                            "--log-dir", os.path.dirname(log), *extra],
+                           capture_output=True, text=True, timeout=120)
+        output += r.stdout + r.stderr
+        if r.returncode != 0:
+            break
     with open(log, "w") as f:
-        f.write(r.stdout + r.stderr)
-    return None if r.returncode == 0 else (r.stdout + r.stderr).strip().splitlines()[-1]
+        f.write(output)
+    return None if r.returncode == 0 else output.strip().splitlines()[-1]
 
 
 # Each deliberate failure and the reason the judge must give for it.

@@ -4,6 +4,7 @@ header is refused with a message naming what is wrong, and the kernel goes
 on.  Each test is a function (log_path) -> None on pass or a reason.
 """
 import os
+import re
 import struct
 import subprocess
 
@@ -101,6 +102,38 @@ def swap_pages_round_trip(log):
     return reason
 
 
+def monitor_swap_and_vmstat(log):
+    """The monitor's swapon, swap, vmstat and swapoff, then a test that
+    sends 16 pages out through kswiod and faults them back: vmstat's counts
+    move by what the test did."""
+    area = make_area(log + ".img")
+    script = ("swapon hda 5\nswap\nvmstat\nswapoff hda\n"
+              "test swap_pages_out_and_back_bit_identical\nvmstat\nswap\nhalt\n")
+    rc = kernel.boot("monitor", log, disks=[area], stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}"
+    want = [r"^device +prio +pages +used +bad$", r"^hda +5 +1023 +0 +0$",
+            r"^free \d+ pages  active \d+  inactive \d+$",
+            r"^swapouts 0  swapins 0  scanned 0  reclaimed 0$",
+            r"^kswiod queued 0  in flight 0  completed 0  errors 0  bios 0 \(total queued 0\)$",
+            r"swap: hda: off", r"test swap_pages_out_and_back_bit_identical: ok",
+            r"^swapouts 16  swapins 16  scanned \d+  reclaimed (3[2-9]|[4-9]\d)",
+            r"^kswiod queued 0  in flight 0  completed 16  errors 0  bios [1-9]\d* "
+            r"\(total queued 16\)$",
+            r"^reclaim violations 0$"]
+    if re.search(r"^hda ", text.split("reclaim violations 0")[-1], re.M):
+        return "swap still lists hda after the test turned it off"
+    pos = 0
+    for pattern in want:
+        m = re.compile(pattern, re.M).search(text, pos)
+        if not m:
+            return f"missing monitor output matching /{pattern}/ (in order)"
+        pos = m.end()
+    os.unlink(area)
+    return None
+
+
 def stress(test, area_mib, cmdline="", rules=(), expect=(), timeout=120):
     """A boot-suite stress test (tests/kernel/test_reclaim.c) with 32 MiB
     of RAM and hda an area of area_mib that mkswap made; rules: blkdebug
@@ -150,6 +183,7 @@ SWAP_TESTS = {
         r"swap: hda: swapoff failed \(-12\): \d+ pages are still there; the area stays on",
         r"swapoff: done: \d+ pages in memory, 0 still swapped", r"swap: hda: off"]),
     "swap_pages_out_and_back_bit_identical": swap_pages_round_trip,
+    "monitor_swap_and_vmstat": monitor_swap_and_vmstat,
     "swapon_refuses_bad_headers": swapon_refuses_bad_headers,
     "swapon_takes_a_mkswap_area": swapon_takes_a_mkswap_area,
 }

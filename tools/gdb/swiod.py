@@ -6,6 +6,7 @@ Commands:
   kmem      page allocator totals, buddy free blocks per order, slab caches
   kps       every task: id, name, state, priority, wait channel, held locks
   kbt       backtrace of one task (kbt NAME or kbt ID), switched out or current
+  kiodq     kswiod's queue: the page writes reclaim handed over, and what is in flight
 
 Rules for every command here:
   - Read kernel memory through gdb only; never call a kernel function.  The
@@ -573,3 +574,70 @@ class KBt(KernelCommand):
             ebp = next_ebp
         if ebp != 0:
             gdb.write(f"(more frames: kbt stops after {MAX_FRAMES})\n")
+
+
+KSWIOD = "mm/kswiod.c"
+MAX_QUEUE = 4096                # far above KSWIOD_MAX_PAGES: a longer list is a loop
+
+
+def swap_area_name(index):
+    """The device name of swap area `index` (mm/swapfile.c by_index[])."""
+    areas = fetch(file_static("mm/swapfile.c", "by_index"))
+    first, last = areas.type.range()
+    if not first <= index <= last or int(areas[index]) == 0:
+        return f"area {index}?"
+    bdev = areas[index].dereference()["bdev"].dereference()
+    return read_bytes(int(bdev["name"].address), bdev["name"].type.sizeof).split(b"\0")[0].decode()
+
+
+@register
+class KIodq(KernelCommand):
+    """kswiod's queue: the page writes reclaim handed over, oldest first.
+
+    Reads mm/kswiod.c (queue, nr_queued, nr_in_flight, bios_in_flight,
+    done_bios) and vm_events without calling kswiod_counts().  Each queued
+    page: its pfn, and what it is written to -- a swap slot (area device
+    and slot, from page->swap) or a file page (inode and page index, from
+    page->wb_mapping).  Pages in flight are in bios the block driver owns
+    and are only counted.  A page whose slot was given up while it waited
+    (PG_swapcache clear) is marked: kswiod will drop it unwritten."""
+    NAME = "kiodq"
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("usage: kiodq")
+        queued = int(fetch(file_static(KSWIOD, "nr_queued")))
+        in_flight = int(fetch(file_static(KSWIOD, "nr_in_flight")))
+        bios = int(fetch(file_static(KSWIOD, "bios_in_flight")))
+        ev = fetch(symbol_value("vm_events"))
+        gdb.write(f"kswiod: {queued} queued, {in_flight} in flight in {bios} bios; "
+                  f"{int(ev['kswiod_completed'])} completed, {int(ev['kswiod_errors'])} errors "
+                  f"since boot\n")
+        page_type = gdb.lookup_type("struct page")
+        lru = member_offset(page_type, "lru")
+        mem_map = int(fetch(symbol_value("mem_map")))
+        flags = {name: int(gdb.parse_and_eval(name)) for name in ("PG_anon", "PG_swapcache")}
+        head = file_static(KSWIOD, "queue")
+        head_addr = int(head.address)
+        link = int(fetch(head)["next"])
+        n = 0
+        while link != head_addr:
+            if link == 0 or n == MAX_QUEUE:
+                raise gdb.GdbError("kswiod queue: a NULL link or a loop: corrupt")
+            p = fetch(gdb.Value(link - lru).cast(page_type.pointer()).dereference())
+            pfn = (link - lru - mem_map) // page_type.sizeof
+            if int(p["flags"]) & flags["PG_anon"]:
+                swap = int(p["swap"])
+                what = f"swap  {swap_area_name((swap >> 2) & 15)} slot {swap >> 12}"
+                if not int(p["flags"]) & flags["PG_swapcache"]:
+                    what += "  (slot given up: dropped unwritten)"
+            else:
+                mapping = p["wb_mapping"]
+                ino = int(mapping.dereference()["host"].dereference()["ino"]) if int(mapping) else 0
+                what = f"file  inode {ino} page {int(p['index'])}"
+            gdb.write(f"  {n:>4}  pfn {pfn:#07x}  {what}\n")
+            link = int(p["lru"]["next"])
+            n += 1
+        if n != queued:
+            gdb.write(f"kiodq: WARNING: {n} pages on the queue but nr_queued is {queued} "
+                      "(stopped inside kswiod.c while it changes them?)\n")
