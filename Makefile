@@ -28,7 +28,11 @@ C_SRCS   := $(wildcard boot/*.c kernel/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*
 ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
 OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)
 
-RUN_CMDLINE ?= test=all monitor
+# make run: the tests, then the stress suite on 32 MiB with a swap disk
+# (hda) and an ext2 disk (hdb) made fresh for every run, then the monitor.
+STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed
+RUN_CMDLINE ?= test=all,$(STRESS) ext2_dev=hdb monitor
+RUN_DIR     := $(BUILD)/run
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
@@ -80,7 +84,8 @@ $(BUILD)/swiod.elf: $(OBJS) $(BUILD)/obj/ksyms.o linker.ld
 	@cmp -s $(BUILD)/text-pass1.txt $(BUILD)/text-pass2.txt || \
 	    { echo "error: functions moved between the two links; ksyms would lie"; rm -f $@; exit 1; }
 
-$(BUILD)/swiod.iso: $(BUILD)/swiod.elf boot/grub.cfg tools/mkiso
+# Made every time (0.15 s): its command line may differ from the last one.
+$(BUILD)/swiod.iso: $(BUILD)/swiod.elf boot/grub.cfg tools/mkiso FORCE
 	@echo "  ISO     $@"
 	$(Q)tools/mkiso $< '$(RUN_CMDLINE)' $@
 
@@ -88,7 +93,9 @@ deps:
 	@tools/install-deps.sh
 
 run: deps all
-	tools/qemu-boot --iso $(BUILD)/swiod.iso --timeout 0
+	tools/mkrundisks $(RUN_DIR)
+	tools/qemu-boot --iso $(BUILD)/swiod.iso --timeout 0 --mem 32 \
+	    --disk $(RUN_DIR)/swap.img --disk $(RUN_DIR)/ext2.img
 
 test: deps all
 	python3 tests/harness/run_tests.py $(if $(TESTS),--only '$(TESTS)')
@@ -102,6 +109,8 @@ debug: deps all
 
 host-tests:
 	@tests/host/run
+
+FORCE:
 
 clean:
 	rm -rf $(BUILD)

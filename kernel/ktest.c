@@ -65,22 +65,28 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     longjmp(test_abort, 1);
 }
 
+/* Is word one of the comma-separated items of list, exactly? */
+static bool in_list(const char *list, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = list; *p;) {
+        if (strncmp(p, word, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return true;
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        p++;
+    }
+    return false;
+}
+
+/* Only an exact name picks a manual test; "all" (anywhere in the list)
+ * or a glob picks the others. */
 static bool selected(const struct ktest *t, const char *patterns)
 {
-    if (t->manual) {
-        /* Only an exact name in the list picks a manual test. */
-        size_t len = strlen(t->name);
-        for (const char *p = patterns; *p;) {
-            if (strncmp(p, t->name, len) == 0 && (p[len] == ',' || p[len] == '\0'))
-                return true;
-            p = strchr(p, ',');
-            if (!p)
-                break;
-            p++;
-        }
-        return false;
-    }
-    return strcmp(patterns, "all") == 0 || name_list_match(patterns, t->name);
+    if (t->manual)
+        return in_list(patterns, t->name);
+    return in_list(patterns, "all") || name_list_match(patterns, t->name);
 }
 
 static bool run_one(const struct ktest *t, uint32_t *ms)

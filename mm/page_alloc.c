@@ -200,17 +200,24 @@ static void check_poison(struct page *p, unsigned order)
 
 /*
  * Nothing above the floor: the one place an allocation asks for memory
- * back, then tries again.  Reclaim itself (PF_MEMALLOC) must not recurse
- * into it.  Out of line, so that the common path stays short.
+ * back, then tries again -- a few times, since what reclaim frees may be
+ * taken by others first, or (for order > 0) be scattered.  Reclaim itself
+ * (PF_MEMALLOC) must not recurse into it.  Out of line, so that the
+ * common path stays short.
  */
+#define RECLAIM_RETRIES 4
+
 static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned order,
                                                                uint32_t floor,
                                                                enum alloc_context ctx)
 {
     struct page *p = NULL;
-    while (!p && order <= MAX_ORDER && (gfp & __GFP_RECLAIM) && ctx != CTX_MEMALLOC &&
-           try_to_free_pages(gfp, order) > 0)
+    for (int i = 0; !p && i < RECLAIM_RETRIES && order <= MAX_ORDER &&
+                    (gfp & __GFP_RECLAIM) && ctx != CTX_MEMALLOC; i++) {
+        if (!try_to_free_pages(gfp, order))
+            break;
         p = take_pages(order, floor);
+    }
     return p;
 }
 

@@ -184,6 +184,15 @@ static uint32_t shrink(gfp_t gfp, int fruitless)
 
 /* ---- direct reclaim and kswapd ------------------------------------------ */
 
+/* No page on the LRU and no write in flight: whatever holds the memory,
+ * reclaim cannot get it back, now or after a wait. */
+static bool nothing_to_reclaim(void)
+{
+    uint32_t queued, in_flight;
+    kswiod_counts(&queued, &in_flight);
+    return lru_count(false) + lru_count(true) + queued + in_flight == 0;
+}
+
 static uint32_t wanted(unsigned order)
 {
     return mm_watermarks()->min + (1u << order);
@@ -205,6 +214,8 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
             continue;
         }
         fruitless++;
+        if (nothing_to_reclaim())
+            break;                      /* no waiting can change that */
         wakeup_kswapd();
         vm_events.reclaim_waits++;
         if (!wait_on_page_freed(RECLAIM_WAIT_MS))

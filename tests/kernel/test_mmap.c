@@ -1,7 +1,8 @@
 /*
  * test_mmap.c - dirty file pages under memory pressure: the stress tests
  * of the boot suite that need an ext2 disk (tests/harness/mmap_tests.py
- * gives a fresh, empty one and boots with --mem 32).
+ * gives a fresh, empty one and boots with --mem 32; ext2_dev= names it
+ * when it is not hda).
  *
  *   mmap_dirty  tasks write through shared mappings of ext2 files that
  *               are together larger than RAM; reclaim hands the dirty
@@ -142,11 +143,11 @@ static void run_jobs(int n)
         KASSERT_EQ(t[i] ? task_join(t[i]) : -ENOMEM, 0);
 }
 
-static void new_job(int i, const char *disk_dir, uint32_t mib, bool mapped)
+static void new_job(int i, const char *test, uint32_t mib, bool mapped)
 {
     jobs[i] = (struct file_job){ .file_no = (uint32_t)i, .seed = ktest_seed(),
                                  .pages = mib * 256, .through_mapping = mapped };
-    ksnprintf(jobs[i].path, sizeof(jobs[i].path), "%s/f%d", disk_dir, i);
+    ksnprintf(jobs[i].path, sizeof(jobs[i].path), MNT "/%s-%d", test, i);
     KASSERT_EQ(file_job_setup(&jobs[i]), 0);
 }
 
@@ -171,9 +172,10 @@ KTEST_MANUAL(mmap_dirty)
     uint32_t files0 = vm_events.kswiod_completed;
     pr_info("mmap_dirty: seed=%u (boot with seed=%u to repeat): 2 files of %u MiB, %u MiB of "
             "RAM\n", ktest_seed(), ktest_seed(), mib, ram_mib());
-    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    const char *dev = cmdline_get("ext2_dev");
+    KASSERT_EQ(vfs_mount(dev ? dev : "hda", MNT, "ext2"), 0);
     for (int i = 0; i < 2; i++)
-        new_job(i, MNT, mib, true);
+        new_job(i, "mmap_dirty", mib, true);
     run_jobs(2);
     uint32_t by_kswiod = vm_events.kswiod_completed - files0;
     pr_info("mmap_dirty: written through the mappings; kswiod wrote %u pages meanwhile\n",
@@ -197,8 +199,8 @@ KTEST_MANUAL(mixed)
     h = (struct hog){ .name = "mixed", .seed = ktest_seed(), .tasks = 2,
                       .pages = cmdline_get_u32("hog_mb", 2 * ram_mib()) * 256 };
     KASSERT_EQ(hog_map(&h), 0);
-    new_job(0, MNT, ram_mib(), true);
-    new_job(1, MNT, ram_mib() / 2, false);
+    new_job(0, "mixed", ram_mib(), true);
+    new_job(1, "mixed", ram_mib() / 2, false);
     struct task *writer[2];
     for (int i = 0; i < 2; i++)
         writer[i] = task_create("file-job", file_job_task, &jobs[i], PRIO_NORMAL);
