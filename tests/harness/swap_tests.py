@@ -164,7 +164,8 @@ SWAP_TESTS = {
         r"reclaim: policy sync", "swap_hog: " + HOG_SUMMARY,
         r"reclaim: BUG: task \S+ waits on page writeback \(a swap or file page\) while "
         r"reclaiming",
-        r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported"]),
+        r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported, and \d+ "
+        r"lock order cycles"]),
     "swap_full": stress("swap_full", 16, expect=[
         r"out of memory: no page for [0-9a-f]{8} even after reclaim; ending task hog",
         r"swap_full: the hog was ended",

@@ -2,6 +2,10 @@
  * test_helpers.c - see test_helpers.h.
  */
 #include "test_helpers.h"
+#include "ktest.h"
+#include "lockdep.h"
+#include "printk.h"
+#include "reclaim.h"
 
 __attribute__((noipa)) uint32_t recurse_deeply(volatile uint32_t depth)
 {
@@ -10,4 +14,21 @@ __attribute__((noipa)) uint32_t recurse_deeply(volatile uint32_t depth)
     if (depth == UINT32_MAX)
         return 0;
     return recurse_deeply(depth + 1) + frame[0];
+}
+
+struct report_counts report_counts_now(void)
+{
+    return (struct report_counts){ .reclaim = reclaim_violations, .lockdep = lockdep_reports };
+}
+
+void expect_reclaim_sync_reports(struct report_counts since)
+{
+    if (reclaim_policy != RECLAIM_SYNC)
+        return;
+    uint32_t waits = reclaim_violations - since.reclaim;
+    uint32_t cycles = lockdep_reports - since.lockdep;
+    pr_info("reclaim=sync: %u waits that reclaim must not make were reported, and %u lock "
+            "order cycles\n", waits, cycles);
+    KASSERT(waits > 0);
+    ktest_expect_reports(waits + cycles);
 }

@@ -8,3 +8,18 @@
  * depth limit only hides the recursion from the compiler, which rightly
  * warns about an endless one).  Used to overflow stacks on purpose. */
 uint32_t recurse_deeply(volatile uint32_t depth);
+
+/* The kernel's report counters, read at the start of a test. */
+struct report_counts {
+    uint32_t reclaim;           /* reclaim_violations */
+    uint32_t lockdep;           /* lockdep_reports */
+};
+struct report_counts report_counts_now(void);
+
+/* Under reclaim=sync reclaim writes pages itself and waits for them:
+ * every such wait since `since` is reported, and when the write goes
+ * through ext2 the lock validator sees lock_super taken inside reclaim
+ * (and held across allocations elsewhere): the 1999 cycle.  The running
+ * test then demands at least one wait report and announces all of them.
+ * Under the default policy it does nothing. */
+void expect_reclaim_sync_reports(struct report_counts since);

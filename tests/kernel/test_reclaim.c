@@ -23,6 +23,7 @@
 #include "reclaim.h"
 #include "sched.h"
 #include "swap.h"
+#include "test_helpers.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -43,24 +44,11 @@ static struct hog *new_hog(const char *name, uint32_t mib)
 
 static uint32_t ram_mib(void) { return nr_managed_pages() / 256; }
 
-/*
- * Under reclaim=sync reclaim writes pages itself and waits for them:
- * every such wait is reported.  The data must still come back whole.
- */
-static void expect_sync_reports(uint32_t violations0)
-{
-    if (reclaim_policy != RECLAIM_SYNC)
-        return;
-    uint32_t n = reclaim_violations - violations0;
-    pr_info("reclaim=sync: %u waits that reclaim must not make were reported\n", n);
-    KASSERT(n > 0);
-    ktest_expect_reports(n);
-}
 
 /* 4x RAM in four tasks: every page written, swapped out, read back. */
 KTEST_MANUAL(swap_hog)
 {
-    uint32_t v0 = reclaim_violations;
+    struct report_counts reports0 = report_counts_now();
     KASSERT_EQ(swapon("hda", 0), 0);
     struct hog *h = new_hog("swap_hog", 4 * ram_mib());
     KASSERT_EQ(hog_run(h), 0);
@@ -69,7 +57,7 @@ KTEST_MANUAL(swap_hog)
     KASSERT_EQ(h->ended, 0);
     KASSERT(h->swapouts > 0 && h->swapins > 0);
     KASSERT_EQ(swapoff("hda"), 0);
-    expect_sync_reports(v0);
+    expect_reclaim_sync_reports(reports0);    /* the data came back whole all the same */
 }
 
 KTEST_MANUAL(swap_eio)
