@@ -57,6 +57,7 @@ void mapping_init(struct address_space *mapping, struct inode *host,
     mapping->nrpages = 0;
     mapping->nrdirty = 0;
     mapping->nr_writeback = 0;
+    mapping->wb_error = 0;
     list_init(&mapping->mmaps);
 }
 
@@ -158,7 +159,7 @@ static void readahead(struct address_space *mapping, uint32_t index)
     }
     if (n && mapping->ops->readpages(mapping, pages, n) == 0)
         for (int i = 0; i < n; i++)
-            pages[i]->flags |= PG_uptodate;
+            set_page_flags(pages[i], PG_uptodate);
 }
 
 /* Find or insert and read the page; mapping->lock held.  The reference
@@ -180,10 +181,10 @@ static struct page *find_or_read(struct address_space *mapping, uint32_t index, 
             *err = e;
             return NULL;
         }
-        page->flags |= PG_uptodate;
+        set_page_flags(page, PG_uptodate);
     }
     get_page(page);                     /* put_cache_page runs without the mutex */
-    page->flags |= PG_referenced;       /* used: a second chance in reclaim */
+    set_page_flags(page, PG_referenced);    /* used: a second chance in reclaim */
     return page;
 }
 
@@ -212,7 +213,7 @@ void put_cache_page(struct page *page)
 void set_page_dirty(struct address_space *mapping, struct page *page)
 {
     if (!(page->flags & PG_dirty)) {
-        page->flags |= PG_dirty;
+        set_page_flags(page, PG_dirty);
         mapping->nrdirty++;
     }
 }
@@ -255,7 +256,7 @@ int write_mapping_pages(struct address_space *mapping)
             continue;
         /* Clean before the write: a page dirtied again while it is written
          * (through a mapping, later) must be written again. */
-        page->flags &= ~PG_dirty;
+        clear_page_flags(page, PG_dirty);
         mapping->nrdirty--;
         batch[n++] = page;
         if (n == WRITEBACK_BATCH) {
@@ -276,7 +277,7 @@ static void drop(struct address_space *mapping, struct cached_page *c)
     irq_restore(flags);
     if (c->page->flags & PG_dirty)
         mapping->nrdirty--;
-    c->page->flags &= ~(PG_uptodate | PG_dirty);
+    clear_page_flags(c->page, PG_uptodate | PG_dirty);
     /* Out of the cache; a reader (or kswiod, or reclaim) may still hold
      * the page, so it is freed by whoever lets go last (put_page). */
     page_disown(c->page);
@@ -295,9 +296,9 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
     if (page->flags & PG_dirty) {
         if (!may_write)
             return PCR_BUSY;
-        page->flags &= ~PG_dirty;
+        clear_page_flags(page, PG_dirty);
         mapping->nrdirty--;
-        mapping->nr_writeback++;
+        __atomic_fetch_add(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
         page->wb_mapping = mapping;
         return PCR_DIRTY;
     }
@@ -307,10 +308,27 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
     return PCR_FREED;
 }
 
-int pagecache_write_page(struct page *page)
+/* The end of one page's writeback.  Last: once nr_writeback is 0 the
+ * inode may be freed (iput waits for exactly that). */
+static void writeback_end(struct address_space *mapping)
+{
+    __atomic_fetch_sub(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
+    wake_up(&writeback_done);
+}
+
+void pagecache_writeback_cancel(struct address_space *mapping, struct page *page)
+{
+    set_page_dirty(mapping, page);
+    writeback_end(mapping);
+}
+
+int pagecache_write_page(struct page *page, bool wait)
 {
     struct address_space *mapping = page->wb_mapping;  /* alive: nr_writeback > 0 */
-    mutex_lock(&mapping->lock);
+    if (wait)
+        mutex_lock(&mapping->lock);
+    else if (!mutex_trylock(&mapping->lock))
+        return -EAGAIN;
     int err = 0;
     if (page->owner == mapping) {       /* else truncated meanwhile: nothing to write */
         err = mapping->ops->writepage(mapping, page);
@@ -318,11 +336,18 @@ int pagecache_write_page(struct page *page)
             pr_err("kswiod: inode %u, page %u: write failed (%d); the page stays dirty\n",
                    mapping->host->ino, page->index, err);
             set_page_dirty(mapping, page);
+            mapping->wb_error = err;
         }
     }
-    mapping->nr_writeback--;
     mutex_unlock(&mapping->lock);
-    wake_up(&writeback_done);
+    writeback_end(mapping);
+    return err;
+}
+
+int mapping_take_wb_error(struct address_space *mapping)
+{
+    int err = mapping->wb_error;
+    mapping->wb_error = 0;
     return err;
 }
 

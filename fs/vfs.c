@@ -123,12 +123,16 @@ int vfs_umount(const char *path)
     return err ? err : sync_err;
 }
 
-/* Write every dirty page of every inode in use on sb. */
+/* Write every dirty page of every inode in use on sb, and wait for the
+ * ones reclaim gave kswiod: before (a failed kswiod write leaves its page
+ * dirty, for this pass) and after.  kswiod is waited for without
+ * inode_lock, which its writes through ext2 may need. */
 static int sync_inodes(struct super_block *sb)
 {
     if (sb->read_only)
         return 0;
     int err = 0;
+    kswiod_drain();
     mutex_lock(&sb->inode_lock);
     list_for_each(link, &sb->inodes) {
         struct inode *inode = list_entry(link, struct inode, sb_link);
@@ -139,7 +143,14 @@ static int sync_inodes(struct super_block *sb)
             err = e;
     }
     mutex_unlock(&sb->inode_lock);
-    kswiod_drain();                     /* pages reclaim gave kswiod, too */
+    kswiod_drain();
+    mutex_lock(&sb->inode_lock);
+    list_for_each(link, &sb->inodes) {
+        int e = mapping_take_wb_error(&list_entry(link, struct inode, sb_link)->mapping);
+        if (e && !err)
+            err = e;
+    }
+    mutex_unlock(&sb->inode_lock);
     return err;
 }
 
@@ -421,10 +432,15 @@ int vfs_fsync(struct inode *inode)
 {
     if (inode->sb->read_only)
         return 0;
+    /* kswiod may hold pages reclaim gave it: wait for them, write what is
+     * dirty (a failed kswiod write left its page dirty), wait again. */
+    mapping_wait_writeback(&inode->mapping);
     mutex_lock(&inode->mapping.lock);
     int err = write_mapping_pages(&inode->mapping);
     mutex_unlock(&inode->mapping.lock);
     mapping_wait_writeback(&inode->mapping);
+    int wb = mapping_take_wb_error(&inode->mapping);
+    err = err ? err : wb;
     int e = sync_blockdev(inode->sb->bdev);
     return err ? err : e;
 }

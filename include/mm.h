@@ -103,6 +103,19 @@ struct page {
     uint32_t free_site;         /* ... and freed this block */
 };
 
+/* Changing page flags outside page_lock (mm/internal.h), as the page cache
+ * does: one indivisible instruction each, so that a change made under
+ * the lock meanwhile (the LRU's, kswiod's) is never undone by a stale
+ * read-modify-write. */
+static inline void set_page_flags(struct page *p, uint32_t f)
+{
+    __atomic_fetch_or(&p->flags, f, __ATOMIC_RELAXED);
+}
+static inline void clear_page_flags(struct page *p, uint32_t f)
+{
+    __atomic_fetch_and(&p->flags, ~f, __ATOMIC_RELAXED);
+}
+
 extern struct page *mem_map;
 extern uint32_t max_pfn;        /* frames below this have a struct page */
 

@@ -69,7 +69,8 @@ struct address_space {
     struct list_head pages;         /* struct cached_page, by insertion */
     uint32_t nrpages;
     uint32_t nrdirty;               /* pages with PG_dirty; under lock */
-    uint32_t nr_writeback;          /* pages given to kswiod and not yet done */
+    uint32_t nr_writeback;          /* pages given to kswiod and not yet done (atomic) */
+    int wb_error;                   /* a write of kswiod's failed: for the next fsync */
     struct list_head mmaps;         /* struct vm_area mapping the file (mm/filemap.c) */
 };
 
@@ -95,12 +96,20 @@ int write_mapping_pages(struct address_space *mapping);
 enum pagecache_reclaim { PCR_BUSY, PCR_REFERENCED, PCR_FREED, PCR_DIRTY };
 enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page,
                                               bool may_write);
+/* PCR_DIRTY, but the page cannot be handed over after all (kswiod's
+ * queue filled meanwhile): it is dirty again.  mapping->lock held. */
+void pagecache_writeback_cancel(struct address_space *mapping, struct page *page);
 /* kswiod's side: write a page reclaim handed over, through the file
- * system's writepage, unless it left the cache meanwhile.  0 or an errno
- * (the page is dirty again). */
-int pagecache_write_page(struct page *page);
+ * system's writepage, unless it left the cache meanwhile.  Without wait
+ * the mapping is only trylocked -- kswiod must not sit behind a writer
+ * that is itself waiting for memory -- and -EAGAIN means "busy, try again
+ * later" (reclaim=sync waits, and is reported for it).  Else 0 or an
+ * errno: the page is dirty again and fsync will say so. */
+int pagecache_write_page(struct page *page, bool wait);
 /* Sleep until kswiod has no page of mapping left to write. */
 void mapping_wait_writeback(struct address_space *mapping);
+/* The error of a failed kswiod write since the last call, or 0. */
+int mapping_take_wb_error(struct address_space *mapping);
 
 /* Drop every page (the file is going away, or the cache is cleared),
  * dirty or not: write them first if they matter. */

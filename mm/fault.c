@@ -125,9 +125,10 @@ static void unmap_anon_area(struct vm_space *s, struct vm_area *a)
             if (page->flags & PG_swapcache)     /* a resident page keeps its slot */
                 entry = page->swap;
         }
+        struct page *cached = entry ? swap_entry_free_locked(entry) : NULL;
         spin_unlock_irqrestore(&page_lock, flags);
-        if (entry)
-            swap_entry_free(entry);
+        if (cached)
+            put_page(cached);
         if (page)
             put_page(page);
     }

@@ -48,8 +48,11 @@ void swap_cache_add(struct page *page, struct swap_area *area, uint32_t slot);
 void swap_cache_del(struct page *page);
 /* A swap PTE was dropped (its space went away, or the page came back for
  * good): release the slot, and the cached page with it.  A slot under
- * writeback is released by kswiod when the write ends.  Takes page_lock. */
+ * writeback is released by kswiod when the write ends.  Takes page_lock;
+ * the _locked form is called with it held and returns the page the
+ * caller must put_page once it has let go of the lock (or NULL). */
 void swap_entry_free(uint32_t entry);
+struct page *swap_entry_free_locked(uint32_t entry);
 /* swapoff: the resident pages that keep a copy in area give it up (they
  * become dirty); pages under writeback are left for the next call. */
 void swap_cache_release_area(struct swap_area *area);

@@ -31,6 +31,7 @@
  */
 #include "blkdev.h"
 #include "internal.h"
+#include "kerrno.h"
 #include "pagecache.h"
 #include "printk.h"
 #include "reclaim.h"
@@ -42,6 +43,7 @@
 
 #define KSWIOD_MAX_PAGES    512         /* queued + in flight: 2 MiB */
 #define KSWIOD_MAX_BIOS     8
+#define BUSY_FILE_NAP_MS    10          /* every queued file was busy: retry after */
 #define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
 
 static struct list_head queue = LIST_HEAD_INIT(queue);     /* pages, by page->lru */
@@ -171,11 +173,20 @@ static void finish_done_bios(void)
     }
 }
 
-/* A file page: its file system's writepage, here in kswiod. */
-static void write_file_page(struct page *page)
+/* A file page: its file system's writepage, here in kswiod; false when
+ * the file is busy and wait is false: the page goes to the end of the
+ * queue, for later. */
+static bool write_file_page(struct page *page, bool wait)
 {
-    int err = pagecache_write_page(page);
+    int err = pagecache_write_page(page, wait);
     uint32_t flags = spin_lock_irqsave(&page_lock);
+    if (err == -EAGAIN) {
+        list_add_tail(&page->lru, &queue);
+        nr_in_flight--;
+        nr_queued++;
+        spin_unlock_irqrestore(&page_lock, flags);
+        return false;
+    }
     page->flags &= ~PG_writeback;
     nr_in_flight--;
     vm_events.kswiod_completed++;
@@ -187,6 +198,7 @@ static void write_file_page(struct page *page)
     put_page(page);
     wake_up(&writeback_wq);
     page_freed();
+    return true;
 }
 
 /* The next queued page's successor on disk, if it is one; page_lock held. */
@@ -204,9 +216,10 @@ static struct page *next_on_disk(const struct page *prev)
 /*
  * Write the page at the head of the queue, with the queued swap pages
  * that follow it on disk, as one bio.  A page whose slot was given up
- * while it was queued needs no write at all.
+ * while it was queued needs no write at all.  False when the page was a
+ * file page whose file was busy: nothing done, it waits at the end.
  */
-static void start_one(void)
+static bool start_one(void)
 {
     struct bio *bio = bio_alloc(GFP_NOIO);      /* from the mempool: never fails here */
     uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -217,8 +230,7 @@ static void start_one(void)
     if (!(page->flags & PG_anon)) {
         spin_unlock_irqrestore(&page_lock, flags);
         bio_put(bio);
-        write_file_page(page);
-        return;
+        return write_file_page(page, false);
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     uint32_t slot = swap_pte_slot(page->swap);
@@ -230,7 +242,7 @@ static void start_one(void)
         bio_put(bio);
         put_page(page);
         wake_up(&writeback_wq);
-        return;
+        return true;
     }
     bio->bdev = area->bdev;
     bio->sector = (uint64_t)slot * SECTORS_PER_PAGE;
@@ -249,6 +261,7 @@ static void start_one(void)
     bios_in_flight++;
     vm_events.kswiod_bios++;
     submit_bio(bio);
+    return true;
 }
 
 void kswiod_write_now(struct page *page)
@@ -259,7 +272,7 @@ void kswiod_write_now(struct page *page)
     vm_events.kswiod_queued++;
     if (!(page->flags & PG_anon)) {
         spin_unlock_irqrestore(&page_lock, flags);
-        write_file_page(page);
+        write_file_page(page, true);
         return;
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
@@ -283,6 +296,12 @@ static bool has_work(void)
     return !list_empty(&done_bios) || (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS);
 }
 
+/*
+ * The loop.  Completions first, and again after every write started: a
+ * file write may take a while, and the pages whose writes have ended are
+ * what reclaim is waiting to free.  When every queued page was a file
+ * page of a busy file, nap briefly rather than spin.
+ */
 static void kswiod(void *arg)
 {
     (void)arg;
@@ -290,8 +309,13 @@ static void kswiod(void *arg)
     for (;;) {
         wait_event_state(&kswiod_wq, has_work(), TASK_SLEEPING);
         finish_done_bios();
-        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS)
-            start_one();
+        uint32_t skipped = 0;
+        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS && skipped < nr_queued) {
+            skipped = start_one() ? 0 : skipped + 1;
+            finish_done_bios();
+        }
+        if (skipped)
+            wait_event_timeout(&kswiod_wq, !list_empty(&done_bios), BUSY_FILE_NAP_MS);
     }
 }
 

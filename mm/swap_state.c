@@ -47,11 +47,10 @@ void swap_cache_del(struct page *page)
     page->refcount--;           /* page->swap stays: the slot a write in flight is for */
 }
 
-void swap_entry_free(uint32_t entry)
+struct page *swap_entry_free_locked(uint32_t entry)
 {
     uint32_t slot;
     struct page *orphan = NULL;
-    uint32_t flags = spin_lock_irqsave(&page_lock);
     struct swap_area *a = entry_area(entry, &slot);
     struct page *page = a ? a->cache[slot] : NULL;
     bool writing = page && (page->flags & PG_writeback);
@@ -65,6 +64,13 @@ void swap_entry_free(uint32_t entry)
         swap_slot_free(a, slot);
     else if (!a)
         pr_err("swap: dropping entry %08x, which names no slot of any area\n", entry);
+    return orphan;
+}
+
+void swap_entry_free(uint32_t entry)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    struct page *orphan = swap_entry_free_locked(entry);
     spin_unlock_irqrestore(&page_lock, flags);
     if (orphan)
         put_page(orphan);

@@ -116,10 +116,12 @@ void vm_space_destroy(struct vm_space *s)
 {
     if (is_current(s))
         vm_switch(&kernel_space);
-    mutex_lock(&spaces_lock);           /* not while swapoff walks it */
+    /* Not while swapoff walks the spaces: it must see every swap PTE
+     * until it is gone, and never a half-dismantled list of areas. */
+    mutex_lock(&spaces_lock);
     list_del(&s->link);
-    mutex_unlock(&spaces_lock);
     vm_unmap_all(s);
+    mutex_unlock(&spaces_lock);
     for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
         if (s->pgdir[i] & PTE_PRESENT)
             free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));

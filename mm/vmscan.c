@@ -120,7 +120,9 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
     enum pagecache_reclaim r = pagecache_reclaim_page(mapping, page, may_write);
     *flags = spin_lock_irqsave(&page_lock);
     enum verdict v = r == PCR_FREED ? FREE : r == PCR_REFERENCED ? ACTIVATE : KEEP;
-    if (r == PCR_DIRTY)
+    if (r == PCR_DIRTY && reclaim_policy == RECLAIM_KSWIOD && kswiod_full())
+        pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
+    else if (r == PCR_DIRTY)
         v = start_writeback(page);
     spin_unlock_irqrestore(&page_lock, *flags);
     mutex_unlock(&mapping->lock);
