@@ -5,9 +5,10 @@
  * and does.  (Swap-out is not here: reclaim never writes; it hands pages
  * to kswiod, mm/kswiod.c.)
  *
- * A fault reads a cluster: the swap PTEs next to the faulting one that
- * name the slots next to its slot -- pages swapped out together, likely
- * to be wanted together -- in one request, and maps them all.  Pages read
+ * A fault reads a cluster: the swap PTEs on either side of the faulting
+ * one that name the slots on either side of its slot -- pages swapped
+ * out together, likely to be wanted together -- in one request, and maps
+ * them all.  Pages read
  * that way are clean copies in the swap cache with the accessed bit
  * clear, so if they are not used reclaim drops them again without a write.
  */
@@ -49,61 +50,79 @@ static bool map_swapped_page(struct vm_space *s, uint32_t va, uint32_t entry, st
     return ours;
 }
 
+/* A run of pages next to each other in memory and in one swap area:
+ * page i is at start + i pages and in slot first_slot + i. */
 struct cluster {
-    uint32_t va[SWAPIN_CLUSTER];        /* va[0] faulted; the rest follow it */
-    struct page *page[SWAPIN_CLUSTER];
+    uint32_t start;
+    uint32_t first_slot;
     int n;
+    int fault;                          /* the index of the page the fault needs */
     struct swap_area *area;
-    uint32_t first_slot;                /* va[i]'s page is in first_slot + i */
+    struct page *page[SWAPIN_CLUSTER];
 };
 
+/* Does the PTE at va name slot of entry's area, with no copy in the swap
+ * cache, inside an anonymous area?  page_lock held. */
+static bool swapped_next_to(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t slot)
+{
+    uint32_t pte = va < USER_TOP ? vm_get_pte(s, va) : 0;
+    return is_swap_pte(pte) && swap_pte_area(pte) == swap_pte_area(entry) &&
+           swap_pte_slot(pte) == slot && !swap_cache_find(pte) && vm_anon_prot(s, va);
+}
+
 /*
- * The faulting page and the pages after it, within its anonymous area,
- * whose swap PTEs name the slots after its slot and are not in the swap
- * cache.  page_lock held.
+ * The faulting page and its neighbours, up to half a cluster on each side
+ * (more after it when there are fewer before), whose swap PTEs name the
+ * neighbouring slots: pages swapped out together, likely wanted together.
+ * page_lock held.
  */
 static void gather(struct vm_space *s, uint32_t va, uint32_t entry, struct cluster *c)
 {
-    c->va[0] = va;
-    c->n = 1;
-    c->first_slot = swap_pte_slot(entry);
-    for (uint32_t next = va + PAGE_SIZE; c->n < SWAPIN_CLUSTER && next < USER_TOP;
-         next += PAGE_SIZE) {
-        uint32_t pte = vm_get_pte(s, next);
-        if (!is_swap_pte(pte) || swap_pte_area(pte) != swap_pte_area(entry) ||
-            swap_pte_slot(pte) != c->first_slot + c->n || swap_cache_find(pte) ||
-            !vm_anon_prot(s, next))
-            break;
-        c->va[c->n++] = next;
-    }
+    uint32_t slot = swap_pte_slot(entry);
+    int before = 0, after = 0;
+    while (before < SWAPIN_CLUSTER / 2 && slot > (uint32_t)before + 1 &&
+           va >= (uint32_t)(before + 1) * PAGE_SIZE &&
+           swapped_next_to(s, va - (before + 1) * PAGE_SIZE, entry, slot - before - 1))
+        before++;
+    while (before + after + 1 < SWAPIN_CLUSTER &&
+           swapped_next_to(s, va + (after + 1) * PAGE_SIZE, entry, slot + after + 1))
+        after++;
+    c->start = va - before * PAGE_SIZE;
+    c->first_slot = slot - before;
+    c->n = before + after + 1;
+    c->fault = before;
 }
 
 /* Read c's pages (allocated here) in one request: 0, or an errno with
- * the pages freed.  The first page is the one the fault needs; the
- * others are taken only while memory is free without reclaiming. */
+ * the pages freed.  The fault's page is allocated as any page; the others
+ * only while memory is free without reclaiming -- the cluster shrinks to
+ * the run around the fault's page that got memory. */
 static int read_cluster(struct cluster *c)
 {
-    int n = 0;
-    while (n < c->n) {
-        struct page *p = alloc_page(n == 0 ? GFP_KERNEL : 0);
-        if (!p)
-            break;
-        c->page[n++] = p;
-    }
-    c->n = n;
-    if (!n)
+    c->page[c->fault] = alloc_page(GFP_KERNEL);
+    if (!c->page[c->fault])
         return -ENOMEM;
+    int lo = c->fault, hi = c->fault + 1;
+    while (lo > 0 && (c->page[lo - 1] = alloc_page(0)) != NULL)
+        lo--;
+    while (hi < c->n && (c->page[hi] = alloc_page(0)) != NULL)
+        hi++;
+    c->n = hi - lo;
+    c->fault -= lo;
+    c->start += lo * PAGE_SIZE;
+    c->first_slot += lo;
+    for (int i = 0; i < c->n; i++)
+        c->page[i] = c->page[lo + i];
     struct bio *bio = bio_alloc(GFP_KERNEL);
     bio->bdev = c->area->bdev;
     bio->sector = (uint64_t)c->first_slot * SECTORS_PER_PAGE;
     bio->op = BIO_READ;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < c->n; i++)
         bio_add_page(bio, c->page[i], PAGE_SIZE, 0);
     int err = submit_bio_wait(bio);
     bio_put(bio);
-    if (err)
-        while (n--)
-            put_page(c->page[n]);
+    for (int i = 0; err && i < c->n; i++)
+        put_page(c->page[i]);
     return err;
 }
 
@@ -136,19 +155,19 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
     }
     for (int i = 0; i < c.n; i++) {
         struct page *p = c.page[i];
-        uint32_t this_slot = c.first_slot + i;
+        uint32_t this_slot = c.first_slot + i, this_va = c.start + i * PAGE_SIZE;
         flags = spin_lock_irqsave(&page_lock);
         /* Cache it unless the slot got a copy meanwhile (then that one is
          * newer) or was given up. */
         bool fresh = !c.area->cache[this_slot] &&
-                     vm_get_pte(s, c.va[i]) == swap_entry(c.area, this_slot);
+                     vm_get_pte(s, this_va) == swap_entry(c.area, this_slot);
         if (fresh)
             swap_cache_add(p, c.area, this_slot);
         spin_unlock_irqrestore(&page_lock, flags);
         if (fresh) {
             vm_events.pswpin++;
-            if (!map_swapped_page(s, c.va[i], swap_entry(c.area, this_slot), p,
-                                  c.va[i] == va ? prot : vm_anon_prot(s, c.va[i]), keep_slot))
+            if (!map_swapped_page(s, this_va, swap_entry(c.area, this_slot), p,
+                                  i == c.fault ? prot : vm_anon_prot(s, this_va), keep_slot))
                 put_page(p);
         } else {
             put_page(p);

@@ -72,6 +72,15 @@ static void fill_and_check(void *arg)
     task_set_vm(NULL);
 }
 
+/* Read one word of the middle page: one fault. */
+static void touch_middle(void *arg)
+{
+    struct swap_probe *p = arg;
+    task_set_vm(p->space);
+    (void)*(volatile uint32_t *)(SWAP_VA + SWAP_PAGES / 2 * PAGE_SIZE);
+    task_set_vm(NULL);
+}
+
 static void check_pattern(void *arg)
 {
     struct swap_probe *p = arg;
@@ -84,7 +93,8 @@ static void check_pattern(void *arg)
 
 /* Pages reclaim sends to hda (an area mkswap made) and that are faulted
  * back in are bit-identical; while out, their PTEs hold the slot and the
- * memory is free; freeing the space frees the slots. */
+ * memory is free; one fault brings a cluster of neighbours back; freeing
+ * the space frees the slots. */
 KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
 {
     static struct swap_probe p;
@@ -107,6 +117,12 @@ KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
     for (uint32_t i = 0; i < SWAP_PAGES; i++)
         KASSERT(is_swap_pte(vm_get_pte(p.space, SWAP_VA + i * PAGE_SIZE)));
 
+    /* One fault in the middle reads the cluster around it: the pages on
+     * both sides come back with it. */
+    KASSERT_EQ(task_join(task_create("swap-touch", touch_middle, &p, PRIO_NORMAL)), 0);
+    uint32_t mid = SWAP_VA + SWAP_PAGES / 2 * PAGE_SIZE;
+    KASSERT(vm_get_pte(p.space, mid - PAGE_SIZE) & PTE_PRESENT);
+    KASSERT(vm_get_pte(p.space, mid + PAGE_SIZE) & PTE_PRESENT);
     KASSERT_EQ(task_join(task_create("swap-check", check_pattern, &p, PRIO_NORMAL)), 0);
     KASSERT_EQ(p.bad, 0);
     KASSERT_EQ(vm_events.pswpin - in0, SWAP_PAGES);
