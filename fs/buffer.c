@@ -373,13 +373,21 @@ void buffer_stats(struct buffer_stats *out)
 
 /* ---- the flush task ------------------------------------------------------------ */
 
+static int flush_one(struct buffer_head *bh)
+{
+    uint32_t flags = spin_lock_irqsave(&cache_lock);
+    stats.flushed++;
+    spin_unlock_irqrestore(&cache_lock, flags);
+    return finish_write(bh);
+}
+
 static void flush_task(void *arg)
 {
     (void)arg;
     while (!task_should_stop()) {
         sleep_ms(FLUSH_EVERY_MS);
         uint64_t now = timer_ticks(), age = ms_to_ticks(DIRTY_AGE_MS);
-        for_each_dirty(NULL, now > age ? now - age : 0, finish_write);
+        for_each_dirty(NULL, now > age ? now - age : 0, flush_one);
     }
 }
 

@@ -72,5 +72,6 @@ void invalidate_bdev(struct block_device *bdev);
 
 struct buffer_stats {
     uint32_t buffers, dirty, lookups, hits, reads, writes, dropped;
+    uint32_t flushed;           /* of the writes, those the flush task started */
 };
 void buffer_stats(struct buffer_stats *out);

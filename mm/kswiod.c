@@ -13,7 +13,10 @@
  * clusters, so pages reclaimed together are neighbours on disk) go out as
  * one bio of up to BIO_MAX_VECS pages; bios are asynchronous, at most
  * KSWIOD_MAX_BIOS in flight.  File pages: the file system's writepage,
- * which may allocate blocks under lock_super and waits for its own write.
+ * which may allocate blocks under lock_super and waits for its own write
+ * -- so kswiod only trylocks the file, and a busy file's page waits at the
+ * end of the queue: the file's holder may be an allocation waiting for
+ * the very completions kswiod would otherwise sit on.
  *
  * Completion.  A bio's end_io (interrupt context) only puts the bio on
  * the done list and wakes kswiod; kswiod then, for each page: clears

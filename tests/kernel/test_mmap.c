@@ -15,6 +15,7 @@
  * and printed ("FILE /PATH SIZE CRC"): the harness compares it with what
  * debugfs reads from the image after unmount, and runs e2fsck -fn.
  */
+#include "buffer.h"
 #include "cmdline.h"
 #include "crc32.h"
 #include "hog.h"
@@ -196,6 +197,8 @@ KTEST_MANUAL(mmap_dirty)
 KTEST_MANUAL(mixed)
 {
     uint32_t queued0 = vm_events.kswiod_queued, wakeups0 = vm_events.kswapd_wakeups;
+    struct buffer_stats buffers0, buffers;
+    buffer_stats(&buffers0);
     KASSERT_EQ(swapon("hda", 0), 0);
     KASSERT_EQ(vfs_mount("hdb", MNT, "ext2"), 0);
     static struct hog h;
@@ -210,9 +213,11 @@ KTEST_MANUAL(mixed)
     hog_pass(&h, true);
     for (int i = 0; i < 2; i++)
         KASSERT_EQ(writer[i] ? task_join(writer[i]) : -ENOMEM, 0);
+    buffer_stats(&buffers);
     pr_info("mixed: all writers done: %u swap-outs, %u page writes queued to kswiod, "
-            "%u kswapd wakeups\n", vm_events.pswpout, vm_events.kswiod_queued - queued0,
-            vm_events.kswapd_wakeups - wakeups0);
+            "%u kswapd wakeups, %u buffers written by the flush task\n", vm_events.pswpout,
+            vm_events.kswiod_queued - queued0, vm_events.kswapd_wakeups - wakeups0,
+            buffers.flushed - buffers0.flushed);
     hog_pass(&h, false);
     hog_unmap(&h);
     finish_jobs(2);
