@@ -19,7 +19,6 @@
  * reclaim_io look like a cycle, when GFP_NOIO is precisely the cure.
  */
 #include "backtrace.h"
-#include "ksyms.h"
 #include "lockdep.h"
 #include "mm.h"
 #include "printk.h"
