@@ -311,7 +311,8 @@ static void free_pages_at(struct page *p, unsigned order, uint32_t site)
         merge_and_add(page_to_pfn(p), order);
     }
     irq_restore(flags);
-    page_freed();
+    if (!list_empty(&page_freed_wq.waiters))    /* the common case: nobody waits */
+        page_freed();
 }
 
 void page_freed(void)
