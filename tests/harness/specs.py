@@ -108,7 +108,7 @@ NOT_RUN_DIRECTLY = {
     "swap_hog", "swap_full", "swap_eio", "reclaim_never_waits", "swapoff_brings_pages_back",
     # Booted with a fresh ext2 image and judged by mmap_tests.py:
     "mmap_dirty", "mixed",
-    "swap_pages_out_and_back_bit_identical",
+    "swap_pages_out_and_back_bit_identical", "reclaim_gives_used_pages_a_second_chance",
     "swap_slots_cluster_and_skip_bad_pages",
     "vfs_open_files_read_write_lseek",
     "selftest_fails", "selftest_panics", "selftest_hangs",

@@ -90,16 +90,16 @@ def swapon_takes_a_mkswap_area(log):
     return reason
 
 
-def swap_pages_round_trip(log):
-    """The kernel test swap_pages_out_and_back_bit_identical on a plain
-    mkswap area."""
-    area = make_area(log + ".img")
-    name = "swap_pages_out_and_back_bit_identical"
-    rc = kernel.boot(f"test={name}", log, disks=[area])
-    reason = judge.judge(name, rc, kernel.read_log(log))
-    if not reason:
-        os.unlink(area)
-    return reason
+def on_area(name, expect=()):
+    """The kernel test name with a plain mkswap area as hda."""
+    def run(log):
+        area = make_area(log + ".img")
+        rc = kernel.boot(f"test={name}", log, disks=[area])
+        reason = judge.judge(name, rc, kernel.read_log(log), expect=expect)
+        if not reason:
+            os.unlink(area)
+        return reason
+    return run
 
 
 def monitor_swap_and_vmstat(log):
@@ -183,7 +183,10 @@ SWAP_TESTS = {
     "swapoff_brings_pages_back": stress("swapoff_brings_pages_back", 160, expect=[
         r"swap: hda: swapoff failed \(-12\): \d+ pages are still there; the area stays on",
         r"swapoff: done: \d+ pages in memory, 0 still swapped", r"swap: hda: off"]),
-    "swap_pages_out_and_back_bit_identical": swap_pages_round_trip,
+    "swap_pages_out_and_back_bit_identical": on_area("swap_pages_out_and_back_bit_identical"),
+    "reclaim_gives_used_pages_a_second_chance": on_area(
+        "reclaim_gives_used_pages_a_second_chance",
+        expect=[r"second chance: 16 of 16 used pages stayed, \d+ cold pages went to swap"]),
     "monitor_swap_and_vmstat": monitor_swap_and_vmstat,
     "swapon_refuses_bad_headers": swapon_refuses_bad_headers,
     "swapon_takes_a_mkswap_area": swapon_takes_a_mkswap_area,

@@ -7,6 +7,7 @@
 #include "kerrno.h"
 #include "ktest.h"
 #include "mm.h"
+#include "printk.h"
 #include "random.h"
 #include "reclaim.h"
 #include "sched.h"
@@ -54,6 +55,8 @@ KTEST_MANUAL(swap_slots_cluster_and_skip_bad_pages)
 
 #define SWAP_VA     0x40000000u
 #define SWAP_PAGES  16
+#define CHANCE_PAGES    64          /* reclaim_gives_used_pages_a_second_chance */
+#define HOT_PAGES       16
 
 struct swap_probe {
     struct vm_space *space;
@@ -78,6 +81,16 @@ static void touch_middle(void *arg)
     struct swap_probe *p = arg;
     task_set_vm(p->space);
     (void)*(volatile uint32_t *)(SWAP_VA + SWAP_PAGES / 2 * PAGE_SIZE);
+    task_set_vm(NULL);
+}
+
+/* Write one word into each of CHANCE_PAGES pages. */
+static void fill_pages(void *arg)
+{
+    struct swap_probe *p = arg;
+    task_set_vm(p->space);
+    for (uint32_t i = 0; i < CHANCE_PAGES; i++)
+        *(volatile uint32_t *)(SWAP_VA + i * PAGE_SIZE) = i;
     task_set_vm(NULL);
 }
 
@@ -109,11 +122,12 @@ KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
 
     drain_hot_pages();
     uint32_t free_before = nr_free_pages();
-    uint32_t out0 = vm_events.pswpout, in0 = vm_events.pswpin;
+    uint32_t out0 = vm_events.pswpout, in0 = vm_events.pswpin, bios0 = vm_events.kswiod_bios;
     KASSERT(reclaim_some(SWAP_PAGES) >= SWAP_PAGES);    /* written by kswiod, then freed */
     drain_hot_pages();
     KASSERT(nr_free_pages() >= free_before + SWAP_PAGES);
     KASSERT_EQ(vm_events.pswpout - out0, SWAP_PAGES);
+    KASSERT(vm_events.kswiod_bios - bios0 < SWAP_PAGES);    /* neighbours shared bios */
     for (uint32_t i = 0; i < SWAP_PAGES; i++)
         KASSERT(is_swap_pte(vm_get_pte(p.space, SWAP_VA + i * PAGE_SIZE)));
 
@@ -133,5 +147,44 @@ KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
     KASSERT(reclaim_some(SWAP_PAGES) >= SWAP_PAGES);
     KASSERT_EQ(vm_events.pswpout - out0, SWAP_PAGES);
     vm_space_destroy(p.space);                              /* the slots go with it */
+    KASSERT_EQ(swapoff("hda"), 0);
+}
+
+/*
+ * Second chance.  Of 64 pages, the 16 that reclaim meets first -- the
+ * oldest, at the tail of the inactive list -- were used since it last
+ * looked (their PTEs' accessed bits are set; the others' are cleared).
+ * Reclaim moves them to the active list and frees cold pages instead.
+ */
+KTEST_MANUAL(reclaim_gives_used_pages_a_second_chance)
+{
+    static struct swap_probe p;
+    struct rng r;
+    ktest_rng_init(&r);
+    p = (struct swap_probe){ .seed = rng_next(&r) };
+    KASSERT_EQ(swapon("hda", 0), 0);
+    p.space = vm_space_create();
+    KASSERT(p.space != NULL);
+    KASSERT_EQ(vm_map_anon(p.space, SWAP_VA, CHANCE_PAGES * PAGE_SIZE, PTE_WRITE), 0);
+    KASSERT_EQ(task_join(task_create("chance-fill", fill_pages, &p, PRIO_NORMAL)), 0);
+    for (uint32_t i = HOT_PAGES; i < CHANCE_PAGES; i++) {
+        uint32_t va = SWAP_VA + i * PAGE_SIZE;
+        vm_set_pte(p.space, va, vm_get_pte(p.space, va) & ~PTE_ACCESSED);
+    }
+    KASSERT(reclaim_some(HOT_PAGES) >= HOT_PAGES);
+    uint32_t hot_left = 0, cold_out = 0;
+    for (uint32_t i = 0; i < CHANCE_PAGES; i++) {
+        uint32_t pte = vm_get_pte(p.space, SWAP_VA + i * PAGE_SIZE);
+        if (i < HOT_PAGES)
+            hot_left += (pte & PTE_PRESENT) != 0;
+        else
+            cold_out += is_swap_pte(pte);
+    }
+    pr_info("second chance: %u of %u used pages stayed, %u cold pages went to swap\n",
+            hot_left, HOT_PAGES, cold_out);
+    KASSERT_EQ(hot_left, HOT_PAGES);
+    KASSERT(cold_out >= HOT_PAGES);
+    vm_space_destroy(p.space);
+    kswiod_drain();
     KASSERT_EQ(swapoff("hda"), 0);
 }
