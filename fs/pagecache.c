@@ -20,7 +20,6 @@
 
 #define PAGE_HASH_SIZE 4096
 #define READAHEAD_PAGES 32              /* 128 KiB: a read-ahead window */
-#define WRITEBACK_BATCH 64              /* dirty pages written in one go */
 
 struct cached_page {
     struct list_head link;          /* on its mapping's list */
@@ -222,6 +221,7 @@ void set_page_dirty(struct address_space *mapping, struct page *page)
  * batch is dirty again, all of it. */
 static int write_batch(struct address_space *mapping, struct page **pages, int n)
 {
+    kswiod_check_writer("file pages");
     for (int i = 1; i < n; i++) {           /* insertion sort: n is small */
         struct page *p = pages[i];
         int j = i;
@@ -246,27 +246,39 @@ static int write_batch(struct address_space *mapping, struct page **pages, int n
     return err;
 }
 
-int write_mapping_pages(struct address_space *mapping)
+void mapping_start_writeback(struct address_space *mapping)
 {
-    struct page *batch[WRITEBACK_BATCH];
-    int n = 0, err = 0;
+restart:
     list_for_each(link, &mapping->pages) {
         struct page *page = list_entry(link, struct cached_page, link)->page;
-        if (!(page->flags & PG_dirty))
-            continue;
+        if (!(page->flags & PG_dirty) || (page->flags & PG_writeback))
+            continue;               /* a page being written that is dirty again: next time */
         /* Clean before the write: a page dirtied again while it is written
-         * (through a mapping, later) must be written again. */
+         * (through a mapping) must be written again. */
         clear_page_flags(page, PG_dirty);
         mapping->nrdirty--;
-        batch[n++] = page;
-        if (n == WRITEBACK_BATCH) {
-            int e = write_batch(mapping, batch, n);
-            err = err ? err : e;
-            n = 0;
-        }
+        __atomic_fetch_add(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
+        page->wb_mapping = mapping;
+        if (kswiod_write_page(page) == 0)
+            continue;
+        /* kswiod's queue is full: wait for room without the file's lock
+         * (kswiod needs it to write), then look again from the start. */
+        pagecache_writeback_cancel(mapping, page);
+        mutex_unlock(&mapping->lock);
+        kswiod_wait_room();
+        mutex_lock(&mapping->lock);
+        goto restart;
     }
-    int e = n ? write_batch(mapping, batch, n) : 0;
-    return err ? err : e;
+}
+
+int mapping_write_and_wait(struct address_space *mapping)
+{
+    mutex_lock(&mapping->lock);
+    mapping_start_writeback(mapping);
+    mutex_unlock(&mapping->lock);
+    kswiod_kick();
+    mapping_wait_writeback(mapping);
+    return mapping_take_wb_error(mapping);
 }
 
 static void drop(struct address_space *mapping, struct cached_page *c)
@@ -322,25 +334,27 @@ void pagecache_writeback_cancel(struct address_space *mapping, struct page *page
     writeback_end(mapping);
 }
 
-int pagecache_write_page(struct page *page, bool wait)
+int pagecache_write_pages(struct page **pages, int n, bool wait)
 {
-    struct address_space *mapping = page->wb_mapping;  /* alive: nr_writeback > 0 */
+    struct address_space *mapping = pages[0]->wb_mapping;  /* alive: nr_writeback > 0 */
     if (wait)
         mutex_lock(&mapping->lock);
     else if (!mutex_trylock(&mapping->lock))
         return -EAGAIN;
-    int err = 0;
-    if (page->owner == mapping) {       /* else truncated meanwhile: nothing to write */
-        err = mapping->ops->writepage(mapping, page);
-        if (err) {
-            pr_err("kswiod: inode %u, page %u: write failed (%d); the page stays dirty\n",
-                   mapping->host->ino, page->index, err);
-            set_page_dirty(mapping, page);
-            mapping->wb_error = err;
-        }
+    struct page *live[PAGECACHE_WRITE_BATCH];
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (pages[i]->owner == mapping)     /* else truncated meanwhile: nothing to write */
+            live[m++] = pages[i];
+    int err = m ? write_batch(mapping, live, m) : 0;
+    if (err) {
+        pr_err("kswiod: inode %u: writing %d pages failed (%d); they stay dirty\n",
+               mapping->host->ino, m, err);
+        mapping->wb_error = err;
     }
     mutex_unlock(&mapping->lock);
-    writeback_end(mapping);
+    for (int i = 0; i < n; i++)
+        writeback_end(mapping);
     return err;
 }
 

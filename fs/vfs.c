@@ -123,10 +123,10 @@ int vfs_umount(const char *path)
     return err ? err : sync_err;
 }
 
-/* Write every dirty page of every inode in use on sb, and wait for the
- * ones reclaim gave kswiod: before (a failed kswiod write leaves its page
- * dirty, for this pass) and after.  kswiod is waited for without
- * inode_lock, which its writes through ext2 may need. */
+/* Write every dirty page of every inode in use on sb (kswiod does, and
+ * it takes no inode_lock) and wait for them; first wait for what reclaim
+ * gave kswiod already: a write of those that fails leaves its page dirty,
+ * for this pass. */
 static int sync_inodes(struct super_block *sb)
 {
     if (sb->read_only)
@@ -135,18 +135,7 @@ static int sync_inodes(struct super_block *sb)
     kswiod_drain();
     mutex_lock(&sb->inode_lock);
     list_for_each(link, &sb->inodes) {
-        struct inode *inode = list_entry(link, struct inode, sb_link);
-        mutex_lock(&inode->mapping.lock);
-        int e = write_mapping_pages(&inode->mapping);
-        mutex_unlock(&inode->mapping.lock);
-        if (e && !err)
-            err = e;
-    }
-    mutex_unlock(&sb->inode_lock);
-    kswiod_drain();
-    mutex_lock(&sb->inode_lock);
-    list_for_each(link, &sb->inodes) {
-        int e = mapping_take_wb_error(&list_entry(link, struct inode, sb_link)->mapping);
+        int e = mapping_write_and_wait(&list_entry(link, struct inode, sb_link)->mapping);
         if (e && !err)
             err = e;
     }
@@ -232,9 +221,7 @@ void iput(struct inode *inode)
             break;
         }
         mutex_unlock(&sb->inode_lock);
-        mutex_lock(&inode->mapping.lock);
-        int err = write_mapping_pages(&inode->mapping);
-        mutex_unlock(&inode->mapping.lock);
+        int err = mapping_write_and_wait(&inode->mapping);
         if (err) {
             pr_err("vfs: %s: inode %u: writing its pages failed (%d); they are lost\n",
                    sb->bdev->name, inode->ino, err);
@@ -242,7 +229,6 @@ void iput(struct inode *inode)
             truncate_mapping_from(&inode->mapping, 0);
             mutex_unlock(&inode->mapping.lock);
         }
-        mapping_wait_writeback(&inode->mapping);     /* what kswiod has of it */
     }
     truncate_mapping(&inode->mapping);
     mapping_wait_writeback(&inode->mapping);    /* kswiod lets go of the mapping */
@@ -391,8 +377,9 @@ int vfs_write(struct inode *inode, uint64_t off, const void *buf, uint32_t len)
     inode->mtime = vfs_now(sb);
     int e = sb->ops->write_inode(inode);
     if (!err && !e && mapping->nrdirty > VFS_DIRTY_PAGES_MAX)
-        e = write_mapping_pages(mapping);
+        mapping_start_writeback(mapping);   /* kswiod writes them; we go on */
     mutex_unlock(&mapping->lock);
+    kswiod_kick();
     if (!err)
         err = e;
     return done ? (int)done : err;
@@ -432,15 +419,10 @@ int vfs_fsync(struct inode *inode)
 {
     if (inode->sb->read_only)
         return 0;
-    /* kswiod may hold pages reclaim gave it: wait for them, write what is
-     * dirty (a failed kswiod write left its page dirty), wait again. */
+    /* kswiod may hold pages reclaim gave it: wait for them (a failed
+     * write leaves its page dirty, for the pass after), then write. */
     mapping_wait_writeback(&inode->mapping);
-    mutex_lock(&inode->mapping.lock);
-    int err = write_mapping_pages(&inode->mapping);
-    mutex_unlock(&inode->mapping.lock);
-    mapping_wait_writeback(&inode->mapping);
-    int wb = mapping_take_wb_error(&inode->mapping);
-    err = err ? err : wb;
+    int err = mapping_write_and_wait(&inode->mapping);
     int e = sync_blockdev(inode->sb->bdev);
     return err ? err : e;
 }

@@ -71,6 +71,7 @@ enum page_flag {
     PG_anon      = 1u << 12,    /* anonymous memory: owner is a vm_space */
     PG_active    = 1u << 13,    /* on the active LRU list (else inactive) */
     PG_referenced = 1u << 14,   /* page cache: read since reclaim last looked */
+    PG_reclaim   = 1u << 15,    /* under writeback for reclaim: free it when written */
 };
 
 struct kmem_cache;
@@ -144,7 +145,8 @@ void get_page(struct page *page);
 void put_page(struct page *page);
 
 /* mm/vmscan.c.  try_to_free_pages: free some memory for an allocation
- * that may sleep; returns the number of pages freed.  might_reclaim: tell
+ * that may sleep; 0 when reclaim gave up (worth retrying otherwise, even
+ * if others took what it freed).  might_reclaim: tell
  * the lock validator that this allocation could enter reclaim (every
  * allocation that may reclaim calls it).  reclaim_enter/exit: bracket
  * reclaim itself, holding the pseudo-locks reclaim and reclaim_io. */

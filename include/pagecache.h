@@ -19,18 +19,21 @@
  *                       system gives those bytes disk blocks, so that
  *                       -ENOSPC reaches the writer, not the writeback
  *   set_page_dirty      the page is newer than the disk (PG_dirty)
- *   write_mapping_pages every dirty page through the file system's
- *                       writepage; the page stays cached, now clean
- * writepage(mapping, page) writes one page, allocating blocks for parts
- * that have none (a page dirtied through a mapping) and waits for it.  It
- * is a per-page method on purpose: kswiod (issue 6) calls the same one.
+ *
+ * Writeback.  Every page write is kswiod's (mm/kswiod.c): the dirty pages
+ * of a file are handed to it (mapping_start_writeback), and whoever needs
+ * them on disk waits (mapping_write_and_wait: fsync, sync, the last
+ * iput).  kswiod writes them in batches of consecutive queued pages of one
+ * file with pagecache_write_pages, through the file system's writepages
+ * (or writepage, one page at a time), which allocate blocks for parts
+ * that have none (a page dirtied through a mapping) and wait for the IO.
  *
  * Reclaim.  Every cached page is on the LRU (mm/).  Reclaim frees a
- * clean page nobody else holds, and hands a dirty one to kswiod, which
- * writes it with pagecache_write_page; both only ever trylock the
- * mapping.  A page under writeback counts in mapping->nr_writeback until
- * kswiod is done with it, and the inode is not freed before that count
- * is 0 (mapping_wait_writeback): kswiod may still have to write it.
+ * clean page nobody else holds, and hands a dirty one to kswiod the same
+ * way; it only ever trylocks the mapping.  A page under writeback counts
+ * in mapping->nr_writeback until kswiod is done with it, and the inode is
+ * not freed before that count is 0 (mapping_wait_writeback): kswiod may
+ * still have to write it.
  *
  * Locking: mapping->lock (a mutex) serialises lookups, insertions,
  * readpage and writepage for one file -- and, for the file system, the
@@ -84,8 +87,14 @@ void put_cache_page(struct page *page);
 /* Writing: the caller holds mapping->lock (see above). */
 struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int *err);
 void set_page_dirty(struct address_space *mapping, struct page *page);
-/* 0, or the first error (the pages that failed stay dirty). */
-int write_mapping_pages(struct address_space *mapping);
+/* Hand every dirty page to kswiod (mapping->lock held; it is let go and
+ * taken again while kswiod's queue is full).  The caller then calls
+ * kswiod_kick() once it has let go of the lock, so kswiod can take it. */
+void mapping_start_writeback(struct address_space *mapping);
+/* Write every dirty page and wait for all of the file's writeback: 0, or
+ * the first error of those writes (the pages that failed stay dirty).
+ * mapping->lock not held. */
+int mapping_write_and_wait(struct address_space *mapping);
 
 /* Reclaim's side (mm/vmscan.c), mapping->lock held (by trylock): a page
  * mapped and used since last time is kept (PCR_REFERENCED); otherwise it
@@ -99,13 +108,15 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
 /* PCR_DIRTY, but the page cannot be handed over after all (kswiod's
  * queue filled meanwhile): it is dirty again.  mapping->lock held. */
 void pagecache_writeback_cancel(struct address_space *mapping, struct page *page);
-/* kswiod's side: write a page reclaim handed over, through the file
- * system's writepage, unless it left the cache meanwhile.  Without wait
- * the mapping is only trylocked -- kswiod must not sit behind a writer
- * that is itself waiting for memory -- and -EAGAIN means "busy, try again
- * later" (reclaim=sync waits, and is reported for it).  Else 0 or an
- * errno: the page is dirty again and fsync will say so. */
-int pagecache_write_page(struct page *page, bool wait);
+/* kswiod's side: write up to PAGECACHE_WRITE_BATCH pages of one file
+ * (same wb_mapping), unless they left the cache meanwhile, and end their
+ * writeback.  Without wait the mapping is only trylocked -- kswiod must
+ * not sit behind a writer that is itself waiting for memory -- and
+ * -EAGAIN means "busy, try again later", nothing done (reclaim=sync
+ * waits, and is reported for it).  Else 0 or an errno: the pages are
+ * dirty again and fsync will say so. */
+#define PAGECACHE_WRITE_BATCH 64
+int pagecache_write_pages(struct page **pages, int n, bool wait);
 /* Sleep until kswiod has no page of mapping left to write. */
 void mapping_wait_writeback(struct address_space *mapping);
 /* The error of a failed kswiod write since the last call, or 0. */

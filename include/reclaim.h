@@ -23,6 +23,8 @@
 #pragma once
 #include <stdint.h>
 
+struct page;
+
 enum reclaim_policy { RECLAIM_KSWIOD, RECLAIM_SYNC };
 extern enum reclaim_policy reclaim_policy;
 
@@ -60,10 +62,20 @@ void kswiod_counts(uint32_t *queued, uint32_t *in_flight);
 /* Wait until kswiod has nothing queued or in flight (tests, swapoff,
  * sync); never from reclaim. */
 void kswiod_drain(void);
+/* The page cache's writeback: give kswiod a dirty file page (PG_dirty
+ * already cleared, wb_mapping set; it comes off the LRU): 0, or -EAGAIN
+ * when the queue is full -- kswiod_wait_room() then waits (not in
+ * reclaim) for room.  kswiod_kick() starts kswiod on what was queued. */
+int kswiod_write_page(struct page *page);
+void kswiod_wait_room(void);
+void kswiod_kick(void);
+/* Invariant 2 of the design, checked where page writes are issued: the
+ * current task must be kswiod (under reclaim=sync, reclaim too).  Any
+ * other writer is reported and counted in reclaim_violations. */
+void kswiod_check_writer(const char *what);
 /* The LRU lists' lengths. */
 void lru_counts(uint32_t *active, uint32_t *inactive);
 
-struct page;
 /* The page cache's side of the LRU (mm/lru.c): a new cache page (owner
  * and index set) becomes reclaimable; a page leaves the cache (its owner
  * is cleared where reclaim looks for it). */

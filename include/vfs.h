@@ -14,11 +14,12 @@
  *
  * Writing.  vfs_write copies into page cache pages (the file system's
  * prepare_write gives them disk blocks first, so -ENOSPC is the writer's)
- * and marks them dirty; they reach the disk through the file system's
- * writepage at vfs_fsync, vfs_sync, unmount, the last iput of the inode,
- * or when a file has more than VFS_DIRTY_PAGES_MAX dirty pages (until
- * kswiod writes them in the background).  Inode fields go to the file
- * system's buffers at once (write_inode); sync writes the buffers.
+ * and marks them dirty; kswiod writes them, through the file system's
+ * writepages: when a file has more than VFS_DIRTY_PAGES_MAX dirty pages
+ * (vfs_write hands them over and goes on), when reclaim picks one, and at
+ * vfs_fsync, vfs_sync, unmount and the last iput of the inode, which wait
+ * for it.  Inode fields go to the file system's buffers at once
+ * (write_inode); sync writes the buffers.
  *
  * Locks, outermost first: sb->namespace_lock (every directory change and
  * every directory read of one file system: one lock where Linux has one
@@ -131,7 +132,7 @@ int vfs_read(struct inode *inode, uint64_t off, void *buf, uint32_t len);
  * namespace lock is held); iget is fine. */
 int vfs_readdir(struct inode *dir, filldir_t fn, void *arg);
 
-#define VFS_DIRTY_PAGES_MAX 64      /* per file, before vfs_write writes them */
+#define VFS_DIRTY_PAGES_MAX 64      /* per file, before vfs_write hands them to kswiod */
 
 /* Seconds since 1970, as well as swiod knows (no clock chip driver yet:
  * the file system's last write time plus the uptime). */

@@ -74,10 +74,9 @@ uint32_t anon_pte(const struct page *page);
 /* ---- kswiod (kswiod.c) --------------------------------------------------- */
 /* Hand a page under writeback (PG_writeback set, off the LRU) to kswiod,
  * which takes a reference; false when its queue is full.  page_lock held.
- * kswiod_kick then wakes kswiod: once per batch, so that the pages of a
- * batch -- neighbours on disk -- can go out in one bio. */
+ * kswiod_kick (reclaim.h) then wakes kswiod: once per batch, so that the
+ * pages of a batch -- neighbours on disk -- can go out in one bio. */
 bool kswiod_queue_page(struct page *page);
-void kswiod_kick(void);
 bool kswiod_full(void);
 /* reclaim=sync: write the page (PG_writeback set, off the LRU) now, from
  * the calling task; the caller then waits for it. */

@@ -32,6 +32,7 @@
  * waiting.  kswiod runs with PF_MEMALLOC: bios come from their mempool,
  * and it takes no page from the allocator for itself.
  */
+#include "backtrace.h"
 #include "blkdev.h"
 #include "internal.h"
 #include "kerrno.h"
@@ -55,6 +56,7 @@ static int bios_in_flight;                      /* kswiod's own */
 static struct list_head done_bios = LIST_HEAD_INIT(done_bios);  /* interrupts off */
 static struct wait_queue kswiod_wq;             /* kswiod waits for work */
 static struct wait_queue writeback_wq;          /* writeback ended (any page) */
+static bool kicked;                             /* new work since kswiod last looked */
 struct task *kswiod_task;
 
 bool kswiod_full(void)
@@ -75,7 +77,39 @@ bool kswiod_queue_page(struct page *page)
 
 void kswiod_kick(void)
 {
+    kicked = true;
     wake_up(&kswiod_wq);
+}
+
+void kswiod_check_writer(const char *what)
+{
+    if (current == kswiod_task || (reclaim_policy == RECLAIM_SYNC && (current->flags & PF_RECLAIM)))
+        return;
+    reclaim_violations++;
+    pr_err("kswiod: BUG: task %s issues a page write (%s); every page write is kswiod's\n",
+           current->name, what);
+    backtrace_print(LOG_ERR, (uint32_t)__builtin_return_address(0),
+                    (uint32_t)__builtin_frame_address(0));
+}
+
+int kswiod_write_page(struct page *page)
+{
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    bool queued = !kswiod_full();
+    if (queued) {
+        if (page->flags & PG_lru)
+            lru_del(page);
+        page->flags |= PG_writeback;
+        kswiod_queue_page(page);
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    return queued ? 0 : -EAGAIN;
+}
+
+void kswiod_wait_room(void)
+{
+    kswiod_kick();
+    wait_event(&writeback_wq, !kswiod_full());
 }
 
 void kswiod_counts(uint32_t *queued, uint32_t *in_flight)
@@ -108,7 +142,7 @@ static void swap_write_end_io(struct bio *bio)
 /* A page's write is over; page_lock held. */
 static void writeback_done(struct page *page, struct swap_area *area, uint32_t slot, int status)
 {
-    page->flags &= ~PG_writeback;
+    page->flags &= ~(PG_writeback | PG_reclaim);
     nr_in_flight--;
     vm_events.kswiod_completed++;
     uint32_t entry = swap_entry(area, slot);
@@ -176,32 +210,67 @@ static void finish_done_bios(void)
     }
 }
 
-/* A file page: its file system's writepage, here in kswiod; false when
- * the file is busy and wait is false: the page goes to the end of the
- * queue, for later. */
-static bool write_file_page(struct page *page, bool wait)
+/*
+ * File pages of one file, here in kswiod, through the file system; false
+ * when the file is busy and wait is false: the pages go back to the end
+ * of the queue, for later.  Written pages go back on the LRU: at the tail
+ * of the inactive list when reclaim sent them (PG_reclaim: free them
+ * next), at its head when the file's writeback did.
+ */
+static bool write_file_pages(struct page **pages, int n, bool wait)
 {
-    int err = pagecache_write_page(page, wait);
+    int err = pagecache_write_pages(pages, n, wait);
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    if (err == -EAGAIN) {
-        list_add_tail(&page->lru, &queue);
+    for (int i = 0; i < n; i++) {
+        struct page *page = pages[i];
         nr_in_flight--;
-        nr_queued++;
-        spin_unlock_irqrestore(&page_lock, flags);
-        return false;
+        if (err == -EAGAIN) {
+            list_add_tail(&page->lru, &queue);
+            nr_queued++;
+            continue;
+        }
+        page->flags &= ~PG_writeback;
+        vm_events.kswiod_completed++;
+        if (err)
+            vm_events.kswiod_errors++;  /* pagecache_write_pages made it dirty again */
+        if (page->owner && !(page->flags & PG_lru)) {
+            if (page->flags & PG_reclaim)
+                lru_rotate(page);
+            else
+                lru_add(page, false);
+        }
+        page->flags &= ~PG_reclaim;
     }
-    page->flags &= ~PG_writeback;
-    nr_in_flight--;
-    vm_events.kswiod_completed++;
-    if (err)
-        vm_events.kswiod_errors++;      /* pagecache_write_page made it dirty again */
-    if (page->owner && !(page->flags & PG_lru))
-        lru_rotate(page);
     spin_unlock_irqrestore(&page_lock, flags);
-    put_page(page);
+    if (err == -EAGAIN)
+        return false;
+    for (int i = 0; i < n; i++)
+        put_page(pages[i]);
     wake_up(&writeback_wq);
     page_freed();
     return true;
+}
+
+/* A write of page to slot of area, to be finished by kswiod. */
+static void start_swap_bio(struct bio *bio, struct swap_area *area, uint32_t slot,
+                           struct page *page)
+{
+    bio->bdev = area->bdev;
+    bio->sector = (uint64_t)slot * SECTORS_PER_PAGE;
+    bio->op = BIO_WRITE;
+    bio->end_io = swap_write_end_io;
+    bio->private = area;
+    bio_add_page(bio, page, PAGE_SIZE, 0);
+}
+
+static void submit_swap_bio(struct bio *bio)
+{
+    kswiod_check_writer("swap pages");
+    uint32_t flags = irq_save();        /* kswiod_write_now runs in other tasks */
+    bios_in_flight++;
+    irq_restore(flags);
+    vm_events.kswiod_bios++;
+    submit_bio(bio);
 }
 
 /* The next queued page's successor on disk, if it is one; page_lock held. */
@@ -231,9 +300,22 @@ static bool start_one(void)
     nr_queued--;
     nr_in_flight++;
     if (!(page->flags & PG_anon)) {
+        /* With the queued pages of the same file that follow it. */
+        struct page *batch[PAGECACHE_WRITE_BATCH];
+        int n = 0;
+        batch[n++] = page;
+        while (n < PAGECACHE_WRITE_BATCH && !list_empty(&queue)) {
+            struct page *next = list_first_entry(&queue, struct page, lru);
+            if ((next->flags & PG_anon) || next->wb_mapping != page->wb_mapping)
+                break;
+            list_del(&next->lru);
+            nr_queued--;
+            nr_in_flight++;
+            batch[n++] = next;
+        }
         spin_unlock_irqrestore(&page_lock, flags);
         bio_put(bio);
-        return write_file_page(page, false);
+        return write_file_pages(batch, n, false);
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     uint32_t slot = swap_pte_slot(page->swap);
@@ -247,12 +329,7 @@ static bool start_one(void)
         wake_up(&writeback_wq);
         return true;
     }
-    bio->bdev = area->bdev;
-    bio->sector = (uint64_t)slot * SECTORS_PER_PAGE;
-    bio->op = BIO_WRITE;
-    bio->end_io = swap_write_end_io;
-    bio->private = area;
-    bio_add_page(bio, page, PAGE_SIZE, 0);
+    start_swap_bio(bio, area, slot, page);
     for (struct page *next = next_on_disk(page); next && bio->nvecs < BIO_MAX_VECS;
          next = next_on_disk(next)) {
         list_del(&next->lru);
@@ -261,9 +338,7 @@ static bool start_one(void)
         bio_add_page(bio, next, PAGE_SIZE, 0);
     }
     spin_unlock_irqrestore(&page_lock, flags);
-    bios_in_flight++;
-    vm_events.kswiod_bios++;
-    submit_bio(bio);
+    submit_swap_bio(bio);
     return true;
 }
 
@@ -275,23 +350,14 @@ void kswiod_write_now(struct page *page)
     vm_events.kswiod_queued++;
     if (!(page->flags & PG_anon)) {
         spin_unlock_irqrestore(&page_lock, flags);
-        write_file_page(page, true);
+        write_file_pages(&page, 1, true);
         return;
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     spin_unlock_irqrestore(&page_lock, flags);
     struct bio *bio = bio_alloc(GFP_NOIO);
-    bio->bdev = area->bdev;
-    bio->sector = (uint64_t)swap_pte_slot(page->swap) * SECTORS_PER_PAGE;
-    bio->op = BIO_WRITE;
-    bio->end_io = swap_write_end_io;    /* kswiod still finishes it */
-    bio->private = area;
-    bio_add_page(bio, page, PAGE_SIZE, 0);
-    flags = irq_save();
-    bios_in_flight++;
-    irq_restore(flags);
-    vm_events.kswiod_bios++;
-    submit_bio(bio);
+    start_swap_bio(bio, area, swap_pte_slot(page->swap), page);
+    submit_swap_bio(bio);               /* kswiod still finishes it */
 }
 
 static bool has_work(void)
@@ -311,6 +377,7 @@ static void kswiod(void *arg)
     current->flags |= PF_MEMALLOC;
     for (;;) {
         wait_event_state(&kswiod_wq, has_work(), TASK_SLEEPING);
+        kicked = false;
         finish_done_bios();
         uint32_t skipped = 0;
         while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS && skipped < nr_queued) {
@@ -318,7 +385,7 @@ static void kswiod(void *arg)
             finish_done_bios();
         }
         if (skipped)
-            wait_event_timeout(&kswiod_wq, !list_empty(&done_bios), BUSY_FILE_NAP_MS);
+            wait_event_timeout(&kswiod_wq, !list_empty(&done_bios) || kicked, BUSY_FILE_NAP_MS);
     }
 }
 

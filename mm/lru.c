@@ -95,7 +95,7 @@ void put_page(struct page *page)
     } else {
         if (page->flags & PG_lru)
             lru_del(page);
-        page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced);
+        page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced | PG_reclaim);
         page->owner = NULL;
     }
     spin_unlock_irqrestore(&page_lock, flags);

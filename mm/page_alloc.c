@@ -205,7 +205,7 @@ static void check_poison(struct page *p, unsigned order)
  * (PF_MEMALLOC) must not recurse into it.  Out of line, so that the
  * common path stays short.
  */
-#define RECLAIM_RETRIES 4
+#define RECLAIM_RETRIES 16
 
 static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned order,
                                                                uint32_t floor,

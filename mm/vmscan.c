@@ -40,6 +40,7 @@
 #define SCAN_BATCH          32          /* pages looked at per pass */
 #define RECLAIM_WAIT_MS     20          /* a sleep on "a page was freed" */
 #define RECLAIM_ROUNDS      25          /* passes without progress before failing */
+#define RECLAIM_MAX_PASSES  1000        /* a bound even while others take what it frees */
 
 struct vm_event_counts vm_events;
 enum reclaim_policy reclaim_policy = RECLAIM_KSWIOD;
@@ -54,7 +55,7 @@ enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE };
  * write); page_lock held, page off the LRU. */
 static enum verdict start_writeback(struct page *page)
 {
-    page->flags = (page->flags & ~PG_dirty) | PG_writeback;
+    page->flags = (page->flags & ~PG_dirty) | PG_writeback | PG_reclaim;
     if (reclaim_policy == RECLAIM_SYNC)
         return SYNC_WRITE;
     kswiod_queue_page(page);            /* room was checked before */
@@ -206,9 +207,11 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
     reclaim_enter(gfp);
     uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);   /* no recursion */
     uint32_t freed = 0;
-    for (int idle = 0, fruitless = 0, round = 0;
-         idle < RECLAIM_ROUNDS && round < 4 * RECLAIM_ROUNDS && nr_free_pages() < wanted(order);
-         round++) {
+    int idle = 0, round = 0;
+    bool enough = false;
+    for (int fruitless = 0; idle < RECLAIM_ROUNDS && round < RECLAIM_MAX_PASSES; round++) {
+        if ((enough = nr_free_pages() >= wanted(order)))
+            break;
         uint32_t n = shrink(gfp, fruitless);
         freed += n;
         if (n) {
@@ -223,14 +226,15 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
         if (!wait_on_page_freed(RECLAIM_WAIT_MS))
             idle++;
     }
-    bool enough = nr_free_pages() >= wanted(order);
+    /* "Enough" is judged here, where the loop saw it: other tasks may take
+     * those pages before the caller tries again, and the caller retries. */
     memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
     reclaim_exit(gfp);
     if (!enough) {
         vm_events.reclaim_failures++;
-        pr_warn("reclaim: %s gives up: %u pages free, %u active, %u inactive, nothing "
-                "more to free or write\n", current->name, nr_free_pages(), lru_count(true),
-                lru_count(false));
+        pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
+                "%u ms: %u pages free, %u active, %u inactive\n", current->name, round, idle,
+                RECLAIM_WAIT_MS, nr_free_pages(), lru_count(true), lru_count(false));
     }
     return enough ? freed + 1 : 0;
 }

@@ -238,3 +238,14 @@ KTEST_MANUAL(reclaim_never_waits)
     KASSERT_EQ(reclaim_violations, v0);
     KASSERT_EQ(swapoff("hda"), 0);
 }
+
+/* The check behind invariant 2: a page write from any task but kswiod is
+ * reported and counted (every test that writes a file or swaps shows that
+ * kswiod's own writes are not). */
+KTEST(page_write_outside_kswiod_reported)
+{
+    uint32_t v0 = reclaim_violations;
+    kswiod_check_writer("a test pretending to write a page");
+    KASSERT_EQ(reclaim_violations, v0 + 1);
+    ktest_expect_reports(1);
+}
