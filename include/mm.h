@@ -158,7 +158,12 @@ void wakeup_kswapd(void);
 bool wait_on_page_freed(uint32_t ms);
 void page_freed(void);
 /* mm/reclaim.c */
-void might_reclaim(gfp_t gfp);
+void might_reclaim_lockdep(gfp_t gfp);
+static inline void might_reclaim(gfp_t gfp)
+{
+    if (LOCKDEP)                /* nothing at all in a release build */
+        might_reclaim_lockdep(gfp);
+}
 void reclaim_enter(gfp_t gfp);
 void reclaim_exit(gfp_t gfp);
 

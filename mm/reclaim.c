@@ -33,10 +33,10 @@ static struct lock_class_key reclaim_key, reclaim_io_key;
 struct lockdep_map reclaim_map = LOCKDEP_MAP_INIT("reclaim", &reclaim_key, LOCK_PSEUDO);
 struct lockdep_map reclaim_io_map = LOCKDEP_MAP_INIT("reclaim_io", &reclaim_io_key, LOCK_PSEUDO);
 
-void might_reclaim(gfp_t gfp)
+void might_reclaim_lockdep(gfp_t gfp)
 {
     uint32_t site = (uint32_t)__builtin_return_address(0);
-    if (!LOCKDEP || !(gfp & __GFP_RECLAIM) || (current_flags() & PF_MEMALLOC))
+    if (!(gfp & __GFP_RECLAIM) || (current_flags() & PF_MEMALLOC))
         return;
     if (gfp & __GFP_IO) {
         lockdep_acquire(&reclaim_io_map, site);
