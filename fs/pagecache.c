@@ -57,6 +57,7 @@ void mapping_init(struct address_space *mapping, struct inode *host,
     mapping->nrdirty = 0;
     mapping->nr_writeback = 0;
     mapping->wb_error = 0;
+    mapping->wb_waiters = 0;
     list_init(&mapping->mmaps);
 }
 
@@ -320,27 +321,19 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
     return PCR_FREED;
 }
 
-/* The end of one page's writeback.  Last: once nr_writeback is 0 the
- * inode may be freed (iput waits for exactly that). */
-static void writeback_end(struct address_space *mapping)
-{
-    __atomic_fetch_sub(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
-    wake_up(&writeback_done);
-}
-
 void pagecache_writeback_cancel(struct address_space *mapping, struct page *page)
 {
     set_page_dirty(mapping, page);
-    writeback_end(mapping);
+    pagecache_writeback_end(mapping, 1);
 }
 
 int pagecache_write_pages(struct page **pages, int n, bool wait)
 {
     struct address_space *mapping = pages[0]->wb_mapping;  /* alive: nr_writeback > 0 */
-    if (wait)
-        mutex_lock(&mapping->lock);
+    if (wait || mapping->wb_waiters)
+        mutex_lock(&mapping->lock);     /* someone waits for these: no more yielding */
     else if (!mutex_trylock(&mapping->lock))
-        return -EAGAIN;
+        return PAGECACHE_BUSY;
     struct page *live[PAGECACHE_WRITE_BATCH];
     int m = 0;
     for (int i = 0; i < n; i++)
@@ -353,9 +346,13 @@ int pagecache_write_pages(struct page **pages, int n, bool wait)
         mapping->wb_error = err;
     }
     mutex_unlock(&mapping->lock);
-    for (int i = 0; i < n; i++)
-        writeback_end(mapping);
     return err;
+}
+
+void pagecache_writeback_end(struct address_space *mapping, int n)
+{
+    __atomic_fetch_sub(&mapping->nr_writeback, n, __ATOMIC_RELAXED);
+    wake_up(&writeback_done);
 }
 
 int mapping_take_wb_error(struct address_space *mapping)
@@ -367,7 +364,10 @@ int mapping_take_wb_error(struct address_space *mapping)
 
 void mapping_wait_writeback(struct address_space *mapping)
 {
+    __atomic_fetch_add(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
+    kswiod_kick();
     wait_event(&writeback_done, mapping->nr_writeback == 0);
+    __atomic_fetch_sub(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
 }
 
 void truncate_mapping_from(struct address_space *mapping, uint32_t start)

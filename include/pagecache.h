@@ -74,6 +74,8 @@ struct address_space {
     uint32_t nrdirty;               /* pages with PG_dirty; under lock */
     uint32_t nr_writeback;          /* pages given to kswiod and not yet done (atomic) */
     int wb_error;                   /* a write of kswiod's failed: for the next fsync */
+    uint32_t wb_waiters;            /* tasks in mapping_wait_writeback (atomic): kswiod
+                                     * then waits for the lock instead of yielding */
     struct list_head mmaps;         /* struct vm_area mapping the file (mm/filemap.c) */
 };
 
@@ -109,14 +111,18 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
  * queue filled meanwhile): it is dirty again.  mapping->lock held. */
 void pagecache_writeback_cancel(struct address_space *mapping, struct page *page);
 /* kswiod's side: write up to PAGECACHE_WRITE_BATCH pages of one file
- * (same wb_mapping), unless they left the cache meanwhile, and end their
- * writeback.  Without wait the mapping is only trylocked -- kswiod must
- * not sit behind a writer that is itself waiting for memory -- and
- * -EAGAIN means "busy, try again later", nothing done (reclaim=sync
- * waits, and is reported for it).  Else 0 or an errno: the pages are
- * dirty again and fsync will say so. */
+ * (same wb_mapping), unless they left the cache meanwhile.  Without wait
+ * the mapping is only trylocked -- kswiod must not sit behind a writer
+ * that is itself waiting for memory, unless someone waits for the file's
+ * writeback -- and PAGECACHE_BUSY means "busy, try again later", nothing
+ * done (reclaim=sync waits, and is reported for it).  Else 0 or an errno:
+ * the pages are dirty again and fsync will say so.  Either way kswiod
+ * then clears PG_writeback and, last of all, calls pagecache_writeback_end
+ * (after which the mapping may be gone). */
 #define PAGECACHE_WRITE_BATCH 64
+#define PAGECACHE_BUSY 1
 int pagecache_write_pages(struct page **pages, int n, bool wait);
+void pagecache_writeback_end(struct address_space *mapping, int n);
 /* Sleep until kswiod has no page of mapping left to write. */
 void mapping_wait_writeback(struct address_space *mapping);
 /* The error of a failed kswiod write since the last call, or 0. */

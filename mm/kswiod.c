@@ -219,12 +219,13 @@ static void finish_done_bios(void)
  */
 static bool write_file_pages(struct page **pages, int n, bool wait)
 {
+    struct address_space *mapping = pages[0]->wb_mapping;
     int err = pagecache_write_pages(pages, n, wait);
     uint32_t flags = spin_lock_irqsave(&page_lock);
     for (int i = 0; i < n; i++) {
         struct page *page = pages[i];
         nr_in_flight--;
-        if (err == -EAGAIN) {
+        if (err == PAGECACHE_BUSY) {
             list_add_tail(&page->lru, &queue);
             nr_queued++;
             continue;
@@ -242,8 +243,9 @@ static bool write_file_pages(struct page **pages, int n, bool wait)
         page->flags &= ~PG_reclaim;
     }
     spin_unlock_irqrestore(&page_lock, flags);
-    if (err == -EAGAIN)
+    if (err == PAGECACHE_BUSY)
         return false;
+    pagecache_writeback_end(mapping, n);    /* last: the file may go now */
     for (int i = 0; i < n; i++)
         put_page(pages[i]);
     wake_up(&writeback_wq);
@@ -288,10 +290,11 @@ static struct page *next_on_disk(const struct page *prev)
 /*
  * Write the page at the head of the queue, with the queued swap pages
  * that follow it on disk, as one bio.  A page whose slot was given up
- * while it was queued needs no write at all.  False when the page was a
- * file page whose file was busy: nothing done, it waits at the end.
+ * while it was queued needs no write at all.  NULL, or, when the page was
+ * a file page whose file was busy, that page: nothing was done, and it
+ * waits at the end of the queue.
  */
-static bool start_one(void)
+static struct page *start_one(void)
 {
     struct bio *bio = bio_alloc(GFP_NOIO);      /* from the mempool: never fails here */
     uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -315,7 +318,7 @@ static bool start_one(void)
         }
         spin_unlock_irqrestore(&page_lock, flags);
         bio_put(bio);
-        return write_file_pages(batch, n, false);
+        return write_file_pages(batch, n, false) ? NULL : page;
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     uint32_t slot = swap_pte_slot(page->swap);
@@ -327,7 +330,7 @@ static bool start_one(void)
         bio_put(bio);
         put_page(page);
         wake_up(&writeback_wq);
-        return true;
+        return NULL;
     }
     start_swap_bio(bio, area, slot, page);
     for (struct page *next = next_on_disk(page); next && bio->nvecs < BIO_MAX_VECS;
@@ -339,7 +342,7 @@ static bool start_one(void)
     }
     spin_unlock_irqrestore(&page_lock, flags);
     submit_swap_bio(bio);
-    return true;
+    return NULL;
 }
 
 void kswiod_write_now(struct page *page)
@@ -379,12 +382,16 @@ static void kswiod(void *arg)
         wait_event_state(&kswiod_wq, has_work(), TASK_SLEEPING);
         kicked = false;
         finish_done_bios();
-        uint32_t skipped = 0;
-        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS && skipped < nr_queued) {
-            skipped = start_one() ? 0 : skipped + 1;
+        /* The first page put back since the last write started: once it is
+         * at the head again, every queued page was tried and was busy. */
+        struct page *first_busy = NULL;
+        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS &&
+               list_first_entry(&queue, struct page, lru) != first_busy) {
+            struct page *busy = start_one();
+            first_busy = !busy ? NULL : first_busy ? first_busy : busy;
             finish_done_bios();
         }
-        if (skipped)
+        if (first_busy)
             wait_event_timeout(&kswiod_wq, !list_empty(&done_bios) || kicked, BUSY_FILE_NAP_MS);
     }
 }

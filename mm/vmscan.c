@@ -47,7 +47,7 @@ enum reclaim_policy reclaim_policy = RECLAIM_KSWIOD;
 static struct wait_queue kswapd_wq;
 static struct task *kswapd_task;
 
-enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE };
+enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE, PUT_BACK };
 
 /* ---- one page ------------------------------------------------------------ */
 
@@ -125,6 +125,12 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
     else if (r == PCR_DIRTY)
         v = start_writeback(page);
+    /* Back on the LRU before the file's lock goes: its next holder (fsync,
+     * say) may give the page to kswiod, whose queue uses the same link. */
+    if (v == KEEP || v == ACTIVATE) {
+        lru_add(page, v == ACTIVATE);
+        v = PUT_BACK;
+    }
     spin_unlock_irqrestore(&page_lock, *flags);
     mutex_unlock(&mapping->lock);
     *flags = spin_lock_irqsave(&page_lock);
