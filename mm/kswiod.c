@@ -1,5 +1,8 @@
 /*
- * kswiod.c - the one task that writes pages (see include/reclaim.h).
+ * kswiod.c - the one task that writes pages (see include/reclaim.h): the
+ * dirty pages reclaim picks, and every file's writeback (fsync, sync,
+ * the last iput, a writer with too many dirty pages hand theirs over and
+ * wait).  kswiod_check_writer() reports a page write issued anywhere else.
  *
  * Reclaim must never wait for a particular write, because the write may
  * need what the waiter holds: in the 1999 report, ext2's block allocation
@@ -12,16 +15,19 @@
  * Swap pages: consecutive slots of one area (reclaim hands out slots in
  * clusters, so pages reclaimed together are neighbours on disk) go out as
  * one bio of up to BIO_MAX_VECS pages; bios are asynchronous, at most
- * KSWIOD_MAX_BIOS in flight.  File pages: the file system's writepage,
- * which may allocate blocks under lock_super and waits for its own write
- * -- so kswiod only trylocks the file, and a busy file's page waits at the
- * end of the queue: the file's holder may be an allocation waiting for
- * the very completions kswiod would otherwise sit on.
+ * KSWIOD_MAX_BIOS in flight.  File pages: consecutive queued pages of one
+ * file go to the file system's writepages together, which may allocate
+ * blocks under lock_super and waits for its own bios -- so kswiod only
+ * trylocks the file, and a busy file's pages wait at the end of the queue:
+ * the file's holder may be an allocation waiting for the very completions
+ * kswiod would otherwise sit on.  (While someone waits for that file's
+ * writeback, kswiod takes the lock outright: no starving fsync.)
  *
  * Completion.  A bio's end_io (interrupt context) only puts the bio on
  * the done list and wakes kswiod; kswiod then, for each page: clears
- * PG_writeback, wakes anyone waiting for it, and rotates the page to the
- * tail of the inactive list so that reclaim frees it next.  A failed
+ * PG_writeback, wakes anyone waiting for it, and rotates a page reclaim
+ * sent (PG_reclaim) to the tail of the inactive list so that reclaim frees
+ * it next; a file's writeback puts its pages at the head.  A failed
  * swap write marks the slot bad and puts the page back where it was,
  * mapped and dirty: nothing written is lost, and the page goes to another
  * slot next time.  A page whose slot was given up while it was written

@@ -9,6 +9,8 @@
  *   anonymous, mapped, dirty        -> slot, swap cache, swap PTE, then
  *                                      PG_writeback and kswiod's queue
  *   anonymous, only in the swap cache, clean             -> free
+ *   file page, mapped and not used -> unmapped (the PTE dirty bits become
+ *                                      PG_dirty), then as below
  *   file page, clean and unmapped                        -> out of the cache, free
  *   file page, dirty                -> PG_writeback and kswiod's queue
  *   anything else (in use, kswiod full, no swap)         -> head of a list
@@ -17,11 +19,13 @@
  * trylock (a mapping's lock is held across reads), and a page whose
  * mapping is busy is skipped: reclaim never waits for anyone's IO.
  *
- * When a pass frees too little, direct reclaim sleeps on "some page was
- * freed" (kswiod's completions free pages) for at most RECLAIM_WAIT_MS and
- * tries again; after RECLAIM_ROUNDS passes in a row that found nothing it
- * gives up and the allocation fails.  kswapd does the same work in the
- * background between the low and the high watermark.
+ * When a pass frees nothing, reclaim scans more next time (up to 32
+ * times as much), and sleeps on "some page was freed, or can be" --
+ * kswiod's completions make pages freeable -- for at most
+ * RECLAIM_WAIT_MS.  After RECLAIM_ROUNDS such sleeps in which nothing
+ * happened at all, or at once when there is nothing on the LRU and no
+ * write pending, it gives up and the allocation fails.  kswapd does the
+ * same work in the background between the low and the high watermark.
  */
 #include "cmdline.h"
 #include "internal.h"
