@@ -296,11 +296,11 @@ static struct page *next_on_disk(const struct page *prev)
 /*
  * Write the page at the head of the queue, with the queued swap pages
  * that follow it on disk, as one bio.  A page whose slot was given up
- * while it was queued needs no write at all.  NULL, or, when the page was
- * a file page whose file was busy, that page: nothing was done, and it
- * waits at the end of the queue.
+ * while it was queued needs no write at all.  0, or, when the page was a
+ * file page whose file was busy, the number of pages put back: nothing
+ * was done, and they wait at the end of the queue.
  */
-static struct page *start_one(void)
+static uint32_t start_one(void)
 {
     struct bio *bio = bio_alloc(GFP_NOIO);      /* from the mempool: never fails here */
     uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -324,7 +324,7 @@ static struct page *start_one(void)
         }
         spin_unlock_irqrestore(&page_lock, flags);
         bio_put(bio);
-        return write_file_pages(batch, n, false) ? NULL : page;
+        return write_file_pages(batch, n, false) ? 0 : (uint32_t)n;
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     uint32_t slot = swap_pte_slot(page->swap);
@@ -336,7 +336,7 @@ static struct page *start_one(void)
         bio_put(bio);
         put_page(page);
         wake_up(&writeback_wq);
-        return NULL;
+        return 0;
     }
     start_swap_bio(bio, area, slot, page);
     for (struct page *next = next_on_disk(page); next && bio->nvecs < BIO_MAX_VECS;
@@ -348,7 +348,7 @@ static struct page *start_one(void)
     }
     spin_unlock_irqrestore(&page_lock, flags);
     submit_swap_bio(bio);
-    return NULL;
+    return 0;
 }
 
 void kswiod_write_now(struct page *page)
@@ -388,16 +388,16 @@ static void kswiod(void *arg)
         wait_event_state(&kswiod_wq, has_work(), TASK_SLEEPING);
         kicked = false;
         finish_done_bios();
-        /* The first page put back since the last write started: once it is
-         * at the head again, every queued page was tried and was busy. */
-        struct page *first_busy = NULL;
-        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS &&
-               list_first_entry(&queue, struct page, lru) != first_busy) {
-            struct page *busy = start_one();
-            first_busy = !busy ? NULL : first_busy ? first_busy : busy;
+        /* Pages put back (busy files) since the last write started: once
+         * they number as many as are queued, the queue has turned round
+         * once and every page in it was tried and was busy. */
+        uint32_t busy = 0;
+        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS && busy < nr_queued) {
+            uint32_t put_back = start_one();
+            busy = put_back ? busy + put_back : 0;
             finish_done_bios();
         }
-        if (first_busy)
+        if (busy)
             wait_event_timeout(&kswiod_wq, !list_empty(&done_bios) || kicked, BUSY_FILE_NAP_MS);
     }
 }

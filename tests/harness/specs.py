@@ -107,7 +107,7 @@ NOT_RUN_DIRECTLY = {
     # Booted with a swap area and judged by swap_tests.py:
     "swap_hog", "swap_full", "swap_eio", "reclaim_never_waits", "swapoff_brings_pages_back",
     # Booted with a fresh ext2 image and judged by mmap_tests.py:
-    "mmap_dirty", "mixed",
+    "mmap_dirty", "mixed", "reclaim_torture",
     "swap_pages_out_and_back_bit_identical", "reclaim_gives_used_pages_a_second_chance",
     "swap_slots_cluster_and_skip_bad_pages",
     "vfs_open_files_read_write_lseek",
