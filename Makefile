@@ -30,7 +30,7 @@ OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o
 
 # make run: the tests, then the stress suite on 32 MiB with a swap disk
 # (hda) and an ext2 disk (hdb) made fresh for every run, then the monitor.
-STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed
+STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed,reclaim_torture
 RUN_CMDLINE ?= test=all,$(STRESS) ext2_dev=hdb monitor
 RUN_DIR     := $(BUILD)/run
 
