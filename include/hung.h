@@ -9,7 +9,8 @@
  * clears task->hang_reported, so a task that wakes and blocks again long
  * can be reported again.  TASK_SLEEPING tasks (sleep_ms, and any wait
  * that task_stop() can end) are never reported: a task that can be told
- * to stop is not stuck.
+ * to stop is not stuck.  A PRIO_IO task that has run for as long without
+ * waiting at all is reported too: it starves every other task.
  *
  * A report, every line starting "hung: ", tells the story:
  *

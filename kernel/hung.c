@@ -217,16 +217,41 @@ static void report(struct task *t)
     print_chain(t);
 }
 
-/* task_for_each callback, interrupts off; limit: ticks blocked that make a
- * hang.  The clock is read here, not before the walk, so that a task that
- * blocked in between cannot look blocked since the future. */
+/*
+ * The other way to be stuck: a PRIO_IO task that runs and runs without
+ * ever waiting.  Every task of lower priority is starved -- it looks
+ * runnable forever, and nothing blocked shows why.  (kswiod once looped
+ * like that over files that were all busy.)  The IO tasks wait often by
+ * design; one that has not for a whole timeout is spinning.
+ */
+static void report_spin(struct task *t)
+{
+    hung_reports++;
+    t->hang_reported = true;
+    pr_err("hung: task \"" TASK_FMT "\" (id %u, PRIO_IO) has run for %u s without waiting: "
+           "every task of lower priority is starved (a livelock?)\n", TASK_ARG(t), t->id,
+           (uint32_t)((timer_ticks() - t->blocked_since) / HZ));
+    print_held(t);
+}
+
+/* task_for_each callback, interrupts off; limit: ticks blocked (or, for an
+ * IO task, running without a wait) that make a hang.  The clock is read
+ * here, not before the walk, so that a task that blocked in between
+ * cannot look blocked since the future. */
 static void check_task(struct task *t, void *limit)
 {
-    if (t->magic != TASK_MAGIC || t->state != TASK_UNINTERRUPTIBLE || t->hang_reported)
+    if (t->magic != TASK_MAGIC || t->hang_reported || t == current)
         return;
+    bool blocked = t->state == TASK_UNINTERRUPTIBLE;
+    bool spinning = t->prio == PRIO_IO && (t->state == TASK_RUNNABLE || t->state == TASK_RUNNING);
     uint64_t now = timer_ticks();
-    if (now > t->blocked_since && now - t->blocked_since > *(uint64_t *)limit)
-        report(t);
+    if ((blocked || spinning) && now > t->blocked_since &&
+        now - t->blocked_since > *(uint64_t *)limit) {
+        if (blocked)
+            report(t);
+        else
+            report_spin(t);
+    }
 }
 
 static void khungtaskd(void *arg)

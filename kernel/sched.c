@@ -261,6 +261,7 @@ struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
     }
     t->magic = TASK_MAGIC;
     t->prio = prio;
+    t->blocked_since = timer_ticks();   /* "last went to sleep": not yet, so now */
     t->entry = fn;
     t->entry_arg = arg;
 

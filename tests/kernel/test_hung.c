@@ -17,6 +17,7 @@
 #include "mutex.h"
 #include "printk.h"
 #include "sched.h"
+#include "timer.h"
 #include "vsprintf.h"
 #include "wait.h"
 #include "x86.h"
@@ -293,4 +294,30 @@ KTEST(hung_task_two_task_deadlock_reported)
                                "is the one it waits for):"));
     KASSERT(log_contains(mark, "hung: locks held by deadlock-b (the last, deadlock-m1, "
                                "is the one it waits for):"));
+}
+
+/* An IO-priority task that runs and never waits. */
+static void spin_at_io_priority(void *arg)
+{
+    uint64_t until = timer_uptime_ms() + *(uint32_t *)arg;
+    while (timer_uptime_ms() < until)
+        ;
+}
+
+/* A PRIO_IO task that runs for longer than the timeout without waiting
+ * starves everything below it: reported once, by name, as a livelock. */
+KTEST(hung_io_task_that_never_waits_reported)
+{
+    static uint32_t spin_ms = (TEST_TIMEOUT_SECS + 2) * 1000;
+    uint32_t saved = hung_timeout_secs, reports = hung_reports;
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    uint32_t mark = log_mark();
+    struct task *t = task_create("hung-spinner", spin_at_io_priority, &spin_ms, PRIO_IO);
+    KASSERT(t != NULL);
+    KASSERT_EQ(task_join(t), 0);
+    hung_timeout_secs = saved;
+    KASSERT_EQ(hung_reports, reports + 1);
+    KASSERT(log_contains(mark, "hung: task \"hung-spinner\""));
+    KASSERT(log_contains(mark, "without waiting: every task of lower priority is starved"));
+    ktest_expect_reports(1);
 }
