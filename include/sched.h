@@ -74,7 +74,8 @@ struct task {
     enum wait_kind wait_kind;       /* what it waits on, while blocked */
     const void *wait_obj;
     const char *wchan;              /* the same, as a name for people */
-    uint64_t blocked_since;         /* timer ticks: when it last went to wait */
+    uint64_t blocked_since;         /* timer ticks: blocked, since when; else since
+                                     * when it last stopped waiting */
     bool hang_reported;             /* the hang detector said so already */
 
     void (*entry)(void *arg);       /* what the task runs, and its argument */

@@ -138,6 +138,7 @@ bool wake_up_task(struct task *t)
         t->wait_obj = NULL;
         t->wchan = NULL;
         t->hang_reported = false;
+        t->blocked_since = timer_ticks();   /* now: since when it has not waited */
         if (t == current) {
             /* Woken before it got to schedule(): it simply goes on running.
              * The running task is never on a run queue. */
