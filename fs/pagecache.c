@@ -89,10 +89,14 @@ struct spare {
     struct cached_page *rec;
 };
 
-static void spare_get(struct spare *s)
+static void spare_get(struct spare *s, gfp_t gfp)
 {
-    s->rec = kmalloc(sizeof(*s->rec), GFP_KERNEL);
-    s->page = s->rec ? alloc_page(GFP_KERNEL) : NULL;
+    s->rec = kmalloc(sizeof(*s->rec), gfp);
+    s->page = s->rec ? alloc_page(gfp) : NULL;
+    if (!s->page) {
+        kfree(s->rec);
+        s->rec = NULL;
+    }
 }
 
 static void spare_put(struct spare *s)
@@ -111,19 +115,14 @@ static struct cached_page *find_or_create(struct address_space *mapping, uint32_
     struct cached_page *c = find(mapping, index);
     if (c)
         return c;
-    struct page *page = NULL;
-    if (spare && spare->page) {
-        c = spare->rec;
-        page = spare->page;
-        *spare = (struct spare){ 0 };
-    } else {
-        c = kmalloc(sizeof(*c), gfp);
-        page = c ? alloc_page(gfp) : NULL;
-    }
-    if (!page) {
-        kfree(c);
+    struct spare mine = { 0 };
+    if (!spare || !spare->page)
+        spare_get(spare = &mine, gfp);
+    struct page *page = spare->page;
+    c = spare->rec;
+    *spare = (struct spare){ 0 };
+    if (!page)
         return NULL;
-    }
     page->owner = mapping;
     page->index = index;
     c->mapping = mapping;
@@ -192,7 +191,7 @@ struct page *read_cache_page(struct address_space *mapping, uint32_t index, int 
 {
     struct spare spare = { 0 };
     if (!find(mapping, index))          /* a peek: the lock decides */
-        spare_get(&spare);
+        spare_get(&spare, GFP_KERNEL);
     mutex_lock(&mapping->lock);
     struct page *page = find_or_read(mapping, index, err, &spare);
     mutex_unlock(&mapping->lock);
@@ -247,6 +246,14 @@ static int write_batch(struct address_space *mapping, struct page **pages, int n
     return err;
 }
 
+/* The error of a failed kswiod write since the last call, or 0. */
+static int mapping_take_wb_error(struct address_space *mapping)
+{
+    int err = mapping->wb_error;
+    mapping->wb_error = 0;
+    return err;
+}
+
 void mapping_start_writeback(struct address_space *mapping)
 {
 restart:
@@ -274,6 +281,9 @@ restart:
 
 int mapping_write_and_wait(struct address_space *mapping)
 {
+    /* First what kswiod has already (reclaim's pages): a write of those
+     * that fails leaves its page dirty, for the pass below. */
+    mapping_wait_writeback(mapping);
     mutex_lock(&mapping->lock);
     mapping_start_writeback(mapping);
     mutex_unlock(&mapping->lock);
@@ -355,12 +365,6 @@ void pagecache_writeback_end(struct address_space *mapping, int n)
     wake_up(&writeback_done);
 }
 
-int mapping_take_wb_error(struct address_space *mapping)
-{
-    int err = mapping->wb_error;
-    mapping->wb_error = 0;
-    return err;
-}
 
 void mapping_wait_writeback(struct address_space *mapping)
 {

@@ -123,16 +123,13 @@ int vfs_umount(const char *path)
     return err ? err : sync_err;
 }
 
-/* Write every dirty page of every inode in use on sb (kswiod does, and
- * it takes no inode_lock) and wait for them; first wait for what reclaim
- * gave kswiod already: a write of those that fails leaves its page dirty,
- * for this pass. */
+/* Write every dirty page of every inode in use on sb and wait for them
+ * (kswiod writes them, and takes no inode_lock). */
 static int sync_inodes(struct super_block *sb)
 {
     if (sb->read_only)
         return 0;
     int err = 0;
-    kswiod_drain();
     mutex_lock(&sb->inode_lock);
     list_for_each(link, &sb->inodes) {
         int e = mapping_write_and_wait(&list_entry(link, struct inode, sb_link)->mapping);
@@ -419,9 +416,6 @@ int vfs_fsync(struct inode *inode)
 {
     if (inode->sb->read_only)
         return 0;
-    /* kswiod may hold pages reclaim gave it: wait for them (a failed
-     * write leaves its page dirty, for the pass after), then write. */
-    mapping_wait_writeback(&inode->mapping);
     int err = mapping_write_and_wait(&inode->mapping);
     int e = sync_blockdev(inode->sb->bdev);
     return err ? err : e;

@@ -93,9 +93,9 @@ void set_page_dirty(struct address_space *mapping, struct page *page);
  * taken again while kswiod's queue is full).  The caller then calls
  * kswiod_kick() once it has let go of the lock, so kswiod can take it. */
 void mapping_start_writeback(struct address_space *mapping);
-/* Write every dirty page and wait for all of the file's writeback: 0, or
- * the first error of those writes (the pages that failed stay dirty).
- * mapping->lock not held. */
+/* Wait for the file's writeback, write every dirty page and wait again:
+ * 0, or the first error of kswiod's writes of the file since the last
+ * call (the pages that failed stay dirty).  mapping->lock not held. */
 int mapping_write_and_wait(struct address_space *mapping);
 
 /* Reclaim's side (mm/vmscan.c), mapping->lock held (by trylock): a page
@@ -125,8 +125,6 @@ int pagecache_write_pages(struct page **pages, int n, bool wait);
 void pagecache_writeback_end(struct address_space *mapping, int n);
 /* Sleep until kswiod has no page of mapping left to write. */
 void mapping_wait_writeback(struct address_space *mapping);
-/* The error of a failed kswiod write since the last call, or 0. */
-int mapping_take_wb_error(struct address_space *mapping);
 
 /* Drop every page (the file is going away, or the cache is cleared),
  * dirty or not: write them first if they matter. */

@@ -63,7 +63,7 @@ static struct list_head done_bios = LIST_HEAD_INIT(done_bios);  /* interrupts of
 static struct wait_queue kswiod_wq;             /* kswiod waits for work */
 static struct wait_queue writeback_wq;          /* writeback ended (any page) */
 static bool kicked;                             /* new work since kswiod last looked */
-struct task *kswiod_task;
+static struct task *kswiod_task;
 
 bool kswiod_full(void)
 {

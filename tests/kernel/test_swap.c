@@ -104,6 +104,20 @@ static void check_pattern(void *arg)
     task_set_vm(NULL);
 }
 
+/* Swap on hda, and a space with pages of anonymous memory at SWAP_VA
+ * that a task has filled with fill. */
+static void probe_setup(struct swap_probe *p, uint32_t pages, void (*fill)(void *))
+{
+    struct rng r;
+    ktest_rng_init(&r);
+    *p = (struct swap_probe){ .seed = rng_next(&r) };
+    KASSERT_EQ(swapon("hda", 0), 0);
+    p->space = vm_space_create();
+    KASSERT(p->space != NULL);
+    KASSERT_EQ(vm_map_anon(p->space, SWAP_VA, pages * PAGE_SIZE, PTE_WRITE), 0);
+    KASSERT_EQ(task_join(task_create("swap-fill", fill, p, PRIO_NORMAL)), 0);
+}
+
 /* Pages reclaim sends to hda (an area mkswap made) and that are faulted
  * back in are bit-identical; while out, their PTEs hold the slot and the
  * memory is free; one fault brings a cluster of neighbours back; freeing
@@ -111,14 +125,7 @@ static void check_pattern(void *arg)
 KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
 {
     static struct swap_probe p;
-    struct rng r;
-    ktest_rng_init(&r);
-    p = (struct swap_probe){ .seed = rng_next(&r) };
-    KASSERT_EQ(swapon("hda", 0), 0);
-    p.space = vm_space_create();
-    KASSERT(p.space != NULL);
-    KASSERT_EQ(vm_map_anon(p.space, SWAP_VA, SWAP_PAGES * PAGE_SIZE, PTE_WRITE), 0);
-    KASSERT_EQ(task_join(task_create("swap-fill", fill_and_check, &p, PRIO_NORMAL)), 0);
+    probe_setup(&p, SWAP_PAGES, fill_and_check);
 
     drain_hot_pages();
     uint32_t free_before = nr_free_pages();
@@ -159,14 +166,7 @@ KTEST_MANUAL(swap_pages_out_and_back_bit_identical)
 KTEST_MANUAL(reclaim_gives_used_pages_a_second_chance)
 {
     static struct swap_probe p;
-    struct rng r;
-    ktest_rng_init(&r);
-    p = (struct swap_probe){ .seed = rng_next(&r) };
-    KASSERT_EQ(swapon("hda", 0), 0);
-    p.space = vm_space_create();
-    KASSERT(p.space != NULL);
-    KASSERT_EQ(vm_map_anon(p.space, SWAP_VA, CHANCE_PAGES * PAGE_SIZE, PTE_WRITE), 0);
-    KASSERT_EQ(task_join(task_create("chance-fill", fill_pages, &p, PRIO_NORMAL)), 0);
+    probe_setup(&p, CHANCE_PAGES, fill_pages);
     for (uint32_t i = HOT_PAGES; i < CHANCE_PAGES; i++) {
         uint32_t va = SWAP_VA + i * PAGE_SIZE;
         vm_set_pte(p.space, va, vm_get_pte(p.space, va) & ~PTE_ACCESSED);
