@@ -20,8 +20,16 @@
 #define EFBIG   27
 #define ENOSPC  28
 #define EROFS   30
+#define EPIPE   32
 #define ERANGE  34
 #define ENAMETOOLONG 36
 #define ENOTEMPTY 39
+#define EADDRINUSE 98
+#define ENETUNREACH 101
+#define ECONNABORTED 103
+#define ECONNRESET 104
+#define ENOTCONN 107
 #define ETIMEDOUT 110
+#define ECONNREFUSED 111
+#define EHOSTUNREACH 113
 #define EUCLEAN 117

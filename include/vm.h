@@ -7,6 +7,7 @@
  *                          physical (page 0 and the boot stack's guard page
  *                          left out; kernel text and rodata read-only)
  *   0xF0000000-0xF7FFFFFF  kernel stacks, each below an unmapped guard page
+ *   0xF8000000-0xFEFFFFFF  device registers (ioremap), uncached
  *
  * The kernel half's page tables are made once at boot and shared by every
  * address space (each page directory copies the same kernel entries), so
@@ -26,6 +27,8 @@
 #define PTE_PRESENT     0x001u
 #define PTE_WRITE       0x002u
 #define PTE_USER        0x004u
+#define PTE_PWT         0x008u  /* write-through */
+#define PTE_PCD         0x010u  /* cache disabled: device registers */
 #define PTE_ACCESSED    0x020u  /* set by the CPU on any access */
 #define PTE_DIRTY       0x040u  /* set by the CPU on a write */
 #define PTE_GLOBAL      0x100u
@@ -41,6 +44,8 @@
 #define KSTACK_SLOTS    256
 #define KSTACK_PAGES    4
 #define KSTACK_SIZE     (KSTACK_PAGES * 4096u)
+#define IOREMAP_AREA    0xF8000000u
+#define IOREMAP_END     0xFF000000u
 
 struct vm_space {
     uint32_t *pgdir;            /* page directory, in the direct map */
@@ -123,6 +128,11 @@ int vm_set_pte(struct vm_space *space, uint32_t va, uint32_t pte);
  * tables: safe to read without faulting.  Walks the tables; takes no lock,
  * so backtraces and fault reports can use it. */
 bool kernel_addr_mapped(uint32_t addr, uint32_t len);
+
+/* Map len bytes of device registers at physical address phys, uncached
+ * (PCD|PWT), into the kernel half; the kernel address of phys, or NULL when
+ * the area is full.  Mappings last until power-off: devices never go. */
+void *ioremap(uint32_t phys, uint32_t len);
 
 /* A kernel stack of KSTACK_SIZE with an unmapped page below it; returns
  * its lowest address, or NULL.  owner names it in overflow reports. */

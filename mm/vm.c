@@ -256,6 +256,28 @@ bool kernel_addr_mapped(uint32_t addr, uint32_t len)
     }
 }
 
+/* ---- device registers ------------------------------------------------------ */
+
+void *ioremap(uint32_t phys, uint32_t len)
+{
+    static uint32_t next = IOREMAP_AREA;        /* bump: mappings are never undone */
+    uint32_t offset = phys & (PAGE_SIZE - 1);
+    uint32_t pages = (offset + len + PAGE_SIZE - 1) / PAGE_SIZE;
+    if (len == 0 || pages > (IOREMAP_END - next) / PAGE_SIZE) {
+        pr_err("vm: ioremap of %u bytes at %08x: the device area is full\n", len, phys);
+        return NULL;
+    }
+    uint32_t base = next;
+    for (uint32_t i = 0; i < pages; i++) {
+        uint32_t *pte = pte_of(&kernel_space, base + i * PAGE_SIZE, false);
+        *pte = ((phys & ~(PAGE_SIZE - 1)) + i * PAGE_SIZE) | PTE_PRESENT | PTE_WRITE |
+               PTE_PCD | PTE_PWT;
+        invlpg(base + i * PAGE_SIZE);
+    }
+    next += pages * PAGE_SIZE;
+    return (void *)(base + offset);
+}
+
 /* ---- kernel stacks --------------------------------------------------------- */
 
 static uint32_t slot_base(int slot) { return KSTACK_AREA + slot * KSTACK_SLOT_SIZE; }

@@ -21,11 +21,16 @@ def registered(prefix, elf=KERNEL):
 
 
 def boot(cmdline, log, timeout=60, icount=False, mem=None, disks=(), stdin_text=None,
-         extra=()):
+         extra=(), net=False, guestfwd=()):
     """Boot once; return qemu-boot's exit status (0 success, 1 failure,
     2 panic, no verdict or timeout).  Serial output and qemu-boot's own
-    verdict line go to log."""
+    verdict line go to log.  net: an e1000 on user networking; guestfwd:
+    host ports the guest reaches at 10.0.2.100."""
     cmd = [QEMU_BOOT, "--quiet", "--log", log, "--timeout", str(timeout)]
+    if net:
+        cmd.append("--net")
+    for port in guestfwd:
+        cmd += ["--guestfwd", str(port)]
     if icount:
         cmd.append("--icount")
     if mem:

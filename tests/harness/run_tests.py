@@ -42,7 +42,7 @@ def kernel_test(name):
         if "setup" in spec:         # images made fresh for every run
             disks = spec["setup"](scratch_dir(name))
         rc = kernel.boot(cmdline, log, timeout=spec.get("timeout", 60),
-                         mem=spec.get("mem"), disks=disks)
+                         mem=spec.get("mem"), disks=disks, net=spec.get("net", False))
         text = kernel.read_log(log)
         reason = judge(name, rc, text, spec.get("expect", ()),
                        spec.get("verdict", "pass"), spec.get("reject", ()))

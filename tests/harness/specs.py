@@ -3,7 +3,7 @@
 A kernel test with no entry here boots with test=NAME, 128 MiB and no
 disks, and must pass (see judge.py).  An entry may add to the command line,
 demand output patterns, expect a panic instead of a pass, or set memory,
-disks and the timeout.  "reject" patterns must not appear.  Manual tests (KTEST_MANUAL) must have an entry or
+disks, the timeout and "net": True for an e1000 on QEMU's user networking.  "reject" patterns must not appear.  Manual tests (KTEST_MANUAL) must have an entry or
 be listed in NOT_RUN_DIRECTLY, since they fail on purpose.
 
 Tests with disks: "setup" is a function(directory) that makes the images

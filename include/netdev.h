@@ -1,0 +1,80 @@
+/*
+ * netdev.h - network interfaces: what a NIC driver offers the stack and
+ * what the stack offers a driver.
+ *
+ * An interface (eth0, lo) has a name, a hardware address, an MTU, its IPv4
+ * configuration and counters.  Interfaces register once and are never
+ * removed.
+ *
+ * Receiving works as Linux's NAPI does.  The NIC's interrupt handler only
+ * acknowledges the interrupt and calls netif_schedule_poll(); the network
+ * task, knetd (net/core.c: PRIO_IO, PF_MEMALLOC), then calls ops->poll(),
+ * which takes the frames the NIC has written, hands each to
+ * netif_receive_skb() and refills the ring.  So protocol code never runs
+ * in an interrupt handler, and a flood of packets costs one interrupt.
+ *
+ * Sending: ops->xmit(dev, skb) takes ownership of a complete frame (the
+ * Ethernet header at skb->data) and frees it once the NIC is done with it,
+ * or at once when the ring is full (counted in tx_dropped, and returns
+ * -EBUSY; TCP's retransmission copes).  xmit is called from knetd or with
+ * the network lock held (net.h); it never sleeps.
+ *
+ * Configuration: ip=A.B.C.D/N, gw=A.B.C.D on the command line (defaults
+ * for QEMU's user networking: 10.0.2.15/24, gateway 10.0.2.2).
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "list.h"
+
+struct sk_buff;
+struct net_device;
+
+#define ETH_ALEN        6
+#define ETH_HLEN        14
+#define ETH_DATA_LEN    1500        /* the MTU of Ethernet */
+#define ETH_FRAME_LEN   1514        /* header + largest payload, without FCS */
+#define IFNAMSIZ        8
+
+struct net_device_ops {
+    /* Send one frame; 0, or -EBUSY when it was dropped (always consumed). */
+    int (*xmit)(struct net_device *dev, struct sk_buff *skb);
+    /* From knetd: deliver up to budget received frames with
+     * netif_receive_skb(); return how many.  Returning budget means
+     * "more may be waiting": knetd polls again before sleeping. */
+    int (*poll)(struct net_device *dev, int budget);
+};
+
+struct net_device_stats {
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+    uint32_t rx_dropped;            /* no buffer to refill with, or no taker */
+    uint32_t tx_dropped;            /* ring full */
+    uint32_t rx_errors;             /* the NIC said the frame was bad */
+    uint32_t interrupts;
+};
+
+struct net_device {
+    char name[IFNAMSIZ];
+    uint8_t mac[ETH_ALEN];
+    uint32_t mtu;
+    bool link_up;                   /* as the NIC last reported it */
+    uint32_t ipaddr, netmask;       /* host order; 0: unconfigured */
+    const struct net_device_ops *ops;
+    void *priv;                     /* the driver's */
+    struct net_device_stats stats;
+    bool poll_pending;              /* netif_schedule_poll() was called */
+    struct list_head link;          /* on the list of interfaces */
+};
+
+/* Register dev (name, mac, mtu, ops filled in); it gets the command line's
+ * address unless it is the loopback.  -EBUSY if the name is taken. */
+int netdev_register(struct net_device *dev);
+struct net_device *netdev_find(const char *name);
+/* Visit every interface (they never go away, so no lock). */
+void netdev_for_each(void (*fn)(struct net_device *dev, void *arg), void *arg);
+
+/* From the NIC's interrupt handler (or anywhere): ask knetd to poll dev. */
+void netif_schedule_poll(struct net_device *dev);
+/* From ops->poll (knetd): one received frame, the Ethernet header at
+ * skb->data; the stack owns it from now on. */
+void netif_receive_skb(struct net_device *dev, struct sk_buff *skb);

@@ -1,0 +1,81 @@
+/*
+ * skbuff.h - packet buffers (struct sk_buff, as Linux names them).
+ *
+ * An sk_buff is one page: this header at the start, the packet bytes after
+ * it.  data/len are the valid bytes; headers are added in front with
+ * skb_push() (into the headroom every fresh buffer keeps) and stripped
+ * with skb_pull(); payload is appended with skb_put().  A buffer is big
+ * enough for one Ethernet frame of the largest size the NIC accepts, with
+ * SKB_HEADROOM in front of it.
+ *
+ * Memory.  Buffers come from the skb mempool: the network is on the IO
+ * path (NBD carries swap and ext2), so receiving and sending must make
+ * progress with no free memory outside the reserve (DESIGN.md, invariant
+ * 3).  alloc_skb() never enters reclaim that could start IO; in task
+ * context it waits for any buffer to come back rather than fail; with
+ * GFP_ATOMIC it may return NULL (the caller drops the packet and counts
+ * it).  kfree_skb() returns a buffer; every buffer has exactly one owner
+ * at a time (a queue, a driver's ring, a protocol), so there is no
+ * reference count.
+ *
+ * Rules: skb_push/skb_pull/skb_put past the buffer's bounds panic (that
+ * is a kernel bug, never bad input: parsers check lengths before pulling).
+ */
+#pragma once
+#include <stdint.h>
+#include "gfp.h"
+#include "list.h"
+
+struct net_device;
+
+#define SKB_HEADROOM    128         /* Ethernet 14 + IPv4 60 + TCP 60, rounded */
+#define SKB_RESERVE     64          /* buffers the mempool keeps for hard times */
+
+struct sk_buff {
+    struct list_head list;          /* on whatever queue owns it */
+    uint8_t *data;                  /* first valid byte */
+    uint32_t len;                   /* valid bytes from data */
+    struct net_device *dev;         /* received on / to be sent from */
+    /* Filled in on the way up by the layer that parsed them: */
+    uint8_t *network_header;        /* IPv4 header */
+    uint8_t *transport_header;      /* TCP/ICMP header */
+    uint32_t saddr, daddr;          /* IPv4 source and destination, host order */
+    uint8_t head[];                 /* the rest of the page */
+};
+
+#define SKB_BUF_SIZE    (4096u - (uint32_t)sizeof(struct sk_buff))
+/* The largest frame a fresh buffer can take after its headroom; the RX
+ * path uses head[] from its start instead (skb_reset_rx). */
+#define SKB_MAX_PAYLOAD (SKB_BUF_SIZE - SKB_HEADROOM)
+
+void skb_init(void);
+/* An empty buffer with SKB_HEADROOM free in front. */
+struct sk_buff *alloc_skb(gfp_t gfp);
+void kfree_skb(struct sk_buff *skb);
+/* Make the buffer empty with data at head[offset]: a NIC receives into
+ * head[0..SKB_BUF_SIZE) (offset 0), a sender starts at SKB_HEADROOM. */
+void skb_reset(struct sk_buff *skb, uint32_t offset);
+/* Add n bytes at the end, return where they go. */
+void *skb_put(struct sk_buff *skb, uint32_t n);
+/* Add n bytes in front, return the new data. */
+void *skb_push(struct sk_buff *skb, uint32_t n);
+/* Remove n bytes from the front (n <= len), return the new data. */
+void *skb_pull(struct sk_buff *skb, uint32_t n);
+/* Cut the buffer to len bytes (len <= skb->len): drops Ethernet padding. */
+void skb_trim(struct sk_buff *skb, uint32_t len);
+/* Buffers handed out and not yet returned; the pool's reserve now. */
+uint32_t skb_in_use(void);
+uint32_t skb_reserve_free(void);
+
+/* A FIFO of buffers; the owner locks it (the lists are plain list.h). */
+struct sk_buff_head {
+    struct list_head list;
+    uint32_t qlen;                  /* buffers on it */
+    uint32_t bytes;                 /* sum of their len */
+};
+void skb_queue_init(struct sk_buff_head *q);
+void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb);
+/* The first buffer, taken off the queue; NULL when empty. */
+struct sk_buff *skb_dequeue(struct sk_buff_head *q);
+struct sk_buff *skb_peek(const struct sk_buff_head *q);
+void skb_queue_purge(struct sk_buff_head *q);

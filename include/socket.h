@@ -1,0 +1,58 @@
+/*
+ * socket.h - TCP connections for kernel code: a blocking, socket-like API.
+ *
+ * Addresses and ports are in host order.  Every call that can wait takes
+ * a timeout in milliseconds (0: wait forever -- only where that is the
+ * point, as for a server's accept) and returns -ETIMEDOUT when it ran
+ * out.  Errors are negative errno values:
+ *   -ECONNREFUSED   the peer answered the SYN with a reset
+ *   -ECONNRESET     the peer reset an established connection
+ *   -ETIMEDOUT      the call's timeout, or the retransmission limit: the
+ *                   peer stopped acknowledging (the connection is dead)
+ *   -ECONNABORTED   sock_shutdown() was called on it
+ *   -ENETUNREACH    no interface reaches the address
+ *   -EADDRINUSE     sock_listen on a port that is taken
+ *   -EPIPE          sending after the connection was closed for writing
+ *
+ * One task at a time may send and one (another, or the same) may receive
+ * on a socket: NBD's sender and its receive task share one connection.
+ * Any task may call sock_shutdown() to make every waiting and later call
+ * on the socket fail with -ECONNABORTED (a request timeout does that to
+ * unblock the receive task).  Only the owner calls sock_close(), once,
+ * when no other task uses the socket any more; the stack then finishes
+ * the connection (FIN, TIME_WAIT) on its own and frees it.
+ *
+ * Memory: data is copied into packet buffers from the skb mempool
+ * (skbuff.h), so sending needs no memory outside the network's reserve.
+ */
+#pragma once
+#include <stdint.h>
+
+struct socket;
+
+/* Open a connection to daddr:dport; 0 and *out, or an error. */
+int sock_connect(uint32_t daddr, uint16_t dport, uint32_t timeout_ms, struct socket **out);
+/* A listening socket on port of every local address (backlog: connections
+ * completed but not yet accepted). */
+int sock_listen(uint16_t port, int backlog, struct socket **out);
+/* The next connection made to a listening socket. */
+int sock_accept(struct socket *listener, uint32_t timeout_ms, struct socket **out);
+/* Send all len bytes: returns len, or an error (how much of it reached the
+ * peer is then unknown).  Waits while the send buffer is full; the timeout
+ * counts from the last progress. */
+int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms);
+/* Receive 1..len bytes as they come: the count, 0 at the end of the
+ * stream (the peer's FIN), or an error. */
+int sock_recv(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms);
+/* Exactly len bytes, or an error; -EPIPE when the stream ended first.
+ * The timeout counts from the last byte that arrived. */
+int sock_recv_exact(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms);
+/* From any task: abort the connection (a reset to the peer) and fail every
+ * waiting and later call with -ECONNABORTED.  The socket stays valid
+ * until its owner closes it. */
+void sock_shutdown(struct socket *s);
+/* The owner is done with s: an orderly close (FIN) if it is still open. */
+void sock_close(struct socket *s);
+
+/* A human-readable local and remote end and state, for the monitor. */
+void sock_describe(const struct socket *s, char *buf, uint32_t len);
