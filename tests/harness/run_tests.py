@@ -26,7 +26,12 @@ from harness_tests import HARNESS_TESTS
 from swap_tests import SWAP_TESTS
 from judge import judge
 from mmap_tests import MMAP_TESTS
+from nbd_tests import NBD_SPECS, NBD_TESTS
+from net_tests import NET_SPECS, NET_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
+from tcp_tests import TCP_SPECS, TCP_TESTS
+
+KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS}
 
 PARALLEL = 2
 TAIL_LINES = 25
@@ -59,6 +64,8 @@ def all_tests():
     tests.update(EXT2_TESTS)
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
+    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS):
+        tests.update(more)
     return tests
 
 
