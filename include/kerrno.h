@@ -24,6 +24,7 @@
 #define ERANGE  34
 #define ENAMETOOLONG 36
 #define ENOTEMPTY 39
+#define EPROTO  71
 #define EADDRINUSE 98
 #define ENETUNREACH 101
 #define ECONNABORTED 103

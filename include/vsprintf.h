@@ -14,3 +14,10 @@
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* For checkers that judge untrusted bytes and say why they refused: write
+ * the reason into why[n] and return err (a negative errno), or make why
+ * empty on success. */
+int why_fail(char *why, size_t n, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void why_clear(char *why, size_t n);

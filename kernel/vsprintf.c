@@ -218,3 +218,18 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
     return n;
 }
+
+int why_fail(char *why, size_t n, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    return err;
+}
+
+void why_clear(char *why, size_t n)
+{
+    if (n)
+        why[0] = '\0';
+}

@@ -10,26 +10,13 @@
  * strange layout that results from reading it as ext2).  Arithmetic on
  * values from disk is done in 64 bits so that no product or sum wraps.
  */
-#include <stdarg.h>
 #include "ext2_check.h"
 #include "kerrno.h"
 #include "vsprintf.h"
 
-__attribute__((format(printf, 4, 5)))
-static int fail(char *why, size_t n, int err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    kvsnprintf(why, n, fmt, ap);
-    va_end(ap);
-    return err;
-}
-
-static void clear(char *why, size_t n)
-{
-    if (n)
-        why[0] = '\0';
-}
+/* This file's short names for the reason helpers of vsprintf.h. */
+#define fail why_fail
+#define clear why_clear
 
 /* --- Features --- */
 

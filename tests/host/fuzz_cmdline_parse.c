@@ -22,18 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "cmdline_parse.h"
 #include "kerrno.h"
 
 #define MAX_ARGS 4      /* small, so -E2BIG is reached often */
-
-#define FUZZ_ASSERT(cond)                                                  \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                       \
-        }                                                                  \
-    } while (0)
 
 static void fuzz_split(const char *text, size_t len)
 {

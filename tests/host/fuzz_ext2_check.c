@@ -29,16 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "ext2_check.h"
 #include "kerrno.h"
-
-#define FUZZ_ASSERT(cond)                                                  \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                       \
-        }                                                                  \
-    } while (0)
 
 #define WHY_LEN 96      /* short enough that long messages get cut */
 
