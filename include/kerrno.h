@@ -14,6 +14,7 @@
 #define EBUSY   16
 #define EEXIST  17
 #define EXDEV   18
+#define ENODEV  19
 #define ENOTDIR 20
 #define EISDIR  21
 #define EINVAL  22
@@ -25,6 +26,7 @@
 #define ENAMETOOLONG 36
 #define ENOTEMPTY 39
 #define EPROTO  71
+#define EOPNOTSUPP 95
 #define EADDRINUSE 98
 #define ENETUNREACH 101
 #define ECONNABORTED 103

@@ -1,0 +1,53 @@
+/*
+ * nbd.h - the network block device client: nbd0, a block device whose
+ * sectors live on an NBD server reached over TCP.
+ *
+ * Asked for on the command line, and absent otherwise:
+ *   nbd=A.B.C.D:PORT   the server (under QEMU user networking the host's
+ *                      127.0.0.1:PORT is 10.0.2.100:PORT, tools/qemu-boot
+ *                      --guestfwd or --nbd)
+ *   nbd_export=NAME    the export (default: the server's default, "")
+ *   nbd_timeout=S      a request with no reply after S seconds fails with
+ *                      -EIO and kills the connection (default 30)
+ *   nbd_fua            every write carries FUA when the server offers it
+ *
+ * nbd_init() connects and does the handshake at boot; on success nbd0 is
+ * in the block layer (ext2 mounts it, swapon takes it, like any disk).
+ * Bios go to the server as they come, up to NBD_MAX_INFLIGHT at a time,
+ * each one request.  When the server breaks the protocol, closes, or lets
+ * a request time out, every request in flight and queued fails with -EIO,
+ * the log says what happened, and the device is dead: later bios fail at
+ * once.  Requests the server had acknowledged stay acknowledged.
+ *
+ * Writes are acknowledged when the server has them, which for most servers
+ * means in its page cache: nbd_flush() asks it to make them durable
+ * (NBD_CMD_FLUSH), nbd_trim() that it may forget a range (NBD_CMD_TRIM).
+ * Both sleep; both return -EOPNOTSUPP when the server did not offer them.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NBD_MAX_INFLIGHT 16     /* requests sent and not yet answered */
+
+struct block_device;
+
+void nbd_init(void);
+
+int nbd_flush(struct block_device *dev);
+int nbd_trim(struct block_device *dev, uint64_t sector, uint32_t count);
+
+/* What a test or the monitor may want to know. */
+struct nbd_stats {
+    bool connected;             /* false once the device is dead */
+    uint32_t inflight;          /* requests sent, not answered */
+    uint32_t max_inflight;      /* the most at once since boot */
+    uint32_t queued;            /* bios waiting for a slot */
+    uint64_t reads, writes, flushes, trims;   /* requests answered */
+    uint64_t bytes_read, bytes_written;
+    uint32_t server_errors;     /* replies with an error */
+    uint32_t failed;            /* requests failed by a dead connection */
+    uint32_t timeouts;          /* requests that had no reply in time */
+};
+/* 0, or -ENODEV when dev is not an NBD device. */
+int nbd_get_stats(struct block_device *dev, struct nbd_stats *out);
