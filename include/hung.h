@@ -9,8 +9,11 @@
  * clears task->hang_reported, so a task that wakes and blocks again long
  * can be reported again.  TASK_SLEEPING tasks (sleep_ms, and any wait
  * that task_stop() can end) are never reported: a task that can be told
- * to stop is not stuck.  A PRIO_IO task that has run for as long without
- * waiting at all is reported too: it starves every other task.
+ * to stop is not stuck.  A task joining another (task_join) waits for
+ * work, and counts as blocked only for as long as the task at the end of
+ * its chain of joins has been: joining a task that runs is never a hang,
+ * however long the work takes.  A PRIO_IO task that has run for as long
+ * without waiting at all is reported too: it starves every other task.
  *
  * A report, every line starting "hung: ", tells the story:
  *

@@ -70,6 +70,13 @@ void swap_slot_free(struct swap_area *area, uint32_t slot);
 void swap_slot_mark_bad(struct swap_area *area, uint32_t slot);
 /* Slots in use and usable, over all areas. */
 void swap_usage(uint32_t *used, uint32_t *total);
+/* Free slots that swap_slot_alloc could hand out now (draining areas
+ * excluded).  0: an anonymous page that has no slot cannot leave memory. */
+uint32_t swap_slots_left(void);
+/* The uptime in ms at which swap_slot_alloc last began to fail after a
+ * success (swap ran out), 0 if it never has: how long the out-of-memory
+ * decision takes after that is measured from here. */
+uint64_t swap_ran_out_ms(void);
 void swap_for_each(void (*fn)(const struct swap_area *area, void *arg), void *arg);
 /* The area with this index (from a swap PTE), or NULL. */
 struct swap_area *swap_area_by_index(unsigned index);

@@ -234,6 +234,27 @@ static void report_spin(struct task *t)
     print_held(t);
 }
 
+/*
+ * Since when t has been stuck, as far as a hang goes.  A join is a wait
+ * for work: a test that joins a hog (which may need minutes under load)
+ * waits on purpose, and is stuck only while the task it joins is -- so
+ * the clock of a joiner is that of the task at the end of its chain of
+ * joins: not stuck at all while that one runs, and stuck no longer than
+ * that one has been blocked.  A real hang behind a join (the joined task
+ * waits for a mutex forever, say) is still reported, with the joiner.
+ */
+static uint64_t stuck_since(const struct task *t, uint64_t now)
+{
+    uint64_t since = t->blocked_since;
+    for (int n = 0; n < MAX_CHAIN && t->wait_kind == WAIT_JOIN && task_ok(t->wait_obj); n++) {
+        t = t->wait_obj;
+        if (!blocked(t))
+            return now;                 /* it is working: nobody waits in vain */
+        since = t->blocked_since > since ? t->blocked_since : since;
+    }
+    return since;
+}
+
 /* task_for_each callback, interrupts off; limit: ticks blocked (or, for an
  * IO task, running without a wait) that make a hang.  The clock is read
  * here, not before the walk, so that a task that blocked in between
@@ -245,8 +266,8 @@ static void check_task(struct task *t, void *limit)
     bool blocked = t->state == TASK_UNINTERRUPTIBLE;
     bool spinning = t->prio == PRIO_IO && (t->state == TASK_RUNNABLE || t->state == TASK_RUNNING);
     uint64_t now = timer_ticks();
-    if ((blocked || spinning) && now > t->blocked_since &&
-        now - t->blocked_since > *(uint64_t *)limit) {
+    uint64_t since = blocked ? stuck_since(t, now) : t->blocked_since;
+    if ((blocked || spinning) && now > since && now - since > *(uint64_t *)limit) {
         if (blocked)
             report(t);
         else

@@ -37,6 +37,8 @@ void lru_del(struct page *page);
  * the list is empty. */
 struct page *lru_isolate(bool active);
 uint32_t lru_count(bool active);
+/* Anonymous pages on both lists together. */
+uint32_t lru_count_anon(void);
 
 /* ---- swap cache (swap_state.c) ------------------------------------------
  * A page in the swap cache is the copy of one swap slot: its data is in
@@ -58,6 +60,8 @@ struct page *swap_entry_free_locked(uint32_t entry);
 void swap_cache_release_area(struct swap_area *area);
 /* Slots in use are more than half of all: keep fewer swap-cache copies. */
 bool swap_mostly_full(void);
+/* Pages in the swap cache now, on the LRU or not. */
+uint32_t swap_cache_count(void);
 
 /* ---- areas (fault.c) and file mappings (filemap.c) -------------------- */
 /* A new area of s; 0, -EINVAL (unaligned, outside the user half, or

@@ -10,6 +10,12 @@
  *
  * Pages being written are off the lists, in kswiod's queue; when the
  * write ends kswiod rotates them to the inactive tail, to be freed first.
+ *
+ * The lists also count their anonymous pages, so that reclaim can tell
+ * when all it has left is anonymous memory with nowhere to go (swap
+ * full).  The rule that keeps that count true: PG_anon does not change
+ * while a page is on a list (it is set before the first lru_add and
+ * cleared after the last lru_del).
  */
 #include "internal.h"
 #include "reclaim.h"
@@ -17,6 +23,7 @@
 struct spinlock page_lock;
 static struct list_head lists[2];       /* [0] inactive, [1] active */
 static uint32_t counts[2];
+static uint32_t anon_count;             /* PG_anon pages on either list */
 
 void lru_init(void)
 {
@@ -30,6 +37,7 @@ void lru_add(struct page *page, bool active)
     page->flags |= PG_lru | (active ? PG_active : 0);
     list_add(&page->lru, &lists[active]);
     counts[active]++;
+    anon_count += (page->flags & PG_anon) != 0;
 }
 
 void lru_rotate(struct page *page)
@@ -37,6 +45,7 @@ void lru_rotate(struct page *page)
     page->flags |= PG_lru;
     list_add_tail(&page->lru, &lists[0]);
     counts[0]++;
+    anon_count += (page->flags & PG_anon) != 0;
 }
 
 void lru_del(struct page *page)
@@ -44,6 +53,7 @@ void lru_del(struct page *page)
     bool active = page->flags & PG_active;
     list_del(&page->lru);
     counts[active]--;
+    anon_count -= (page->flags & PG_anon) != 0;
     page->flags &= ~(PG_lru | PG_active);
 }
 
@@ -58,6 +68,7 @@ struct page *lru_isolate(bool active)
 }
 
 uint32_t lru_count(bool active) { return counts[active]; }
+uint32_t lru_count_anon(void) { return anon_count; }
 
 void lru_counts(uint32_t *active, uint32_t *inactive)
 {

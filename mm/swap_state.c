@@ -29,8 +29,13 @@ struct page *swap_cache_find(uint32_t entry)
     return a ? a->cache[slot] : NULL;
 }
 
+static uint32_t nr_cached;              /* pages in the swap cache; page_lock */
+
+uint32_t swap_cache_count(void) { return nr_cached; }
+
 void swap_cache_add(struct page *page, struct swap_area *a, uint32_t slot)
 {
+    nr_cached++;
     page->flags |= PG_swapcache;
     page->swap = swap_entry(a, slot);
     page->refcount++;
@@ -43,6 +48,7 @@ void swap_cache_del(struct page *page)
     struct swap_area *a = entry_area(page->swap, &slot);
     if (a && a->cache[slot] == page)
         a->cache[slot] = NULL;
+    nr_cached--;
     page->flags &= ~PG_swapcache;
     page->refcount--;           /* page->swap stays: the slot a write in flight is for */
 }

@@ -18,6 +18,7 @@
 #include "slab.h"
 #include "spinlock.h"
 #include "swap.h"
+#include "timer.h"
 #include "vm.h"
 
 #define SWAP_MAGIC          "SWAPSPACE2"
@@ -42,6 +43,8 @@ static struct list_head areas = LIST_HEAD_INIT(areas);     /* by priority */
 static struct swap_area *by_index[SWAP_MAX_AREAS];
 static struct spinlock swap_lock;
 static struct mutex swapon_mutex;       /* one swapon/swapoff at a time */
+static bool out_of_slots;               /* the last swap_slot_alloc failed; swap_lock */
+static uint64_t ran_out_ms;             /* uptime when it started to fail */
 
 void swap_init(void)
 {
@@ -247,7 +250,11 @@ int swap_slot_alloc(struct swap_area **area, uint32_t *slot)
     uint32_t flags = spin_lock_irqsave(&swap_lock);
     list_for_each(link, &areas) {
         struct swap_area *a = list_entry(link, struct swap_area, link);
-        uint32_t s = a->draining ? 0 : take_slot(a);
+        /* A full area is passed over at once: take_slot would read its
+         * whole map to find nothing, and reclaim asks for every page it
+         * looks at while swap is full. */
+        bool full = a->inuse + a->nr_bad >= a->last_page;
+        uint32_t s = a->draining || full ? 0 : take_slot(a);
         if (s) {
             a->map[s] = 1;
             a->inuse++;
@@ -257,8 +264,16 @@ int swap_slot_alloc(struct swap_area **area, uint32_t *slot)
             break;
         }
     }
+    if (err && !out_of_slots)
+        ran_out_ms = timer_uptime_ms();
+    out_of_slots = err != 0;
     spin_unlock_irqrestore(&swap_lock, flags);
     return err;
+}
+
+uint64_t swap_ran_out_ms(void)
+{
+    return ran_out_ms;
 }
 
 void swap_slot_free(struct swap_area *a, uint32_t slot)
@@ -296,6 +311,19 @@ void swap_usage(uint32_t *used, uint32_t *total)
         *total += a->last_page - a->nr_bad;
     }
     spin_unlock_irqrestore(&swap_lock, flags);
+}
+
+uint32_t swap_slots_left(void)
+{
+    uint32_t left = 0;
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    list_for_each(link, &areas) {
+        struct swap_area *a = list_entry(link, struct swap_area, link);
+        if (!a->draining)
+            left += a->last_page - a->nr_bad - a->inuse;
+    }
+    spin_unlock_irqrestore(&swap_lock, flags);
+    return left;
 }
 
 void swap_for_each(void (*fn)(const struct swap_area *area, void *arg), void *arg)

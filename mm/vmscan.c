@@ -23,8 +23,9 @@
  * times as much), and sleeps on "some page was freed, or can be" --
  * kswiod's completions make pages freeable -- for at most
  * RECLAIM_WAIT_MS.  After RECLAIM_ROUNDS such sleeps in which nothing
- * happened at all, or at once when there is nothing on the LRU and no
- * write pending, it gives up and the allocation fails.  kswapd does the
+ * happened at all, or at once when nothing it could free is left (no
+ * write pending, and on the LRU nothing, or only anonymous pages while
+ * no swap slot is free), it gives up and the allocation fails.  kswapd does the
  * same work in the background between the low and the high watermark.
  */
 #include "cmdline.h"
@@ -197,13 +198,27 @@ static uint32_t shrink(gfp_t gfp, int fruitless)
 
 /* ---- direct reclaim and kswapd ------------------------------------------ */
 
-/* No page on the LRU and no write in flight: whatever holds the memory,
- * reclaim cannot get it back, now or after a wait. */
+/*
+ * Nothing reclaim could free, now or after a wait: no write in flight
+ * (its end makes a page freeable), and on the LRU nothing at all, or --
+ * when no swap slot is left -- nothing but anonymous pages without one:
+ * they cannot go anywhere, so scanning them again and waiting between
+ * scans only delays the out-of-memory decision (once by 20 s, which the
+ * hang detector took for a hang).  Pages in the swap cache are clean
+ * copies or on their way to being ones, so they count as reclaimable.
+ */
 static bool nothing_to_reclaim(void)
 {
     uint32_t queued, in_flight;
     kswiod_counts(&queued, &in_flight);
-    return lru_count(false) + lru_count(true) + queued + in_flight == 0;
+    if (queued + in_flight)
+        return false;
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    uint32_t on_lru = lru_count(false) + lru_count(true);
+    uint32_t anon = lru_count_anon(), cached = swap_cache_count();
+    uint32_t stuck = anon > cached ? anon - cached : 0;   /* anonymous, no slot */
+    spin_unlock_irqrestore(&page_lock, flags);
+    return on_lru == 0 || (on_lru == stuck && swap_slots_left() == 0);
 }
 
 static uint32_t wanted(unsigned order)
@@ -218,7 +233,7 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
     uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);   /* no recursion */
     uint32_t freed = 0;
     int idle = 0, round = 0;
-    bool enough = false;
+    bool enough = false, hopeless = false;
     for (int fruitless = 0; idle < RECLAIM_ROUNDS && round < RECLAIM_MAX_PASSES; round++) {
         if ((enough = nr_free_pages() >= wanted(order)))
             break;
@@ -229,7 +244,7 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
             continue;
         }
         fruitless++;
-        if (nothing_to_reclaim())
+        if ((hopeless = nothing_to_reclaim()))
             break;                      /* no waiting can change that */
         wakeup_kswapd();
         vm_events.reclaim_waits++;
@@ -242,9 +257,15 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
     reclaim_exit(gfp);
     if (!enough) {
         vm_events.reclaim_failures++;
-        pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
-                "%u ms: %u pages free, %u active, %u inactive\n", current->name, round, idle,
-                RECLAIM_WAIT_MS, nr_free_pages(), lru_count(true), lru_count(false));
+        if (hopeless)
+            pr_warn("reclaim: %s gives up: nothing left it could free (%u pages free, %u on "
+                    "the LRU, %u of them anonymous, %u swap slots free)\n", current->name,
+                    nr_free_pages(), lru_count(true) + lru_count(false), lru_count_anon(),
+                    swap_slots_left());
+        else
+            pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
+                    "%u ms: %u pages free, %u active, %u inactive\n", current->name, round,
+                    idle, RECLAIM_WAIT_MS, nr_free_pages(), lru_count(true), lru_count(false));
     }
     return enough ? freed + 1 : 0;
 }
@@ -287,6 +308,8 @@ static void kswapd(void *arg)
                 continue;
             }
             fruitless++;
+            if (nothing_to_reclaim())
+                break;                  /* sleep below until someone frees memory */
             if (!wait_on_page_freed(RECLAIM_WAIT_MS))
                 idle++;
         }

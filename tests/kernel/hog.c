@@ -8,6 +8,8 @@
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
+#include "swap.h"
+#include "timer.h"
 #include "vm.h"
 #include "x86.h"
 
@@ -102,6 +104,44 @@ int hog_run(struct hog *h)
             "%d tasks ended\n", h->name, (unsigned long long)(h->verify_us / 1000),
             h->bad_pages, h->swapouts, h->swapins, h->ended);
     return 0;
+}
+
+/* Notes the uptime at which the out-of-memory policy ends a task, to a
+ * timer tick. */
+struct oom_watch {
+    uint32_t kills0;            /* vm_events.oom_kills before */
+    uint64_t ended_ms;          /* 0 until seen */
+};
+
+static void watch_for_oom(void *arg)
+{
+    struct oom_watch *w = arg;
+    while (!w->ended_ms) {
+        bool stop = task_should_stop();     /* then one more look: the hog is over */
+        if (vm_events.oom_kills != w->kills0)
+            w->ended_ms = timer_uptime_ms();
+        if (stop)
+            return;
+        sleep_ms(1000 / HZ);
+    }
+}
+
+int hog_ms_from_swap_full_to_oom(struct hog *h)
+{
+    static struct oom_watch w;
+    w = (struct oom_watch){ .kills0 = vm_events.oom_kills };
+    uint64_t start_ms = timer_uptime_ms();
+    /* PRIO_IO, so that it looks on time while the hog keeps the CPU busy. */
+    struct task *watcher = task_create("oom-watch", watch_for_oom, &w, PRIO_IO);
+    if (!watcher)
+        return -1;
+    hog_pass(h, true);
+    task_stop(watcher);
+    task_join(watcher);
+    uint64_t ran_out_ms = swap_ran_out_ms();
+    if (!h->ended || !w.ended_ms || ran_out_ms < start_ms || ran_out_ms > w.ended_ms)
+        return -1;
+    return (int)(w.ended_ms - ran_out_ms);
 }
 
 void hog_unmap(struct hog *h)

@@ -36,6 +36,11 @@ uint64_t hog_pass(struct hog *h, bool write);
  * summary; the spaces stay for more passes until hog_unmap. */
 int hog_run(struct hog *h);
 void hog_unmap(struct hog *h);
+/* Write h (mapped, one task, more than RAM and swap together) until the
+ * out-of-memory policy ends it: the milliseconds from the moment swap had
+ * no free slot left to that decision, to a timer tick (10 ms), or -1 when
+ * the hog was not ended or swap never filled. */
+int hog_ms_from_swap_full_to_oom(struct hog *h);
 /* The word the hog writes at va. */
 static inline uint32_t hog_word(uint32_t seed, uint32_t va)
 {

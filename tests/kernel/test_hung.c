@@ -130,6 +130,44 @@ KTEST(hung_task_sleeping_or_briefly_blocked_not_reported)
     KASSERT_EQ(hung_reports, reports);
 }
 
+/* task_join(arg), uninterruptibly. */
+static void join_task(void *arg)
+{
+    task_join(arg);
+}
+
+/* Runs (never blocking for long) until stopped: a hog at work. */
+static void work_until_stopped(void *arg)
+{
+    (void)arg;
+    while (!task_should_stop())
+        for (uint64_t until = timer_uptime_ms() + 100; timer_uptime_ms() < until;)
+            ;
+}
+
+/* A join is a wait for work: a task that joins a task that runs is not
+ * hung, however long the work takes (swap_full's kmain joins a hog for
+ * many seconds).  Its clock is the joined task's. */
+KTEST(hung_task_joining_a_working_task_not_reported)
+{
+    uint32_t saved = hung_timeout_secs, reports = hung_reports;
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    struct task *worker = task_create("hung-worker", work_until_stopped, NULL, PRIO_NORMAL);
+    struct task *joiner = task_create("hung-joiner", join_task, worker, PRIO_NORMAL);
+    KASSERT(worker && joiner);
+    /* Three scans: the joiner is over two thresholds old at the last one. */
+    bool scanned = wait_for_scans(3);
+    bool joining = joiner->state == TASK_UNINTERRUPTIBLE && joiner->wait_kind == WAIT_JOIN;
+
+    task_stop(worker);
+    task_join(joiner);                  /* which joined (and freed) the worker */
+    hung_timeout_secs = saved;
+
+    KASSERT(scanned);
+    KASSERT(joining);
+    KASSERT_EQ(hung_reports, reports);
+}
+
 KTEST(hung_task_chain_ends_without_deadlock)
 {
     static struct mutex m;
@@ -159,11 +197,6 @@ KTEST(hung_task_chain_ends_without_deadlock)
     KASSERT_EQ(hung_reports, reports + 1);
 }
 
-/* task_join(arg), uninterruptibly. */
-static void join_task(void *arg)
-{
-    task_join(arg);
-}
 
 KTEST(hung_task_join_chain_followed_to_mutex_owner)
 {
