@@ -69,10 +69,15 @@ uint16_t pci_bar_io(const struct pci_dev *dev, int n)
 
 void pci_enable_bus_master(const struct pci_dev *dev)
 {
+    pci_enable(dev, PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+}
+
+void pci_enable(const struct pci_dev *dev, uint16_t command_bits)
+{
     /* Command and Status share a dword.  Status bits are cleared by
      * writing 1 (section 6.2.3): write zeros there so none is lost. */
     uint32_t cmd = pci_read32(dev, PCI_COMMAND) & PCI_COMMAND_STATUS_MASK;
-    cmd |= PCI_COMMAND_IO | PCI_COMMAND_MASTER;
+    cmd |= command_bits;
     uint32_t flags = irq_save();
     outl(PCI_CONFIG_ADDRESS, config_address(dev->bus, dev->slot, dev->func, PCI_COMMAND));
     outl(PCI_CONFIG_DATA, cmd);
@@ -83,6 +88,14 @@ const struct pci_dev *pci_find_class(uint8_t class, uint8_t subclass)
 {
     for (int i = 0; i < nr_devices; i++)
         if (devices[i].class == class && devices[i].subclass == subclass)
+            return &devices[i];
+    return NULL;
+}
+
+const struct pci_dev *pci_find_device(uint16_t vendor, uint16_t device)
+{
+    for (int i = 0; i < nr_devices; i++)
+        if (devices[i].vendor == vendor && devices[i].device == device)
             return &devices[i];
     return NULL;
 }

@@ -66,6 +66,10 @@ struct net_device {
     struct list_head link;          /* on the list of interfaces */
 };
 
+/* At boot, after pci_init: the skb pool, knetd, lo, and eth0 if there
+ * is a NIC (net/core.c). */
+void net_init(void);
+
 /* Register dev (name, mac, mtu, ops filled in); it gets the command line's
  * address unless it is the loopback.  -EBUSY if the name is taken. */
 int netdev_register(struct net_device *dev);

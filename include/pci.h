@@ -47,6 +47,8 @@ struct pci_dev {
 void pci_init(void);
 /* The first function of this class and subclass, or NULL. */
 const struct pci_dev *pci_find_class(uint8_t class, uint8_t subclass);
+/* The first function with this vendor and device ID, or NULL. */
+const struct pci_dev *pci_find_device(uint16_t vendor, uint16_t device);
 
 uint32_t pci_read32(const struct pci_dev *dev, uint8_t offset);
 uint16_t pci_read16(const struct pci_dev *dev, uint8_t offset);
@@ -58,3 +60,5 @@ uint32_t pci_bar(const struct pci_dev *dev, int n);
 uint16_t pci_bar_io(const struct pci_dev *dev, int n);
 /* Set Bus Master Enable (and I/O Space) in the command register. */
 void pci_enable_bus_master(const struct pci_dev *dev);
+/* Set these PCI_COMMAND_ bits in the command register (others stay). */
+void pci_enable(const struct pci_dev *dev, uint16_t command_bits);

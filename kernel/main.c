@@ -22,6 +22,7 @@
 #include "ktest.h"
 #include "mm.h"
 #include "monitor.h"
+#include "netdev.h"
 #include "pagecache.h"
 #include "panic.h"
 #include "pic.h"
@@ -81,6 +82,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     pci_init();
     ata_init();
     ramdisk_init();
+    net_init();
     buffer_init();
     pagecache_init();
     vfs_init();

@@ -1,0 +1,70 @@
+/*
+ * fault_inject.c - loss and reordering of received TCP segments, on
+ * purpose, for the TCP tests (slirp itself never loses a packet).
+ *
+ *   net_drop=N     every Nth received TCP segment is dropped
+ *   net_reorder=N  every Nth one is held back and delivered just after
+ *                  the segment that follows it
+ * Both count from an offset taken from seed= (so a run repeats exactly
+ * with the same seed); the boot log says what will happen, and
+ * net_stats.fault_dropped / fault_reordered count what did.  Called with
+ * net_lock held, on the way from ip_rcv to tcp_rcv.
+ */
+#include "cmdline.h"
+#include "net.h"
+#include "printk.h"
+
+static uint32_t drop_every, reorder_every;      /* 0: off */
+static uint32_t drop_count, reorder_count;      /* TCP segments seen, from the offset */
+static struct sk_buff *held;                    /* the segment held back, if any */
+
+/* Counting starts at seed mod n, so segment n - (seed mod n) is the first
+ * one hit, then every nth after it. */
+static void fault_setup(const char *opt, const char *what, uint32_t seed, uint32_t *every,
+                        uint32_t *count)
+{
+    *every = cmdline_get_u32(opt, 0);
+    if (!*every)
+        return;
+    *count = seed % *every;
+    pr_info("net: %s=%u seed=%u: %s received TCP segment %u and every %u after it\n", opt,
+            *every, seed, what, *every - *count, *every);
+}
+
+void fault_inject_init(void)
+{
+    uint32_t seed = cmdline_get_u32("seed", 0);
+    fault_setup("net_drop", "dropping", seed, &drop_every, &drop_count);
+    fault_setup("net_reorder", "delaying past the next", seed, &reorder_every, &reorder_count);
+}
+
+/* True once every n calls, counting in *count. */
+static bool every_nth(uint32_t n, uint32_t *count)
+{
+    if (!n)
+        return false;
+    if (++*count < n)
+        return false;
+    *count = 0;
+    return true;
+}
+
+void fault_tcp_rcv(struct sk_buff *skb)
+{
+    if (every_nth(drop_every, &drop_count)) {
+        net_stats.fault_dropped++;
+        kfree_skb(skb);
+        return;
+    }
+    if (!held && every_nth(reorder_every, &reorder_count)) {
+        held = skb;
+        return;
+    }
+    tcp_rcv(skb);
+    if (held) {
+        struct sk_buff *late = held;
+        held = NULL;
+        net_stats.fault_reordered++;
+        tcp_rcv(late);
+    }
+}

@@ -1,0 +1,156 @@
+/*
+ * skbuff.c - packet buffers, one page each, from the skb mempool (see
+ * include/skbuff.h).
+ *
+ * The pool keeps SKB_RESERVE pages so that the network -- which carries
+ * swap and ext2 when they live on NBD -- can receive and send while the
+ * page allocator has nothing left for anyone else.  Pages come from the
+ * allocator without reclaim (mempool_alloc strips it), so asking for a
+ * buffer never waits for a write that itself needs a buffer.
+ */
+#include "kstring.h"
+#include "mempool.h"
+#include "mm.h"
+#include "netdev.h"
+#include "panic.h"
+#include "skbuff.h"
+#include "x86.h"
+
+_Static_assert(sizeof(struct sk_buff) + SKB_HEADROOM + ETH_FRAME_LEN <= 4096,
+               "an sk_buff page must hold the headroom and a whole frame");
+
+static struct mempool *skb_pool;
+static uint32_t nr_in_use;          /* handed out, not yet freed (irq-safe updates) */
+
+static void *skb_page_alloc(gfp_t gfp, void *unused)
+{
+    (void)unused;
+    struct page *p = alloc_page(gfp);
+    return p ? page_address(p) : NULL;
+}
+
+static void skb_page_free(void *element, void *unused)
+{
+    (void)unused;
+    free_page_address(element);
+}
+
+void skb_init(void)
+{
+    skb_pool = mempool_create("skb pool", SKB_RESERVE, skb_page_alloc, skb_page_free, NULL);
+    if (!skb_pool)
+        panic("skb: cannot reserve %d pages for packet buffers", SKB_RESERVE);
+}
+
+void skb_reset(struct sk_buff *skb, uint32_t offset)
+{
+    if (offset > SKB_BUF_SIZE)
+        panic("skb: reset at %u, past the %u-byte buffer", offset, SKB_BUF_SIZE);
+    skb->data = skb->head + offset;
+    skb->len = 0;
+    skb->network_header = skb->transport_header = NULL;
+    skb->saddr = skb->daddr = 0;
+}
+
+struct sk_buff *alloc_skb(gfp_t gfp)
+{
+    struct sk_buff *skb = mempool_alloc(skb_pool, gfp);
+    if (!skb)
+        return NULL;
+    uint32_t flags = irq_save();
+    nr_in_use++;
+    irq_restore(flags);
+    list_init(&skb->list);
+    skb->dev = NULL;
+    skb_reset(skb, SKB_HEADROOM);
+    return skb;
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+    if (!skb)
+        return;
+    uint32_t flags = irq_save();
+    nr_in_use--;
+    irq_restore(flags);
+    mempool_free(skb, skb_pool);
+}
+
+static uint32_t tailroom(const struct sk_buff *skb)
+{
+    return (uint32_t)(skb->head + SKB_BUF_SIZE - (skb->data + skb->len));
+}
+
+void *skb_put(struct sk_buff *skb, uint32_t n)
+{
+    if (n > tailroom(skb))
+        panic("skb: put %u bytes with %u left at the end", n, tailroom(skb));
+    void *p = skb->data + skb->len;
+    skb->len += n;
+    return p;
+}
+
+void *skb_push(struct sk_buff *skb, uint32_t n)
+{
+    uint32_t headroom = (uint32_t)(skb->data - skb->head);
+    if (n > headroom)
+        panic("skb: push %u bytes with %u of headroom", n, headroom);
+    skb->data -= n;
+    skb->len += n;
+    return skb->data;
+}
+
+void *skb_pull(struct sk_buff *skb, uint32_t n)
+{
+    if (n > skb->len)
+        panic("skb: pull %u bytes of %u", n, skb->len);
+    skb->data += n;
+    skb->len -= n;
+    return skb->data;
+}
+
+void skb_trim(struct sk_buff *skb, uint32_t len)
+{
+    if (len > skb->len)
+        panic("skb: trim to %u bytes of %u", len, skb->len);
+    skb->len = len;
+}
+
+uint32_t skb_in_use(void) { return nr_in_use; }
+uint32_t skb_reserve_free(void) { return (uint32_t)skb_pool->curr_nr; }
+
+void skb_queue_init(struct sk_buff_head *q)
+{
+    list_init(&q->list);
+    q->qlen = q->bytes = 0;
+}
+
+void skb_queue_tail(struct sk_buff_head *q, struct sk_buff *skb)
+{
+    list_add_tail(&skb->list, &q->list);
+    q->qlen++;
+    q->bytes += skb->len;
+}
+
+struct sk_buff *skb_peek(const struct sk_buff_head *q)
+{
+    return list_empty(&q->list) ? NULL : list_entry(q->list.next, struct sk_buff, list);
+}
+
+struct sk_buff *skb_dequeue(struct sk_buff_head *q)
+{
+    struct sk_buff *skb = skb_peek(q);
+    if (!skb)
+        return NULL;
+    list_del(&skb->list);
+    q->qlen--;
+    q->bytes -= skb->len;
+    return skb;
+}
+
+void skb_queue_purge(struct sk_buff_head *q)
+{
+    struct sk_buff *skb;
+    while ((skb = skb_dequeue(q)))
+        kfree_skb(skb);
+}
