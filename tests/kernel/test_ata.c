@@ -14,261 +14,16 @@
  */
 #include "blkdev.h"
 #include "cmdline.h"
+#include "disk_pattern.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
 #include "printk.h"
-#include "random.h"
 #include "timer.h"
 #include "vsprintf.h"
-#include "x86.h"
 #include "wait.h"
-
-#define SECTOR_WORDS    (SECTOR_SIZE / 4)
-#define IO_TIMEOUT_MS   20000
-
-/* The pattern of disks.py: sector number, seed, then words from mix(). */
-static uint32_t pattern_mix(uint32_t seed, uint64_t sector)
-{
-    uint32_t x = seed * 0x85EBCA77u;
-    x ^= (uint32_t)sector * 0xC2B2AE3Du;
-    x ^= (uint32_t)(sector >> 32) * 0x27D4EB2Fu;
-    x ^= x >> 15;
-    x *= 0x2C1B3C6Du;
-    x ^= x >> 12;
-    return x;
-}
-
-static void pattern_fill(void *buf, uint32_t seed, uint64_t sector, uint32_t count)
-{
-    uint32_t *w = buf;
-    for (uint32_t s = 0; s < count; s++, sector++, w += SECTOR_WORDS) {
-        uint32_t v = pattern_mix(seed, sector);
-        for (uint32_t j = 0; j < SECTOR_WORDS; j++)
-            w[j] = v + j * 0x9E3779B9u;
-        w[0] = (uint32_t)sector;
-        w[1] = (uint32_t)(sector >> 32);
-        w[2] = seed;
-    }
-}
-
-/* Fail the test at the first sector of buf that is not the pattern. */
-static void pattern_check(const void *buf, uint32_t seed, uint64_t sector, uint32_t count)
-{
-    static uint32_t want[SECTOR_WORDS];
-    const uint8_t *p = buf;
-    for (uint32_t s = 0; s < count; s++, sector++, p += SECTOR_SIZE) {
-        pattern_fill(want, seed, sector, 1);
-        if (memcmp(p, want, SECTOR_SIZE) != 0)
-            ktest_fail(__FILE__, __LINE__, "sector %llu is not the pattern of seed %u "
-                       "(it starts %08x %08x %08x)", (unsigned long long)sector, seed,
-                       ((const uint32_t *)p)[0], ((const uint32_t *)p)[1],
-                       ((const uint32_t *)p)[2]);
-    }
-}
-
-struct disk_test {
-    struct block_device *dev;
-    uint32_t seed;                  /* the image's pattern; seed + 1 is written */
-    uint32_t write_sector, write_count;
-};
-
-/* The disk and what the command line says about it; false when there is
- * no disk_seed=: booted without the harness's image (test=all in make
- * run), the test has nothing to work on and says it skipped -- the specs
- * reject that line, so under the harness a skip is a failure. */
-static bool disk_test(const char *name, struct disk_test *t)
-{
-    if (!cmdline_has("disk_seed")) {
-        pr_info("test_ata: no disk_seed= on the command line; skipped: no test disk\n");
-        return false;
-    }
-    *t = (struct disk_test){ .dev = blkdev_find(name) };
-    KASSERT(t->dev != NULL);
-    t->seed = cmdline_get_u32("disk_seed", 0);
-    t->write_sector = cmdline_get_u32("write_sector", 0);
-    t->write_count = cmdline_get_u32("write_count", 0);
-    uint32_t sectors = cmdline_get_u32("disk_sectors", 0);
-    if (sectors)
-        KASSERT_EQ(t->dev->nr_sectors, sectors);
-    return true;
-}
-
-/* A buffer of 2^order pages in the direct map. */
-static uint8_t *buffer(unsigned order)
-{
-    struct page *p = alloc_pages(GFP_KERNEL, order);
-    KASSERT(p != NULL);
-    return page_address(p);
-}
-
-static void buffer_free(uint8_t *buf, unsigned order) { free_pages(virt_to_page(buf), order); }
-
-/* Read [first, first + count) in 256 KiB pieces and check the pattern. */
-static void read_check(struct disk_test *t, uint64_t first, uint32_t count, uint32_t seed)
-{
-    enum { ORDER = 6, PIECE = (PAGE_SIZE << ORDER) / SECTOR_SIZE };
-    uint8_t *buf = buffer(ORDER);
-    while (count) {
-        uint32_t n = count < PIECE ? count : PIECE;
-        memset(buf, 0, n * SECTOR_SIZE);
-        KASSERT_EQ(blkdev_rw(t->dev, first, buf, n * SECTOR_SIZE, BIO_READ), 0);
-        pattern_check(buf, seed, first, n);
-        first += n;
-        count -= n;
-    }
-    buffer_free(buf, ORDER);
-}
-
-/* Write [first, first + count) with the pattern of seed + 1: three lone
- * sectors (a bio with one partial-page segment), then the rest at once. */
-static void write_region(struct disk_test *t, uint64_t first, uint32_t count)
-{
-    enum { ORDER = 6 };
-    KASSERT(count > 3 && count <= (PAGE_SIZE << ORDER) / SECTOR_SIZE);
-    uint8_t *buf = buffer(ORDER);
-    pattern_fill(buf, t->seed + 1, first, count);
-    KASSERT_EQ(blkdev_rw(t->dev, first, buf, 3 * SECTOR_SIZE, BIO_WRITE), 0);
-    KASSERT_EQ(blkdev_rw(t->dev, first + 3, buf + 3 * SECTOR_SIZE, (count - 3) * SECTOR_SIZE,
-                         BIO_WRITE), 0);
-    buffer_free(buf, ORDER);
-    read_check(t, first, count, t->seed + 1);
-    read_check(t, first - 1, 1, t->seed);           /* the neighbours are untouched */
-    read_check(t, first + count, 1, t->seed);
-}
-
-/*
- * Bios of BIO_MAX_VECS segments over physically contiguous pages that
- * straddle a 64 KiB boundary: the driver merges contiguous segments into
- * PRD entries and must cut them at the boundary.  The first segment starts
- * 512 bytes into its page, so a bio holds 127 sectors.
- */
-#define BIG_BIO_SECTORS ((BIO_MAX_VECS * PAGE_SIZE - SECTOR_SIZE) / SECTOR_SIZE)
-
-static int big_bio_rw(struct disk_test *t, uint8_t *block, uint64_t sector, enum bio_op op)
-{
-    /* block is 128 KiB and aligned to it (a buddy block): its page 8
-     * starts 32 KiB below the 64 KiB boundary at page 16. */
-    struct bio *bio = bio_alloc(GFP_KERNEL);
-    bio->bdev = t->dev;
-    bio->sector = sector;
-    bio->op = op;
-    for (int i = 0; i < BIO_MAX_VECS; i++) {
-        uint32_t off = i ? 0 : SECTOR_SIZE;
-        KASSERT_EQ(bio_add_page(bio, virt_to_page(block + (8 + i) * PAGE_SIZE),
-                                PAGE_SIZE - off, off), 0);
-    }
-    int err = submit_bio_wait(bio);
-    bio_put(bio);
-    return err;
-}
-
-static void big_bios(struct disk_test *t, uint64_t first, uint32_t count)
-{
-    enum { ORDER = 5 };
-    KASSERT(count % BIG_BIO_SECTORS == 0);
-    uint8_t *block = buffer(ORDER);
-    KASSERT_EQ(virt_to_phys(block) % (PAGE_SIZE << ORDER), 0);
-    uint8_t *data = block + 8 * PAGE_SIZE + SECTOR_SIZE;      /* where the bio's bytes are */
-    /* The original pattern first, read into the straddling pages. */
-    KASSERT_EQ(big_bio_rw(t, block, first, BIO_READ), 0);
-    pattern_check(data, t->seed, first, BIG_BIO_SECTORS);
-    for (uint32_t done = 0; done < count; done += BIG_BIO_SECTORS) {
-        pattern_fill(data, t->seed + 1, first + done, BIG_BIO_SECTORS);
-        KASSERT_EQ(big_bio_rw(t, block, first + done, BIO_WRITE), 0);
-    }
-    for (uint32_t done = 0; done < count; done += BIG_BIO_SECTORS) {
-        memset(block, 0, PAGE_SIZE << ORDER);
-        KASSERT_EQ(big_bio_rw(t, block, first + done, BIO_READ), 0);
-        pattern_check(data, t->seed + 1, first + done, BIG_BIO_SECTORS);
-    }
-    buffer_free(block, ORDER);
-}
-
-/* Many one-page bios in flight at once, each with its own page. */
-struct flight {
-    struct completion all_done;
-    volatile int left;              /* bios not yet ended */
-    volatile int failed;
-};
-
-static void flight_end(struct bio *bio)
-{
-    struct flight *f = bio->private;
-    if (bio->status)
-        f->failed++;
-    bio_put(bio);                   /* from the interrupt: the pool allows it */
-    if (--f->left == 0)
-        complete(&f->all_done);
-}
-
-/* One 8-sector bio per page, pages[i] to or from sectors[i], all
- * submitted in one burst with interrupts off -- so none can complete
- * before the last is queued and the driver sees them all, as it would
- * from kswiod's clustering; then wait for all.  Returns how many failed. */
-static int flight_rw(struct disk_test *t, struct page **pages, const uint64_t *sectors, int n,
-                     enum bio_op op)
-{
-    enum { MAX_BIOS = 256 };
-    static struct flight f;
-    static struct bio *bios[MAX_BIOS];
-    KASSERT(n <= MAX_BIOS);
-    init_completion(&f.all_done, "ata-test-bios");
-    f.left = n;
-    f.failed = 0;
-    for (int i = 0; i < n; i++) {
-        struct bio *bio = bios[i] = bio_alloc(GFP_KERNEL);      /* may sleep: before */
-        bio->bdev = t->dev;
-        bio->sector = sectors[i];
-        bio->op = op;
-        bio->end_io = flight_end;
-        bio->private = &f;
-        bio_add_page(bio, pages[i], PAGE_SIZE, 0);
-    }
-    uint32_t flags = irq_save();
-    for (int i = 0; i < n; i++)
-        submit_bio(bios[i]);
-    irq_restore(flags);
-    KASSERT(wait_for_completion_timeout(&f.all_done, IO_TIMEOUT_MS) > 0);
-    return f.failed;
-}
-
-/* Write [first, first + count) by bios submitted in disk order (the
- * driver may merge them into commands of over 256 sectors: LBA48), then
- * read it back by bios submitted in a shuffled order. */
-static void many_bios(struct disk_test *t, uint64_t first, uint32_t count)
-{
-    enum { MAX_BIOS = 256 };
-    static struct page *pages[MAX_BIOS];
-    static uint64_t sectors[MAX_BIOS];
-    int n = (int)(count / 8);
-    KASSERT(count % 8 == 0 && n <= MAX_BIOS);
-    for (int i = 0; i < n; i++) {
-        pages[i] = alloc_page(GFP_KERNEL);
-        KASSERT(pages[i] != NULL);
-        pattern_fill(page_address(pages[i]), t->seed + 1, first + 8 * i, 8);
-        sectors[i] = first + 8 * i;
-    }
-    KASSERT_EQ(flight_rw(t, pages, sectors, n, BIO_WRITE), 0);
-
-    struct rng r;
-    ktest_rng_init(&r);
-    for (int i = n - 1; i > 0; i--) {           /* Fisher-Yates, pages with their sectors */
-        int j = (int)rng_below(&r, (uint32_t)i + 1);
-        struct page *p = pages[i];
-        uint64_t s = sectors[i];
-        pages[i] = pages[j], sectors[i] = sectors[j];
-        pages[j] = p, sectors[j] = s;
-    }
-    for (int i = 0; i < n; i++)
-        memset(page_address(pages[i]), 0, PAGE_SIZE);
-    KASSERT_EQ(flight_rw(t, pages, sectors, n, BIO_READ), 0);
-    for (int i = 0; i < n; i++) {
-        pattern_check(page_address(pages[i]), t->seed + 1, sectors[i], 8);
-        free_page(pages[i]);
-    }
-}
+#include "x86.h"
 
 KTEST(ata_reads_seeded_pattern)
 {
@@ -278,9 +33,9 @@ KTEST(ata_reads_seeded_pattern)
     read_check(&t, 0, (uint32_t)t.dev->nr_sectors, t.seed);    /* the whole disk */
     read_check(&t, t.dev->nr_sectors - 1, 1, t.seed);
     /* Past the end: the block layer refuses it before the driver sees it. */
-    uint8_t *buf = buffer(0);
+    uint8_t *buf = disk_buffer(0);
     KASSERT_EQ(blkdev_rw(t.dev, t.dev->nr_sectors - 1, buf, 2 * SECTOR_SIZE, BIO_READ), -EIO);
-    buffer_free(buf, 0);
+    disk_buffer_free(buf, 0);
 }
 
 KTEST(ata_write_lands_in_place)
@@ -351,7 +106,7 @@ KTEST(ata_disk_error_fails_only_its_bio)
     uint32_t bad_read = cmdline_get_u32("error_read", 0);
     uint32_t bad_write = cmdline_get_u32("error_write", 0);
     KASSERT(bad_read && bad_write);
-    uint8_t *buf = buffer(1);
+    uint8_t *buf = disk_buffer(1);
     uint32_t errors = t.dev->errors, mark = log_mark();
     char line[64];
 
@@ -386,7 +141,7 @@ KTEST(ata_disk_error_fails_only_its_bio)
     KASSERT(log_contains(mark, line));
 
     write_region(&t, t.write_sector, t.write_count);    /* and writes still work */
-    buffer_free(buf, 1);
+    disk_buffer_free(buf, 1);
 }
 
 /*
@@ -402,7 +157,7 @@ KTEST(ata_timeout_resets_channel)
     if (!disk_test("hda", &t))
         return;
     enum { ORDER = 4 };
-    uint8_t *buf = buffer(ORDER);
+    uint8_t *buf = disk_buffer(ORDER);
     KASSERT_EQ(blkdev_rw(t.dev, 0, buf, PAGE_SIZE << ORDER, BIO_READ), 0);  /* the burst */
     pattern_check(buf, t.seed, 0, (PAGE_SIZE << ORDER) / SECTOR_SIZE);
     uint32_t mark = log_mark();
@@ -413,5 +168,5 @@ KTEST(ata_timeout_resets_channel)
     KASSERT(log_contains(mark, "ata: hda: timeout: read at sector 500 (1 sectors)"));
     KASSERT(log_contains(mark, "resetting ide0"));
     read_check(&t, 1000, 1, t.seed);
-    buffer_free(buf, ORDER);
+    disk_buffer_free(buf, ORDER);
 }

@@ -10,6 +10,7 @@
  * File contents come from ext2_pattern_byte(seed, i); ext2_tests.py
  * computes the same bytes.
  */
+#include "cmdline.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
@@ -27,9 +28,11 @@ static uint8_t ext2_pattern_byte(uint32_t seed, uint32_t i)
     return (uint8_t)(((i * 131u + seed) ^ (i >> 8)) & 0xff);
 }
 
-static void mount_hda(void)
+/* The disk under test: hda, or ext2_dev= (nbd0, for the NBD tests). */
+static void mount_disk(void)
 {
-    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    const char *dev = cmdline_get("ext2_dev");
+    KASSERT_EQ(vfs_mount(dev ? dev : "hda", MNT, "ext2"), 0);
 }
 
 /* Write size pattern bytes to path (made first), CHUNK bytes a call. */
@@ -86,7 +89,7 @@ static const uint32_t boundary_sizes[] = {
 KTEST_MANUAL(ext2_write_boundary_files_read_back)
 {
     char path[64];
-    mount_hda();
+    mount_disk();
     KASSERT_EQ(vfs_mkdir(MNT "/w"), 0);
     for (uint32_t i = 0; i < NSIZES; i++) {
         ksnprintf(path, sizeof(path), MNT "/w/size-%u", boundary_sizes[i]);
@@ -94,7 +97,7 @@ KTEST_MANUAL(ext2_write_boundary_files_read_back)
         verify_pattern(path, i + 1, boundary_sizes[i]);     /* from the page cache */
     }
     KASSERT_EQ(vfs_umount(MNT), 0);
-    mount_hda();
+    mount_disk();
     for (uint32_t i = 0; i < NSIZES; i++) {
         ksnprintf(path, sizeof(path), MNT "/w/size-%u", boundary_sizes[i]);
         verify_pattern(path, i + 1, boundary_sizes[i]);     /* from the disk */
@@ -108,7 +111,7 @@ KTEST_MANUAL(ext2_write_boundary_files_read_back)
 KTEST_MANUAL(ext2_write_many_files_created_and_removed)
 {
     char path[64];
-    mount_hda();
+    mount_disk();
     for (int d = 0; d < DIRS; d++) {
         ksnprintf(path, sizeof(path), MNT "/many-%d", d);
         KASSERT_EQ(vfs_mkdir(path), 0);
@@ -134,7 +137,7 @@ KTEST_MANUAL(ext2_write_many_files_created_and_removed)
         KASSERT_EQ(write_pattern(path, 7, 100), 0);
     }
     KASSERT_EQ(vfs_umount(MNT), 0);
-    mount_hda();
+    mount_disk();
     for (int d = 0; d < DIRS - 1; d++)
         for (int f = 1; f < FILES_PER_DIR; f += 2) {
             ksnprintf(path, sizeof(path), MNT "/many-%d/file-with-a-longish-name-%03d", d, f);
@@ -178,7 +181,7 @@ static uint32_t fill(const char *path, uint32_t seed)
 
 KTEST_MANUAL(ext2_write_fill_until_enospc_then_reuse)
 {
-    mount_hda();
+    mount_disk();
     uint32_t first = fill(MNT "/fill-1", 11);
     KASSERT(first > 1024 * 1024);
     /* Inodes are left, blocks are not: the file is made, its data refused. */
@@ -195,7 +198,7 @@ KTEST_MANUAL(ext2_write_fill_until_enospc_then_reuse)
     iput(inode);
     KASSERT_EQ(write_pattern(MNT "/after", 13, 200 * 1024), 0);
     KASSERT_EQ(vfs_umount(MNT), 0);
-    mount_hda();
+    mount_disk();
     verify_pattern(MNT "/fill-2", 12, 100 * 1024);
     verify_pattern(MNT "/after", 13, 200 * 1024);
     KASSERT_EQ(vfs_umount(MNT), 0);
@@ -204,7 +207,7 @@ KTEST_MANUAL(ext2_write_fill_until_enospc_then_reuse)
 KTEST_MANUAL(ext2_rename_and_rmdir_semantics)
 {
     struct kstat st, st2;
-    mount_hda();
+    mount_disk();
     KASSERT_EQ(vfs_mkdir(MNT "/r"), 0);
     KASSERT_EQ(vfs_mkdir(MNT "/r/sub"), 0);
     KASSERT_EQ(write_pattern(MNT "/r/sub/f", 21, 3000), 0);
@@ -254,7 +257,7 @@ KTEST_MANUAL(ext2_rename_and_rmdir_semantics)
     KASSERT_EQ(vfs_truncate(inode, 5000), 0);
     iput(inode);
     KASSERT_EQ(vfs_umount(MNT), 0);
-    mount_hda();
+    mount_disk();
     verify_pattern(MNT "/empty-dir/sub/moved", 22, 20000);
     verify_pattern(MNT "/empty-dir/sub/f", 21, 3000);
     verify_pattern(MNT "/t", 24, 5000);
@@ -266,7 +269,7 @@ KTEST_MANUAL(ext2_rename_and_rmdir_semantics)
  * O_TRUNC empties, and the access mode is enforced. */
 KTEST_MANUAL(vfs_open_files_read_write_lseek)
 {
-    mount_hda();
+    mount_disk();
     int err;
     struct file *f = file_open(MNT "/opened", O_RDWR | O_CREAT, &err);
     KASSERT(f != NULL);
@@ -319,7 +322,7 @@ KTEST_MANUAL(vfs_open_files_read_write_lseek)
     KASSERT_EQ(file_write(f, "T", 1), 1);
     file_close(f);
     KASSERT_EQ(vfs_umount(MNT), 0);
-    mount_hda();
+    mount_disk();
     f = file_open(MNT "/sparse-triple", O_RDONLY, &err);
     KASSERT(f != NULL);
     KASSERT_EQ(file_lseek(f, (70 << 20) - 2, SEEK_SET), (70 << 20) - 2);

@@ -45,18 +45,20 @@ static struct hog *new_hog(const char *name, uint32_t mib)
 static uint32_t ram_mib(void) { return nr_managed_pages() / 256; }
 
 
-/* 4x RAM in four tasks: every page written, swapped out, read back. */
+/* 4x RAM in four tasks: every page written, swapped out, read back; on
+ * hda, or on swap_dev= (nbd0, for the NBD tests). */
 KTEST_MANUAL(swap_hog)
 {
     struct report_counts reports0 = report_counts_now();
-    KASSERT_EQ(swapon("hda", 0), 0);
+    const char *dev = cmdline_get("swap_dev") ? cmdline_get("swap_dev") : "hda";
+    KASSERT_EQ(swapon(dev, 0), 0);
     struct hog *h = new_hog("swap_hog", 4 * ram_mib());
     KASSERT_EQ(hog_run(h), 0);
     hog_unmap(h);
     KASSERT_EQ(h->bad_pages, 0);
     KASSERT_EQ(h->ended, 0);
     KASSERT(h->swapouts > 0 && h->swapins > 0);
-    KASSERT_EQ(swapoff("hda"), 0);
+    KASSERT_EQ(swapoff(dev), 0);
     expect_reclaim_sync_reports(reports0);    /* the data came back whole all the same */
 }
 
