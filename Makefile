@@ -29,7 +29,8 @@ ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
 OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)
 
 # make run: the tests, then the stress suite on 32 MiB with a swap disk
-# (hda) and an ext2 disk (hdb) made fresh for every run, then the monitor.
+# (hda) and an ext2 disk (hdb) made fresh for every run, then the monitor
+# (tools/bootrun; make test boots the same, make_run_suite_ends_green).
 STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed,reclaim_torture
 RUN_CMDLINE ?= test=all,$(STRESS) ext2_dev=hdb monitor
 RUN_DIR     := $(BUILD)/run
@@ -93,9 +94,7 @@ deps:
 	@tools/install-deps.sh
 
 run: deps all
-	tools/mkrundisks $(RUN_DIR)
-	tools/qemu-boot --iso $(BUILD)/swiod.iso --timeout 0 --mem 32 \
-	    --disk $(RUN_DIR)/swap.img --disk $(RUN_DIR)/ext2.img
+	tools/bootrun $(RUN_DIR) $(BUILD)/swiod.iso --timeout 0
 
 test: deps all
 	python3 tests/harness/run_tests.py $(if $(TESTS),--only '$(TESTS)')

@@ -11,7 +11,11 @@
  *     test NAME: FAIL file:line: reason
  *
  * and then a summary table and "tests: N passed, M failed".  The harness
- * (tests/harness) demands the begin and end lines and the exit code.
+ * (tests/harness) demands the begin and end lines and the exit code.  A
+ * run of more than one test (make run's) prints, just before that last
+ * line, a run summary that fits on one screen: the counts, each manual
+ * (stress) test with its time and result line (ktest_note), the failed
+ * tests by name, and what swap and kswiod did.
  *
  * KTEST_MANUAL tests are never picked by "all" or by a glob, only by their
  * exact name: they fail, panic or hang on purpose (the harness self-test) or
@@ -72,6 +76,13 @@ void ktest_fail(const char *file, int line, const char *fmt, ...);
  * the lock validator, the hang detector, page or slab debugging.  Any other report, or a missing one, fails the test:
  * the runner compares the counts before and after each test. */
 void ktest_expect_reports(uint32_t n);
+
+/* The running test's result in one short line (under 60 characters),
+ * "test NAME: result: ..." in the log now and again in the run summary,
+ * where a student reads it without scrolling back: the stress tests leave
+ * one each. */
+__attribute__((format(printf, 1, 2)))
+void ktest_note(const char *fmt, ...);
 
 /* Run the tests that match patterns; returns how many failed (a pattern
  * that matches nothing counts as one failure). */

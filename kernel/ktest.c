@@ -21,6 +21,8 @@
 #include "x86.h"
 
 #define MAX_RESULTS 256
+#define NOTE_LEN    64
+#define MAX_NAMED_FAILURES 8    /* named in the run summary; the table has all */
 
 extern const struct ktest ktests_start[], ktests_end[];
 
@@ -28,16 +30,27 @@ struct result {
     const struct ktest *test;
     bool passed;
     uint32_t ms;
+    char note[NOTE_LEN];        /* ktest_note's line, or empty */
 };
 
 static jmp_buf test_abort;          /* where ktest_fail() returns to */
 static const struct ktest *running;
 static int failures;
 static uint32_t expected_reports;   /* announced by the running test */
+static char running_note[NOTE_LEN]; /* the running test's ktest_note */
 
 void ktest_expect_reports(uint32_t n)
 {
     expected_reports += n;
+}
+
+void ktest_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(running_note, sizeof(running_note), fmt, ap);
+    va_end(ap);
+    pr_info("test %s: result: %s\n", running ? running->name : "?", running_note);
 }
 
 /* Everything the kernel's checkers report: the lock validator, the hang
@@ -96,6 +109,7 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
     bool passed = false;
 
     pr_info("test %s: begin\n", t->name);
+    running_note[0] = '\0';
     uint32_t reports0 = reports_so_far();
     expected_reports = 0;
     running = t;
@@ -123,6 +137,43 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
     return passed;
 }
 
+/*
+ * The end of a long run, for the student at the console: the table above
+ * is longer than a screen, so say here, in a screenful, what passed, what
+ * the stress tests found, what failed and what swap and kswiod did.
+ */
+static void print_run_summary(const struct result *r, int n, int failed)
+{
+    int stress = 0, stress_failed = 0;
+    for (int i = 0; i < n; i++) {
+        stress += r[i].test->manual;
+        stress_failed += r[i].test->manual && !r[i].passed;
+    }
+    uint64_t ms = timer_uptime_ms();
+    pr_info("run summary, %llu.%llu s after boot:\n", ms / 1000, ms % 1000 / 100);
+    pr_info("  tests   %d passed, %d failed; stress tests %d passed, %d failed\n",
+            n - stress - (failed - stress_failed), failed - stress_failed,
+            stress - stress_failed, stress_failed);
+    for (int i = 0; i < n; i++)
+        if (r[i].test->manual)
+            pr_info("  %-4s  %-20s %4u.%u s  %s\n", r[i].passed ? "ok" : "FAIL",
+                    r[i].test->name, r[i].ms / 1000, r[i].ms % 1000 / 100, r[i].note);
+    for (int i = 0, named = 0; i < n; i++) {
+        if (r[i].passed || r[i].test->manual)
+            continue;
+        if (named++ < MAX_NAMED_FAILURES)
+            pr_info("  FAIL  %s (its log lines start \"test %s:\")\n", r[i].test->name,
+                    r[i].test->name);
+        else if (named == MAX_NAMED_FAILURES + 1)
+            pr_info("  ... more failures: the table above has them all\n");
+    }
+    const struct vm_event_counts *v = &vm_events;
+    pr_info("  swap    %u pages out, %u back in; out-of-memory kills: %u\n", v->pswpout,
+            v->pswpin, v->oom_kills);
+    pr_info("  kswiod  %u page writes in %u bios, %u failed\n", v->kswiod_completed,
+            v->kswiod_bios, v->kswiod_errors);
+}
+
 int ktest_run(const char *patterns)
 {
     static struct result results[MAX_RESULTS];
@@ -134,8 +185,10 @@ int ktest_run(const char *patterns)
         uint32_t ms;
         bool ok = run_one(t, &ms);
         failed += !ok;
-        if (n < MAX_RESULTS)
-            results[n] = (struct result){ t, ok, ms };
+        if (n < MAX_RESULTS) {
+            results[n] = (struct result){ t, ok, ms, "" };
+            memcpy(results[n].note, running_note, NOTE_LEN);
+        }
         n++;
     }
     if (n == 0) {
@@ -148,6 +201,8 @@ int ktest_run(const char *patterns)
     for (int i = 0; i < n && i < MAX_RESULTS; i++)
         pr_info("  %-4s  %-44s %6u ms\n", results[i].passed ? "ok" : "FAIL",
                 results[i].test->name, results[i].ms);
+    if (n > 1)
+        print_run_summary(results, n < MAX_RESULTS ? n : MAX_RESULTS, failed);
     pr_info("tests: %d passed, %d failed\n", n - failed, failed);
     failures += failed;
     return failed;

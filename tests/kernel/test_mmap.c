@@ -187,6 +187,7 @@ KTEST_MANUAL(mmap_dirty)
     KASSERT_EQ(vfs_umount(MNT), 0);
     pr_info("mmap_dirty: unmounted; %u file pages written by kswiod, %u reclaim waits "
             "reported\n", by_kswiod, reclaim_violations - reports0.reclaim);
+    ktest_note("%u file pages written by kswiod", by_kswiod);
     KASSERT(by_kswiod > 0);
     expect_reclaim_sync_reports(reports0);
 }
@@ -223,6 +224,7 @@ KTEST_MANUAL(mixed)
     finish_jobs(2);
     KASSERT_EQ(vfs_umount(MNT), 0);
     pr_info("mixed: summary: %u bad anonymous pages, %d tasks ended\n", h.bad_pages, h.ended);
+    ktest_note("%u bad anonymous pages, %d tasks ended", h.bad_pages, h.ended);
     KASSERT_EQ(h.bad_pages, 0);
     KASSERT_EQ(h.ended, 0);
     KASSERT(vm_events.kswapd_wakeups > wakeups0);

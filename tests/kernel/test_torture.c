@@ -232,6 +232,7 @@ KTEST_MANUAL(reclaim_torture)
     KASSERT_EQ(swapoff("hda"), 0);
     pr_info("torture: summary: %u bad, %u errors; %u swap-outs, %u kswiod writes\n", bad,
             errors, vm_events.pswpout - out0, vm_events.kswiod_completed - kswiod0);
+    ktest_note("%u bad, %u errors, %u swap-outs", bad, errors, vm_events.pswpout - out0);
     KASSERT_EQ(bad, 0);
     KASSERT_EQ(errors, 0);
 }
