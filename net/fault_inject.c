@@ -8,7 +8,9 @@
  * Both count from an offset taken from seed= (so a run repeats exactly
  * with the same seed); the boot log says what will happen, and
  * net_stats.fault_dropped / fault_reordered count what did.  Called with
- * net_lock held, on the way from ip_rcv to tcp_rcv.
+ * net_lock held, on the way from ip_rcv to tcp_rcv.  A held segment waits
+ * for the next one however long that takes (a retransmission comes, the
+ * data is not lost).
  */
 #include "cmdline.h"
 #include "net.h"
@@ -56,7 +58,9 @@ void fault_tcp_rcv(struct sk_buff *skb)
         kfree_skb(skb);
         return;
     }
-    if (!held && every_nth(reorder_every, &reorder_count)) {
+    /* Counted even while one is held, so the nth segments are the ones
+     * hit; a hit while holding is delivered in order. */
+    if (every_nth(reorder_every, &reorder_count) && !held) {
         held = skb;
         return;
     }
