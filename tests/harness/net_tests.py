@@ -23,6 +23,7 @@ NET_SPECS = {
                 r"net: address 10\.0\.2\.15/24, gateway 10\.0\.2\.2$"]),
     "net_ping_gateway_gets_replies": dict(net=True, reject=[NO_NET], expect=[E1000_UP]),
     "net_routes_loopback_subnet_and_gateway": dict(net=True, reject=[NO_NET]),
+    "net_arp_retries_then_gives_up_on_a_silent_address": dict(net=True, reject=[NO_NET]),
     "net_drop_every_nth_tcp_segment_from_seed": dict(
         cmdline="net_drop=3 seed=1", reject=[r"skipped: no fault injection"],
         expect=[r"net: net_drop=3 seed=1: dropping received TCP segment 2 and every 3 after it"]),

@@ -16,6 +16,7 @@
 #include "ktest.h"
 #include "printk.h"
 #include "sched.h"
+#include "timer.h"
 #include "../../net/net.h"
 
 #define QEMU_GUEST_IP   0x0a00020fu     /* 10.0.2.15 */
@@ -222,6 +223,30 @@ KTEST(net_arp_answers_requests_and_says_when_full)
     arp_build(p, &a);
     EXPECT_COUNT(net_stats.arp_replies_out, 0, inject(ETH_P_ARP, p, NP_ARP_LEN));
     (void)lo;
+}
+
+#define SILENT_NEIGHBOUR 0x0a00024du     /* 10.0.2.77: slirp answers no ARP for it */
+#define ARP_GIVE_UP_MS   5000            /* 3 requests 1 s apart, and some slack */
+
+KTEST(net_arp_retries_then_gives_up_on_a_silent_address)
+{
+    if (!need_eth0())
+        return;
+    uint32_t mark = log_mark();
+    uint32_t requests = net_stats.arp_requests_out, dropped = net_stats.arp_queue_dropped;
+    uint32_t unresolved = net_stats.arp_unresolved;
+    /* Six frames for an address nobody answers: four wait, two are
+     * dropped at once. */
+    for (uint16_t seq = 1; seq <= 6; seq++)
+        KASSERT(icmp_send_echo(SILENT_NEIGHBOUR, 0x7e58, seq, 8) == 0 || seq > 4);
+    KASSERT_EQ(net_stats.arp_queue_dropped - dropped, 2);
+    uint64_t start = timer_uptime_ms();
+    while (net_stats.arp_unresolved == unresolved && timer_uptime_ms() - start < ARP_GIVE_UP_MS)
+        sleep_ms(100);
+    KASSERT_EQ(net_stats.arp_unresolved - unresolved, 1);
+    KASSERT_EQ(net_stats.arp_requests_out - requests, 3);
+    KASSERT_EQ(net_stats.arp_queue_dropped - dropped, 6);
+    KASSERT(log_contains(mark, "arp: 10.0.2.77: no answer to 3 requests; 4 frames dropped"));
 }
 
 /* ---- fault injection -------------------------------------------------- */
