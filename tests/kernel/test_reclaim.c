@@ -55,6 +55,8 @@ KTEST_MANUAL(swap_hog)
     struct hog *h = new_hog("swap_hog", 4 * ram_mib());
     KASSERT_EQ(hog_run(h), 0);
     hog_unmap(h);
+    ktest_note("%u MiB: %u bad pages, %u swap-outs", h->pages / 256, h->bad_pages,
+               h->swapouts);
     KASSERT_EQ(h->bad_pages, 0);
     KASSERT_EQ(h->ended, 0);
     KASSERT(h->swapouts > 0 && h->swapins > 0);
@@ -98,6 +100,8 @@ KTEST_MANUAL(swap_full)
     int decision_ms = hog_ms_from_swap_full_to_oom(h);
     pr_info("swap_full: the hog was %s, %d ms after swap was full\n",
             h->ended ? "ended" : "NOT ended", decision_ms);
+    ktest_note("hog %s %d ms after swap was full", h->ended ? "ended" : "NOT ended",
+               decision_ms);
     KASSERT_EQ(h->ended, 1);
     KASSERT(decision_ms >= 0 && decision_ms < OOM_DECISION_MAX_MS);
     KASSERT(vm_events.oom_kills > 0);
@@ -235,6 +239,8 @@ KTEST_MANUAL(reclaim_never_waits)
     pr_info("reclaim_never_waits: all %u pages allocated with the disk stalled; kswiod holds "
             "%u queued and %u in flight; slowest page %llu us\n", d.pages, queued, in_flight,
             (unsigned long long)max_us);
+    ktest_note("%u pages, disk stalled: slowest %llu ms", d.pages,
+               (unsigned long long)(max_us / 1000));
     KASSERT_EQ(vm_events.reclaim_failures, failures0);
     KASSERT(queued + in_flight > 0);        /* the dirty pages really went to the stalled disk */
     blkdev_stall(disk, false);
