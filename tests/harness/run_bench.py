@@ -5,7 +5,8 @@ BENCH lines the kernel reports.
 
 Beside the kernel's instruction counts it prints wall-clock figures that
 only the host can measure, as "BENCH name host_... ms" lines.  The
-benchmark's own settings (memory, disks) come from BENCHES below.
+benchmark's own settings (memory, disks, an NBD export) come from
+BENCHES below.
 
 usage: run_bench.py [--only 'glob,glob']
 """
@@ -65,6 +66,8 @@ BENCHES = {
     "ext2": dict(setup=scratch_ext2(64), icount=False),
     # hda for the hog, hdb (make run's size) for the out-of-memory decision.
     "swap": dict(setup=lambda: scratch_swap(512)() + scratch_swap(160)(), icount=False),
+    # nbd0 served by qemu-nbd through slirp (qemu-boot --nbd starts and stops it).
+    "nbd": dict(nbd=scratch_disk(32), icount=False),
 }
 
 
@@ -77,6 +80,8 @@ def run_bench(name, kernel_elf):
         cmd.append("--icount")
     for d in spec["setup"]() if "setup" in spec else spec.get("disks", ()):
         cmd += ["--disk", d]
+    if "nbd" in spec:
+        cmd += ["--nbd", spec["nbd"]()[0]]
     start = time.monotonic()
     r = subprocess.run(cmd + ["--", f"bench={name}"], capture_output=True, text=True)
     wall = time.monotonic() - start
