@@ -327,10 +327,16 @@ int e1000_init(void)
         return -ENOENT;
     }
     struct e1000 *e = &nic;
+    e->irq = pci->irq_line;
+    if (e->irq >= IRQ_LINES) {
+        /* Firmware routed no PIC line to it (0xFF): it could never tell us
+         * a frame came. */
+        pr_err("e1000: no interrupt line (Interrupt Line %u); not used\n", e->irq);
+        return -EIO;
+    }
     uint32_t bar = pci_bar(pci, 0) & PCI_BAR_MEM_MASK;
     pci_enable(pci, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    e->regs = ioremap(bar, E1000_MMIO_SIZE);
-    if (!bar || !e->regs) {
+    if (!bar || !(e->regs = ioremap(bar, E1000_MMIO_SIZE))) {
         pr_err("e1000: cannot map BAR0 (%08x)\n", bar);
         return -ENOMEM;
     }
@@ -348,7 +354,6 @@ int e1000_init(void)
     e->dev.mtu = ETH_DATA_LEN;
     e->dev.ops = &e1000_ops;
     e->dev.priv = e;
-    e->irq = pci->irq_line;
     start(e);
     if ((err = netdev_register(&e->dev)) < 0)
         return err;
