@@ -40,6 +40,18 @@ def judge(name, rc, log_text, expect=(), verdict="pass", reject=()):
     return None
 
 
+def missing_in_order(text, patterns):
+    """None when every pattern (multi-line regexes) matches text, each
+    after the one before; else which one did not."""
+    pos = 0
+    for pattern in patterns:
+        m = re.compile(pattern, re.M).search(text, pos)
+        if not m:
+            return f"missing output matching /{pattern}/ (in order)"
+        pos = m.end()
+    return None
+
+
 def last_verdict(log_text):
     lines = [l for l in log_text.splitlines() if l.startswith("qemu-boot: ")]
     return lines[-1][len("qemu-boot: "):] if lines else "no verdict line"

@@ -124,12 +124,9 @@ def monitor_swap_and_vmstat(log):
             r"^reclaim violations 0$"]
     if re.search(r"^hda ", text.split("reclaim violations 0")[-1], re.M):
         return "swap still lists hda after the test turned it off"
-    pos = 0
-    for pattern in want:
-        m = re.compile(pattern, re.M).search(text, pos)
-        if not m:
-            return f"missing monitor output matching /{pattern}/ (in order)"
-        pos = m.end()
+    reason = judge.missing_in_order(text, want)
+    if reason:
+        return reason
     os.unlink(area)
     return None
 
