@@ -13,19 +13,11 @@
  * Links with: net/tcp_logic.c
  * Fuzz options: -max_len=128
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "tcp_logic.h"
 #include "tcp_seq.h"
-
-#define FUZZ_ASSERT(cond)                                                  \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                       \
-        }                                                                  \
-    } while (0)
 
 static void check_round_trip(const struct tcp_seg *seg)
 {

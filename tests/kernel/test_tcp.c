@@ -1,0 +1,248 @@
+/*
+ * test_tcp.c - TCP and the socket calls over the loopback interface, both
+ * ends in this kernel: seeded streams both ways, the orderly close and
+ * TIME_WAIT, a refused connection, a receive timeout, sock_shutdown
+ * unblocking a receiver, and (with the harness's net_drop= / net_reorder=,
+ * tcp_tests.py) exact delivery despite loss and reordering, and the retry
+ * limit when every segment is lost.  tcp_host_echo talks to a server on
+ * the host through QEMU (tcp_tests.py starts it).
+ */
+#include "cmdline.h"
+#include "kerrno.h"
+#include "ktest.h"
+#include "printk.h"
+#include "random.h"
+#include "sched.h"
+#include "timer.h"
+#include "../../net/tcp.h"
+#include "tcp_stream.h"
+
+#define TEST_PORT        5001
+#define CLOSED_PORT      5999
+#define XFER_TIMEOUT_MS  10000
+#define RECV_TIMEOUT_MS  300
+#define LOOPBACK_ADDR    0x7F000001u
+#define GUESTFWD_ADDR    0x0A000264u    /* 10.0.2.100: tools/qemu-boot --guestfwd */
+
+/* Sockets in the table in state st (the test reads TCP's own table). */
+static uint32_t sockets_in(enum tcp_state st)
+{
+    uint32_t n = 0;
+    mutex_lock(&net_lock);
+    list_for_each(pos, &tcp_sockets)
+        n += list_entry(pos, struct socket, link)->state == st;
+    mutex_unlock(&net_lock);
+    return n;
+}
+
+static bool table_empty(void)
+{
+    mutex_lock(&net_lock);
+    bool empty = list_empty(&tcp_sockets);
+    mutex_unlock(&net_lock);
+    return empty;
+}
+
+/* Every connection's sequence state, for a failed transfer's log. */
+static void dump_connections(void)
+{
+    mutex_lock(&net_lock);
+    list_for_each(pos, &tcp_sockets) {
+        struct socket *s = list_entry(pos, struct socket, link);
+        char d[64];
+        sock_describe(s, d, sizeof(d));
+        pr_info("tcp-test: %s: una %u nxt %u max %u queued to %u (from iss), peer window %u, "
+                "sendq %u, recvq %u in %u skbs, rto %u ms\n", d, s->snd_una - s->iss,
+                s->snd_nxt - s->iss, s->snd_max - s->iss, s->write_seq - s->iss, s->snd_wnd,
+                s->sndq.bytes, s->rcvq.bytes, s->rcvq.qlen, s->rtt.rto);
+    }
+    mutex_unlock(&net_lock);
+}
+
+static void print_counters(const char *what)
+{
+    pr_info("tcp-test: %s: retransmitted %u segments (%u fast retransmits, %u timeouts), "
+            "%u out of order (%u of them dropped); net dropped %u, reordered %u\n", what,
+            tcp_stats.retransmits, tcp_stats.fast_retransmits, tcp_stats.timeouts,
+            tcp_stats.out_of_order, tcp_stats.ooo_dropped, net_stats.fault_dropped, net_stats.fault_reordered);
+}
+
+/* The seeded streams both ways at once over one connection, checked byte
+ * for byte; then the orderly close: the client's FIN, the server's, the
+ * client in TIME_WAIT for TCP_TIME_WAIT_MS and then gone. */
+static void transfer_both_ways(uint32_t bytes)
+{
+    struct rng r;
+    ktest_rng_init(&r);
+    uint32_t seed_up = rng_next(&r), seed_down = rng_next(&r);
+    struct tcp_conn_pair p;
+    KASSERT_EQ(tcp_pair_open(TEST_PORT, &p), 0);
+    uint64_t t0 = timer_uptime_ms();
+    struct tcp_stream_task *up_rx = tcp_stream_start(p.server, seed_up, bytes, XFER_TIMEOUT_MS, 0);
+    struct tcp_stream_task *down_tx = tcp_stream_start(p.server, seed_down, bytes, XFER_TIMEOUT_MS, 1);
+    int up = tcp_stream_send(p.client, seed_up, bytes, XFER_TIMEOUT_MS);
+    int down = tcp_stream_recv(p.client, seed_down, bytes, XFER_TIMEOUT_MS);
+    if (up || down) {
+        dump_connections();
+        print_counters("failed");
+    }
+    KASSERT_EQ(up, 0);
+    KASSERT_EQ(down, 0);
+    KASSERT_EQ(tcp_stream_join(up_rx), 0);
+    KASSERT_EQ(tcp_stream_join(down_tx), 0);
+    uint64_t ms = timer_uptime_ms() - t0;
+    pr_info("tcp-test: %u KiB each way checked in %llu ms\n", bytes / 1024, ms);
+    print_counters("transfer");
+
+    /* FIN one way: the server reads the end of the stream. */
+    sock_close(p.client);
+    char c;
+    KASSERT_EQ(sock_recv(p.server, &c, 1, XFER_TIMEOUT_MS), 0);
+    KASSERT_EQ(sock_send(p.server, &c, 1, XFER_TIMEOUT_MS), 1);  /* half-open still sends */
+    /* And the other way: the server's FIN puts the client in TIME_WAIT. */
+    sock_close(p.server);
+    sock_close(p.listener);
+    uint64_t deadline = timer_uptime_ms() + XFER_TIMEOUT_MS;
+    while (!sockets_in(TCP_TIME_WAIT) && timer_uptime_ms() < deadline)
+        sleep_ms(10);
+    KASSERT_EQ(sockets_in(TCP_TIME_WAIT), 1);
+    pr_info("tcp-test: client in TIME_WAIT\n");
+    uint64_t tw = timer_uptime_ms();
+    while (!table_empty() && timer_uptime_ms() < deadline)
+        sleep_ms(10);
+    KASSERT(table_empty());
+    KASSERT(timer_uptime_ms() - tw + 100 >= TCP_TIME_WAIT_MS);
+}
+
+KTEST(tcp_loopback_streams_both_ways_and_close)
+{
+    transfer_both_ways(cmdline_get_u32("tcp_kib", 4096) * 1024);
+}
+
+/* Run by the harness with net_drop=N (every Nth received segment lost)
+ * and net_reorder=N (every Nth held back past the next): the same streams
+ * arrive exactly; losses were repaired by retransmission, reordered
+ * segments were held until the hole before them filled. */
+KTEST_MANUAL(tcp_dropped_segments_streams_arrive_exactly)
+{
+    transfer_both_ways(cmdline_get_u32("tcp_kib", 1024) * 1024);
+    KASSERT(net_stats.fault_dropped > 0);
+    KASSERT(tcp_stats.retransmits > 0);
+}
+
+KTEST_MANUAL(tcp_reordered_segments_streams_arrive_exactly)
+{
+    transfer_both_ways(cmdline_get_u32("tcp_kib", 1024) * 1024);
+    KASSERT(net_stats.fault_reordered > 0);
+    KASSERT(tcp_stats.out_of_order > 0);
+}
+
+/* Booted with tcp_iss=0xfffff000 (tcp_tests.py): both ends' sequence
+ * numbers cross 2^32 within the first few KiB. */
+KTEST_MANUAL(tcp_wraparound_streams_both_ways)
+{
+    KASSERT(cmdline_has("tcp_iss"));
+    transfer_both_ways(cmdline_get_u32("tcp_kib", 1024) * 1024);
+}
+
+KTEST(tcp_connect_to_closed_port_refused)
+{
+    struct socket *s;
+    uint32_t before = tcp_stats.rst_in;
+    KASSERT_EQ(sock_connect(LOOPBACK_ADDR, CLOSED_PORT, XFER_TIMEOUT_MS, &s), -ECONNREFUSED);
+    KASSERT_EQ(tcp_stats.rst_in, before + 1);
+    KASSERT(table_empty());
+}
+
+KTEST(tcp_listen_twice_is_in_use)
+{
+    struct socket *a, *b;
+    KASSERT_EQ(sock_listen(TEST_PORT, 1, &a), 0);
+    KASSERT_EQ(sock_listen(TEST_PORT, 1, &b), -EADDRINUSE);
+    sock_close(a);
+    KASSERT(table_empty());
+}
+
+KTEST(tcp_recv_times_out)
+{
+    struct tcp_conn_pair p;
+    KASSERT_EQ(tcp_pair_open(TEST_PORT, &p), 0);
+    char buf[16];
+    uint64_t t0 = timer_uptime_ms();
+    KASSERT_EQ(sock_recv(p.client, buf, sizeof(buf), RECV_TIMEOUT_MS), -ETIMEDOUT);
+    uint64_t waited = timer_uptime_ms() - t0;
+    KASSERT(waited + 10 >= RECV_TIMEOUT_MS && waited < RECV_TIMEOUT_MS + 1000);
+    /* The connection is still good afterwards. */
+    KASSERT_EQ(sock_send(p.server, "x", 1, XFER_TIMEOUT_MS), 1);
+    KASSERT_EQ(sock_recv_exact(p.client, buf, 1, XFER_TIMEOUT_MS), 1);
+    KASSERT_EQ(buf[0], 'x');
+    tcp_pair_close(&p);
+}
+
+struct blocked_recv {
+    struct socket *s;
+    int result;
+};
+
+static void recv_forever(void *arg)
+{
+    struct blocked_recv *b = arg;
+    char c;
+    b->result = sock_recv(b->s, &c, 1, 0);
+}
+
+KTEST(tcp_shutdown_unblocks_receiver_and_resets_peer)
+{
+    struct tcp_conn_pair p;
+    KASSERT_EQ(tcp_pair_open(TEST_PORT, &p), 0);
+    struct blocked_recv b = { .s = p.client, .result = 1 };
+    struct task *t = task_create("tcp-blocked", recv_forever, &b, PRIO_NORMAL);
+    KASSERT(t);
+    sleep_ms(100);
+    KASSERT_EQ(b.result, 1);                /* still waiting */
+    sock_shutdown(p.client);
+    task_join(t);
+    KASSERT_EQ(b.result, -ECONNABORTED);
+    KASSERT_EQ(sock_send(p.client, "x", 1, XFER_TIMEOUT_MS), -ECONNABORTED);
+    /* The reset reached the peer. */
+    char c;
+    KASSERT_EQ(sock_recv(p.server, &c, 1, XFER_TIMEOUT_MS), -ECONNRESET);
+    tcp_pair_close(&p);
+    KASSERT(table_empty());
+}
+
+/* With net_drop=1 nothing arrives: the SYN is retransmitted with backoff
+ * TCP_SYN_RETRIES times, then the connection fails. */
+KTEST_MANUAL(tcp_silent_peer_times_out)
+{
+    struct socket *l, *s;
+    KASSERT_EQ(sock_listen(TEST_PORT, 1, &l), 0);
+    uint64_t t0 = timer_uptime_ms();
+    KASSERT_EQ(sock_connect(LOOPBACK_ADDR, TEST_PORT, 0, &s), -ETIMEDOUT);
+    pr_info("tcp-test: connect gave up after %llu ms\n", timer_uptime_ms() - t0);
+    KASSERT_EQ(tcp_stats.conn_timedout, 1);
+    KASSERT_EQ(tcp_stats.retransmits, TCP_SYN_RETRIES);
+    print_counters("silent peer");
+    sock_close(l);
+    KASSERT(table_empty());
+}
+
+/* tcp_tests.py's echo server at 10.0.2.100:tcp_peer_port: a seeded stream
+ * out, the same stream back, checked; the server checks it too. */
+KTEST_MANUAL(tcp_host_echo)
+{
+    uint16_t port = (uint16_t)cmdline_get_u32("tcp_peer_port", 0);
+    uint32_t bytes = cmdline_get_u32("tcp_kib", 4096) * 1024;
+    uint32_t seed = cmdline_get_u32("stream_seed", 1);
+    KASSERT(port);
+    struct socket *s;
+    KASSERT_EQ(sock_connect(GUESTFWD_ADDR, port, XFER_TIMEOUT_MS, &s), 0);
+    uint64_t t0 = timer_uptime_ms();
+    struct tcp_stream_task *rx = tcp_stream_start(s, seed, bytes, XFER_TIMEOUT_MS, 0);
+    KASSERT_EQ(tcp_stream_send(s, seed, bytes, XFER_TIMEOUT_MS), 0);
+    KASSERT_EQ(tcp_stream_join(rx), 0);
+    uint64_t ms = timer_uptime_ms() - t0;
+    pr_info("tcp-test: host echo: %u KiB out and back in %llu ms\n", bytes / 1024, ms);
+    print_counters("host echo");
+    sock_close(s);
+}
