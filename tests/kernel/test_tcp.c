@@ -246,3 +246,46 @@ KTEST_MANUAL(tcp_host_echo)
     print_counters("host echo");
     sock_close(s);
 }
+
+/* Hand tcp_rcv a SYN to a listening port, as IP would, after spoil() has
+ * damaged it; returns how many segments TCP sent in answer. */
+static uint32_t deliver_spoiled_syn(void (*spoil)(uint8_t *hdr))
+{
+    struct sk_buff *skb = alloc_skb(GFP_NOIO);
+    KASSERT(skb);
+    struct tcp_hdr_fields f = { .sport = 40000, .dport = TEST_PORT, .seq = 1, .flags = TCP_SYN,
+                                .wnd = 1000 };
+    uint8_t *hdr = skb_put(skb, TCP_HDR_LEN);
+    tcp_build_header(hdr, &f);
+    uint16_t csum = csum_fold(csum_partial(hdr, TCP_HDR_LEN, csum_tcpudp_pseudo(
+        LOOPBACK_ADDR, LOOPBACK_ADDR, IPPROTO_TCP, TCP_HDR_LEN)));
+    hdr[16] = (uint8_t)(csum >> 8);
+    hdr[17] = (uint8_t)csum;
+    spoil(hdr);
+    skb->saddr = skb->daddr = LOOPBACK_ADDR;
+    mutex_lock(&net_lock);
+    uint32_t out = tcp_stats.segs_out;
+    tcp_rcv(skb);
+    out = tcp_stats.segs_out - out;
+    mutex_unlock(&net_lock);
+    return out;
+}
+
+static void flip_a_bit(uint8_t *hdr) { hdr[7] ^= 0x10; }
+/* A data offset of 15 words, 60 bytes, in a 20-byte segment, with the
+ * checksum fixed up so only the length lies. */
+static void lie_about_length(uint8_t *hdr) { hdr[12] = 0xf0; hdr[16] -= 0xa0; }
+
+KTEST(tcp_bad_checksum_and_lying_header_dropped_and_counted)
+{
+    struct socket *l;
+    KASSERT_EQ(sock_listen(TEST_PORT, 1, &l), 0);
+    uint32_t csum0 = tcp_stats.bad_csum, hdr0 = tcp_stats.bad_header;
+    KASSERT_EQ(deliver_spoiled_syn(flip_a_bit), 0);
+    KASSERT_EQ(tcp_stats.bad_csum, csum0 + 1);
+    KASSERT_EQ(deliver_spoiled_syn(lie_about_length), 0);
+    KASSERT_EQ(tcp_stats.bad_header, hdr0 + 1);
+    KASSERT_EQ(tcp_stats.bad_csum, csum0 + 1);
+    sock_close(l);
+    KASSERT(table_empty());
+}
