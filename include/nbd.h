@@ -1,17 +1,20 @@
 /*
- * nbd.h - the network block device client: nbd0, a block device whose
- * sectors live on an NBD server reached over TCP.
+ * nbd.h - the network block device client: nbd0 (and nbd1 ...), block
+ * devices whose sectors live on NBD servers reached over TCP.
  *
  * Asked for on the command line, and absent otherwise:
- *   nbd=A.B.C.D:PORT   the server (under QEMU user networking the host's
- *                      127.0.0.1:PORT is 10.0.2.100:PORT, tools/qemu-boot
- *                      --guestfwd or --nbd)
- *   nbd_export=NAME    the export (default: the server's default, "")
+ *   nbd=A.B.C.D:PORT[,A.B.C.D:PORT]
+ *                      the servers of nbd0, nbd1, ... (under QEMU user
+ *                      networking the host's 127.0.0.1:PORT is
+ *                      10.0.2.100:PORT: tools/qemu-boot --guestfwd or --nbd)
+ *   nbd_export=NAME[,NAME]
+ *                      their exports (default: the server's default, "")
  *   nbd_timeout=S      a request with no reply after S seconds fails with
- *                      -EIO and kills the connection (default 30)
+ *                      -EIO and kills the connection (default 15: below
+ *                      the hang detector's 20, so the driver reports first)
  *   nbd_fua            every write carries FUA when the server offers it
  *
- * nbd_init() connects and does the handshake at boot; on success nbd0 is
+ * nbd_init() connects and does the handshake at boot; on success nbdN is
  * in the block layer (ext2 mounts it, swapon takes it, like any disk).
  * Bios go to the server as they come, up to NBD_MAX_INFLIGHT at a time,
  * each one request.  When the server breaks the protocol, closes, or lets
@@ -28,7 +31,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NBD_MAX_INFLIGHT 16     /* requests sent and not yet answered */
+#define NBD_MAX_INFLIGHT 16     /* requests sent and not yet answered, per device */
+#define NBD_MAX_DEVICES  2      /* make run: ext2 on nbd0, swap on nbd1 */
 
 struct block_device;
 

@@ -22,6 +22,7 @@
 #include "ktest.h"
 #include "mm.h"
 #include "monitor.h"
+#include "nbd.h"
 #include "netdev.h"
 #include "pagecache.h"
 #include "panic.h"
@@ -83,6 +84,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ata_init();
     ramdisk_init();
     net_init();
+    nbd_init();             /* after the network: it connects at once */
     buffer_init();
     pagecache_init();
     vfs_init();

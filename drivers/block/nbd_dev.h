@@ -91,6 +91,6 @@ struct nbd_device {
  * naming what went wrong (the socket is then closed). */
 int nbd_connect(struct nbd_device *nd);
 
-/* nbd.c: the one NBD device (NULL when none was asked for or it failed
- * to connect), for the monitor. */
-struct nbd_device *nbd_device(void);
+/* nbd.c: the i-th NBD device that connected at boot (NULL past the last),
+ * for the monitor. */
+struct nbd_device *nbd_device(int i);

@@ -1,9 +1,293 @@
-"""nbd_tests.py - (being written) tests of the network stack's nbd part.
+"""nbd_tests.py - the NBD client against servers nobody here wrote, and
+against one that lies.
 
-NBD_SPECS: kernel tests (KTEST) and what the harness needs to know about
-them, in the form specs.py uses ("net": True gives the boot an e1000).
-NBD_TESTS: harness tests, each a function (log_path) -> None on pass or a
-reason.
+Each test starts its server on 127.0.0.1 on a free port (tools/nbd-serve,
+or nbd_fake.py), boots a kernel test (tests/kernel/test_nbd.c, or the ext2
+and swap tests on nbd0) with nbd=10.0.2.100:PORT and the port forwarded,
+stops the server whatever happened, and judges the log -- and, where the
+server keeps a file, the file: the seeded pattern (disks.py), e2fsck -fn
+and debugfs (ext2_images.py).
+
+NBD_SPECS: none -- every NBD kernel test needs a server, so each is run
+from here, under its own name (which replaces the direct boot run_tests
+would make) and under more names for the other servers and faults.
+NBD_TESTS: the harness tests, each a function (log_path) -> None on pass
+or a reason.
 """
+import os
+import socket
+import subprocess
+import threading
+import time
+from importlib.machinery import SourceFileLoader
+
+import disks
+import ext2_images
+import ext2_tests
+import judge
+import kernel
+import nbd_fake
+import swap_tests
+
+nbd_serve = SourceFileLoader("nbd_serve", os.path.join(kernel.ROOT, "tools", "nbd-serve")).load_module()
+
+GUEST_SERVER = "10.0.2.100"     # tools/qemu-boot: --guestfwd ports appear here
+EXPORT = nbd_serve.DEFAULT_EXPORT
+SEED = 1999
+IMAGE_MIB = 8
+MIB = 1 << 20
+PATTERN_WRITE = (2048, 64 + 2 * 127 + 512)     # test_nbd.c cuts it in three
+FAULT_TIMEOUT_S = 3             # nbd_timeout= where a stall must be noticed
+CONNECTED = r"nbd: nbd0: connected to 10\.0\.2\.100:\d+, export \"swiod\" by NBD_OPT_GO"
+DIED = r"; failing \d+ requests in flight and \d+ queued with -EIO, device dead$"
+KILL_AFTER_S = 1.5              # server killed this long after the client connected
+WATCH_LIMIT_S = 60              # the log watcher gives up after this
+
+
+def boot(test, log, port, cmdline="", mem=None, timeout=90, stdin_text=None):
+    line = f"test={test} nbd={GUEST_SERVER}:{port} nbd_export={EXPORT} {cmdline}".strip()
+    if stdin_text is not None:
+        line = line.replace(f"test={test} ", "monitor ")
+    return kernel.boot(line, log, timeout=timeout, mem=mem, net=True, guestfwd=[port],
+                       stdin_text=stdin_text)
+
+
+def judged(test, log, rc, expect=()):
+    return judge.judge(test, rc, kernel.read_log(log), expect=expect)
+
+
+def server_log(log):
+    return log + ".server"
+
+
+# --- the seeded pattern on each server ---
+
+def pattern_on(kind):
+    """nbd_pattern_round_trip against kind serving an image with the
+    pattern; the host then finds the written region, and only it, changed."""
+    def test(log):
+        image = disks.make_image(log + ".img", IMAGE_MIB * MIB, SEED)
+        write_sector, write_count = PATTERN_WRITE
+        cmdline = (f"disk_seed={SEED} disk_sectors={IMAGE_MIB * MIB // 512} "
+                   f"write_sector={write_sector} write_count={write_count}")
+        with nbd_serve.Server(kind, image, log=server_log(log)) as srv:
+            rc = boot("nbd_pattern_round_trip", log, srv.port, cmdline)
+        reason = (judged("nbd_pattern_round_trip", log, rc, [CONNECTED]) or
+                  disks.verify(image, SEED, [PATTERN_WRITE]))
+        if not reason:
+            os.unlink(image)
+        return reason
+    return test
+
+
+def memory_export(log):
+    """nbdkit's memory plugin keeps nothing the host could read: what is
+    written is read back in the kernel only."""
+    with nbd_serve.Server("nbdkit", f"memory:{IMAGE_MIB}M", log=server_log(log)) as srv:
+        rc = boot("nbd_written_data_reads_back", log, srv.port,
+                  f"disk_seed={SEED} write_sector=0 write_count=2048")
+    return judged("nbd_written_data_reads_back", log, rc, [CONNECTED])
+
+
+def export_name_fallback(log):
+    """A server without NBD_OPT_GO: NBD_OPT_EXPORT_NAME instead, then the
+    same reads and writes."""
+    with nbd_fake.FakeServer("no_go") as srv:
+        rc = boot("nbd_written_data_reads_back", log, srv.port,
+                  f"disk_seed={SEED} write_sector=0 write_count=2048")
+    return judged("nbd_written_data_reads_back", log, rc, [
+        r"nbd: nbd0: server does not support NBD_OPT_GO; falling back to NBD_OPT_EXPORT_NAME",
+        r"nbd: nbd0: connected to .* by NBD_OPT_EXPORT_NAME"])
+
+
+# --- ext2 and swap on nbd0 ---
+
+def ext2_on_nbd(log):
+    """The ext2 boundary-file test with its file system on nbd0 (qemu-nbd
+    serving a copy of plain1k): e2fsck -fn clean, every file byte-identical
+    in debugfs."""
+    copy = ext2_images.fresh_copy(ext2_images.images()["plain1k"], log + ".img")
+    test = "ext2_write_boundary_files_read_back"
+    with nbd_serve.Server("qemu-nbd", copy, log=server_log(log)) as srv:
+        rc = boot(test, log, srv.port, "ext2_dev=nbd0", timeout=120)
+    reason = judged(test, log, rc, [CONNECTED, r"vfs: mounted nbd0"])
+    if reason:
+        return reason
+    problems = ext2_images.e2fsck_problems(copy)
+    if problems:
+        return "e2fsck -fn complains after the kernel wrote it over NBD: " + problems[:600]
+    reason = ext2_tests.boundary_files_match(copy)
+    if not reason:
+        os.unlink(copy)
+    return reason
+
+
+SWAP_MIB, SWAP_RAM_MIB, SWAP_HOG_MIB = 160, 32, 128     # swap_tests.py's swap_hog
+
+
+def swap_on_nbd(log):
+    """swap_hog at 4x RAM with its swap area on nbd0 (qemu-nbd serving a
+    file mkswap made): every page back intact."""
+    area = log + ".img"
+    with open(area, "wb") as f:
+        f.truncate(SWAP_MIB * MIB)
+    subprocess.run([swap_tests.MKSWAP, area], check=True, capture_output=True)
+    with nbd_serve.Server("qemu-nbd", area, log=server_log(log)) as srv:
+        rc = boot("swap_hog", log, srv.port, f"swap_dev=nbd0 hog_mb={SWAP_HOG_MIB}",
+                  mem=SWAP_RAM_MIB, timeout=300)
+    reason = judged("swap_hog", log, rc, [CONNECTED, r"swap: nbd0: \d+ pages",
+                                          "swap_hog: " + swap_tests.HOG_SUMMARY])
+    if not reason:
+        os.unlink(area)
+    return reason
+
+
+# --- faults: real servers that fail, slow down, stall or die ---
+
+def faulty(expect, cmdline="", filters=(), during=None, expect_lines=()):
+    """nbd_survives_faulty_server (nbd_expect=expect) against nbdkit's file
+    plugin with filters; during(server, log) runs beside the boot."""
+    def test(log):
+        image = disks.make_image(log + ".img", IMAGE_MIB * MIB, SEED)
+        with nbd_serve.Server("nbdkit", image, filters=filters, log=server_log(log)) as srv:
+            watcher = None
+            if during:
+                watcher = threading.Thread(target=during, args=(srv, log), daemon=True)
+                watcher.start()
+            rc = boot("nbd_survives_faulty_server", log, srv.port,
+                      f"nbd_expect={expect} write_sector=2048 {cmdline}", timeout=120)
+            if watcher:
+                watcher.join(timeout=WATCH_LIMIT_S)
+        reason = judged("nbd_survives_faulty_server", log, rc, [CONNECTED, *expect_lines])
+        if not reason:
+            os.unlink(image)
+        return reason
+    return test
+
+
+def kill_when_busy(srv, log):
+    """Kill the server KILL_AFTER_S after the client connected (when the
+    test is in the middle of its bursts)."""
+    deadline = time.monotonic() + WATCH_LIMIT_S
+    while time.monotonic() < deadline:
+        if os.path.exists(log) and "nbd: nbd0: connected" in kernel.read_log(log):
+            time.sleep(KILL_AFTER_S)
+            srv.kill()
+            return
+        time.sleep(0.1)
+
+
+def pause_when_busy(srv, log):
+    """Pause nbdkit's request processing (its pause filter, through the
+    control socket) KILL_AFTER_S after the client connected: the requests
+    then in flight and every later one hang until the client gives up."""
+    deadline = time.monotonic() + WATCH_LIMIT_S
+    while time.monotonic() < deadline:
+        if os.path.exists(log) and "nbd: nbd0: connected" in kernel.read_log(log):
+            time.sleep(KILL_AFTER_S)
+            with socket.socket(socket.AF_UNIX) as ctl:
+                ctl.settimeout(WATCH_LIMIT_S)
+                ctl.connect(pause_socket(log))
+                ctl.sendall(b"p")
+                ctl.recv(1)                 # "P": requests before the pause are done
+            return
+        time.sleep(0.1)
+
+
+def pause_socket(log):
+    return log + ".pause"
+
+
+# --- a server that lies ---
+
+LIES = {
+    "bad_magic": r"nbd: nbd0: reply magic 0x12345678 is wrong",
+    "unknown_cookie": r"nbd: nbd0: unknown cookie 0x5a5a[0-9a-f]{12} \(error 0\)",
+    "not_in_flight": r"nbd: nbd0: reply for a request not in flight \(answered already\) "
+                     r"0x[0-9a-f]{16} \(error 0\)",
+    "truncated": r"nbd: nbd0: truncated reply to read of \d+ bytes at sector \d+ "
+                 r"\(cookie 0x[0-9a-f]{16}\): -\d+",
+    "closes": r"nbd: nbd0: the server closed the connection \(-\d+\)",
+    "stall": rf"nbd: nbd0: timeout: \w+ of \d+ bytes at sector \d+ \(cookie 0x[0-9a-f]{{16}}\) "
+             rf"had no reply in {FAULT_TIMEOUT_S * 1000} ms",
+}
+
+
+def lying(mode):
+    def test(log):
+        with nbd_fake.FakeServer(mode) as srv:
+            rc = boot("nbd_survives_faulty_server", log, srv.port,
+                      f"nbd_expect=dead nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}")
+        return judged("nbd_survives_faulty_server", log, rc, [LIES[mode] + DIED])
+    return test
+
+
+def option_length_lie(log):
+    """An option reply claiming 1 MiB: the handshake is refused, saying
+    so, and there is no nbd0; the kernel goes on."""
+    with nbd_fake.FakeServer("opt_len_lie") as srv:
+        rc = boot("nbd_refused_server_leaves_no_device", log, srv.port,
+                  f"nbd_timeout={FAULT_TIMEOUT_S}")
+    return judged("nbd_refused_server_leaves_no_device", log, rc, [
+        r"nbd: nbd0: handshake with 10\.0\.2\.100:\d+ failed: option reply \(type 0x3\) "
+        r"claims 1048576 bytes of data, more than the 4098 the protocol allows \(-71\)$"])
+
+
+# --- the monitor ---
+
+def monitor_nbd(log):
+    """The monitor's nbd: the connection, the export's flags, counters
+    that moved after a test's IO, and a flush."""
+    image = disks.make_image(log + ".img", IMAGE_MIB * MIB, SEED)
+    script = ("nbd\ntest nbd_written_data_reads_back\nnbd\nnbd flush\nhalt\n")
+    with nbd_serve.Server("qemu-nbd", image, log=server_log(log)) as srv:
+        rc = boot("monitor", log, srv.port, f"disk_seed={SEED} write_sector=0 write_count=256",
+                  stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    want = [r"^nbd0: server 10\.0\.2\.100:\d+ export \"swiod\" \(NBD_OPT_GO\), 8388608 bytes, "
+            r"flags 0x[0-9a-f]+: .*flush",
+            r"^  connected; socket .*; timeout 15000 ms$",
+            r"^  reads 0 \(0 KiB\)  writes 0 \(0 KiB\)",
+            r"test nbd_written_data_reads_back: ok",
+            r"^  in flight 0 of 16 \(most (1[0-6]|[2-9])\), queued 0$",
+            r"^  reads 32 \(128 KiB\)  writes 32 \(128 KiB\)  flushes 1  trims [01]$",
+            r"^nbd flush nbd0: done \(0\)$"]
+    reason = judge.missing_in_order(text, want)
+    if reason:
+        return reason
+    os.unlink(image)
+    return None
+
+
 NBD_SPECS = {}
-NBD_TESTS = {}
+NBD_TESTS = {
+    "nbd_pattern_round_trip": pattern_on("qemu-nbd"),
+    "nbd_pattern_round_trip_nbd_server": pattern_on("nbd-server"),
+    "nbd_pattern_round_trip_nbdkit_file": pattern_on("nbdkit"),
+    "nbd_written_data_reads_back": memory_export,
+    "nbd_export_name_fallback": export_name_fallback,
+    "nbd_ext2_write_tree_e2fsck_clean": ext2_on_nbd,
+    "nbd_swap_hog_4x_ram": swap_on_nbd,
+    "nbd_survives_faulty_server": faulty(
+        "errors", "nbd_io_ms=4000", filters=[("error", {"error": "EIO", "error-rate": "10%"})],
+        expect_lines=[r"nbd: nbd0: server failed (read|write) of \d+ bytes at sector \d+: "
+                      r"EIO \(5\)"]),
+    "nbd_slow_server_still_correct": faulty(
+        "clean", "nbd_io_ms=3000",
+        filters=[("delay", {"delay-read": "20ms", "delay-write": "20ms"})]),
+    "nbd_stalled_server_times_out": faulty(
+        "dead", f"nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}",
+        filters=[("delay", {"delay-read": "30"})],
+        expect_lines=[LIES["stall"] + DIED]),
+    "nbd_paused_server_times_out": lambda log: faulty(
+        "dead", f"nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}",
+        filters=[("pause", {"pause-control": pause_socket(log)})], during=pause_when_busy,
+        expect_lines=[LIES["stall"] + DIED])(log),
+    "nbd_server_killed_mid_io": faulty(
+        "dead", "nbd_io_ms=30000", during=kill_when_busy, expect_lines=[r"nbd: nbd0: .*" + DIED]),
+    "nbd_refused_server_leaves_no_device": option_length_lie,
+    "nbd_monitor_shows_connection": monitor_nbd,
+    **{f"nbd_lying_server_{mode}": lying(mode) for mode in LIES},
+}

@@ -1,0 +1,30 @@
+/*
+ * bench_nbd.c - bench=nbd: write 32 MiB to nbd0, then read it back, the
+ * way bench=disk streams hda (bench_stream.c), with NBD_MAX_INFLIGHT bios
+ * in flight: the path e1000 -> slirp -> nc -> qemu-nbd on the host.  Then
+ * the client's counters, to show how full the pipe was.
+ *
+ * make bench starts qemu-nbd on a fresh 32 MiB image for it and boots
+ * without -icount (tests/harness/run_bench.py): network time is wall time.
+ * Linux 6.1 in the same QEMU took 0.61-0.77 s to read and 2.12-2.14 s to
+ * write the same 32 MiB.
+ */
+#include "bench_stream.h"
+#include "blkdev.h"
+#include "kbench.h"
+#include "nbd.h"
+#include "printk.h"
+
+#define BENCH_BYTES (32u << 20)
+
+KBENCH(nbd)
+{
+    struct block_device *dev = blkdev_find("nbd0");
+    struct nbd_stats st;
+    if (bench_stream("nbd", "nbd0", BENCH_BYTES, NBD_MAX_INFLIGHT) < 0 ||
+        nbd_get_stats(dev, &st) < 0)
+        return;
+    pr_info("bench nbd: %llu reads, %llu writes, at most %u in flight, %u failed\n",
+            (unsigned long long)st.reads, (unsigned long long)st.writes, st.max_inflight,
+            st.failed);
+}
