@@ -24,23 +24,35 @@
 #define LOOPBACK_ADDR    0x7F000001u
 #define GUESTFWD_ADDR    0x0A000264u    /* 10.0.2.100: tools/qemu-boot --guestfwd */
 
-/* Sockets in the table in state st (the test reads TCP's own table). */
-static uint32_t sockets_in(enum tcp_state st)
+/* This test's sockets (either end on TEST_PORT) in TCP's own table in
+ * state st, or in any state (TCP_NR_STATES): other tests of the same
+ * boot (NBD's, in the boot suite) may have connections of their own. */
+static uint32_t test_sockets(enum tcp_state st)
 {
     uint32_t n = 0;
     mutex_lock(&net_lock);
-    list_for_each(pos, &tcp_sockets)
-        n += list_entry(pos, struct socket, link)->state == st;
+    list_for_each(pos, &tcp_sockets) {
+        struct socket *s = list_entry(pos, struct socket, link);
+        bool ours = s->lport == TEST_PORT || s->rport == TEST_PORT;
+        n += ours && (st == TCP_NR_STATES || s->state == st);
+    }
     mutex_unlock(&net_lock);
     return n;
 }
 
 static bool table_empty(void)
 {
-    mutex_lock(&net_lock);
-    bool empty = list_empty(&tcp_sockets);
-    mutex_unlock(&net_lock);
-    return empty;
+    return test_sockets(TCP_NR_STATES) == 0;
+}
+
+/* Let an earlier test's TIME_WAIT on TEST_PORT end (the boot suite runs
+ * them one after another), so this one's count of sockets starts at 0. */
+static void wait_port_quiet(void)
+{
+    uint64_t deadline = timer_uptime_ms() + 2 * TCP_TIME_WAIT_MS;
+    while (!table_empty() && timer_uptime_ms() < deadline)
+        sleep_ms(10);
+    KASSERT(table_empty());
 }
 
 /* Every connection's sequence state, for a failed transfer's log. */
@@ -72,6 +84,7 @@ static void print_counters(const char *what)
  * client in TIME_WAIT for TCP_TIME_WAIT_MS and then gone. */
 static void transfer_both_ways(uint32_t bytes)
 {
+    wait_port_quiet();
     struct rng r;
     ktest_rng_init(&r);
     uint32_t seed_up = rng_next(&r), seed_down = rng_next(&r);
@@ -103,9 +116,9 @@ static void transfer_both_ways(uint32_t bytes)
     sock_close(p.server);
     sock_close(p.listener);
     uint64_t deadline = timer_uptime_ms() + XFER_TIMEOUT_MS;
-    while (!sockets_in(TCP_TIME_WAIT) && timer_uptime_ms() < deadline)
+    while (!test_sockets(TCP_TIME_WAIT) && timer_uptime_ms() < deadline)
         sleep_ms(10);
-    KASSERT_EQ(sockets_in(TCP_TIME_WAIT), 1);
+    KASSERT_EQ(test_sockets(TCP_TIME_WAIT), 1);
     pr_info("tcp-test: client in TIME_WAIT\n");
     uint64_t tw = timer_uptime_ms();
     while (!table_empty() && timer_uptime_ms() < deadline)
@@ -147,6 +160,7 @@ KTEST_MANUAL(tcp_wraparound_streams_both_ways)
 
 KTEST(tcp_connect_to_closed_port_refused)
 {
+    wait_port_quiet();
     struct socket *s;
     uint32_t before = tcp_stats.rst_in;
     KASSERT_EQ(sock_connect(LOOPBACK_ADDR, CLOSED_PORT, XFER_TIMEOUT_MS, &s), -ECONNREFUSED);
@@ -156,6 +170,7 @@ KTEST(tcp_connect_to_closed_port_refused)
 
 KTEST(tcp_listen_twice_is_in_use)
 {
+    wait_port_quiet();
     struct socket *a, *b;
     KASSERT_EQ(sock_listen(TEST_PORT, 1, &a), 0);
     KASSERT_EQ(sock_listen(TEST_PORT, 1, &b), -EADDRINUSE);
@@ -193,6 +208,7 @@ static void recv_forever(void *arg)
 
 KTEST(tcp_shutdown_unblocks_receiver_and_resets_peer)
 {
+    wait_port_quiet();
     struct tcp_conn_pair p;
     KASSERT_EQ(tcp_pair_open(TEST_PORT, &p), 0);
     struct blocked_recv b = { .s = p.client, .result = 1 };
@@ -278,6 +294,7 @@ static void lie_about_length(uint8_t *hdr) { hdr[12] = 0xf0; hdr[16] -= 0xa0; }
 
 KTEST(tcp_bad_checksum_and_lying_header_dropped_and_counted)
 {
+    wait_port_quiet();
     struct socket *l;
     KASSERT_EQ(sock_listen(TEST_PORT, 1, &l), 0);
     uint32_t csum0 = tcp_stats.bad_csum, hdr0 = tcp_stats.bad_header;
