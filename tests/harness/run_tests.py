@@ -13,6 +13,7 @@ usage: run_tests.py [--only 'glob,glob']
 """
 import argparse
 import concurrent.futures
+import contextlib
 import fnmatch
 import os
 import shutil
@@ -95,8 +96,16 @@ def main():
     if args.only:
         globs = args.only.split(",")
         tests = {n: f for n, f in tests.items() if any(fnmatch.fnmatch(n, g) for g in globs)}
-    shutil.rmtree(kernel.LOG_DIR, ignore_errors=True)
-    os.makedirs(kernel.LOG_DIR)
+    # A whole run starts with no logs; a run of some tests replaces only
+    # theirs, so two people running different tests keep each other's.
+    if args.only:
+        os.makedirs(kernel.LOG_DIR, exist_ok=True)
+        for name in tests:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(kernel.LOG_DIR, name + ".log"))
+    else:
+        shutil.rmtree(kernel.LOG_DIR, ignore_errors=True)
+        os.makedirs(kernel.LOG_DIR)
 
     print(f"running {len(tests)} tests, {PARALLEL} at a time; logs in build/test-logs/")
     passed = failed = 0
