@@ -25,8 +25,9 @@
  * RECLAIM_WAIT_MS.  After RECLAIM_ROUNDS such sleeps in which nothing
  * happened at all, or at once when nothing it could free is left (no
  * write pending, and on the LRU nothing, or only anonymous pages while
- * no swap slot is free), it gives up and the allocation fails.  kswapd does the
- * same work in the background between the low and the high watermark.
+ * no swap slot is free), it gives up and the allocation fails.  kswapd
+ * does the same work in the background between the low and the high
+ * watermark.
  */
 #include "cmdline.h"
 #include "internal.h"
@@ -309,7 +310,7 @@ static void kswapd(void *arg)
             }
             fruitless++;
             if (nothing_to_reclaim())
-                break;                  /* sleep below until someone frees memory */
+                break;                  /* nap below, then wait for the next wake-up */
             if (!wait_on_page_freed(RECLAIM_WAIT_MS))
                 idle++;
         }
