@@ -13,11 +13,12 @@
 #include "vfs.h"
 #include "vsprintf.h"
 
-#define TREE_MAX_ENTRIES 1024           /* per directory, for the sorted walk */
-
+/* "WHAT PATH: error N"; the path is written as it is, however long. */
 static void say_error(const char *what, const char *path, int err)
 {
-    console_printf("%s %s: error %d\n", what, path, err);
+    console_printf("%s ", what);
+    console_puts(path);
+    console_printf(": error %d\n", err);
 }
 
 static void cmd_mount(int argc, char **argv)
@@ -141,45 +142,91 @@ static void cmd_stat(int argc, char **argv)
         say_error("stat", argv[1], err);
         return;
     }
-    console_printf("%s: inode %u mode %06o links %u size %llu mtime %u\n", argv[1], st.ino,
-                   st.mode, st.nlink, (unsigned long long)st.size, st.mtime);
+    console_puts(argv[1]);
+    console_printf(": inode %u mode %06o links %u size %llu mtime %u\n", st.ino, st.mode,
+                   st.nlink, (unsigned long long)st.size, st.mtime);
 }
 
-/* ---- tree: PATH SIZE CRC32 for every file below a directory ------------------ */
+/* ---- tree: PATH SIZE CRC32 for every file below a directory ------------------
+ *
+ * No limit on a directory's entries: the listing grows while readdir
+ * runs.  Children are reached by their inode number, not by looking their
+ * path up again, so a directory of N entries costs one readdir instead of
+ * N linear lookups.  What is bounded says so where it is hit: a directory
+ * more than TREE_MAX_DEPTH levels down (the walk recurses on a 16 KiB
+ * kernel stack) and a path of VFS_PATH_MAX bytes or more (no VFS call
+ * could name it) are reported with -ELOOP and -ENAMETOOLONG, not listed. */
+
+#define TREE_MAX_DEPTH 64
+
+struct tree_entry {
+    uint32_t ino;
+    char name[];                        /* NUL-terminated */
+};
 
 struct dir_listing {
-    uint32_t count;
-    char *names[TREE_MAX_ENTRIES];
-    bool truncated;
+    struct tree_entry **v;
+    uint32_t count, cap;
 };
 
 static int collect(void *arg, const char *name, uint32_t len, uint32_t ino, uint32_t type)
 {
     struct dir_listing *l = arg;
-    (void)ino, (void)type;
+    (void)type;
     if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
         return 0;
-    if (l->count == TREE_MAX_ENTRIES) {
-        l->truncated = true;
-        return 1;
+    if (l->count == l->cap) {
+        uint32_t cap = l->cap ? 2 * l->cap : 64;
+        struct tree_entry **v = kmalloc(cap * sizeof(*v), GFP_KERNEL);
+        if (!v)
+            return -ENOMEM;
+        if (l->count)
+            memcpy(v, l->v, l->count * sizeof(*v));
+        kfree(l->v);
+        l->v = v;
+        l->cap = cap;
     }
-    char *copy = kmalloc(len + 1, GFP_KERNEL);
-    if (!copy)
+    struct tree_entry *e = kmalloc(sizeof(*e) + len + 1, GFP_KERNEL);
+    if (!e)
         return -ENOMEM;
-    memcpy(copy, name, len);
-    copy[len] = '\0';
-    l->names[l->count++] = copy;
+    e->ino = ino;
+    memcpy(e->name, name, len);
+    e->name[len] = '\0';
+    l->v[l->count++] = e;
     return 0;
 }
 
-static void sort_names(char **v, uint32_t n)
+static void free_listing(struct dir_listing *l)
 {
-    for (uint32_t i = 1; i < n; i++) {
-        char *x = v[i];
-        uint32_t j = i;
-        for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
+    for (uint32_t i = 0; i < l->count; i++)
+        kfree(l->v[i]);
+    kfree(l->v);
+}
+
+/* Heapsort by name (byte order, as the host's manifest): n log n for a
+ * directory of 10,000 entries, in place. */
+static void sift_down(struct tree_entry **v, uint32_t root, uint32_t n)
+{
+    for (uint32_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && strcmp(v[child]->name, v[child + 1]->name) < 0)
+            child++;
+        if (strcmp(v[root]->name, v[child]->name) >= 0)
+            return;
+        struct tree_entry *t = v[root];
+        v[root] = v[child];
+        v[child] = t;
+    }
+}
+
+static void sort_entries(struct tree_entry **v, uint32_t n)
+{
+    for (uint32_t i = n / 2; i-- > 0;)
+        sift_down(v, i, n);
+    for (uint32_t end = n; end-- > 1;) {
+        struct tree_entry *t = v[0];
+        v[0] = v[end];
+        v[end] = t;
+        sift_down(v, 0, end);
     }
 }
 
@@ -189,50 +236,56 @@ static void crc_chunk(void *arg, const uint8_t *p, int n)
     *crc = crc32_update(*crc, p, n);
 }
 
-static void tree(const char *path, int depth)
+static void tree_file(struct inode *inode, const char *path)
 {
-    struct inode *inode;
-    int err = vfs_lookup(path, &inode);
+    uint32_t crc = crc32_begin();
+    int err = for_each_chunk(inode, crc_chunk, &crc);
     if (err) {
         say_error("tree", path, err);
         return;
     }
-    if (!s_isdir(inode->mode)) {
-        uint32_t crc = crc32_begin();
-        err = for_each_chunk(inode, crc_chunk, &crc);
-        if (err)
-            say_error("tree", path, err);
-        else
-            console_printf("%s %llu %08x\n", path, (unsigned long long)inode->size,
-                           crc32_end(crc));
-        iput(inode);
-        return;
-    }
-    struct dir_listing *l = kmalloc(sizeof(*l), GFP_KERNEL | __GFP_ZERO);
-    if (!l || depth > 32) {
-        iput(inode);
-        kfree(l);
-        say_error("tree", path, l ? -ENAMETOOLONG : -ENOMEM);
-        return;
-    }
-    err = vfs_readdir(inode, collect, l);
-    iput(inode);
+    console_puts(path);
+    console_printf(" %llu %08x\n", (unsigned long long)inode->size, crc32_end(crc));
+}
+
+/* Everything below dir, whose path is the first len bytes of path (a
+ * buffer of VFS_PATH_MAX bytes; "" for the root of the name space). */
+static void tree_dir(struct inode *dir, char *path, size_t len, int depth)
+{
+    struct dir_listing l = { NULL, 0, 0 };
+    int err = vfs_readdir(dir, collect, &l);
     if (err < 0)
-        say_error("tree", path, err);
-    if (l->truncated)
-        console_printf("tree %s: more than %d entries; listing the first\n", path,
-                       TREE_MAX_ENTRIES);
-    sort_names(l->names, l->count);
-    char *child = kmalloc(VFS_PATH_MAX + VFS_NAME_MAX + 2, GFP_KERNEL);
-    for (uint32_t i = 0; child && i < l->count; i++) {
-        bool root = strcmp(path, "/") == 0;
-        ksnprintf(child, VFS_PATH_MAX + VFS_NAME_MAX + 2, "%s/%s", root ? "" : path, l->names[i]);
-        tree(child, depth + 1);
+        say_error("tree", len ? path : "/", err);   /* and list what was read */
+    sort_entries(l.v, l.count);
+    for (uint32_t i = 0; i < l.count; i++) {
+        size_t n = strlen(l.v[i]->name);
+        if (len + 1 + n >= VFS_PATH_MAX) {
+            path[len] = '\0';
+            console_puts("tree ");
+            console_puts(path);
+            console_printf("/%s: error %d (a path of %u bytes or more)\n", l.v[i]->name,
+                           -ENAMETOOLONG, VFS_PATH_MAX);
+            continue;
+        }
+        path[len] = '/';
+        memcpy(path + len + 1, l.v[i]->name, n + 1);
+        struct inode *child = iget(dir->sb, l.v[i]->ino);
+        if (!child)
+            say_error("tree", path, -EIO);
+        else if (!s_isdir(child->mode))
+            tree_file(child, path);
+        else if (depth == TREE_MAX_DEPTH) {
+            console_puts("tree ");
+            console_puts(path);
+            console_printf(": error %d (more than %d levels down; not listed)\n", -ELOOP,
+                           TREE_MAX_DEPTH);
+        }
+        else
+            tree_dir(child, path, len + 1 + n, depth + 1);
+        iput(child);
     }
-    for (uint32_t i = 0; i < l->count; i++)
-        kfree(l->names[i]);
-    kfree(child);
-    kfree(l);
+    path[len] = '\0';
+    free_listing(&l);
 }
 
 static void cmd_tree(int argc, char **argv)
@@ -241,7 +294,27 @@ static void cmd_tree(int argc, char **argv)
         console_puts("usage: tree PATH\n");
         return;
     }
-    tree(argv[1], 0);
+    struct inode *inode;
+    int err = vfs_lookup(argv[1], &inode);
+    if (err) {
+        say_error("tree", argv[1], err);
+        return;
+    }
+    char *path = kmalloc(VFS_PATH_MAX, GFP_KERNEL);
+    if (!path) {
+        iput(inode);
+        say_error("tree", argv[1], -ENOMEM);
+        return;
+    }
+    size_t len = strlcpy(path, argv[1], VFS_PATH_MAX);     /* vfs_lookup took it: it fits */
+    while (len && path[len - 1] == '/')
+        path[--len] = '\0';             /* "/mnt/" lists as "/mnt", "/" as "" */
+    if (s_isdir(inode->mode))
+        tree_dir(inode, path, len, 0);
+    else
+        tree_file(inode, path);
+    iput(inode);
+    kfree(path);
 }
 
 /* ---- changing files ------------------------------------------------------------ */

@@ -14,12 +14,14 @@
 #include "slab.h"
 #include "timer.h"
 
+/* A mounted file system; on the mounts list, under mount_lock. */
 struct mount {
-    char path[VFS_PATH_MAX];        /* "" when the slot is free */
+    struct list_head link;
     struct super_block *sb;
+    char path[];                    /* where it is mounted, NUL-terminated */
 };
 
-static struct mount mounts[MAX_MOUNTS];
+static struct list_head mounts = LIST_HEAD_INIT(mounts);
 static struct mutex mount_lock;     /* the mount table */
 
 void vfs_init(void)
@@ -27,28 +29,41 @@ void vfs_init(void)
     mutex_init(&mount_lock, "mount table");
 }
 
-/* "/mnt/a/b" under the mount "/mnt" leaves "/a/b"; "/mnt" itself leaves "". */
-static const char *under(const char *mount_path, const char *path)
+/* A path's length, or -ENAMETOOLONG (-EINVAL when not absolute). */
+static int path_len(const char *path)
+{
+    if (path[0] != '/')
+        return -EINVAL;
+    int n = 0;
+    while (path[n] && n < VFS_PATH_MAX)     /* not past the limit, however long */
+        n++;
+    return n < VFS_PATH_MAX ? n : -ENAMETOOLONG;
+}
+
+/* The first len bytes of path, under the mount mount_path: "/mnt/a/b"
+ * under "/mnt" leaves "/a/b", "/mnt" itself leaves ""; NULL when not under. */
+static const char *under(const char *mount_path, const char *path, size_t len)
 {
     size_t n = strlen(mount_path);
     if (strcmp(mount_path, "/") == 0)
         return path;
-    if (strncmp(path, mount_path, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+    if (n > len || strncmp(path, mount_path, n) != 0 || (n < len && path[n] != '/'))
         return NULL;
     return path + n;
 }
 
-/* The mount whose path is the longest prefix of path; *rest is what is left. */
-static struct mount *find_mount(const char *path, const char **rest)
+/* The mount whose path is the longest prefix of path's first len bytes;
+ * *rest is what is left (up to path + len). */
+static struct mount *find_mount(const char *path, size_t len, const char **rest)
 {
     struct mount *best = NULL;
     size_t best_len = 0;
-    for (int i = 0; i < MAX_MOUNTS; i++) {
-        const char *r;
-        if (mounts[i].path[0] && (r = under(mounts[i].path, path)) &&
-            (!best || strlen(mounts[i].path) > best_len)) {
-            best = &mounts[i];
-            best_len = strlen(mounts[i].path);
+    list_for_each(link, &mounts) {
+        struct mount *m = list_entry(link, struct mount, link);
+        const char *r = under(m->path, path, len);
+        if (r && (!best || strlen(m->path) > best_len)) {
+            best = m;
+            best_len = strlen(m->path);
             *rest = r;
         }
     }
@@ -57,8 +72,9 @@ static struct mount *find_mount(const char *path, const char **rest)
 
 int vfs_mount(const char *dev, const char *path, const char *fstype)
 {
-    if (path[0] != '/' || strlen(path) >= VFS_PATH_MAX)
-        return -EINVAL;
+    int len = path_len(path);
+    if (len < 0)
+        return len;
     struct block_device *bdev = blkdev_find(dev);
     if (!bdev) {
         pr_err("vfs: no block device %s\n", dev);
@@ -68,26 +84,30 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
         pr_err("vfs: unknown file system type %s\n", fstype);
         return -EINVAL;
     }
+    struct mount *new = kmalloc(sizeof(*new) + len + 1, GFP_KERNEL);
+    if (!new)
+        return -ENOMEM;
+    memcpy(new->path, path, len + 1);
     mutex_lock(&mount_lock);
-    struct mount *free_slot = NULL;
-    for (int i = 0; i < MAX_MOUNTS; i++) {
-        if (mounts[i].path[0] && (strcmp(mounts[i].path, path) == 0 || mounts[i].sb->bdev == bdev)) {
+    list_for_each(link, &mounts) {
+        struct mount *m = list_entry(link, struct mount, link);
+        if (strcmp(m->path, path) == 0 || m->sb->bdev == bdev) {
             mutex_unlock(&mount_lock);
+            kfree(new);
             pr_err("vfs: %s or %s is mounted already\n", path, dev);
             return -EBUSY;
         }
-        if (!mounts[i].path[0] && !free_slot)
-            free_slot = &mounts[i];
     }
-    int err = -ENOSPC;
-    struct super_block *sb = NULL;
-    if (free_slot && (err = ext2_mount(bdev, &sb)) == 0) {
-        mutex_init_io(&sb->namespace_lock, "namespace");
-        strlcpy(free_slot->path, path, sizeof(free_slot->path));
-        free_slot->sb = sb;
-        pr_info("vfs: mounted %s on %s%s\n", dev, path, sb->read_only ? " (read-only)" : "");
+    int err = ext2_mount(bdev, &new->sb);
+    if (!err) {
+        mutex_init_io(&new->sb->namespace_lock, "namespace");
+        list_add_tail(&new->link, &mounts);
+        pr_info("vfs: mounted %s on %s%s\n", dev, path,
+                new->sb->read_only ? " (read-only)" : "");
     }
     mutex_unlock(&mount_lock);
+    if (err)
+        kfree(new);
     return err;
 }
 
@@ -95,9 +115,9 @@ int vfs_umount(const char *path)
 {
     mutex_lock(&mount_lock);
     struct mount *m = NULL;
-    for (int i = 0; i < MAX_MOUNTS; i++)
-        if (mounts[i].path[0] && strcmp(mounts[i].path, path) == 0)
-            m = &mounts[i];
+    list_for_each(link, &mounts)
+        if (strcmp(list_entry(link, struct mount, link)->path, path) == 0)
+            m = list_entry(link, struct mount, link);
     if (!m) {
         mutex_unlock(&mount_lock);
         return -ENOENT;
@@ -117,9 +137,9 @@ int vfs_umount(const char *path)
     sb->ops->put_super(sb);             /* marks it clean, in the buffers */
     int sync_err = sync_blockdev(bdev);
     invalidate_bdev(bdev);
-    m->path[0] = '\0';
-    m->sb = NULL;
+    list_del(&m->link);
     mutex_unlock(&mount_lock);
+    kfree(m);
     return err ? err : sync_err;
 }
 
@@ -144,10 +164,8 @@ int vfs_sync(void)
 {
     int err = 0;
     mutex_lock(&mount_lock);
-    for (int i = 0; i < MAX_MOUNTS; i++) {
-        if (!mounts[i].path[0])
-            continue;
-        struct super_block *sb = mounts[i].sb;
+    list_for_each(link, &mounts) {
+        struct super_block *sb = list_entry(link, struct mount, link)->sb;
         int e = sync_inodes(sb);
         int e2 = sb->ops->sync_fs ? sb->ops->sync_fs(sb) : 0;
         if (!e)
@@ -238,9 +256,17 @@ void iput(struct inode *inode)
 
 int vfs_lookup(const char *path, struct inode **out)
 {
-    const char *rest = NULL;
+    int len = path_len(path);
+    return len < 0 ? len : vfs_lookup_len(path, (size_t)len, out);
+}
+
+int vfs_lookup_len(const char *path, size_t len, struct inode **out)
+{
+    if (len >= VFS_PATH_MAX)
+        return -ENAMETOOLONG;
+    const char *rest = NULL, *end = path + len;
     mutex_lock(&mount_lock);
-    struct mount *m = path[0] == '/' ? find_mount(path, &rest) : NULL;
+    struct mount *m = len && path[0] == '/' ? find_mount(path, len, &rest) : NULL;
     struct super_block *sb = m ? m->sb : NULL;
     /* Hold the root before letting go of the mount table: a held inode
      * makes an unmount that comes now say "busy" instead of freeing sb. */
@@ -250,28 +276,31 @@ int vfs_lookup(const char *path, struct inode **out)
         return -ENOENT;
     if (!dir)
         return -EIO;
-    while (*rest) {
-        while (*rest == '/')
+    while (rest < end) {
+        while (rest < end && *rest == '/')
             rest++;
-        uint32_t len = 0;
-        while (rest[len] && rest[len] != '/')
-            len++;
-        if (!len)
+        uint32_t n = 0;
+        while (rest + n < end && rest[n] != '/')
+            n++;
+        if (!n)
             break;
-        if (!s_isdir(dir->mode)) {
-            iput(dir);
-            return -ENOTDIR;
-        }
+        int err = 0;
         uint32_t ino;
-        mutex_lock(&sb->namespace_lock);
-        int err = sb->ops->lookup(dir, rest, len, &ino);
-        mutex_unlock(&sb->namespace_lock);
+        if (n > VFS_NAME_MAX)
+            err = -ENAMETOOLONG;        /* no file system here could hold it */
+        else if (!s_isdir(dir->mode))
+            err = -ENOTDIR;
+        if (!err) {
+            mutex_lock(&sb->namespace_lock);
+            err = sb->ops->lookup(dir, rest, n, &ino);
+            mutex_unlock(&sb->namespace_lock);
+        }
         iput(dir);
         if (err)
             return err;
         if (!(dir = iget(sb, ino)))
             return -EIO;
-        rest += len;
+        rest += n;
     }
     *out = dir;
     return 0;

@@ -22,9 +22,11 @@ struct nameidata {
 
 static int lookup_parent(const char *path, struct nameidata *nd)
 {
-    size_t n = strlen(path);
-    if (path[0] != '/' || n >= VFS_PATH_MAX)
+    if (path[0] != '/')
         return -EINVAL;
+    size_t n = strlen(path);
+    if (n >= VFS_PATH_MAX)
+        return -ENAMETOOLONG;
     while (n > 1 && path[n - 1] == '/')         /* "dir/" names dir */
         n--;
     size_t slash = n - 1;
@@ -37,10 +39,7 @@ static int lookup_parent(const char *path, struct nameidata *nd)
         return -EINVAL;
     if (nd->len > VFS_NAME_MAX)
         return -ENAMETOOLONG;
-    char parent[VFS_PATH_MAX];
-    memcpy(parent, path, slash ? slash : 1);
-    parent[slash ? slash : 1] = '\0';
-    int err = vfs_lookup(parent, &nd->dir);
+    int err = vfs_lookup_len(path, slash ? slash : 1, &nd->dir);
     if (err)
         return err;
     if (!s_isdir(nd->dir->mode)) {

@@ -25,6 +25,7 @@
 #define ERANGE  34
 #define ENAMETOOLONG 36
 #define ENOTEMPTY 39
+#define ELOOP   40
 #define EPROTO  71
 #define EOPNOTSUPP 95
 #define EADDRINUSE 98

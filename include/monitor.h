@@ -11,6 +11,12 @@
 
 #define MONITOR_PROMPT "swiod> "
 
+/* The longest command line, with room for two paths of VFS_PATH_MAX
+ * (mv OLD NEW), and the most words in one; a longer line or more words
+ * is refused with a message, never cut. */
+#define MONITOR_LINE_MAX    (2 * 4096 + 256)
+#define MONITOR_MAX_WORDS   64
+
 /* A command; MONITOR_COMMAND puts it in the .monitor_commands section, so
  * a subsystem adds its own commands in its own file. */
 struct monitor_command {

@@ -7,5 +7,7 @@
 #include <stddef.h>
 
 /* Print prompt and read one line into buf (always terminated, without the
- * newline).  Returns the line's length. */
-size_t readline(const char *prompt, char *buf, size_t size);
+ * newline).  Returns the line's length, or -E2BIG when more characters
+ * came than buf holds (size - 1): the line is then incomplete, not for
+ * running, and not remembered in the history. */
+int readline(const char *prompt, char *buf, size_t size);

@@ -2,9 +2,15 @@
  * vfs.h - a minimal virtual file system: mounts, path lookup, inodes, and
  * the file operations the monitor and the tests use.
  *
- * There is no root file system: the name space is the mount table.  A path
- * is absolute; its longest mounted prefix picks the file system, and the
- * rest is looked up one component at a time from that file system's root.
+ * There is no root file system: the name space is the mount table (a list:
+ * any number of mounts).  A path is absolute; its longest mounted prefix
+ * picks the file system, and the rest is looked up one component at a time
+ * from that file system's root.
+ *
+ * Limits, and what hitting them gives (never a silent cut): a path of
+ * VFS_PATH_MAX bytes or more (Linux's PATH_MAX, counting the terminating
+ * NUL) and a component longer than VFS_NAME_MAX (ext2's 255) are refused
+ * with -ENAMETOOLONG by every call that takes a path, vfs_mount included.
  *
  * Inodes are cached per super block while referenced: iget/iput.  A file
  * system provides struct fs_ops; all of it may sleep.  Functions return 0
@@ -29,14 +35,14 @@
  */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "list.h"
 #include "mutex.h"
 #include "pagecache.h"
 
-#define VFS_PATH_MAX    128
+#define VFS_PATH_MAX    4096        /* bytes, with the NUL: the longest path is 4095 */
 #define VFS_NAME_MAX    255
-#define MAX_MOUNTS      8
 
 /* Mode bits, as ext2 and POSIX have them. */
 #define S_IFMT      0170000
@@ -122,6 +128,9 @@ int vfs_umount(const char *path);
 int vfs_sync(void);
 
 int vfs_lookup(const char *path, struct inode **out);
+/* The same for the first len bytes of path (the parent of a path's last
+ * component, without copying it). */
+int vfs_lookup_len(const char *path, size_t len, struct inode **out);
 struct inode *iget(struct super_block *sb, uint32_t ino);    /* NULL: error, logged */
 void iput(struct inode *inode);
 

@@ -33,12 +33,20 @@ void console_puts(const char *s)
 
 void console_printf(const char *fmt, ...)
 {
-    char buf[512];              /* a path of 255-byte names, and then some */
+    char buf[512];              /* long paths go out with console_puts, uncut */
     va_list ap;
     va_start(ap, fmt);
     int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    if ((size_t)n < sizeof(buf)) {
+        console_write(buf, (size_t)n);
+        return;
+    }
+    /* Cut, and saying so: output that looks whole but is not misleads. */
+    console_write(buf, sizeof(buf) - 1);
+    char mark[32];
+    console_write(mark, (size_t)ksnprintf(mark, sizeof(mark), " [... %d bytes cut]\n",
+                                          n - (int)sizeof(buf) + 1));
 }
 
 /* Reads one character into *c; the wait condition of console_getc. */

@@ -9,6 +9,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "kbench.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
@@ -20,8 +21,6 @@
 #include "sched.h"
 #include "slab.h"
 #include "timer.h"
-
-#define MAX_ARGS 8
 
 extern const struct monitor_command monitor_commands_start[], monitor_commands_end[];
 
@@ -191,14 +190,17 @@ MONITOR_COMMAND("bench", "NAME", "run a benchmark", cmd_bench);
 MONITOR_COMMAND("halt", "", "leave QEMU with this boot's test verdict", cmd_halt);
 
 
+/* The words of line, or -E2BIG when it has more than MONITOR_MAX_WORDS. */
 static int split_words(char *line, char **argv)
 {
     int argc = 0;
-    for (char *p = line; *p && argc < MAX_ARGS;) {
+    for (char *p = line; *p;) {
         while (*p == ' ')
             *p++ = '\0';
         if (!*p)
             break;
+        if (argc == MONITOR_MAX_WORDS)
+            return -E2BIG;
         argv[argc++] = p;
         while (*p && *p != ' ')
             p++;
@@ -208,13 +210,21 @@ static int split_words(char *line, char **argv)
 
 void monitor_run(void)
 {
-    char line[128];
-    char *argv[MAX_ARGS];
+    static char line[MONITOR_LINE_MAX];     /* too big for the stack; one monitor */
+    char *argv[MONITOR_MAX_WORDS];
 
     console_puts("monitor: type help for the commands\n");
     for (;;) {
-        readline(MONITOR_PROMPT, line, sizeof(line));
-        int argc = split_words(line, argv);
+        int argc = readline(MONITOR_PROMPT, line, sizeof(line));
+        if (argc == -E2BIG) {
+            console_printf("monitor: line longer than %u characters; not run\n",
+                           MONITOR_LINE_MAX - 1);
+            continue;
+        }
+        if ((argc = split_words(line, argv)) < 0) {
+            console_printf("monitor: more than %d words; not run\n", MONITOR_MAX_WORDS);
+            continue;
+        }
         if (argc == 0)
             continue;
         const struct monitor_command *c = monitor_commands_start;

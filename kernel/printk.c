@@ -5,6 +5,11 @@
  * counts every byte ever written, so log_next % LOG_BUF_SIZE is where the
  * next one goes and log_next > LOG_BUF_SIZE means the ring has wrapped.
  * tools/gdb/swiod.py reads these two symbols directly: keep their names.
+ *
+ * Nothing is lost without a word: a message longer than printk's buffer
+ * ends with "[... N bytes cut]", and log_dump of a ring that has wrapped
+ * starts with a line saying how many bytes were overwritten (and skips
+ * the rest of the line the overwriting cut in half).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,6 +21,8 @@
 #include "x86.h"
 
 #define LOG_BUF_SIZE    (64 * 1024)
+#define PRINTK_MAX      512         /* one message, with its marker if cut */
+#define CUT_MARK_ROOM   32          /* " [... NNNNN bytes cut]\n" */
 
 char log_buf[LOG_BUF_SIZE];
 uint32_t log_next;
@@ -30,13 +37,15 @@ static void log_store(const char *s, size_t n)
 
 void printk(int level, const char *fmt, ...)
 {
-    char text[512];
+    char text[PRINTK_MAX];
     va_list ap;
     va_start(ap, fmt);
     int len = kvsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    if (len >= (int)sizeof(text))
-        len = sizeof(text) - 1;
+    if (len >= (int)sizeof(text)) {
+        int keep = (int)sizeof(text) - CUT_MARK_ROOM;
+        len = keep + ksnprintf(text + keep, CUT_MARK_ROOM, " [... %d bytes cut]\n", len - keep);
+    }
 
     uint64_t ms = timer_uptime_ms();
     char stamp[24];
@@ -72,9 +81,21 @@ void log_dump(void (*out)(const char *text, size_t len))
         out(log_buf, end);
         return;
     }
-    uint32_t head = end % LOG_BUF_SIZE;
-    out(log_buf + head, LOG_BUF_SIZE - head);
-    out(log_buf, head);
+    /* The oldest byte kept is end - LOG_BUF_SIZE; start at the first whole line. */
+    uint32_t start = end - LOG_BUF_SIZE;
+    while (start < end && log_buf[start % LOG_BUF_SIZE] != '\n')
+        start++;
+    start = start < end ? start + 1 : end;
+    char notice[96];
+    int n = ksnprintf(notice, sizeof(notice),
+                      "log: the oldest %u bytes were overwritten; the last %u follow\n",
+                      start, end - start);
+    out(notice, (size_t)n);
+    uint32_t head = start % LOG_BUF_SIZE, left = end - start;
+    uint32_t first = left < LOG_BUF_SIZE - head ? left : LOG_BUF_SIZE - head;
+    out(log_buf + head, first);
+    if (left > first)
+        out(log_buf, left - first);
 }
 
 uint32_t log_mark(void)

@@ -2,14 +2,19 @@
  * readline.c - console line editing (see include/readline.h).
  * Terminals send ESC [ A / ESC [ B for the arrow keys, DEL (0x7f) or
  * BS (0x08) for Backspace, and CR or LF (or both) for Enter.
+ *
+ * History lines are kmalloc'd copies of whole lines, so a recalled line is
+ * never shorter than the one entered (a line that finds no memory is not
+ * remembered).
  */
 #include <stdbool.h>
 #include "readline.h"
 #include "console.h"
+#include "kerrno.h"
 #include "kstring.h"
+#include "slab.h"
 
 #define HISTORY_LINES   8
-#define HISTORY_WIDTH   128
 
 #define KEY_CTRL_C      0x03
 #define KEY_BS          0x08
@@ -20,8 +25,17 @@
 #define KEY_ESC         0x1B
 #define KEY_DEL         0x7F
 
-static char history[HISTORY_LINES][HISTORY_WIDTH];
+static char *history[HISTORY_LINES];   /* the last lines entered, or NULL */
 static int history_count;           /* lines ever entered */
+
+static void remember(const char *line, size_t len)
+{
+    char **slot = &history[history_count % HISTORY_LINES];
+    kfree(*slot);
+    if ((*slot = kmalloc(len + 1, GFP_KERNEL)) != NULL)
+        memcpy(*slot, line, len + 1);
+    history_count++;
+}
 
 static void erase_chars(size_t n)
 {
@@ -40,10 +54,11 @@ static size_t show(char *buf, size_t size, size_t len, const char *text)
     return len;
 }
 
-size_t readline(const char *prompt, char *buf, size_t size)
+int readline(const char *prompt, char *buf, size_t size)
 {
     static bool last_was_cr;        /* swallow the LF of a CR LF pair */
     size_t len = 0;
+    bool overflow = false;          /* characters came that buf had no room for */
     int browse = history_count;     /* history line shown; == count: none */
 
     console_puts(prompt);
@@ -58,11 +73,11 @@ size_t readline(const char *prompt, char *buf, size_t size)
         if (c == KEY_CR || c == KEY_LF) {
             console_puts("\n");
             buf[len] = '\0';
-            if (len) {
-                strlcpy(history[history_count % HISTORY_LINES], buf, HISTORY_WIDTH);
-                history_count++;
-            }
-            return len;
+            if (overflow)
+                return -E2BIG;
+            if (len)
+                remember(buf, len);
+            return (int)len;
         } else if (c == KEY_DEL || c == KEY_BS) {
             if (len) {
                 len--;
@@ -71,6 +86,7 @@ size_t readline(const char *prompt, char *buf, size_t size)
         } else if (c == KEY_CTRL_U) {
             erase_chars(len);
             len = 0;
+            overflow = false;
         } else if (c == KEY_CTRL_W) {
             size_t keep = len;
             while (keep && buf[keep - 1] == ' ')
@@ -83,6 +99,7 @@ size_t readline(const char *prompt, char *buf, size_t size)
             console_puts("^C\n");
             console_puts(prompt);
             len = 0;
+            overflow = false;
         } else if (c == KEY_ESC) {
             if (console_getc() != '[')
                 continue;
@@ -94,12 +111,15 @@ size_t readline(const char *prompt, char *buf, size_t size)
                 browse++;
             else
                 continue;
-            const char *text = browse < history_count ? history[browse % HISTORY_LINES] : "";
+            const char *text = browse < history_count ? history[browse % HISTORY_LINES] : NULL;
+            text = text ? text : "";
             len = show(buf, size, len, text);
         } else if (c >= ' ' && c < KEY_DEL && len + 1 < size) {
             buf[len++] = (char)c;
             char ch = (char)c;
             console_write(&ch, 1);
+        } else if (c >= ' ' && c < KEY_DEL) {
+            overflow = true;            /* neither kept nor echoed; Enter reports it */
         }
     }
 }
