@@ -8,6 +8,7 @@ wrote (e2fsprogs).
     e2fsck_problems(image)    -> None when `e2fsck -fn` finds it clean, else its output
     debugfs_dump(image, path) -> the file's bytes, or None when debugfs cannot find it
     compare_file(image, path, expected) -> None when equal, else a reason
+    make_image(path, files, options, kib) -> manifest lines: an image by `mke2fs -d`
 
 images() runs tools/mkimages once per seed and run: into
 build/images/seed-N/, reused while it is newer than tools/mkimages.  The
@@ -130,3 +131,49 @@ def check_against_manifest(image, path, manifest_entries):
         return (f"{path}: debugfs reads {len(got)} bytes crc32 {zlib.crc32(got):08x}, "
                 f"the manifest says {size} bytes crc32 {crc:08x}")
     return None
+
+
+def _mkimages_module():
+    """tools/mkimages as a module, for its manifest order."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("mkimages", MKIMAGES)
+    spec = importlib.util.spec_from_loader("mkimages", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def _write_tree_by_fd(root, files):
+    """Write files (path -> bytes) below root one directory at a time
+    (dir_fd), so that paths longer than the host's PATH_MAX can be made."""
+    for path, data in files.items():
+        *dirs, name = path.split("/")
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for d in dirs:
+                try:
+                    os.mkdir(d, dir_fd=fd)
+                except FileExistsError:
+                    pass
+                inner = os.open(d, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+            out = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=fd)
+            with os.fdopen(out, "wb") as f:
+                f.write(data)
+        finally:
+            os.close(fd)
+
+
+def make_image(path, files, options, kib):
+    """An image at path made by `mke2fs -d` (options, size in KiB) from
+    files (path from the root, no leading slash -> bytes); returns its
+    manifest lines in `tree /`'s order ("/PATH SIZE CRC32")."""
+    with tempfile.TemporaryDirectory(prefix="swiod-image-") as tmp:
+        _write_tree_by_fd(tmp, files)
+        r = subprocess.run(["/sbin/mke2fs", "-q", "-F", *options, "-d", tmp, path, f"{kib}k"],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError(f"mke2fs failed: {r.stdout}{r.stderr}")
+    return _mkimages_module().manifest_lines(files)

@@ -269,3 +269,144 @@ for _image in ("plain1k", "debian4k", "rev0_2k"):
         f"ext2_{_image}_rename_and_rmdir_semantics": written_by_ktest(
             "ext2_rename_and_rmdir_semantics", _image, renamed_files_match),
     })
+
+
+# ---- no silent limits: a directory of 10,000 entries, 255-byte names, the
+# ---- longest path, a deep tree, and the monitor's line and word limits ----------
+
+BIG_DIR_ENTRIES = 10_000
+NAME_MAX, PATH_MAX = 255, 4096              # include/vfs.h: the longest path is 4095
+TREE_MAX_DEPTH = 64                         # fs/fs_monitor.c
+LINE_MAX, MAX_WORDS = 2 * 4096 + 256, 64    # include/monitor.h
+DEEP_LEVELS = TREE_MAX_DEPTH + 6
+LIMITS_IMAGE = (["-t", "ext2", "-b", "4096", "-N", "12000"], 32 * 1024)   # Debian's defaults
+
+
+def long_dirs():
+    """long/ then directories of 255-byte names, one inside the other, until
+    a name of at most 255 bytes brings the path (from /mnt) to 4095 bytes."""
+    path = "long"
+    level = 0
+    while PATH_MAX - 1 - len(f"{MOUNT}/{path}") - 1 > NAME_MAX:
+        path += "/" + chr(ord("a") + level) * NAME_MAX
+        level += 1
+    return path
+
+
+def limits_files():
+    """path -> bytes, and the tree lines' errors the kernel must print."""
+    files = {f"big/entry-{i:05d}": (f"entry {i}\n".encode() if i % 97 == 0 else b"")
+             for i in range(BIG_DIR_ENTRIES)}
+    deepest = long_dirs()
+    room = PATH_MAX - 1 - len(f"{MOUNT}/{deepest}") - 1       # at most 255
+    files[f"{deepest}/" + "y" * room] = b"a path of 4095 bytes\n"
+    files[f"{deepest}/" + "z" * (room + 1)] = b"a path of 4096 bytes\n"
+    parts = deepest.split("/")
+    for level in range(1, len(parts) + 1):
+        files["/".join(parts[:level]) + "/" + "F" * NAME_MAX] = f"level {level}\n".encode()
+    for level in range(DEEP_LEVELS):
+        files["deep/" + "d/" * level + "f"] = f"depth {level}\n".encode()
+    return files
+
+
+def limits_expected(files, manifest_lines):
+    """(tree lines the kernel must print, its error lines) for files."""
+    listed, errors = [], set()
+    too_deep = f"{MOUNT}/deep" + "/d" * TREE_MAX_DEPTH
+    errors.add(f"tree {too_deep}: error -40 (more than {TREE_MAX_DEPTH} levels down; not listed)")
+    for line in manifest_lines:
+        path, size, crc = line.rsplit(" ", 2)
+        full = MOUNT + path
+        if full.startswith(too_deep + "/"):
+            continue
+        if len(full) >= PATH_MAX:
+            errors.add(f"tree {full}: error -36 (a path of {PATH_MAX} bytes or more)")
+            continue
+        listed.append((path, int(size), crc))
+    return listed, errors
+
+
+def limits_script(files):
+    """Monitor input: tree, ls, stat at and past the path limit, the line and
+    word limits; and the output lines each must give."""
+    deepest = f"{MOUNT}/{long_dirs()}"
+    at_limit = next(p for p in files if "/y" in p and p.startswith("long/"))
+    over = f"{deepest}/" + "z" * (PATH_MAX - len(deepest) - 1)
+    name_256 = f"{MOUNT}/" + "n" * (NAME_MAX + 1)
+    many = " ".join(f"w{i}" for i in range(MAX_WORDS - 2))      # write PATH + 62 words
+    unknown = "u" * 600
+    cut = len(f'unknown command "{unknown}"; try help\n') - 511
+    script = "\n".join([
+        f"mount hda {MOUNT}", f"tree {MOUNT}", f"ls {MOUNT}/big",
+        f"stat {MOUNT}/{at_limit}", f"stat {over}", f"stat {name_256}",
+        "stat " + MOUNT + "/" + "a" * LINE_MAX,
+        f"write {MOUNT}/words {many} one-too-many", f"write {MOUNT}/words {many}",
+        f"cat {MOUNT}/words", unknown, f"umount {MOUNT}", "halt"]) + "\n"
+    expect = [
+        f"{MOUNT}/{at_limit}: inode ",
+        f"stat {over}: error -36\n", f"stat {name_256}: error -36\n",
+        f"monitor: line longer than {LINE_MAX - 1} characters; not run\n",
+        f"monitor: more than {MAX_WORDS} words; not run\n",
+        f"\n{many}\n", f" [... {cut} bytes cut]\n"]
+    return script, expect
+
+
+def no_silent_limits_tree_ls_and_monitor(log):
+    """A directory of 10,000 entries (Debian's 4 KiB-block ext2 made by
+    mke2fs -d) listed whole by tree and ls; 255-byte names down to a path of
+    4095 bytes, listed, and the first path past it reported; a tree deeper
+    than tree's limit reported where it stops; the monitor's line and word
+    limits and a cut console line said, not silent."""
+    files = limits_files()
+    image = log + ".img"
+    manifest_lines = ext2_images.make_image(image, files, *LIMITS_IMAGE)
+    listed, errors = limits_expected(files, manifest_lines)
+    script, expect = limits_script(files)
+    rc = kernel.boot("monitor", log, disks=[image], stdin_text=script, timeout=90)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}"
+    got = tree_lines(text)
+    if got != listed:
+        missing = [e for e in listed if e not in got]
+        extra = [g for g in got if g not in listed]
+        return (f"tree differs from the host's files: {len(got)} lines for {len(listed)}, "
+                f"{len(missing)} missing (first {str(missing[:1])[:300]}), "
+                f"{len(extra)} unexpected (first {str(extra[:1])[:300]})")
+    got_errors = {l for l in text.splitlines() if l.startswith("tree ") and ": error " in l}
+    if got_errors != errors:
+        return (f"tree's errors: {len(got_errors - errors)} unexpected "
+                f"({str(sorted(got_errors - errors))[:300]}), {len(errors - got_errors)} "
+                f"missing ({str(sorted(errors - got_errors))[:300]})")
+    entries = re.findall(r"^entry-\d{5}$", text, re.M)
+    want = sorted(p.split("/")[1] for p in files if p.startswith("big/"))
+    if sorted(entries) != want:
+        return f"ls {MOUNT}/big listed {len(entries)} entries, {len(set(entries))} distinct, of {len(want)}"
+    for e in expect:
+        if e not in text:
+            return f"no {e[:120]!r} in the output"
+    if re.search(rf"^stat {MOUNT}/a{{100,}}", text, re.M):
+        return "a line longer than the monitor's limit was run anyway (cut)"
+    problems = ext2_images.e2fsck_problems(image)
+    if problems:
+        return "e2fsck -fn complains after the kernel wrote it: " + problems[:600]
+    os.unlink(image)
+    return None
+
+
+EXT2_TESTS["ext2_no_silent_limits_big_dir_long_names_deep_tree_monitor"] = \
+    no_silent_limits_tree_ls_and_monitor
+
+
+def long_path_file_matches(copy):
+    """The file test_vfs_limits.c wrote at the end of a 4095-byte path."""
+    path, level = "", 0
+    while PATH_MAX - 1 - len(MOUNT + path) - 1 > NAME_MAX:
+        path += "/" + chr(ord("a") + level) * NAME_MAX
+        level += 1
+    path += "/" + "z" * (PATH_MAX - 1 - len(MOUNT + path) - 1)
+    return ext2_images.compare_file(copy, path, b"at the end of a path of 4095 bytes\n")
+
+
+EXT2_TESTS["vfs_paths_of_4095_bytes_work_longer_ones_are_refused"] = written_by_ktest(
+    "vfs_paths_of_4095_bytes_work_longer_ones_are_refused", "plain1k", long_path_file_matches)
