@@ -282,15 +282,20 @@ DEEP_LEVELS = TREE_MAX_DEPTH + 6
 LIMITS_IMAGE = (["-t", "ext2", "-b", "4096", "-N", "12000"], 32 * 1024)   # Debian's defaults
 
 
-def long_dirs():
-    """long/ then directories of 255-byte names, one inside the other, until
-    a name of at most 255 bytes brings the path (from /mnt) to 4095 bytes."""
-    path = "long"
-    level = 0
-    while PATH_MAX - 1 - len(f"{MOUNT}/{path}") - 1 > NAME_MAX:
+def dirs_to_path_limit(base):
+    """base, then directories named 255 times their level's letter (a, b,
+    ...), one inside the other, until a name of at most 255 bytes brings
+    the path to 4095 bytes -- as test_vfs_limits.c's make_deep_dirs."""
+    path, level = base, 0
+    while PATH_MAX - 1 - len(path) - 1 > NAME_MAX:
         path += "/" + chr(ord("a") + level) * NAME_MAX
         level += 1
     return path
+
+
+def long_dirs():
+    """The deepest directory of limits_files, from the root of the image."""
+    return dirs_to_path_limit(f"{MOUNT}/long")[len(MOUNT) + 1:]
 
 
 def limits_files():
@@ -400,10 +405,7 @@ EXT2_TESTS["ext2_no_silent_limits_big_dir_long_names_deep_tree_monitor"] = \
 
 def long_path_file_matches(copy):
     """The file test_vfs_limits.c wrote at the end of a 4095-byte path."""
-    path, level = "", 0
-    while PATH_MAX - 1 - len(MOUNT + path) - 1 > NAME_MAX:
-        path += "/" + chr(ord("a") + level) * NAME_MAX
-        level += 1
+    path = dirs_to_path_limit(MOUNT)[len(MOUNT):]
     path += "/" + "z" * (PATH_MAX - 1 - len(MOUNT + path) - 1)
     return ext2_images.compare_file(copy, path, b"at the end of a path of 4095 bytes\n")
 
