@@ -116,4 +116,8 @@ NOT_RUN_DIRECTLY = {
     # Booted with a copy of an ext2 image and judged by ext2_tests.py:
     "ext2_write_boundary_files_read_back", "ext2_write_many_files_created_and_removed",
     "ext2_write_fill_until_enospc_then_reuse", "ext2_rename_and_rmdir_semantics",
+    # Booted against an NBD server and judged by nbd_tests.py (which runs
+    # each under its own name too):
+    "nbd_pattern_round_trip", "nbd_written_data_reads_back", "nbd_survives_faulty_server",
+    "nbd_refused_server_leaves_no_device",
 }

@@ -2,7 +2,8 @@
  * test_nbd.c - nbd0 against real and lying NBD servers.  Each test needs
  * the harness (tests/harness/nbd_tests.py), which starts the server on
  * the host, boots with nbd=10.0.2.100:PORT and judges the log and the
- * image afterwards; without nbd0 each fails at once saying so.
+ * image afterwards; so they are KTEST_MANUAL (test=all has no server),
+ * and without nbd0 each fails at once saying so.
  *
  *   nbd_pattern_round_trip       the image's seeded pattern reads back; the
  *                                region written (write_sector=,
@@ -55,7 +56,7 @@ static void flush_if_offered(struct block_device *dev)
 
 /* The ATA tests' checks, on nbd0: the whole image reads as the pattern,
  * then the write region is cut in three, one for each way of writing. */
-KTEST(nbd_pattern_round_trip)
+KTEST_MANUAL(nbd_pattern_round_trip)
 {
     struct disk_test t;
     struct block_device *dev = nbd0();
@@ -76,7 +77,7 @@ KTEST(nbd_pattern_round_trip)
     KASSERT_EQ(st.failed + st.server_errors + st.timeouts, 0);
 }
 
-KTEST(nbd_written_data_reads_back)
+KTEST_MANUAL(nbd_written_data_reads_back)
 {
     struct disk_test t;
     struct block_device *dev = nbd0();
@@ -138,7 +139,7 @@ static void fault_round(struct fault_run *r, uint32_t seed)
     r->rounds++;
 }
 
-KTEST(nbd_survives_faulty_server)
+KTEST_MANUAL(nbd_survives_faulty_server)
 {
     static struct fault_run r;
     const char *expect = cmdline_get("nbd_expect");
@@ -175,7 +176,7 @@ KTEST(nbd_survives_faulty_server)
         free_page(r.pages[i]);
 }
 
-KTEST(nbd_refused_server_leaves_no_device)
+KTEST_MANUAL(nbd_refused_server_leaves_no_device)
 {
     KASSERT(cmdline_get("nbd") != NULL);
     KASSERT(blkdev_find("nbd0") == NULL);
