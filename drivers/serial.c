@@ -41,7 +41,7 @@ static volatile uint8_t rx_ring[RX_RING_SIZE];
 static volatile uint32_t rx_head;       /* written by the IRQ handler */
 static volatile uint32_t rx_tail;       /* read by serial_getc() */
 struct wait_queue serial_input_wait = {
-    LIST_HEAD_INIT(serial_input_wait.waiters), "serial input"
+    LIST_HEAD_INIT(serial_input_wait.waiters), "serial input", NULL
 };
 
 void serial_init(void)

@@ -61,8 +61,10 @@ static void unlock_buffer(struct buffer_head *bh)
 
 void wait_on_buffer(struct buffer_head *bh)
 {
-    if (bh->flags & BH_LOCKED)
+    if (bh->flags & BH_LOCKED) {
         reclaim_may_not_wait("a buffer under IO", bh->bdev->name);
+        blkdev_might_wait(bh->bdev);
+    }
     wait_event(&bh->wait, !(bh->flags & BH_LOCKED));
 }
 
@@ -183,6 +185,8 @@ struct buffer_head *getblk(struct block_device *bdev, uint32_t block, uint32_t s
         .data = page_address(page), .refcount = 1,
     };
     wait_queue_init(&fresh->wait, "buffer");
+    if (bdev->server)               /* only its server ends this buffer's IO */
+        fresh->wait.owner = &bdev->server->task;
 
     flags = spin_lock_irqsave(&cache_lock);
     bh = lookup(bdev, block, size);

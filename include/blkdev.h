@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include "gfp.h"
 #include "list.h"
+#include "lockdep.h"
 
 #define SECTOR_SIZE     512
 #define SECTOR_SHIFT    9
@@ -56,6 +57,27 @@ struct bio {
     struct list_head queue;     /* the driver's queue, while it owns the bio */
 };
 
+/*
+ * A task inside this kernel that answers a device's requests itself: nbdsrv
+ * for an nbd0 connected to it over loopback.  A bio in flight has no owner
+ * a lock could name, yet whoever waits for one on such a device waits for
+ * that task -- and that task may need what the waiter holds (the 1999
+ * deadlock: lock_super held across a bitmap read that nbdsrv, short of
+ * memory, cannot answer).  So the wait is made visible to both checkers:
+ *   the hang detector follows a waiter on a buffer of the device to
+ *       server->task (the buffer's wait queue names it as its owner);
+ *   the lock validator sees "waiting for the device's IO" as taking the
+ *       pseudo-lock server->map (blkdev_might_wait), which the server
+ *       holds while it serves a request -- so "lock_super held while
+ *       waiting for nbd0" and "nbdsrv allocating (reclaim_io) while
+ *       serving" are edges of one graph, and reclaim taking lock_super
+ *       closes the cycle whether or not the timing deadlocked.
+ */
+struct blk_server {
+    struct task *task;          /* answers the requests; NULL while none does */
+    struct lockdep_map map;     /* "a request to this server" (LOCK_PSEUDO) */
+};
+
 struct block_device_ops {
     void (*submit)(struct block_device *dev, struct bio *bio);
 };
@@ -71,12 +93,20 @@ struct block_device {
     uint32_t errors;
     bool stalled;               /* blkdev_stall: hold requests, do not start them */
     struct list_head held;      /* the bios held meanwhile */
+    struct blk_server *server;  /* who answers its requests, if a task here does */
 };
 
 void block_init(void);
 /* Register dev (name, size, ops filled in); -EBUSY if the name is taken. */
 int blkdev_register(struct block_device *dev);
 struct block_device *blkdev_find(const char *name);
+
+/* dev's requests are answered by srv (before anyone reads dev: buffers
+ * made earlier do not name it). */
+void blkdev_set_server(struct block_device *dev, struct blk_server *srv);
+/* The current task is about to wait for IO on dev: for the lock validator
+ * (see struct blk_server); nothing when no task here serves dev. */
+void blkdev_might_wait(struct block_device *dev);
 
 /* A zeroed bio from the bio mempool; NULL only for GFP_ATOMIC. */
 struct bio *bio_alloc(gfp_t gfp);

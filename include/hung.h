@@ -28,10 +28,12 @@
  *     hung: locks held by B (the last, M1, is the one it waits for):
  *         ...
  *
- * The chain follows a mutex to its owner and a join to the joined task,
- * and ends at a task that is not blocked, one blocked on something without
- * an owner (a wait queue, a semaphore), or a task seen before: then it is
- * a cycle and printed as DEADLOCK.  Every task of a cycle counts as
+ * The chain follows a mutex to its owner, a join to the joined task and a
+ * wait queue that names its owner (wait.h; a buffer of a device that a
+ * task here serves) to that task, and ends at a task that is not blocked,
+ * one blocked on something without an owner (a wait queue, a semaphore),
+ * or a task seen before: then it is a cycle and printed as DEADLOCK, with
+ * the stack of each of its tasks.  Every task of a cycle counts as
  * reported, so one deadlock gives one report.
  *
  * Rules the reporter keeps, because it runs when the kernel is wedged: it

@@ -133,3 +133,6 @@ extern int irq_depth;               /* > 0 inside an interrupt handler */
 const char *task_state_name(enum task_state s);
 /* Visit every task with interrupts off: fn must not block. */
 void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);
+/* Print the stack of t, which is switched out (not current), from the
+ * frame switch_to saved; takes no lock (the hang detector's reports). */
+void task_backtrace(const struct task *t, int level);

@@ -29,6 +29,14 @@
 struct wait_queue {
     struct list_head waiters;   /* struct task_waiter */
     const char *name;           /* the wait channel shown for its waiters */
+    /* Where the one task that ends these waits is named, when one task
+     * does; NULL (wait_queue_init's default) when nobody in particular
+     * does -- an interrupt, any of several tasks.  The hang detector
+     * follows a waiter to that task, as it follows a mutex to its owner:
+     * a buffer of nbd0 served by nbdsrv is read only when nbdsrv answers
+     * (blkdev.h, struct blk_server).  A pointer to the pointer, because
+     * the task is chosen after the queue is made. */
+    struct task *const *owner;
 };
 
 /* A task on a wait queue, a mutex or a semaphore: lives on its stack. */

@@ -24,6 +24,7 @@
 #include "timer.h"
 #include "vm.h"
 #include "vsprintf.h"
+#include "wait.h"
 
 #define DEFAULT_TIMEOUT_SECS 20
 #define SCAN_INTERVAL_MS    1000
@@ -125,6 +126,17 @@ static struct task *follow(const struct task *t)
                TASK_ARG(t), TASK_ARG(joined));
         return joined;
     }
+    /* A wait queue that names the one task able to end its waits (the
+     * buffers of a device an in-kernel server answers: blkdev.h). */
+    const struct wait_queue *wq = t->wait_obj;
+    if (t->wait_kind == WAIT_QUEUE && kernel_addr_mapped((uint32_t)wq, sizeof(*wq)) &&
+        wq->owner && kernel_addr_mapped((uint32_t)wq->owner, sizeof(*wq->owner)) &&
+        task_ok(*wq->owner)) {
+        struct task *owner = *wq->owner;
+        pr_err("hung:   " TASK_FMT " waits on wait queue %s, which only " TASK_FMT " can end "
+               "(it answers the IO this waits for)\n", TASK_ARG(t), what, TASK_ARG(owner));
+        return owner;
+    }
     if (t->wait_kind == WAIT_MUTEX || t->wait_kind == WAIT_JOIN) {
         pr_err("hung:   " TASK_FMT " waits on %s%s at %p, which is not mapped or not a task: "
                "the chain ends here\n", TASK_ARG(t), wait_kind_prefix(t->wait_kind), what,
@@ -172,6 +184,10 @@ static void report_cycle(const struct task *start, struct task *const *cycle, in
     for (int i = 0; i < n; i++) {
         if (cycle[i] != start)
             print_held(cycle[i]);
+        /* Where each one waits, in its own code: the edges' why (a bread
+         * under lock_super, reclaim entered from an allocation). */
+        pr_err("hung: where " TASK_FMT " waits:\n", TASK_ARG(cycle[i]));
+        task_backtrace(cycle[i], LOG_ERR);
         cycle[i]->hang_reported = true;
     }
 }

@@ -23,6 +23,7 @@
 #include "mm.h"
 #include "monitor.h"
 #include "nbd.h"
+#include "nbdsrv.h"
 #include "netdev.h"
 #include "pagecache.h"
 #include "panic.h"
@@ -84,7 +85,9 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ata_init();
     ramdisk_init();
     net_init();
+    nbdsrv_init();          /* before the client: nbd=127.0.0.1:PORT may name it */
     nbd_init();             /* after the network: it connects at once */
+    nbdsrv_claim_clients();
     buffer_init();
     pagecache_init();
     vfs_init();

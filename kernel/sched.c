@@ -9,6 +9,7 @@
  */
 #include "sched.h"
 #include "gfp.h"
+#include "backtrace.h"
 #include "interrupts.h"
 #include "kstring.h"
 #include "lockdep.h"
@@ -344,6 +345,16 @@ void task_for_each(void (*fn)(struct task *t, void *arg), void *arg)
     list_for_each(link, &all_tasks)
         fn(list_entry(link, struct task, all_link), arg);
     irq_restore(flags);
+}
+
+void task_backtrace(const struct task *t, int level)
+{
+    const struct switch_frame *f = (const struct switch_frame *)t->esp;
+    if (t == current || !kernel_addr_mapped(t->esp, sizeof(*f))) {
+        printk(level, "  (no saved stack to show)\n");
+        return;
+    }
+    backtrace_print(level, f->ret, f->ebp);
 }
 
 /* ---- start-up ----------------------------------------------------------------- */

@@ -8,6 +8,7 @@ void wait_queue_init(struct wait_queue *wq, const char *name)
 {
     list_init(&wq->waiters);
     wq->name = name;
+    wq->owner = NULL;
 }
 
 void prepare_to_wait(struct wait_queue *wq, struct task_waiter *w, enum task_state state)

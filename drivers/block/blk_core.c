@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "panic.h"
 #include "printk.h"
+#include "sched.h"
 #include "wait.h"
 #include "x86.h"
 
@@ -45,6 +46,22 @@ struct block_device *blkdev_find(const char *name)
             return dev;
     }
     return NULL;
+}
+
+void blkdev_set_server(struct block_device *dev, struct blk_server *srv)
+{
+    dev->server = srv;
+    pr_info("block: %s: its requests are answered by task %s, inside this kernel\n",
+            dev->name, srv->task ? srv->task->name : "(none yet)");
+}
+
+void blkdev_might_wait(struct block_device *dev)
+{
+    if (!dev->server)
+        return;
+    uint32_t site = (uint32_t)__builtin_return_address(0);
+    lockdep_acquire(&dev->server->map, site);
+    lockdep_release(&dev->server->map, site);
 }
 
 struct bio *bio_alloc(gfp_t gfp)
@@ -147,6 +164,7 @@ int submit_bio_wait(struct bio *bio)
     init_completion(&done, "bio");
     bio->private = &done;
     bio->end_io = wake_submitter;
+    blkdev_might_wait(bio->bdev);
     submit_bio(bio);
     wait_for_completion(&done);
     return bio->status;
