@@ -40,7 +40,10 @@ REQUEST_LEN = 28
 EXPORT_BYTES = 4 << 20
 LIE_AFTER = 200                 # honest requests first: the lie comes mid-IO
 SOCKET_TIMEOUT_S = 60           # longer than any test that talks to it
-TRUNCATE_PAUSE_S = 1            # the half reply reaches the client before the close
+# Before closing after the half reply: a close with the client's next
+# requests still unread makes the host reset the connection, which can
+# drop the half reply on its way -- the client would only see a close.
+TRUNCATE_PAUSE_S = 1
 MODES = ("bad_magic", "unknown_cookie", "not_in_flight", "truncated", "closes", "stall",
          "opt_len_lie", "no_go")
 
