@@ -142,6 +142,39 @@ def swap_on_nbd(log):
     return reason
 
 
+def two_devices(log):
+    """What make run wants: ext2 on nbd0 and swap on nbd1, two qemu-nbd
+    servers at once (nbd= and nbd_export= as lists).  A file written and
+    unmounted is in the image for debugfs, e2fsck -fn finds it clean, and
+    the swap area is taken."""
+    copy = ext2_images.fresh_copy(ext2_images.images()["plain1k"], log + ".img")
+    area = log + ".swap"
+    with open(area, "wb") as f:
+        f.truncate(SWAP_MIB * MIB)
+    subprocess.run([swap_tests.MKSWAP, area], check=True, capture_output=True)
+    script = ("mount nbd0 /mnt\nwrite /mnt/over-nbd two-devices\nswapon nbd1\nswap\n"
+              "umount /mnt\nswapoff nbd1\nhalt\n")
+    with nbd_serve.Server("qemu-nbd", copy, log=server_log(log)) as fs, \
+            nbd_serve.Server("qemu-nbd", area, log=server_log(log)) as sw:
+        line = (f"monitor nbd={GUEST_SERVER}:{fs.port},{GUEST_SERVER}:{sw.port} "
+                f"nbd_export={EXPORT},{EXPORT}")
+        rc = kernel.boot(line, log, net=True, guestfwd=[fs.port, sw.port], stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, [
+        r"nbd: nbd0: connected", r"nbd: nbd1: connected", r"vfs: mounted nbd0 on /mnt",
+        r"swap: nbd1: \d+ pages", r"^nbd1 +0 +\d+ +0 +0$", r"swap: nbd1: off"])
+    problems = ext2_images.e2fsck_problems(copy)
+    reason = reason or (problems and "e2fsck -fn complains: " + problems[:600])
+    # The monitor's write ends the text with a newline.
+    reason = reason or ext2_images.compare_file(copy, "/over-nbd", b"two-devices\n")
+    if not reason:
+        os.unlink(copy)
+        os.unlink(area)
+    return reason
+
+
 # --- faults: real servers that fail, slow down, stall or die ---
 
 def faulty(expect, cmdline="", filters=(), during=None, expect_lines=()):
@@ -270,6 +303,7 @@ NBD_TESTS = {
     "nbd_export_name_fallback": export_name_fallback,
     "nbd_ext2_write_tree_e2fsck_clean": ext2_on_nbd,
     "nbd_swap_hog_4x_ram": swap_on_nbd,
+    "nbd_two_devices_ext2_and_swap": two_devices,
     "nbd_survives_faulty_server": faulty(
         "errors", "nbd_io_ms=4000", filters=[("error", {"error": "EIO", "error-rate": "10%"})],
         expect_lines=[r"nbd: nbd0: server failed (read|write) of \d+ bytes at sector \d+: "
