@@ -270,7 +270,8 @@ int nbd_decode_reply(const uint8_t buf[NBD_REPLY_LEN], struct nbd_reply *r, char
     r->error = (uint32_t)get_be(buf + 4, 4);
     r->cookie = get_be(buf + 8, 8);
     if (magic == NBD_STRUCTURED_REPLY_MAGIC)
-        return why_fail(why, n, -EPROTO, "structured reply (magic 0x%08x), never negotiated", magic);
+        return why_fail(why, n, -EPROTO, "structured reply (magic 0x%08x), never negotiated",
+                        magic);
     if (magic != NBD_SIMPLE_REPLY_MAGIC)
         return why_fail(why, n, -EPROTO, "reply magic 0x%08x is wrong", magic);
     why_clear(why, n);

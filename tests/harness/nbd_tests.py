@@ -29,7 +29,8 @@ import kernel
 import nbd_fake
 import swap_tests
 
-nbd_serve = SourceFileLoader("nbd_serve", os.path.join(kernel.ROOT, "tools", "nbd-serve")).load_module()
+nbd_serve = SourceFileLoader("nbd_serve",
+                             os.path.join(kernel.ROOT, "tools", "nbd-serve")).load_module()
 
 GUEST_SERVER = "10.0.2.100"     # tools/qemu-boot: --guestfwd ports appear here
 EXPORT = nbd_serve.DEFAULT_EXPORT
