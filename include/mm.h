@@ -97,7 +97,7 @@ struct page {
         struct {                /* PG_slab */
             struct kmem_cache *slab_cache;
             void *freelist;     /* first free object in this slab */
-            uint16_t inuse;     /* objects handed out */
+            uint32_t inuse;     /* objects handed out */
         };
     };
     uint32_t alloc_site;        /* MM_DEBUG: who last allocated ... */
@@ -171,7 +171,9 @@ struct watermarks {
     uint32_t min, low, high;    /* in pages */
 };
 
-/* Allocation counts per context: what kind of caller asked. */
+/* Allocation counts per context: what kind of caller asked.  Failures are
+ * counted in every build; allocations and frees only with MM_DEBUG (the
+ * release build's fast paths count nothing). */
 enum alloc_context { CTX_KERNEL, CTX_NOIO, CTX_ATOMIC, CTX_MEMALLOC, CTX_COUNT };
 
 struct mm_stats {

@@ -43,7 +43,6 @@ struct kmem_cache {
     uint32_t nr_slabs;
     uint32_t nr_free_slabs;
     uint32_t active;            /* objects handed out */
-    uint32_t allocs, frees;     /* since creation */
     struct list_head caches;    /* on the list of all caches */
 };
 

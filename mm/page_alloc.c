@@ -10,6 +10,16 @@
  * Single pages skip all that in the common case: a freed page goes to the
  * hot list, and the next single-page allocation takes it back.  The hot
  * list is short; when it fills, half of it goes back to the buddy lists.
+ * It is a stack linked through lru.next alone (NULL at the bottom), so a
+ * push and a pop are two stores each.
+ *
+ * The fast paths (alloc_pages and free_pages of one page, the hot list
+ * not empty, free memory above the low watermark) count nothing and ask
+ * nobody: above low every context may allocate and kswapd has no reason
+ * to wake, so the caller's context need not even be classified.  What
+ * they skip -- per-context counts, watermark checks -- happens in the
+ * general path, alloc_pages_at; the counts of allocations and frees are
+ * kept only with MM_DEBUG, whose checks cost far more anyway.
  */
 #include "mm.h"
 #include "bootinfo.h"
@@ -34,7 +44,7 @@ uint32_t max_pfn;
 uint32_t mm_debug_reports;
 
 static struct free_area free_area[MAX_ORDER + 1];
-static struct list_head hot_pages = LIST_HEAD_INIT(hot_pages);
+static struct list_head *hot_top;   /* the hot stack: lru of its top page, or NULL */
 static uint32_t hot_count;
 static uint32_t free_count;     /* pages free, in the buddy lists or hot */
 static uint32_t managed_count;
@@ -117,13 +127,39 @@ static struct page *take_block(unsigned order)
     return p;
 }
 
+/* The hot stack, interrupts off.  pop needs hot_count > 0. */
+static inline struct page *hot_pop(void)
+{
+    struct page *p = list_entry(hot_top, struct page, lru);
+    hot_top = hot_top->next;
+    hot_count--;
+    p->flags &= ~PG_hot;
+    return p;
+}
+
+static inline void hot_push(struct page *p)
+{
+    p->flags |= PG_hot;
+    p->lru.next = hot_top;
+    hot_top = &p->lru;
+    hot_count++;
+}
+
+/* Give the n coldest (bottom) pages of the hot stack to the buddy lists. */
 static void drain_hot(uint32_t n)
 {
-    while (n-- && hot_count) {
-        struct page *p = list_entry(hot_pages.prev, struct page, lru);  /* coldest */
-        list_del(&p->lru);
+    if (n > hot_count)
+        n = hot_count;
+    struct list_head **link = &hot_top;
+    for (uint32_t keep = hot_count - n; keep; keep--)
+        link = &(*link)->next;
+    struct list_head *cold = *link;
+    *link = NULL;
+    hot_count -= n;
+    while (cold) {
+        struct page *p = list_entry(cold, struct page, lru);
+        cold = cold->next;
         p->flags &= ~PG_hot;
-        hot_count--;
         merge_and_add(page_to_pfn(p), 0);
     }
 }
@@ -155,21 +191,19 @@ static uint32_t classify(gfp_t gfp, enum alloc_context *ctx)
     return wmark.min;
 }
 
-/* Inlined into both paths: it is most of the common one. */
+/* A PF_MEMALLOC_NOIO scope makes every allocation GFP_NOIO. */
+static inline gfp_t gfp_in_scope(gfp_t gfp)
+{
+    return (current_flags() & PF_MEMALLOC_NOIO) ? gfp & ~__GFP_IO : gfp;
+}
+
 static inline __attribute__((always_inline)) struct page *take_pages(unsigned order,
                                                                      uint32_t floor)
 {
     uint32_t flags = irq_save();
     struct page *p = NULL;
     if (free_count >= floor + (1u << order)) {
-        if (order == 0 && hot_count) {
-            p = list_first_entry(&hot_pages, struct page, lru);
-            list_del(&p->lru);
-            p->flags &= ~PG_hot;
-            hot_count--;
-        } else {
-            p = take_block(order);
-        }
+        p = order == 0 && hot_count ? hot_pop() : take_block(order);
         if (p)
             free_count -= 1u << order;
     }
@@ -221,23 +255,11 @@ static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsign
     return p;
 }
 
-static struct page *alloc_pages_at(gfp_t gfp, unsigned order, uint32_t site)
+/* What every allocation ends with, on either path. */
+static inline __attribute__((always_inline)) struct page *prep_new_page(struct page *p,
+                                                                        gfp_t gfp, unsigned order,
+                                                                        uint32_t site)
 {
-    if (current_flags() & PF_MEMALLOC_NOIO)
-        gfp &= ~__GFP_IO;
-    might_reclaim(gfp);
-    enum alloc_context ctx;
-    uint32_t floor = classify(gfp, &ctx);
-    struct page *p = order <= MAX_ORDER ? take_pages(order, floor) : NULL;
-    if (__builtin_expect(!p, 0))
-        p = alloc_pages_slow(gfp, order, floor, ctx);
-    if (!p) {
-        stats.failures[ctx]++;
-        return NULL;
-    }
-    stats.allocs[ctx]++;
-    if (__builtin_expect(free_count < wmark.low, 0))
-        wakeup_kswapd();
     if (MM_DEBUG) {
         check_poison(p, order);
         p->alloc_site = site;
@@ -251,9 +273,47 @@ static struct page *alloc_pages_at(gfp_t gfp, unsigned order, uint32_t site)
     return p;
 }
 
+/* The general path: any order, any amount of free memory. */
+static __attribute__((noinline)) struct page *alloc_pages_at(gfp_t gfp, unsigned order,
+                                                             uint32_t site)
+{
+    gfp = gfp_in_scope(gfp);
+    enum alloc_context ctx;
+    uint32_t floor = classify(gfp, &ctx);
+    struct page *p = order <= MAX_ORDER ? take_pages(order, floor) : NULL;
+    if (__builtin_expect(!p, 0))
+        p = alloc_pages_slow(gfp, order, floor, ctx);
+    if (!p) {
+        stats.failures[ctx]++;
+        return NULL;
+    }
+    if (MM_DEBUG)
+        stats.allocs[ctx]++;
+    if (__builtin_expect(free_count < wmark.low, 0))
+        wakeup_kswapd();
+    return prep_new_page(p, gfp, order, site);
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned order)
 {
-    return alloc_pages_at(gfp, order, (uint32_t)__builtin_return_address(0));
+    uint32_t site = (uint32_t)__builtin_return_address(0);
+    might_reclaim(gfp_in_scope(gfp));      /* even when a page is at hand: see reclaim.c */
+    if (order == 0) {
+        uint32_t flags = irq_save();
+        if (__builtin_expect(hot_count && free_count > wmark.low, 1)) {
+            struct page *p = hot_pop();
+            free_count--;
+            irq_restore(flags);
+            if (MM_DEBUG) {
+                enum alloc_context ctx;
+                classify(gfp_in_scope(gfp), &ctx);
+                stats.allocs[ctx]++;
+            }
+            return prep_new_page(p, gfp, 0, site);
+        }
+        irq_restore(flags);
+    }
+    return alloc_pages_at(gfp, order, site);
 }
 
 /* ---- freeing ------------------------------------------------------------- */
@@ -285,32 +345,41 @@ static bool free_is_valid(struct page *p, unsigned order, uint32_t site)
     return true;
 }
 
-static void free_pages_at(struct page *p, unsigned order, uint32_t site)
+/* Blocks of more than one page: back to the buddy lists at once. */
+static __attribute__((noinline)) void free_block(struct page *p, unsigned order)
+{
+    for (uint32_t i = 1; i < (1u << order); i++)
+        p[i].flags &= ~PG_tail;
+    p->refcount = 0;
+    uint32_t flags = irq_save();
+    free_count += 1u << order;
+    merge_and_add(page_to_pfn(p), order);
+    irq_restore(flags);
+}
+
+void free_pages(struct page *p, unsigned order)
 {
     if (MM_DEBUG) {
+        uint32_t site = (uint32_t)__builtin_return_address(0);
         if (!free_is_valid(p, order, site))
             return;
         p->free_site = site;
         memset(page_address(p), PAGE_POISON & 0xFF, PAGE_SIZE << order);
         for (uint32_t i = 0; i < (1u << order); i++)
             p[i].flags |= PG_poisoned;
+        stats.frees++;
     }
-    for (uint32_t i = 1; i < (1u << order); i++)
-        p[i].flags &= ~PG_tail;
-    p->refcount = 0;
-
-    uint32_t flags = irq_save();
-    stats.frees++;
-    free_count += 1u << order;
-    if (order == 0) {
-        p->flags |= PG_hot;
-        list_add(&p->lru, &hot_pages);
-        if (++hot_count > HOT_MAX)
-            drain_hot(HOT_BATCH);
+    if (order) {
+        free_block(p, order);
     } else {
-        merge_and_add(page_to_pfn(p), order);
+        p->refcount = 0;
+        uint32_t flags = irq_save();
+        hot_push(p);
+        free_count++;
+        if (hot_count > HOT_MAX)
+            drain_hot(HOT_BATCH);
+        irq_restore(flags);
     }
-    irq_restore(flags);
     if (!list_empty(&page_freed_wq.waiters))    /* the common case: nobody waits */
         page_freed();
 }
@@ -326,11 +395,6 @@ bool wait_on_page_freed(uint32_t ms)
 {
     uint32_t seen = page_events;
     return wait_event_timeout(&page_freed_wq, page_events != seen, ms) > 0;
-}
-
-void free_pages(struct page *page, unsigned order)
-{
-    free_pages_at(page, order, (uint32_t)__builtin_return_address(0));
 }
 
 /* ---- set-up and queries --------------------------------------------------- */
@@ -506,8 +570,12 @@ int buddy_check(void)
         }
     }
     uint32_t hot = 0;
-    list_for_each(link, &hot_pages) {
+    for (struct list_head *link = hot_top; link && hot <= hot_count; link = link->next) {
         struct page *p = list_entry(link, struct page, lru);
+        if (!(p->flags & PG_hot)) {
+            pr_err("buddy_check: pfn %05x on the hot list lacks PG_hot\n", page_to_pfn(p));
+            problems++;
+        }
         problems += check_block(p, 0, "hot");
         hot++;
     }

@@ -9,6 +9,11 @@
  *
  * and the free link lives in slot_meta, so the whole object can hold
  * poison while it is free.
+ *
+ * Fast paths.  kmalloc of a cached size and kfree of a slab object that
+ * leaves its slab neither full nor empty touch one slab and one count
+ * (active, which kmem_cache_destroy needs); moving slabs between lists is
+ * the rare case.
  */
 #include "slab.h"
 #include "kerrno.h"
@@ -49,9 +54,11 @@ static struct slot_meta *meta_of(const struct kmem_cache *c, void *obj)
     return (struct slot_meta *)((char *)obj + c->meta_offset);
 }
 
+/* Without MM_DEBUG the link is the slot's first word: a constant the
+ * fast paths need not load. */
 static void **free_link(const struct kmem_cache *c, void *obj)
 {
-    return (void **)((char *)obj + c->free_offset);
+    return (void **)((char *)obj + (MM_DEBUG ? c->free_offset : 0));
 }
 
 /* The first page of the slab that holds page p (alloc_pages marks the
@@ -89,8 +96,9 @@ static void cache_setup(struct kmem_cache *c, const char *name, size_t size)
 
 /* ---- reports ---------------------------------------------------------------- */
 
-static void report(const struct kmem_cache *c, const void *obj, uint32_t site,
-                   const char *what, uint32_t at)
+/* Out of line and cold: kfree's fast path keeps its registers. */
+static __attribute__((noinline, cold)) void report(const struct kmem_cache *c, const void *obj,
+                                                   uint32_t site, const char *what, uint32_t at)
 {
     char here[96], allocated[96];
     ksym_describe(at, here, sizeof(here));
@@ -196,7 +204,6 @@ static inline __attribute__((always_inline)) void *cache_alloc_at(struct kmem_ca
     if (++page->inuse == c->per_slab)
         list_move(&page->lru, &c->full);
     c->active++;
-    c->allocs++;
     irq_restore(flags);
 
     if (MM_DEBUG) {
@@ -245,10 +252,34 @@ static bool free_is_valid(struct kmem_cache *c, struct page *page, void *obj, ui
     return true;
 }
 
-static inline __attribute__((always_inline)) void cache_free_at(struct kmem_cache *c, void *obj,
+/*
+ * A free that left its slab no longer full, or empty: move the slab to
+ * the list it now belongs on.  Keep one empty slab for the next
+ * allocation; return any other for the caller to release once interrupts
+ * are back on (NULL: nothing to release).
+ */
+static inline __attribute__((always_inline)) struct page *slab_moves(struct kmem_cache *c,
+                                                                     struct page *page)
+{
+    if (page->inuse + 1 == c->per_slab)
+        list_move(&page->lru, &c->partial);
+    if (page->inuse)
+        return NULL;
+    if (c->nr_free_slabs) {
+        list_del(&page->lru);
+        c->nr_slabs--;
+        return page;
+    }
+    list_move(&page->lru, &c->free);
+    c->nr_free_slabs++;
+    return NULL;
+}
+
+/* page: the first page of the slab that holds obj. */
+static inline __attribute__((always_inline)) void cache_free_at(struct kmem_cache *c,
+                                                                struct page *page, void *obj,
                                                                 uint32_t at)
 {
-    struct page *page = slab_head(virt_to_page(obj));
     if (MM_DEBUG) {
         if (!free_is_valid(c, page, obj, at))
             return;
@@ -258,28 +289,19 @@ static inline __attribute__((always_inline)) void cache_free_at(struct kmem_cach
         meta_of(c, obj)->free_site = at;
     }
 
-    struct page *to_release = NULL;
     uint32_t flags = irq_save();
     *free_link(c, obj) = page->freelist;
     page->freelist = obj;
-    if (page->inuse-- == c->per_slab)
-        list_move(&page->lru, &c->partial);
-    if (page->inuse == 0) {
-        /* Keep one empty slab for the next allocation; give back the rest. */
-        if (c->nr_free_slabs) {
-            list_del(&page->lru);
-            c->nr_slabs--;
-            to_release = page;
-        } else {
-            list_move(&page->lru, &c->free);
-            c->nr_free_slabs++;
-        }
-    }
     c->active--;
-    c->frees++;
+    uint32_t was = page->inuse--;
+    if (__builtin_expect(was == c->per_slab || was == 1, 0)) {
+        struct page *empty = slab_moves(c, page);
+        irq_restore(flags);
+        if (empty)
+            release_slab(c, empty);
+        return;
+    }
     irq_restore(flags);
-    if (to_release)
-        release_slab(c, to_release);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
@@ -289,7 +311,7 @@ void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 
 void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-    cache_free_at(c, obj, (uint32_t)__builtin_return_address(0));
+    cache_free_at(c, slab_head(virt_to_page(obj)), obj, (uint32_t)__builtin_return_address(0));
 }
 
 /* ---- caches ------------------------------------------------------------------- */
@@ -347,10 +369,12 @@ static unsigned order_for(size_t size)
 void *kmalloc(size_t size, gfp_t gfp)
 {
     uint32_t site = (uint32_t)__builtin_return_address(0);
-    if (size <= KMALLOC_MAX_CACHED) {
-        /* The smallest class that fits: 8 << i >= size, i.e. i is the bit
-         * length of (size - 1) less 3, or 0 for 8 bytes and less. */
-        int i = size <= KMALLOC_MIN ? 0 : 32 - __builtin_clz(size - 1) - 3;
+    size_t last = size - (size != 0);       /* the last byte's offset; 0 for 0 bytes */
+    if (last < KMALLOC_MAX_CACHED) {
+        /* The smallest class that fits: 8 << i > last, i.e. i is the bit
+         * length of last less 3; the low bits set make it 0 up to 8 bytes,
+         * with no branch. */
+        int i = 32 - __builtin_clz(last | (KMALLOC_MIN - 1)) - 3;
         return kmalloc_caches[i] ? cache_alloc_at(kmalloc_caches[i], gfp, site) : NULL;
     }
     unsigned order = order_for(size);
@@ -360,18 +384,21 @@ void *kmalloc(size_t size, gfp_t gfp)
     return page ? page_address(page) : NULL;
 }
 
+/* The caller, for reports: a macro so that the release build, which
+ * reports nothing on the fast path, does not even load it there. */
+#define KFREE_CALLER ((uint32_t)__builtin_return_address(0))
+
 void kfree(const void *ptr)
 {
-    uint32_t at = (uint32_t)__builtin_return_address(0);
     if (!ptr)
         return;
     struct page *page = virt_to_page(ptr);
     if (page->flags & PG_slab) {
         struct page *head = slab_head(page);
-        cache_free_at(head->slab_cache, (void *)ptr, at);
+        cache_free_at(head->slab_cache, head, (void *)ptr, KFREE_CALLER);
     } else if ((uint32_t)ptr % PAGE_SIZE == 0 && page->refcount > 0) {
         free_pages(page, page->order);
     } else {
-        report(NULL, ptr, 0, "kfree of a pointer kmalloc did not return", at);
+        report(NULL, ptr, 0, "kfree of a pointer kmalloc did not return", KFREE_CALLER);
     }
 }

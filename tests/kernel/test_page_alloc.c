@@ -95,6 +95,35 @@ KTEST(page_alloc_torture_random_orders)
 
 /* Take every page there is (PF_MEMALLOC: the whole reserve too), give
  * them all back, and the free lists must look exactly as before. */
+/* The hot list: a freed single page is the next one handed out (LIFO),
+ * and more frees than it holds drain its coldest pages to the buddy lists
+ * with the books still balanced. */
+#define HOT_TEST_PAGES  100             /* well past the hot list's 32 */
+
+KTEST(page_alloc_hot_list_lifo_and_drain)
+{
+    static struct page *pages[HOT_TEST_PAGES];
+    drain_hot_pages();
+    uint32_t free0 = nr_free_pages();
+    for (int i = 0; i < HOT_TEST_PAGES; i++) {
+        pages[i] = alloc_page(GFP_KERNEL);
+        KASSERT(pages[i] != NULL);
+    }
+    for (int i = 0; i < HOT_TEST_PAGES; i++) {
+        free_page(pages[i]);
+        KASSERT(pages[i]->flags & PG_hot);           /* on top: a drain takes the bottom */
+        KASSERT_EQ(buddy_check(), 0);
+    }
+    KASSERT_EQ(nr_free_pages(), free0);
+    struct page *again = alloc_page(GFP_KERNEL);
+    KASSERT(again == pages[HOT_TEST_PAGES - 1]);    /* the last freed comes back first */
+    KASSERT(!(again->flags & PG_hot));
+    free_page(again);
+    drain_hot_pages();
+    KASSERT_EQ(buddy_check(), 0);
+    KASSERT_EQ(nr_free_pages(), free0);
+}
+
 KTEST(page_alloc_exhaustion_returns_to_start)
 {
     struct list_head taken = LIST_HEAD_INIT(taken);

@@ -104,6 +104,28 @@ KTEST(slab_cache_create_fill_destroy)
     KASSERT_EQ(kmem_cache_destroy(c), 0);
 }
 
+/* kmalloc picks its class without a branch on the size: every edge of
+ * every class, and 0 bytes, land in the smallest cache that fits. */
+KTEST(kmalloc_size_classes_fit)
+{
+    for (uint32_t size = 0; size <= KMALLOC_MAX_CACHED; size = size < 16 ? size + 1 : size + 7) {
+        uint32_t want = KMALLOC_MIN;
+        while (want < size)
+            want <<= 1;
+        void *p = kmalloc(size, GFP_KERNEL);
+        KASSERT(p != NULL);
+        struct page *page = virt_to_page(p);
+        while (page->flags & PG_tail)
+            page--;
+        KASSERT(page->flags & PG_slab);
+        KASSERT_EQ(page->slab_cache->object_size, want);
+        kfree(p);
+    }
+    void *p = kmalloc(KMALLOC_MAX_CACHED + 1, GFP_KERNEL);
+    KASSERT(p != NULL && !(virt_to_page(p)->flags & PG_slab));
+    kfree(p);
+}
+
 KTEST(kmalloc_large_sizes_use_whole_pages)
 {
     drain_hot_pages();
