@@ -47,6 +47,9 @@
 /* Reports so far; a test fails when it moves unless the test expected it
  * (ktest_expect_reports). */
 extern uint32_t hung_reports;
+/* Reports whose chain closed into a cycle (DEADLOCK: ...): lets a test
+ * that deadlocks on purpose wait for the cycle, not for any report. */
+extern uint32_t hung_deadlocks;
 /* Scans khungtaskd has finished: lets a test wait until the detector has
  * looked, rather than hope it has. */
 extern uint32_t hung_scans;

@@ -33,6 +33,7 @@
 #define PAGE_MASK_LOW       0xFFFu
 
 uint32_t hung_reports;
+uint32_t hung_deadlocks;
 uint32_t hung_scans;
 uint32_t hung_timeout_secs = DEFAULT_TIMEOUT_SECS;
 
@@ -181,6 +182,7 @@ static void report_cycle(const struct task *start, struct task *const *cycle, in
         len += ksnprintf(line + len, sizeof(line) - len, TASK_FMT "%s",
                          TASK_ARG(cycle[i % n]), i < n ? " -> " : "");
     pr_err("hung: %s\n", line);
+    hung_deadlocks++;
     for (int i = 0; i < n; i++) {
         if (cycle[i] != start)
             print_held(cycle[i]);

@@ -21,6 +21,7 @@ import sys
 import time
 
 import kernel
+from deadlock_tests import DEADLOCK_TESTS
 from disks import scratch_dir
 from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
@@ -65,7 +66,7 @@ def all_tests():
     tests.update(EXT2_TESTS)
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
-    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS):
+    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, DEADLOCK_TESTS):
         tests.update(more)
     return tests
 

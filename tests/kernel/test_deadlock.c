@@ -1,0 +1,344 @@
+/*
+ * test_deadlock.c - the January 1999 deadlock, staged on purpose
+ * (docs/deadlock-1999.md tells the story; tests/harness/deadlock_tests.py
+ * boots it under both policies and judges the log and the image).
+ *
+ * The set-up: ext2 on nbd0, which nbdsrv -- a task in this kernel that
+ * allocates a page for every request -- serves over loopback TCP from hda.
+ *
+ *   1. A writer dirties shared mappings of two files on that ext2 until
+ *      free memory is down to the low watermark plus room for a clean
+ *      file, which is then read: nearly all reclaimable memory is dirty
+ *      file pages, the rest clean ones.  Nothing has allocated a block
+ *      since the mount, so the block bitmap is on disk only.
+ *   2. nbd0 is held (blkdev_stall), and task A writes a file: ext2 takes
+ *      lock_super and breads the bitmap -- a request to nbdsrv, held.
+ *   3. The test takes every page above the min watermark (allocations
+ *      that never reclaim), so kswapd wakes: it hands dirty pages to
+ *      kswiod, which blocks on lock_super (reclaim=kswiod), or writes one
+ *      itself and blocks on lock_super (reclaim=sync).
+ *   4. nbd0 goes again: nbdsrv gets the bitmap read and needs a page.
+ *      reclaim=kswiod: reclaim hands dirty pages to kswiod, frees clean
+ *      ones, and nbdsrv answers; A finishes, lock_super goes, kswiod
+ *      writes.  Every file is printed as "FILE /PATH SIZE CRC" for the
+ *      harness to compare with debugfs, and e2fsck must find it clean.
+ *      reclaim=sync: reclaim in nbdsrv writes a dirty page itself, which
+ *      needs lock_super, which A holds while waiting for nbdsrv: the hang
+ *      detector must name the cycle and the lock validator its lock
+ *      order; the test passes once both have (and leaves the deadlock).
+ *
+ * hung_timeout= must be short for the sync run (the harness gives 3), and
+ * below nbd_timeout, or the client's timeout ends the deadlock first.
+ */
+#include "blkdev.h"
+#include "crc32.h"
+#include "hung.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "ktest.h"
+#include "lockdep.h"
+#include "mm.h"
+#include "nbdsrv.h"
+#include "printk.h"
+#include "reclaim.h"
+#include "sched.h"
+#include "slab.h"
+#include "test_helpers.h"
+#include "timer.h"
+#include "vfs.h"
+#include "vm.h"
+#include "vsprintf.h"
+
+#define MNT             "/mnt"
+#define MAP_VA          0x20000000u
+#define NR_MAPPED       2
+#define MAPPED_PAGES    (32u << 8)      /* each file's size, 32 MiB: more than RAM (sparse) */
+#define CLEAN_PAGES     1024u           /* the clean file read last */
+#define SPARE_PAGES     64u             /* for A's and the mount's own allocations */
+#define A_BYTES         (64u << 10)     /* what A writes: 16 blocks to allocate */
+#define POLL_MS         10
+#define STATE_WAIT_MS   5000            /* for a task to reach the wait it must */
+#define MAX_BALLAST     8192            /* pages: more than 32 MiB of RAM has free */
+#define BALLAST_ROUND_MS 100            /* kswapd's time to free some between takes */
+#define REPORT_DELAY_MS 500             /* nbdsrv's time to reach its wait, before the
+                                         * hang detector looks again */
+/* Allocations that never reclaim and never go below min: the ballast
+ * takes free memory down without entering reclaim itself. */
+#define GFP_NO_RECLAIM  0u
+
+struct file_job {
+    char path[32];
+    uint32_t no, seed, pages, written;
+    struct inode *inode;
+    struct vm_space *space;
+    uint32_t stop_at;           /* free pages at which the writer stops */
+};
+
+static struct file_job jobs[NR_MAPPED + 1];     /* the mapped files, then the clean one */
+static struct page *ballast[MAX_BALLAST];
+static uint32_t nr_ballast;
+static struct task *task_a;
+static int a_result = 1;        /* 1: running */
+
+static uint32_t word(const struct file_job *j, uint32_t off)
+{
+    return (off * 2654435761u) ^ j->seed ^ (j->no * 0x9E3779B9u);
+}
+
+static void fill(const struct file_job *j, uint32_t *w, uint32_t page)
+{
+    for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
+        w[k] = word(j, page * PAGE_SIZE + k * 4);
+}
+
+/* One writer for both files, a page of each in turn, so that their dirty
+ * pages lie interleaved on the LRU: a reclaimer blocked in one file's
+ * writeback (holding its lock) leaves the other's pages to the next. */
+static void writer(void *arg)
+{
+    (void)arg;
+    task_set_vm(jobs[0].space);
+    for (uint32_t p = 0; p < MAPPED_PAGES && nr_free_pages() > jobs[0].stop_at; p++)
+        for (uint32_t i = 0; i < NR_MAPPED; i++, jobs[i - 1].written++)
+            fill(&jobs[i], (uint32_t *)(MAP_VA + (i * MAPPED_PAGES + p) * PAGE_SIZE), p);
+    task_set_vm(NULL);
+}
+
+/* The file's CRC-32 as it must be: the pattern where written, zeros (a
+ * hole) after. */
+static uint32_t expected_crc(const struct file_job *j, uint32_t *buf)
+{
+    uint32_t crc = crc32_begin();
+    for (uint32_t p = 0; p < j->pages; p++) {
+        if (p < j->written)
+            fill(j, buf, p);
+        else
+            memset(buf, 0, PAGE_SIZE);
+        crc = crc32_update(crc, buf, PAGE_SIZE);
+    }
+    return crc32_end(crc);
+}
+
+static void setup_file(struct file_job *j, uint32_t no, const char *name, uint32_t pages)
+{
+    *j = (struct file_job){ .no = no, .seed = ktest_seed(), .pages = pages };
+    ksnprintf(j->path, sizeof(j->path), MNT "/%s", name);
+    KASSERT_EQ(vfs_create(j->path), 0);
+    KASSERT_EQ(vfs_lookup(j->path, &j->inode), 0);
+}
+
+/* Before the scenario's mount: the clean file's data on disk, and the
+ * mapped files made (sparse), so that afterwards nothing allocates. */
+static void prepare_disk(uint32_t *buf)
+{
+    KASSERT_EQ(vfs_mount("nbd0", MNT, "ext2"), 0);
+    setup_file(&jobs[NR_MAPPED], NR_MAPPED, "clean", CLEAN_PAGES);
+    jobs[NR_MAPPED].written = CLEAN_PAGES;
+    for (uint32_t p = 0; p < CLEAN_PAGES; p++) {
+        fill(&jobs[NR_MAPPED], buf, p);
+        KASSERT_EQ(vfs_write(jobs[NR_MAPPED].inode, (uint64_t)p * PAGE_SIZE, buf, PAGE_SIZE),
+                   PAGE_SIZE);
+    }
+    iput(jobs[NR_MAPPED].inode);
+    for (uint32_t i = 0; i < NR_MAPPED; i++) {
+        char name[16];
+        ksnprintf(name, sizeof(name), "mapped-%u", i);
+        setup_file(&jobs[i], i, name, MAPPED_PAGES);
+        KASSERT_EQ(vfs_truncate(jobs[i].inode, (uint64_t)MAPPED_PAGES * PAGE_SIZE), 0);
+        iput(jobs[i].inode);
+    }
+    KASSERT_EQ(vfs_create(MNT "/a"), 0);
+    KASSERT_EQ(vfs_umount(MNT), 0);     /* every buffer, the bitmap's too, goes */
+}
+
+static void dirty_mappings(void)
+{
+    struct vm_space *space = vm_space_create();
+    KASSERT(space != NULL);
+    for (uint32_t i = 0; i < NR_MAPPED; i++) {
+        struct file_job *j = &jobs[i];
+        KASSERT_EQ(vfs_lookup(j->path, &j->inode), 0);
+        KASSERT_EQ(vm_map_file(space, MAP_VA + i * MAPPED_PAGES * PAGE_SIZE,
+                               j->pages * PAGE_SIZE, j->inode, 0, PTE_WRITE), 0);
+        j->space = i == 0 ? space : NULL;       /* one space maps both */
+        j->stop_at = mm_watermarks()->low + CLEAN_PAGES + SPARE_PAGES;
+    }
+    struct task *t = task_create("writer", writer, NULL, PRIO_NORMAL);
+    KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
+}
+
+static void read_clean_file(uint32_t *buf)
+{
+    struct file_job *c = &jobs[NR_MAPPED];
+    KASSERT_EQ(vfs_lookup(c->path, &c->inode), 0);
+    for (uint32_t p = 0; p < c->pages; p++)
+        KASSERT_EQ(vfs_read(c->inode, (uint64_t)p * PAGE_SIZE, buf, PAGE_SIZE), PAGE_SIZE);
+}
+
+static void task_a_main(void *arg)
+{
+    struct inode *inode;
+    int err = vfs_lookup(MNT "/a", &inode);
+    if (!err) {
+        int n = vfs_write(inode, 0, arg, A_BYTES);   /* lock_super, bread of the bitmap */
+        err = n < 0 ? n : 0;
+        iput(inode);
+    }
+    a_result = err;
+}
+
+/* ---- watching tasks ------------------------------------------------------ */
+
+struct look { const char *wchan; const struct task *not; const struct task *found; };
+
+static void look_for(struct task *t, void *arg)
+{
+    struct look *l = arg;
+    if (t != l->not && t->state == TASK_UNINTERRUPTIBLE && t->wchan &&
+        strcmp(t->wchan, l->wchan) == 0 && !l->found)
+        l->found = t;
+}
+
+/* A task other than not blocked on wchan, waited for up to ms; NULL. */
+static const struct task *blocked_on(const char *wchan, const struct task *not, uint32_t ms)
+{
+    for (uint32_t waited = 0;; waited += POLL_MS) {
+        struct look l = { wchan, not, NULL };
+        task_for_each(look_for, &l);
+        if (l.found || waited >= ms)
+            return l.found;
+        sleep_ms(POLL_MS);
+    }
+}
+
+static bool a_waits_on_bitmap(void)
+{
+    for (uint32_t waited = 0; waited < STATE_WAIT_MS; waited += POLL_MS) {
+        if (task_a->state == TASK_UNINTERRUPTIBLE && task_a->wchan &&
+            strcmp(task_a->wchan, "buffer") == 0)
+            return true;
+        sleep_ms(POLL_MS);
+    }
+    return false;
+}
+
+/* Every free page above min, held (never reclaiming for it). */
+static void take_ballast(void)
+{
+    struct page *p;
+    while (nr_ballast < MAX_BALLAST && (p = alloc_page(GFP_NO_RECLAIM)))
+        ballast[nr_ballast++] = p;
+}
+
+static void drop_ballast(void)
+{
+    while (nr_ballast)
+        free_page(ballast[--nr_ballast]);
+}
+
+/* ---- the two endings ----------------------------------------------------- */
+
+static void ending_kswiod(const struct task *blocked, uint32_t pgwrite0, uint32_t direct0,
+                          uint32_t violations0, uint32_t *buf)
+{
+    for (uint32_t waited = 0; a_result == 1 && waited < 4 * STATE_WAIT_MS; waited += POLL_MS)
+        sleep_ms(POLL_MS);
+    drop_ballast();
+    KASSERT_EQ(a_result, 0);
+    KASSERT_EQ(task_join(task_a), 0);
+    struct nbdsrv_stats st;
+    KASSERT_EQ(nbdsrv_get_stats(&st), 0);
+    pr_info("deadlock_1999: kswiod: A's bitmap read was answered; reclaim handed %u dirty "
+            "pages to kswiod instead of writing them, %u direct reclaims meanwhile\n",
+            vm_events.pgwrite - pgwrite0, vm_events.direct_reclaims - direct0);
+    pr_info("deadlock_1999: kswiod: %s, not reclaim, blocked on lock_super while A held it; "
+            "reclaim waited for %u writes; nbdsrv: %u requests refused for want of a page\n",
+            blocked ? blocked->name : "nobody", reclaim_violations - violations0, st.no_memory);
+    KASSERT(blocked != NULL);
+    KASSERT_STREQ(blocked->name, "kswiod");
+    KASSERT_EQ(reclaim_violations - violations0, 0);
+    KASSERT_EQ(st.no_memory, 0);
+    KASSERT(vm_events.pgwrite > pgwrite0);
+    for (uint32_t i = 0; i <= NR_MAPPED; i++) {
+        if (jobs[i].space)
+            vm_space_destroy(jobs[i].space);
+        iput(jobs[i].inode);
+        pr_info("FILE %s %u %08x\n", jobs[i].path + strlen(MNT), jobs[i].pages * PAGE_SIZE,
+                expected_crc(&jobs[i], buf));
+    }
+    KASSERT_EQ(vfs_umount(MNT), 0);
+    ktest_note("completed: kswiod, not reclaim, waited on lock_super");
+}
+
+static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles0)
+{
+    uint32_t limit_ms = (3 * hung_timeout_secs + 5) * 1000;
+    for (uint32_t waited = 0; waited < limit_ms && (hung_deadlocks == cycles0 ||
+                                                    lockdep_reports == r0.lockdep);
+         waited += POLL_MS)
+        sleep_ms(POLL_MS);
+    hung_timeout_secs = 0;              /* one report is the lesson; no more */
+    uint32_t hangs = hung_reports - hung0, cycles = lockdep_reports - r0.lockdep;
+    uint32_t waits = reclaim_violations - r0.reclaim;
+    uint32_t named = hung_deadlocks - cycles0;
+    pr_info("deadlock_1999: sync: the 1999 deadlock happened (A is %s) and was named: %u hang "
+            "reports (%u of a cycle), %u lock order cycles, %u waits reclaim must not make\n",
+            a_result == 1 ? "still stuck" : "done", hangs, named, cycles, waits);
+    ktest_expect_reports(hangs + cycles + waits);
+    KASSERT(named > 0);
+    KASSERT(cycles > 0);
+    KASSERT_EQ(a_result, 1);
+    ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
+}
+
+KTEST_MANUAL(deadlock_1999)
+{
+    struct block_device *nbd0 = blkdev_find("nbd0");
+    KASSERT(nbd0 != NULL && nbd0->server != NULL);
+    bool sync = reclaim_policy == RECLAIM_SYNC;
+    /* Off while the stage is set: task-A waits on purpose from step 2 to
+     * step 4, and the report must show the cycle, not half of it. */
+    uint32_t hung_timeout = hung_timeout_secs;
+    hung_timeout_secs = 0;
+    pr_info("deadlock_1999: seed=%u (boot with seed=%u to repeat), reclaim=%s, %u MiB of RAM, "
+            "watermarks min %u low %u\n", ktest_seed(), ktest_seed(), sync ? "sync" : "kswiod",
+            nr_managed_pages() / 256, mm_watermarks()->min, mm_watermarks()->low);
+    uint32_t *buf = kmalloc(A_BYTES, GFP_KERNEL);
+    KASSERT(buf != NULL);
+    prepare_disk(buf);
+    KASSERT_EQ(vfs_mount("nbd0", MNT, "ext2"), 0);
+    dirty_mappings();
+    read_clean_file(buf);
+    pr_info("deadlock_1999: step 1: %u + %u pages dirty in the mappings, %u clean, %u free\n",
+            jobs[0].written, jobs[1].written, CLEAN_PAGES, nr_free_pages());
+
+    blkdev_stall(nbd0, true);
+    memset(buf, 0xA5, A_BYTES);
+    task_a = task_create("task-A", task_a_main, buf, PRIO_NORMAL);
+    KASSERT(task_a != NULL);
+    KASSERT(a_waits_on_bitmap());
+    pr_info("deadlock_1999: step 2: task-A holds lock_super and waits for the bitmap from "
+            "nbd0 (held)\n");
+
+    struct report_counts r0 = report_counts_now();
+    uint32_t hung0 = hung_reports, cycles0 = hung_deadlocks, pgwrite0 = vm_events.pgwrite;
+    uint32_t direct0 = vm_events.direct_reclaims;
+    const struct task *blocked = NULL;
+    for (uint32_t waited = 0; !blocked && waited < STATE_WAIT_MS; waited += BALLAST_ROUND_MS) {
+        take_ballast();             /* kswapd frees clean pages; take them too */
+        blocked = blocked_on("lock_super", task_a, BALLAST_ROUND_MS);
+    }
+    pr_info("deadlock_1999: step 3: %u pages taken, %u free; %s blocked on lock_super\n",
+            nr_ballast, nr_free_pages(), blocked ? blocked->name : "nobody");
+    take_ballast();                     /* what kswapd freed meanwhile, too */
+    blkdev_stall(nbd0, false);
+    pr_info("deadlock_1999: step 4: nbd0 answers again: nbdsrv must allocate for the read\n");
+    sleep_ms(REPORT_DELAY_MS);
+    hung_timeout_secs = hung_timeout;
+    if (sync) {
+        ending_sync(r0, hung0, cycles0);    /* buf stays A's: A is stuck with it */
+        return;
+    }
+    ending_kswiod(blocked, pgwrite0, direct0, r0.reclaim, buf);
+    kfree(buf);
+}
