@@ -33,6 +33,7 @@ struct cached_page {
  * records of several mappings, so walks are done with interrupts off. */
 static struct list_head page_hash[PAGE_HASH_SIZE];
 static struct wait_queue writeback_done;    /* some mapping's nr_writeback fell */
+static struct wait_queue page_read_done;    /* some read-ahead window's IO ended */
 
 static struct list_head *chain(const struct address_space *mapping, uint32_t index)
 {
@@ -44,6 +45,7 @@ void pagecache_init(void)
     for (int i = 0; i < PAGE_HASH_SIZE; i++)
         list_init(&page_hash[i]);
     wait_queue_init(&writeback_done, "file writeback");
+    wait_queue_init(&page_read_done, "page read-ahead");
 }
 
 void mapping_init(struct address_space *mapping, struct inode *host,
@@ -58,6 +60,7 @@ void mapping_init(struct address_space *mapping, struct inode *host,
     mapping->nr_writeback = 0;
     mapping->wb_error = 0;
     mapping->wb_waiters = 0;
+    mapping->ra_next = 0;
     list_init(&mapping->mmaps);
 }
 
@@ -138,10 +141,21 @@ static struct cached_page *find_or_create(struct address_space *mapping, uint32_
 }
 
 /*
- * Read-ahead: a reader that misses page index will most likely want the
- * pages after it too, so read up to READAHEAD_PAGES of them (to the end of
- * the file, or to the first page already here) with one readpages call.
- * Failures are left for readpage to meet and report, one page at a time.
+ * Read-ahead, asynchronous.  A reader that misses page index will most
+ * likely want the pages after it too: up to READAHEAD_PAGES of them (to
+ * the end of the file, or to the first page already here) are put in the
+ * cache locked (PG_locked: "being read"), each with a reference for the IO,
+ * and the file system's readahead starts reading them and returns.  When
+ * the IO ends, pagecache_readahead_end marks them up to date, unlocks them
+ * and wakes whoever waits.  The window's first page carries PG_readahead;
+ * the reader that reaches it starts the next window (from
+ * mapping->ra_next), so one window is being read while the one before it
+ * is consumed.  Read-ahead takes only memory that is free (no reclaim) and
+ * leaves failures for readpage to meet and report, one page at a time.
+ *
+ * Truncation may drop a page that is still being read: the IO's reference
+ * keeps it alive until the IO ends, and then it is freed.  Reclaim leaves
+ * it alone (the extra reference makes it busy).
  */
 static void readahead(struct address_space *mapping, uint32_t index)
 {
@@ -150,15 +164,45 @@ static void readahead(struct address_space *mapping, uint32_t index)
     uint64_t size = mapping->host->size;
     for (uint32_t i = index; n < READAHEAD_PAGES && (uint64_t)i * PAGE_SIZE < size; i++) {
         struct cached_page *c = find(mapping, i);
-        if (c && (c->page->flags & PG_uptodate))
+        if (c && (c->page->flags & (PG_uptodate | PG_locked)))
             break;
         if (!c && !(c = find_or_create(mapping, i, 0, NULL)))     /* 0: no reclaim */
             break;
+        get_page(c->page);                  /* the IO's */
+        set_page_flags(c->page, PG_locked);
         pages[n++] = c->page;
     }
-    if (n && mapping->ops->readpages(mapping, pages, n) == 0)
-        for (int i = 0; i < n; i++)
-            set_page_flags(pages[i], PG_uptodate);
+    if (!n)
+        return;
+    set_page_flags(pages[0], PG_readahead);
+    mapping->ra_next = index + n;
+    int err = mapping->ops->readahead(mapping, pages, n);
+    if (err)
+        pagecache_readahead_end(pages, n, err);
+}
+
+void pagecache_readahead_end(struct page **pages, int n, int err)
+{
+    for (int i = 0; i < n; i++)
+        clear_page_flags(pages[i], PG_locked | (err ? PG_readahead : 0));
+    for (int i = 0; err == 0 && i < n; i++)
+        set_page_flags(pages[i], PG_uptodate);
+    wake_up(&page_read_done);
+    for (int i = 0; i < n; i++)
+        put_page(pages[i]);
+}
+
+/* A page a reader reached: start the next window if it is the mark, and
+ * wait for its read if that is still going on.  mapping->lock held. */
+static void readahead_reached(struct address_space *mapping, struct page *page)
+{
+    if (page->flags & PG_readahead) {
+        clear_page_flags(page, PG_readahead);
+        if (mapping->ra_next > page->index)
+            readahead(mapping, mapping->ra_next);
+    }
+    if (page->flags & PG_locked)
+        wait_event(&page_read_done, !(page->flags & PG_locked));
 }
 
 /* Find or insert and read the page; mapping->lock held.  The reference
@@ -167,13 +211,16 @@ static struct page *find_or_read(struct address_space *mapping, uint32_t index, 
                                  struct spare *spare)
 {
     struct cached_page *c = find(mapping, index);
-    if ((!c || !(c->page->flags & PG_uptodate)) && mapping->ops->readpages)
+    bool ra = mapping->ops->readahead != NULL;
+    if (ra && (!c || !(c->page->flags & (PG_uptodate | PG_locked))))
         readahead(mapping, index);
     if (!(c = find_or_create(mapping, index, GFP_KERNEL, spare))) {
         *err = -ENOMEM;
         return NULL;
     }
     struct page *page = c->page;
+    if (ra)
+        readahead_reached(mapping, page);
     if (!(page->flags & PG_uptodate)) {
         int e = mapping->ops->readpage(mapping, page);
         if (e) {
@@ -300,7 +347,7 @@ static void drop(struct address_space *mapping, struct cached_page *c)
     irq_restore(flags);
     if (c->page->flags & PG_dirty)
         mapping->nrdirty--;
-    clear_page_flags(c->page, PG_uptodate | PG_dirty);
+    clear_page_flags(c->page, PG_uptodate | PG_dirty | PG_readahead);
     /* Out of the cache; a reader (or kswiod, or reclaim) may still hold
      * the page, so it is freed by whoever lets go last (put_page). */
     page_disown(c->page);

@@ -56,10 +56,15 @@ struct address_space_ops {
     /* Write page to disk and wait: 0 or a negative errno (-EIO, -ENOSPC).
      * kswiod will call it for one page at a time. */
     int (*writepage)(struct address_space *mapping, struct page *page);
-    /* Optional: the same for n pages sorted by index, their IO all in
-     * flight at once (read-ahead, writeback); 0 or the first error. */
-    int (*readpages)(struct address_space *mapping, struct page **pages, int n);
+    /* Optional: writepage for n pages sorted by index, their IO all in
+     * flight at once (writeback); 0 or the first error. */
     int (*writepages)(struct address_space *mapping, struct page **pages, int n);
+    /* Optional: start reading n pages sorted by index (each PG_locked and
+     * with a reference for the IO) and return without waiting; when all
+     * of it has ended -- in interrupt context, perhaps -- call
+     * pagecache_readahead_end(pages, n, 0 or an errno) (pages: a copy).
+     * A negative errno means nothing was started. */
+    int (*readahead)(struct address_space *mapping, struct page **pages, int n);
     /* Give bytes [from, to) of page disk blocks before they are written. */
     int (*prepare_write)(struct address_space *mapping, struct page *page,
                          uint32_t from, uint32_t to);
@@ -77,11 +82,14 @@ struct address_space {
     uint32_t wb_waiters;            /* tasks in mapping_wait_writeback (atomic): kswiod
                                      * then waits for the lock instead of yielding */
     struct list_head mmaps;         /* struct vm_area mapping the file (mm/filemap.c) */
+    uint32_t ra_next;               /* first page after the last read-ahead window; under lock */
 };
 
 void pagecache_init(void);
 void mapping_init(struct address_space *mapping, struct inode *host,
                   const struct address_space_ops *ops);
+/* The end of a read-ahead window's IO (see readahead above): any context. */
+void pagecache_readahead_end(struct page **pages, int n, int err);
 /* NULL and *err set on failure. */
 struct page *read_cache_page(struct address_space *mapping, uint32_t index, int *err);
 void put_cache_page(struct page *page);

@@ -106,7 +106,8 @@ void put_page(struct page *page)
     } else {
         if (page->flags & PG_lru)
             lru_del(page);
-        page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced | PG_reclaim);
+        page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced | PG_reclaim |
+                         PG_readahead | PG_locked);
         page->owner = NULL;
     }
     spin_unlock_irqrestore(&page_lock, flags);

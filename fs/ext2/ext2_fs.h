@@ -67,6 +67,8 @@ int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_bloc
 /* pageio.c: many pages (consecutive or not, sorted by index) in one go. */
 int ext2_readpages(struct address_space *mapping, struct page **pages, int n);
 int ext2_writepages(struct address_space *mapping, struct page **pages, int n);
+/* The address_space_ops readahead: start reading, return at once. */
+int ext2_readahead(struct address_space *mapping, struct page **pages, int n);
 /* Free every block past inode->size, indirect ones included, and write the inode. */
 int ext2_truncate(struct inode *inode);
 

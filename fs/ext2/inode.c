@@ -189,7 +189,7 @@ static int ext2_prepare_write(struct address_space *mapping, struct page *page, 
 
 const struct address_space_ops ext2_aops = {
     .readpage = ext2_readpage,
-    .readpages = ext2_readpages,
+    .readahead = ext2_readahead,
     .writepage = ext2_writepage,
     .writepages = ext2_writepages,
     .prepare_write = ext2_prepare_write,

@@ -10,11 +10,19 @@
  *
  * Holes: reading one gives zeros; writing one allocates a block only when
  * the data there is not all zeros (a hole stays a hole), as writepage does.
+ *
+ * Read-ahead (ext2_readahead) is the same batch without the wait: the
+ * batch lives on the heap with its pages, and the last bio to end hands
+ * them back to the page cache (pagecache_readahead_end), in interrupt
+ * context, so the reader can consume one window while the next is read.
  */
 #include "blkdev.h"
 #include "ext2_fs.h"
+#include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "pagecache.h"
+#include "slab.h"
 #include "wait.h"
 #include "x86.h"
 
@@ -25,27 +33,48 @@ struct batch {
     uint64_t next_sector;           /* where the bio being filled would continue */
     int pending;                    /* bios in flight, plus one for the submitter */
     int error;
-    struct completion done;
+    void (*end)(struct batch *b);   /* all IO over: in interrupt context, or the
+                                     * submitter's if its own reference was the last */
+    struct completion done;         /* synchronous batches: end completes it */
 };
+
+/* A read-ahead batch, on the heap: its pages go back to the cache at the end. */
+struct async_read {
+    struct batch b;
+    int n;
+    struct page *pages[];
+};
+
+static void batch_end_sync(struct batch *b)
+{
+    complete(&b->done);
+}
 
 static void batch_init(struct batch *b, struct block_device *bdev, enum bio_op op)
 {
-    *b = (struct batch){ .bdev = bdev, .op = op, .pending = 1 };
+    *b = (struct batch){ .bdev = bdev, .op = op, .pending = 1, .end = batch_end_sync };
     init_completion(&b->done, "ext2 page io");
+}
+
+/* Drop one reference (a bio's, or the submitter's); the last ends the batch. */
+static void batch_put(struct batch *b, int status)
+{
+    uint32_t flags = irq_save();
+    if (status)
+        b->error = status;
+    int left = --b->pending;
+    irq_restore(flags);
+    if (!left)
+        b->end(b);
 }
 
 /* Completion of one bio, in interrupt context. */
 static void batch_end_io(struct bio *bio)
 {
     struct batch *b = bio->private;
-    uint32_t flags = irq_save();
-    if (bio->status)
-        b->error = bio->status;
-    int left = --b->pending;
-    irq_restore(flags);
+    int status = bio->status;
     bio_put(bio);
-    if (!left)
-        complete(&b->done);
+    batch_put(b, status);
 }
 
 static void batch_submit(struct batch *b)
@@ -84,11 +113,8 @@ static void batch_add(struct batch *b, uint64_t sector, struct page *page, uint3
 static int batch_finish(struct batch *b)
 {
     batch_submit(b);
-    uint32_t flags = irq_save();
-    int left = --b->pending;
-    irq_restore(flags);
-    if (left)
-        wait_for_completion(&b->done);
+    batch_put(b, 0);
+    wait_for_completion(&b->done);
     return b->error;
 }
 
@@ -101,14 +127,15 @@ static bool all_zero(const uint8_t *p, uint32_t n)
 }
 
 /* Map (for writes: allocate where needed) and queue every block of the
- * pages; blocks past the end of the file, and holes when reading, are
- * left out (zeroed when reading). */
-static int pages_io(struct address_space *mapping, struct page **pages, int n, enum bio_op op)
+ * pages into b; blocks past the end of the file, and holes when reading,
+ * are left out (zeroed when reading).  0 or the mapping's error; the IO
+ * is submitted either way, all but the last bio. */
+static int queue_pages(struct batch *b, struct address_space *mapping, struct page **pages,
+                       int n)
 {
     struct inode *inode = mapping->host;
     uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
-    struct batch b;
-    batch_init(&b, inode->sb->bdev, op);
+    enum bio_op op = b->op;
     int err = 0;
     for (int p = 0; p < n && !err; p++) {
         uint8_t *data = page_address(pages[p]);
@@ -123,11 +150,19 @@ static int pages_io(struct address_space *mapping, struct page **pages, int n, e
             if (err)
                 break;
             if (block)
-                batch_add(&b, (uint64_t)block * (bs / SECTOR_SIZE), pages[p], i * bs, bs);
+                batch_add(b, (uint64_t)block * (bs / SECTOR_SIZE), pages[p], i * bs, bs);
             else if (op == BIO_READ)
                 memset(data + i * bs, 0, bs);
         }
     }
+    return err;
+}
+
+static int pages_io(struct address_space *mapping, struct page **pages, int n, enum bio_op op)
+{
+    struct batch b;
+    batch_init(&b, mapping->host->sb->bdev, op);
+    int err = queue_pages(&b, mapping, pages, n);
     int io_err = batch_finish(&b);
     return err ? err : io_err;
 }
@@ -135,6 +170,29 @@ static int pages_io(struct address_space *mapping, struct page **pages, int n, e
 int ext2_readpages(struct address_space *mapping, struct page **pages, int n)
 {
     return pages_io(mapping, pages, n, BIO_READ);
+}
+
+static void async_read_end(struct batch *b)
+{
+    struct async_read *r = (struct async_read *)b;
+    pagecache_readahead_end(r->pages, r->n, b->error);
+    kfree(r);
+}
+
+int ext2_readahead(struct address_space *mapping, struct page **pages, int n)
+{
+    /* No reclaim for read-ahead: it may do without (see pagecache.c). */
+    struct async_read *r = kmalloc(sizeof(*r) + n * sizeof(r->pages[0]), 0);
+    if (!r)
+        return -ENOMEM;
+    batch_init(&r->b, mapping->host->sb->bdev, BIO_READ);
+    r->b.end = async_read_end;
+    r->n = n;
+    memcpy(r->pages, pages, n * sizeof(pages[0]));
+    int err = queue_pages(&r->b, mapping, r->pages, n);
+    batch_submit(&r->b);
+    batch_put(&r->b, err);              /* may end the batch here, if the IO is over */
+    return 0;
 }
 
 int ext2_writepages(struct address_space *mapping, struct page **pages, int n)

@@ -56,18 +56,21 @@ def files_match(image, text):
     return None
 
 
-def ext2_stress(test, with_swap, cmdline="", expect=(), files=True):
+def ext2_stress(test, with_swap, cmdline="", expect=(), files=True, mem=32, seeded=True,
+                drive_opts=""):
     """A test on a fresh ext2 image (hdb after a swap area as hda when
-    with_swap, else hda); files: the kernel lists FILE lines to check."""
+    with_swap, else hda); files: the kernel lists FILE lines to check;
+    seeded: it is randomized and prints its seed; drive_opts: more of
+    QEMU's -drive options for the ext2 disk."""
     def run(log):
         ext2 = fresh_ext2(f"{log}.ext2.img", 128)
         disks = [fresh_swap(f"{log}.swap.img", 160)] if with_swap else []
         disks.append(ext2)
-        rc = kernel.boot(f"test={test} {cmdline}".strip(), log, timeout=180, mem=32,
-                         disks=disks)
+        rc = kernel.boot(f"test={test} {cmdline}".strip(), log, timeout=180, mem=mem,
+                         disks=disks[:-1] + [ext2 + drive_opts])
         text = kernel.read_log(log)
-        reason = judge.judge(test, rc, text, expect=[
-            r"seed=\d+ \(boot with seed=\d+ to repeat\)", *expect])
+        seed = [r"seed=\d+ \(boot with seed=\d+ to repeat\)"] if seeded else []
+        reason = judge.judge(test, rc, text, expect=[*seed, *expect])
         if not reason:
             problems = ext2_images.e2fsck_problems(ext2)
             reason = ("e2fsck -fn complains after the kernel wrote it: " + problems[:600]
@@ -102,4 +105,13 @@ MMAP_TESTS = {
         r"mixed: all writers done: [1-9]\d* swap-outs, [1-9]\d* page writes queued to kswiod, "
         r"[1-9]\d* kswapd wakeups, \d+ buffers written by the flush task",
         r"mixed: summary: 0 bad anonymous pages, 0 tasks ended"]),
+    # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
+    "readahead_next_window_in_flight": ext2_stress(
+        "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,
+        expect=[r"readahead: after page 0, 64 pages cached"]),
+    # A slow disk (1 MiB/s: a window takes over 100 ms), so that the
+    # truncation surely meets read-ahead still in flight.
+    "readahead_truncated_in_flight": ext2_stress(
+        "readahead_truncated_in_flight", False, files=False, mem=128, seeded=False,
+        drive_opts=",throttling.bps-total=1048576"),
 }
