@@ -19,7 +19,7 @@
 #include "x86.h"
 
 #define PAGE_HASH_SIZE 4096
-#define READAHEAD_PAGES 32              /* 128 KiB: a read-ahead window */
+#define READAHEAD_PAGES 64              /* 256 KiB: a read-ahead window */
 
 struct cached_page {
     struct list_head link;          /* on its mapping's list */

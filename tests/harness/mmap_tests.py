@@ -108,8 +108,8 @@ MMAP_TESTS = {
     # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
     "readahead_next_window_in_flight": ext2_stress(
         "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,
-        expect=[r"readahead: after page 0, 64 pages cached"]),
-    # A slow disk (1 MiB/s: a window takes over 100 ms), so that the
+        expect=[r"readahead: after page 0, 128 pages cached"]),
+    # A slow disk (1 MiB/s: a window takes a quarter of a second), so that the
     # truncation surely meets read-ahead still in flight.
     "readahead_truncated_in_flight": ext2_stress(
         "readahead_truncated_in_flight", False, files=False, mem=128, seeded=False,

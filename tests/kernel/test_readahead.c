@@ -24,8 +24,8 @@
 #include "vfs.h"
 
 #define MNT         "/mnt"
-#define FILE_PAGES  256                 /* 1 MiB: eight windows of 32 pages */
-#define WINDOW      32                  /* pagecache.c's READAHEAD_PAGES */
+#define FILE_PAGES  512                 /* 2 MiB: eight windows of 64 pages */
+#define WINDOW      64                  /* pagecache.c's READAHEAD_PAGES */
 
 static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 7 + (i >> 12)); }
 
