@@ -427,8 +427,11 @@ void truncate_mapping_from(struct address_space *mapping, uint32_t start)
     while (link != &mapping->pages) {
         struct cached_page *c = list_entry(link, struct cached_page, link);
         link = link->next;
-        if (c->index >= start)
-            drop(mapping, c);
+        if (c->index < start)
+            continue;
+        if (!list_empty(&mapping->mmaps))
+            filemap_unmap_page(mapping, c->page);   /* a later touch is a bus error */
+        drop(mapping, c);
     }
 }
 

@@ -6,6 +6,7 @@
 
 #define ENOENT   2
 #define EIO      5
+#define ENXIO    6
 #define E2BIG    7
 #define EBADF    9
 #define EAGAIN  11

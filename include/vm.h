@@ -110,6 +110,10 @@ void vm_unmap_all(struct vm_space *s);
  * return true (keep it); else unmap it everywhere, moving the PTEs' dirty
  * bits to PG_dirty, and return false. */
 bool vm_unmap_file_page(struct address_space *mapping, struct page *page);
+/* Truncation's: unmap page from every area, used or not (mapping->lock
+ * held).  A later touch of the address faults past the end of the file:
+ * a bus error that ends the task (handle_page_fault says -ENXIO). */
+void filemap_unmap_page(struct address_space *mapping, struct page *page);
 /* The protection of the anonymous area holding va (PTE_WRITE or 0),
  * with PTE_USER; 0 when none does. */
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va);

@@ -80,8 +80,10 @@ static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
  *
  * When there is no memory for the page even after reclaim gave up, the
  * task cannot go on: it is ended with a message saying why, and the rest
- * of the system goes on (the out-of-memory policy).  kmain has nowhere to
- * return to, so there it stays an unhandled fault.
+ * of the system goes on (the out-of-memory policy).  A touch of a file
+ * mapping past the end of its file (truncated under it) is a bus error,
+ * Linux's SIGBUS: reported, and the task is ended the same way.  kmain
+ * has nowhere to return to, so there either stays an unhandled fault.
  */
 static bool fault_handled(struct int_frame *f)
 {
@@ -94,6 +96,11 @@ static bool fault_handled(struct int_frame *f)
         pr_err("out of memory: no page for %08x even after reclaim; ending task %s (%u)\n",
                addr, current->name, current->id);
         task_exit(-ENOMEM);
+    }
+    if (err == -ENXIO && current->stack) {     /* a file mapping past its file's end */
+        pr_err("bus error: task %s (%u) touched %08x, past the end of the file it maps; "
+               "ending it\n", current->name, current->id, addr);
+        task_exit(-ENXIO);
     }
     cli();
     return err == 0;

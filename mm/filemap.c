@@ -16,8 +16,10 @@
  * pages.  Every PTE of a file area changes under mapping->lock -- the
  * fault, the unmapping, reclaim (which holds it by trylock only).
  *
- * Truncating a file that is mapped is not supported: its dropped pages
- * stay mapped until the area goes (Linux unmaps them).
+ * Truncation unmaps the pages it drops from every area (as Linux does);
+ * touching such an address afterwards faults past the end of the file,
+ * which is a bus error (Linux's SIGBUS): reported, and the task is ended
+ * (kernel/exceptions.c), since nothing could be mapped there.
  */
 #include "internal.h"
 #include "kerrno.h"
@@ -47,8 +49,11 @@ int filemap_fault(struct vm_area *a, uint32_t va)
 {
     struct address_space *mapping = a->mapping;
     uint32_t index = a->pgoff + (va - a->start) / PAGE_SIZE;
-    if ((uint64_t)index * PAGE_SIZE >= mapping->host->size)
-        return -EFAULT;                     /* past the end of the file */
+    if ((uint64_t)index * PAGE_SIZE >= mapping->host->size) {
+        pr_err("filemap: bus error: %08x is page %u of inode %u, past its end (%llu bytes)\n",
+               va, index, mapping->host->ino, (unsigned long long)mapping->host->size);
+        return -ENXIO;
+    }
     /* Memory first, the lock after (see fs/pagecache.c, struct spare). */
     int err = vm_prepare(a->space, va);
     struct page *page = err ? NULL : read_cache_page(mapping, index, &err);
@@ -101,13 +106,19 @@ bool vm_unmap_file_page(struct address_space *mapping, struct page *page)
     }
     if (referenced)
         return true;
+    filemap_unmap_page(mapping, page);
+    return false;
+}
+
+void filemap_unmap_page(struct address_space *mapping, struct page *page)
+{
+    uint32_t va;
     list_for_each(link, &mapping->mmaps) {
         struct vm_area *a = list_entry(link, struct vm_area, mmap_link);
         uint32_t pte = pte_in(a, page, &va);
         if (pte)
             unmap_pte(a, va, pte, page);
     }
-    return false;
 }
 
 void filemap_unmap_area(struct vm_area *a)

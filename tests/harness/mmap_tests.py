@@ -57,7 +57,7 @@ def files_match(image, text):
 
 
 def ext2_stress(test, with_swap, cmdline="", expect=(), files=True, mem=32, seeded=True,
-                drive_opts=""):
+                drive_opts="", reject=()):
     """A test on a fresh ext2 image (hdb after a swap area as hda when
     with_swap, else hda); files: the kernel lists FILE lines to check;
     seeded: it is randomized and prints its seed; drive_opts: more of
@@ -70,7 +70,7 @@ def ext2_stress(test, with_swap, cmdline="", expect=(), files=True, mem=32, seed
                          disks=disks[:-1] + [ext2 + drive_opts])
         text = kernel.read_log(log)
         seed = [r"seed=\d+ \(boot with seed=\d+ to repeat\)"] if seeded else []
-        reason = judge.judge(test, rc, text, expect=[*seed, *expect])
+        reason = judge.judge(test, rc, text, expect=[*seed, *expect], reject=reject)
         if not reason:
             problems = ext2_images.e2fsck_problems(ext2)
             reason = ("e2fsck -fn complains after the kernel wrote it: " + problems[:600]
@@ -105,6 +105,12 @@ MMAP_TESTS = {
         r"mixed: all writers done: [1-9]\d* swap-outs, [1-9]\d* page writes queued to kswiod, "
         r"[1-9]\d* kswapd wakeups, \d+ buffers written by the flush task",
         r"mixed: summary: 0 bad anonymous pages, 0 tasks ended"]),
+    # tests/kernel/test_filemap.c: mappings meeting truncate.
+    "filemap_truncate_unmaps_then_bus_error": ext2_stress(
+        "filemap_truncate_unmaps_then_bus_error", False, files=False, mem=128, seeded=False,
+        expect=[r"filemap: bus error: 20002000 is page 2 of inode \d+, past its end \(4096 bytes\)",
+                r"bus error: task toucher \(\d+\) touched 20002000, past the end of the file"],
+        reject=[r"the touch past the end went through"]),
     # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
     "readahead_next_window_in_flight": ext2_stress(
         "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,

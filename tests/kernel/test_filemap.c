@@ -1,0 +1,77 @@
+/*
+ * test_filemap.c - shared file mappings meeting the file's other calls.
+ *
+ * KTEST_MANUAL: each needs a fresh, empty ext2 file system on hda, which
+ * tests/harness/mmap_tests.py makes (and judges with e2fsck -fn after).
+ *
+ *   filemap_truncate_unmaps_then_bus_error  a task maps a 4-page file and
+ *       touches every page; the file is cut to one page under it; the
+ *       dropped pages are no longer mapped, the first still is, and the
+ *       task's next touch of a dropped page is a bus error that ends it
+ *       (exit code -ENXIO, reported) while the kernel goes on
+ */
+#include "kerrno.h"
+#include "kstring.h"
+#include "ktest.h"
+#include "mm.h"
+#include "printk.h"
+#include "sched.h"
+#include "vfs.h"
+#include "vm.h"
+
+#define MNT         "/mnt"
+#define MAP_VA      0x20000000u
+#define PAGES       4
+
+struct toucher {
+    struct vm_space *space;
+    volatile bool touched;          /* every page written once */
+    volatile bool go;               /* the file was cut: touch page 2 */
+};
+
+static void touch_task(void *arg)
+{
+    struct toucher *t = arg;
+    task_set_vm(t->space);
+    for (uint32_t p = 0; p < PAGES; p++)
+        *(volatile uint32_t *)(MAP_VA + p * PAGE_SIZE) = 0xb0 + p;
+    t->touched = true;
+    while (!t->go)
+        sleep_ms(1);
+    *(volatile uint32_t *)(MAP_VA + 2 * PAGE_SIZE) = 0xdead;   /* past the end now */
+    pr_err("filemap test: the touch past the end went through\n");
+}
+
+KTEST_MANUAL(filemap_truncate_unmaps_then_bus_error)
+{
+    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    KASSERT_EQ(vfs_create(MNT "/cut"), 0);
+    struct inode *inode;
+    KASSERT_EQ(vfs_lookup(MNT "/cut", &inode), 0);
+    KASSERT_EQ(vfs_truncate(inode, PAGES * PAGE_SIZE), 0);
+    static struct toucher t;
+    t = (struct toucher){ .space = vm_space_create() };
+    KASSERT(t.space != NULL);
+    KASSERT_EQ(vm_map_file(t.space, MAP_VA, PAGES * PAGE_SIZE, inode, 0, PTE_WRITE), 0);
+
+    struct task *task = task_create("toucher", touch_task, &t, PRIO_NORMAL);
+    KASSERT(task != NULL);
+    while (!t.touched)
+        sleep_ms(1);
+    for (uint32_t p = 0; p < PAGES; p++)
+        KASSERT_EQ(vm_lookup(t.space, MAP_VA + p * PAGE_SIZE, NULL, NULL), 0);
+    KASSERT_EQ(vfs_truncate(inode, PAGE_SIZE), 0);
+    KASSERT_EQ(vm_lookup(t.space, MAP_VA, NULL, NULL), 0);         /* kept */
+    for (uint32_t p = 1; p < PAGES; p++)
+        KASSERT_EQ(vm_lookup(t.space, MAP_VA + p * PAGE_SIZE, NULL, NULL), -ENOENT);
+    t.go = true;
+    KASSERT_EQ(task_join(task), -ENXIO);
+
+    uint32_t word;
+    KASSERT_EQ(vfs_read(inode, 0, &word, 4), 4);
+    KASSERT_EQ(word, 0xb0);                         /* the kept page's write */
+    vm_space_destroy(t.space);
+    KASSERT_EQ(vfs_fsync(inode), 0);
+    iput(inode);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
