@@ -332,6 +332,7 @@ int mapping_write_and_wait(struct address_space *mapping)
      * that fails leaves its page dirty, for the pass below. */
     mapping_wait_writeback(mapping);
     mutex_lock(&mapping->lock);
+    filemap_harvest_dirty(mapping);         /* pages dirty only in a PTE */
     mapping_start_writeback(mapping);
     mutex_unlock(&mapping->lock);
     kswiod_kick();

@@ -114,6 +114,10 @@ bool vm_unmap_file_page(struct address_space *mapping, struct page *page);
  * held).  A later touch of the address faults past the end of the file:
  * a bus error that ends the task (handle_page_fault says -ENXIO). */
 void filemap_unmap_page(struct address_space *mapping, struct page *page);
+/* The file's writeback, mapping->lock held: move every mapped PTE's dirty
+ * bit to its page's PG_dirty, so that fsync (the kernel's msync) writes
+ * what was stored through a mapping that stays. */
+void filemap_harvest_dirty(struct address_space *mapping);
 /* The protection of the anonymous area holding va (PTE_WRITE or 0),
  * with PTE_USER; 0 when none does. */
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va);

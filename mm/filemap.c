@@ -7,9 +7,10 @@
  * to PG_dirty ("harvested") whenever the PTE goes -- reclaim unmapping
  * the page, or the area going away -- and from there the page is written
  * like any dirty file page: by kswiod when reclaim finds it, or by the
- * file's writeback (fsync, sync, the last iput).  Writing back a page
- * that is still mapped writable does not clear the PTE's dirty bit: it
- * is written again when unmapped, never lost.
+ * file's writeback (fsync, sync, the last iput).  The file's writeback
+ * also harvests the bits of the PTEs that stay (filemap_harvest_dirty),
+ * so fsync -- the kernel's msync -- writes what was stored through a
+ * mapping and is still mapped.
  *
  * The reverse map: the file's address_space lists the areas that map it
  * (mapping->mmaps); a page's PTE in each is at start + (index - pgoff)
@@ -118,6 +119,22 @@ void filemap_unmap_page(struct address_space *mapping, struct page *page)
         uint32_t pte = pte_in(a, page, &va);
         if (pte)
             unmap_pte(a, va, pte, page);
+    }
+}
+
+void filemap_harvest_dirty(struct address_space *mapping)
+{
+    list_for_each(link, &mapping->mmaps) {
+        struct vm_area *a = list_entry(link, struct vm_area, mmap_link);
+        for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
+            uint32_t pte = vm_get_pte(a->space, va);
+            if ((pte & (PTE_PRESENT | PTE_DIRTY)) != (PTE_PRESENT | PTE_DIRTY))
+                continue;
+            /* Clean the PTE before the write: a store after this sets the
+             * bit again, and the page is written again. */
+            vm_set_pte(a->space, va, pte & ~PTE_DIRTY);
+            set_page_dirty(mapping, pfn_to_page(pte >> PAGE_SHIFT));
+        }
     }
 }
 

@@ -111,6 +111,9 @@ MMAP_TESTS = {
         expect=[r"filemap: bus error: 20002000 is page 2 of inode \d+, past its end \(4096 bytes\)",
                 r"bus error: task toucher \(\d+\) touched 20002000, past the end of the file"],
         reject=[r"the touch past the end went through"]),
+    "filemap_fsync_writes_pages_dirty_in_a_pte": ext2_stress(
+        "filemap_fsync_writes_pages_dirty_in_a_pte", False, files=False, mem=128,
+        seeded=False, expect=[r"filemap: fsync handed 1 pages to kswiod"]),
     # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
     "readahead_next_window_in_flight": ext2_stress(
         "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,

@@ -9,12 +9,16 @@
  *       dropped pages are no longer mapped, the first still is, and the
  *       task's next touch of a dropped page is a bus error that ends it
  *       (exit code -ENXIO, reported) while the kernel goes on
+ *   filemap_fsync_writes_pages_dirty_in_a_pte  a task stores through a
+ *       mapping that stays; the page is dirty only in its PTE; fsync (the
+ *       kernel's msync) hands it to kswiod and leaves the PTE clean
  */
 #include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "sched.h"
 #include "vfs.h"
 #include "vm.h"
@@ -72,6 +76,42 @@ KTEST_MANUAL(filemap_truncate_unmaps_then_bus_error)
     KASSERT_EQ(word, 0xb0);                         /* the kept page's write */
     vm_space_destroy(t.space);
     KASSERT_EQ(vfs_fsync(inode), 0);
+    iput(inode);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+static void store_task(void *arg)
+{
+    task_set_vm(arg);
+    *(volatile uint32_t *)(MAP_VA + PAGE_SIZE) = 0x5a5a;
+}
+
+KTEST_MANUAL(filemap_fsync_writes_pages_dirty_in_a_pte)
+{
+    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    KASSERT_EQ(vfs_create(MNT "/sync"), 0);
+    struct inode *inode;
+    KASSERT_EQ(vfs_lookup(MNT "/sync", &inode), 0);
+    KASSERT_EQ(vfs_truncate(inode, PAGES * PAGE_SIZE), 0);
+    struct vm_space *space = vm_space_create();
+    KASSERT(space != NULL);
+    KASSERT_EQ(vm_map_file(space, MAP_VA, PAGES * PAGE_SIZE, inode, 0, PTE_WRITE), 0);
+    struct task *task = task_create("storer", store_task, space, PRIO_NORMAL);
+    KASSERT(task != NULL);
+    KASSERT_EQ(task_join(task), 0);
+    KASSERT(vm_get_pte(space, MAP_VA + PAGE_SIZE) & PTE_DIRTY);
+    KASSERT_EQ(inode->mapping.nrdirty, 0);         /* the kernel has not seen the store */
+
+    uint32_t queued = vm_events.kswiod_queued;
+    KASSERT_EQ(vfs_fsync(inode), 0);
+    pr_info("filemap: fsync handed %u pages to kswiod\n", vm_events.kswiod_queued - queued);
+    KASSERT_EQ(vm_events.kswiod_queued - queued, 1);
+    KASSERT(!(vm_get_pte(space, MAP_VA + PAGE_SIZE) & PTE_DIRTY));
+    KASSERT(vm_get_pte(space, MAP_VA + PAGE_SIZE) & PTE_PRESENT);  /* still mapped */
+    KASSERT_EQ(inode->mapping.nrdirty, 0);
+
+    KASSERT_EQ(vfs_fsync(inode), 0);                /* nothing new: nothing written */
+    vm_space_destroy(space);
     iput(inode);
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
