@@ -33,6 +33,20 @@ struct toucher {
     volatile bool go;               /* the file was cut: touch page 2 */
 };
 
+/* Mount hda, make path a file of PAGES pages (a hole) and map all of it
+ * writable in a new space at MAP_VA. */
+static struct vm_space *map_new_file(const char *path, struct inode **inode)
+{
+    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    KASSERT_EQ(vfs_create(path), 0);
+    KASSERT_EQ(vfs_lookup(path, inode), 0);
+    KASSERT_EQ(vfs_truncate(*inode, PAGES * PAGE_SIZE), 0);
+    struct vm_space *space = vm_space_create();
+    KASSERT(space != NULL);
+    KASSERT_EQ(vm_map_file(space, MAP_VA, PAGES * PAGE_SIZE, *inode, 0, PTE_WRITE), 0);
+    return space;
+}
+
 static void touch_task(void *arg)
 {
     struct toucher *t = arg;
@@ -48,15 +62,9 @@ static void touch_task(void *arg)
 
 KTEST_MANUAL(filemap_truncate_unmaps_then_bus_error)
 {
-    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
-    KASSERT_EQ(vfs_create(MNT "/cut"), 0);
     struct inode *inode;
-    KASSERT_EQ(vfs_lookup(MNT "/cut", &inode), 0);
-    KASSERT_EQ(vfs_truncate(inode, PAGES * PAGE_SIZE), 0);
     static struct toucher t;
-    t = (struct toucher){ .space = vm_space_create() };
-    KASSERT(t.space != NULL);
-    KASSERT_EQ(vm_map_file(t.space, MAP_VA, PAGES * PAGE_SIZE, inode, 0, PTE_WRITE), 0);
+    t = (struct toucher){ .space = map_new_file(MNT "/cut", &inode) };
 
     struct task *task = task_create("toucher", touch_task, &t, PRIO_NORMAL);
     KASSERT(task != NULL);
@@ -88,14 +96,8 @@ static void store_task(void *arg)
 
 KTEST_MANUAL(filemap_fsync_writes_pages_dirty_in_a_pte)
 {
-    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
-    KASSERT_EQ(vfs_create(MNT "/sync"), 0);
     struct inode *inode;
-    KASSERT_EQ(vfs_lookup(MNT "/sync", &inode), 0);
-    KASSERT_EQ(vfs_truncate(inode, PAGES * PAGE_SIZE), 0);
-    struct vm_space *space = vm_space_create();
-    KASSERT(space != NULL);
-    KASSERT_EQ(vm_map_file(space, MAP_VA, PAGES * PAGE_SIZE, inode, 0, PTE_WRITE), 0);
+    struct vm_space *space = map_new_file(MNT "/sync", &inode);
     struct task *task = task_create("storer", store_task, space, PRIO_NORMAL);
     KASSERT(task != NULL);
     KASSERT_EQ(task_join(task), 0);
