@@ -177,11 +177,16 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
 
 /* Keep the inactive list at least as long as the active one: move pages
  * from the active tail to the inactive head, where they get their second
- * chance. */
-static void refill_inactive(uint32_t n)
+ * chance.  always: move n whatever the lengths -- after a pass that freed
+ * nothing, the inactive list may be all dirty pages that cannot be written
+ * now (kswiod full, blocked on lock_super), kept there and scanned again
+ * and again, while the clean pages reclaim needs were activated earlier:
+ * without this they would never come back within reach, and an
+ * allocation would fail with clean pages in memory. */
+static void refill_inactive(uint32_t n, bool always)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    while (n-- && lru_count(true) > lru_count(false)) {
+    while (n-- && lru_count(true) && (always || lru_count(true) > lru_count(false))) {
         struct page *page = lru_isolate(true);
         page->refcount--;               /* isolate's reference: never the last */
         lru_add(page, false);
@@ -189,11 +194,12 @@ static void refill_inactive(uint32_t n)
     spin_unlock_irqrestore(&page_lock, flags);
 }
 
-/* One pass: scan more the longer nothing comes free (Linux's priority). */
+/* One pass: scan more, and age the active list too, the longer nothing
+ * comes free (Linux's priority). */
 static uint32_t shrink(gfp_t gfp, int fruitless)
 {
     uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
-    refill_inactive(n);
+    refill_inactive(n, fruitless > 0);
     return shrink_inactive(n, gfp);
 }
 
