@@ -8,20 +8,29 @@
  *
  *   1. A writer dirties shared mappings of two files on that ext2 until
  *      free memory is down to the low watermark plus room for a clean
- *      file, which is then read: nearly all reclaimable memory is dirty
- *      file pages, the rest clean ones.  Nothing has allocated a block
- *      since the mount, so the block bitmap is on disk only.
+ *      file, which it then reads through a mapping too: nearly all
+ *      reclaimable memory is dirty file pages, the rest clean ones, and
+ *      being younger the clean ones come after the dirty ones on the LRU.
+ *      Nothing has allocated a block since the mount, so the block
+ *      bitmap is on disk only.
  *   2. nbd0 is held (blkdev_stall), and task A writes a file: ext2 takes
  *      lock_super and breads the bitmap -- a request to nbdsrv, held.
- *   3. The test takes every page above the min watermark (allocations
- *      that never reclaim), so kswapd wakes: it hands dirty pages to
- *      kswiod, which blocks on lock_super (reclaim=kswiod), or writes one
- *      itself and blocks on lock_super (reclaim=sync).
- *   4. nbd0 goes again: nbdsrv gets the bitmap read and needs a page.
+ *   3. The test takes the pages free above the min watermark
+ *      (allocations that never reclaim), so kswapd wakes -- again each
+ *      round, until someone blocks on lock_super: kswapd hands dirty
+ *      pages to kswiod, which blocks on it (reclaim=kswiod), or writes
+ *      one itself and blocks on it (reclaim=sync).  Never more than what
+ *      is free above min: the clean pages kswapd has not freed yet stay
+ *      for nbdsrv's reclaim to find.
+ *   4. Free memory is taken down to min once more, and nbd0 goes again:
+ *      nbdsrv gets the bitmap read and needs a page.
  *      reclaim=kswiod: reclaim hands dirty pages to kswiod, frees clean
- *      ones, and nbdsrv answers; A finishes, lock_super goes, kswiod
- *      writes.  Every file is printed as "FILE /PATH SIZE CRC" for the
- *      harness to compare with debugfs, and e2fsck must find it clean.
+ *      ones, and nbdsrv answers -- while kswiod is still blocked on
+ *      lock_super (the report's second chain: nothing waits for one
+ *      particular write, so the server still gets memory).  A finishes,
+ *      lock_super goes, kswiod writes.  Every file is printed as "FILE
+ *      /PATH SIZE CRC" for the harness to compare with debugfs, and
+ *      e2fsck must find it clean.
  *      reclaim=sync: reclaim in nbdsrv writes a dirty page itself, which
  *      needs lock_super, which A holds while waiting for nbdsrv: the hang
  *      detector must name the cycle and the lock validator its lock
@@ -91,16 +100,33 @@ static void fill(const struct file_job *j, uint32_t *w, uint32_t page)
         w[k] = word(j, page * PAGE_SIZE + k * 4);
 }
 
-/* One writer for both files, a page of each in turn, so that their dirty
- * pages lie interleaved on the LRU: a reclaimer blocked in one file's
- * writeback (holding its lock) leaves the other's pages to the next. */
+/* Whether word k of the clean file's page, read through its mapping, is
+ * what was written. */
+static bool clean_word_ok(uint32_t page, uint32_t k)
+{
+    const struct file_job *c = &jobs[NR_MAPPED];
+    uint32_t va = MAP_VA + (NR_MAPPED * MAPPED_PAGES + page) * PAGE_SIZE;
+    return ((const uint32_t *)va)[k] == word(c, page * PAGE_SIZE + k * 4);
+}
+
+/* One task for all three mappings.  It writes both mapped files, a page
+ * of each in turn, so that their dirty pages lie interleaved on the LRU:
+ * a reclaimer blocked in one file's writeback (holding its lock) leaves
+ * the other's pages to the next.  Then it reads the clean file through
+ * its mapping, not with vfs_read: its pages then age like the dirty
+ * ones (the cache's referenced bit, then the PTE's accessed bit), so on
+ * the LRU, being younger, they come after them -- reclaim meets dirty
+ * pages first, and what it does with them is the policy. */
 static void writer(void *arg)
 {
-    (void)arg;
+    uint32_t *bad = arg;
     task_set_vm(jobs[0].space);
     for (uint32_t p = 0; p < MAPPED_PAGES && nr_free_pages() > jobs[0].stop_at; p++)
         for (uint32_t i = 0; i < NR_MAPPED; i++, jobs[i - 1].written++)
             fill(&jobs[i], (uint32_t *)(MAP_VA + (i * MAPPED_PAGES + p) * PAGE_SIZE), p);
+    for (uint32_t p = 0; p < CLEAN_PAGES; p++)
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
+            *bad += !clean_word_ok(p, k);
     task_set_vm(NULL);
 }
 
@@ -151,28 +177,24 @@ static void prepare_disk(uint32_t *buf)
     KASSERT_EQ(vfs_umount(MNT), 0);     /* every buffer, the bitmap's too, goes */
 }
 
-static void dirty_mappings(void)
+/* Step 1: the mapped files dirtied, then the clean one read. */
+static void dirty_then_read(void)
 {
     struct vm_space *space = vm_space_create();
     KASSERT(space != NULL);
-    for (uint32_t i = 0; i < NR_MAPPED; i++) {
+    for (uint32_t i = 0; i <= NR_MAPPED; i++) {
         struct file_job *j = &jobs[i];
         KASSERT_EQ(vfs_lookup(j->path, &j->inode), 0);
+        uint32_t prot = i < NR_MAPPED ? PTE_WRITE : 0;     /* the clean file: read only */
         KASSERT_EQ(vm_map_file(space, MAP_VA + i * MAPPED_PAGES * PAGE_SIZE,
-                               j->pages * PAGE_SIZE, j->inode, 0, PTE_WRITE), 0);
-        j->space = i == 0 ? space : NULL;       /* one space maps both */
+                               j->pages * PAGE_SIZE, j->inode, 0, prot), 0);
+        j->space = i == 0 ? space : NULL;       /* one space maps all */
         j->stop_at = mm_watermarks()->low + CLEAN_PAGES + SPARE_PAGES;
     }
-    struct task *t = task_create("writer", writer, NULL, PRIO_NORMAL);
+    uint32_t bad = 0;
+    struct task *t = task_create("writer", writer, &bad, PRIO_NORMAL);
     KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
-}
-
-static void read_clean_file(uint32_t *buf)
-{
-    struct file_job *c = &jobs[NR_MAPPED];
-    KASSERT_EQ(vfs_lookup(c->path, &c->inode), 0);
-    for (uint32_t p = 0; p < c->pages; p++)
-        KASSERT_EQ(vfs_read(c->inode, (uint64_t)p * PAGE_SIZE, buf, PAGE_SIZE), PAGE_SIZE);
+    KASSERT_EQ(bad, 0);                 /* the clean file read back as written */
 }
 
 static void task_a_main(void *arg)
@@ -189,13 +211,17 @@ static void task_a_main(void *arg)
 
 /* ---- watching tasks ------------------------------------------------------ */
 
+static bool waits_on(const struct task *t, const char *wchan)
+{
+    return t && t->state == TASK_UNINTERRUPTIBLE && t->wchan && strcmp(t->wchan, wchan) == 0;
+}
+
 struct look { const char *wchan; const struct task *not; const struct task *found; };
 
 static void look_for(struct task *t, void *arg)
 {
     struct look *l = arg;
-    if (t != l->not && t->state == TASK_UNINTERRUPTIBLE && t->wchan &&
-        strcmp(t->wchan, l->wchan) == 0 && !l->found)
+    if (t != l->not && waits_on(t, l->wchan) && !l->found)
         l->found = t;
 }
 
@@ -214,19 +240,23 @@ static const struct task *blocked_on(const char *wchan, const struct task *not, 
 static bool a_waits_on_bitmap(void)
 {
     for (uint32_t waited = 0; waited < STATE_WAIT_MS; waited += POLL_MS) {
-        if (task_a->state == TASK_UNINTERRUPTIBLE && task_a->wchan &&
-            strcmp(task_a->wchan, "buffer") == 0)
+        if (waits_on(task_a, "buffer"))
             return true;
         sleep_ms(POLL_MS);
     }
     return false;
 }
 
-/* Every free page above min, held (never reclaiming for it). */
+/* The pages free above min now, held (never reclaiming for them).  Only
+ * those: kswapd, woken, frees clean pages meanwhile, and taking them too
+ * would leave none for nbdsrv -- the test, not reclaim, would then have
+ * made memory run out. */
 static void take_ballast(void)
 {
+    uint32_t free = nr_free_pages(), min = mm_watermarks()->min;
     struct page *p;
-    while (nr_ballast < MAX_BALLAST && (p = alloc_page(GFP_NO_RECLAIM)))
+    for (uint32_t n = free > min ? free - min : 0;
+         n-- && nr_ballast < MAX_BALLAST && (p = alloc_page(GFP_NO_RECLAIM));)
         ballast[nr_ballast++] = p;
 }
 
@@ -238,27 +268,48 @@ static void drop_ballast(void)
 
 /* ---- the two endings ----------------------------------------------------- */
 
-static void ending_kswiod(const struct task *blocked, uint32_t pgwrite0, uint32_t direct0,
-                          uint32_t violations0, uint32_t *buf)
+/* What the kswiod ending compares with: counts when nbd0 is let go. */
+struct before {
+    uint32_t pgwrite, pgsteal, direct, violations;
+    struct nbdsrv_stats srv;
+    /* kswiod on lock_super, and A holding it while it waits for nbd0: then
+     * nbdsrv's pages for A's read can only come while kswiod is blocked. */
+    bool kswiod_blocked_under_a;
+};
+
+static void ending_kswiod(const struct task *blocked, const struct before *b0, uint32_t *buf)
 {
     for (uint32_t waited = 0; a_result == 1 && waited < 4 * STATE_WAIT_MS; waited += POLL_MS)
         sleep_ms(POLL_MS);
     drop_ballast();
+    struct nbdsrv_stats st;
     KASSERT_EQ(a_result, 0);
     KASSERT_EQ(task_join(task_a), 0);
-    struct nbdsrv_stats st;
     KASSERT_EQ(nbdsrv_get_stats(&st), 0);
+    uint32_t violations = reclaim_violations - b0->violations;
     pr_info("deadlock_1999: kswiod: A's bitmap read was answered; reclaim handed %u dirty "
             "pages to kswiod instead of writing them, %u direct reclaims meanwhile\n",
-            vm_events.pgwrite - pgwrite0, vm_events.direct_reclaims - direct0);
+            vm_events.pgwrite - b0->pgwrite, vm_events.direct_reclaims - b0->direct);
     pr_info("deadlock_1999: kswiod: %s, not reclaim, blocked on lock_super while A held it; "
             "reclaim waited for %u writes; nbdsrv: %u requests refused for want of a page\n",
-            blocked ? blocked->name : "nobody", reclaim_violations - violations0, st.no_memory);
+            blocked ? blocked->name : "nobody", violations, st.no_memory);
+    /* A's read was answered before A let lock_super go, and kswiod had
+     * waited for lock_super since before: the pages for that read came
+     * while kswiod was blocked.  The counts run until A was done, so
+     * they include kswiod's writes after it. */
+    pr_info("deadlock_1999: kswiod: the second chain: kswiod %s on lock_super (task-A held "
+            "it, waiting for nbdsrv), and nbdsrv still got its pages: A's read answered, "
+            "%u pages for %u requests since, reclaim freed %u clean pages and waited for no "
+            "write\n", b0->kswiod_blocked_under_a ? "was blocked" : "was not blocked",
+            st.pages - b0->srv.pages,
+            (uint32_t)(st.reads + st.writes - b0->srv.reads - b0->srv.writes),
+            vm_events.pgsteal - b0->pgsteal);
     KASSERT(blocked != NULL);
     KASSERT_STREQ(blocked->name, "kswiod");
-    KASSERT_EQ(reclaim_violations - violations0, 0);
+    KASSERT(b0->kswiod_blocked_under_a);
+    KASSERT_EQ(violations, 0);
     KASSERT_EQ(st.no_memory, 0);
-    KASSERT(vm_events.pgwrite > pgwrite0);
+    KASSERT(vm_events.pgwrite > b0->pgwrite);
     for (uint32_t i = 0; i <= NR_MAPPED; i++) {
         if (jobs[i].space)
             vm_space_destroy(jobs[i].space);
@@ -267,7 +318,8 @@ static void ending_kswiod(const struct task *blocked, uint32_t pgwrite0, uint32_
                 expected_crc(&jobs[i], buf));
     }
     KASSERT_EQ(vfs_umount(MNT), 0);
-    ktest_note("completed: kswiod, not reclaim, waited on lock_super");
+    ktest_note("completed: kswiod, not reclaim, waited on lock_super; %u pages handed to it",
+               vm_events.pgwrite - b0->pgwrite);
 }
 
 static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles0)
@@ -307,8 +359,7 @@ KTEST_MANUAL(deadlock_1999)
     KASSERT(buf != NULL);
     prepare_disk(buf);
     KASSERT_EQ(vfs_mount("nbd0", MNT, "ext2"), 0);
-    dirty_mappings();
-    read_clean_file(buf);
+    dirty_then_read();
     pr_info("deadlock_1999: step 1: %u + %u pages dirty in the mappings, %u clean, %u free\n",
             jobs[0].written, jobs[1].written, CLEAN_PAGES, nr_free_pages());
 
@@ -321,16 +372,20 @@ KTEST_MANUAL(deadlock_1999)
             "nbd0 (held)\n");
 
     struct report_counts r0 = report_counts_now();
-    uint32_t hung0 = hung_reports, cycles0 = hung_deadlocks, pgwrite0 = vm_events.pgwrite;
-    uint32_t direct0 = vm_events.direct_reclaims;
+    uint32_t hung0 = hung_reports, cycles0 = hung_deadlocks;
+    struct before b0 = { .pgwrite = vm_events.pgwrite, .direct = vm_events.direct_reclaims,
+                         .violations = r0.reclaim };
     const struct task *blocked = NULL;
     for (uint32_t waited = 0; !blocked && waited < STATE_WAIT_MS; waited += BALLAST_ROUND_MS) {
-        take_ballast();             /* kswapd frees clean pages; take them too */
+        take_ballast();             /* down to min again: kswapd keeps at it */
         blocked = blocked_on("lock_super", task_a, BALLAST_ROUND_MS);
     }
     pr_info("deadlock_1999: step 3: %u pages taken, %u free; %s blocked on lock_super\n",
             nr_ballast, nr_free_pages(), blocked ? blocked->name : "nobody");
-    take_ballast();                     /* what kswapd freed meanwhile, too */
+    take_ballast();                     /* what kswapd freed meanwhile: nbdsrv must reclaim */
+    b0.pgsteal = vm_events.pgsteal;
+    KASSERT_EQ(nbdsrv_get_stats(&b0.srv), 0);
+    b0.kswiod_blocked_under_a = waits_on(blocked, "lock_super") && waits_on(task_a, "buffer");
     blkdev_stall(nbd0, false);
     pr_info("deadlock_1999: step 4: nbd0 answers again: nbdsrv must allocate for the read\n");
     sleep_ms(REPORT_DELAY_MS);
@@ -339,6 +394,6 @@ KTEST_MANUAL(deadlock_1999)
         ending_sync(r0, hung0, cycles0);    /* buf stays A's: A is stuck with it */
         return;
     }
-    ending_kswiod(blocked, pgwrite0, direct0, r0.reclaim, buf);
+    ending_kswiod(blocked, &b0, buf);
     kfree(buf);
 }
