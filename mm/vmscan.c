@@ -23,7 +23,11 @@
  * times as much), and sleeps on "some page was freed, or can be" --
  * kswiod's completions make pages freeable -- for at most
  * RECLAIM_WAIT_MS.  After RECLAIM_ROUNDS such sleeps in which nothing
- * happened at all, or at once when nothing it could free is left (no
+ * happened at all (RECLAIM_ROUNDS_IO while page writes are under way:
+ * their ends will make pages freeable, and a slow device -- NBD on a busy
+ * host -- may take longer than 25 short sleeps to finish one; a device
+ * that never answers fails its bios by its own timeout, so this stays
+ * bounded), or at once when nothing it could free is left (no
  * write pending, and on the LRU nothing, or only anonymous pages while
  * no swap slot is free), it gives up and the allocation fails.  kswapd
  * does the same work in the background between the low and the high
@@ -46,6 +50,7 @@
 #define SCAN_BATCH          32          /* pages looked at per pass */
 #define RECLAIM_WAIT_MS     20          /* a sleep on "a page was freed" */
 #define RECLAIM_ROUNDS      25          /* passes without progress before failing */
+#define RECLAIM_ROUNDS_IO   250         /* the same while page writes are under way: 5 s */
 #define RECLAIM_MAX_PASSES  1000        /* a bound even while others take what it frees */
 
 struct vm_event_counts vm_events;
@@ -177,12 +182,14 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
 
 /* Keep the inactive list at least as long as the active one: move pages
  * from the active tail to the inactive head, where they get their second
- * chance.  always: move n whatever the lengths -- after a pass that freed
- * nothing, the inactive list may be all dirty pages that cannot be written
- * now (kswiod full, blocked on lock_super), kept there and scanned again
- * and again, while the clean pages reclaim needs were activated earlier:
- * without this they would never come back within reach, and an
- * allocation would fail with clean pages in memory. */
+ * chance.  always: move n whatever the lengths -- when a pass freed
+ * nothing and kswiod's queue is full (kswiod blocked, on lock_super say),
+ * the inactive list fills with dirty pages that cannot be handed over,
+ * kept there and scanned again and again, while the clean pages reclaim
+ * needs were activated earlier: without this they would never come back
+ * within reach, and an allocation would fail with clean pages in memory.
+ * Only then: a pass that freed nothing because its writes are still in
+ * flight must not take the second chance from pages used lately. */
 static void refill_inactive(uint32_t n, bool always)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -194,12 +201,12 @@ static void refill_inactive(uint32_t n, bool always)
     spin_unlock_irqrestore(&page_lock, flags);
 }
 
-/* One pass: scan more, and age the active list too, the longer nothing
- * comes free (Linux's priority). */
+/* One pass: scan more the longer nothing comes free (Linux's priority),
+ * and age the active list too once dirty pages can go nowhere. */
 static uint32_t shrink(gfp_t gfp, int fruitless)
 {
     uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
-    refill_inactive(n, fruitless > 0);
+    refill_inactive(n, fruitless > 0 && kswiod_full());
     return shrink_inactive(n, gfp);
 }
 
@@ -228,6 +235,14 @@ static bool nothing_to_reclaim(void)
     return on_lru == 0 || (on_lru == stuck && swap_slots_left() == 0);
 }
 
+/* How many fruitless sleeps reclaim may take before it fails. */
+static int idle_limit(void)
+{
+    uint32_t queued, in_flight;
+    kswiod_counts(&queued, &in_flight);
+    return queued + in_flight ? RECLAIM_ROUNDS_IO : RECLAIM_ROUNDS;
+}
+
 static uint32_t wanted(unsigned order)
 {
     return mm_watermarks()->min + (1u << order);
@@ -241,7 +256,7 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
     uint32_t freed = 0;
     int idle = 0, round = 0;
     bool enough = false, hopeless = false;
-    for (int fruitless = 0; idle < RECLAIM_ROUNDS && round < RECLAIM_MAX_PASSES; round++) {
+    for (int fruitless = 0; idle < idle_limit() && round < RECLAIM_MAX_PASSES; round++) {
         if ((enough = nr_free_pages() >= wanted(order)))
             break;
         uint32_t n = shrink(gfp, fruitless);
