@@ -58,6 +58,8 @@ void mapping_init(struct address_space *mapping, struct inode *host,
     mapping->nrpages = 0;
     mapping->nrdirty = 0;
     mapping->nr_writeback = 0;
+    mapping->wb_epoch = 0;
+    mapping->nr_wb_epoch[0] = mapping->nr_wb_epoch[1] = 0;
     mapping->wb_error = 0;
     mapping->wb_waiters = 0;
     mapping->ra_next = 0;
@@ -293,6 +295,60 @@ static int write_batch(struct address_space *mapping, struct page **pages, int n
     return err;
 }
 
+/*
+ * A dirty page is handed to kswiod: counted under writeback, in the
+ * current epoch (see writeback_fence).  Clean before the write: a page
+ * dirtied again while it is written (through a mapping) must be written
+ * again.  mapping->lock held.
+ */
+static void writeback_take(struct address_space *mapping, struct page *page)
+{
+    clear_page_flags(page, PG_dirty);
+    mapping->nrdirty--;
+    page->wb_mapping = mapping;
+    page->wb_epoch = mapping->wb_epoch & 1;
+    __atomic_fetch_add(&mapping->nr_wb_epoch[page->wb_epoch], 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
+}
+
+/* Every page handed over in epoch e is done: its counter is 0 while no
+ * later epoch counts there, or the epoch after next has begun (which
+ * only happens once e has ended). */
+static bool epoch_ended(struct address_space *mapping, uint32_t e)
+{
+    uint32_t now = __atomic_load_n(&mapping->wb_epoch, __ATOMIC_RELAXED);
+    return (int32_t)(now - e) >= 2 ||
+           __atomic_load_n(&mapping->nr_wb_epoch[e & 1], __ATOMIC_RELAXED) == 0;
+}
+
+/*
+ * Wait for every page of the file handed to kswiod before now -- not
+ * for nr_writeback to reach 0, which a writer that keeps handing pages
+ * over (vfs_write past VFS_DIRTY_PAGES_MAX, reclaim) could put off for
+ * ever.  The fence closes the current epoch e (pages handed over later
+ * count in e + 1) and waits for e's pages.  Two counters are enough
+ * because an epoch is closed only after the one before it has ended,
+ * so e + 1 reuses a counter that is 0.  Waiting for e - 1 first (pages
+ * an earlier fence closed: before now, too) lets the pages handed over
+ * meanwhile into e -- the only extra, and a bounded one.  A fence that
+ * finds the epoch already moved on shares another's work.
+ */
+static void writeback_fence(struct address_space *mapping)
+{
+    __atomic_fetch_add(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
+    kswiod_kick();
+    mutex_lock(&mapping->lock);
+    uint32_t e = mapping->wb_epoch;
+    mutex_unlock(&mapping->lock);
+    wait_event(&writeback_done, epoch_ended(mapping, e - 1));
+    mutex_lock(&mapping->lock);
+    if (mapping->wb_epoch == e)
+        mapping->wb_epoch = e + 1;
+    mutex_unlock(&mapping->lock);
+    wait_event(&writeback_done, epoch_ended(mapping, e));
+    __atomic_fetch_sub(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
+}
+
 /* The error of a failed kswiod write since the last call, or 0. */
 static int mapping_take_wb_error(struct address_space *mapping)
 {
@@ -308,12 +364,7 @@ restart:
         struct page *page = list_entry(link, struct cached_page, link)->page;
         if (!(page->flags & PG_dirty) || (page->flags & PG_writeback))
             continue;               /* a page being written that is dirty again: next time */
-        /* Clean before the write: a page dirtied again while it is written
-         * (through a mapping) must be written again. */
-        clear_page_flags(page, PG_dirty);
-        mapping->nrdirty--;
-        __atomic_fetch_add(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
-        page->wb_mapping = mapping;
+        writeback_take(mapping, page);
         if (kswiod_write_page(page) == 0)
             continue;
         /* kswiod's queue is full: wait for room without the file's lock
@@ -330,13 +381,12 @@ int mapping_write_and_wait(struct address_space *mapping)
 {
     /* First what kswiod has already (reclaim's pages): a write of those
      * that fails leaves its page dirty, for the pass below. */
-    mapping_wait_writeback(mapping);
+    writeback_fence(mapping);
     mutex_lock(&mapping->lock);
     filemap_harvest_dirty(mapping);         /* pages dirty only in a PTE */
     mapping_start_writeback(mapping);
     mutex_unlock(&mapping->lock);
-    kswiod_kick();
-    mapping_wait_writeback(mapping);
+    writeback_fence(mapping);
     return mapping_take_wb_error(mapping);
 }
 
@@ -367,10 +417,7 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
     if (page->flags & PG_dirty) {
         if (!may_write)
             return PCR_BUSY;
-        clear_page_flags(page, PG_dirty);
-        mapping->nrdirty--;
-        __atomic_fetch_add(&mapping->nr_writeback, 1, __ATOMIC_RELAXED);
-        page->wb_mapping = mapping;
+        writeback_take(mapping, page);
         return PCR_DIRTY;
     }
     if (page->refcount > 2 || (page->flags & PG_writeback))     /* the cache's and reclaim's */
@@ -382,7 +429,7 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
 void pagecache_writeback_cancel(struct address_space *mapping, struct page *page)
 {
     set_page_dirty(mapping, page);
-    pagecache_writeback_end(mapping, 1);
+    pagecache_writeback_end(mapping, &page, 1);
 }
 
 int pagecache_write_pages(struct page **pages, int n, bool wait)
@@ -407,9 +454,11 @@ int pagecache_write_pages(struct page **pages, int n, bool wait)
     return err;
 }
 
-void pagecache_writeback_end(struct address_space *mapping, int n)
+void pagecache_writeback_end(struct address_space *mapping, struct page **pages, int n)
 {
-    __atomic_fetch_sub(&mapping->nr_writeback, n, __ATOMIC_RELAXED);
+    for (int i = 0; i < n; i++)
+        __atomic_fetch_sub(&mapping->nr_wb_epoch[pages[i]->wb_epoch], 1, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&mapping->nr_writeback, n, __ATOMIC_RELAXED);    /* last: see iput */
     wake_up(&writeback_done);
 }
 

@@ -83,6 +83,8 @@ struct page {
     int32_t refcount;           /* 0 when free; 1 when just allocated */
     struct list_head lru;       /* free list while free; LRU, kswiod queue or slab list */
     uint8_t order;              /* order of the block this page heads */
+    uint8_t wb_epoch;           /* PG_writeback of a file page: its mapping's writeback
+                                 * epoch, odd or even, when it was handed over */
     union {
         struct {                /* page cache and anonymous memory (reverse lookup) */
             void *owner;        /* address_space, or (PG_anon) the vm_space it

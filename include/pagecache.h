@@ -78,6 +78,9 @@ struct address_space {
     uint32_t nrpages;
     uint32_t nrdirty;               /* pages with PG_dirty; under lock */
     uint32_t nr_writeback;          /* pages given to kswiod and not yet done (atomic) */
+    uint32_t wb_epoch;              /* pages handed over now count in nr_wb_epoch[wb_epoch
+                                     * & 1]; under lock (see mapping_write_and_wait) */
+    uint32_t nr_wb_epoch[2];        /* nr_writeback by the epoch's parity (atomic) */
     int wb_error;                   /* a write of kswiod's failed: for the next fsync */
     uint32_t wb_waiters;            /* tasks in mapping_wait_writeback (atomic): kswiod
                                      * then waits for the lock instead of yielding */
@@ -103,7 +106,10 @@ void set_page_dirty(struct address_space *mapping, struct page *page);
 void mapping_start_writeback(struct address_space *mapping);
 /* Wait for the file's writeback, write every dirty page and wait again:
  * 0, or the first error of kswiod's writes of the file since the last
- * call (the pages that failed stay dirty).  mapping->lock not held. */
+ * call (the pages that failed stay dirty).  mapping->lock not held.
+ * Only the pages handed to kswiod before each wait began are waited for
+ * (with, at worst, those handed over while an earlier fsync's pages end):
+ * a writer that goes on dirtying the file cannot keep fsync waiting. */
 int mapping_write_and_wait(struct address_space *mapping);
 
 /* Reclaim's side (mm/vmscan.c), mapping->lock held (by trylock): a page
@@ -130,7 +136,7 @@ void pagecache_writeback_cancel(struct address_space *mapping, struct page *page
 #define PAGECACHE_WRITE_BATCH 64
 #define PAGECACHE_BUSY 1
 int pagecache_write_pages(struct page **pages, int n, bool wait);
-void pagecache_writeback_end(struct address_space *mapping, int n);
+void pagecache_writeback_end(struct address_space *mapping, struct page **pages, int n);
 /* Sleep until kswiod has no page of mapping left to write. */
 void mapping_wait_writeback(struct address_space *mapping);
 

@@ -251,7 +251,7 @@ static bool write_file_pages(struct page **pages, int n, bool wait)
     spin_unlock_irqrestore(&page_lock, flags);
     if (err == PAGECACHE_BUSY)
         return false;
-    pagecache_writeback_end(mapping, n);    /* last: the file may go now */
+    pagecache_writeback_end(mapping, pages, n);     /* last: the file may go now */
     for (int i = 0; i < n; i++)
         put_page(pages[i]);
     wake_up(&writeback_wq);

@@ -114,6 +114,12 @@ MMAP_TESTS = {
     "filemap_fsync_writes_pages_dirty_in_a_pte": ext2_stress(
         "filemap_fsync_writes_pages_dirty_in_a_pte", False, files=False, mem=128,
         seeded=False, expect=[r"filemap: fsync handed 1 pages to kswiod"]),
+    # tests/kernel/test_fsync.c: a slow disk (1 MiB/s), so that the writers'
+    # pages are always still being written when fsync looks.
+    "fsync_ignores_pages_handed_over_meanwhile": ext2_stress(
+        "fsync_ignores_pages_handed_over_meanwhile", False, files=False, mem=128,
+        seeded=False, drive_opts=",throttling.bps-total=1048576",
+        expect=[r"fsync: \d+ ms while the writers wrote [1-9]\d* pages; .*were still writing"]),
     # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
     "readahead_next_window_in_flight": ext2_stress(
         "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,
