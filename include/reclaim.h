@@ -35,6 +35,8 @@ struct vm_event_counts {
     uint32_t pgwrite;           /* dirty pages reclaim handed to kswiod */
     uint32_t pswpout;           /* pages written to swap */
     uint32_t pswpin;            /* pages read from swap */
+    uint32_t swapin_readahead;  /* of those, read around a fault and left in the swap
+                                 * cache for another space (or none) */
     uint32_t kswapd_wakeups;
     uint32_t direct_reclaims;   /* allocations that reclaimed themselves */
     uint32_t reclaim_waits;     /* rounds that slept on "a page was freed" */

@@ -89,8 +89,9 @@ static inline uint32_t swap_entry(const struct swap_area *a, uint32_t slot)
 
 struct vm_space;
 /* Bring the page a swap PTE names back and map it at va with prot: from
- * the swap cache if it is there, else read, together with the pages
- * swapped out next to it (a cluster).  keep_slot false: the slot is
+ * the swap cache if it is there, else read, together with the slots
+ * around it (a cluster, whoever's: other spaces' pages wait in the swap
+ * cache for their faults).  keep_slot false: the slot is
  * released (swapoff), else the page stays in the swap cache while swap
  * has room, so that a page that is not written again costs no write.
  * 0 (also when the PTE changed meanwhile), -ENOMEM, -EIO. */

@@ -145,14 +145,37 @@ static void swap_write_end_io(struct bio *bio)
     wake_up(&kswiod_wq);
 }
 
-/* A page's write is over; page_lock held. */
-static void writeback_done(struct page *page, struct swap_area *area, uint32_t slot, int status)
+/*
+ * A slot given up while its page was queued or written is freed (or
+ * marked bad) once the write is over or needs none.  A fault's
+ * read-around may have read it meanwhile -- its map said "in use" and no
+ * page was cached -- into a copy that is stale: that copy must leave the
+ * swap cache before the slot goes.  The copy, if any, is returned for
+ * the caller to put.  page_lock held.
+ */
+static struct page *take_stale_copy(struct swap_area *area, uint32_t slot)
 {
+    struct page *copy = swap_cache_find(swap_entry(area, slot));
+    if (copy) {
+        copy->refcount++;               /* swap_cache_del drops the cache's */
+        swap_cache_del(copy);
+    }
+    return copy;
+}
+
+/* A page's write is over: a stale copy of its slot to put, or NULL;
+ * page_lock held. */
+static struct page *writeback_done(struct page *page, struct swap_area *area, uint32_t slot,
+                                   int status)
+{
+    struct page *stale = NULL;
     page->flags &= ~(PG_writeback | PG_reclaim);
     nr_in_flight--;
     vm_events.kswiod_completed++;
     uint32_t entry = swap_entry(area, slot);
     bool cached = (page->flags & PG_swapcache) && page->swap == entry;
+    if (!cached)
+        stale = take_stale_copy(area, slot);
     if (status) {
         vm_events.kswiod_errors++;
         swap_slot_mark_bad(area, slot);
@@ -162,11 +185,11 @@ static void writeback_done(struct page *page, struct swap_area *area, uint32_t s
             swap_slot_free(area, slot);         /* given up while it was written */
     }
     if (!cached)
-        return;
+        return stale;
     if (!status) {
         if (!(page->flags & PG_lru))
             lru_rotate(page);
-        return;
+        return NULL;
     }
     /* The write failed: the page is the only copy.  Put it back. */
     swap_cache_del(page);
@@ -179,6 +202,7 @@ static void writeback_done(struct page *page, struct swap_area *area, uint32_t s
     }
     if (anon_pte(page) && !(page->flags & PG_lru))
         lru_add(page, true);
+    return NULL;
 }
 
 static void finish_bio(struct bio *bio)
@@ -188,9 +212,11 @@ static void finish_bio(struct bio *bio)
     for (int i = 0; i < bio->nvecs; i++) {
         struct page *page = bio->vecs[i].page;
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        writeback_done(page, area, first + i, bio->status);
+        struct page *stale = writeback_done(page, area, first + i, bio->status);
         spin_unlock_irqrestore(&page_lock, flags);
         put_page(page);
+        if (stale)
+            put_page(stale);
     }
     if (bio->status)
         pr_err("kswiod: %s: writing %d pages at slot %u failed; they stay in memory\n",
@@ -331,10 +357,13 @@ static uint32_t start_one(void)
     if (!(page->flags & PG_swapcache)) {
         page->flags &= ~PG_writeback;
         nr_in_flight--;
+        struct page *stale = take_stale_copy(area, slot);
         swap_slot_free(area, slot);
         spin_unlock_irqrestore(&page_lock, flags);
         bio_put(bio);
         put_page(page);
+        if (stale)
+            put_page(stale);
         wake_up(&writeback_wq);
         return 0;
     }

@@ -5,12 +5,14 @@
  * and does.  (Swap-out is not here: reclaim never writes; it hands pages
  * to kswiod, mm/kswiod.c.)
  *
- * A fault reads a cluster: the swap PTEs on either side of the faulting
- * one that name the slots on either side of its slot -- pages swapped
- * out together, likely to be wanted together -- in one request, and maps
- * them all.  Pages read
+ * A fault reads a cluster: the slots on either side of the faulting one
+ * that hold pages on disk, in one request, whichever space they belong
+ * to (see struct cluster).  The fault's space maps those of its pages
+ * whose PTEs name them; the others stay in the swap cache for their
+ * owner's fault (vm_events.swapin_readahead counts them).  Pages read
  * that way are clean copies in the swap cache with the accessed bit
- * clear, so if they are not used reclaim drops them again without a write.
+ * clear, so if they are not used reclaim drops them again without a
+ * write.
  */
 #include "blkdev.h"
 #include "internal.h"
@@ -19,6 +21,7 @@
 #include "reclaim.h"
 #include "swap.h"
 #include "vm.h"
+#include "wait.h"
 
 #define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
 #define SWAPIN_CLUSTER      BIO_MAX_VECS        /* pages read around a fault */
@@ -50,10 +53,17 @@ static bool map_swapped_page(struct vm_space *s, uint32_t va, uint32_t entry, st
     return ours;
 }
 
-/* A run of pages next to each other in memory and in one swap area:
- * page i is at start + i pages and in slot first_slot + i. */
+/*
+ * Read-around: a run of slots next to each other in one area, around the
+ * faulting one; page i holds slot first_slot + i.  Like Linux's swap
+ * read-ahead, the run takes every neighbouring slot that holds a page
+ * on disk, whichever space's PTE names it: pages swapped out together
+ * are wanted together, and one request reads them all.  Skipped, and so
+ * ending the run: free and bad slots (nothing there), and slots with a
+ * page in the swap cache -- that copy is the newer, and may be under
+ * writeback, the disk not yet holding it.
+ */
 struct cluster {
-    uint32_t start;
     uint32_t first_slot;
     int n;
     int fault;                          /* the index of the page the fault needs */
@@ -61,58 +71,79 @@ struct cluster {
     struct page *page[SWAPIN_CLUSTER];
 };
 
-/* Does the PTE at va name slot of entry's area, with no copy in the swap
- * cache, inside an anonymous area?  page_lock held. */
-static bool swapped_next_to(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t slot)
+/* Faults waiting for another fault's read; ready before the first fault
+ * (no init call: what wait_queue_init would set). */
+static struct wait_queue swapin_wq = { LIST_HEAD_INIT(swapin_wq.waiters), "swap-in read", NULL };
+
+/* Does slot hold a page on disk that nothing in memory has?  page_lock
+ * held: slots are taken and given up under it. */
+static bool readable(const struct swap_area *a, uint32_t slot)
 {
-    uint32_t pte = va < USER_TOP ? vm_get_pte(s, va) : 0;
-    return is_swap_pte(pte) && swap_pte_area(pte) == swap_pte_area(entry) &&
-           swap_pte_slot(pte) == slot && !swap_cache_find(pte) && vm_anon_prot(s, va);
+    return slot >= 1 && slot <= a->last_page && a->map[slot] == 1 && !a->cache[slot];
 }
 
-/*
- * The faulting page and its neighbours, up to half a cluster on each side
- * (more after it when there are fewer before), whose swap PTEs name the
- * neighbouring slots: pages swapped out together, likely wanted together.
- * page_lock held.
- */
-static void gather(struct vm_space *s, uint32_t va, uint32_t entry, struct cluster *c)
+/* Up to half a cluster on each side of slot (more after it when there
+ * are fewer before), while the slots are readable.  page_lock held. */
+static void gather(uint32_t slot, struct cluster *c)
 {
-    uint32_t slot = swap_pte_slot(entry);
     int before = 0, after = 0;
     while (before < SWAPIN_CLUSTER / 2 && slot > (uint32_t)before + 1 &&
-           va >= (uint32_t)(before + 1) * PAGE_SIZE &&
-           swapped_next_to(s, va - (before + 1) * PAGE_SIZE, entry, slot - before - 1))
+           readable(c->area, slot - before - 1))
         before++;
-    while (before + after + 1 < SWAPIN_CLUSTER &&
-           swapped_next_to(s, va + (after + 1) * PAGE_SIZE, entry, slot + after + 1))
+    while (before + after + 1 < SWAPIN_CLUSTER && readable(c->area, slot + after + 1))
         after++;
-    c->start = va - before * PAGE_SIZE;
     c->first_slot = slot - before;
     c->n = before + after + 1;
     c->fault = before;
 }
 
-/* Read c's pages (allocated here) in one request: 0, or an errno with
- * the pages freed.  The fault's page is allocated as any page; the others
- * only while memory is free without reclaiming -- the cluster shrinks to
- * the run around the fault's page that got memory. */
-static int read_cluster(struct cluster *c)
+/* Pages for c: the fault's as any page; the others only while memory is
+ * free without reclaiming.  Then, under page_lock, the run shrinks to
+ * what is still readable around the fault's slot, and its pages go into
+ * the swap cache locked (PG_locked: "being read"; a fault that finds one
+ * waits), so that no slot can be given up and reused under the read
+ * unseen: whoever gives it up takes the page out of the cache first.
+ * 0, -ENOMEM, or -EAGAIN: the fault's slot is no longer to be read
+ * (someone brought it in meanwhile); no pages left then. */
+static int cache_cluster(struct cluster *c)
 {
-    c->page[c->fault] = alloc_page(GFP_KERNEL);
-    if (!c->page[c->fault])
+    struct page *page[SWAPIN_CLUSTER] = { 0 };
+    page[c->fault] = alloc_page(GFP_KERNEL);
+    if (!page[c->fault])
         return -ENOMEM;
+    for (int i = c->fault - 1; i >= 0 && (page[i] = alloc_page(0)) != NULL; i--)
+        ;
+    for (int i = c->fault + 1; i < c->n && (page[i] = alloc_page(0)) != NULL; i++)
+        ;
+    uint32_t flags = spin_lock_irqsave(&page_lock);
     int lo = c->fault, hi = c->fault + 1;
-    while (lo > 0 && (c->page[lo - 1] = alloc_page(0)) != NULL)
+    bool ok = readable(c->area, c->first_slot + c->fault);
+    while (ok && lo > 0 && page[lo - 1] && readable(c->area, c->first_slot + lo - 1))
         lo--;
-    while (hi < c->n && (c->page[hi] = alloc_page(0)) != NULL)
+    while (ok && hi < c->n && page[hi] && readable(c->area, c->first_slot + hi))
         hi++;
+    for (int i = lo; ok && i < hi; i++) {
+        swap_cache_add(page[i], c->area, c->first_slot + i);
+        page[i]->flags |= PG_locked;
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    for (int i = 0; i < c->n; i++)
+        if (page[i] && (!ok || i < lo || i >= hi))
+            free_page(page[i]);
+    if (!ok)
+        return -EAGAIN;
     c->n = hi - lo;
     c->fault -= lo;
-    c->start += lo * PAGE_SIZE;
     c->first_slot += lo;
     for (int i = 0; i < c->n; i++)
-        c->page[i] = c->page[lo + i];
+        c->page[i] = page[lo + i];
+    return 0;
+}
+
+/* Read c's pages, cached and locked, in one request, and unlock them:
+ * 0, or an errno with the pages out of the cache again. */
+static int read_cluster(struct cluster *c)
+{
     struct bio *bio = bio_alloc(GFP_KERNEL);
     bio->bdev = c->area->bdev;
     bio->sector = (uint64_t)c->first_slot * SECTORS_PER_PAGE;
@@ -121,9 +152,35 @@ static int read_cluster(struct cluster *c)
         bio_add_page(bio, c->page[i], PAGE_SIZE, 0);
     int err = submit_bio_wait(bio);
     bio_put(bio);
-    for (int i = 0; err && i < c->n; i++)
-        put_page(c->page[i]);
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    for (int i = 0; i < c->n; i++) {
+        struct page *p = c->page[i];
+        p->flags &= ~PG_locked;
+        if (err && c->area->cache[c->first_slot + i] == p)
+            swap_cache_del(p);
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    wake_up(&swapin_wq);
     return err;
+}
+
+/* A page read for a slot no PTE of the faulting space names: it stays
+ * in the swap cache, unmapped, on the inactive list, until its owner
+ * faults on it (and finds it there) or reclaim drops it (clean: no
+ * write).  The read's reference goes.  False when its slot was given up
+ * during the read (the page left the cache then). */
+static bool keep_read_ahead(struct cluster *c, int i)
+{
+    struct page *p = c->page[i];
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    bool kept = c->area->cache[c->first_slot + i] == p;
+    if (kept && !(p->flags & PG_lru)) {
+        p->flags |= PG_anon;            /* an anonymous page whose owner is not known */
+        lru_add(p, false);
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    put_page(p);
+    return kept;
 }
 
 int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot, bool keep_slot)
@@ -132,46 +189,51 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
     uint32_t flags = spin_lock_irqsave(&page_lock);
     struct page *cached = swap_cache_find(entry);
     struct cluster c = { .area = swap_area_by_index(swap_pte_area(entry)) };
+    uint32_t slot = swap_pte_slot(entry);
+    bool named = c.area && slot >= 1 && slot <= c.area->last_page;
     if (cached)
         cached->refcount++;
-    else if (c.area)
-        gather(s, va, entry, &c);
+    else if (named)
+        gather(slot, &c);
     spin_unlock_irqrestore(&page_lock, flags);
     if (cached) {
+        wait_event(&swapin_wq, !(cached->flags & PG_locked));   /* another fault's read */
         if (!map_swapped_page(s, va, entry, cached, prot, keep_slot))
             put_page(cached);
         return 0;
     }
-    uint32_t slot = swap_pte_slot(entry);
-    if (!c.area || slot < 1 || slot > c.area->last_page) {
+    if (!named) {
         pr_err("swap: PTE %08x at %08x names no slot of any area\n", entry, va);
         return -EIO;
     }
-    int err = read_cluster(&c);
+    int err = cache_cluster(&c);
+    if (!err)
+        err = read_cluster(&c);
+    if (err == -EAGAIN)
+        return 0;                       /* brought in meanwhile: the fault comes again */
     if (err) {
         if (err != -ENOMEM)
             pr_err("swap: %s: reading slot %u for %08x failed\n", c.area->bdev->name, slot, va);
+        for (int i = 0; err != -ENOMEM && i < c.n; i++)
+            put_page(c.page[i]);
         return err;
     }
+    /* This space's pages among them, found by its swap PTEs near va, are
+     * mapped (pages swapped out next to the fault's are likely wanted
+     * with it); the rest wait in the swap cache for their own faults. */
+    bool mapped[SWAPIN_CLUSTER] = { 0 };
+    uint32_t lo = va > SWAPIN_CLUSTER * PAGE_SIZE ? va - SWAPIN_CLUSTER * PAGE_SIZE : PAGE_SIZE;
+    for (uint32_t v = lo; v <= va + SWAPIN_CLUSTER * PAGE_SIZE && v < USER_TOP; v += PAGE_SIZE) {
+        uint32_t pte = vm_get_pte(s, v), i = swap_pte_slot(pte) - c.first_slot;
+        uint32_t this_prot = v == va ? prot : vm_anon_prot(s, v);
+        if (is_swap_pte(pte) && swap_pte_area(pte) == c.area->index && i < (uint32_t)c.n &&
+            this_prot && !mapped[i])
+            mapped[i] = map_swapped_page(s, v, pte, c.page[i], this_prot, keep_slot);
+    }
     for (int i = 0; i < c.n; i++) {
-        struct page *p = c.page[i];
-        uint32_t this_slot = c.first_slot + i, this_va = c.start + i * PAGE_SIZE;
-        flags = spin_lock_irqsave(&page_lock);
-        /* Cache it unless the slot got a copy meanwhile (then that one is
-         * newer) or was given up. */
-        bool fresh = !c.area->cache[this_slot] &&
-                     vm_get_pte(s, this_va) == swap_entry(c.area, this_slot);
-        if (fresh)
-            swap_cache_add(p, c.area, this_slot);
-        spin_unlock_irqrestore(&page_lock, flags);
-        if (fresh) {
-            vm_events.pswpin++;
-            if (!map_swapped_page(s, this_va, swap_entry(c.area, this_slot), p,
-                                  i == c.fault ? prot : vm_anon_prot(s, this_va), keep_slot))
-                put_page(p);
-        } else {
-            put_page(p);
-        }
+        vm_events.pswpin++;
+        if (!mapped[i] && keep_read_ahead(&c, i))
+            vm_events.swapin_readahead++;
     }
     return 0;
 }

@@ -186,6 +186,9 @@ SWAP_TESTS = {
         r"swap: hda: swapoff failed \(-12\): \d+ pages are still there; the area stays on",
         r"swapoff: done: \d+ pages in memory, 0 still swapped", r"swap: hda: off"]),
     "swap_pages_out_and_back_bit_identical": on_area("swap_pages_out_and_back_bit_identical"),
+    "swap_readahead_reads_other_spaces_neighbours": on_area(
+        "swap_readahead_reads_other_spaces_neighbours",
+        expect=[r"swap readahead: one fault read \d+ pages; [1-9]\d* of b's left in the swap cache"]),
     "reclaim_gives_used_pages_a_second_chance": on_area(
         "reclaim_gives_used_pages_a_second_chance",
         expect=[r"second chance: 16 of 16 used pages stayed, \d+ cold pages went to swap"]),
