@@ -68,6 +68,7 @@ BENCHES = {
     "swap": dict(setup=lambda: scratch_swap(512)() + scratch_swap(160)(), icount=False),
     # nbd0 served by qemu-nbd through slirp (qemu-boot --nbd starts and stops it).
     "nbd": dict(nbd=scratch_disk(32), icount=False),
+    "nbd_one_at_a_time": dict(nbd=scratch_disk(32), icount=False),
 }
 
 
