@@ -34,11 +34,12 @@ OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o
 # deadlock_1999 is the 1999 scenario under the default policy, completing:
 # nbdsrv serves hdb as nbd0 over loopback.  Its reclaim=sync ending
 # deadlocks for good, so it is not run here: the monitor's 'demo deadlock
-# sync' shows it.
+# sync' shows it, and leaves it for ps and locks: nbd_timeout is long
+# enough that the client's timeout does not end it while a student looks.
 STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed,reclaim_torture,deadlock_1999
 NBDSRV_PORT := 10809
 RUN_CMDLINE ?= test=all,$(STRESS) ext2_dev=hdb nbdsrv=$(NBDSRV_PORT) nbdsrv_dev=hdb \
-               nbd=127.0.0.1:$(NBDSRV_PORT) monitor
+               nbd=127.0.0.1:$(NBDSRV_PORT) nbd_timeout=3600 monitor
 RUN_DIR     := $(BUILD)/run
 
 # V=1 shows the full commands.

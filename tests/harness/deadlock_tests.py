@@ -17,6 +17,11 @@ kswiod still blocked nbdsrv got its pages from clean ones -- the report's
 second chain; every file reads back from the image (debugfs) as the kernel
 wrote it, and e2fsck -fn finds the image clean.
 
+monitor_demo_deadlock_both_policies: the monitor's 'demo deadlock' (the
+cure, which completes), then 'demo deadlock sync' (the deadlock, named),
+then ps showing task-A, nbdsrv and kswapd still blocked, and a third demo
+refused while that deadlock is there.
+
 Each test is a function (log_path) -> None on pass or a reason.
 """
 import os
@@ -86,6 +91,39 @@ def scenario(cmdline, expect, check_image, reject=()):
     return run
 
 
+DEMO_SCRIPT = "demo deadlock\ndemo deadlock sync\nps\ndemo deadlock\nhalt\n"
+DEMO_EXPECT = [
+    r"swiod> demo deadlock\n",
+    r"demo: the 1999 deadlock under reclaim=kswiod",
+    r"deadlock_1999: kswiod: kswiod, not reclaim, blocked on lock_super while A held it",
+    r"test deadlock_1999: ok",
+    r"swiod> demo deadlock sync",
+    r"demo: the 1999 deadlock under reclaim=sync",
+    r"hung: DEADLOCK: task-A -> nbdsrv -> task-A",
+    r"test deadlock_1999: ok",
+    r"demo: task-A, nbdsrv and kswapd stay deadlocked on purpose: try ps and locks",
+    r"swiod> ps",
+    r"^ +\d+ kswapd +blocked +\d+ +lock_super$",
+    r"^ +\d+ nbdsrv +blocked +\d+ +lock_super$",
+    r"^ +\d+ task-A +blocked +\d+ +buffer$",
+    r"demo: the sync run's deadlock is still there",
+    r"monitor: halt \(0 test failures in this boot\)",
+]
+
+
+def monitor_demo_deadlock_both_policies(log):
+    image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
+    rc = kernel.boot(f"{BOOT} nbd_timeout=3600 seed={SEED} monitor", log, timeout=90, mem=32,
+                     disks=[image], stdin_text=DEMO_SCRIPT)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, DEMO_EXPECT)
+    if not reason:
+        os.unlink(image)
+    return reason
+
+
 DEADLOCK_TESTS = {
     # The expected-deadlock demonstration: it passes because the kernel
     # deadlocked the 1999 way and said so.
@@ -94,4 +132,5 @@ DEADLOCK_TESTS = {
     # The cure: the same stage under the default policy completes.
     "deadlock_1999_kswiod_completes": scenario("", KSWIOD_EXPECT, check_image=True,
                                                reject=KSWIOD_REJECT),
+    "monitor_demo_deadlock_both_policies": monitor_demo_deadlock_both_policies,
 }
