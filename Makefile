@@ -36,10 +36,16 @@ OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o
 # deadlocks for good, so it is not run here: the monitor's 'demo deadlock
 # sync' shows it, and leaves it for ps and locks: nbd_timeout is long
 # enough that the client's timeout does not end it while a student looks.
+# The host serves two more images with qemu-nbd through slirp (bootrun's
+# qemu-boot --nbd, at 10.0.2.100:10809 and 10810): an ext2 as nbd1,
+# mounted on /nbd, and a swap area as nbd2, swapped on, once the tests
+# are done (mount=, swapon=).
 STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed,reclaim_torture,deadlock_1999
 NBDSRV_PORT := 10809
+HOST_NBD    := 10.0.2.100:10809,10.0.2.100:10810
 RUN_CMDLINE ?= test=all,$(STRESS) ext2_dev=hdb nbdsrv=$(NBDSRV_PORT) nbdsrv_dev=hdb \
-               nbd=127.0.0.1:$(NBDSRV_PORT) nbd_timeout=3600 monitor
+               nbd=127.0.0.1:$(NBDSRV_PORT),$(HOST_NBD) nbd_export=hdb,swiod,swiod \
+               nbd_timeout=3600 mount=nbd1:/nbd swapon=nbd2 monitor
 RUN_DIR     := $(BUILD)/run
 
 # V=1 shows the full commands.

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 #define NBD_MAX_INFLIGHT 16     /* requests sent and not yet answered, per device */
-#define NBD_MAX_DEVICES  2      /* make run: ext2 on nbd0, swap on nbd1 */
+#define NBD_MAX_DEVICES  3      /* make run: nbdsrv's nbd0, the host's ext2 nbd1 and swap nbd2 */
 
 struct block_device;
 

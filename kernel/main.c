@@ -5,12 +5,14 @@
  * interrupts off.  The order matters: the console first (so everything
  * after can report trouble), then the CPU tables (so a fault is reported
  * rather than triple-faulting), then what GRUB told us, then the clocks,
- * then whatever the command line asked for: a benchmark, tests, the monitor.
+ * then whatever the command line asked for: a benchmark, tests, the
+ * monitor (after the mount= and swapon= the command line names).
  */
 #include <stdint.h>
 #include "ata.h"
 #include "pci.h"
 #include "blkdev.h"
+#include "boot_mounts.h"
 #include "bootinfo.h"
 #include "buffer.h"
 #include "cmdline.h"
@@ -99,7 +101,9 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     const char *tests = cmdline_get("test");
     int failed = tests ? ktest_run(tests) : 0;
-    if (cmdline_has("monitor") || !tests)
+    if (cmdline_has("monitor") || !tests) {
+        boot_mounts();
         monitor_run();
+    }
     machine_exit(failed ? KEXIT_FAILURE : KEXIT_SUCCESS);
 }

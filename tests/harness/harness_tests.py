@@ -11,7 +11,7 @@ import shutil
 import subprocess
 
 import kernel
-from judge import judge, last_verdict
+from judge import judge, last_verdict, missing_in_order
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 
 
@@ -138,7 +138,10 @@ def make_run_suite_ends_green(log):
     32 MiB, fresh swap and ext2 disks), with 'vmstat' and 'halt' typed at
     the monitor: every test and every stress test passes in that one boot,
     the run's summary comes before the prompt, and e2fsck -fn finds the
-    ext2 disk the stress tests wrote clean.  About a minute on an idle
+    ext2 disk the stress tests wrote clean.  Then, as a newcomer would find
+    them, ext2 from the host's NBD server is mounted on /nbd and swap is on
+    the other: a file written there through the monitor is in that image
+    for debugfs, which e2fsck -fn finds clean.  About a minute on an idle
     machine."""
     import disks
     import ext2_images
@@ -146,8 +149,8 @@ def make_run_suite_ends_green(log):
     cmd = [os.path.join(kernel.ROOT, "tools", "bootrun"), directory,
            os.path.join(kernel.ROOT, "build", "swiod.iso"),
            "--quiet", "--log", log, "--timeout", "600"]
-    r = subprocess.run(cmd, input=b"vmstat\nhalt\n", stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE)
+    script = b"vmstat\nswap\nwrite /nbd/hello made by make run\nls /nbd\numount /nbd\nhalt\n"
+    r = subprocess.run(cmd, input=script, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     text = kernel.read_log(log)
     m = re.search(r"command line: test=all,(\S+) ", text)
     if not m:
@@ -164,9 +167,20 @@ def make_run_suite_ends_green(log):
         return "no run summary, then 'tests: N passed, 0 failed', then the monitor prompt"
     if "monitor: halt (0 test failures in this boot)" not in text or r.returncode != 0:
         return f"qemu-boot status {r.returncode}: {last_verdict(text)}"
-    problems = ext2_images.e2fsck_problems(os.path.join(directory, "ext2.img"))
-    if problems:
-        return "e2fsck -fn complains about the run's ext2 disk: " + problems[:600]
+    reason = missing_in_order(text, [
+        r"nbd: nbd1: connected to 10\.0\.2\.100:10809", r"nbd: nbd2: connected to 10\.0\.2\.100:10810",
+        r"boot: nbd1 mounted on /nbd", r"boot: swapping on nbd2", r"^nbd2 +0 +\d+ ",
+        r"^hello$", r"monitor: halt"])
+    if reason:
+        return "the host's NBD disks: " + reason
+    for image in ("ext2.img", "nbd-ext2.img"):
+        problems = ext2_images.e2fsck_problems(os.path.join(directory, image))
+        if problems:
+            return f"e2fsck -fn complains about the run's {image}: " + problems[:600]
+    reason = ext2_images.compare_file(os.path.join(directory, "nbd-ext2.img"), "/hello",
+                                      b"made by make run\n")
+    if reason:
+        return reason
     shutil.rmtree(directory, ignore_errors=True)
     return None
 
