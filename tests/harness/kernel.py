@@ -20,24 +20,33 @@ def registered(prefix, elf=KERNEL):
     return sorted(set(names))
 
 
-def boot(cmdline, log, timeout=60, icount=False, mem=None, disks=(), stdin_text=None,
-         extra=(), net=False, guestfwd=()):
-    """Boot once; return qemu-boot's exit status (0 success, 1 failure,
-    2 panic, no verdict or timeout).  Serial output and qemu-boot's own
-    verdict line go to log.  net: an e1000 on user networking; guestfwd:
-    host ports the guest reaches at 10.0.2.100."""
+def boot_command(cmdline, log, timeout=60, icount=False, mem=None, disks=(), extra=(),
+                 net=False, guestfwd=(), hostfwd=()):
+    """tools/qemu-boot's command line for one boot (see boot()); hostfwd:
+    "HOST:GUEST" pairs, host 127.0.0.1:HOST reaching the guest's GUEST."""
     cmd = [QEMU_BOOT, "--quiet", "--log", log, "--timeout", str(timeout)]
     if net:
         cmd.append("--net")
     for port in guestfwd:
         cmd += ["--guestfwd", str(port)]
+    for pair in hostfwd:
+        cmd += ["--hostfwd", pair]
     if icount:
         cmd.append("--icount")
     if mem:
         cmd += ["--mem", str(mem)]
     for d in disks:
         cmd += ["--disk", d]
-    cmd += list(extra) + ["--", cmdline]
+    return cmd + list(extra) + ["--", cmdline]
+
+
+def boot(cmdline, log, timeout=60, icount=False, mem=None, disks=(), stdin_text=None,
+         extra=(), net=False, guestfwd=()):
+    """Boot once; return qemu-boot's exit status (0 success, 1 failure,
+    2 panic, no verdict or timeout).  Serial output and qemu-boot's own
+    verdict line go to log.  net: an e1000 on user networking; guestfwd:
+    host ports the guest reaches at 10.0.2.100."""
+    cmd = boot_command(cmdline, log, timeout, icount, mem, disks, extra, net, guestfwd)
     r = subprocess.run(cmd, input=(stdin_text or "").encode(), stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
     return r.returncode

@@ -29,6 +29,7 @@ from swap_tests import SWAP_TESTS
 from judge import judge
 from mmap_tests import MMAP_TESTS
 from nbd_tests import NBD_SPECS, NBD_TESTS
+from nbdsrv_tests import NBDSRV_TESTS
 from net_tests import NET_SPECS, NET_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 from tcp_tests import TCP_SPECS, TCP_TESTS
@@ -66,7 +67,7 @@ def all_tests():
     tests.update(EXT2_TESTS)
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
-    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, DEADLOCK_TESTS):
+    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBDSRV_TESTS, DEADLOCK_TESTS):
         tests.update(more)
     return tests
 
