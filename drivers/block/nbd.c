@@ -33,7 +33,7 @@
 #include "socket.h"
 #include "timer.h"
 #include "vsprintf.h"
-#include "../../net/net_parse.h"
+#include "net_parse.h"
 
 /* Below the hang detector's 20 s: a stalled server is this driver's to
  * report (with the request that waited), before waiters look hung. */

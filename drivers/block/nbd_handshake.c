@@ -17,7 +17,7 @@
 #include "slab.h"
 #include "socket.h"
 #include "vsprintf.h"
-#include "../../net/net_parse.h"
+#include "net_parse.h"
 
 #define NBD_CONNECT_TIMEOUT_MS  5000
 #define NBD_MAX_OPT_REPLIES     32      /* infos a server may send before its ACK */

@@ -11,7 +11,7 @@
 #include "socket.h"
 #include "kstring.h"
 #include "timer.h"
-#include "../../net/net_parse.h"
+#include "net_parse.h"
 
 #define SOCK_DESC_LEN 96
 

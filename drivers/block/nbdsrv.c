@@ -27,7 +27,7 @@
 #include "slab.h"
 #include "socket.h"
 #include "vsprintf.h"
-#include "../../net/net_parse.h"
+#include "net_parse.h"
 
 #define NBDSRV_BACKLOG          2
 #define NBDSRV_SLICE_MS         1000    /* an idle wait's slice */
