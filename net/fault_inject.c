@@ -7,7 +7,11 @@
  *                  the segment that follows it
  * Both count from an offset taken from seed= (so a run repeats exactly
  * with the same seed); the boot log says what will happen, and
- * net_stats.fault_dropped / fault_reordered count what did.  Called with
+ * net_stats.fault_dropped / fault_reordered count what did.
+ * fault_silence(true) drops every received TCP segment from then on, until
+ * fault_silence(false): a peer that goes silent on an established
+ * connection (the boot options can only make one silent from the start).
+ * Called with
  * net_lock held, on the way from ip_rcv to tcp_rcv.  A held segment waits
  * for the next one however long that takes (a retransmission comes, the
  * data is not lost).
@@ -19,6 +23,7 @@
 static uint32_t drop_every, reorder_every;      /* 0: off */
 static uint32_t drop_count, reorder_count;      /* TCP segments seen, from the offset */
 static struct sk_buff *held;                    /* the segment held back, if any */
+static bool silent;                             /* fault_silence: drop them all */
 
 /* Counting starts at seed mod n, so segment n - (seed mod n) is the first
  * one hit, then every nth after it. */
@@ -51,9 +56,14 @@ static bool every_nth(uint32_t n, uint32_t *count)
     return true;
 }
 
+void fault_silence(bool on)
+{
+    silent = on;
+}
+
 void fault_tcp_rcv(struct sk_buff *skb)
 {
-    if (every_nth(drop_every, &drop_count)) {
+    if (silent || every_nth(drop_every, &drop_count)) {
         net_stats.fault_dropped++;
         kfree_skb(skb);
         return;

@@ -73,6 +73,8 @@ bool dev_is_loopback(const struct net_device *dev);
  * received TCP segment goes through fault_tcp_rcv on its way to tcp_rcv. */
 void fault_inject_init(void);
 void fault_tcp_rcv(struct sk_buff *skb);
+/* From now on drop every received TCP segment (true), or stop (false). */
+void fault_silence(bool on);
 
 /* ether.c: ff:ff:ff:ff:ff:ff, and frame input from netif_receive_skb (knetd, net_lock taken). */
 extern const uint8_t eth_broadcast[ETH_ALEN];

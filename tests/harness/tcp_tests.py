@@ -35,6 +35,10 @@ TCP_SPECS = {
     "tcp_wraparound_streams_both_ways": dict(
         cmdline="tcp_iss=0xfffff000 tcp_kib=1024",
         expect=[r"tcp-test: 1024 KiB each way checked"]),
+    "tcp_established_peer_gone_silent_times_out": dict(
+        cmdline="hung_timeout=60", timeout=90,
+        expect=[r"tcp: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:5001 ESTABLISHED: no answer after 8 "
+                r"retransmissions; the connection is dead"]),
     "tcp_silent_peer_times_out": dict(
         cmdline=f"net_drop=1 seed={SEED}", timeout=90,
         expect=[r"tcp: 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:5001 SYN_SENT: no answer after 5 "

@@ -243,6 +243,36 @@ KTEST_MANUAL(tcp_silent_peer_times_out)
     KASSERT(table_empty());
 }
 
+/* The retry limit on the data path: a connection whose peer stops
+ * answering once it is established ends with -ETIMEDOUT after
+ * TCP_RETRIES retransmissions, and a receiver blocked on it wakes with
+ * that error.  Manual: it takes half a minute (1 s doubling to 4 s, as no
+ * round trip was timed), longer than the hang detector's default allows
+ * a wait -- tcp_tests.py boots it with a longer one. */
+KTEST_MANUAL(tcp_established_peer_gone_silent_times_out)
+{
+    struct socket *l, *c, *a;
+    static uint8_t data[4096];
+    wait_port_quiet();
+    KASSERT_EQ(sock_listen(TEST_PORT, 1, &l), 0);
+    KASSERT_EQ(sock_connect(LOOPBACK_ADDR, TEST_PORT, XFER_TIMEOUT_MS, &c), 0);
+    KASSERT_EQ(sock_accept(l, XFER_TIMEOUT_MS, &a), 0);
+    uint32_t timedout = tcp_stats.conn_timedout, retransmits = tcp_stats.retransmits;
+    fault_silence(true);
+    KASSERT_EQ(sock_send(c, data, sizeof(data), XFER_TIMEOUT_MS), (int)sizeof(data));
+    uint64_t t0 = timer_uptime_ms();
+    int r = sock_recv(c, data, 1, 0);
+    fault_silence(false);
+    pr_info("tcp-test: the silent peer's connection ended after %llu ms: %d\n",
+            timer_uptime_ms() - t0, r);
+    KASSERT_EQ(r, -ETIMEDOUT);
+    KASSERT(tcp_stats.conn_timedout > timedout);
+    KASSERT(tcp_stats.retransmits - retransmits >= TCP_RETRIES);
+    sock_close(c);
+    sock_close(a);
+    sock_close(l);
+}
+
 /* tcp_tests.py's echo server at 10.0.2.100:tcp_peer_port: a seeded stream
  * out, the same stream back, checked; the server checks it too. */
 KTEST_MANUAL(tcp_host_echo)
