@@ -119,15 +119,16 @@ def port_open():
         return False
 
 
-def start_qemu(serial_log, cmdline="monitor", disks=()):
+def start_qemu(serial_log, cmdline="monitor", disks=(), mem=None):
     """qemu-boot in a process group of its own, so stop_qemu's one killpg
     ends qemu-boot and the QEMU it started."""
     if port_open():
         raise Failure(f"port {PORT} is already in use (a `make debug` session?); "
                       "cannot start QEMU's gdb stub")
     disk_args = [a for d in disks for a in ("--disk", d)]
+    mem_args = ["--mem", str(mem)] if mem else []
     return subprocess.Popen([os.path.join(ROOT, "tools", "qemu-boot"), "--gdb", "--quiet",
-                             "--log", serial_log, *disk_args, "--", cmdline],
+                             "--log", serial_log, *mem_args, *disk_args, "--", cmdline],
                             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 

@@ -59,12 +59,14 @@ def monitor_commands_answer(log):
 
 def gdb_batch_session(log):
     """gdb stops at kmain, shows the backtrace, and kdmesg, kmem, kps and kbt
-    read the kernel; then, in a second session, kiodq lists kswiod's queue
-    (one after the other: both need port 1234)."""
+    read the kernel; then, in a second session, kiodq lists kswiod's queue;
+    then the third follows deadlock_1999 from breakpoint to breakpoint
+    (docs/deadlock-1999.md).  One after the other: all need port 1234."""
     output = ""
-    for extra in ([], ["--kiodq"]):
-        r = subprocess.run(["python3", os.path.join(kernel.ROOT, "tests", "harness",
-                                                     "check_gdb.py"),
+    harness = os.path.join(kernel.ROOT, "tests", "harness")
+    for script, extra in (("check_gdb.py", []), ("check_gdb.py", ["--kiodq"]),
+                          ("check_gdb_deadlock.py", [])):
+        r = subprocess.run(["python3", os.path.join(harness, script),
                             "--log-dir", os.path.dirname(log), *extra],
                            capture_output=True, text=True, timeout=120)
         output += r.stdout + r.stderr
