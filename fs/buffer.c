@@ -14,6 +14,7 @@
 #include "mm.h"
 #include "panic.h"
 #include "printk.h"
+#include "ratelimit.h"
 #include "reclaim.h"
 #include "sched.h"
 #include "slab.h"
@@ -295,8 +296,10 @@ static int finish_write(struct buffer_head *bh)
     wait_on_buffer(bh);
     if (!(bh->flags & BH_ERROR))
         return 0;
-    pr_err("buffer: write of block %u of %s failed; kept dirty\n", bh->blocknr,
-           bh->bdev->name);
+    static struct ratelimit rl = RATELIMIT_INIT("buffer");  /* bdflush retries every age */
+    if (ratelimit_ok(&rl))
+        pr_err("buffer: write of block %u of %s failed; kept dirty\n", bh->blocknr,
+               bh->bdev->name);
     mark_buffer_dirty(bh);
     return -EIO;
 }

@@ -7,10 +7,12 @@
  * tree (now an xarray) per mapping for both.
  */
 #include "pagecache.h"
+#include "blkdev.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "ratelimit.h"
 #include "reclaim.h"
 #include "slab.h"
 #include "vfs.h"
@@ -61,6 +63,7 @@ void mapping_init(struct address_space *mapping, struct inode *host,
     mapping->wb_epoch = 0;
     mapping->nr_wb_epoch[0] = mapping->nr_wb_epoch[1] = 0;
     mapping->wb_error = 0;
+    mapping->dead_said = false;
     mapping->wb_waiters = 0;
     mapping->ra_next = 0;
     list_init(&mapping->mmaps);
@@ -349,6 +352,13 @@ static void writeback_fence(struct address_space *mapping)
     __atomic_fetch_sub(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
 }
 
+/* The file's device is dead for good: its dirty pages can go nowhere
+ * (see "A dead device" in include/pagecache.h). */
+static bool mapping_dead(const struct address_space *mapping)
+{
+    return blkdev_dead(mapping->host->sb->bdev);
+}
+
 /* The error of a failed kswiod write since the last call, or 0. */
 static int mapping_take_wb_error(struct address_space *mapping)
 {
@@ -359,6 +369,8 @@ static int mapping_take_wb_error(struct address_space *mapping)
 
 void mapping_start_writeback(struct address_space *mapping)
 {
+    if (mapping_dead(mapping))
+        return;                     /* every write would fail: they stay dirty here */
 restart:
     list_for_each(link, &mapping->pages) {
         struct page *page = list_entry(link, struct cached_page, link)->page;
@@ -387,7 +399,14 @@ int mapping_write_and_wait(struct address_space *mapping)
     mapping_start_writeback(mapping);
     mutex_unlock(&mapping->lock);
     writeback_fence(mapping);
-    return mapping_take_wb_error(mapping);
+    mutex_lock(&mapping->lock);
+    int err = mapping_take_wb_error(mapping);
+    /* A dead device's pages were not even tried: still dirty, and every
+     * fsync must say so, not only the first after the failure. */
+    if (!err && mapping->nrdirty && mapping_dead(mapping))
+        err = -EIO;
+    mutex_unlock(&mapping->lock);
+    return err;
 }
 
 static void drop(struct address_space *mapping, struct cached_page *c)
@@ -415,6 +434,8 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
     if (!list_empty(&mapping->mmaps) && vm_unmap_file_page(mapping, page))
         return PCR_REFERENCED;
     if (page->flags & PG_dirty) {
+        if (mapping_dead(mapping))
+            return PCR_UNWRITABLE;
         if (!may_write)
             return PCR_BUSY;
         writeback_take(mapping, page);
@@ -432,6 +453,31 @@ void pagecache_writeback_cancel(struct address_space *mapping, struct page *page
     pagecache_writeback_end(mapping, &page, 1);
 }
 
+/*
+ * kswiod's write of n pages of the file failed; they are dirty again.
+ * On a dead device no retry can succeed, and none will be made (see
+ * mapping_dead's callers): said once for the file, with what stays in
+ * memory.  A transient error (a bad sector) is retried when reclaim or
+ * fsync hands the pages over again, and said at a bounded rate: a page
+ * that fails every time must not flood the log.  mapping->lock held.
+ */
+static void write_failed(struct address_space *mapping, int n, int err)
+{
+    static struct ratelimit rl = RATELIMIT_INIT("kswiod");
+    struct inode *inode = mapping->host;
+    mapping->wb_error = err;
+    if (mapping_dead(mapping)) {
+        if (!mapping->dead_said)
+            pr_err("kswiod: %s: inode %u: device dead, writes fail for good (%d); its dirty "
+                   "pages (%u now) stay in memory, unwritten, and fsync gives -EIO\n",
+                   inode->sb->bdev->name, inode->ino, err, mapping->nrdirty);
+        mapping->dead_said = true;
+    } else if (ratelimit_ok(&rl)) {
+        pr_err("kswiod: inode %u: writing %d pages failed (%d); they stay dirty\n",
+               inode->ino, n, err);
+    }
+}
+
 int pagecache_write_pages(struct page **pages, int n, bool wait)
 {
     struct address_space *mapping = pages[0]->wb_mapping;  /* alive: nr_writeback > 0 */
@@ -445,11 +491,8 @@ int pagecache_write_pages(struct page **pages, int n, bool wait)
         if (pages[i]->owner == mapping)     /* else truncated meanwhile: nothing to write */
             live[m++] = pages[i];
     int err = m ? write_batch(mapping, live, m) : 0;
-    if (err) {
-        pr_err("kswiod: inode %u: writing %d pages failed (%d); they stay dirty\n",
-               mapping->host->ino, m, err);
-        mapping->wb_error = err;
-    }
+    if (err)
+        write_failed(mapping, m, err);
     mutex_unlock(&mapping->lock);
     return err;
 }

@@ -20,6 +20,13 @@
  * The driver contract: ops->submit(dev, bio) takes ownership until it calls
  * bio_endio(bio, status).  Requests may be merged by the driver when they
  * are adjacent on disk and in the same direction.
+ *
+ * A dead device.  A driver that knows its device is gone for good (the NBD
+ * client whose server closed, lied or stalled) says so with
+ * blkdev_mark_dead() before it fails the bios: from then on every bio
+ * fails with -EIO, and a retry can never succeed.  Writers of pages ask
+ * blkdev_dead() to tell that apart from a transient error (a bad sector):
+ * they keep such pages in memory instead of retrying them for ever.
  */
 #pragma once
 #include <stdbool.h>
@@ -92,6 +99,7 @@ struct block_device {
     uint64_t sectors_read, sectors_written;
     uint32_t errors;
     bool stalled;               /* blkdev_stall: hold requests, do not start them */
+    bool dead;                  /* blkdev_mark_dead: every bio fails, for good */
     struct list_head held;      /* the bios held meanwhile */
     struct blk_server *server;  /* who answers its requests, if a task here does */
 };
@@ -107,6 +115,10 @@ void blkdev_set_server(struct block_device *dev, struct blk_server *srv);
 /* The current task is about to wait for IO on dev: for the lock validator
  * (see struct blk_server); nothing when no task here serves dev. */
 void blkdev_might_wait(struct block_device *dev);
+
+/* The driver's word that dev is gone for good (never undone); any context. */
+void blkdev_mark_dead(struct block_device *dev);
+bool blkdev_dead(const struct block_device *dev);
 
 /* A zeroed bio from the bio mempool; NULL only for GFP_ATOMIC. */
 struct bio *bio_alloc(gfp_t gfp);

@@ -30,7 +30,15 @@
  *
  * Reclaim.  Every cached page is on the LRU (mm/).  Reclaim frees a
  * clean page nobody else holds, and hands a dirty one to kswiod the same
- * way; it only ever trylocks the mapping.  A page under writeback counts
+ * way; it only ever trylocks the mapping.
+ *
+ * A dead device (blkdev_dead: its driver says every write will fail, for
+ * good).  Retrying its pages would only loop -- reclaim handing the same
+ * pages to kswiod, kswiod failing them at once -- so once the file's
+ * device is dead its dirty pages are not handed to kswiod any more: they
+ * stay dirty in memory (nothing is lost while the kernel runs), reclaim
+ * passes them over (PCR_UNWRITABLE), kswiod says so once per file, and
+ * fsync gives -EIO for as long as they are there.  A page under writeback counts
  * in mapping->nr_writeback until kswiod is done with it, and the inode is
  * not freed before that count is 0 (mapping_wait_writeback): kswiod may
  * still have to write it.
@@ -82,6 +90,7 @@ struct address_space {
                                      * & 1]; under lock (see mapping_write_and_wait) */
     uint32_t nr_wb_epoch[2];        /* nr_writeback by the epoch's parity (atomic) */
     int wb_error;                   /* a write of kswiod's failed: for the next fsync */
+    bool dead_said;                 /* "the device is dead" logged for this file; under lock */
     uint32_t wb_waiters;            /* tasks in mapping_wait_writeback (atomic): kswiod
                                      * then waits for the lock instead of yielding */
     struct list_head mmaps;         /* struct vm_area mapping the file (mm/filemap.c) */
@@ -117,8 +126,9 @@ int mapping_write_and_wait(struct address_space *mapping);
  * is unmapped, and freed if it is clean and nobody else holds it
  * (PCR_FREED: the cache's reference is gone, the caller's is the last),
  * or, if it is dirty and may_write, counted as under writeback
- * (PCR_DIRTY: the caller gives it to kswiod). */
-enum pagecache_reclaim { PCR_BUSY, PCR_REFERENCED, PCR_FREED, PCR_DIRTY };
+ * (PCR_DIRTY: the caller gives it to kswiod);
+ * PCR_UNWRITABLE: dirty, and its device is dead -- it can go nowhere. */
+enum pagecache_reclaim { PCR_BUSY, PCR_REFERENCED, PCR_FREED, PCR_DIRTY, PCR_UNWRITABLE };
 enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, struct page *page,
                                               bool may_write);
 /* PCR_DIRTY, but the page cannot be handed over after all (kswiod's

@@ -52,6 +52,7 @@ struct swap_area {
     uint8_t *map;               /* per slot: 0 free, 1 used, SWAP_SLOT_BAD */
     struct page **cache;        /* per slot: its swap-cache page, or NULL */
     bool draining;              /* swapoff under way: no new slots here */
+    bool dead_said;             /* kswiod logged that the device died (kswiod only) */
     uint32_t cluster_next;      /* next slot of the current cluster */
     uint32_t cluster_left;      /* slots left in it */
     struct list_head link;      /* on the list of areas, by priority */

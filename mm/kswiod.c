@@ -31,7 +31,11 @@
  * swap write marks the slot bad and puts the page back where it was,
  * mapped and dirty: nothing written is lost, and the page goes to another
  * slot next time.  A page whose slot was given up while it was written
- * (its space went away) has its slot freed here.
+ * (its space went away) has its slot freed here.  A swap device that
+ * died for good (blkdev_dead) is said so once; it gets no more slots
+ * (mm/swapfile.c), and a file on one is not handed here any more
+ * (include/pagecache.h): no page of a dead device is retried in a loop.
+ * Other failures are logged at a bounded rate (include/ratelimit.h).
  *
  * Bounds: at most KSWIOD_MAX_PAGES pages queued or in flight.  When full,
  * kswiod_queue_page says no and reclaim looks for clean pages instead of
@@ -44,6 +48,7 @@
 #include "kerrno.h"
 #include "pagecache.h"
 #include "printk.h"
+#include "ratelimit.h"
 #include "reclaim.h"
 #include "sched.h"
 #include "swap.h"
@@ -205,6 +210,23 @@ static struct page *writeback_done(struct page *page, struct swap_area *area, ui
     return NULL;
 }
 
+/* A swap bio of n pages from slot first failed; its pages are back in
+ * memory, mapped and dirty, and its slots marked bad. */
+static void swap_write_failed(struct swap_area *area, int n, uint32_t first)
+{
+    static struct ratelimit rl = RATELIMIT_INIT("kswiod");
+    if (blkdev_dead(area->bdev)) {
+        if (!area->dead_said)
+            pr_err("kswiod: %s: swap device dead, writes fail for good; its pages stay in "
+                   "memory (%d at slot %u now), and no more go there\n",
+                   area->bdev->name, n, first);
+        area->dead_said = true;
+    } else if (ratelimit_ok(&rl)) {
+        pr_err("kswiod: %s: writing %d pages at slot %u failed; they stay in memory\n",
+               area->bdev->name, n, first);
+    }
+}
+
 static void finish_bio(struct bio *bio)
 {
     struct swap_area *area = bio->private;
@@ -219,8 +241,7 @@ static void finish_bio(struct bio *bio)
             put_page(stale);
     }
     if (bio->status)
-        pr_err("kswiod: %s: writing %d pages at slot %u failed; they stay in memory\n",
-               area->bdev->name, bio->nvecs, first);
+        swap_write_failed(area, bio->nvecs, first);
     bio_put(bio);
     bios_in_flight--;
     wake_up(&writeback_wq);

@@ -6,6 +6,11 @@
  * swap_header"): the first 1024 bytes are left for a boot loader, then
  * version, last_page, nr_badpages, a uuid and a label, padding, and the
  * bad page numbers; the page ends with the magic "SWAPSPACE2".
+ *
+ * An area whose device is dead for good (blkdev_dead: an NBD server that
+ * went away) gets no new slots and counts as having none left: a write
+ * there fails at once, and handing out its slots one after another would
+ * only mark them bad one after another.
  */
 #include "blkdev.h"
 #include "internal.h"
@@ -14,6 +19,7 @@
 #include "mm.h"
 #include "mutex.h"
 #include "printk.h"
+#include "ratelimit.h"
 #include "reclaim.h"
 #include "slab.h"
 #include "spinlock.h"
@@ -254,7 +260,7 @@ int swap_slot_alloc(struct swap_area **area, uint32_t *slot)
          * whole map to find nothing, and reclaim asks for every page it
          * looks at while swap is full. */
         bool full = a->inuse + a->nr_bad >= a->last_page;
-        uint32_t s = a->draining || full ? 0 : take_slot(a);
+        uint32_t s = a->draining || full || blkdev_dead(a->bdev) ? 0 : take_slot(a);
         if (s) {
             a->map[s] = 1;
             a->inuse++;
@@ -290,6 +296,7 @@ void swap_slot_free(struct swap_area *a, uint32_t slot)
 
 void swap_slot_mark_bad(struct swap_area *a, uint32_t slot)
 {
+    static struct ratelimit rl = RATELIMIT_INIT("swap");    /* a bio fails 16 at once */
     uint32_t flags = spin_lock_irqsave(&swap_lock);
     if (slot >= 1 && slot <= a->last_page && a->map[slot] == 1) {
         a->map[slot] = SWAP_SLOT_BAD;
@@ -297,8 +304,9 @@ void swap_slot_mark_bad(struct swap_area *a, uint32_t slot)
         a->nr_bad++;
     }
     spin_unlock_irqrestore(&swap_lock, flags);
-    pr_err("swap: %s: slot %u failed a write; marked bad, never used again\n",
-           a->bdev->name, slot);
+    if (ratelimit_ok(&rl))
+        pr_err("swap: %s: slot %u failed a write; marked bad, never used again\n",
+               a->bdev->name, slot);
 }
 
 void swap_usage(uint32_t *used, uint32_t *total)
@@ -319,7 +327,7 @@ uint32_t swap_slots_left(void)
     uint32_t flags = spin_lock_irqsave(&swap_lock);
     list_for_each(link, &areas) {
         struct swap_area *a = list_entry(link, struct swap_area, link);
-        if (!a->draining)
+        if (!a->draining && !blkdev_dead(a->bdev))
             left += a->last_page - a->nr_bad - a->inuse;
     }
     spin_unlock_irqrestore(&swap_lock, flags);

@@ -9,10 +9,12 @@
  *   anonymous, mapped, dirty        -> slot, swap cache, swap PTE, then
  *                                      PG_writeback and kswiod's queue
  *   anonymous, only in the swap cache, clean             -> free
+ *   anonymous, in the swap cache of a dead device        -> active list
  *   file page, mapped and not used -> unmapped (the PTE dirty bits become
  *                                      PG_dirty), then as below
  *   file page, clean and unmapped                        -> out of the cache, free
  *   file page, dirty                -> PG_writeback and kswiod's queue
+ *   file page, dirty, its device dead (blkdev_dead)      -> active list
  *   anything else (in use, kswiod full, no swap)         -> head of a list
  *
  * None of these steps sleeps.  A file page's mapping is locked with a
@@ -33,6 +35,7 @@
  * does the same work in the background between the low and the high
  * watermark.
  */
+#include "blkdev.h"
 #include "cmdline.h"
 #include "internal.h"
 #include "kerrno.h"
@@ -77,6 +80,10 @@ static enum verdict start_writeback(struct page *page)
 /* An anonymous page; page_lock held. */
 static enum verdict shrink_anon(struct page *page, gfp_t gfp)
 {
+    struct swap_area *area = (page->flags & PG_swapcache)
+                                 ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
+    if (area && blkdev_dead(area->bdev))
+        return ACTIVATE;                /* the copy on disk is out of reach: this is the one */
     uint32_t pte = anon_pte(page);
     if (pte) {
         struct vm_space *s = page->owner;
@@ -87,13 +94,11 @@ static enum verdict shrink_anon(struct page *page, gfp_t gfp)
         }
         bool dirty = (pte & PTE_DIRTY) || (page->flags & PG_dirty) ||
                      !(page->flags & PG_swapcache);
-        if ((page->flags & PG_swapcache) &&
-            swap_area_by_index(swap_pte_area(page->swap))->draining)
+        if (area && area->draining)
             return ACTIVATE;            /* swapoff is taking its slot back */
         if (dirty && (!(gfp & __GFP_IO) || kswiod_full()))
             return KEEP;                /* may not write, or no room to: clean pages only */
-        if (!(page->flags & PG_swapcache)) {
-            struct swap_area *area;
+        if (!area) {
             uint32_t slot;
             if (swap_slot_alloc(&area, &slot))
                 return ACTIVATE;        /* no swap (left) */
@@ -131,7 +136,11 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
     spin_unlock_irqrestore(&page_lock, *flags);
     enum pagecache_reclaim r = pagecache_reclaim_page(mapping, page, may_write);
     *flags = spin_lock_irqsave(&page_lock);
-    enum verdict v = r == PCR_FREED ? FREE : r == PCR_REFERENCED ? ACTIVATE : KEEP;
+    /* A dirty page of a dead device can never be written: out of the
+     * way, onto the active list, like a page in use. */
+    enum verdict v = r == PCR_FREED                                 ? FREE
+                     : r == PCR_REFERENCED || r == PCR_UNWRITABLE   ? ACTIVATE
+                                                                    : KEEP;
     if (r == PCR_DIRTY && reclaim_policy == RECLAIM_KSWIOD && kswiod_full())
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
     else if (r == PCR_DIRTY)

@@ -109,6 +109,16 @@ void bio_endio(struct bio *bio, int status)
         bio->end_io(bio);
 }
 
+void blkdev_mark_dead(struct block_device *dev)
+{
+    __atomic_store_n(&dev->dead, true, __ATOMIC_RELEASE);
+}
+
+bool blkdev_dead(const struct block_device *dev)
+{
+    return __atomic_load_n(&dev->dead, __ATOMIC_ACQUIRE);
+}
+
 void submit_bio(struct bio *bio)
 {
     struct block_device *dev = bio->bdev;

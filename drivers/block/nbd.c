@@ -120,6 +120,7 @@ static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
         return;
     }
     nd->dead = true;
+    blkdev_mark_dead(&nd->bdev);    /* before the bios fail: their writers ask */
     nd->stats.connected = false;
     va_list ap;
     va_start(ap, fmt);

@@ -199,12 +199,13 @@ def faulty(expect, cmdline="", filters=(), during=None, expect_lines=()):
     return test
 
 
-def kill_when_busy(srv, log):
-    """Kill the server KILL_AFTER_S after the client connected (when the
-    test is in the middle of its bursts)."""
+def kill_when_busy(srv, log, trigger="nbd: nbd0: connected"):
+    """Kill the server KILL_AFTER_S after trigger is in the log (by
+    default the client connecting: the test is then in the middle of its
+    bursts)."""
     deadline = time.monotonic() + WATCH_LIMIT_S
     while time.monotonic() < deadline:
-        if os.path.exists(log) and "nbd: nbd0: connected" in kernel.read_log(log):
+        if os.path.exists(log) and trigger in kernel.read_log(log):
             time.sleep(KILL_AFTER_S)
             srv.kill()
             return

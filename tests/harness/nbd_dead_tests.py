@@ -1,0 +1,70 @@
+"""nbd_dead_tests.py - a file's dirty pages when its NBD device dies for
+good (tests/kernel/test_nbd_dead.c).
+
+The kernel test runs from the monitor, on a fresh ext2 image that
+qemu-nbd serves as nbd0; the harness kills qemu-nbd KILL_AFTER_S after the
+test says the server may go (kswiod is then writing the file back), and
+types ps, vmstat and halt after it.  Passing means: the test's own checks
+(reclaim came back, a task at the monitor's priority kept running, fsync
+-EIO twice, every page still in memory as last written), the monitor
+answering afterwards, the "device dead" line of kswiod once, the retry
+line of the old loop at most a burst's worth, and no panic.
+NBD_DEAD_TESTS: name -> function (log_path) -> None on pass or a reason.
+"""
+import os
+import re
+import threading
+
+import judge
+import kernel
+import mmap_tests
+import nbd_tests
+
+TEST = "nbd_dead_device_keeps_dirty_pages"
+IMAGE_MIB = 64
+RAM_MIB = 64                    # the 8 MiB file stays cached: no page is read back
+BOOT_LIMIT_S = 120              # the whole boot; the test itself takes seconds
+TRIGGER = "the server may go now"
+DEAD_SAID = (r"kswiod: nbd0: inode \d+: device dead, writes fail for good \(-5\); "
+             r"its dirty pages \(\d+ now\) stay in memory")
+RETRY_LINE = r"kswiod: inode \d+: writing \d+ pages failed"
+MAX_RETRY_LINES = 10            # include/ratelimit.h's burst
+
+
+def dead_device_keeps_dirty_pages(log):
+    image = mmap_tests.fresh_ext2(log + ".img", IMAGE_MIB)
+    script = f"test {TEST}\nps\nvmstat\nhalt\n"
+    with nbd_tests.nbd_serve.Server("qemu-nbd", image,
+                                    log=nbd_tests.server_log(log)) as srv:
+        killer = threading.Thread(target=nbd_tests.kill_when_busy, args=(srv, log, TRIGGER),
+                                  daemon=True)
+        killer.start()
+        rc = nbd_tests.boot(TEST, log, srv.port, mem=RAM_MIB, timeout=BOOT_LIMIT_S,
+                            stdin_text=script)
+        killer.join(timeout=nbd_tests.WATCH_LIMIT_S)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, [
+        nbd_tests.CONNECTED, TRIGGER, r"nbd: nbd0: .*" + nbd_tests.DIED, DEAD_SAID,
+        r"nbd_dead: reclaim freed \d+ pages in \d+ ms and came back",
+        r"nbd_dead: fsync gave -5, then -5; 2048 pages dirty in memory, 0 words differ",
+        rf"test {TEST}: ok", r"^  id name +state +prio +waits on$",
+        r"^free \d+ pages  active \d+  inactive \d+$", r"monitor: halt \(0 test failures"])
+    if reason:
+        return reason
+    said = len(re.findall(DEAD_SAID, text))
+    retries = len(re.findall(RETRY_LINE, text))
+    if said != 1:
+        return f"kswiod said the device died {said} times, not once"
+    if retries > MAX_RETRY_LINES:
+        return f"{retries} lines of kswiod retrying the dead device's pages"
+    if "panic" in text.lower():
+        return "a panic"
+    os.unlink(image)
+    return None
+
+
+NBD_DEAD_TESTS = {
+    "nbd_dead_device_keeps_dirty_pages": dead_device_keeps_dirty_pages,
+}
