@@ -45,7 +45,11 @@ struct ktest {
     static void name(void)
 
 #define KTEST(name)         KTEST_DEFINE(name, false)
-#define KTEST_MANUAL(name)  KTEST_DEFINE(name, true)
+/* The extra symbol ktest_manual_NAME tells the harness, which reads the
+ * image's symbols, that NAME is manual: test=all will not run it. */
+#define KTEST_MANUAL(name)                                                  \
+    static const char ktest_manual_##name __attribute__((used)) = 0;        \
+    KTEST_DEFINE(name, true)
 
 __attribute__((noreturn, format(printf, 3, 4)))
 void ktest_fail(const char *file, int line, const char *fmt, ...);
