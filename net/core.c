@@ -199,13 +199,3 @@ void net_init(void)
     if (!knetd_task)
         panic("net: cannot create knetd");
 }
-
-/* Until TCP is linked in (net/tcp*.c are written alongside this file),
- * these stand in for it: segments are dropped and there are no timers.
- * The real definitions override them. */
-__attribute__((weak)) void tcp_rcv(struct sk_buff *skb) { kfree_skb(skb); }
-__attribute__((weak)) uint32_t tcp_timers_run(uint64_t now_ms)
-{
-    (void)now_ms;
-    return UINT32_MAX;
-}
