@@ -1,23 +1,30 @@
 /*
  * string.c - memory and string functions (see include/kstring.h).
- * Plain loops: clear beats fast here, and none of these is on a hot path yet.
+ * Plain loops, except memcpy and memset: reading a file copies every byte
+ * out of the page cache, and a byte loop costs several instructions per
+ * byte (under QEMU's TCG, a cold 32 MiB read spent half its time there).
+ * Their string instructions move four bytes at a time, then the rest,
+ * upwards: the ABI has the direction flag clear at every call.
  */
 #include "kstring.h"
+#include <stdint.h>
 
 void *memset(void *dst, int c, size_t n)
 {
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
+    uint32_t word = (unsigned char)c * 0x01010101u;    /* the byte in all four lanes */
+    void *d = dst;
+    size_t words = n / sizeof(word), bytes = n % sizeof(word);
+    __asm__ volatile("rep stosl" : "+D"(d), "+c"(words) : "a"(word) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(word) : "memory");
     return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--)
-        *d++ = *s++;
+    void *d = dst;
+    size_t words = n / sizeof(uint32_t), bytes = n % sizeof(uint32_t);
+    __asm__ volatile("rep movsl" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
     return dst;
 }
 

@@ -15,18 +15,40 @@
 #include "kstring.h"
 #include "vsprintf.h"
 
-/* A block number read from disk: may it be followed? */
-static int check_block(struct inode *inode, uint32_t block, const char *what)
+/* May block, a block number read from disk, be followed?  0, or the
+ * error with why filled in; nothing logged. */
+static int block_valid(struct inode *inode, uint32_t block, char *why, size_t n)
 {
     struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
-    char why[EXT2_WHY_LEN], full[EXT2_WHY_LEN + 48];
     const struct ext2_group_desc *gd =
         block >= sbi->g.first_data_block && block < sbi->g.blocks_count
             ? &sbi->groups[ext2_block_group(&sbi->g, block)] : &sbi->groups[0];
-    if (ext2_check_data_block(&sbi->g, gd, block, why, sizeof(why)) == 0)
+    return ext2_check_data_block(&sbi->g, gd, block, why, n);
+}
+
+/* The same, with a corrupt block number reported as the file system's error. */
+static int check_block(struct inode *inode, uint32_t block, const char *what)
+{
+    char why[EXT2_WHY_LEN], full[EXT2_WHY_LEN + 48];
+    if (block_valid(inode, block, why, sizeof(why)) == 0)
         return 0;
     ksnprintf(full, sizeof(full), "inode %u: %s: %s", inode->ino, what, why);
     return ext2_error(inode->sb, -EUCLEAN, full);
+}
+
+/* How many of the slots from slot on (at most max, and at most left: the
+ * slots to the end of its array) name the blocks that follow block on
+ * disk, block's own slot included.  A block that fails its check ends the run quietly:
+ * the lookup of that file block meets it and reports it. */
+static uint32_t run_length(struct inode *inode, const uint32_t *slot, uint32_t block,
+                           uint32_t left, uint32_t max)
+{
+    char why[EXT2_WHY_LEN];
+    uint32_t n = 1;
+    while (n < max && n < left && slot[n] == block + n &&
+           block_valid(inode, block + n, why, sizeof(why)) == 0)
+        n++;
+    return n;
 }
 
 /* A new block for the map, zeroed when it is an indirect block (a stale
@@ -53,8 +75,12 @@ static int new_map_block(struct inode *inode, bool indirect, uint32_t *block)
     return 0;
 }
 
-/* Walk the map to file_block, allocating the holes on the way if create. */
-static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t *disk_block)
+/* Walk the map to file_block, allocating the holes on the way if create.
+ * With run (only without create): *run holds how many blocks the caller
+ * wants from file_block on, and gets how many of them follow *disk_block
+ * on disk (1 for a hole). */
+static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t *disk_block,
+                uint32_t *run)
 {
     struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
     struct ext2_inode_info *ei = EXT2_I(inode);
@@ -84,6 +110,13 @@ static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t 
         }
         if (last || !block) {
             *disk_block = block;
+            if (run) {
+                /* A direct block's slot is in i_block's direct part; an
+                 * indirect one's is in its block. */
+                uint32_t left = (depth == 1 ? EXT2_NDIR_BLOCKS : sbi->g.addr_per_block) -
+                                path.index[depth - 1];
+                *run = last && block ? run_length(inode, slot, block, left, *run) : 1;
+            }
             break;
         }
         brelse(bh);
@@ -104,12 +137,19 @@ static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t 
 
 int ext2_bmap(struct inode *inode, uint32_t file_block, uint32_t *disk_block)
 {
-    return walk(inode, file_block, false, disk_block);
+    return walk(inode, file_block, false, disk_block, NULL);
+}
+
+int ext2_bmap_run(struct inode *inode, uint32_t file_block, uint32_t max, uint32_t *disk_block,
+                  uint32_t *run)
+{
+    *run = max;
+    return walk(inode, file_block, false, disk_block, run);
 }
 
 int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_block)
 {
-    return walk(inode, file_block, true, disk_block);
+    return walk(inode, file_block, true, disk_block, NULL);
 }
 
 /*

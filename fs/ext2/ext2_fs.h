@@ -60,6 +60,11 @@ int ext2_find_zero_bit(const uint8_t *map, uint32_t nbits, uint32_t start);
 /* The disk block holding file block file_block of inode, or 0 for a hole;
  * a negative errno for a corrupt map (logged, naming the inode). */
 int ext2_bmap(struct inode *inode, uint32_t file_block, uint32_t *disk_block);
+/* The same for a run: *run (1..max) blocks from file_block on lie at
+ * *disk_block on, one after the other (a hole: *disk_block 0, *run 1).
+ * One walk of the map instead of one per block, for pageio's batches. */
+int ext2_bmap_run(struct inode *inode, uint32_t file_block, uint32_t max, uint32_t *disk_block,
+                  uint32_t *run);
 /* The same, giving a hole a new block (and any indirect blocks on the way,
  * zeroed), counted in i_blocks, with the inode written. */
 int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_block);
