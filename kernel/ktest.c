@@ -22,6 +22,7 @@
 
 #define MAX_RESULTS 256
 #define NOTE_LEN    64
+#define PATTERN_MAX 128         /* one item of test=: a name or a glob */
 #define MAX_NAMED_FAILURES 8    /* named in the run summary; the table has all */
 
 extern const struct ktest ktests_start[], ktests_end[];
@@ -174,23 +175,57 @@ static void print_run_summary(const struct result *r, int n, int failed)
             v->kswiod_bios, v->kswiod_errors);
 }
 
+/* The next item of a comma-separated list into item (terminated); the
+ * rest of the list, or NULL after the last.  An item too long for item
+ * is refused, with a line, and comes back empty (matching nothing). */
+static const char *next_pattern(const char *list, char *item, size_t size)
+{
+    const char *end = strchr(list, ',');
+    size_t len = end ? (size_t)(end - list) : strlen(list);
+    if (len >= size) {
+        pr_err("tests: a test= item of %u characters is longer than %u; skipped\n",
+               (unsigned)len, (unsigned)size - 1);
+        len = 0;
+    }
+    memcpy(item, list, len);
+    item[len] = '\0';
+    return end ? end + 1 : NULL;
+}
+
+/* The tests run in the order the list names them -- "all" (every test
+ * that is not manual, in the image's order) where it stands, each named
+ * or globbed test where it is named -- and each test once, however often
+ * it matches: so a test that leaves the machine changed on purpose (the
+ * expected deadlock of make run) can be put last. */
 int ktest_run(const char *patterns)
 {
     static struct result results[MAX_RESULTS];
     int n = 0, failed = 0;
-
-    for (const struct ktest *t = ktests_start; t < ktests_end; t++) {
-        if (!selected(t, patterns))
-            continue;
-        uint32_t ms;
-        bool ok = run_one(t, &ms);
-        failed += !ok;
-        if (n < MAX_RESULTS) {
-            results[n] = (struct result){ t, ok, ms, "" };
-            memcpy(results[n].note, running_note, NOTE_LEN);
-        }
-        n++;
+    size_t count = (size_t)(ktests_end - ktests_start);
+    bool *ran = kmalloc(count ? count : 1, GFP_KERNEL | __GFP_ZERO);
+    if (!ran) {
+        pr_err("tests: no memory to run \"%s\"\n", patterns);
+        failures++;
+        return 1;
     }
+    char item[PATTERN_MAX];
+    for (const char *list = patterns; list;) {
+        list = next_pattern(list, item, sizeof(item));
+        for (const struct ktest *t = ktests_start; t < ktests_end; t++) {
+            if (ran[t - ktests_start] || !selected(t, item))
+                continue;
+            ran[t - ktests_start] = true;
+            uint32_t ms;
+            bool ok = run_one(t, &ms);
+            failed += !ok;
+            if (n < MAX_RESULTS) {
+                results[n] = (struct result){ t, ok, ms, "" };
+                memcpy(results[n].note, running_note, NOTE_LEN);
+            }
+            n++;
+        }
+    }
+    kfree(ran);
     if (n == 0) {
         pr_err("tests: no test matches \"%s\" (the monitor's tests command lists them)\n",
                patterns);
@@ -201,6 +236,8 @@ int ktest_run(const char *patterns)
     for (int i = 0; i < n && i < MAX_RESULTS; i++)
         pr_info("  %-4s  %-44s %6u ms\n", results[i].passed ? "ok" : "FAIL",
                 results[i].test->name, results[i].ms);
+    if (n > MAX_RESULTS)
+        pr_info("  ... %d more tests ran: counted below, not listed\n", n - MAX_RESULTS);
     if (n > 1)
         print_run_summary(results, n < MAX_RESULTS ? n : MAX_RESULTS, failed);
     pr_info("tests: %d passed, %d failed\n", n - failed, failed);

@@ -38,9 +38,12 @@
  *
  * hung_timeout= must be short for the sync run (the harness gives 3), and
  * below nbd_timeout, or the client's timeout ends the deadlock first.
+ * deadlock_1999_sync sets both policy and threshold for itself:
+ * it is make run's last stress test, the expected deadlock, labelled.
  */
 #include "blkdev.h"
 #include "crc32.h"
+#include "deadlock_1999.h"
 #include "hung.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -91,6 +94,7 @@ static struct page *ballast[MAX_BALLAST];
 static uint32_t nr_ballast;
 static struct task *task_a;
 static int a_result = 1;        /* 1: running */
+bool deadlock_1999_left;        /* a sync run's deadlock is still there */
 
 static uint32_t word(const struct file_job *j, uint32_t off)
 {
@@ -422,4 +426,24 @@ KTEST_MANUAL(deadlock_1999)
     }
     ending_kswiod(blocked, &b0, buf);
     kfree(buf);
+}
+
+/* make run's last stress test, labelled as what it is: the 1999 policy for
+ * this test only, so the deadlock happens, and the test passes when the
+ * hang detector and the lock validator have named it.  It leaves task-A,
+ * nbdsrv and kswapd blocked for good, with nbd0 and its mount -- for ps
+ * and locks to show -- so nothing that needs them may come after it.  (A
+ * failed assertion leaves reclaim=sync set: the run is red then anyway.) */
+KTEST_MANUAL(deadlock_1999_sync)
+{
+    KASSERT(!deadlock_1999_left);
+    pr_info("deadlock_1999: EXPECTED DEADLOCK: the 1999 policy, reclaim=sync, for this test "
+            "only; it passes when the deadlock is named, and leaves it for ps and locks\n");
+    enum reclaim_policy saved = reclaim_policy;
+    reclaim_policy = RECLAIM_SYNC;
+    if (!hung_timeout_secs || hung_timeout_secs > DEADLOCK_SYNC_HUNG_TIMEOUT_S)
+        hung_timeout_secs = DEADLOCK_SYNC_HUNG_TIMEOUT_S;
+    deadlock_1999();
+    reclaim_policy = saved;
+    deadlock_1999_left = true;
 }

@@ -1,0 +1,16 @@
+/*
+ * deadlock_1999.h - what test_deadlock.c shares with the monitor's
+ * "demo deadlock" (deadlock_demo.c).
+ *
+ * deadlock_1999 runs the scenario under whatever reclaim policy is set;
+ * deadlock_1999_sync runs it under reclaim=sync for itself only,
+ * labelled as the expected deadlock, and leaves that deadlock behind:
+ * after it, deadlock_1999_left is true and no run of either may follow in
+ * this boot (nbd0, its mount, task-A, nbdsrv and kswapd stay stuck).
+ */
+#pragma once
+#include <stdbool.h>
+
+#define DEADLOCK_SYNC_HUNG_TIMEOUT_S 3  /* the cycle named well before any nbd_timeout */
+
+extern bool deadlock_1999_left;
