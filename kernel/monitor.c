@@ -63,10 +63,17 @@ static void cmd_free(int argc, char **argv)
     uint32_t free = nr_free_pages(), managed = nr_managed_pages();
     console_printf("pages: %u free of %u managed (%u KiB free)\n", free, managed, free * 4);
     console_printf("watermarks: min %u  low %u  high %u pages\n", w->min, w->low, w->high);
-    console_printf("%-12s %10s %10s\n", "context", "allocs", "failures");
+    /* Allocations and frees are counted only with MM_DEBUG: the fast
+     * paths of a release build count nothing (failures always). */
+    console_printf("%-12s %10s %10s\n", "context", MM_DEBUG ? "allocs" : "allocs(-)",
+                   "failures");
     for (int c = 0; c < CTX_COUNT; c++)
         console_printf("%-12s %10u %10u\n", alloc_context_name(c), st->allocs[c], st->failures[c]);
-    console_printf("frees %u; debug reports: page %u, slab %u\n", st->frees, mm_debug_reports,
+    if (!MM_DEBUG)
+        console_puts("(-): counted in test builds only (MM_DEBUG); a release build's fast "
+                     "paths count nothing\n");
+    console_printf("frees%s %u; debug reports: page %u, slab %u\n", MM_DEBUG ? "" : "(-)",
+                   st->frees, mm_debug_reports,
                    slab_debug_reports);
 }
 
