@@ -16,6 +16,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "byteorder.h"
 
 #define NP_ETH_ALEN     6
 #define NP_ETH_HLEN     14          /* destination, source, type (IEEE 802.3 3.1.1) */
@@ -82,19 +83,6 @@ int icmp_parse(const uint8_t *p, uint32_t len, struct icmp_info *out);
 /* Write the 8-byte header and the checksum over the len bytes at p
  * (header and payload, the payload already in place). */
 void icmp_build(uint8_t *p, uint32_t len, const struct icmp_info *h);
-
-/* Reading and writing network-order fields at any alignment. */
-static inline uint16_t get_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static inline void put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static inline void put_be32(uint8_t *p, uint32_t v)
-{
-    put_be16(p, (uint16_t)(v >> 16));
-    put_be16(p + 2, (uint16_t)v);
-}
 
 /* "A.B.C.D" or, when prefix is not NULL, "A.B.C.D/N" (N 0..32; 32 when
  * absent): 0, or -1 for anything else. */

@@ -3,6 +3,7 @@
  * tcp_logic.h).  Nothing here keeps state or includes kernel headers.
  */
 #include "tcp_logic.h"
+#include "byteorder.h"
 #include "kerrno.h"
 #include "tcp_seq.h"
 
@@ -22,18 +23,6 @@ const char *const tcp_state_names[TCP_NR_STATES] = {
     [TCP_CLOSING] = "CLOSING",         [TCP_LAST_ACK] = "LAST_ACK",
     [TCP_TIME_WAIT] = "TIME_WAIT",
 };
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
 
 /* Options sit between the fixed header and hdr_len (RFC 9293 3.2): EOL
  * ends them, NOP is one byte, every other kind has a length byte that
@@ -60,7 +49,7 @@ static int parse_options(const uint8_t *opt, uint32_t len, struct tcp_seg *out)
             if (olen != TCP_OPT_MSS_LEN)
                 return -EINVAL;
             out->has_mss = true;
-            out->mss = get16(opt + i + 2);
+            out->mss = get_be16(opt + i + 2);
         }
         i += olen;
     }
@@ -75,9 +64,9 @@ int tcp_parse(const uint8_t *buf, uint32_t len, struct tcp_seg *out)
     if (hdr_len < TCP_HDR_LEN || hdr_len > len)
         return -EINVAL;
     *out = (struct tcp_seg){
-        .sport = get16(buf), .dport = get16(buf + 2),
-        .seq = get32(buf + 4), .ack = get32(buf + 8),
-        .flags = buf[13], .wnd = get16(buf + 14),
+        .sport = get_be16(buf), .dport = get_be16(buf + 2),
+        .seq = get_be32(buf + 4), .ack = get_be32(buf + 8),
+        .flags = buf[13], .wnd = get_be16(buf + 14),
         .hdr_len = hdr_len, .data_len = len - hdr_len,
     };
     return parse_options(buf + TCP_HDR_LEN, hdr_len - TCP_HDR_LEN, out);
@@ -91,19 +80,19 @@ uint32_t tcp_seg_len(const struct tcp_seg *seg)
 uint32_t tcp_build_header(uint8_t *buf, const struct tcp_hdr_fields *f)
 {
     uint32_t len = TCP_HDR_LEN + (f->mss ? TCP_OPT_MSS_LEN : 0);
-    put16(buf, f->sport);
-    put16(buf + 2, f->dport);
-    put32(buf + 4, f->seq);
-    put32(buf + 8, f->ack);
+    put_be16(buf, f->sport);
+    put_be16(buf + 2, f->dport);
+    put_be32(buf + 4, f->seq);
+    put_be32(buf + 8, f->ack);
     buf[12] = (uint8_t)(len / TCP_WORD << TCP_DOFF_SHIFT);
     buf[13] = f->flags;
-    put16(buf + 14, f->wnd);
-    put16(buf + 16, 0);                 /* checksum: the caller's */
-    put16(buf + 18, 0);                 /* urgent pointer: never used */
+    put_be16(buf + 14, f->wnd);
+    put_be16(buf + TCP_OFF_CSUM, 0);       /* checksum: the caller's */
+    put_be16(buf + 18, 0);                 /* urgent pointer: never used */
     if (f->mss) {
         buf[20] = TCP_OPT_MSS;
         buf[21] = TCP_OPT_MSS_LEN;
-        put16(buf + 22, f->mss);
+        put_be16(buf + 22, f->mss);
     }
     return len;
 }

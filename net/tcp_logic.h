@@ -35,6 +35,7 @@
 #define TCP_URG 0x20
 
 #define TCP_HDR_LEN       20        /* without options */
+#define TCP_OFF_CSUM      16        /* the checksum's offset in the header (RFC 9293 3.1) */
 #define TCP_HDR_MAX       60        /* data offset is 4 bits of 32-bit words */
 #define TCP_OPT_EOL       0
 #define TCP_OPT_NOP       1

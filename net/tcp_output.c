@@ -16,6 +16,7 @@
  * holding back a small tail would only add a round trip.  Sender-side
  * silly window avoidance (tcp_send_len) still applies.
  */
+#include "byteorder.h"
 #include "kstring.h"
 #include "tcp.h"
 #include "tcp_seq.h"
@@ -36,8 +37,7 @@ static int tcp_emit(struct sk_buff *skb, const struct tcp_emit *e)
     memcpy(p, hdr, hlen);
     uint32_t sum = csum_tcpudp_pseudo(e->laddr, e->raddr, IPPROTO_TCP, skb->len);
     uint16_t csum = csum_fold(csum_partial(skb->data, skb->len, sum));
-    p[16] = (uint8_t)(csum >> 8);
-    p[17] = (uint8_t)csum;
+    put_be16(p + TCP_OFF_CSUM, csum);
     tcp_stats.segs_out++;
     if (e->f.flags & TCP_RST)
         tcp_stats.rst_out++;

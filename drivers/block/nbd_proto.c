@@ -2,24 +2,10 @@
  * nbd_proto.c - building and judging the NBD protocol's bytes (see
  * nbd_proto.h).  Pure code: it runs on the host under the sanitizers too.
  */
+#include "byteorder.h"
 #include "kerrno.h"
 #include "nbd_proto.h"
 #include "vsprintf.h"
-
-static uint64_t get_be(const uint8_t *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static uint8_t *put_be(uint8_t *p, uint64_t v, int bytes)
-{
-    for (int i = bytes - 1; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-    return p + bytes;
-}
 
 static size_t name_len(const char *name)
 {

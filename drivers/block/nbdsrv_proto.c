@@ -2,34 +2,20 @@
  * nbdsrv_proto.c - the server's side of the NBD protocol's bytes (see
  * nbdsrv_proto.h).  Pure code: it runs on the host under the sanitizers.
  */
+#include "byteorder.h"
 #include "kerrno.h"
 #include "nbdsrv_proto.h"
 #include "vsprintf.h"
 
-static uint64_t be_get(const uint8_t *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static uint8_t *be_put(uint8_t *p, uint64_t v, int bytes)
-{
-    for (int i = bytes - 1; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-    return p + bytes;
-}
-
 void nbdsrv_encode_greeting(uint8_t buf[NBD_GREETING_LEN])
 {
-    be_put(be_put(be_put(buf, NBD_INIT_MAGIC, 8), NBD_OPTS_MAGIC, 8), NBDSRV_HS_FLAGS, 2);
+    put_be(put_be(put_be(buf, NBD_INIT_MAGIC, 8), NBD_OPTS_MAGIC, 8), NBDSRV_HS_FLAGS, 2);
 }
 
 int nbdsrv_parse_client_flags(const uint8_t buf[NBD_CLIENT_FLAGS_LEN], uint32_t *flags,
                               char *why, size_t n)
 {
-    *flags = (uint32_t)be_get(buf, NBD_CLIENT_FLAGS_LEN);
+    *flags = (uint32_t)get_be(buf, NBD_CLIENT_FLAGS_LEN);
     if (*flags & ~(uint32_t)(NBD_FLAG_C_FIXED_NEWSTYLE | NBD_FLAG_C_NO_ZEROES))
         return why_fail(why, n, -EPROTO, "client flags 0x%x set bits the greeting never "
                         "offered", *flags);
@@ -40,9 +26,9 @@ int nbdsrv_parse_client_flags(const uint8_t buf[NBD_CLIENT_FLAGS_LEN], uint32_t 
 int nbdsrv_parse_opt_header(const uint8_t buf[NBD_OPT_HEADER_LEN], struct nbdsrv_opt *o,
                             char *why, size_t n)
 {
-    uint64_t magic = be_get(buf, 8);
-    o->option = (uint32_t)be_get(buf + 8, 4);
-    o->len = (uint32_t)be_get(buf + 12, 4);
+    uint64_t magic = get_be(buf, 8);
+    o->option = (uint32_t)get_be(buf + 8, 4);
+    o->len = (uint32_t)get_be(buf + 12, 4);
     if (magic != NBD_OPTS_MAGIC)
         return why_fail(why, n, -EPROTO, "option magic 0x%016llx is not IHAVEOPT",
                         (unsigned long long)magic);
@@ -79,18 +65,18 @@ int nbdsrv_parse_go(const uint8_t *data, uint32_t len, char *name, size_t cap,
     *wants_block_size = false;
     if (len < GO_NAME_LEN_BYTES + GO_INFO_COUNT_BYTES)
         return why_fail(why, n, -EPROTO, "NBD_OPT_GO of %u bytes is too short", len);
-    uint32_t name_len = (uint32_t)be_get(data, GO_NAME_LEN_BYTES);
+    uint32_t name_len = (uint32_t)get_be(data, GO_NAME_LEN_BYTES);
     if (name_len > len - GO_NAME_LEN_BYTES - GO_INFO_COUNT_BYTES)
         return why_fail(why, n, -EPROTO, "NBD_OPT_GO names %u bytes of name in %u bytes",
                         name_len, len);
     const uint8_t *p = data + GO_NAME_LEN_BYTES + name_len;
-    uint32_t infos = (uint32_t)be_get(p, GO_INFO_COUNT_BYTES);
+    uint32_t infos = (uint32_t)get_be(p, GO_INFO_COUNT_BYTES);
     uint32_t rest = len - GO_NAME_LEN_BYTES - name_len - GO_INFO_COUNT_BYTES;
     if (rest != infos * GO_INFO_BYTES)
         return why_fail(why, n, -EPROTO, "NBD_OPT_GO asks for %u infos in %u bytes", infos,
                         rest);
     for (uint32_t i = 0; i < infos; i++)
-        if (be_get(p + GO_INFO_COUNT_BYTES + i * GO_INFO_BYTES, GO_INFO_BYTES) ==
+        if (get_be(p + GO_INFO_COUNT_BYTES + i * GO_INFO_BYTES, GO_INFO_BYTES) ==
             NBD_INFO_BLOCK_SIZE)
             *wants_block_size = true;
     return take_name(data + GO_NAME_LEN_BYTES, name_len, name, cap, why, n);
@@ -105,24 +91,24 @@ int nbdsrv_parse_export_name(const uint8_t *data, uint32_t len, char *name, size
 void nbdsrv_encode_opt_reply(uint8_t buf[NBD_OPT_REPLY_HEADER_LEN], uint32_t option,
                              uint32_t type, uint32_t len)
 {
-    be_put(be_put(be_put(be_put(buf, NBD_OPT_REPLY_MAGIC, 8), option, 4), type, 4), len, 4);
+    put_be(put_be(put_be(put_be(buf, NBD_OPT_REPLY_MAGIC, 8), option, 4), type, 4), len, 4);
 }
 
 void nbdsrv_encode_info_export(uint8_t buf[NBD_INFO_EXPORT_LEN], uint64_t size, uint16_t flags)
 {
-    be_put(be_put(be_put(buf, NBD_INFO_EXPORT, 2), size, 8), flags, 2);
+    put_be(put_be(put_be(buf, NBD_INFO_EXPORT, 2), size, 8), flags, 2);
 }
 
 void nbdsrv_encode_info_block_size(uint8_t buf[NBD_INFO_BLOCK_SIZE_LEN], uint32_t min,
                                    uint32_t pref, uint32_t max)
 {
-    be_put(be_put(be_put(be_put(buf, NBD_INFO_BLOCK_SIZE, 2), min, 4), pref, 4), max, 4);
+    put_be(put_be(put_be(put_be(buf, NBD_INFO_BLOCK_SIZE, 2), min, 4), pref, 4), max, 4);
 }
 
 uint32_t nbdsrv_encode_export_name_reply(uint8_t *buf, uint64_t size, uint16_t flags,
                                          uint32_t client_flags)
 {
-    uint8_t *p = be_put(be_put(buf, size, 8), flags, 2);
+    uint8_t *p = put_be(put_be(buf, size, 8), flags, 2);
     uint32_t len = nbd_export_name_reply_len(client_flags);
     for (uint32_t i = NBD_EXPORT_NAME_REPLY_LEN; i < len; i++)
         *p++ = 0;
@@ -132,12 +118,12 @@ uint32_t nbdsrv_encode_export_name_reply(uint8_t *buf, uint64_t size, uint16_t f
 int nbdsrv_parse_request(const uint8_t buf[NBD_REQUEST_LEN], struct nbd_request *rq,
                          char *why, size_t n)
 {
-    uint32_t magic = (uint32_t)be_get(buf, 4);
-    rq->flags = (uint16_t)be_get(buf + 4, 2);
-    rq->type = (uint16_t)be_get(buf + 6, 2);
-    rq->cookie = be_get(buf + 8, 8);
-    rq->offset = be_get(buf + 16, 8);
-    rq->len = (uint32_t)be_get(buf + 24, 4);
+    uint32_t magic = (uint32_t)get_be(buf, 4);
+    rq->flags = (uint16_t)get_be(buf + 4, 2);
+    rq->type = (uint16_t)get_be(buf + 6, 2);
+    rq->cookie = get_be(buf + 8, 8);
+    rq->offset = get_be(buf + 16, 8);
+    rq->len = (uint32_t)get_be(buf + 24, 4);
     if (magic != NBD_REQUEST_MAGIC)
         return why_fail(why, n, -EPROTO, "request magic 0x%08x is wrong", magic);
     why_clear(why, n);
@@ -165,5 +151,5 @@ uint32_t nbdsrv_check_request(const struct nbd_request *rq, uint64_t size, uint3
 
 void nbdsrv_encode_reply(uint8_t buf[NBD_REPLY_LEN], uint32_t error, uint64_t cookie)
 {
-    be_put(be_put(be_put(buf, NBD_SIMPLE_REPLY_MAGIC, 4), error, 4), cookie, 8);
+    put_be(put_be(put_be(buf, NBD_SIMPLE_REPLY_MAGIC, 4), error, 4), cookie, 8);
 }
