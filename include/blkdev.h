@@ -23,8 +23,9 @@
  *
  * A dead device.  A driver that knows its device is gone for good (the NBD
  * client whose server closed, lied or stalled) says so with
- * blkdev_mark_dead() before it fails the bios: from then on every bio
- * fails with -EIO, and a retry can never succeed.  Writers of pages ask
+ * blkdev_mark_dead() before it fails the bios: from then on the block
+ * layer fails every bio with -EIO as it is submitted (a stalled device's
+ * held bios too, as they are let go), and a retry can never succeed.  Writers of pages ask
  * blkdev_dead() to tell that apart from a transient error (a bad sector):
  * they keep such pages in memory instead of retrying them for ever.
  */

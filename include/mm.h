@@ -67,7 +67,8 @@ enum page_flag {
     PG_tail      = 1u << 8,     /* inside an allocated block, not its first page */
     PG_poisoned  = 1u << 9,     /* filled with PAGE_POISON when freed */
     PG_hot       = 1u << 10,    /* free, on the hot list of single pages */
-    PG_uptodate  = 1u << 11,    /* page cache: holds the file's current data */
+    PG_uptodate  = 1u << 11,    /* page cache: holds the file's current data; swap
+                                   cache: the swap-in read succeeded */
     PG_anon      = 1u << 12,    /* anonymous memory: owner is a vm_space */
     PG_active    = 1u << 13,    /* on the active LRU list (else inactive) */
     PG_referenced = 1u << 14,   /* page cache: read since reclaim last looked */

@@ -42,6 +42,7 @@ struct vm_event_counts {
     uint32_t reclaim_waits;     /* rounds that slept on "a page was freed" */
     uint32_t reclaim_failures;  /* direct reclaims that gave up */
     uint32_t oom_kills;         /* tasks ended: no memory for their fault */
+    uint32_t bus_errors;        /* tasks ended: a page of theirs could not be read */
     uint32_t kswiod_queued;     /* page writes handed to kswiod */
     uint32_t kswiod_completed;  /* ... and finished */
     uint32_t kswiod_errors;     /* ... and failed (the page stayed) */

@@ -95,6 +95,9 @@ struct vm_space;
  * cache for their faults).  keep_slot false: the slot is
  * released (swapoff), else the page stays in the swap cache while swap
  * has room, so that a page that is not written again costs no write.
- * 0 (also when the PTE changed meanwhile), -ENOMEM, -EIO. */
+ * 0 (also when the PTE changed meanwhile), -ENOMEM, or -EIO when the
+ * page cannot be read (its read, or the one it waited for, failed),
+ * said in one line naming the task, va, the device and the slot; the
+ * PTE then still names the slot, and nothing unread is ever mapped. */
 int swap_in_page(struct vm_space *space, uint32_t va, uint32_t pte, uint32_t prot,
                  bool keep_slot);

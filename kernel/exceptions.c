@@ -75,33 +75,46 @@ static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
 
 /*
  * A page fault may be demand-zero memory rather than a bug.  Filling it
- * may sleep (allocating), so interrupts come back on if the faulting code
- * had them on -- the fault is the task's own doing, not an interrupt.
+ * may sleep (allocating, reading), so interrupts come back on if the
+ * faulting code had them on -- the fault is the task's own doing, not an
+ * interrupt.
  *
- * When there is no memory for the page even after reclaim gave up, the
- * task cannot go on: it is ended with a message saying why, and the rest
- * of the system goes on (the out-of-memory policy).  A touch of a file
- * mapping past the end of its file (truncated under it) is a bus error,
- * Linux's SIGBUS: reported, and the task is ended the same way.  kmain
- * has nowhere to return to, so there either stays an unhandled fault.
+ * A fault that cannot be filled ends the task that made it, with a
+ * message saying why, and the rest of the system goes on:
+ *   -ENOMEM  no page even after reclaim gave up (the out-of-memory policy)
+ *   -ENXIO   a file mapping touched past its file's end (truncated under
+ *            it): a bus error, Linux's SIGBUS
+ *   other    the page's data could not be read (-EIO: its swap slot or
+ *            file block is on a disk that failed or a server that died;
+ *            -EUCLEAN: the file's block map is damaged; the reader said
+ *            which, in the line before): a bus error too
+ * -EFAULT (no area there, or a write to a read-only one) is a bug in the
+ * kernel and reported as an unhandled fault.  kmain has
+ * nowhere to return to, so there every fault stays unhandled.
  */
+static __attribute__((noreturn)) void end_faulting_task(uint32_t addr, int err)
+{
+    if (err == -ENOMEM) {
+        vm_events.oom_kills++;
+        pr_err("out of memory: no page for %08x even after reclaim; ending task %s (%u)\n",
+               addr, current->name, current->id);
+    } else {
+        vm_events.bus_errors++;
+        pr_err("bus error: task %s (%u) touched %08x, %s; ending it\n", current->name,
+               current->id, addr, err == -ENXIO ? "past the end of the file it maps"
+                                                : "whose page could not be read");
+    }
+    task_exit(err);
+}
+
 static bool fault_handled(struct int_frame *f)
 {
     uint32_t addr = read_cr2();         /* before anything can fault again */
     if (f->eflags & EFLAGS_IF)
         sti();
     int err = handle_page_fault(addr, f->error);
-    if (err == -ENOMEM && current->stack) {
-        vm_events.oom_kills++;
-        pr_err("out of memory: no page for %08x even after reclaim; ending task %s (%u)\n",
-               addr, current->name, current->id);
-        task_exit(-ENOMEM);
-    }
-    if (err == -ENXIO && current->stack) {     /* a file mapping past its file's end */
-        pr_err("bus error: task %s (%u) touched %08x, past the end of the file it maps; "
-               "ending it\n", current->name, current->id, addr);
-        task_exit(-ENXIO);
-    }
+    if (err && err != -EFAULT && current->stack)
+        end_faulting_task(addr, err);
     cli();
     return err == 0;
 }

@@ -22,6 +22,7 @@
  * which is a bus error (Linux's SIGBUS): reported, and the task is ended
  * (kernel/exceptions.c), since nothing could be mapped there.
  */
+#include "blkdev.h"
 #include "internal.h"
 #include "kerrno.h"
 #include "pagecache.h"
@@ -57,13 +58,21 @@ int filemap_fault(struct vm_area *a, uint32_t va)
     }
     /* Memory first, the lock after (see fs/pagecache.c, struct spare). */
     int err = vm_prepare(a->space, va);
-    struct page *page = err ? NULL : read_cache_page(mapping, index, &err);
-    if (!page)
+    if (err)
         return err;
+    struct page *page = read_cache_page(mapping, index, &err);
+    if (!page) {
+        if (err != -ENOMEM)
+            pr_err("filemap: task %s (%u): page %08x, offset %llu of inode %u on %s: "
+                   "reading it failed (%d)\n", current->name, current->id, va,
+                   (unsigned long long)index * PAGE_SIZE, mapping->host->ino,
+                   mapping->host->sb->bdev->name, err);
+        return err;
+    }
     mutex_lock(&mapping->lock);
-    if (page->owner != mapping) {
-        err = -EFAULT;                      /* truncated meanwhile */
-    } else if (!(vm_get_pte(a->space, va) & PTE_PRESENT)) {
+    /* Truncated meanwhile (the page left the file): nothing is mapped and
+     * the fault comes again, past the end now -- a bus error. */
+    if (page->owner == mapping && !(vm_get_pte(a->space, va) & PTE_PRESENT)) {
         err = vm_map(a->space, va, page_to_phys(page), a->prot | PTE_USER);
         if (!err)
             page = NULL;                    /* the reference is the PTE's now */

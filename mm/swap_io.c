@@ -140,8 +140,10 @@ static int cache_cluster(struct cluster *c)
     return 0;
 }
 
-/* Read c's pages, cached and locked, in one request, and unlock them:
- * 0, or an errno with the pages out of the cache again. */
+/* Read c's pages, cached and locked, in one request, and unlock them,
+ * up to date (PG_uptodate: what a fault that waited for the read looks
+ * at): 0, or an errno with the pages out of the cache again and not up
+ * to date. */
 static int read_cluster(struct cluster *c)
 {
     struct bio *bio = bio_alloc(GFP_KERNEL);
@@ -156,7 +158,9 @@ static int read_cluster(struct cluster *c)
     for (int i = 0; i < c->n; i++) {
         struct page *p = c->page[i];
         p->flags &= ~PG_locked;
-        if (err && c->area->cache[c->first_slot + i] == p)
+        if (!err)
+            p->flags |= PG_uptodate;
+        else if (c->area->cache[c->first_slot + i] == p)
             swap_cache_del(p);
     }
     spin_unlock_irqrestore(&page_lock, flags);
@@ -183,6 +187,17 @@ static bool keep_read_ahead(struct cluster *c, int i)
     return kept;
 }
 
+/* The fault's report of a page it could not have: the task, the address,
+ * the device and slot, and the error; the fault handler then ends the
+ * task (kernel/exceptions.c).  err is returned. */
+static int swap_in_failed(uint32_t va, const struct swap_area *a, uint32_t slot, int err,
+                          const char *how)
+{
+    pr_err("swap-in: task %s (%u): page %08x, slot %u of %s: %s (%d)\n", current->name,
+           current->id, va, slot, a->bdev->name, how, err);
+    return err;
+}
+
 int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot, bool keep_slot)
 {
     va &= ~(PAGE_SIZE - 1);
@@ -191,6 +206,7 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
     struct cluster c = { .area = swap_area_by_index(swap_pte_area(entry)) };
     uint32_t slot = swap_pte_slot(entry);
     bool named = c.area && slot >= 1 && slot <= c.area->last_page;
+    bool being_read = cached && (cached->flags & PG_locked);
     if (cached)
         cached->refcount++;
     else if (named)
@@ -198,12 +214,19 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
     spin_unlock_irqrestore(&page_lock, flags);
     if (cached) {
         wait_event(&swapin_wq, !(cached->flags & PG_locked));   /* another fault's read */
+        if (being_read && !(cached->flags & PG_uptodate)) {
+            /* That read failed: the page holds nothing; it left the
+             * cache, and the slot stays this PTE's. */
+            put_page(cached);
+            return swap_in_failed(va, c.area, slot, -EIO, "the read it waited for failed");
+        }
         if (!map_swapped_page(s, va, entry, cached, prot, keep_slot))
             put_page(cached);
         return 0;
     }
     if (!named) {
-        pr_err("swap: PTE %08x at %08x names no slot of any area\n", entry, va);
+        pr_err("swap-in: task %s (%u): PTE %08x at %08x names no slot of any area (-5)\n",
+               current->name, current->id, entry, va);
         return -EIO;
     }
     int err = cache_cluster(&c);
@@ -211,12 +234,12 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
         err = read_cluster(&c);
     if (err == -EAGAIN)
         return 0;                       /* brought in meanwhile: the fault comes again */
-    if (err) {
-        if (err != -ENOMEM)
-            pr_err("swap: %s: reading slot %u for %08x failed\n", c.area->bdev->name, slot, va);
-        for (int i = 0; err != -ENOMEM && i < c.n; i++)
-            put_page(c.page[i]);
+    if (err == -ENOMEM)
         return err;
+    if (err) {
+        for (int i = 0; i < c.n; i++)
+            put_page(c.page[i]);
+        return swap_in_failed(va, c.area, slot, err, "reading it failed");
     }
     /* This space's pages among them, found by its swap PTEs near va, are
      * mapped (pages swapped out next to the fault's are likely wanted

@@ -58,8 +58,8 @@ static void cmd_vmstat(int argc, char **argv)
     console_printf("swapouts %u  swapins %u  scanned %u  reclaimed %u\n", v->pswpout, v->pswpin,
                    v->pgscan, v->pgsteal);
     console_printf("kswapd wakeups %u  direct reclaims %u  waits %u  failures %u  "
-                   "oom kills %u\n", v->kswapd_wakeups, v->direct_reclaims, v->reclaim_waits,
-                   v->reclaim_failures, v->oom_kills);
+                   "oom kills %u  bus errors %u\n", v->kswapd_wakeups, v->direct_reclaims,
+                   v->reclaim_waits, v->reclaim_failures, v->oom_kills, v->bus_errors);
     console_printf("kswiod queued %u  in flight %u  completed %u  errors %u  bios %u "
                    "(total queued %u)\n", queued, in_flight, v->kswiod_completed,
                    v->kswiod_errors, v->kswiod_bios, v->kswiod_queued);

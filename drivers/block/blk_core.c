@@ -119,6 +119,15 @@ bool blkdev_dead(const struct block_device *dev)
     return __atomic_load_n(&dev->dead, __ATOMIC_ACQUIRE);
 }
 
+/* Hand bio to its driver, or fail it when the device is dead for good. */
+static void start_bio(struct block_device *dev, struct bio *bio)
+{
+    if (blkdev_dead(dev))
+        bio_endio(bio, -EIO);
+    else
+        dev->ops->submit(dev, bio);
+}
+
 void submit_bio(struct bio *bio)
 {
     struct block_device *dev = bio->bdev;
@@ -140,7 +149,7 @@ void submit_bio(struct bio *bio)
         list_add_tail(&bio->queue, &dev->held);
     irq_restore(flags);
     if (!hold)
-        dev->ops->submit(dev, bio);
+        start_bio(dev, bio);
 }
 
 void blkdev_stall(struct block_device *dev, bool stalled)
@@ -159,7 +168,7 @@ void blkdev_stall(struct block_device *dev, bool stalled)
         irq_restore(flags);
         if (!bio)
             return;
-        dev->ops->submit(dev, bio);
+        start_bio(dev, bio);
     }
 }
 

@@ -1,5 +1,6 @@
-"""nbd_dead_tests.py - a file's dirty pages when its NBD device dies for
-good (tests/kernel/test_nbd_dead.c).
+"""nbd_dead_tests.py - when an NBD device dies for good: a file's dirty
+pages (tests/kernel/test_nbd_dead.c), and swapped-out pages that can no
+longer be read (tests/kernel/test_swap_read_fails.c).
 
 The kernel test runs from the monitor, on a fresh ext2 image that
 qemu-nbd serves as nbd0; the harness kills qemu-nbd KILL_AFTER_S after the
@@ -9,16 +10,22 @@ types ps, vmstat and halt after it.  Passing means: the test's own checks
 -EIO twice, every page still in memory as last written), the monitor
 answering afterwards, the "device dead" line of kswiod once, the retry
 line of the old loop at most a burst's worth, and no panic.
+swap_read_fails_on_dead_server: the hog's pages swapped out to nbd0,
+the server killed, the read pass: its tasks ended with a report naming
+page, slot, device and error, no unread page mapped, and the monitor's
+views and halt answered after it.
 NBD_DEAD_TESTS: name -> function (log_path) -> None on pass or a reason.
 """
 import os
 import re
+import subprocess
 import threading
 
 import judge
 import kernel
 import mmap_tests
 import nbd_tests
+import swap_tests
 
 TEST = "nbd_dead_device_keeps_dirty_pages"
 IMAGE_MIB = 64
@@ -65,6 +72,48 @@ def dead_device_keeps_dirty_pages(log):
     return None
 
 
+SWAP_TEST = "swap_read_fails_on_dead_server"
+SWAP_AREA_MIB = 128
+SWAP_RAM_MIB = 32               # the hog is 2x this
+VIEWS = "nbd\nswap\nvmstat\nps\nnetstat\n"
+
+
+def swap_read_fails_on_dead_server(log):
+    area = log + ".img"
+    with open(area, "wb") as f:
+        f.truncate(SWAP_AREA_MIB << 20)
+    subprocess.run([swap_tests.MKSWAP, area], check=True, capture_output=True)
+    script = f"test {SWAP_TEST}\n{VIEWS}halt\n"
+    with nbd_tests.nbd_serve.Server("qemu-nbd", area,
+                                    log=nbd_tests.server_log(log)) as srv:
+        killer = threading.Thread(target=nbd_tests.kill_when_busy,
+                                  args=(srv, log, "the server may go now"), daemon=True)
+        killer.start()
+        rc = nbd_tests.boot(SWAP_TEST, log, srv.port, "nbd_timeout=5", mem=SWAP_RAM_MIB,
+                            timeout=BOOT_LIMIT_S, stdin_text=script)
+        killer.join(timeout=nbd_tests.WATCH_LIMIT_S)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, [
+        nbd_tests.CONNECTED, r"swap_read_fails: \d+ pages swapped out to nbd0; the server may go now",
+        r"nbd: nbd0: .*" + nbd_tests.DIED,
+        r"swap-in: task hog \(\d+\): page [0-9a-f]{8}, slot \d+ of nbd0: "
+        r"(reading it failed|the read it waited for failed) \(-5\)",
+        r"bus error: task hog \(\d+\) touched [0-9a-f]{8}, whose page could not be read; "
+        r"ending it",
+        r"swap_read_fails: [1-4] of 4 tasks ended \([1-9]\d* by bus errors\), 0 bad pages",
+        rf"test {SWAP_TEST}: ok", r"^nbd0: ", r"^free \d+ pages  active \d+  inactive \d+$",
+        r"^  id name +state +prio +waits on$", r"monitor: halt \(0 test failures"])
+    if reason:
+        return reason
+    if "panic" in text.lower():
+        return "a panic"
+    os.unlink(area)
+    return None
+
+
 NBD_DEAD_TESTS = {
+    "swap_read_fails_on_dead_server": swap_read_fails_on_dead_server,
     "nbd_dead_device_keeps_dirty_pages": dead_device_keeps_dirty_pages,
 }

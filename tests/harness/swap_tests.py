@@ -189,6 +189,14 @@ SWAP_TESTS = {
     "swap_readahead_reads_other_spaces_neighbours": on_area(
         "swap_readahead_reads_other_spaces_neighbours",
         expect=[r"swap readahead: one fault read \d+ pages; [1-9]\d* of b's left in the swap cache"]),
+    "swap_read_fails_ends_both_faulters": on_area(
+        "swap_read_fails_ends_both_faulters",
+        expect=[r"swap read fails: fault-b waits for fault-a's read; hda dies now",
+                r"swap-in: task fault-[ab] \(\d+\): page [0-9a-f]{8}, slot \d+ of hda: "
+                r"(reading it failed|the read it waited for failed) \(-5\)",
+                r"bus error: task fault-[ab] \(\d+\) touched [0-9a-f]{8}, whose page could "
+                r"not be read; ending it",
+                r"swap read fails: fault-a ended with -5, fault-b with -5"]),
     "reclaim_gives_used_pages_a_second_chance": on_area(
         "reclaim_gives_used_pages_a_second_chance",
         expect=[r"second chance: 16 of 16 used pages stayed, \d+ cold pages went to swap"]),

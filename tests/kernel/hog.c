@@ -76,7 +76,7 @@ uint64_t hog_pass(struct hog *h, bool write)
     }
     for (int i = 0; i < h->tasks; i++) {
         int code = tasks[i] ? task_join(tasks[i]) : 0;
-        if (code == -ENOMEM) {
+        if (code < 0) {                 /* out of memory, or a page it could not read */
             h->ended++;                 /* its memory is in a bad state: drop it */
             vm_space_destroy(h->space[i]);
             h->space[i] = NULL;

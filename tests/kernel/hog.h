@@ -22,15 +22,17 @@ struct hog {
     uint64_t write_us, verify_us;
     uint32_t bad_pages;         /* pages with a word that was not written there */
     uint32_t swapouts, swapins;
-    int ended;                  /* tasks the out-of-memory policy ended */
+    int ended;                  /* tasks the fault handler ended: out of memory,
+                                 * or a page that could not be read back */
     struct vm_space *space[HOG_MAX_TASKS];
 };
 
 /* Map h->pages in h->tasks spaces; 0 or -ENOMEM. */
 int hog_map(struct hog *h);
 /* Write every page (write=true) or check every page, with all tasks at
- * once; the microseconds it took.  A task ended by the out-of-memory
- * policy counts in h->ended and is not checked. */
+ * once; the microseconds it took.  A task the fault handler ended (out
+ * of memory, or a swap read that failed) counts in h->ended, and its
+ * space is dropped unchecked. */
 uint64_t hog_pass(struct hog *h, bool write);
 /* Write, then verify, printing a progress line after the write and a
  * summary; the spaces stay for more passes until hog_unmap. */
