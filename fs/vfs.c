@@ -181,8 +181,9 @@ int vfs_sync(void)
 
 /* ---- inodes ---------------------------------------------------------------- */
 
-struct inode *iget(struct super_block *sb, uint32_t ino)
+struct inode *iget_error(struct super_block *sb, uint32_t ino, int *err)
 {
+    *err = 0;
     mutex_lock(&sb->inode_lock);
     list_for_each(link, &sb->inodes) {
         struct inode *i = list_entry(link, struct inode, sb_link);
@@ -195,13 +196,14 @@ struct inode *iget(struct super_block *sb, uint32_t ino)
     struct inode *inode = kmalloc(sizeof(*inode), GFP_KERNEL | __GFP_ZERO);
     if (!inode) {
         mutex_unlock(&sb->inode_lock);
+        *err = -ENOMEM;
         return NULL;
     }
     inode->sb = sb;
     inode->ino = ino;
     inode->refcount = 1;
     mapping_init(&inode->mapping, inode, sb->ops->aops);
-    if (sb->ops->read_inode(inode) < 0) {
+    if ((*err = sb->ops->read_inode(inode)) < 0) {
         mutex_unlock(&sb->inode_lock);
         kfree(inode);
         return NULL;
@@ -209,6 +211,12 @@ struct inode *iget(struct super_block *sb, uint32_t ino)
     list_add(&inode->sb_link, &sb->inodes);
     mutex_unlock(&sb->inode_lock);
     return inode;
+}
+
+struct inode *iget(struct super_block *sb, uint32_t ino)
+{
+    int err;
+    return iget_error(sb, ino, &err);
 }
 
 void iput(struct inode *inode)
@@ -298,8 +306,8 @@ int vfs_lookup_len(const char *path, size_t len, struct inode **out)
         iput(dir);
         if (err)
             return err;
-        if (!(dir = iget(sb, ino)))
-            return -EIO;
+        if (!(dir = iget_error(sb, ino, &err)))
+            return err;
         rest += n;
     }
     *out = dir;

@@ -62,8 +62,8 @@ static int lookup_child(struct nameidata *nd, struct inode **out)
     int err = sb->ops->lookup(nd->dir, nd->name, nd->len, &ino);
     if (err)
         return err;
-    *out = iget(sb, ino);
-    return *out ? 0 : -EIO;
+    *out = iget_error(sb, ino, &err);
+    return *out ? 0 : err;
 }
 
 static int create(const char *path, uint32_t mode)

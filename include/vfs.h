@@ -131,7 +131,11 @@ int vfs_lookup(const char *path, struct inode **out);
 /* The same for the first len bytes of path (the parent of a path's last
  * component, without copying it). */
 int vfs_lookup_len(const char *path, size_t len, struct inode **out);
-struct inode *iget(struct super_block *sb, uint32_t ino);    /* NULL: error, logged */
+/* The inode, referenced; NULL on error, logged, and *err says which:
+ * -ENOMEM, or the file system's (-EIO: the device failed, so the disk,
+ * not the file system, is to blame; -EUCLEAN: the inode is damaged). */
+struct inode *iget_error(struct super_block *sb, uint32_t ino, int *err);
+struct inode *iget(struct super_block *sb, uint32_t ino);    /* the same, no errno */
 void iput(struct inode *inode);
 
 int vfs_stat(const char *path, struct kstat *st);

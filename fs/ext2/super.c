@@ -180,14 +180,16 @@ int ext2_mount(struct block_device *bdev, struct super_block **out)
     uint64_t map_bytes = ext2_max_file_blocks(sbi->g.block_size) * sbi->g.block_size;
     uint64_t size_limit = sbi->g.large_file ? UINT64_MAX : 0x7FFFFFFFu;
     sb->max_bytes = map_bytes < size_limit ? map_bytes : size_limit;
-    struct inode *root = iget(sb, EXT2_ROOT_INO);
-    if (!root || !s_isdir(root->mode)) {
-        if (root)
-            ext2_error(sb, -EUCLEAN, "the root inode is not a directory");
+    /* -EIO when the device failed: the disk is gone, not damaged, and
+     * e2fsck would be the wrong advice. */
+    struct inode *root = iget_error(sb, EXT2_ROOT_INO, &err);
+    if (root && !s_isdir(root->mode))
+        err = ext2_error(sb, -EUCLEAN, "the root inode is not a directory");
+    if (err) {
         iput(root);
         invalidate_bdev(bdev);
         free_super(sb);
-        return -EUCLEAN;
+        return err;
     }
     iput(root);
     sbi->mount_state = es->s_state;

@@ -9,8 +9,11 @@ import os
 import random
 import re
 import struct
+import subprocess
 
+import disks
 import ext2_images
+import judge
 import kernel
 
 MOUNT = "/mnt"
@@ -169,7 +172,39 @@ def ext2_damaged_images_never_bring_the_kernel_down(log):
     return None
 
 
+def root_inode_sector(image):
+    """The sector holding the root inode, where debugfs's imap says it is."""
+    out = subprocess.run([ext2_images.DEBUGFS, "-R", "imap <2>", image], check=True,
+                         capture_output=True, text=True).stdout
+    block, offset = re.search(r"located at block (\d+), offset (0x[0-9a-f]+)", out).groups()
+    block_size = int(re.search(r"Block size: +(\d+)", subprocess.run(
+        [ext2_images.DEBUGFS, "-R", "stats", image], check=True, capture_output=True,
+        text=True).stdout).group(1))
+    return (int(block) * block_size + int(offset, 16)) // 512
+
+
+def ext2_mount_on_failing_disk_says_eio(log):
+    """A disk that fails the root inode's read (blkdebug) after the
+    superblock and group descriptors were read: mount says -EIO (5), the
+    disk's fault, not -EUCLEAN (117), which would blame the file system
+    and send the student to e2fsck."""
+    copy = ext2_images.fresh_copy(ext2_images.images()["plain1k"], log + ".img")
+    disk = disks.blkdebug(os.path.dirname(log), copy, [("read_aio", root_inode_sector(copy))])
+    rc = kernel.boot("monitor", log, disks=[disk], stdin_text=f"mount hda {MOUNT}\nhalt\n")
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, [r"^mount hda: error -5$",
+                                           r"monitor: halt \(0 test failures"])
+    if not reason and "error -117" in text:
+        reason = "mount blamed the file system (-117)"
+    if not reason:
+        os.unlink(copy)
+    return reason
+
+
 EXT2_TESTS = {
+    "ext2_mount_on_failing_disk_says_eio": ext2_mount_on_failing_disk_says_eio,
     "ext2_plain1k_every_file_reads_back": tree_matches_manifest("plain1k"),
     "ext2_debian4k_every_file_reads_back": tree_matches_manifest("debian4k"),
     "ext2_rev0_2k_every_file_reads_back": tree_matches_manifest("rev0_2k"),
