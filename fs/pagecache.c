@@ -352,11 +352,29 @@ static void writeback_fence(struct address_space *mapping)
     __atomic_fetch_sub(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
 }
 
+struct block_device *mapping_bdev(const struct address_space *mapping)
+{
+    return mapping->host->sb->bdev;
+}
+
 /* The file's device is dead for good: its dirty pages can go nowhere
  * (see "A dead device" in include/pagecache.h). */
 static bool mapping_dead(const struct address_space *mapping)
 {
-    return blkdev_dead(mapping->host->sb->bdev);
+    return blkdev_dead(mapping_bdev(mapping));
+}
+
+/* The file's device died: said once for the file, by whoever meets it
+ * first (a kswiod whose write failed, or a writeback that found the
+ * device dead before trying), with what stays in memory.  mapping->lock
+ * held. */
+static void say_dead_once(struct address_space *mapping)
+{
+    if (!mapping->dead_said)
+        pr_err("writeback: %s: inode %u: device dead, writes fail for good (-5); its dirty "
+               "pages (%u now) stay in memory, unwritten, and fsync gives -EIO\n",
+               mapping_bdev(mapping)->name, mapping->host->ino, mapping->nrdirty);
+    mapping->dead_said = true;
 }
 
 /* The error of a failed kswiod write since the last call, or 0. */
@@ -369,8 +387,10 @@ static int mapping_take_wb_error(struct address_space *mapping)
 
 void mapping_start_writeback(struct address_space *mapping)
 {
-    if (mapping_dead(mapping))
+    if (mapping_dead(mapping)) {
+        say_dead_once(mapping);
         return;                     /* every write would fail: they stay dirty here */
+    }
 restart:
     list_for_each(link, &mapping->pages) {
         struct page *page = list_entry(link, struct cached_page, link)->page;
@@ -383,7 +403,7 @@ restart:
          * (kswiod needs it to write), then look again from the start. */
         pagecache_writeback_cancel(mapping, page);
         mutex_unlock(&mapping->lock);
-        kswiod_wait_room();
+        kswiod_wait_room(mapping_bdev(mapping));
         mutex_lock(&mapping->lock);
         goto restart;
     }
@@ -467,11 +487,7 @@ static void write_failed(struct address_space *mapping, int n, int err)
     struct inode *inode = mapping->host;
     mapping->wb_error = err;
     if (mapping_dead(mapping)) {
-        if (!mapping->dead_said)
-            pr_err("kswiod: %s: inode %u: device dead, writes fail for good (%d); its dirty "
-                   "pages (%u now) stay in memory, unwritten, and fsync gives -EIO\n",
-                   inode->sb->bdev->name, inode->ino, err, mapping->nrdirty);
-        mapping->dead_said = true;
+        say_dead_once(mapping);
     } else if (ratelimit_ok(&rl)) {
         pr_err("kswiod: inode %u: writing %d pages failed (%d); they stay dirty\n",
                inode->ino, n, err);

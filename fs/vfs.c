@@ -98,7 +98,9 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
             return -EBUSY;
         }
     }
-    int err = ext2_mount(bdev, &new->sb);
+    int err = kswiod_attach(bdev);          /* its dirty pages will need a writer */
+    if (!err)
+        err = ext2_mount(bdev, &new->sb);
     if (!err) {
         mutex_init_io(&new->sb->namespace_lock, "namespace");
         list_add_tail(&new->link, &mounts);

@@ -44,6 +44,7 @@
 struct page;
 struct bio;
 struct block_device;
+struct kswiod_dev;
 
 enum bio_op { BIO_READ, BIO_WRITE };
 
@@ -103,6 +104,8 @@ struct block_device {
     bool dead;                  /* blkdev_mark_dead: every bio fails, for good */
     struct list_head held;      /* the bios held meanwhile */
     struct blk_server *server;  /* who answers its requests, if a task here does */
+    struct kswiod_dev *kswiod;  /* who writes its pages (mm/kswiod.c), once it takes
+                                 * page writes (swapon, mount); never goes */
 };
 
 void block_init(void);

@@ -98,6 +98,8 @@ struct address_space {
 };
 
 void pagecache_init(void);
+/* The block device the file lives on. */
+struct block_device *mapping_bdev(const struct address_space *mapping);
 void mapping_init(struct address_space *mapping, struct inode *host,
                   const struct address_space_ops *ops);
 /* The end of a read-ahead window's IO (see readahead above): any context. */

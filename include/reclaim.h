@@ -23,6 +23,7 @@
 #pragma once
 #include <stdint.h>
 
+struct block_device;
 struct page;
 
 enum reclaim_policy { RECLAIM_KSWIOD, RECLAIM_SYNC };
@@ -60,20 +61,24 @@ void reclaim_may_not_wait(const char *what, const char *name);
  * and tests: it shows reclaim at work on demand. */
 uint32_t reclaim_some(uint32_t target);
 
-/* kswiod's queue now: pages waiting, pages in flight. */
+/* Give bdev a kswiod of its own (kswiod/NAME), if it has none yet: the
+ * device will take page writes (swapon, mount).  0 or -ENOMEM. */
+int kswiod_attach(struct block_device *bdev);
+/* The kswiods' queues now, over all devices: pages waiting, in flight. */
 void kswiod_counts(uint32_t *queued, uint32_t *in_flight);
-/* Wait until kswiod has nothing queued or in flight (tests, swapoff,
+/* Wait until no kswiod has anything queued or in flight (tests, swapoff,
  * sync); never from reclaim. */
 void kswiod_drain(void);
-/* The page cache's writeback: give kswiod a dirty file page (PG_dirty
- * already cleared, wb_mapping set; it comes off the LRU): 0, or -EAGAIN
- * when the queue is full -- kswiod_wait_room() then waits (not in
- * reclaim) for room.  kswiod_kick() starts kswiod on what was queued. */
+/* The page cache's writeback: give the file's kswiod a dirty file page
+ * (PG_dirty already cleared, wb_mapping set; it comes off the LRU): 0,
+ * or -EAGAIN when that queue is full -- kswiod_wait_room(bdev) then waits
+ * (not in reclaim) for room.  kswiod_kick() starts every kswiod on what
+ * was queued. */
 int kswiod_write_page(struct page *page);
-void kswiod_wait_room(void);
+void kswiod_wait_room(struct block_device *bdev);
 void kswiod_kick(void);
 /* Invariant 2 of the design, checked where page writes are issued: the
- * current task must be kswiod (under reclaim=sync, reclaim too).  Any
+ * current task must be a kswiod (under reclaim=sync, reclaim too).  Any
  * other writer is reported and counted in reclaim_violations. */
 void kswiod_check_writer(const char *what);
 /* The LRU lists' lengths. */

@@ -102,7 +102,7 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     page->flags |= PG_anon;
     page->owner = s;
     page->index = va >> PAGE_SHIFT;
-    lru_add(page, false);
+    lru_add(page, LRU_INACTIVE);
     spin_unlock_irqrestore(&page_lock, flags);
     return 0;
 }

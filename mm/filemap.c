@@ -66,7 +66,7 @@ int filemap_fault(struct vm_area *a, uint32_t va)
             pr_err("filemap: task %s (%u): page %08x, offset %llu of inode %u on %s: "
                    "reading it failed (%d)\n", current->name, current->id, va,
                    (unsigned long long)index * PAGE_SIZE, mapping->host->ino,
-                   mapping->host->sb->bdev->name, err);
+                   mapping_bdev(mapping)->name, err);
         return err;
     }
     mutex_lock(&mapping->lock);

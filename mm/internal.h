@@ -20,6 +20,7 @@
 #include "mm.h"
 #include "spinlock.h"
 
+struct block_device;
 struct vm_area;
 struct vm_space;
 struct swap_area;
@@ -27,16 +28,17 @@ struct swap_area;
 extern struct spinlock page_lock;
 
 /* ---- LRU (lru.c); page_lock held for all but lru_init ---------------- */
+enum lru_list { LRU_INACTIVE, LRU_ACTIVE };
 void lru_init(void);
-/* Onto the head (most recent end) of the active or inactive list. */
-void lru_add(struct page *page, bool active);
+/* Onto the head (most recent end) of a list. */
+void lru_add(struct page *page, enum lru_list lru);
 /* Onto the tail of the inactive list: the next page reclaim looks at. */
 void lru_rotate(struct page *page);
 void lru_del(struct page *page);
 /* Take the page at the tail of a list off it, with a reference; NULL when
  * the list is empty. */
-struct page *lru_isolate(bool active);
-uint32_t lru_count(bool active);
+struct page *lru_isolate(enum lru_list lru);
+uint32_t lru_count(enum lru_list lru);
 /* Anonymous pages on both lists together. */
 uint32_t lru_count_anon(void);
 
@@ -76,12 +78,16 @@ void filemap_unmap_area(struct vm_area *area);
 uint32_t anon_pte(const struct page *page);
 
 /* ---- kswiod (kswiod.c) --------------------------------------------------- */
-/* Hand a page under writeback (PG_writeback set, off the LRU) to kswiod,
- * which takes a reference; false when its queue is full.  page_lock held.
- * kswiod_kick (reclaim.h) then wakes kswiod: once per batch, so that the
- * pages of a batch -- neighbours on disk -- can go out in one bio. */
+/* Hand a page under writeback (PG_writeback set, off the LRU) to its
+ * device's kswiod, which takes a reference; false when that queue is
+ * full.  page_lock held.  kswiod_kick (reclaim.h) then wakes the kswiods:
+ * once per batch, so that the pages of a batch -- neighbours on disk --
+ * can go out in one bio. */
 bool kswiod_queue_page(struct page *page);
-bool kswiod_full(void);
+/* No room in bdev's queue (or it has no kswiod): its dirty pages stay. */
+bool kswiod_full(const struct block_device *bdev);
+/* Some device's queue is full: its dirty pages can go nowhere for now. */
+bool kswiod_congested(void);
 /* reclaim=sync: write the page (PG_writeback set, off the LRU) now, from
  * the calling task; the caller then waits for it. */
 void kswiod_write_now(struct page *page);

@@ -1,5 +1,5 @@
 /*
- * kswiod.c - the one task that writes pages (see include/reclaim.h): the
+ * kswiod.c - the tasks that write pages (see include/reclaim.h): the
  * dirty pages reclaim picks, and every file's writeback (fsync, sync,
  * the last iput, a writer with too many dirty pages hand theirs over and
  * wait).  kswiod_check_writer() reports a page write issued anywhere else.
@@ -12,35 +12,49 @@
  * for clean pages.  kswiod may block -- on lock_super, on a slow disk --
  * and only kswiod waits.
  *
+ * One kswiod per device.  Every block device that takes page writes (a
+ * swap area's, a mounted file system's: kswiod_attach) has a writeback
+ * context of its own -- a queue, its limits and a task, kswiod/hda,
+ * kswiod/nbd0 -- as Linux's writeback has been per device since 2.6.32.
+ * A stall stays where it started: kswiod/nbd0 blocked on lock_super or on
+ * a server that stopped answering holds up nbd0's writes and no others;
+ * swap-out to hda goes on.
+ *
  * Swap pages: consecutive slots of one area (reclaim hands out slots in
  * clusters, so pages reclaimed together are neighbours on disk) go out as
  * one bio of up to BIO_MAX_VECS pages; bios are asynchronous, at most
- * KSWIOD_MAX_BIOS in flight.  File pages: consecutive queued pages of one
- * file go to the file system's writepages together, which may allocate
- * blocks under lock_super and waits for its own bios -- so kswiod only
- * trylocks the file, and a busy file's pages wait at the end of the queue:
- * the file's holder may be an allocation waiting for the very completions
- * kswiod would otherwise sit on.  (While someone waits for that file's
- * writeback, kswiod takes the lock outright: no starving fsync.)
+ * KSWIOD_MAX_BIOS in flight per device.  File pages: consecutive queued
+ * pages of one file go to the file system's writepages together, which
+ * may allocate blocks under lock_super and waits for its own bios -- so
+ * kswiod only trylocks the file, and a busy file's pages wait at the end
+ * of the queue: the file's holder may be an allocation waiting for the
+ * very pages kswiod would otherwise sit on.  (While someone waits for that
+ * file's writeback, kswiod takes the lock outright: no starving fsync.)
  *
- * Completion.  A bio's end_io (interrupt context) only puts the bio on
- * the done list and wakes kswiod; kswiod then, for each page: clears
- * PG_writeback, wakes anyone waiting for it, and rotates a page reclaim
- * sent (PG_reclaim) to the tail of the inactive list so that reclaim frees
- * it next; a file's writeback puts its pages at the head.  A failed
- * swap write marks the slot bad and puts the page back where it was,
- * mapped and dirty: nothing written is lost, and the page goes to another
- * slot next time.  A page whose slot was given up while it was written
- * (its space went away) has its slot freed here.  A swap device that
- * died for good (blkdev_dead) is said so once; it gets no more slots
- * (mm/swapfile.c), and a file on one is not handed here any more
- * (include/pagecache.h): no page of a dead device is retried in a loop.
- * Other failures are logged at a bounded rate (include/ratelimit.h).
+ * Completion.  A swap bio is finished where it ends -- its end_io, in the
+ * driver's interrupt or task -- never by a task that may be stuck: for
+ * each page it clears PG_writeback, wakes anyone waiting for it, and
+ * rotates a page reclaim sent (PG_reclaim) to the tail of the inactive
+ * list so that reclaim frees it next.  Nothing there sleeps (page_lock
+ * and swap_lock are irq-safe spinlocks, the allocator and the bio pool
+ * irq-safe).  A failed swap write marks the slot bad and puts the page
+ * back where it was, mapped and dirty: nothing written is lost, and the
+ * page goes to another slot next time.  A page whose slot was given up
+ * while it was written (its space went away) has its slot freed then.  A
+ * swap device that died for good (blkdev_dead) is said so once; it gets
+ * no more slots (mm/swapfile.c), and a file on one is not handed here any
+ * more (include/pagecache.h): no page of a dead device is retried in a
+ * loop.  Other failures are logged at a bounded rate (include/ratelimit.h).
+ * A file write is finished by its kswiod once writepages returns; the
+ * file's pages go back on the LRU, at the head (written for the file's
+ * writeback) or the inactive tail (sent by reclaim: free them next).
  *
- * Bounds: at most KSWIOD_MAX_PAGES pages queued or in flight.  When full,
- * kswiod_queue_page says no and reclaim looks for clean pages instead of
- * waiting.  kswiod runs with PF_MEMALLOC: bios come from their mempool,
- * and it takes no page from the allocator for itself.
+ * Bounds: at most KSWIOD_MAX_PAGES pages queued or in flight per device.
+ * When a device's queue is full, kswiod_queue_page says no and reclaim
+ * looks for clean pages instead of waiting.  kswiod runs with PF_MEMALLOC
+ * and takes no page from the allocator for itself; its bios come from
+ * the bio mempool, and the only ones it holds are in flight: they come
+ * back to the pool when they end, whatever kswiod is doing.
  */
 #include "backtrace.h"
 #include "blkdev.h"
@@ -51,50 +65,132 @@
 #include "ratelimit.h"
 #include "reclaim.h"
 #include "sched.h"
+#include "slab.h"
 #include "swap.h"
 #include "vm.h"
+#include "vsprintf.h"
 #include "wait.h"
 #include "x86.h"
 
-#define KSWIOD_MAX_PAGES    512         /* queued + in flight: 2 MiB */
-#define KSWIOD_MAX_BIOS     8
+#define KSWIOD_MAX_PAGES    512         /* queued + in flight, per device: 2 MiB */
+#define KSWIOD_MAX_BIOS     8           /* per device */
 #define BUSY_FILE_NAP_MS    10          /* every queued file was busy: retry after */
 #define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
 
-static struct list_head queue = LIST_HEAD_INIT(queue);     /* pages, by page->lru */
-static uint32_t nr_queued, nr_in_flight;        /* pages; under page_lock */
-static int bios_in_flight;                      /* kswiod's own */
-static struct list_head done_bios = LIST_HEAD_INIT(done_bios);  /* interrupts off */
-static struct wait_queue kswiod_wq;             /* kswiod waits for work */
-static struct wait_queue writeback_wq;          /* writeback ended (any page) */
-static bool kicked;                             /* new work since kswiod last looked */
-static struct task *kswiod_task;
+/* One device's page writes. */
+struct kswiod_dev {
+    struct block_device *bdev;
+    struct list_head queue;             /* pages, by page->lru; under page_lock */
+    uint32_t nr_queued, nr_in_flight;   /* pages; under page_lock */
+    int bios_in_flight;                 /* its swap bios; changed with interrupts off */
+    struct wait_queue wq;               /* its task waits for work, or for room for a bio */
+    bool kicked;                        /* new work since the task last looked */
+    struct task *task;                  /* kswiod/NAME */
+    struct list_head link;              /* on devs; added under page_lock, never removed */
+};
 
-bool kswiod_full(void)
+static struct list_head devs = LIST_HEAD_INIT(devs);
+static struct wait_queue writeback_wq;          /* writeback ended (any page, any device) */
+
+static void kswiod(void *arg);
+
+/* The context a queued page belongs to: its swap area's device, or its
+ * file's (wb_mapping is set before a file page is handed over). */
+static struct kswiod_dev *dev_of(const struct page *page)
 {
-    return nr_queued + nr_in_flight >= KSWIOD_MAX_PAGES;
+    if (page->flags & PG_anon) {
+        const struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
+        return area ? area->bdev->kswiod : NULL;
+    }
+    return mapping_bdev(page->wb_mapping)->kswiod;
+}
+
+static bool dev_full(const struct kswiod_dev *d)
+{
+    return !d || d->nr_queued + d->nr_in_flight >= KSWIOD_MAX_PAGES;
+}
+
+bool kswiod_full(const struct block_device *bdev)
+{
+    return dev_full(bdev->kswiod);
+}
+
+bool kswiod_congested(void)
+{
+    list_for_each(link, &devs)
+        if (dev_full(list_entry(link, struct kswiod_dev, link)))
+            return true;
+    return false;
+}
+
+int kswiod_attach(struct block_device *bdev)
+{
+    if (bdev->kswiod)
+        return 0;
+    struct kswiod_dev *d = kmalloc(sizeof(*d), GFP_KERNEL | __GFP_ZERO);
+    if (!d)
+        return -ENOMEM;
+    char name[TASK_NAME_LEN];
+    ksnprintf(name, sizeof(name), "kswiod/%s", bdev->name);
+    d->bdev = bdev;
+    list_init(&d->queue);
+    wait_queue_init(&d->wq, "kswiod queue");
+    d->task = task_create(name, kswiod, d, PRIO_IO);
+    if (!d->task) {
+        kfree(d);
+        return -ENOMEM;
+    }
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    list_add_tail(&d->link, &devs);
+    bdev->kswiod = d;                   /* last: reclaim may hand pages over from now on */
+    spin_unlock_irqrestore(&page_lock, flags);
+    return 0;
+}
+
+/* Put page at the tail of d's queue, or back there (PAGECACHE_BUSY); the
+ * reference is the queue's.  page_lock held. */
+static void enqueue(struct kswiod_dev *d, struct page *page)
+{
+    list_add_tail(&page->lru, &d->queue);
+    d->nr_queued++;
+}
+
+/* Take the page at the head of d's queue for writing; page_lock held. */
+static struct page *dequeue(struct kswiod_dev *d)
+{
+    struct page *page = list_first_entry(&d->queue, struct page, lru);
+    list_del(&page->lru);
+    d->nr_queued--;
+    d->nr_in_flight++;
+    return page;
 }
 
 bool kswiod_queue_page(struct page *page)
 {
-    if (kswiod_full())
+    struct kswiod_dev *d = dev_of(page);
+    if (dev_full(d))
         return false;
     page->refcount++;
-    list_add_tail(&page->lru, &queue);
-    nr_queued++;
+    enqueue(d, page);
     vm_events.kswiod_queued++;
     return true;
 }
 
 void kswiod_kick(void)
 {
-    kicked = true;
-    wake_up(&kswiod_wq);
+    list_for_each(link, &devs) {
+        struct kswiod_dev *d = list_entry(link, struct kswiod_dev, link);
+        if (d->nr_queued) {
+            d->kicked = true;
+            wake_up(&d->wq);
+        }
+    }
 }
 
 void kswiod_check_writer(const char *what)
 {
-    if (current == kswiod_task || (reclaim_policy == RECLAIM_SYNC && (current->flags & PF_RECLAIM)))
+    if (current->entry == kswiod ||
+        (reclaim_policy == RECLAIM_SYNC && (current->flags & PF_RECLAIM)))
         return;
     reclaim_violations++;
     pr_err("kswiod: BUG: task %s issues a page write (%s); every page write is kswiod's\n",
@@ -106,7 +202,8 @@ void kswiod_check_writer(const char *what)
 int kswiod_write_page(struct page *page)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    bool queued = !kswiod_full();
+    struct kswiod_dev *d = dev_of(page);
+    bool queued = !dev_full(d);
     if (queued) {
         if (page->flags & PG_lru)
             lru_del(page);
@@ -117,16 +214,20 @@ int kswiod_write_page(struct page *page)
     return queued ? 0 : -EAGAIN;
 }
 
-void kswiod_wait_room(void)
+void kswiod_wait_room(struct block_device *bdev)
 {
     kswiod_kick();
-    wait_event(&writeback_wq, !kswiod_full());
+    wait_event(&writeback_wq, !kswiod_full(bdev));
 }
 
 void kswiod_counts(uint32_t *queued, uint32_t *in_flight)
 {
-    *queued = nr_queued;
-    *in_flight = nr_in_flight;
+    *queued = *in_flight = 0;
+    list_for_each(link, &devs) {
+        const struct kswiod_dev *d = list_entry(link, struct kswiod_dev, link);
+        *queued += d->nr_queued;
+        *in_flight += d->nr_in_flight;
+    }
 }
 
 void wait_on_page_writeback(struct page *page)
@@ -136,18 +237,16 @@ void wait_on_page_writeback(struct page *page)
     wait_event(&writeback_wq, !(page->flags & PG_writeback));
 }
 
-void kswiod_drain(void)
+static bool all_idle(void)
 {
-    wait_event(&writeback_wq, nr_queued == 0 && nr_in_flight == 0);
+    uint32_t queued, in_flight;
+    kswiod_counts(&queued, &in_flight);
+    return queued == 0 && in_flight == 0;
 }
 
-/* Interrupt context (or the submitter's, for a refused bio). */
-static void swap_write_end_io(struct bio *bio)
+void kswiod_drain(void)
 {
-    uint32_t flags = irq_save();
-    list_add_tail(&bio->queue, &done_bios);
-    irq_restore(flags);
-    wake_up(&kswiod_wq);
+    wait_event(&writeback_wq, all_idle());
 }
 
 /*
@@ -170,12 +269,12 @@ static struct page *take_stale_copy(struct swap_area *area, uint32_t slot)
 
 /* A page's write is over: a stale copy of its slot to put, or NULL;
  * page_lock held. */
-static struct page *writeback_done(struct page *page, struct swap_area *area, uint32_t slot,
-                                   int status)
+static struct page *writeback_done(struct kswiod_dev *d, struct page *page,
+                                   struct swap_area *area, uint32_t slot, int status)
 {
     struct page *stale = NULL;
     page->flags &= ~(PG_writeback | PG_reclaim);
-    nr_in_flight--;
+    d->nr_in_flight--;
     vm_events.kswiod_completed++;
     uint32_t entry = swap_entry(area, slot);
     bool cached = (page->flags & PG_swapcache) && page->swap == entry;
@@ -206,7 +305,7 @@ static struct page *writeback_done(struct page *page, struct swap_area *area, ui
         page->refcount++;                       /* the mapping's again */
     }
     if (anon_pte(page) && !(page->flags & PG_lru))
-        lru_add(page, true);
+        lru_add(page, LRU_ACTIVE);
     return NULL;
 }
 
@@ -227,14 +326,18 @@ static void swap_write_failed(struct swap_area *area, int n, uint32_t first)
     }
 }
 
-static void finish_bio(struct bio *bio)
+/* A swap bio's end_io: interrupt context, or the driver's task, or the
+ * submitter's for a bio refused at once.  Finishes every page (see
+ * "Completion" above); sleeps on nothing. */
+static void swap_write_end_io(struct bio *bio)
 {
     struct swap_area *area = bio->private;
+    struct kswiod_dev *d = area->bdev->kswiod;
     uint32_t first = (uint32_t)(bio->sector / SECTORS_PER_PAGE);
     for (int i = 0; i < bio->nvecs; i++) {
         struct page *page = bio->vecs[i].page;
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        struct page *stale = writeback_done(page, area, first + i, bio->status);
+        struct page *stale = writeback_done(d, page, area, first + i, bio->status);
         spin_unlock_irqrestore(&page_lock, flags);
         put_page(page);
         if (stale)
@@ -243,44 +346,31 @@ static void finish_bio(struct bio *bio)
     if (bio->status)
         swap_write_failed(area, bio->nvecs, first);
     bio_put(bio);
-    bios_in_flight--;
+    uint32_t flags = irq_save();
+    d->bios_in_flight--;
+    irq_restore(flags);
+    wake_up(&d->wq);                    /* room for another bio */
     wake_up(&writeback_wq);
     page_freed();                       /* they can be freed now */
 }
 
-static void finish_done_bios(void)
-{
-    for (;;) {
-        uint32_t flags = irq_save();
-        struct bio *bio = list_empty(&done_bios) ? NULL
-                                                 : list_first_entry(&done_bios, struct bio, queue);
-        if (bio)
-            list_del(&bio->queue);
-        irq_restore(flags);
-        if (!bio)
-            return;
-        finish_bio(bio);
-    }
-}
-
 /*
- * File pages of one file, here in kswiod, through the file system; false
- * when the file is busy and wait is false: the pages go back to the end
- * of the queue, for later.  Written pages go back on the LRU: at the tail
- * of the inactive list when reclaim sent them (PG_reclaim: free them
- * next), at its head when the file's writeback did.
+ * File pages of one file, through the file system; false when the file
+ * is busy and wait is false: the pages go back to the end of d's queue,
+ * for later.  Written pages go back on the LRU: at the tail of the
+ * inactive list when reclaim sent them (PG_reclaim: free them next), at
+ * its head when the file's writeback did.
  */
-static bool write_file_pages(struct page **pages, int n, bool wait)
+static bool write_file_pages(struct kswiod_dev *d, struct page **pages, int n, bool wait)
 {
     struct address_space *mapping = pages[0]->wb_mapping;
     int err = pagecache_write_pages(pages, n, wait);
     uint32_t flags = spin_lock_irqsave(&page_lock);
     for (int i = 0; i < n; i++) {
         struct page *page = pages[i];
-        nr_in_flight--;
+        d->nr_in_flight--;
         if (err == PAGECACHE_BUSY) {
-            list_add_tail(&page->lru, &queue);
-            nr_queued++;
+            enqueue(d, page);
             continue;
         }
         page->flags &= ~PG_writeback;
@@ -291,7 +381,7 @@ static bool write_file_pages(struct page **pages, int n, bool wait)
             if (page->flags & PG_reclaim)
                 lru_rotate(page);
             else
-                lru_add(page, false);
+                lru_add(page, LRU_INACTIVE);
         }
         page->flags &= ~PG_reclaim;
     }
@@ -306,7 +396,7 @@ static bool write_file_pages(struct page **pages, int n, bool wait)
     return true;
 }
 
-/* A write of page to slot of area, to be finished by kswiod. */
+/* A write of page to slot of area, finished by its end_io. */
 static void start_swap_bio(struct bio *bio, struct swap_area *area, uint32_t slot,
                            struct page *page)
 {
@@ -318,66 +408,69 @@ static void start_swap_bio(struct bio *bio, struct swap_area *area, uint32_t slo
     bio_add_page(bio, page, PAGE_SIZE, 0);
 }
 
-static void submit_swap_bio(struct bio *bio)
+static void submit_swap_bio(struct kswiod_dev *d, struct bio *bio)
 {
     kswiod_check_writer("swap pages");
     uint32_t flags = irq_save();        /* kswiod_write_now runs in other tasks */
-    bios_in_flight++;
+    d->bios_in_flight++;
     irq_restore(flags);
     vm_events.kswiod_bios++;
     submit_bio(bio);
 }
 
 /* The next queued page's successor on disk, if it is one; page_lock held. */
-static struct page *next_on_disk(const struct page *prev)
+static struct page *next_on_disk(const struct kswiod_dev *d, const struct page *prev)
 {
-    if (list_empty(&queue))
+    if (list_empty(&d->queue))
         return NULL;
-    struct page *next = list_first_entry(&queue, struct page, lru);
+    struct page *next = list_first_entry(&d->queue, struct page, lru);
     bool follows = (next->flags & (PG_anon | PG_swapcache)) == (PG_anon | PG_swapcache) &&
                    swap_pte_area(next->swap) == swap_pte_area(prev->swap) &&
                    swap_pte_slot(next->swap) == swap_pte_slot(prev->swap) + 1;
     return follows ? next : NULL;
 }
 
+/* The file page at the head of d's queue, with the queued pages of the
+ * same file that follow it: 0, or the number put back (file busy). */
+static uint32_t start_file_pages(struct kswiod_dev *d, uint32_t flags)
+{
+    struct page *batch[PAGECACHE_WRITE_BATCH];
+    int n = 0;
+    batch[n++] = dequeue(d);
+    while (n < PAGECACHE_WRITE_BATCH && !list_empty(&d->queue)) {
+        struct page *next = list_first_entry(&d->queue, struct page, lru);
+        if ((next->flags & PG_anon) || next->wb_mapping != batch[0]->wb_mapping)
+            break;
+        batch[n++] = dequeue(d);
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    return write_file_pages(d, batch, n, false) ? 0 : (uint32_t)n;
+}
+
 /*
- * Write the page at the head of the queue, with the queued swap pages
+ * Write the page at the head of d's queue, with the queued swap pages
  * that follow it on disk, as one bio.  A page whose slot was given up
  * while it was queued needs no write at all.  0, or, when the page was a
  * file page whose file was busy, the number of pages put back: nothing
- * was done, and they wait at the end of the queue.
+ * was done, and they wait at the end of the queue.  The bio is taken
+ * before the page: from the mempool, where kswiod may wait only for bios
+ * in flight, which end by themselves (their end_io returns them).
  */
-static uint32_t start_one(void)
+static uint32_t start_one(struct kswiod_dev *d)
 {
-    struct bio *bio = bio_alloc(GFP_NOIO);      /* from the mempool: never fails here */
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    struct page *page = list_first_entry(&queue, struct page, lru);
-    list_del(&page->lru);
-    nr_queued--;
-    nr_in_flight++;
-    if (!(page->flags & PG_anon)) {
-        /* With the queued pages of the same file that follow it. */
-        struct page *batch[PAGECACHE_WRITE_BATCH];
-        int n = 0;
-        batch[n++] = page;
-        while (n < PAGECACHE_WRITE_BATCH && !list_empty(&queue)) {
-            struct page *next = list_first_entry(&queue, struct page, lru);
-            if ((next->flags & PG_anon) || next->wb_mapping != page->wb_mapping)
-                break;
-            list_del(&next->lru);
-            nr_queued--;
-            nr_in_flight++;
-            batch[n++] = next;
-        }
-        spin_unlock_irqrestore(&page_lock, flags);
-        bio_put(bio);
-        return write_file_pages(batch, n, false) ? 0 : (uint32_t)n;
-    }
+    struct page *page = list_first_entry(&d->queue, struct page, lru);
+    if (!(page->flags & PG_anon))
+        return start_file_pages(d, flags);
+    spin_unlock_irqrestore(&page_lock, flags);
+    struct bio *bio = bio_alloc(GFP_NOIO);
+    flags = spin_lock_irqsave(&page_lock);
+    page = dequeue(d);      /* still the head: only this task takes pages off d's queue */
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     uint32_t slot = swap_pte_slot(page->swap);
     if (!(page->flags & PG_swapcache)) {
         page->flags &= ~PG_writeback;
-        nr_in_flight--;
+        d->nr_in_flight--;
         struct page *stale = take_stale_copy(area, slot);
         swap_slot_free(area, slot);
         spin_unlock_irqrestore(&page_lock, flags);
@@ -389,72 +482,63 @@ static uint32_t start_one(void)
         return 0;
     }
     start_swap_bio(bio, area, slot, page);
-    for (struct page *next = next_on_disk(page); next && bio->nvecs < BIO_MAX_VECS;
-         next = next_on_disk(next)) {
-        list_del(&next->lru);
-        nr_queued--;
-        nr_in_flight++;
-        bio_add_page(bio, next, PAGE_SIZE, 0);
-    }
+    for (struct page *next = next_on_disk(d, page); next && bio->nvecs < BIO_MAX_VECS;
+         next = next_on_disk(d, next))
+        bio_add_page(bio, dequeue(d), PAGE_SIZE, 0);
     spin_unlock_irqrestore(&page_lock, flags);
-    submit_swap_bio(bio);
+    submit_swap_bio(d, bio);
     return 0;
 }
 
 void kswiod_write_now(struct page *page)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
+    struct kswiod_dev *d = dev_of(page);
     page->refcount++;                   /* as if kswiod had taken it */
-    nr_in_flight++;
+    d->nr_in_flight++;
     vm_events.kswiod_queued++;
     if (!(page->flags & PG_anon)) {
         spin_unlock_irqrestore(&page_lock, flags);
-        write_file_pages(&page, 1, true);
+        write_file_pages(d, &page, 1, true);
         return;
     }
     struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
     spin_unlock_irqrestore(&page_lock, flags);
     struct bio *bio = bio_alloc(GFP_NOIO);
     start_swap_bio(bio, area, swap_pte_slot(page->swap), page);
-    submit_swap_bio(bio);               /* kswiod still finishes it */
+    submit_swap_bio(d, bio);            /* its end_io finishes it */
 }
 
-static bool has_work(void)
+static bool has_work(const struct kswiod_dev *d)
 {
-    return !list_empty(&done_bios) || (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS);
+    return !list_empty(&d->queue) && d->bios_in_flight < KSWIOD_MAX_BIOS;
 }
 
 /*
- * The loop.  Completions first, and again after every write started: a
- * file write may take a while, and the pages whose writes have ended are
- * what reclaim is waiting to free.  When every queued page was a file
- * page of a busy file, nap briefly rather than spin.
+ * One device's loop.  When every queued page was a file page of a busy
+ * file, nap briefly rather than spin.
  */
 static void kswiod(void *arg)
 {
-    (void)arg;
+    struct kswiod_dev *d = arg;
     current->flags |= PF_MEMALLOC;
     for (;;) {
-        wait_event_state(&kswiod_wq, has_work(), TASK_SLEEPING);
-        kicked = false;
-        finish_done_bios();
+        wait_event_state(&d->wq, has_work(d), TASK_SLEEPING);
+        d->kicked = false;
         /* Pages put back (busy files) since the last write started: once
          * they number as many as are queued, the queue has turned round
          * once and every page in it was tried and was busy. */
         uint32_t busy = 0;
-        while (!list_empty(&queue) && bios_in_flight < KSWIOD_MAX_BIOS && busy < nr_queued) {
-            uint32_t put_back = start_one();
+        while (has_work(d) && busy < d->nr_queued) {
+            uint32_t put_back = start_one(d);
             busy = put_back ? busy + put_back : 0;
-            finish_done_bios();
         }
         if (busy)
-            wait_event_timeout(&kswiod_wq, !list_empty(&done_bios) || kicked, BUSY_FILE_NAP_MS);
+            wait_event_timeout(&d->wq, d->kicked, BUSY_FILE_NAP_MS);
     }
 }
 
 void kswiod_init(void)
 {
-    wait_queue_init(&kswiod_wq, "kswiod queue");
     wait_queue_init(&writeback_wq, "page writeback");
-    kswiod_task = task_create("kswiod", kswiod, NULL, PRIO_IO);
 }

@@ -8,8 +8,8 @@
  * PG_referenced for the page cache) gets a second chance on the active
  * list; reclaim refills the inactive list from the active one's tail.
  *
- * Pages being written are off the lists, in kswiod's queue; when the
- * write ends kswiod rotates them to the inactive tail, to be freed first.
+ * Pages being written are off the lists, in a kswiod's queue; when the
+ * write ends they are rotated to the inactive tail, to be freed first.
  *
  * The lists also count their anonymous pages, so that reclaim can tell
  * when all it has left is anonymous memory with nowhere to go (swap
@@ -21,65 +21,65 @@
 #include "reclaim.h"
 
 struct spinlock page_lock;
-static struct list_head lists[2];       /* [0] inactive, [1] active */
+static struct list_head lists[2];       /* by enum lru_list */
 static uint32_t counts[2];
 static uint32_t anon_count;             /* PG_anon pages on either list */
 
 void lru_init(void)
 {
     spin_lock_init(&page_lock, "page_lock");
-    list_init(&lists[0]);
-    list_init(&lists[1]);
+    list_init(&lists[LRU_INACTIVE]);
+    list_init(&lists[LRU_ACTIVE]);
 }
 
-void lru_add(struct page *page, bool active)
+void lru_add(struct page *page, enum lru_list lru)
 {
-    page->flags |= PG_lru | (active ? PG_active : 0);
-    list_add(&page->lru, &lists[active]);
-    counts[active]++;
+    page->flags |= PG_lru | (lru == LRU_ACTIVE ? PG_active : 0);
+    list_add(&page->lru, &lists[lru]);
+    counts[lru]++;
     anon_count += (page->flags & PG_anon) != 0;
 }
 
 void lru_rotate(struct page *page)
 {
     page->flags |= PG_lru;
-    list_add_tail(&page->lru, &lists[0]);
-    counts[0]++;
+    list_add_tail(&page->lru, &lists[LRU_INACTIVE]);
+    counts[LRU_INACTIVE]++;
     anon_count += (page->flags & PG_anon) != 0;
 }
 
 void lru_del(struct page *page)
 {
-    bool active = page->flags & PG_active;
+    enum lru_list lru = page->flags & PG_active ? LRU_ACTIVE : LRU_INACTIVE;
     list_del(&page->lru);
-    counts[active]--;
+    counts[lru]--;
     anon_count -= (page->flags & PG_anon) != 0;
     page->flags &= ~(PG_lru | PG_active);
 }
 
-struct page *lru_isolate(bool active)
+struct page *lru_isolate(enum lru_list lru)
 {
-    if (list_empty(&lists[active]))
+    if (list_empty(&lists[lru]))
         return NULL;
-    struct page *page = list_entry(lists[active].prev, struct page, lru);
+    struct page *page = list_entry(lists[lru].prev, struct page, lru);
     lru_del(page);
     page->refcount++;
     return page;
 }
 
-uint32_t lru_count(bool active) { return counts[active]; }
+uint32_t lru_count(enum lru_list lru) { return counts[lru]; }
 uint32_t lru_count_anon(void) { return anon_count; }
 
 void lru_counts(uint32_t *active, uint32_t *inactive)
 {
-    *active = counts[1];
-    *inactive = counts[0];
+    *active = counts[LRU_ACTIVE];
+    *inactive = counts[LRU_INACTIVE];
 }
 
 void lru_add_cache_page(struct page *page)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    lru_add(page, false);
+    lru_add(page, LRU_INACTIVE);
     spin_unlock_irqrestore(&page_lock, flags);
 }
 

@@ -47,7 +47,7 @@ static bool map_swapped_page(struct vm_space *s, uint32_t va, uint32_t entry, st
             swap_slot_free(swap_area_by_index(swap_pte_area(entry)), swap_pte_slot(entry));
         }
         if (!(page->flags & (PG_lru | PG_writeback)))
-            lru_add(page, true);
+            lru_add(page, LRU_ACTIVE);
     }
     spin_unlock_irqrestore(&page_lock, flags);
     return ours;
@@ -180,7 +180,7 @@ static bool keep_read_ahead(struct cluster *c, int i)
     bool kept = c->area->cache[c->first_slot + i] == p;
     if (kept && !(p->flags & PG_lru)) {
         p->flags |= PG_anon;            /* an anonymous page whose owner is not known */
-        lru_add(p, false);
+        lru_add(p, LRU_INACTIVE);
     }
     spin_unlock_irqrestore(&page_lock, flags);
     put_page(p);

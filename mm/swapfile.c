@@ -113,6 +113,8 @@ int swapon(const char *name, int prio)
     if (!err && !page)
         err = -ENOMEM;
     if (!err)
+        err = kswiod_attach(dev);               /* its pages will need a writer */
+    if (!err)
         err = blkdev_rw(dev, 0, page, PAGE_SIZE, BIO_READ);
     if (!err)
         err = check_header(dev, page);

@@ -96,12 +96,16 @@ static enum verdict shrink_anon(struct page *page, gfp_t gfp)
                      !(page->flags & PG_swapcache);
         if (area && area->draining)
             return ACTIVATE;            /* swapoff is taking its slot back */
-        if (dirty && (!(gfp & __GFP_IO) || kswiod_full()))
+        if (dirty && (!(gfp & __GFP_IO) || (area && kswiod_full(area->bdev))))
             return KEEP;                /* may not write, or no room to: clean pages only */
         if (!area) {
             uint32_t slot;
             if (swap_slot_alloc(&area, &slot))
                 return ACTIVATE;        /* no swap (left) */
+            if (kswiod_full(area->bdev)) {
+                swap_slot_free(area, slot);
+                return KEEP;            /* no room to write there */
+            }
             swap_cache_add(page, area, slot);
         }
         /* The PTE now names the slot; a fault finds the page in the swap
@@ -128,7 +132,7 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
         page->flags &= ~PG_referenced;
         return ACTIVATE;
     }
-    bool may_write = (gfp & __GFP_IO) && !kswiod_full();
+    bool may_write = (gfp & __GFP_IO) && mapping && !kswiod_full(mapping_bdev(mapping));
     if ((page->flags & PG_dirty) && !may_write)
         return KEEP;
     if (!mapping || !mutex_trylock(&mapping->lock))
@@ -141,14 +145,14 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
     enum verdict v = r == PCR_FREED                                 ? FREE
                      : r == PCR_REFERENCED || r == PCR_UNWRITABLE   ? ACTIVATE
                                                                     : KEEP;
-    if (r == PCR_DIRTY && reclaim_policy == RECLAIM_KSWIOD && kswiod_full())
+    if (r == PCR_DIRTY && reclaim_policy == RECLAIM_KSWIOD && kswiod_full(mapping_bdev(mapping)))
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
     else if (r == PCR_DIRTY)
         v = start_writeback(page);
     /* Back on the LRU before the file's lock goes: its next holder (fsync,
      * say) may give the page to kswiod, whose queue uses the same link. */
     if (v == KEEP || v == ACTIVATE) {
-        lru_add(page, v == ACTIVATE);
+        lru_add(page, v == ACTIVATE ? LRU_ACTIVE : LRU_INACTIVE);
         v = PUT_BACK;
     }
     spin_unlock_irqrestore(&page_lock, *flags);
@@ -163,7 +167,7 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
     uint32_t freed = 0;
     while (n--) {
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        struct page *page = lru_isolate(false);
+        struct page *page = lru_isolate(LRU_INACTIVE);
         if (!page) {
             spin_unlock_irqrestore(&page_lock, flags);
             break;
@@ -172,7 +176,7 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
         enum verdict v = (page->flags & PG_anon) ? shrink_anon(page, gfp)
                                                  : shrink_file(page, gfp, &flags);
         if (v == KEEP || v == ACTIVATE)
-            lru_add(page, v == ACTIVATE);
+            lru_add(page, v == ACTIVATE ? LRU_ACTIVE : LRU_INACTIVE);
         spin_unlock_irqrestore(&page_lock, flags);
         if (v == SYNC_WRITE) {
             /* reclaim=sync: write it here and wait -- the 1999 way. */
@@ -202,10 +206,10 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
 static void refill_inactive(uint32_t n, bool always)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    while (n-- && lru_count(true) && (always || lru_count(true) > lru_count(false))) {
-        struct page *page = lru_isolate(true);
+    while (n-- && lru_count(LRU_ACTIVE) && (always || lru_count(LRU_ACTIVE) > lru_count(LRU_INACTIVE))) {
+        struct page *page = lru_isolate(LRU_ACTIVE);
         page->refcount--;               /* isolate's reference: never the last */
-        lru_add(page, false);
+        lru_add(page, LRU_INACTIVE);
     }
     spin_unlock_irqrestore(&page_lock, flags);
 }
@@ -215,7 +219,7 @@ static void refill_inactive(uint32_t n, bool always)
 static uint32_t shrink(gfp_t gfp, int fruitless)
 {
     uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
-    refill_inactive(n, fruitless > 0 && kswiod_full());
+    refill_inactive(n, fruitless > 0 && kswiod_congested());
     return shrink_inactive(n, gfp);
 }
 
@@ -237,7 +241,7 @@ static bool nothing_to_reclaim(void)
     if (queued + in_flight)
         return false;
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    uint32_t on_lru = lru_count(false) + lru_count(true);
+    uint32_t on_lru = lru_count(LRU_INACTIVE) + lru_count(LRU_ACTIVE);
     uint32_t anon = lru_count_anon(), cached = swap_cache_count();
     uint32_t stuck = anon > cached ? anon - cached : 0;   /* anonymous, no slot */
     spin_unlock_irqrestore(&page_lock, flags);
@@ -291,12 +295,12 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
         if (hopeless)
             pr_warn("reclaim: %s gives up: nothing left it could free (%u pages free, %u on "
                     "the LRU, %u of them anonymous, %u swap slots free)\n", current->name,
-                    nr_free_pages(), lru_count(true) + lru_count(false), lru_count_anon(),
+                    nr_free_pages(), lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE), lru_count_anon(),
                     swap_slots_left());
         else
             pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
                     "%u ms: %u pages free, %u active, %u inactive\n", current->name, round,
-                    idle, RECLAIM_WAIT_MS, nr_free_pages(), lru_count(true), lru_count(false));
+                    idle, RECLAIM_WAIT_MS, nr_free_pages(), lru_count(LRU_ACTIVE), lru_count(LRU_INACTIVE));
     }
     return enough ? freed + 1 : 0;
 }

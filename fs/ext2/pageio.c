@@ -173,7 +173,7 @@ static int queue_pages(struct batch *b, struct address_space *mapping, struct pa
 static int pages_io(struct address_space *mapping, struct page **pages, int n, enum bio_op op)
 {
     struct batch b;
-    batch_init(&b, mapping->host->sb->bdev, op);
+    batch_init(&b, mapping_bdev(mapping), op);
     int err = queue_pages(&b, mapping, pages, n);
     int io_err = batch_finish(&b);
     return err ? err : io_err;
@@ -197,7 +197,7 @@ int ext2_readahead(struct address_space *mapping, struct page **pages, int n)
     struct async_read *r = kmalloc(sizeof(*r) + n * sizeof(r->pages[0]), 0);
     if (!r)
         return -ENOMEM;
-    batch_init(&r->b, mapping->host->sb->bdev, BIO_READ);
+    batch_init(&r->b, mapping_bdev(mapping), BIO_READ);
     r->b.end = async_read_end;
     r->n = n;
     memcpy(r->pages, pages, n * sizeof(pages[0]));

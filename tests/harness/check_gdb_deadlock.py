@@ -20,7 +20,7 @@ was hit, so it stops at the scenario's moment and not at an earlier call:
      current;
   5. try_to_free_pages: that allocation enters reclaim (bt from get_pages
      through alloc_pages); kbt task-A is the bread under ext2_new_block,
-     kbt kswiod the writeback blocked in ext2_new_block's mutex_lock, and
+     kbt kswiod/nbd0 the writeback blocked in ext2_new_block's mutex_lock, and
      kiodq lists the file pages waiting in kswiod's queue.
 Then gdb lets it run: the test must still pass (its ok line on the serial
 console), so the session watched the cure, not something it broke.
@@ -50,7 +50,7 @@ STOPS = [
     ("ext2_new_block", ["bt", "kps"]),
     ("kswiod_queue_page", ["bt"]),
     ("get_pages", ["bt", "kps"]),
-    ("try_to_free_pages", ["bt", "kps", "kbt task-A", "kbt kswiod", "kiodq"]),
+    ("try_to_free_pages", ["bt", "kps", "kbt task-A", "kbt kswiod/nbd0", "kiodq"]),
 ]
 COMMANDS = (["break kmain", "continue"]
             + [c for fn, cmds in STOPS for c in (f"tbreak {fn}", "continue", *cmds)]
@@ -124,18 +124,19 @@ def check_session(out):
     check_bt("kswiod_queue_page", t["kswiod_queue_page"],
              ["kswiod_queue_page", "shrink_inactive", reclaimer])
     check_bt("get_pages", t["get_pages"], ["get_pages", "nbdsrv_main"])
-    waiting = [("task-A", "buffer (WAIT_QUEUE)"), ("kswiod", "lock_super (WAIT_MUTEX)")]
+    waiting = [("task-A", "buffer (WAIT_QUEUE)"), ("kswiod/nbd0", "lock_super (WAIT_MUTEX)")]
     check_kps("get_pages", t["get_pages"], "nbdsrv", waiting)
     stop = "try_to_free_pages"
     check_bt(stop, t[stop], ["try_to_free_pages", "alloc_pages", "get_pages", "nbdsrv_main"])
     check_kps(stop, t[stop], "nbdsrv", waiting)
     check_kbt(stop, t[stop], "task-A", ["wait_on_buffer", "bread", "ext2_new_block",
                                          "task_a_main"])
-    check_kbt(stop, t[stop], "kswiod", ["mutex_lock", "ext2_new_block", "ext2_writepages",
+    check_kbt(stop, t[stop], "kswiod/nbd0", ["mutex_lock", "ext2_new_block", "ext2_writepages",
                                          "start_one", "kswiod"])
     check_gdb.check_output(t[stop], [
         ("kiodq counted the pages waiting for kswiod",
          r"^kswiod: [1-9]\d* queued, \d+ in flight in \d+ bios"),
+        ("kiodq named nbd0's kswiod", r"^kswiod/nbd0: [1-9]\d* queued, \d+ in flight in \d+ bios$"),
         ("kiodq listed a file page in the queue", r"^ +0  pfn 0x[0-9a-f]+  file  inode \d+ page \d+$"),
     ])
 

@@ -59,10 +59,10 @@ SYNC_EXPECT = [
 KSWIOD_EXPECT = [
     r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=kswiod",
     r"deadlock_1999: step 2: task-A holds lock_super and waits for the bitmap",
-    r"deadlock_1999: step 3: \d+ pages taken, \d+ free; kswiod blocked on lock_super",
+    r"deadlock_1999: step 3: \d+ pages taken, \d+ free; kswiod/nbd0 blocked on lock_super",
     r"deadlock_1999: kswiod: A's bitmap read was answered; reclaim handed [1-9]\d* dirty pages "
     r"to kswiod instead of writing them",
-    r"deadlock_1999: kswiod: kswiod, not reclaim, blocked on lock_super while A held it; "
+    r"deadlock_1999: kswiod: kswiod/nbd0, not reclaim, blocked on lock_super while A held it; "
     r"reclaim waited for 0 writes; nbdsrv: 0 requests refused for want of a page",
     r"deadlock_1999: kswiod: the second chain: kswiod was blocked on lock_super \(task-A held "
     r"it, waiting for nbdsrv\), and nbdsrv still got its pages: A's read answered, [1-9]\d* "
@@ -95,7 +95,7 @@ DEMO_SCRIPT = "demo deadlock\ndemo deadlock sync\nps\ndemo deadlock\nhalt\n"
 DEMO_EXPECT = [
     r"swiod> demo deadlock\n",
     r"demo: the 1999 deadlock under reclaim=kswiod",
-    r"deadlock_1999: kswiod: kswiod, not reclaim, blocked on lock_super while A held it",
+    r"deadlock_1999: kswiod: kswiod/nbd0, not reclaim, blocked on lock_super while A held it",
     r"test deadlock_1999: ok",
     r"swiod> demo deadlock sync",
     r"demo: the 1999 deadlock under reclaim=sync",

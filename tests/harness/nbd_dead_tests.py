@@ -8,7 +8,7 @@ test says the server may go (kswiod is then writing the file back), and
 types ps, vmstat and halt after it.  Passing means: the test's own checks
 (reclaim came back, a task at the monitor's priority kept running, fsync
 -EIO twice, every page still in memory as last written), the monitor
-answering afterwards, the "device dead" line of kswiod once, the retry
+answering afterwards, the "device dead" line once, the retry
 line of the old loop at most a burst's worth, and no panic.
 swap_read_fails_on_dead_server: the hog's pages swapped out to nbd0,
 the server killed, the read pass: its tasks ended with a report naming
@@ -32,7 +32,7 @@ IMAGE_MIB = 64
 RAM_MIB = 64                    # the 8 MiB file stays cached: no page is read back
 BOOT_LIMIT_S = 120              # the whole boot; the test itself takes seconds
 TRIGGER = "the server may go now"
-DEAD_SAID = (r"kswiod: nbd0: inode \d+: device dead, writes fail for good \(-5\); "
+DEAD_SAID = (r"writeback: nbd0: inode \d+: device dead, writes fail for good \(-5\); "
              r"its dirty pages \(\d+ now\) stay in memory")
 RETRY_LINE = r"kswiod: inode \d+: writing \d+ pages failed"
 MAX_RETRY_LINES = 10            # include/ratelimit.h's burst

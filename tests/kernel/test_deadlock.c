@@ -332,7 +332,7 @@ static void ending_kswiod(const struct task *blocked, const struct before *b0, u
             (uint32_t)(st.reads + st.writes - b0->srv.reads - b0->srv.writes),
             vm_events.pgsteal - b0->pgsteal);
     KASSERT(blocked != NULL);
-    KASSERT_STREQ(blocked->name, "kswiod");
+    KASSERT_STREQ(blocked->name, "kswiod/nbd0");        /* the stall stays with nbd0 */
     KASSERT(b0->kswiod_blocked_under_a);
     KASSERT_EQ(violations, 0);
     KASSERT_EQ(st.no_memory, 0);

@@ -6,7 +6,7 @@ Commands:
   kmem      page allocator totals, buddy free blocks per order, slab caches
   kps       every task: id, name, state, priority, wait channel, held locks
   kbt       backtrace of one task (kbt NAME or kbt ID), switched out or current
-  kiodq     kswiod's queue: the page writes reclaim handed over, and what is in flight
+  kiodq     the kswiods' queues: the page writes reclaim handed over, per device
 
 Rules for every command here:
   - Read kernel memory through gdb only; never call a kernel function.  The
@@ -590,54 +590,71 @@ def swap_area_name(index):
     return read_bytes(int(bdev["name"].address), bdev["name"].type.sizeof).split(b"\0")[0].decode()
 
 
+def list_entries(head, struct_type, member):
+    """The structs of struct_type linked through member on the list whose
+    head is the gdb.Value head, in order, each read from the target."""
+    offset = member_offset(struct_type, member)
+    head_addr = int(head.address)
+    entries = []
+    link = int(fetch(head)["next"])
+    while link != head_addr:
+        if link == 0 or len(entries) == MAX_QUEUE:
+            raise gdb.GdbError(f"{head}: a NULL link or a loop: corrupt")
+        entries.append(fetch(gdb.Value(link - offset).cast(struct_type.pointer()).dereference()))
+        link = int(entries[-1][member]["next"])
+    return entries
+
+
+def page_write_target(p, pg):
+    """What a queued page is written to: a swap slot (area device and slot,
+    from page->swap) or a file page (inode and index, from wb_mapping)."""
+    if int(p["flags"]) & pg["PG_anon"]:
+        swap = int(p["swap"])
+        what = f"swap  {swap_area_name((swap >> 2) & 15)} slot {swap >> 12}"
+        if not int(p["flags"]) & pg["PG_swapcache"]:
+            what += "  (slot given up: dropped unwritten)"
+        return what
+    mapping = p["wb_mapping"]
+    ino = int(mapping.dereference()["host"].dereference()["ino"]) if int(mapping) else 0
+    return f"file  inode {ino} page {int(p['index'])}"
+
+
 @register
 class KIodq(KernelCommand):
-    """kswiod's queue: the page writes reclaim handed over, oldest first.
+    """The kswiods' queues: the page writes reclaim handed over, per device,
+    oldest first.
 
-    Reads mm/kswiod.c (queue, nr_queued, nr_in_flight, bios_in_flight,
-    done_bios) and vm_events without calling kswiod_counts().  Each queued
-    page: its pfn, and what it is written to -- a swap slot (area device
-    and slot, from page->swap) or a file page (inode and page index, from
-    page->wb_mapping).  Pages in flight are in bios the block driver owns
-    and are only counted.  A page whose slot was given up while it waited
-    (PG_swapcache clear) is marked: kswiod will drop it unwritten."""
+    Reads mm/kswiod.c (devs, each device's struct kswiod_dev: queue,
+    nr_queued, nr_in_flight, bios_in_flight) and vm_events without calling
+    kswiod_counts().  First the totals, then each device's kswiod and its
+    queued pages: pfn and what each is written to -- a swap slot or a file
+    page.  Pages in flight are in bios the block driver owns and are only
+    counted.  A page whose slot was given up while it waited (PG_swapcache
+    clear) is marked: kswiod will drop it unwritten."""
     NAME = "kiodq"
 
     def invoke(self, arg, from_tty):
         if arg.strip():
             raise gdb.GdbError("usage: kiodq")
-        queued = int(fetch(file_static(KSWIOD, "nr_queued")))
-        in_flight = int(fetch(file_static(KSWIOD, "nr_in_flight")))
-        bios = int(fetch(file_static(KSWIOD, "bios_in_flight")))
+        devs = list_entries(file_static(KSWIOD, "devs"), gdb.lookup_type("struct kswiod_dev"),
+                            "link")
         ev = fetch(symbol_value("vm_events"))
-        gdb.write(f"kswiod: {queued} queued, {in_flight} in flight in {bios} bios; "
+        total = [sum(int(d[f]) for d in devs)
+                 for f in ("nr_queued", "nr_in_flight", "bios_in_flight")]
+        gdb.write(f"kswiod: {total[0]} queued, {total[1]} in flight in {total[2]} bios; "
                   f"{int(ev['kswiod_completed'])} completed, {int(ev['kswiod_errors'])} errors "
-                  f"since boot\n")
+                  f"since boot; {len(devs)} devices\n")
         page_type = gdb.lookup_type("struct page")
-        lru = member_offset(page_type, "lru")
         mem_map = int(fetch(symbol_value("mem_map")))
-        flags = {name: int(gdb.parse_and_eval(name)) for name in ("PG_anon", "PG_swapcache")}
-        head = file_static(KSWIOD, "queue")
-        head_addr = int(head.address)
-        link = int(fetch(head)["next"])
-        n = 0
-        while link != head_addr:
-            if link == 0 or n == MAX_QUEUE:
-                raise gdb.GdbError("kswiod queue: a NULL link or a loop: corrupt")
-            p = fetch(gdb.Value(link - lru).cast(page_type.pointer()).dereference())
-            pfn = (link - lru - mem_map) // page_type.sizeof
-            if int(p["flags"]) & flags["PG_anon"]:
-                swap = int(p["swap"])
-                what = f"swap  {swap_area_name((swap >> 2) & 15)} slot {swap >> 12}"
-                if not int(p["flags"]) & flags["PG_swapcache"]:
-                    what += "  (slot given up: dropped unwritten)"
-            else:
-                mapping = p["wb_mapping"]
-                ino = int(mapping.dereference()["host"].dereference()["ino"]) if int(mapping) else 0
-                what = f"file  inode {ino} page {int(p['index'])}"
-            gdb.write(f"  {n:>4}  pfn {pfn:#07x}  {what}\n")
-            link = int(p["lru"]["next"])
-            n += 1
-        if n != queued:
-            gdb.write(f"kiodq: WARNING: {n} pages on the queue but nr_queued is {queued} "
-                      "(stopped inside kswiod.c while it changes them?)\n")
+        pg = {name: int(gdb.parse_and_eval(name)) for name in ("PG_anon", "PG_swapcache")}
+        for d in devs:
+            queued = int(d["nr_queued"])
+            gdb.write(f"{task_name(d['task'].dereference())}: {queued} queued, "
+                      f"{int(d['nr_in_flight'])} in flight in {int(d['bios_in_flight'])} bios\n")
+            pages = list_entries(d["queue"], page_type, "lru")
+            for n, p in enumerate(pages):
+                pfn = (int(p.address) - mem_map) // page_type.sizeof
+                gdb.write(f"  {n:>4}  pfn {pfn:#07x}  {page_write_target(p, pg)}\n")
+            if len(pages) != queued:
+                gdb.write(f"kiodq: WARNING: {len(pages)} pages on the queue but nr_queued is "
+                          f"{queued} (stopped inside kswiod.c while it changes them?)\n")
