@@ -10,13 +10,22 @@
  * the time from swap running out of slots to the task being ended, to a
  * timer tick (10 ms).  Reclaim should know at once that anonymous pages
  * have nowhere to go; it once waited 20 s.
+ *
+ * bench=swap_during_stall: the same hog on hda twice in one boot, first
+ * alone, then while nbd0's writeback is blocked (an ext2 on nbd0, the
+ * device stalled with a file's pages handed to kswiod/nbd0:
+ * tests/kernel/stalled_file.h).  A stall stays with its device, so the
+ * second run should take as long as the first.
  */
 #include "../kernel/hog.h"
+#include "../kernel/stalled_file.h"
+#include "blkdev.h"
 #include "cmdline.h"
 #include "kbench.h"
 #include "mm.h"
 #include "printk.h"
 #include "swap.h"
+#include "vsprintf.h"
 
 static void bench_oom_decision(void)
 {
@@ -40,23 +49,76 @@ static void bench_oom_decision(void)
     pr_info("BENCH swap swap_mb=%u oom_decision_ms=%d ms\n", total / 256, ms);
 }
 
+/* The 256 MiB hog (hog_mb= overrides) on hda, written and verified; 0 or
+ * an errno, said. */
+static int hog_on_hda(struct hog *h, const char *name)
+{
+    *h = (struct hog){ .name = name, .seed = 1999, .tasks = 4,
+                       .pages = cmdline_get_u32("hog_mb", 256) * 256 };
+    int err = swapon("hda", 0);
+    if (!err)
+        err = hog_run(h);
+    if (err) {
+        pr_err("%s: no swap area on hda or no memory (%d)\n", name, err);
+        return err;
+    }
+    hog_unmap(h);
+    swapoff("hda");
+    return 0;
+}
+
+/* "write_s=W verify_s=V" for h, in buf. */
+static const char *seconds(const struct hog *h, char *buf, size_t len)
+{
+    uint32_t write_ms = (uint32_t)(h->write_us / 1000), verify_ms = (uint32_t)(h->verify_us / 1000);
+    ksnprintf(buf, len, "write_s=%u.%03u verify_s=%u.%03u", write_ms / 1000, write_ms % 1000,
+              verify_ms / 1000, verify_ms % 1000);
+    return buf;
+}
+
 KBENCH(swap)
 {
     static struct hog h;
-    h = (struct hog){ .name = "bench swap", .seed = 1999, .tasks = 4,
-                      .pages = cmdline_get_u32("hog_mb", 256) * 256 };
-    int err = swapon("hda", 0);
-    if (!err)
-        err = hog_run(&h);
-    if (err) {
-        pr_err("bench swap: no swap area on hda or no memory (%d)\n", err);
+    char s[48];
+    if (hog_on_hda(&h, "bench swap"))
+        return;
+    pr_info("BENCH swap hog_mb=%u %s bad_pages=%u swapouts=%u swapins=%u\n", h.pages / 256,
+            seconds(&h, s, sizeof(s)), h.bad_pages, h.swapouts, h.swapins);
+    bench_oom_decision();
+}
+
+KBENCH(swap_during_stall)
+{
+    static struct hog alone, stalled;
+    static struct stalled_file f;
+    char s1[48], s2[48];
+    struct block_device *nbd0 = blkdev_find("nbd0");
+    if (!nbd0) {
+        pr_err("bench swap_during_stall: no nbd0 (an ext2 served over NBD)\n");
         return;
     }
-    hog_unmap(&h);
-    swapoff("hda");
-    uint32_t write_ms = (uint32_t)(h.write_us / 1000), verify_ms = (uint32_t)(h.verify_us / 1000);
-    pr_info("BENCH swap hog_mb=%u write_s=%u.%03u verify_s=%u.%03u bad_pages=%u swapouts=%u "
-            "swapins=%u\n", h.pages / 256, write_ms / 1000, write_ms % 1000, verify_ms / 1000,
-            verify_ms % 1000, h.bad_pages, h.swapouts, h.swapins);
-    bench_oom_decision();
+    if (hog_on_hda(&alone, "bench swap alone"))
+        return;
+    int err = stalled_file_start(&f, nbd0, 1999);
+    if (err) {
+        pr_err("bench swap_during_stall: nbd0's writeback could not be stalled (%d)\n", err);
+        return;
+    }
+    uint32_t waiting = stalled_file_waiting(&f);
+    err = hog_on_hda(&stalled, "bench swap during stall");
+    uint32_t still = stalled_file_waiting(&f);
+    int finish = stalled_file_finish(&f);
+    if (err)
+        return;
+    uint64_t alone_us = alone.write_us + alone.verify_us;
+    uint64_t stalled_us = stalled.write_us + stalled.verify_us;
+    pr_info("BENCH swap_during_stall hog_mb=%u alone_%s\n", alone.pages / 256,
+            seconds(&alone, s1, sizeof(s1)));
+    pr_info("BENCH swap_during_stall hog_mb=%u stalled_%s bad_pages=%u nbd0_pages_blocked=%u "
+            "(%u after) time_vs_alone_pct=%u %%\n", stalled.pages / 256,
+            seconds(&stalled, s2, sizeof(s2)), stalled.bad_pages, waiting, still,
+            (uint32_t)(stalled_us * 100 / (alone_us ? alone_us : 1)));
+    if (finish || f.bad)
+        pr_err("bench swap_during_stall: the stalled file came back with %d, %u bad words\n",
+               finish, f.bad);
 }

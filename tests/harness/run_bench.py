@@ -68,6 +68,8 @@ BENCHES = {
     "swap": dict(setup=lambda: scratch_swap(512)() + scratch_swap(160)(), icount=False),
     # nbd0 served by qemu-nbd through slirp (qemu-boot --nbd starts and stops it).
     "nbd": dict(nbd=scratch_disk(32), icount=False),
+    # bench=swap's hog on hda, alone and then with nbd0's writeback blocked.
+    "swap_during_stall": dict(setup=scratch_swap(512), nbd=scratch_ext2(64), icount=False),
     "nbd_one_at_a_time": dict(nbd=scratch_disk(32), icount=False),
 }
 

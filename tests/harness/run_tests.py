@@ -29,6 +29,7 @@ from swap_tests import SWAP_TESTS
 from judge import judge
 from mmap_tests import MMAP_TESTS
 from nbd_dead_tests import NBD_DEAD_TESTS
+from stall_tests import STALL_TESTS
 from nbd_tests import NBD_SPECS, NBD_TESTS
 from nbdsrv_tests import NBDSRV_TESTS
 from net_tests import NET_SPECS, NET_TESTS
@@ -68,7 +69,8 @@ def all_tests():
     tests.update(EXT2_TESTS)
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
-    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBD_DEAD_TESTS, NBDSRV_TESTS, DEADLOCK_TESTS):
+    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBD_DEAD_TESTS, NBDSRV_TESTS, DEADLOCK_TESTS,
+                 STALL_TESTS):
         tests.update(more)
     return tests
 
