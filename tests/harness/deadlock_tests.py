@@ -69,16 +69,30 @@ KSWIOD_EXPECT = [
     r"pages for [1-9]\d* requests since, reclaim freed [1-9]\d* clean pages and waited for no "
     r"write",
 ]
+# staged=anon: no clean page anywhere; nbdsrv's memory comes from swap-out
+# to hdb, by kswiod/hdb, while kswiod/nbd0 is blocked on lock_super.
+NO_CLEAN_EXPECT = [
+    r"deadlock_1999: step 1: \d+ \+ \d+ pages dirty in the mappings, 1024 anonymous and dirty "
+    r"\(no clean page\)",
+    r"deadlock_1999: step 3: \d+ pages taken, \d+ free; kswiod/nbd0 blocked on lock_super",
+    r"reclaim waited for 0 writes; nbdsrv: 0 requests refused for want of a page",
+    r"and nbdsrv still got its pages: A's read answered, [1-9]\d* pages for [1-9]\d* requests "
+    r"since, reclaim freed [1-9]\d* swapped-out pages and waited for no write",
+    r"deadlock_1999: kswiod: 1024 anonymous pages back from swap, 0 words differ",
+]
 # What the 1999 policy prints, and the cure must never: reclaim waiting for a
 # write, the lock order cycle, the hang.
 KSWIOD_REJECT = [r"hung: DEADLOCK", r"reclaim: BUG", r"lockdep: BUG"]
 
 
-def scenario(cmdline, expect, check_image, reject=()):
+def scenario(cmdline, expect, check_image, reject=(), swap_mib=0):
+    """deadlock_1999 with cmdline; swap_mib: a swap area as hdb too."""
     def run(log):
         image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
+        disks = [image] + ([mmap_tests.fresh_swap(f"{log}.swap.img", swap_mib)] if swap_mib
+                           else [])
         rc = kernel.boot(f"test=deadlock_1999 {BOOT} seed={SEED} {cmdline}".strip(), log,
-                         timeout=90, mem=32, disks=[image])
+                         timeout=90, mem=32, disks=disks)
         text = kernel.read_log(log)
         reason = judge.judge("deadlock_1999", rc, text, expect=expect, reject=reject)
         if not reason and check_image:
@@ -86,7 +100,8 @@ def scenario(cmdline, expect, check_image, reject=()):
             reason = ("e2fsck -fn complains after the kernel wrote it: " + problems[:600]
                       if problems else mmap_tests.files_match(image, text))
         if not reason:
-            os.unlink(image)
+            for d in disks:
+                os.unlink(d)
         return reason
     return run
 
@@ -131,6 +146,9 @@ DEADLOCK_TESTS = {
     "deadlock_1999_sync_cycle_named": scenario("reclaim=sync hung_timeout=3", SYNC_EXPECT,
                                                check_image=False),
     # The cure: the same stage under the default policy completes.
+    "deadlock_1999_no_clean_pages_completes": scenario(
+        "staged=anon swap_dev=hdb", NO_CLEAN_EXPECT, check_image=True, reject=KSWIOD_REJECT,
+        swap_mib=32),
     "deadlock_1999_kswiod_completes": scenario("", KSWIOD_EXPECT, check_image=True,
                                                reject=KSWIOD_REJECT),
     "monitor_demo_deadlock_both_policies": monitor_demo_deadlock_both_policies,

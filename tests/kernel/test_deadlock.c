@@ -36,12 +36,21 @@
  *      detector must name the cycle and the lock validator its lock
  *      order; the test passes once both have (and leaves the deadlock).
  *
+ * staged=anon (with swap_dev=, default hdb, a swap area) stages no clean
+ * pages at all: step 1 dirties CLEAN_PAGES anonymous pages instead of
+ * reading the clean file.  Then the only memory nbdsrv can have is what
+ * swap-out to the other device frees -- written by that device's kswiod
+ * while nbd0's is blocked on lock_super.  With one kswiod for all
+ * devices there was none: it sat on lock_super, and the swap writes
+ * waited behind it.
+ *
  * hung_timeout= must be short for the sync run (the harness gives 3), and
  * below nbd_timeout, or the client's timeout ends the deadlock first.
  * deadlock_1999_sync sets both policy and threshold for itself:
  * it is make run's last stress test, the expected deadlock, labelled.
  */
 #include "blkdev.h"
+#include "cmdline.h"
 #include "crc32.h"
 #include "deadlock_1999.h"
 #include "hung.h"
@@ -55,6 +64,7 @@
 #include "reclaim.h"
 #include "sched.h"
 #include "slab.h"
+#include "swap.h"
 #include "test_helpers.h"
 #include "timer.h"
 #include "vfs.h"
@@ -90,6 +100,7 @@ struct file_job {
 };
 
 static struct file_job jobs[NR_MAPPED + 1];     /* the mapped files, then the clean one */
+static bool staged_anon;        /* staged=anon: anonymous pages where the clean ones were */
 static struct page *ballast[MAX_BALLAST];
 static uint32_t nr_ballast;
 static struct task *task_a;
@@ -107,13 +118,32 @@ static void fill(const struct file_job *j, uint32_t *w, uint32_t page)
         w[k] = word(j, page * PAGE_SIZE + k * 4);
 }
 
-/* Whether word k of the clean file's page, read through its mapping, is
- * what was written. */
-static bool clean_word_ok(uint32_t page, uint32_t k)
+/* Where the clean file is mapped, or (staged=anon) the anonymous pages. */
+static uint32_t *staged_page(uint32_t page)
+{
+    return (uint32_t *)(MAP_VA + (NR_MAPPED * MAPPED_PAGES + page) * PAGE_SIZE);
+}
+
+/* The clean file read through its mapping, counting words that differ;
+ * staged=anon: the anonymous pages written (write) or checked. */
+static void touch_staged_pages(uint32_t *bad, bool write)
 {
     const struct file_job *c = &jobs[NR_MAPPED];
-    uint32_t va = MAP_VA + (NR_MAPPED * MAPPED_PAGES + page) * PAGE_SIZE;
-    return ((const uint32_t *)va)[k] == word(c, page * PAGE_SIZE + k * 4);
+    for (uint32_t p = 0; p < CLEAN_PAGES; p++) {
+        uint32_t *w = staged_page(p);
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++) {
+            uint32_t want = word(c, p * PAGE_SIZE + k * 4);
+            if (write)
+                w[k] = want;
+            else
+                *bad += w[k] != want;
+        }
+    }
+}
+
+static void touch_staged(uint32_t *bad)
+{
+    touch_staged_pages(bad, staged_anon);
 }
 
 /* One task for all three mappings.  It writes both mapped files, a page
@@ -131,9 +161,7 @@ static void writer(void *arg)
     for (uint32_t p = 0; p < MAPPED_PAGES && nr_free_pages() > jobs[0].stop_at; p++)
         for (uint32_t i = 0; i < NR_MAPPED; i++, jobs[i - 1].written++)
             fill(&jobs[i], (uint32_t *)(MAP_VA + (i * MAPPED_PAGES + p) * PAGE_SIZE), p);
-    for (uint32_t p = 0; p < CLEAN_PAGES; p++)
-        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
-            *bad += !clean_word_ok(p, k);
+    touch_staged(bad);
     task_set_vm(NULL);
 }
 
@@ -213,8 +241,11 @@ static void dirty_then_read(void)
         struct file_job *j = &jobs[i];
         KASSERT_EQ(vfs_lookup(j->path, &j->inode), 0);
         uint32_t prot = i < NR_MAPPED ? PTE_WRITE : 0;     /* the clean file: read only */
-        KASSERT_EQ(vm_map_file(space, MAP_VA + i * MAPPED_PAGES * PAGE_SIZE,
-                               j->pages * PAGE_SIZE, j->inode, 0, prot), 0);
+        uint32_t start = MAP_VA + i * MAPPED_PAGES * PAGE_SIZE;
+        if (i == NR_MAPPED && staged_anon)
+            KASSERT_EQ(vm_map_anon(space, start, CLEAN_PAGES * PAGE_SIZE, PTE_WRITE), 0);
+        else
+            KASSERT_EQ(vm_map_file(space, start, j->pages * PAGE_SIZE, j->inode, 0, prot), 0);
         j->space = i == 0 ? space : NULL;       /* one space maps all */
         j->stop_at = mm_watermarks()->low + CLEAN_PAGES + SPARE_PAGES;
     }
@@ -222,6 +253,15 @@ static void dirty_then_read(void)
     struct task *t = task_create("writer", writer, &bad, PRIO_NORMAL);
     KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
     KASSERT_EQ(bad, 0);                 /* the clean file read back as written */
+}
+
+/* staged=anon, at the end: every anonymous page reads back as written
+ * (from swap, most of them). */
+static void check_staged(void *arg)
+{
+    task_set_vm(jobs[0].space);
+    touch_staged_pages(arg, false);
+    task_set_vm(NULL);
 }
 
 static void task_a_main(void *arg)
@@ -326,17 +366,25 @@ static void ending_kswiod(const struct task *blocked, const struct before *b0, u
      * they include kswiod's writes after it. */
     pr_info("deadlock_1999: kswiod: the second chain: kswiod %s on lock_super (task-A held "
             "it, waiting for nbdsrv), and nbdsrv still got its pages: A's read answered, "
-            "%u pages for %u requests since, reclaim freed %u clean pages and waited for no "
+            "%u pages for %u requests since, reclaim freed %u %s pages and waited for no "
             "write\n", b0->kswiod_blocked_under_a ? "was blocked" : "was not blocked",
             st.pages - b0->srv.pages,
             (uint32_t)(st.reads + st.writes - b0->srv.reads - b0->srv.writes),
-            vm_events.pgsteal - b0->pgsteal);
+            vm_events.pgsteal - b0->pgsteal, staged_anon ? "swapped-out" : "clean");
     KASSERT(blocked != NULL);
     KASSERT_STREQ(blocked->name, "kswiod/nbd0");        /* the stall stays with nbd0 */
     KASSERT(b0->kswiod_blocked_under_a);
     KASSERT_EQ(violations, 0);
     KASSERT_EQ(st.no_memory, 0);
     KASSERT(vm_events.pgwrite > b0->pgwrite);
+    if (staged_anon) {
+        uint32_t bad = 0;
+        struct task *t = task_create("check-anon", check_staged, &bad, PRIO_NORMAL);
+        KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
+        pr_info("deadlock_1999: kswiod: %u anonymous pages back from swap, %u words differ\n",
+                CLEAN_PAGES, bad);
+        KASSERT_EQ(bad, 0);
+    }
     for (uint32_t i = 0; i <= NR_MAPPED; i++) {
         if (jobs[i].space)
             vm_space_destroy(jobs[i].space);
@@ -382,6 +430,11 @@ KTEST_MANUAL(deadlock_1999)
     uint32_t hung_timeout = hung_timeout_secs;
     hung_timeout_secs = 0;
     a_result = 1;                       /* a run before this one (the demo) set it */
+    const char *staged = cmdline_get("staged");
+    staged_anon = staged && strcmp(staged, "anon") == 0;
+    const char *swap_dev = cmdline_get("swap_dev") ? cmdline_get("swap_dev") : "hdb";
+    if (staged_anon)
+        KASSERT_EQ(swapon(swap_dev, 0), 0);
     pr_info("deadlock_1999: seed=%u (boot with seed=%u to repeat), reclaim=%s, %u MiB of RAM, "
             "watermarks min %u low %u\n", ktest_seed(), ktest_seed(), sync ? "sync" : "kswiod",
             nr_managed_pages() / 256, mm_watermarks()->min, mm_watermarks()->low);
@@ -390,8 +443,9 @@ KTEST_MANUAL(deadlock_1999)
     prepare_disk(buf);
     KASSERT_EQ(vfs_mount("nbd0", MNT, "ext2"), 0);
     dirty_then_read();
-    pr_info("deadlock_1999: step 1: %u + %u pages dirty in the mappings, %u clean, %u free\n",
-            jobs[0].written, jobs[1].written, CLEAN_PAGES, nr_free_pages());
+    pr_info("deadlock_1999: step 1: %u + %u pages dirty in the mappings, %u %s, %u free\n",
+            jobs[0].written, jobs[1].written, CLEAN_PAGES,
+            staged_anon ? "anonymous and dirty (no clean page)" : "clean", nr_free_pages());
 
     blkdev_stall(nbd0, true);
     memset(buf, 0xA5, A_BYTES);
@@ -426,6 +480,8 @@ KTEST_MANUAL(deadlock_1999)
     }
     ending_kswiod(blocked, &b0, buf);
     kfree(buf);
+    if (staged_anon)
+        KASSERT_EQ(swapoff(swap_dev), 0);
 }
 
 /* make run's last stress test, labelled as what it is: the 1999 policy for
