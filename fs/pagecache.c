@@ -239,15 +239,27 @@ static struct page *find_or_read(struct address_space *mapping, uint32_t index, 
     return page;
 }
 
-struct page *read_cache_page(struct address_space *mapping, uint32_t index, int *err)
+/*
+ * The memory first, then the lock: a page allocation may reclaim, and
+ * reclaim's progress may need kswiod to write dirty pages of this very
+ * file -- under its lock.  So the page is taken before the lock (a spare,
+ * unused if the page turns out to be cached).
+ */
+struct page *lock_cache_page(struct address_space *mapping, uint32_t index, int *err)
 {
     struct spare spare = { 0 };
     if (!find(mapping, index))          /* a peek: the lock decides */
         spare_get(&spare, GFP_KERNEL);
     mutex_lock(&mapping->lock);
     struct page *page = find_or_read(mapping, index, err, &spare);
-    mutex_unlock(&mapping->lock);
     spare_put(&spare);
+    return page;
+}
+
+struct page *read_cache_page(struct address_space *mapping, uint32_t index, int *err)
+{
+    struct page *page = lock_cache_page(mapping, index, err);
+    mutex_unlock(&mapping->lock);
     return page;
 }
 

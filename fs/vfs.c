@@ -387,26 +387,31 @@ int vfs_write(struct inode *inode, uint64_t off, const void *buf, uint32_t len)
     const struct address_space_ops *aops = mapping->ops;
     const uint8_t *src = buf;
     uint32_t done = 0;
-    mutex_lock(&mapping->lock);
+    /* The file's lock page by page, each page's memory taken before it
+     * (lock_cache_page): kswiod may need the lock to write this file's
+     * dirty pages, which the allocation's reclaim may be waiting for. */
     while (done < len) {
         uint64_t pos = off + done;
         uint32_t in_page = (uint32_t)(pos % PAGE_SIZE);
         uint32_t n = PAGE_SIZE - in_page < len - done ? PAGE_SIZE - in_page : len - done;
-        struct page *page = grab_cache_page(mapping, (uint32_t)(pos / PAGE_SIZE), &err);
-        if (!page)
-            break;
-        err = aops->prepare_write(mapping, page, in_page, in_page + n);
-        if (!err) {
-            memcpy((uint8_t *)page_address(page) + in_page, src + done, n);
-            set_page_dirty(mapping, page);
+        struct page *page = lock_cache_page(mapping, (uint32_t)(pos / PAGE_SIZE), &err);
+        if (page) {
+            err = aops->prepare_write(mapping, page, in_page, in_page + n);
+            if (!err) {
+                memcpy((uint8_t *)page_address(page) + in_page, src + done, n);
+                set_page_dirty(mapping, page);
+                done += n;
+                if (pos + n > inode->size)
+                    inode->size = pos + n;
+            }
+            put_cache_page(page);
         }
-        put_cache_page(page);
         if (err)
             break;
-        done += n;
-        if (pos + n > inode->size)
-            inode->size = pos + n;
+        mutex_unlock(&mapping->lock);
     }
+    if (!err)
+        mutex_lock(&mapping->lock);
     struct super_block *sb = inode->sb;
     if (err)
         sb->ops->truncate(inode);       /* free blocks a failed page was given */

@@ -110,6 +110,11 @@ void put_cache_page(struct page *page);
 
 /* Writing: the caller holds mapping->lock (see above). */
 struct page *grab_cache_page(struct address_space *mapping, uint32_t index, int *err);
+/* grab_cache_page with its memory taken first and mapping->lock after:
+ * the lock is held on return, whatever the result.  A writer takes the
+ * lock page by page this way and never holds it across an allocation
+ * that may reclaim with IO -- kswiod may need it to write this file. */
+struct page *lock_cache_page(struct address_space *mapping, uint32_t index, int *err);
 void set_page_dirty(struct address_space *mapping, struct page *page);
 /* Hand every dirty page to kswiod (mapping->lock held; it is let go and
  * taken again while kswiod's queue is full).  The caller then calls

@@ -120,6 +120,10 @@ MMAP_TESTS = {
         "fsync_ignores_pages_handed_over_meanwhile", False, files=False, mem=128,
         seeded=False, drive_opts=",throttling.bps-total=1048576",
         expect=[r"fsync: \d+ ms while the writers wrote [1-9]\d* pages; .*were still writing"]),
+    "fsync_and_writer_under_pressure_no_enomem": ext2_stress(
+        "fsync_and_writer_under_pressure_no_enomem", False, files=False, seeded=False,
+        expect=[r"pressure: [1-9]\d* writes \(worst \d+ ms, error 0\), [1-9]\d* fsyncs "
+                r"\(worst \d+ ms, error 0\)"]),
     # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
     "readahead_next_window_in_flight": ext2_stress(
         "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,

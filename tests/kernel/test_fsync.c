@@ -13,6 +13,15 @@
  *       file has no page under writeback (the old way) lasts as long as
  *       they do, since a's writer hands over more while kswiod is busy
  *       with b's.  Then a reads back whole.
+ *   fsync_and_writer_under_pressure_no_enomem  (any disk speed)
+ *       Free memory is taken down to a little above the min watermark
+ *       (ballast that reclaim cannot free); then one task rewrites a file
+ *       twice that size with vfs_write while another fsyncs it, over and
+ *       over, for PRESSURE_MS.  No call may fail and none may take longer
+ *       than STALL_MAX_MS.  vfs_write used to hold the file's lock across
+ *       its page allocation, whose reclaim could free none of the file's
+ *       pages (their lock was taken) and kswiod, taking that lock for the
+ *       fsync, could not write them: -ENOMEM after 5-20 s.
  */
 #include "kerrno.h"
 #include "kstring.h"
@@ -132,5 +141,82 @@ KTEST_MANUAL(fsync_ignores_pages_handed_over_meanwhile)
     KASSERT_EQ(vfs_fsync(a), 0);
     iput(a);
     iput(w[0].inode);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+#define PRESSURE_MS     3000
+#define STALL_MAX_MS    1000
+#define LEFT_FREE_PAGES 256         /* above min, after the ballast: 1 MiB */
+#define PRESSURE_PAGES  512         /* the file: 2 MiB, twice what is left */
+#define MAX_BALLAST     32768
+
+struct pressure {
+    struct inode *inode;
+    int err;                        /* the first failure */
+    uint32_t calls, worst_ms;
+};
+
+static void note_call(struct pressure *p, int err, uint64_t t0)
+{
+    uint32_t ms = (uint32_t)(timer_uptime_ms() - t0);
+    if (ms > p->worst_ms)
+        p->worst_ms = ms;
+    if (err && !p->err)
+        p->err = err;
+    p->calls++;
+}
+
+static void pressure_writer(void *arg)
+{
+    struct pressure *p = arg;
+    uint64_t end = timer_uptime_ms() + PRESSURE_MS;
+    for (uint32_t n = 0; timer_uptime_ms() < end && !p->err; n++) {
+        uint32_t index = n % PRESSURE_PAGES;
+        fill(page_buf, 3, index);
+        uint64_t t0 = timer_uptime_ms();
+        int r = vfs_write(p->inode, (uint64_t)index * PAGE_SIZE, page_buf, PAGE_SIZE);
+        note_call(p, r == PAGE_SIZE ? 0 : r < 0 ? r : -EIO, t0);
+    }
+}
+
+static void pressure_fsync(void *arg)
+{
+    struct pressure *p = arg;
+    uint64_t end = timer_uptime_ms() + PRESSURE_MS;
+    while (timer_uptime_ms() < end && !p->err) {
+        uint64_t t0 = timer_uptime_ms();
+        note_call(p, vfs_fsync(p->inode), t0);
+    }
+}
+
+KTEST_MANUAL(fsync_and_writer_under_pressure_no_enomem)
+{
+    static struct page *ballast[MAX_BALLAST];
+    static struct pressure w, f;
+    uint32_t nr = 0;
+    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    w = (struct pressure){ .inode = new_file(MNT "/pressure") };
+    f = (struct pressure){ .inode = w.inode };
+    uint32_t keep = mm_watermarks()->min + LEFT_FREE_PAGES;
+    for (struct page *pg; nr < MAX_BALLAST && nr_free_pages() > keep &&
+                          (pg = alloc_page(0)) != NULL;)        /* 0: never reclaims */
+        ballast[nr++] = pg;
+    pr_info("pressure: %u pages taken, %u free; a %u-page file rewritten and fsync'd for "
+            "%u ms\n", nr, nr_free_pages(), PRESSURE_PAGES, PRESSURE_MS);
+    struct task *tw = task_create("pressure-write", pressure_writer, &w, PRIO_NORMAL);
+    struct task *tf = task_create("pressure-fsync", pressure_fsync, &f, PRIO_NORMAL);
+    KASSERT(tw != NULL && tf != NULL);
+    KASSERT_EQ(task_join(tw), 0);
+    KASSERT_EQ(task_join(tf), 0);
+    while (nr)
+        free_page(ballast[--nr]);
+    pr_info("pressure: %u writes (worst %u ms, error %d), %u fsyncs (worst %u ms, error %d)\n",
+            w.calls, w.worst_ms, w.err, f.calls, f.worst_ms, f.err);
+    KASSERT_EQ(w.err, 0);
+    KASSERT_EQ(f.err, 0);
+    KASSERT(w.calls > PRESSURE_PAGES);      /* the file went round at least once */
+    KASSERT(w.worst_ms <= STALL_MAX_MS);
+    KASSERT(f.worst_ms <= STALL_MAX_MS);
+    iput(w.inode);
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
