@@ -15,6 +15,7 @@
 #include "ratelimit.h"
 #include "reclaim.h"
 #include "slab.h"
+#include "timer.h"
 #include "vfs.h"
 #include "vm.h"
 #include "wait.h"
@@ -22,6 +23,7 @@
 
 #define PAGE_HASH_SIZE 4096
 #define READAHEAD_PAGES 64              /* 256 KiB: a read-ahead window */
+#define WRITE_RETRY_MS  1000            /* reclaim leaves a file whose write failed */
 
 struct cached_page {
     struct list_head link;          /* on its mapping's list */
@@ -389,6 +391,13 @@ static void say_dead_once(struct address_space *mapping)
     mapping->dead_said = true;
 }
 
+/* A write of the file failed lately: reclaim does not hand its dirty
+ * pages over again before wb_retry_ms (see write_failed). */
+static bool mapping_backing_off(const struct address_space *mapping)
+{
+    return mapping->wb_retry_ms && timer_uptime_ms() < mapping->wb_retry_ms;
+}
+
 /* The error of a failed kswiod write since the last call, or 0. */
 static int mapping_take_wb_error(struct address_space *mapping)
 {
@@ -466,7 +475,7 @@ enum pagecache_reclaim pagecache_reclaim_page(struct address_space *mapping, str
     if (!list_empty(&mapping->mmaps) && vm_unmap_file_page(mapping, page))
         return PCR_REFERENCED;
     if (page->flags & PG_dirty) {
-        if (mapping_dead(mapping))
+        if (mapping_dead(mapping) || mapping_backing_off(mapping))
             return PCR_UNWRITABLE;
         if (!may_write)
             return PCR_BUSY;
@@ -489,15 +498,20 @@ void pagecache_writeback_cancel(struct address_space *mapping, struct page *page
  * kswiod's write of n pages of the file failed; they are dirty again.
  * On a dead device no retry can succeed, and none will be made (see
  * mapping_dead's callers): said once for the file, with what stays in
- * memory.  A transient error (a bad sector) is retried when reclaim or
- * fsync hands the pages over again, and said at a bounded rate: a page
- * that fails every time must not flood the log.  mapping->lock held.
+ * memory.  Another error (-ENOSPC for a hole dirtied through a mapping,
+ * a disk or server failing writes) may go away, but retrying at once
+ * would only loop -- reclaim handing the pages straight back, kswiod
+ * failing them again, each failure waking reclaim -- so reclaim leaves
+ * the file's dirty pages alone for WRITE_RETRY_MS (mapping_backing_off);
+ * fsync still tries, and returns the error.  Said at a bounded rate.
+ * mapping->lock held.
  */
 static void write_failed(struct address_space *mapping, int n, int err)
 {
     static struct ratelimit rl = RATELIMIT_INIT("kswiod");
     struct inode *inode = mapping->host;
     mapping->wb_error = err;
+    mapping->wb_retry_ms = timer_uptime_ms() + WRITE_RETRY_MS;
     if (mapping_dead(mapping)) {
         say_dead_once(mapping);
     } else if (ratelimit_ok(&rl)) {

@@ -38,7 +38,9 @@
  * device is dead its dirty pages are not handed to kswiod any more: they
  * stay dirty in memory (nothing is lost while the kernel runs), reclaim
  * passes them over (PCR_UNWRITABLE), kswiod says so once per file, and
- * fsync gives -EIO for as long as they are there.  A page under writeback counts
+ * fsync gives -EIO for as long as they are there.  After any other failed
+ * write reclaim passes the file's dirty pages over for a while too
+ * (WRITE_RETRY_MS), and the next fsync returns the error.  A page under writeback counts
  * in mapping->nr_writeback until kswiod is done with it, and the inode is
  * not freed before that count is 0 (mapping_wait_writeback): kswiod may
  * still have to write it.
@@ -90,6 +92,8 @@ struct address_space {
                                      * & 1]; under lock (see mapping_write_and_wait) */
     uint32_t nr_wb_epoch[2];        /* nr_writeback by the epoch's parity (atomic) */
     int wb_error;                   /* a write of kswiod's failed: for the next fsync */
+    uint64_t wb_retry_ms;           /* ... and reclaim leaves its dirty pages until this
+                                     * uptime (a backoff, not a loop); under lock */
     bool dead_said;                 /* "the device is dead" logged for this file; under lock */
     uint32_t wb_waiters;            /* tasks in mapping_wait_writeback (atomic): kswiod
                                      * then waits for the lock instead of yielding */

@@ -84,6 +84,7 @@ struct task {
     int exit_code;
     struct task *joiner;            /* blocked in task_join() on this task */
     uint64_t runtime_ticks;         /* ticks it was running when the timer hit */
+    uint64_t last_ran;              /* timer ticks when it last got the CPU */
 
     int nr_held;                    /* lockdep: locks held, innermost last */
     struct held_lock held[MAX_HELD_LOCKS];

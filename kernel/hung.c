@@ -253,6 +253,34 @@ static void report_spin(struct task *t)
 }
 
 /*
+ * A livelock with no spinner: IO tasks that wait often but are woken at
+ * once, again and again -- kswapd woken by every failed write, the kswiod
+ * failing it -- keep the CPU between them, and no one of them runs a
+ * whole timeout without waiting.  What shows it is the victim: a task of
+ * normal priority that is runnable and has not had the CPU for twice the
+ * timeout.  The IO tasks that could be starving it are listed.
+ */
+static void list_io_task(struct task *t, void *arg)
+{
+    (void)arg;
+    if (t->magic == TASK_MAGIC && t->prio == PRIO_IO)
+        pr_err("hung:   PRIO_IO task \"" TASK_FMT "\" (id %u) %s, %llu ticks run in all\n",
+               TASK_ARG(t), t->id, t->state == TASK_RUNNING || t->state == TASK_RUNNABLE
+                                       ? "runnable" : "waiting",
+               (unsigned long long)t->runtime_ticks);
+}
+
+static void report_starved(struct task *t, uint64_t since)
+{
+    hung_reports++;
+    t->hang_reported = true;
+    pr_err("hung: task \"" TASK_FMT "\" (id %u) has been runnable for %u s without getting the "
+           "CPU: tasks of higher priority keep it (a livelock?)\n", TASK_ARG(t), t->id,
+           (uint32_t)((timer_ticks() - since) / HZ));
+    task_for_each(list_io_task, NULL);
+}
+
+/*
  * Since when t has been stuck, as far as a hang goes.  A join is a wait
  * for work: a test that joins a hog (which may need minutes under load)
  * waits on purpose, and is stuck only while the task it joins is -- so
@@ -293,6 +321,29 @@ static void check_task(struct task *t, void *limit)
     }
 }
 
+/* After check_task's pass, when no IO task is reported spinning.  Twice
+ * the timeout: a single spinner, which starves others as long as it has
+ * run, is reported first, as what it is. */
+static void check_starved(struct task *t, void *limit)
+{
+    if (t->magic != TASK_MAGIC || t->hang_reported || t->prio != PRIO_NORMAL ||
+        t->state != TASK_RUNNABLE)
+        return;
+    uint64_t now = timer_ticks();
+    uint64_t since = t->last_ran > t->blocked_since ? t->last_ran : t->blocked_since;
+    if (now > since && now - since > 2 * *(uint64_t *)limit)
+        report_starved(t, since);
+}
+
+/* A PRIO_IO task reported for running without waiting and still at it:
+ * the tasks it starves are its report's, not reported again. */
+static void note_spinner(struct task *t, void *spinner)
+{
+    if (t->magic == TASK_MAGIC && t->prio == PRIO_IO && t->hang_reported &&
+        (t->state == TASK_RUNNABLE || t->state == TASK_RUNNING))
+        *(bool *)spinner = true;
+}
+
 static void khungtaskd(void *arg)
 {
     (void)arg;
@@ -302,6 +353,10 @@ static void khungtaskd(void *arg)
         if (timeout) {
             uint64_t limit = (uint64_t)timeout * HZ;
             task_for_each(check_task, &limit);
+            bool spinner = false;
+            task_for_each(note_spinner, &spinner);
+            if (!spinner)
+                task_for_each(check_starved, &limit);
         }
         hung_scans++;
     }

@@ -97,6 +97,7 @@ static void __schedule(bool preempted)
         panic("scheduler: nothing to run, not even the idle task");
     check_task(next, "switch in");
     next->state = TASK_RUNNING;
+    next->last_ran = timer_ticks();
     next->slice = TIME_SLICE_TICKS;
     need_resched = false;
     if (next == prev)

@@ -334,24 +334,26 @@ static void swap_write_end_io(struct bio *bio)
     struct swap_area *area = bio->private;
     struct kswiod_dev *d = area->bdev->kswiod;
     uint32_t first = (uint32_t)(bio->sector / SECTORS_PER_PAGE);
-    for (int i = 0; i < bio->nvecs; i++) {
+    int status = bio->status, n = bio->nvecs;
+    for (int i = 0; i < n; i++) {
         struct page *page = bio->vecs[i].page;
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        struct page *stale = writeback_done(d, page, area, first + i, bio->status);
+        struct page *stale = writeback_done(d, page, area, first + i, status);
         spin_unlock_irqrestore(&page_lock, flags);
         put_page(page);
         if (stale)
             put_page(stale);
     }
-    if (bio->status)
-        swap_write_failed(area, bio->nvecs, first);
     bio_put(bio);
+    if (status)
+        swap_write_failed(area, n, first);
     uint32_t flags = irq_save();
     d->bios_in_flight--;
     irq_restore(flags);
     wake_up(&d->wq);                    /* room for another bio */
     wake_up(&writeback_wq);
-    page_freed();                       /* they can be freed now */
+    if (!status)
+        page_freed();                   /* they can be freed now; a failure frees nothing */
 }
 
 /*
@@ -378,7 +380,9 @@ static bool write_file_pages(struct kswiod_dev *d, struct page **pages, int n, b
         if (err)
             vm_events.kswiod_errors++;  /* pagecache_write_pages made it dirty again */
         if (page->owner && !(page->flags & PG_lru)) {
-            if (page->flags & PG_reclaim)
+            if (err)
+                lru_add(page, LRU_ACTIVE);      /* dirty again: out of reclaim's way */
+            else if (page->flags & PG_reclaim)
                 lru_rotate(page);
             else
                 lru_add(page, LRU_INACTIVE);
@@ -392,7 +396,8 @@ static bool write_file_pages(struct kswiod_dev *d, struct page **pages, int n, b
     for (int i = 0; i < n; i++)
         put_page(pages[i]);
     wake_up(&writeback_wq);
-    page_freed();
+    if (!err)
+        page_freed();                   /* a failure frees nothing: reclaim sleeps on */
     return true;
 }
 

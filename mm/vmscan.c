@@ -14,7 +14,8 @@
  *                                      PG_dirty), then as below
  *   file page, clean and unmapped                        -> out of the cache, free
  *   file page, dirty                -> PG_writeback and kswiod's queue
- *   file page, dirty, its device dead (blkdev_dead)      -> active list
+ *   file page, dirty, its device dead (blkdev_dead), or  -> active list
+ *     its last write failed a moment ago (a backoff)
  *   anything else (in use, kswiod full, no swap)         -> head of a list
  *
  * None of these steps sleeps.  A file page's mapping is locked with a
@@ -33,7 +34,10 @@
  * write pending, and on the LRU nothing, or only anonymous pages while
  * no swap slot is free), it gives up and the allocation fails.  kswapd
  * does the same work in the background between the low and the high
- * watermark.
+ * watermark, and reclaim_some on demand: all three run one loop,
+ * reclaim_run, which also ends after RECLAIM_MAX_PASSES passes -- a page
+ * write that fails frees nothing and wakes nobody, so failures cannot
+ * keep it going.
  */
 #include "blkdev.h"
 #include "cmdline.h"
@@ -261,65 +265,93 @@ static uint32_t wanted(unsigned order)
     return mm_watermarks()->min + (1u << order);
 }
 
-uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
+/*
+ * One reclaim run, the loop direct reclaim, kswapd and reclaim_some share:
+ * passes until the goal is met (free pages, or pages freed), nothing it
+ * could free is left, patience runs out (idle_limit() sleeps on "a page
+ * was freed" that saw nothing freed), or RECLAIM_MAX_PASSES passes --
+ * a bound even while others take what it frees, or writes keep failing.
+ */
+struct reclaim_run {
+    gfp_t gfp;
+    uint32_t free_goal;         /* met when this many pages are free (0: no such goal) */
+    uint32_t freed_goal;        /* met when it freed this many (0: no such goal) */
+    /* What happened: */
+    uint32_t freed;             /* pages freed */
+    int passes;
+    int idle;                   /* sleeps that saw nothing freed */
+    bool hopeless;              /* stopped with nothing left it could free */
+};
+
+static bool goal_met(const struct reclaim_run *r)
 {
-    vm_events.direct_reclaims++;
-    reclaim_enter(gfp);
-    uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);   /* no recursion */
-    uint32_t freed = 0;
-    int idle = 0, round = 0;
-    bool enough = false, hopeless = false;
-    for (int fruitless = 0; idle < idle_limit() && round < RECLAIM_MAX_PASSES; round++) {
-        if ((enough = nr_free_pages() >= wanted(order)))
-            break;
-        uint32_t n = shrink(gfp, fruitless);
-        freed += n;
+    return (r->free_goal && nr_free_pages() >= r->free_goal) ||
+           (r->freed_goal && r->freed >= r->freed_goal);
+}
+
+/* The caller has entered reclaim (reclaim_enter, PF_RECLAIM); true when
+ * the goal was met. */
+static bool reclaim_run(struct reclaim_run *r)
+{
+    for (int fruitless = 0; r->idle < idle_limit() && r->passes < RECLAIM_MAX_PASSES;
+         r->passes++) {
+        if (goal_met(r))
+            return true;
+        uint32_t n = shrink(r->gfp, fruitless);
+        r->freed += n;
         if (n) {
             fruitless = 0;
             continue;
         }
         fruitless++;
-        if ((hopeless = nothing_to_reclaim()))
+        if ((r->hopeless = nothing_to_reclaim()))
             break;                      /* no waiting can change that */
         wakeup_kswapd();
         vm_events.reclaim_waits++;
         if (!wait_on_page_freed(RECLAIM_WAIT_MS))
-            idle++;
+            r->idle++;
     }
+    return goal_met(r);
+}
+
+/* reclaim_run as a task outside reclaim (an allocation, reclaim_some). */
+static bool reclaim_run_entered(struct reclaim_run *r)
+{
+    reclaim_enter(r->gfp);
+    uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);   /* no recursion */
+    bool met = reclaim_run(r);
+    memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
+    reclaim_exit(r->gfp);
+    return met;
+}
+
+uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
+{
+    vm_events.direct_reclaims++;
+    struct reclaim_run r = { .gfp = gfp, .free_goal = wanted(order) };
     /* "Enough" is judged here, where the loop saw it: other tasks may take
      * those pages before the caller tries again, and the caller retries. */
-    memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
-    reclaim_exit(gfp);
-    if (!enough) {
-        vm_events.reclaim_failures++;
-        if (hopeless)
-            pr_warn("reclaim: %s gives up: nothing left it could free (%u pages free, %u on "
-                    "the LRU, %u of them anonymous, %u swap slots free)\n", current->name,
-                    nr_free_pages(), lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE), lru_count_anon(),
-                    swap_slots_left());
-        else
-            pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
-                    "%u ms: %u pages free, %u active, %u inactive\n", current->name, round,
-                    idle, RECLAIM_WAIT_MS, nr_free_pages(), lru_count(LRU_ACTIVE), lru_count(LRU_INACTIVE));
-    }
-    return enough ? freed + 1 : 0;
+    if (reclaim_run_entered(&r))
+        return r.freed + 1;
+    vm_events.reclaim_failures++;
+    if (r.hopeless)
+        pr_warn("reclaim: %s gives up: nothing left it could free (%u pages free, %u on "
+                "the LRU, %u of them anonymous, %u swap slots free)\n", current->name,
+                nr_free_pages(), lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE),
+                lru_count_anon(), swap_slots_left());
+    else
+        pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
+                "%u ms: %u pages free, %u active, %u inactive\n", current->name, r.passes,
+                r.idle, RECLAIM_WAIT_MS, nr_free_pages(), lru_count(LRU_ACTIVE),
+                lru_count(LRU_INACTIVE));
+    return 0;
 }
 
 uint32_t reclaim_some(uint32_t target)
 {
-    reclaim_enter(GFP_KERNEL);
-    uint32_t saved = memalloc_flag_save(PF_MEMALLOC | PF_RECLAIM);
-    uint32_t freed = 0;
-    for (int idle = 0, fruitless = 0; freed < target && idle < RECLAIM_ROUNDS;) {
-        uint32_t n = shrink(GFP_KERNEL, fruitless);
-        freed += n;
-        fruitless = n ? 0 : fruitless + 1;
-        if (!n && !wait_on_page_freed(RECLAIM_WAIT_MS))
-            idle++;
-    }
-    memalloc_flag_restore(PF_MEMALLOC | PF_RECLAIM, saved);
-    reclaim_exit(GFP_KERNEL);
-    return freed;
+    struct reclaim_run r = { .gfp = GFP_KERNEL, .freed_goal = target };
+    reclaim_run_entered(&r);
+    return r.freed;
 }
 
 void wakeup_kswapd(void)
@@ -335,20 +367,10 @@ static void kswapd(void *arg)
     for (;;) {
         wait_event_state(&kswapd_wq, nr_free_pages() < mm_watermarks()->low, TASK_SLEEPING);
         vm_events.kswapd_wakeups++;
-        reclaim_enter(GFP_KERNEL);
-        for (int idle = 0, fruitless = 0;
-             idle < RECLAIM_ROUNDS && nr_free_pages() < mm_watermarks()->high;) {
-            if (shrink(GFP_KERNEL, fruitless)) {
-                idle = fruitless = 0;
-                continue;
-            }
-            fruitless++;
-            if (nothing_to_reclaim())
-                break;                  /* nap below, then wait for the next wake-up */
-            if (!wait_on_page_freed(RECLAIM_WAIT_MS))
-                idle++;
-        }
-        reclaim_exit(GFP_KERNEL);
+        struct reclaim_run r = { .gfp = GFP_KERNEL, .free_goal = mm_watermarks()->high };
+        reclaim_enter(r.gfp);
+        reclaim_run(&r);
+        reclaim_exit(r.gfp);
         if (nr_free_pages() < mm_watermarks()->low)
             sleep_ms(RECLAIM_WAIT_MS * 5);  /* nothing to do now: do not spin */
     }

@@ -57,13 +57,13 @@ def files_match(image, text):
 
 
 def ext2_stress(test, with_swap, cmdline="", expect=(), files=True, mem=32, seeded=True,
-                drive_opts="", reject=()):
-    """A test on a fresh ext2 image (hdb after a swap area as hda when
-    with_swap, else hda); files: the kernel lists FILE lines to check;
-    seeded: it is randomized and prints its seed; drive_opts: more of
-    QEMU's -drive options for the ext2 disk."""
+                drive_opts="", reject=(), image_mib=128):
+    """A test on a fresh ext2 image of image_mib (hdb after a swap area as
+    hda when with_swap, else hda); files: the kernel lists FILE lines to
+    check; seeded: it is randomized and prints its seed; drive_opts: more
+    of QEMU's -drive options for the ext2 disk."""
     def run(log):
-        ext2 = fresh_ext2(f"{log}.ext2.img", 128)
+        ext2 = fresh_ext2(f"{log}.ext2.img", image_mib)
         disks = [fresh_swap(f"{log}.swap.img", 160)] if with_swap else []
         disks.append(ext2)
         rc = kernel.boot(f"test={test} {cmdline}".strip(), log, timeout=180, mem=mem,
@@ -124,6 +124,13 @@ MMAP_TESTS = {
         "fsync_and_writer_under_pressure_no_enomem", False, files=False, seeded=False,
         expect=[r"pressure: [1-9]\d* writes \(worst \d+ ms, error 0\), [1-9]\d* fsyncs "
                 r"\(worst \d+ ms, error 0\)"]),
+    # tests/kernel/test_write_errors.c: a small file system, filled.
+    "write_errors_never_livelock": ext2_stress(
+        "write_errors_never_livelock", False, files=False, seeded=False, image_mib=8,
+        expect=[r"write errors: the file system is full",
+                r"write errors: \d+ ms of reclaim \(\d+ runs\): \d+ failed page writes; the "
+                r"pinger ran [1-9]\d* times, at worst \d+ ms late; fsync gave -28, then -28; "
+                r"0 words differ"]),
     # tests/kernel/test_readahead.c: the asynchronous read-ahead, on 128 MiB.
     "readahead_next_window_in_flight": ext2_stress(
         "readahead_next_window_in_flight", False, files=False, mem=128, seeded=False,

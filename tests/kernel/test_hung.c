@@ -354,3 +354,76 @@ KTEST(hung_io_task_that_never_waits_reported)
     KASSERT(log_contains(mark, "without waiting: every task of lower priority is starved"));
     ktest_expect_reports(1);
 }
+
+/* Two PRIO_IO tasks that take turns, each waking the other and waiting:
+ * neither runs a whole timeout without waiting, yet one of them always
+ * has the CPU. */
+struct pingpong {
+    struct wait_queue wq;
+    volatile int turn;
+    uint64_t until;
+};
+
+struct pinger {
+    struct pingpong *pp;
+    int me;
+};
+
+static void take_turns(void *arg)
+{
+    struct pinger *p = arg;
+    struct pingpong *pp = p->pp;
+    while (timer_uptime_ms() < pp->until) {
+        wait_event(&pp->wq, pp->turn == p->me || timer_uptime_ms() >= pp->until);
+        pp->turn = !p->me;
+        wake_up(&pp->wq);
+    }
+    wake_up(&pp->wq);
+}
+
+static void note_ran(void *arg)
+{
+    *(volatile bool *)arg = true;
+}
+
+/* A livelock with no spinner: a task of normal priority that stays
+ * runnable for the timeout without getting the CPU is reported, with the
+ * IO tasks that kept it. */
+KTEST(hung_starved_normal_task_reported)
+{
+    static struct pingpong pp;
+    static struct pinger p[2];
+    static bool victim_ran;
+    uint32_t saved = hung_timeout_secs, reports = hung_reports;
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    uint32_t mark = log_mark();
+    /* The victim is starved after twice the timeout: the pingers go on
+     * for longer, with a scan to spare. */
+    pp = (struct pingpong){ .until = timer_uptime_ms() + (2 * TEST_TIMEOUT_SECS + 2) * 1000,
+                            .turn = -1 };
+    wait_queue_init(&pp.wq, "pingpong");
+    victim_ran = false;
+    /* The pingers (they run at once and wait: nobody's turn yet), the
+     * victim (runnable, not run: this task goes on), then the first turn
+     * -- from then on the pingers keep the CPU from this task too. */
+    struct task *t[2];
+    for (int i = 0; i < 2; i++) {
+        p[i] = (struct pinger){ &pp, i };
+        t[i] = task_create(i ? "hung-pong" : "hung-ping", take_turns, &p[i], PRIO_IO);
+        KASSERT(t[i] != NULL);
+    }
+    struct task *victim = task_create("hung-victim", note_ran, &victim_ran, PRIO_NORMAL);
+    KASSERT(victim != NULL);
+    pp.turn = 0;
+    wake_up(&pp.wq);
+    for (int i = 0; i < 2; i++)
+        KASSERT_EQ(task_join(t[i]), 0);
+    KASSERT_EQ(task_join(victim), 0);
+    hung_timeout_secs = saved;
+    uint32_t n = hung_reports - reports;
+    ktest_expect_reports(n);        /* this task and bdflush are starved too */
+    KASSERT(victim_ran);
+    KASSERT(log_contains(mark, "hung: task \"hung-victim\""));
+    KASSERT(log_contains(mark, "without getting the CPU: tasks of higher priority keep it"));
+    KASSERT(log_contains(mark, "PRIO_IO task \"hung-ping\""));
+}
