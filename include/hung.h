@@ -42,7 +42,10 @@
  * magic, kernel_addr_mapped), and it allocates nothing.
  */
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
+
+struct task;
 
 /* Reports so far; a test fails when it moves unless the test expected it
  * (ktest_expect_reports). */
@@ -60,3 +63,18 @@ extern uint32_t hung_timeout_secs;
 /* Read hung_timeout= and start khungtaskd.  Needs the scheduler and the
  * timer running. */
 void hung_task_init(void);
+
+/* One edge of "who waits for whom": what t, which is blocked, waits on,
+ * as the rest of a sentence that starts with its name ("waits for mutex
+ * lock_super held by task-A since ext2_new_block+0x5b/0x327"), into buf;
+ * and the one task that can end the wait -- a mutex's owner, the task
+ * being joined, the task a wait queue names (wait.h) -- or NULL when
+ * there is none (a semaphore, a sleep, a queue anyone may wake) or it
+ * cannot be trusted.  Follows the rules above (no lock, every pointer
+ * checked), so it may look at any task; the hang detector's chains and
+ * reclaim's wait check (mm/reclaim.c) both say a wait with it. */
+#define WAIT_DESCRIPTION_LEN 160
+struct task *describe_wait(const struct task *t, char *buf, size_t size);
+/* "SUBSYSTEM: locks held by T:" and the list (lockdep_print_held), saying
+ * so when the last is the mutex T is waiting for, not yet its own. */
+void print_held_while_waiting(const char *subsystem, const struct task *t);

@@ -119,6 +119,9 @@ void sleep_ms(uint32_t ms);
 
 /* Record what the current task is about to wait on (before schedule()). */
 void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const char *wchan);
+/* What kind of object a wait channel is, said before its name: "mutex "
+ * + "lock_super"; "" for a sleep, whose name says it all. */
+const char *wait_kind_prefix(enum wait_kind kind);
 
 void preempt_disable(void);
 void preempt_enable(void);

@@ -70,31 +70,13 @@ static bool blocked(const struct task *t)
     return t->state == TASK_SLEEPING || t->state == TASK_UNINTERRUPTIBLE;
 }
 
-/* What the wait channel is, said before its name: "mutex " + "deadlock-m2". */
-static const char *wait_kind_prefix(enum wait_kind kind)
-{
-    switch (kind) {
-    case WAIT_NONE:
-    case WAIT_SLEEP:        return "";      /* the name says it all: "sleep" */
-    case WAIT_QUEUE:        return "wait queue ";
-    case WAIT_MUTEX:        return "mutex ";
-    case WAIT_SEMAPHORE:    return "semaphore ";
-    case WAIT_JOIN:         return "the exit of ";
-    }
-    return "an unknown kind of wait ";         /* a corrupt task */
-}
-
 /* Task names are fixed arrays that a corrupt task may not terminate. */
 #define TASK_FMT "%.*s"
 #define TASK_ARG(t) TASK_NAME_LEN, (t)->name
 
 /* ---- following who waits for whom --------------------------------------- */
 
-/*
- * Print the edge out of t, which is blocked, and return the task it waits
- * for; NULL when the chain ends at t.
- */
-static struct task *follow(const struct task *t)
+struct task *describe_wait(const struct task *t, char *buf, size_t size)
 {
     const char *what = name_ok(t->wchan);
 
@@ -105,26 +87,23 @@ static struct task *follow(const struct task *t)
         if (!m->owner) {
             /* mutex_unlock hands the mutex to its first waiter, so a free
              * mutex with a waiter means a bug there: say it, do not guess. */
-            pr_err("hung:   " TASK_FMT " waits for mutex %s, which is free: the chain ends here\n",
-                   TASK_ARG(t), lock);
+            ksnprintf(buf, size, "waits for mutex %s, which is free", lock);
             return NULL;
         }
         if (!task_ok(m->owner)) {
-            pr_err("hung:   " TASK_FMT " waits for mutex %s held by %p, which is not a task "
-                   "(freed or corrupt): the chain ends here\n", TASK_ARG(t), lock,
-                   (void *)m->owner);
+            ksnprintf(buf, size, "waits for mutex %s held by %p, which is not a task (freed or "
+                      "corrupt)", lock, (void *)m->owner);
             return NULL;
         }
         char site[80];
         ksym_describe(m->owner_site, site, sizeof(site));
-        pr_err("hung:   " TASK_FMT " waits for mutex %s held by " TASK_FMT " since %s\n",
-               TASK_ARG(t), lock, TASK_ARG(m->owner), site);
+        ksnprintf(buf, size, "waits for mutex %s held by " TASK_FMT " since %s", lock,
+                  TASK_ARG(m->owner), site);
         return m->owner;
     }
     if (t->wait_kind == WAIT_JOIN && task_ok(t->wait_obj)) {
         struct task *joined = (struct task *)t->wait_obj;
-        pr_err("hung:   " TASK_FMT " waits for " TASK_FMT " to exit\n",
-               TASK_ARG(t), TASK_ARG(joined));
+        ksnprintf(buf, size, "waits for " TASK_FMT " to exit", TASK_ARG(joined));
         return joined;
     }
     /* A wait queue that names the one task able to end its waits (the
@@ -134,20 +113,32 @@ static struct task *follow(const struct task *t)
         wq->owner && kernel_addr_mapped((uint32_t)wq->owner, sizeof(*wq->owner)) &&
         task_ok(*wq->owner)) {
         struct task *owner = *wq->owner;
-        pr_err("hung:   " TASK_FMT " waits on wait queue %s, which only " TASK_FMT " can end "
-               "(it answers the IO this waits for)\n", TASK_ARG(t), what, TASK_ARG(owner));
+        ksnprintf(buf, size, "waits on wait queue %s, which only " TASK_FMT " can end (it "
+                  "answers the IO this waits for)", what, TASK_ARG(owner));
         return owner;
     }
     if (t->wait_kind == WAIT_MUTEX || t->wait_kind == WAIT_JOIN) {
-        pr_err("hung:   " TASK_FMT " waits on %s%s at %p, which is not mapped or not a task: "
-               "the chain ends here\n", TASK_ARG(t), wait_kind_prefix(t->wait_kind), what,
-               t->wait_obj);
+        ksnprintf(buf, size, "waits on %s%s at %p, which is not mapped or not a task",
+                  wait_kind_prefix(t->wait_kind), what, t->wait_obj);
         return NULL;
     }
     /* A wait queue, semaphore or sleep has no owner to follow. */
-    pr_err("hung:   " TASK_FMT " waits on %s%s (%s): the chain ends here\n",
-           TASK_ARG(t), wait_kind_prefix(t->wait_kind), what, state_name(t));
+    ksnprintf(buf, size, "waits on %s%s (%s)", wait_kind_prefix(t->wait_kind), what,
+              state_name(t));
     return NULL;
+}
+
+/*
+ * Print the edge out of t, which is blocked, and return the task it waits
+ * for; NULL when the chain ends at t.
+ */
+static struct task *follow(const struct task *t)
+{
+    char edge[WAIT_DESCRIPTION_LEN];
+    struct task *next = describe_wait(t, edge, sizeof(edge));
+    pr_err("hung:   " TASK_FMT " %s%s\n", TASK_ARG(t), edge,
+           next ? "" : ": the chain ends here");
+    return next;
 }
 
 /*
@@ -156,17 +147,22 @@ static struct task *follow(const struct task *t)
  * waiting for a mutex is that mutex, not yet held: say so, or the list
  * reads as if the task held the very lock it is stuck on.
  */
-static void print_held(const struct task *t)
+void print_held_while_waiting(const char *subsystem, const struct task *t)
 {
     const struct mutex *m = t->wait_obj;
     int nr = t->nr_held;
     if (t->wait_kind == WAIT_MUTEX && nr > 0 && nr <= MAX_HELD_LOCKS &&
         kernel_addr_mapped((uint32_t)m, sizeof(*m)) && t->held[nr - 1].map == &m->dep_map)
-        pr_err("hung: locks held by " TASK_FMT " (the last, %s, is the one it waits for):\n",
-               TASK_ARG(t), name_ok(m->dep_map.name));
+        pr_err("%s: locks held by " TASK_FMT " (the last, %s, is the one it waits for):\n",
+               subsystem, TASK_ARG(t), name_ok(m->dep_map.name));
     else
-        pr_err("hung: locks held by " TASK_FMT ":\n", TASK_ARG(t));
+        pr_err("%s: locks held by " TASK_FMT ":\n", subsystem, TASK_ARG(t));
     lockdep_print_held(t, LOG_ERR);
+}
+
+static void print_held(const struct task *t)
+{
+    print_held_while_waiting("hung", t);
 }
 
 /*

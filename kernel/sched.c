@@ -167,6 +167,19 @@ void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const
     irq_restore(flags);
 }
 
+const char *wait_kind_prefix(enum wait_kind kind)
+{
+    switch (kind) {
+    case WAIT_NONE:
+    case WAIT_SLEEP:        return "";      /* the name says it all: "sleep" */
+    case WAIT_QUEUE:        return "wait queue ";
+    case WAIT_MUTEX:        return "mutex ";
+    case WAIT_SEMAPHORE:    return "semaphore ";
+    case WAIT_JOIN:         return "the exit of ";
+    }
+    return "an unknown kind of wait ";         /* a corrupt task */
+}
+
 /* ---- preemption ------------------------------------------------------------ */
 
 void preempt_disable(void)
