@@ -15,7 +15,6 @@
 #include "panic.h"
 #include "printk.h"
 #include "ratelimit.h"
-#include "reclaim.h"
 #include "sched.h"
 #include "slab.h"
 #include "spinlock.h"
@@ -62,10 +61,8 @@ static void unlock_buffer(struct buffer_head *bh)
 
 void wait_on_buffer(struct buffer_head *bh)
 {
-    if (bh->flags & BH_LOCKED) {
-        reclaim_may_not_wait("a buffer under IO", bh->bdev->name);
+    if (bh->flags & BH_LOCKED)
         blkdev_might_wait(bh->bdev);
-    }
     wait_event(&bh->wait, !(bh->flags & BH_LOCKED));
 }
 

@@ -57,7 +57,7 @@ void mapping_init(struct address_space *mapping, struct inode *host,
 {
     mapping->host = host;
     mapping->ops = ops;
-    mutex_init_io(&mapping->lock, "mapping");
+    mutex_init(&mapping->lock, "mapping");
     list_init(&mapping->pages);
     mapping->nrpages = 0;
     mapping->nrdirty = 0;

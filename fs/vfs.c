@@ -102,7 +102,7 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
     if (!err)
         err = ext2_mount(bdev, &new->sb);
     if (!err) {
-        mutex_init_io(&new->sb->namespace_lock, "namespace");
+        mutex_init(&new->sb->namespace_lock, "namespace");
         list_add_tail(&new->link, &mounts);
         pr_info("vfs: mounted %s on %s%s\n", dev, path,
                 new->sb->read_only ? " (read-only)" : "");

@@ -15,8 +15,8 @@
  *                     memalloc_noio_save/restore, for callees that say
  *                     GFP_KERNEL without knowing they are on the IO path)
  *   PF_RECLAIM        the task is reclaiming (direct reclaim or kswapd):
- *                     waiting on a buffer, on page writeback or on a mutex
- *                     held across IO is reported (mm/reclaim.c)
+ *                     any wait but "a page was freed" and a short timer
+ *                     is reported (set_wait, mm/reclaim.c)
  *
  * The flags live in the current task (sched.h).
  */

@@ -25,22 +25,12 @@ struct mutex {
     uint32_t owner_site;        /* where the owner locked it */
     struct list_head waiters;   /* struct task_waiter, first come first served */
     struct lockdep_map dep_map;
-    bool across_io;             /* may be held across IO: reclaim must not wait for it */
 };
 
 #define mutex_init(m, name_)                                                    \
     do {                                                                        \
         static struct lock_class_key key_;                                      \
         mutex_init_key((m), (name_), &key_);                                    \
-    } while (0)
-
-/* A mutex that may be held while its holder waits for IO (a file's page
- * lock, lock_super): a task in reclaim that waits for one is reported
- * (include/reclaim.h).  Trylocks are fine: they never wait. */
-#define mutex_init_io(m, name_)                                                 \
-    do {                                                                        \
-        mutex_init((m), (name_));                                               \
-        (m)->across_io = true;                                                  \
     } while (0)
 
 void mutex_init_key(struct mutex *m, const char *name, struct lock_class_key *key);

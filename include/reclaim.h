@@ -13,15 +13,23 @@
  * reclaim=sync on the command line is the 1999 policy, kept to show what
  * goes wrong: reclaim writes a dirty page itself and waits for that write.
  *
- * The rule, checked at run time: a task in reclaim (PF_RECLAIM) must not
- * wait on a buffer, on page writeback, or on a mutex that may be held
- * across IO (mutex_init_io).  reclaim_may_not_wait() is called on each of
- * those waits; inside reclaim it reports the task with its stack, counts
- * in reclaim_violations (which fails the running test) -- and lets the
- * wait go ahead, so that the consequence can be seen too.
+ * The rule, checked at run time: a task in reclaim (PF_RECLAIM) may sleep
+ * only on "a page was freed" (wait_on_page_freed) and on a timer of at
+ * most RECLAIM_WAIT_MS.  set_wait(), which every wait goes through, calls
+ * reclaim_check_wait() for such a task; any other wait -- a buffer, a page
+ * lock, page writeback, a completion, a mempool, a mutex, a semaphore, a
+ * join, a longer sleep -- is reported with the task's stack and, when one
+ * task can end the wait, that task's, and counted in reclaim_violations
+ * (which fails the running test); then the wait goes ahead, so that the
+ * consequence can be seen too.  The first REPORTS_IN_FULL reports (of
+ * each test: the runner rearms) are printed in full, the rest counted.
  */
 #pragma once
 #include <stdint.h>
+
+/* Reclaim's longest sleep: a round that freed nothing waits this long for
+ * "a page was freed"; a plain timer this short is allowed too. */
+#define RECLAIM_WAIT_MS 20
 
 struct block_device;
 struct page;
@@ -54,7 +62,12 @@ extern uint32_t reclaim_violations;
 
 /* Start kswapd and kswiod; read reclaim= from the command line. */
 void reclaim_init(void);
-void reclaim_may_not_wait(const char *what, const char *name);
+/* set_wait's check, for the current task when it has PF_RECLAIM. */
+void reclaim_check_wait(void);
+/* Print the next REPORTS_IN_FULL wait reports in full again: the test
+ * runner calls it as each test begins, so that every test's story is
+ * told, whatever ran before it in the same boot. */
+void reclaim_reports_rearm(void);
 
 /* Reclaim until target pages are freed or a bounded number of passes
  * find nothing, the way kswapd does; the number freed.  For the monitor

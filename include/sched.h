@@ -21,6 +21,10 @@
  * set_wait() and schedule(); it then stays runnable and its schedule()
  * returns at once, so every blocking loop rechecks its condition.
  *
+ * set_wait() is the one place every wait goes through, so it is also
+ * where a task in reclaim (PF_RECLAIM) is checked: it may sleep only on
+ * "a page was freed" and on a short timer (mm/reclaim.c, reclaim.h).
+ *
  * Rules: schedule() must not be called with a spinlock held (the lock
  * validator reports it) nor from an interrupt handler.
  */
@@ -47,7 +51,7 @@ enum task_prio { PRIO_IO, PRIO_NORMAL, PRIO_BULK, PRIO_IDLE, NR_PRIOS };
 /* What a blocked task waits on: wait_obj's type. */
 enum wait_kind {
     WAIT_NONE,
-    WAIT_SLEEP,             /* sleep_ms: nothing */
+    WAIT_SLEEP,             /* sleep_ms: the tick it ends at (uint64_t) */
     WAIT_QUEUE,             /* struct wait_queue (completions too) */
     WAIT_MUTEX,             /* struct mutex: its owner can be followed */
     WAIT_SEMAPHORE,         /* struct semaphore */
@@ -117,8 +121,14 @@ bool wake_up_task(struct task *t);
 uint32_t schedule_timeout(uint32_t ms);
 void sleep_ms(uint32_t ms);
 
-/* Record what the current task is about to wait on (before schedule()). */
+/* Record what the current task is about to wait on (before schedule()).
+ * In reclaim, a wait reclaim must not make is reported here. */
 void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const char *wchan);
+/* The same, for a wait that goes on after a wake-up that did not end it
+ * (a wait queue's loop, woken for another waiter's event): recorded
+ * again, but not checked again -- it is the same wait, reported once. */
+void set_wait_again(enum task_state state, enum wait_kind kind, const void *obj,
+                    const char *wchan);
 /* What kind of object a wait channel is, said before its name: "mutex "
  * + "lock_super"; "" for a sleep, whose name says it all. */
 const char *wait_kind_prefix(enum wait_kind kind);

@@ -112,6 +112,7 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
     pr_info("test %s: begin\n", t->name);
     running_note[0] = '\0';
     uint32_t reports0 = reports_so_far();
+    reclaim_reports_rearm();        /* this test's reports in full, not just the boot's first */
     expected_reports = 0;
     running = t;
     if (setjmp(test_abort) == 0) {

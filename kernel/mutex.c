@@ -10,7 +10,6 @@
 #include "kerrno.h"
 #include "ksyms.h"
 #include "panic.h"
-#include "reclaim.h"
 #include "sched.h"
 #include "timer.h"
 #include "wait.h"
@@ -28,8 +27,6 @@ static void mutex_lock_at(struct mutex *m, uint32_t site)
 {
     if (irq_depth)
         panic("mutex_lock(%s) in an interrupt handler", m->dep_map.name);
-    if (m->across_io)
-        reclaim_may_not_wait("a mutex held across IO", m->dep_map.name);
     lockdep_acquire(&m->dep_map, site);     /* first: report a deadlock before it happens */
     struct task_waiter w = { .task = current };
     uint32_t flags = irq_save();

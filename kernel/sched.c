@@ -15,6 +15,7 @@
 #include "lockdep.h"
 #include "panic.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "slab.h"
 #include "timer.h"
 #include "vm.h"
@@ -156,7 +157,8 @@ bool wake_up_task(struct task *t)
     return woke;
 }
 
-void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const char *wchan)
+void set_wait_again(enum task_state state, enum wait_kind kind, const void *obj,
+                    const char *wchan)
 {
     uint32_t flags = irq_save();
     current->state = state;
@@ -165,6 +167,16 @@ void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const
     current->wchan = wchan;
     current->blocked_since = timer_ticks();
     irq_restore(flags);
+}
+
+void set_wait(enum task_state state, enum wait_kind kind, const void *obj, const char *wchan)
+{
+    set_wait_again(state, kind, obj, wchan);
+    /* Here, not at each kind of wait: a check made where every wait is
+     * recorded cannot miss a new one.  After recording, so that the
+     * report reads the wait as ps and the hang detector do. */
+    if (current->flags & PF_RECLAIM)
+        reclaim_check_wait();
 }
 
 const char *wait_kind_prefix(enum wait_kind kind)
@@ -248,7 +260,7 @@ void sleep_ms(uint32_t ms)
 {
     uint64_t end = timer_ticks() + ms_to_ticks(ms);
     for (uint64_t now; (now = timer_ticks()) < end && !task_should_stop();) {
-        set_wait(TASK_SLEEPING, WAIT_SLEEP, NULL, "sleep");
+        set_wait(TASK_SLEEPING, WAIT_SLEEP, &end, "sleep");
         schedule_timeout((uint32_t)((end - now) * (1000 / HZ)));
     }
 }

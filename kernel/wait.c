@@ -17,8 +17,10 @@ void prepare_to_wait(struct wait_queue *wq, struct task_waiter *w, enum task_sta
     if (w->task != current) {           /* the first time round the loop */
         w->task = current;
         list_add_tail(&w->link, &wq->waiters);
+        set_wait(state, WAIT_QUEUE, wq, wq->name);
+    } else {
+        set_wait_again(state, WAIT_QUEUE, wq, wq->name);
     }
-    set_wait(state, WAIT_QUEUE, wq, wq->name);
     irq_restore(flags);
 }
 

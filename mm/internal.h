@@ -24,8 +24,12 @@ struct block_device;
 struct vm_area;
 struct vm_space;
 struct swap_area;
+struct wait_queue;
 
 extern struct spinlock page_lock;
+/* What reclaim sleeps on when a round freed nothing (wait_on_page_freed):
+ * the one wait queue its wait check (reclaim.c) lets it sleep on. */
+extern struct wait_queue page_freed_wq;
 
 /* ---- LRU (lru.c); page_lock held for all but lru_init ---------------- */
 enum lru_list { LRU_INACTIVE, LRU_ACTIVE };

@@ -232,8 +232,6 @@ void kswiod_counts(uint32_t *queued, uint32_t *in_flight)
 
 void wait_on_page_writeback(struct page *page)
 {
-    if (page->flags & PG_writeback)
-        reclaim_may_not_wait("page writeback", "a swap or file page");
     wait_event(&writeback_wq, !(page->flags & PG_writeback));
 }
 

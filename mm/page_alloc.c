@@ -23,6 +23,7 @@
  */
 #include "mm.h"
 #include "bootinfo.h"
+#include "internal.h"
 #include "kstring.h"
 #include "ksyms.h"
 #include "printk.h"
@@ -50,7 +51,7 @@ static uint32_t free_count;     /* pages free, in the buddy lists or hot */
 static uint32_t managed_count;
 static struct watermarks wmark;
 static struct mm_stats stats;
-static struct wait_queue page_freed_wq;     /* reclaim waits for any free */
+struct wait_queue page_freed_wq;            /* reclaim waits for any free (internal.h) */
 static uint32_t page_events;                /* frees, and writebacks that ended */
 
 /* ---- reports ---------------------------------------------------------- */

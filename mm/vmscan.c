@@ -55,7 +55,6 @@
 #include "wait.h"
 
 #define SCAN_BATCH          32          /* pages looked at per pass */
-#define RECLAIM_WAIT_MS     20          /* a sleep on "a page was freed" */
 #define RECLAIM_ROUNDS      25          /* passes without progress before failing */
 #define RECLAIM_ROUNDS_IO   250         /* the same while page writes are under way: 5 s */
 #define RECLAIM_MAX_PASSES  1000        /* a bound even while others take what it frees */
@@ -360,16 +359,23 @@ void wakeup_kswapd(void)
         wake_up(&kswapd_wq);
 }
 
+/*
+ * kswapd is in reclaim (PF_RECLAIM) only while it reclaims: its sleeps in
+ * between -- until the next wake-up, and the nap after a hopeless round --
+ * are not reclaim's, and may be as long as they like.
+ */
 static void kswapd(void *arg)
 {
     (void)arg;
-    current->flags |= PF_MEMALLOC | PF_RECLAIM;
+    current->flags |= PF_MEMALLOC;
     for (;;) {
         wait_event_state(&kswapd_wq, nr_free_pages() < mm_watermarks()->low, TASK_SLEEPING);
         vm_events.kswapd_wakeups++;
         struct reclaim_run r = { .gfp = GFP_KERNEL, .free_goal = mm_watermarks()->high };
         reclaim_enter(r.gfp);
+        uint32_t saved = memalloc_flag_save(PF_RECLAIM);   /* only while it reclaims */
         reclaim_run(&r);
+        memalloc_flag_restore(PF_RECLAIM, saved);
         reclaim_exit(r.gfp);
         if (nr_free_pages() < mm_watermarks()->low)
             sleep_ms(RECLAIM_WAIT_MS * 5);  /* nothing to do now: do not spin */

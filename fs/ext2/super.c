@@ -158,9 +158,9 @@ int ext2_mount(struct block_device *bdev, struct super_block **out)
     sb->ops = &ext2_ops;
     sb->fs_info = sbi;
     sb->root_ino = EXT2_ROOT_INO;
-    mutex_init_io(&sb->inode_lock, "ext2 inodes");
+    mutex_init(&sb->inode_lock, "ext2 inodes");
     list_init(&sb->inodes);
-    mutex_init_io(&sbi->lock_super, "lock_super");
+    mutex_init(&sbi->lock_super, "lock_super");
 
     int err = read_super(sb, sbi);
     if (!err)

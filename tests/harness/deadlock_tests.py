@@ -48,6 +48,11 @@ SYNC_EXPECT = [
     r"\] +\[<[0-9a-f]+>\] try_to_free_pages\+",          # nbdsrv's: reclaim ...
     r"\] +\[<[0-9a-f]+>\] ext2_writepages\+",            # ... writing a page
     r"\] +\[<[0-9a-f]+>\] nbdsrv_main\+",                # ... from its allocation
+    # The wait check names the cycle when nbdsrv's reclaim sleeps, before
+    # the hang detector's threshold has passed.
+    r"reclaim: BUG: task nbdsrv waits on mutex lock_super while reclaiming",
+    r"reclaim:   nbdsrv waits for mutex lock_super held by task-A since ext2_new_block",
+    r"reclaim: where task-A, which can end that wait, is:",
     r"lockdep: BUG: possible deadlock \(lock order cycle\)",
     r"lock_super -> nbdsrv request, first seen",
     r"nbdsrv request -> reclaim_io, first seen in task nbdsrv",

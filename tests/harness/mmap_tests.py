@@ -87,11 +87,13 @@ MMAP_TESTS = {
         r"mmap_dirty: written through the mappings; kswiod wrote [1-9]\d* pages meanwhile",
         r"mmap_dirty: unmounted; [1-9]\d* file pages written by kswiod, 0 reclaim waits"]),
     # The 1999 policy: reclaim writes the dirty file page itself, through
-    # the file's lock and ext2's lock_super -- reported every time.  The
-    # files are whole all the same (no server here to deadlock with).
+    # the file's lock and ext2's lock_super, and waits for that write --
+    # reported every time.  The files are whole all the same (no server
+    # here to deadlock with).
     "mmap_dirty_reclaim_sync": ext2_stress("mmap_dirty", False, "reclaim=sync", expect=[
         r"reclaim: policy sync",
-        r"reclaim: BUG: task \S+ waits on a mutex held across IO \(mapping\) while reclaiming",
+        r"reclaim: BUG: task \S+ waits on wait queue (ext2 page io|page writeback) while "
+        r"reclaiming",
         r"lockdep: BUG: possible deadlock \(lock order cycle\)",
         r"but lock_super already comes before reclaim",
         r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported, and [1-9]\d* "

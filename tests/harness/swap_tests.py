@@ -163,8 +163,7 @@ SWAP_TESTS = {
         "swap_hog: " + HOG_SUMMARY]),
     "swap_hog_reclaim_sync": stress("swap_hog", 160, "hog_mb=64 reclaim=sync", expect=[
         r"reclaim: policy sync", "swap_hog: " + HOG_SUMMARY,
-        r"reclaim: BUG: task \S+ waits on page writeback \(a swap or file page\) while "
-        r"reclaiming",
+        r"reclaim: BUG: task \S+ waits on wait queue page writeback while reclaiming",
         r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported, and \d+ "
         r"lock order cycles"]),
     "swap_full": stress("swap_full", RUN_SWAP_MIB, expect=[
