@@ -9,9 +9,10 @@
 #pragma once
 #include <stdint.h>
 
-#define BACKTRACE_MAX 16
+#define BACKTRACE_MAX 32      /* deeper stacks say how many frames are left out */
 
 /* Fill pcs[] with return addresses, starting from frame pointer ebp. */
 int backtrace_collect(uint32_t ebp, uint32_t *pcs, int max);
-/* Print "[<addr>] function+off/size" for eip, then for each caller. */
+/* Print "[<addr>] function+off/size" for eip, then for each caller, up
+ * to BACKTRACE_MAX of them (then a line saying more were left out). */
 void backtrace_print(int level, uint32_t eip, uint32_t ebp);

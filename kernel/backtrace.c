@@ -38,4 +38,6 @@ void backtrace_print(int level, uint32_t eip, uint32_t ebp)
     print_pc(level, eip, false);
     for (int i = 0; i < n; i++)
         print_pc(level, pcs[i], true);
+    if (n == BACKTRACE_MAX)
+        printk(level, "  ... (deeper frames not shown: BACKTRACE_MAX is %d)\n", BACKTRACE_MAX);
 }
