@@ -283,6 +283,17 @@ static void check_timeouts(struct nbd_device *nd)
                  nd->timeout_ms);
 }
 
+/* The owner is done with the socket: clear nd->sock under the lock, so
+ * that no view reads it from now on, then close it. */
+static void release_socket(struct nbd_device *nd)
+{
+    uint32_t flags = spin_lock_irqsave(&nd->lock);
+    struct socket *sock = nd->sock;
+    nd->sock = NULL;
+    spin_unlock_irqrestore(&nd->lock, flags);
+    sock_close(sock);
+}
+
 static void sender_main(void *arg)
 {
     struct nbd_device *nd = arg;
@@ -303,7 +314,7 @@ static void sender_main(void *arg)
     /* Dead: the receiver ends once the shutdown reaches it; then nobody
      * uses the socket and its owner may close it. */
     task_join(nd->receiver);
-    sock_close(nd->sock);
+    release_socket(nd);
     task_exit(0);
 }
 
@@ -548,7 +559,7 @@ static int nbd_start(struct nbd_device *nd, int i)
         nbd_fail(nd, "no memory for its tasks");
         if (nd->receiver)
             task_join(nd->receiver);
-        sock_close(nd->sock);
+        release_socket(nd);
         return -ENOMEM;
     }
     return 0;

@@ -19,9 +19,16 @@
  * uses and is half of the cookie, so that a reply for a request already
  * answered is told from one for the request now in the slot.
  *
+ * The socket.  The sender and the receiver use nd->sock freely while they
+ * run; the sender closes it last, once the receiver has ended.  Anyone
+ * else (the monitor) reads sock only under lock, and the sender clears it
+ * under lock before closing, so a view of a dead device finds NULL, never
+ * a freed socket (DESIGN.md, invariant 5).
+ *
  * Locking: lock (a spinlock, since submit may come from interrupt
- * handlers' completions) protects the queues, the slots, dead and the
- * counters.  Nothing is completed and nothing sleeps with it held.
+ * handlers' completions) protects the queues, the slots, dead, the
+ * counters and sock for readers other than the two tasks.  Nothing is
+ * completed and nothing sleeps with it held.
  */
 #pragma once
 #include <stdbool.h>
@@ -70,7 +77,7 @@ struct nbd_device {
     char export_name[NBD_EXPORT_NAME_LEN];
     uint32_t timeout_ms;
     bool fua;                   /* nbd_fua: FUA on every write */
-    struct socket *sock;        /* the sender owns it and closes it */
+    struct socket *sock;        /* the sender owns it; NULL once closed (see above) */
     struct nbd_export export;   /* what the handshake learned */
     bool used_go;               /* NBD_OPT_GO (else the EXPORT_NAME fallback) */
 

@@ -3,7 +3,9 @@
  * requests in flight and counters; "nbd flush" sends each NBD_CMD_FLUSH.
  *
  * The table is copied under the device's lock and printed after, so the
- * console never runs with interrupts off.
+ * console never runs with interrupts off.  The socket is described under
+ * that lock too: the sender clears nd->sock under it before closing the
+ * socket, so a dead device shows "closed" instead of a freed socket.
  */
 #include "console.h"
 #include "monitor.h"
@@ -36,10 +38,13 @@ static void show(struct nbd_device *nd)
     memcpy(slots, nd->slots, sizeof(slots));
     st = nd->stats;
     strlcpy(why, nd->why, sizeof(why));
+    if (nd->sock)
+        sock_describe(nd->sock, desc, sizeof(desc));
+    else
+        strlcpy(desc, "closed", sizeof(desc));
     spin_unlock_irqrestore(&nd->lock, flags);
 
     ipv4_format_addr(addr, nd->addr);
-    sock_describe(nd->sock, desc, sizeof(desc));
     console_printf("%s: server %s:%u export \"%s\" (%s), %llu bytes, flags 0x%x:",
                    nd->bdev.name, addr, nd->port, nd->export_name,
                    nd->used_go ? "NBD_OPT_GO" : "NBD_OPT_EXPORT_NAME",

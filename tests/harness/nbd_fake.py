@@ -11,6 +11,9 @@ until request number LIE_AFTER, where it breaks the protocol as mode says:
   truncated       a read's reply header and half its data, then it closes
   closes          it closes the connection instead of replying
   stall           it stops answering, and keeps the connection open
+  unknown_error   the next UNKNOWN_ERRORS replies carry error UNKNOWN_ERROR,
+                  a number the protocol does not define (and, as it asks of
+                  an error reply, no read data); then honest ones again
   opt_len_lie     (during the handshake) an option reply claiming 1 MiB of
                   data, followed by a few bytes and silence
   no_go           never lies, but answers NBD_OPT_GO with NBD_REP_ERR_UNSUP,
@@ -39,13 +42,15 @@ REQUEST_LEN = 28
 
 EXPORT_BYTES = 4 << 20
 LIE_AFTER = 200                 # honest requests first: the lie comes mid-IO
+UNKNOWN_ERROR = 0x7777          # no NBD_E... has this number
+UNKNOWN_ERRORS = 16             # a handful: each is a line in the client's log
 SOCKET_TIMEOUT_S = 60           # longer than any test that talks to it
 # Before closing after the half reply: a close with the client's next
 # requests still unread makes the host reset the connection, which can
 # drop the half reply on its way -- the client would only see a close.
 TRUNCATE_PAUSE_S = 1
 MODES = ("bad_magic", "unknown_cookie", "not_in_flight", "truncated", "closes", "stall",
-         "opt_len_lie", "no_go")
+         "unknown_error", "opt_len_lie", "no_go")
 
 
 def recv_exact(conn, n):
@@ -140,8 +145,8 @@ class FakeServer:
             return True
         return False
 
-    def reply(self, conn, cookie, data=b"", magic=SIMPLE_REPLY_MAGIC):
-        conn.sendall(struct.pack(">IIQ", magic, 0, cookie) + data)
+    def reply(self, conn, cookie, data=b"", magic=SIMPLE_REPLY_MAGIC, error=0):
+        conn.sendall(struct.pack(">IIQ", magic, error, cookie) + data)
 
     def transmit(self, conn):
         served = 0
@@ -155,8 +160,13 @@ class FakeServer:
             data = bytes(self.disk[offset:offset + length]) if cmd == CMD_READ else b""
             served += 1
             if (served < LIE_AFTER or self.mode == "no_go" or
-                    (self.mode == "truncated" and cmd != CMD_READ)):
+                    (self.mode == "truncated" and cmd != CMD_READ) or
+                    (self.mode == "unknown_error" and served >= LIE_AFTER + UNKNOWN_ERRORS)):
                 self.reply(conn, cookie, data)
+                continue
+            if self.mode == "unknown_error":     # a lie that keeps the connection
+                self.events.append(f"lied ({self.mode}) at request {served}")
+                self.reply(conn, cookie, error=UNKNOWN_ERROR)
                 continue
             self.events.append(f"lied ({self.mode}) at request {served}")
             if self.mode == "bad_magic":

@@ -235,25 +235,61 @@ def pause_socket(log):
 
 # --- a server that lies ---
 
-LIES = {
-    "bad_magic": r"nbd: nbd0: reply magic 0x12345678 is wrong",
-    "unknown_cookie": r"nbd: nbd0: unknown cookie 0x5a5a[0-9a-f]{12} \(error 0\)",
-    "not_in_flight": r"nbd: nbd0: reply for a request not in flight \(answered already\) "
+# Why the device died, as the log and the monitor's nbd say it.
+DEATHS = {
+    "bad_magic": r"reply magic 0x12345678 is wrong",
+    "unknown_cookie": r"unknown cookie 0x5a5a[0-9a-f]{12} \(error 0\)",
+    "not_in_flight": r"reply for a request not in flight \(answered already\) "
                      r"0x[0-9a-f]{16} \(error 0\)",
-    "truncated": r"nbd: nbd0: truncated reply to read of \d+ bytes at sector \d+ "
+    "truncated": r"truncated reply to read of \d+ bytes at sector \d+ "
                  r"\(cookie 0x[0-9a-f]{16}\): -\d+",
-    "closes": r"nbd: nbd0: the server closed the connection \(-\d+\)",
-    "stall": rf"nbd: nbd0: timeout: \w+ of \d+ bytes at sector \d+ \(cookie 0x[0-9a-f]{{16}}\) "
+    "closes": r"the server closed the connection \(-\d+\)",
+    "stall": rf"timeout: \w+ of \d+ bytes at sector \d+ \(cookie 0x[0-9a-f]{{16}}\) "
              rf"had no reply in {FAULT_TIMEOUT_S * 1000} ms",
+}
+LIES = {mode: "nbd: nbd0: " + why for mode, why in DEATHS.items()}
+# A lie the device survives: the requests it answers fail, the rest go on.
+UNKNOWN_ERROR = (rf"nbd: nbd0: server failed (read|write) of \d+ bytes at sector \d+: "
+                 rf"unknown \({nbd_fake.UNKNOWN_ERROR}\)")
+
+# Every monitor view a student would type after the failure, each with a
+# line its output must have: a view that reads what the dead device freed
+# panics instead (STYLE.md).
+VIEWS = {
+    "nbd": r"^nbd0: server 10\.0\.2\.100:\d+ export \"swiod\"",
+    "netstat": r"^segments in \d+ out \d+",
+    "ps": r"^  id name +state +prio +waits on$",
+    "locks": r"^lock classes: \d+ of \d+",
+    "vmstat": r"^free \d+ pages  active \d+  inactive \d+$",
+    "swap": r"^device +prio +pages +used +bad$",
+    "mem": r"^early allocator: \d+ of \d+ KiB used$",
 }
 
 
 def lying(mode):
+    """nbd_survives_faulty_server against nbd_fake.py's mode, typed at the
+    monitor and followed by every view and halt: the test passes (the
+    device dead with the lie named, or alive with the lied-to requests
+    failed), then each view answers -- nbd saying why the device died --
+    and the machine halts with its verdict, never a panic."""
     def test(log):
+        name = "nbd_survives_faulty_server"
+        script = f"test {name}\n" + "".join(v + "\n" for v in VIEWS) + "halt\n"
+        if mode in DEATHS:
+            cmdline, lie = f"nbd_expect=dead nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}", [
+                LIES[mode] + DIED]
+            nbd_says = [r"^  dead; socket closed; timeout \d+ ms$", r"^  died: " + DEATHS[mode]]
+        else:
+            cmdline, lie = "nbd_expect=errors nbd_io_ms=3000", [UNKNOWN_ERROR]
+            nbd_says = [r"^  connected; socket .*; timeout \d+ ms$"]
         with nbd_fake.FakeServer(mode) as srv:
-            rc = boot("nbd_survives_faulty_server", log, srv.port,
-                      f"nbd_expect=dead nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}")
-        return judged("nbd_survives_faulty_server", log, rc, [LIES[mode] + DIED])
+            rc = boot(name, log, srv.port, cmdline, stdin_text=script)
+        text = kernel.read_log(log)
+        if rc != 0:
+            return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+        return judge.missing_in_order(text, [
+            CONNECTED, *lie, rf"test {name}: ok", VIEWS["nbd"], *nbd_says,
+            *list(VIEWS.values())[1:], r"monitor: halt \(0 test failures"])
     return test
 
 
@@ -325,5 +361,5 @@ NBD_TESTS = {
         "dead", "nbd_io_ms=30000", during=kill_when_busy, expect_lines=[r"nbd: nbd0: .*" + DIED]),
     "nbd_refused_server_leaves_no_device": option_length_lie,
     "nbd_monitor_shows_connection": monitor_nbd,
-    **{f"nbd_lying_server_{mode}": lying(mode) for mode in LIES},
+    **{f"nbd_lying_server_{mode}": lying(mode) for mode in (*DEATHS, "unknown_error")},
 }
