@@ -7,11 +7,14 @@
  * IO path, so whatever they allocate comes from the reserve and never
  * waits for reclaim, which may be waiting for them (invariant 3):
  *   sender    takes queued requests into free slots and writes them to the
- *             socket (a write's data straight from the bio's pages), and
- *             once a tick looks for requests older than the timeout
+ *             socket (a write's data straight from the bio's pages)
  *   receiver  reads reply headers, matches each cookie to its slot, reads
  *             a read's data straight into the bio's pages (one copy: the
  *             socket's buffer to the page) and completes the request
+ * and a timer: every NBD_TICK_MS it looks for requests older than the
+ * timeout.  It is a timer, not a task's loop, because a timeout must fire
+ * whatever the tasks are doing -- the sender may wait for a packet buffer
+ * or for room in the socket, and the timeout is what ends such waits.
  * submit() only queues and wakes the sender: it may be called from a
  * completion, so it never sleeps.
  *
@@ -19,9 +22,12 @@
  * an unknown cookie, a reply for a request not in flight, a truncated
  * reply, the server closing, a request timing out -- goes through
  * nbd_fail(): one log line with the reason, the device marked dead, every
- * request queued or in flight failed with -EIO, and the socket shut down,
- * which ends the receiver's wait.  A reply carrying an error fails only
- * its request.  There is no reconnect: a dead device stays dead.
+ * request queued or in flight failed with -EIO.  nbd_fail() may run in
+ * the timer's interrupt, so it does not touch the socket: the receiver,
+ * which looks at dead at least every NBD_TICK_MS while it waits for a
+ * reply, shuts the socket down as it ends, and that ends the sender's
+ * waits on it.  A reply carrying an error fails only its request.  There
+ * is no reconnect: a dead device stays dead.
  */
 #include "cmdline.h"
 #include "cmdline_parse.h"
@@ -38,7 +44,9 @@
 /* Below the hang detector's 20 s: a stalled server is this driver's to
  * report (with the request that waited), before waiters look hung. */
 #define NBD_DEFAULT_TIMEOUT_S   15
-#define NBD_TICK_MS             250     /* how often the sender looks for timeouts */
+/* How often the timer looks for timeouts, and the longest the receiver
+ * waits between looks at dead while no reply is coming. */
+#define NBD_TICK_MS             250
 #define MS_PER_S                1000
 
 static struct nbd_device nbd_devs[NBD_MAX_DEVICES];
@@ -104,6 +112,7 @@ static void finish(struct finished f, int status)
 
 /* --- failing the connection --- */
 
+/* Any context, the timer's interrupt included: nothing here sleeps. */
 __attribute__((format(printf, 2, 3)))
 static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
 {
@@ -140,7 +149,6 @@ static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
 
     pr_err("nbd: %s: %s; failing %d requests in flight and %u queued with -EIO, "
            "device dead\n", nd->bdev.name, nd->why, nr + (int)busy, queued);
-    sock_shutdown(nd->sock);
     for (int i = 0; i < nr; i++)
         finish(victims[i], -EIO);
     while (!list_empty(&bios)) {
@@ -294,13 +302,22 @@ static void release_socket(struct nbd_device *nd)
     sock_close(sock);
 }
 
+static void timeout_tick(struct ktimer *t)
+{
+    struct nbd_device *nd = list_entry(t, struct nbd_device, timeout_timer);
+    check_timeouts(nd);
+    if (!nd->dead)
+        ktimer_add(t, NBD_TICK_MS, timeout_tick);
+}
+
 static void sender_main(void *arg)
 {
     struct nbd_device *nd = arg;
     memalloc_noreclaim_save();
     while (!nd->dead && !task_should_stop()) {
-        wait_event_timeout(&nd->send_wq, has_work(nd), NBD_TICK_MS);
-        check_timeouts(nd);
+        /* Idle is sleeping, not blocked: no hang to report (the timer
+         * reports a request that waits too long). */
+        wait_event_state(&nd->send_wq, has_work(nd), TASK_SLEEPING);
         struct nbd_slot *s;
         while ((s = take_request(nd))) {
             int ret = send_request(nd, s);
@@ -311,8 +328,8 @@ static void sender_main(void *arg)
             sent(nd, s);
         }
     }
-    /* Dead: the receiver ends once the shutdown reaches it; then nobody
-     * uses the socket and its owner may close it. */
+    /* Dead: the receiver ends within a tick; then nobody uses the
+     * socket and its owner may close it. */
     task_join(nd->receiver);
     release_socket(nd);
     task_exit(0);
@@ -429,6 +446,9 @@ static void receiver_main(void *arg)
     memalloc_noreclaim_save();
     while (!nd->dead && receive_one(nd) == 0)
         ;
+    /* Whoever failed the device, the sender may be waiting on the socket
+     * (for room, for a buffer): the shutdown ends those waits. */
+    sock_shutdown(nd->sock);
     task_exit(0);
 }
 
@@ -562,6 +582,7 @@ static int nbd_start(struct nbd_device *nd, int i)
         release_socket(nd);
         return -ENOMEM;
     }
+    ktimer_add(&nd->timeout_timer, NBD_TICK_MS, timeout_tick);
     return 0;
 }
 

@@ -39,6 +39,7 @@
 #include "nbd.h"
 #include "nbd_proto.h"
 #include "spinlock.h"
+#include "timer.h"
 #include "wait.h"
 
 #define NBD_WHY_LEN     160     /* the reason the connection died, for the log */
@@ -91,6 +92,7 @@ struct nbd_device {
 
     struct wait_queue send_wq;  /* the sender: work, a free slot, death */
     struct task *sender, *receiver;
+    struct ktimer timeout_timer; /* every NBD_TICK_MS until dead (nbd.c) */
 };
 
 /* nbd_handshake.c: connect to nd->addr:port and negotiate nd->export_name;
