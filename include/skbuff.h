@@ -18,10 +18,31 @@
  * at a time (a queue, a driver's ring, a protocol), so there is no
  * reference count.
  *
+ * The emergency reserve (Linux 3.6's pfmemalloc skbs, for swap over NBD).
+ * The pool's reserve is shared: one busy connection can hold all of it in
+ * its queues, and then the block device's connection can neither send
+ * nor receive.  So SKB_MEMALLOC_RESERVE more buffers are kept for the
+ * sockets marked for memory reclaim (sock_set_memalloc) and for the NIC's
+ * receive ring, which cannot know whom a frame is for:
+ * alloc_skb_memalloc() takes from the pool without waiting, then from the
+ * emergency reserve, and marks such a buffer pfmemalloc; TCP drops a
+ * pfmemalloc packet unless it is for a marked socket, so only those
+ * sockets can hold emergency buffers.  A caller that may sleep (a
+ * sender) leaves the last SKB_MEMALLOC_KEEP to those that cannot -- the
+ * segments that carry its data out, the ACKs, the receive ring -- so
+ * that a full send queue can never stop its own acknowledgements from
+ * being received.  Every freed buffer refills the emergency reserve
+ * first, the pool's reserve next.  Over loopback the rule holds as well:
+ * a marked socket's emergency buffers reach only marked sockets, so the
+ * in-kernel nbdsrv (an ordinary server, as in the 1999 letter; its
+ * connection is not marked) may see them dropped while the pool is dry,
+ * and TCP sends them again.
+ *
  * Rules: skb_push/skb_pull/skb_put past the buffer's bounds panic (that
  * is a kernel bug, never bad input: parsers check lengths before pulling).
  */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include "gfp.h"
 #include "list.h"
@@ -30,6 +51,8 @@ struct net_device;
 
 #define SKB_HEADROOM    128         /* Ethernet 14 + IPv4 60 + TCP 60, rounded */
 #define SKB_RESERVE     64          /* buffers the mempool keeps for hard times */
+#define SKB_MEMALLOC_RESERVE 32     /* more, for reclaim's sockets only (above) */
+#define SKB_MEMALLOC_KEEP    16     /* of those, never taken by a caller that waits */
 
 struct sk_buff {
     struct list_head list;          /* on whatever queue owns it */
@@ -40,6 +63,7 @@ struct sk_buff {
     uint8_t *network_header;        /* IPv4 header */
     uint8_t *transport_header;      /* TCP/ICMP header */
     uint32_t saddr, daddr;          /* IPv4 source and destination, host order */
+    bool pfmemalloc;                /* taken from the emergency reserve (above) */
     uint8_t head[];                 /* the rest of the page */
 };
 
@@ -51,6 +75,10 @@ struct sk_buff {
 void skb_init(void);
 /* An empty buffer with SKB_HEADROOM free in front. */
 struct sk_buff *alloc_skb(gfp_t gfp);
+/* For a socket marked for memory reclaim, and for a NIC's receive ring:
+ * the pool without waiting, else the emergency reserve (pfmemalloc set);
+ * with __GFP_RECLAIM it waits for either rather than fail. */
+struct sk_buff *alloc_skb_memalloc(gfp_t gfp);
 void kfree_skb(struct sk_buff *skb);
 /* Make the buffer empty with data at head[offset]: a NIC receives into
  * head[0..SKB_BUF_SIZE) (offset 0), a sender starts at SKB_HEADROOM. */
@@ -66,6 +94,7 @@ void skb_trim(struct sk_buff *skb, uint32_t len);
 /* Buffers handed out and not yet returned; the pool's reserve now. */
 uint32_t skb_in_use(void);
 uint32_t skb_reserve_free(void);
+uint32_t skb_memalloc_free(void);
 
 /* A FIFO of buffers; the owner locks it (the lists are plain list.h). */
 struct sk_buff_head {

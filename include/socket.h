@@ -24,6 +24,9 @@
  *
  * Memory: data is copied into packet buffers from the skb mempool
  * (skbuff.h), so sending needs no memory outside the network's reserve.
+ * A socket that carries memory reclaim's IO (NBD's) is marked with
+ * sock_set_memalloc(), as Linux's SOCK_MEMALLOC: it may use the
+ * emergency reserve too, which no other connection can hold on to.
  */
 #pragma once
 #include <stdint.h>
@@ -53,6 +56,11 @@ int sock_recv_exact(struct socket *s, void *buf, uint32_t len, uint32_t timeout_
 void sock_shutdown(struct socket *s);
 /* The owner is done with s: an orderly close (FIN) if it is still open. */
 void sock_close(struct socket *s);
+
+/* s carries reclaim's IO: its buffers may come from the emergency
+ * reserve, and packets received into that reserve are kept for it
+ * (skbuff.h).  Set once, by the owner, before the socket is busy. */
+void sock_set_memalloc(struct socket *s);
 
 /* A human-readable local and remote end and state, for the monitor. */
 void sock_describe(const struct socket *s, char *buf, uint32_t len);

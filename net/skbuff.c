@@ -7,6 +7,10 @@
  * page allocator has nothing left for anyone else.  Pages come from the
  * allocator without reclaim (mempool_alloc strips it), so asking for a
  * buffer never waits for a write that itself needs a buffer.
+ *
+ * The emergency reserve (skbuff.h) is a plain stack of pages beside the
+ * pool: its buffers never come from the allocator after boot, only back
+ * from kfree_skb, which fills it before the pool.
  */
 #include "kstring.h"
 #include "mempool.h"
@@ -19,8 +23,16 @@
 _Static_assert(sizeof(struct sk_buff) + SKB_HEADROOM + ETH_FRAME_LEN <= 4096,
                "an sk_buff page must hold the headroom and a whole frame");
 
+#define SKB_MEMALLOC_RETRY_MS 100  /* a waiting sender also retries the pool this often */
+
 static struct mempool *skb_pool;
 static uint32_t nr_in_use;          /* handed out, not yet freed (irq-safe updates) */
+
+static struct {
+    void *pages[SKB_MEMALLOC_RESERVE];
+    int nr;                         /* pages[0..nr) are free; changed with irq_save */
+    struct wait_queue wait;         /* senders waiting for one to come back */
+} emergency;
 
 static void *skb_page_alloc(gfp_t gfp, void *unused)
 {
@@ -40,6 +52,10 @@ void skb_init(void)
     skb_pool = mempool_create("skb pool", SKB_RESERVE, skb_page_alloc, skb_page_free, NULL);
     if (!skb_pool)
         panic("skb: cannot reserve %d pages for packet buffers", SKB_RESERVE);
+    wait_queue_init(&emergency.wait, "skb emergency reserve");
+    for (; emergency.nr < SKB_MEMALLOC_RESERVE; emergency.nr++)
+        if (!(emergency.pages[emergency.nr] = skb_page_alloc(GFP_KERNEL, NULL)))
+            panic("skb: cannot reserve %d pages for reclaim's sockets", SKB_MEMALLOC_RESERVE);
 }
 
 void skb_reset(struct sk_buff *skb, uint32_t offset)
@@ -52,18 +68,50 @@ void skb_reset(struct sk_buff *skb, uint32_t offset)
     skb->saddr = skb->daddr = 0;
 }
 
-struct sk_buff *alloc_skb(gfp_t gfp)
+static struct sk_buff *skb_setup(struct sk_buff *skb, bool pfmemalloc)
 {
-    struct sk_buff *skb = mempool_alloc(skb_pool, gfp);
-    if (!skb)
-        return NULL;
     uint32_t flags = irq_save();
     nr_in_use++;
     irq_restore(flags);
     list_init(&skb->list);
     skb->dev = NULL;
+    skb->pfmemalloc = pfmemalloc;
     skb_reset(skb, SKB_HEADROOM);
     return skb;
+}
+
+struct sk_buff *alloc_skb(gfp_t gfp)
+{
+    struct sk_buff *skb = mempool_alloc(skb_pool, gfp);
+    return skb ? skb_setup(skb, false) : NULL;
+}
+
+/* A page of the emergency reserve if more than keep are left, or NULL. */
+static void *emergency_take(int keep)
+{
+    void *page = NULL;
+    uint32_t flags = irq_save();
+    if (emergency.nr > keep)
+        page = emergency.pages[--emergency.nr];
+    irq_restore(flags);
+    return page;
+}
+
+struct sk_buff *alloc_skb_memalloc(gfp_t gfp)
+{
+    bool may_wait = gfp & __GFP_RECLAIM;
+    int keep = may_wait ? SKB_MEMALLOC_KEEP : 0;
+    for (;;) {
+        struct sk_buff *skb = mempool_alloc(skb_pool, gfp & ~__GFP_RECLAIM);
+        if (skb)
+            return skb_setup(skb, false);
+        if ((skb = emergency_take(keep)))
+            return skb_setup(skb, true);
+        if (!may_wait)
+            return NULL;
+        /* A buffer freed to either refills the emergency reserve first. */
+        wait_event_timeout(&emergency.wait, emergency.nr > keep, SKB_MEMALLOC_RETRY_MS);
+    }
 }
 
 void kfree_skb(struct sk_buff *skb)
@@ -72,8 +120,17 @@ void kfree_skb(struct sk_buff *skb)
         return;
     uint32_t flags = irq_save();
     nr_in_use--;
+    /* Whichever buffer this was, a short emergency reserve comes first:
+     * buffers are alike, and the reserve's own may sit in the NIC's
+     * ring while others come back. */
+    bool refill = emergency.nr < SKB_MEMALLOC_RESERVE;
+    if (refill)
+        emergency.pages[emergency.nr++] = skb;
     irq_restore(flags);
-    mempool_free(skb, skb_pool);
+    if (refill)
+        wake_up(&emergency.wait);
+    else
+        mempool_free(skb, skb_pool);
 }
 
 static uint32_t tailroom(const struct sk_buff *skb)
@@ -118,6 +175,7 @@ void skb_trim(struct sk_buff *skb, uint32_t len)
 
 uint32_t skb_in_use(void) { return nr_in_use; }
 uint32_t skb_reserve_free(void) { return (uint32_t)skb_pool->curr_nr; }
+uint32_t skb_memalloc_free(void) { return (uint32_t)emergency.nr; }
 
 void skb_queue_init(struct sk_buff_head *q)
 {

@@ -194,7 +194,7 @@ int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_
                 break;
             }
         } else if (!spare) {
-            spare = alloc_skb(GFP_NOIO);
+            spare = tcp_alloc_skb(s, GFP_NOIO);
         }
     }
     if (spare)
@@ -303,6 +303,13 @@ void sock_close(struct socket *s)
         tcp_maybe_free(s);          /* CLOSED: free now; otherwise when it ends */
         break;
     }
+    mutex_unlock(&net_lock);
+}
+
+void sock_set_memalloc(struct socket *s)
+{
+    mutex_lock(&net_lock);
+    s->memalloc = true;
     mutex_unlock(&net_lock);
 }
 

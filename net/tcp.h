@@ -82,6 +82,7 @@ struct socket {
     bool owned;                     /* its owner has not called sock_close */
     bool fin_queued;                /* the owner closed: a FIN follows the data */
     bool aborted;                   /* sock_shutdown was called */
+    bool memalloc;                  /* sock_set_memalloc: reclaim's IO rides on it */
     int err;                        /* why it died (negative errno), or 0 */
     struct wait_queue wq;           /* every change: data, space, state */
 
@@ -146,6 +147,8 @@ struct tcp_stats {
     uint32_t oow_acks_limited;      /* answers to unacceptable segments not sent */
     uint32_t listen_overflow;       /* SYNs dropped: the backlog was full */
     uint32_t nomem;                 /* segments not sent: the skb pool was dry */
+    uint32_t memalloc_dropped;      /* dropped: received into the emergency reserve,
+                                     * not for a socket of reclaim's (skbuff.h) */
     uint32_t xmit_busy;             /* the interface's ring was full */
     uint32_t conn_timedout;         /* connections failed by the retry limit */
 };
@@ -178,6 +181,13 @@ void tcp_set_closed(struct socket *s);
 void tcp_fail(struct socket *s, int err);
 /* Free s if it is closed and nobody holds it any more. */
 void tcp_maybe_free(struct socket *s);
+
+/* A buffer for s's segments and queues: from the emergency reserve too
+ * when s is marked for reclaim (skbuff.h). */
+static inline struct sk_buff *tcp_alloc_skb(const struct socket *s, gfp_t gfp)
+{
+    return s && s->memalloc ? alloc_skb_memalloc(gfp) : alloc_skb(gfp);
+}
 
 /* tcp_output.c */
 /* Send what the window allows from snd_nxt (data, then the FIN); SYN

@@ -437,7 +437,12 @@ void tcp_rcv(struct sk_buff *skb)
     }
     struct socket *s = tcp_lookup(skb->daddr, seg.dport, skb->saddr, seg.sport);
     bool kept = false;
-    if (!s || s->state == TCP_CLOSED) {
+    if (skb->pfmemalloc && !(s && s->memalloc)) {
+        /* The emergency reserve is reclaim's (skbuff.h): another
+         * connection must not hold it, nor even be answered from it.
+         * The peer sends again once buffers are back. */
+        tcp_stats.memalloc_dropped++;
+    } else if (!s || s->state == TCP_CLOSED) {
         tcp_stats.no_socket++;
         if (!(seg.flags & TCP_RST))
             tcp_send_rst_reply(skb->saddr, skb->daddr, &seg);

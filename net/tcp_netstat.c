@@ -15,9 +15,10 @@ static void netstat_conn(const struct socket *s)
 {
     char desc[64];
     sock_describe(s, desc, sizeof(desc));
-    console_printf("  %-52s sendq %6u recvq %6u wnd %5u/%5u rto %4u ms%s\n", desc,
+    console_printf("  %-52s sendq %6u recvq %6u wnd %5u/%5u rto %4u ms%s%s\n", desc,
                    s->sndq.bytes, s->rcvq.bytes, s->snd_wnd, s->rcv_adv - s->rcv_nxt,
-                   s->rtt.rto, s->owned ? "" : " (closed by owner)");
+                   s->rtt.rto, s->memalloc ? " memalloc" : "",
+                   s->owned ? "" : " (closed by owner)");
 }
 
 static void netstat_run(int argc, char **argv)
@@ -41,8 +42,9 @@ static void netstat_run(int argc, char **argv)
                    "challenge ACKs %u, to closed ports %u\n", t->retransmits,
                    t->fast_retransmits, t->timeouts, t->rst_in, t->rst_out, t->rst_ignored,
                    t->challenge_acks, t->no_socket);
-    console_printf("no buffer %u, interface busy %u, connections timed out %u\n", t->nomem,
-                   t->xmit_busy, t->conn_timedout);
+    console_printf("no buffer %u, interface busy %u, connections timed out %u; "
+                   "emergency-reserve packets dropped (not for reclaim's sockets) %u\n",
+                   t->nomem, t->xmit_busy, t->conn_timedout, t->memalloc_dropped);
 }
 
 MONITOR_COMMAND("netstat", "", "TCP connections and counters", netstat_run);

@@ -71,9 +71,10 @@ static int tcp_xmit(struct socket *s, struct sk_buff *skb, uint32_t seq, uint8_t
     return tcp_emit(skb, &e);
 }
 
-static struct sk_buff *tcp_alloc_atomic(void)
+/* For s's segments (NULL: a reset that answers no connection). */
+static struct sk_buff *tcp_alloc_atomic(const struct socket *s)
 {
-    struct sk_buff *skb = alloc_skb(GFP_ATOMIC);
+    struct sk_buff *skb = tcp_alloc_skb(s, GFP_ATOMIC);
     if (!skb)
         tcp_stats.nomem++;
     return skb;
@@ -82,7 +83,7 @@ static struct sk_buff *tcp_alloc_atomic(void)
 /* An skb holding len bytes of the send queue from sequence number seq. */
 static struct sk_buff *tcp_copy_data(struct socket *s, uint32_t seq, uint32_t len)
 {
-    struct sk_buff *skb = tcp_alloc_atomic();
+    struct sk_buff *skb = tcp_alloc_atomic(s);
     if (!skb)
         return NULL;
     uint32_t off = seq - s->snd_una;
@@ -114,7 +115,7 @@ static void tcp_output_syn(struct socket *s)
 {
     if (s->snd_nxt != s->iss)
         return;
-    struct sk_buff *skb = tcp_alloc_atomic();
+    struct sk_buff *skb = tcp_alloc_atomic(s);
     if (skb) {
         if (seq_lt(s->iss, s->snd_max))
             tcp_stats.retransmits++;
@@ -209,7 +210,7 @@ void tcp_send_ack(struct socket *s)
      * rcv_nxt is acceptable, and the peer must still learn from our ACK
      * field (Linux's tcp_acceptable_seq does the same). */
     uint32_t seq = seq_min(s->snd_max, s->snd_una + s->snd_wnd);
-    struct sk_buff *skb = tcp_alloc_atomic();
+    struct sk_buff *skb = tcp_alloc_atomic(s);
     if (skb)
         tcp_xmit(s, skb, seq, TCP_ACK);
     else
@@ -231,21 +232,21 @@ void tcp_send_probe(struct socket *s)
 {
     /* An old sequence number is never acceptable, so the peer answers
      * with an ACK that carries its window (RFC 9293 3.8.6.1). */
-    struct sk_buff *skb = tcp_alloc_atomic();
+    struct sk_buff *skb = tcp_alloc_atomic(s);
     if (skb)
         tcp_xmit(s, skb, s->snd_una - 1, TCP_ACK);
 }
 
 void tcp_send_rst(struct socket *s)
 {
-    struct sk_buff *skb = tcp_alloc_atomic();
+    struct sk_buff *skb = tcp_alloc_atomic(s);
     if (skb)
         tcp_xmit(s, skb, s->snd_max, TCP_RST | TCP_ACK);
 }
 
 void tcp_send_rst_reply(uint32_t saddr, uint32_t daddr, const struct tcp_seg *seg)
 {
-    struct sk_buff *skb = tcp_alloc_atomic();
+    struct sk_buff *skb = tcp_alloc_atomic(NULL);
     if (!skb)
         return;
     /* RFC 9293 3.10.7.1: take the sequence number from the ACK field, or

@@ -15,6 +15,9 @@
  * timeout.  It is a timer, not a task's loop, because a timeout must fire
  * whatever the tasks are doing -- the sender may wait for a packet buffer
  * or for room in the socket, and the timeout is what ends such waits.
+ * The socket is marked for memory reclaim (sock_set_memalloc): its
+ * packet buffers may come from the network's emergency reserve, which
+ * other connections cannot drain (skbuff.h).
  * submit() only queues and wakes the sender: it may be called from a
  * completion, so it never sleeps.
  *
@@ -565,6 +568,7 @@ static int nbd_start(struct nbd_device *nd, int i)
     int err = nbd_connect(nd);
     if (err < 0)
         return err;
+    sock_set_memalloc(nd->sock);
     nd->bdev.nr_sectors = nd->export.size >> SECTOR_SHIFT;
     nd->bdev.logical_block_size = nd->export.min_block > SECTOR_SIZE ? nd->export.min_block
                                                                       : SECTOR_SIZE;

@@ -8,10 +8,12 @@
  * handler reads ICR -- which also acknowledges it -- masks the NIC's
  * interrupts and schedules a poll; knetd's poll hands each finished frame
  * up and puts a fresh buffer in its place, then unmasks.  A fresh buffer
- * comes from alloc_skb(GFP_ATOMIC), which may use the skb reserve; when
- * even that is empty the frame is dropped (rx_dropped) and its own buffer
- * goes back into the ring, so receiving never waits for memory and never
- * loses a descriptor.
+ * comes from alloc_skb_memalloc(GFP_ATOMIC), which may use the skb
+ * reserve and then the emergency reserve -- the next frame may be for
+ * NBD's socket, which must be received whoever holds the pool (TCP drops
+ * it if not, skbuff.h); when even that is empty the frame is dropped
+ * (rx_dropped) and its own buffer goes back into the ring, so receiving
+ * never waits for memory and never loses a descriptor.
  *
  * Sending.  xmit puts skb->data itself in the next TX descriptor (no
  * copy: an skb is one page, so the frame is physically contiguous) and
@@ -161,7 +163,7 @@ static void rx_one(struct e1000 *e, uint32_t i)
         rx_give(e, i, skb);
         return;
     }
-    struct sk_buff *fresh = alloc_skb(GFP_ATOMIC);
+    struct sk_buff *fresh = alloc_skb_memalloc(GFP_ATOMIC);
     if (!fresh) {
         e->dev.stats.rx_dropped++;
         rx_give(e, i, skb);
