@@ -1,9 +1,10 @@
 """nbd_fake.py - an NBD server that lies, for the client's bad-input tests.
 
-FakeServer(mode) listens on 127.0.0.1 on a free port, in a thread, and
-serves one client: a fixed-newstyle handshake, NBD_OPT_GO answered with
-NBD_INFO_EXPORT and an ACK, then honest replies from a memory export --
-until request number LIE_AFTER, where it breaks the protocol as mode says:
+FakeServer(mode, lie_after=LIE_AFTER) listens on 127.0.0.1 on a free
+port, in a thread, and serves one client: a fixed-newstyle handshake,
+NBD_OPT_GO answered with NBD_INFO_EXPORT and an ACK, then honest replies
+from a memory export -- until request number lie_after, where it breaks
+the protocol as mode says:
 
   bad_magic       a reply whose magic is wrong
   unknown_cookie  a reply for a cookie the client never sent
@@ -64,10 +65,11 @@ def recv_exact(conn, n):
 
 
 class FakeServer:
-    def __init__(self, mode):
+    def __init__(self, mode, lie_after=LIE_AFTER):
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
+        self.lie_after = lie_after
         self.disk = bytearray(EXPORT_BYTES)
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -159,9 +161,10 @@ class FakeServer:
                 self.disk[offset:offset + length] = recv_exact(conn, length)
             data = bytes(self.disk[offset:offset + length]) if cmd == CMD_READ else b""
             served += 1
-            if (served < LIE_AFTER or self.mode == "no_go" or
+            if (served < self.lie_after or self.mode == "no_go" or
                     (self.mode == "truncated" and cmd != CMD_READ) or
-                    (self.mode == "unknown_error" and served >= LIE_AFTER + UNKNOWN_ERRORS)):
+                    (self.mode == "unknown_error" and
+                     served >= self.lie_after + UNKNOWN_ERRORS)):
                 self.reply(conn, cookie, data)
                 continue
             if self.mode == "unknown_error":     # a lie that keeps the connection

@@ -28,6 +28,7 @@ import judge
 import kernel
 import nbd_fake
 import swap_tests
+import tcp_tests
 
 nbd_serve = SourceFileLoader("nbd_serve",
                              os.path.join(kernel.ROOT, "tools", "nbd-serve")).load_module()
@@ -45,12 +46,14 @@ KILL_AFTER_S = 1.5              # server killed this long after the client conne
 WATCH_LIMIT_S = 60              # the log watcher gives up after this
 
 
-def boot(test, log, port, cmdline="", mem=None, timeout=90, stdin_text=None):
+def boot(test, log, port, cmdline="", mem=None, timeout=90, stdin_text=None, forward=()):
+    """Boot test with nbd0 at the host's port; forward: more host ports
+    the guest reaches at 10.0.2.100."""
     line = f"test={test} nbd={GUEST_SERVER}:{port} nbd_export={EXPORT} {cmdline}".strip()
     if stdin_text is not None:
         line = line.replace(f"test={test} ", "monitor ")
-    return kernel.boot(line, log, timeout=timeout, mem=mem, net=True, guestfwd=[port],
-                       stdin_text=stdin_text)
+    return kernel.boot(line, log, timeout=timeout, mem=mem, net=True,
+                       guestfwd=[port, *forward], stdin_text=stdin_text)
 
 
 def judged(test, log, rc, expect=()):
@@ -126,13 +129,18 @@ def ext2_on_nbd(log):
 SWAP_MIB, SWAP_RAM_MIB, SWAP_HOG_MIB = 160, 32, 128     # swap_tests.py's swap_hog
 
 
+def swap_area(path):
+    """A SWAP_MIB file that mkswap made, for qemu-nbd to serve."""
+    with open(path, "wb") as f:
+        f.truncate(SWAP_MIB * MIB)
+    subprocess.run([swap_tests.MKSWAP, path], check=True, capture_output=True)
+    return path
+
+
 def swap_on_nbd(log):
     """swap_hog at 4x RAM with its swap area on nbd0 (qemu-nbd serving a
     file mkswap made): every page back intact."""
-    area = log + ".img"
-    with open(area, "wb") as f:
-        f.truncate(SWAP_MIB * MIB)
-    subprocess.run([swap_tests.MKSWAP, area], check=True, capture_output=True)
+    area = swap_area(log + ".img")
     with nbd_serve.Server("qemu-nbd", area, log=server_log(log)) as srv:
         rc = boot("swap_hog", log, srv.port, f"swap_dev=nbd0 hog_mb={SWAP_HOG_MIB}",
                   mem=SWAP_RAM_MIB, timeout=300)
@@ -149,10 +157,7 @@ def two_devices(log):
     unmounted is in the image for debugfs, e2fsck -fn finds it clean, and
     the swap area is taken."""
     copy = ext2_images.fresh_copy(ext2_images.images()["plain1k"], log + ".img")
-    area = log + ".swap"
-    with open(area, "wb") as f:
-        f.truncate(SWAP_MIB * MIB)
-    subprocess.run([swap_tests.MKSWAP, area], check=True, capture_output=True)
+    area = swap_area(log + ".swap")
     script = ("mount nbd0 /mnt\nwrite /mnt/over-nbd two-devices\nswapon nbd1\nswap\n"
               "umount /mnt\nswapoff nbd1\nhalt\n")
     with nbd_serve.Server("qemu-nbd", copy, log=server_log(log)) as fs, \
@@ -278,7 +283,9 @@ def lying(mode):
         if mode in DEATHS:
             cmdline, lie = f"nbd_expect=dead nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}", [
                 LIES[mode] + DIED]
-            nbd_says = [r"^  dead; socket closed; timeout \d+ ms$", r"^  died: " + DEATHS[mode]]
+            # The socket is "closed" once the sender has closed it, which
+            # may be a tick after the timer failed the device.
+            nbd_says = [r"^  dead; socket .+; timeout \d+ ms$", r"^  died: " + DEATHS[mode]]
         else:
             cmdline, lie = "nbd_expect=errors nbd_io_ms=3000", [UNKNOWN_ERROR]
             nbd_says = [r"^  connected; socket .*; timeout \d+ ms$"]
@@ -302,6 +309,48 @@ def option_length_lie(log):
     return judged("nbd_refused_server_leaves_no_device", log, rc, [
         r"nbd: nbd0: handshake with 10\.0\.2\.100:\d+ failed: option reply \(type 0x3\) "
         r"claims 1048576 bytes of data, more than the 4098 the protocol allows \(-71\)$"])
+
+
+# --- another connection floods, free memory is gone (test_nbd_flood.c) ---
+
+FLOOD_HOLDS_POOL = r"nbd_flood: free memory 0 pages; the flood holds the skb pool"
+FLOOD_RAM_MIB, FLOOD_HOG_MIB = 32, 64
+
+
+def flooded(test, server, log, cmdline="", **boot_args):
+    """Boot test against server (a context manager with a port) with
+    tcp_tests.py's echo server as the flood's peer; both stopped after."""
+    echo = tcp_tests.EchoServer()
+    try:
+        with server as srv:
+            return boot(test, log, srv.port, f"flood_port={echo.port} {cmdline}",
+                        forward=[echo.port], **boot_args)
+    finally:
+        echo.stop()
+
+
+def flood_stalled_server(log):
+    """A server that answers nothing, behind a flood with no free memory:
+    every read fails with -EIO within nbd_timeout (and a tick)."""
+    test = "nbd_flood_stalled_server_times_out"
+    rc = flooded(test, nbd_fake.FakeServer("stall", lie_after=1), log,
+                 f"nbd_timeout={FAULT_TIMEOUT_S}")
+    return judged(test, log, rc, [CONNECTED, FLOOD_HOLDS_POOL, LIES["stall"] + DIED,
+                                  rf"nbd_flood: 8 of 8 reads failed in \d+ ms"])
+
+
+def flood_swap_hog(log):
+    """Swap on nbd0 (qemu-nbd) beside the same flood: 0 bad pages (a
+    guard: it passes without the emergency reserve too, test_nbd_flood.c)."""
+    test = "nbd_flood_swap_hog"
+    area = swap_area(log + ".img")
+    rc = flooded(test, nbd_serve.Server("qemu-nbd", area, log=server_log(log)), log,
+                 f"hog_mb={FLOOD_HOG_MIB}", mem=FLOOD_RAM_MIB, timeout=300)
+    reason = judged(test, log, rc, [CONNECTED, FLOOD_HOLDS_POOL, r"swap: nbd0: \d+ pages",
+                                    f"{test}: " + swap_tests.HOG_SUMMARY])
+    if not reason:
+        os.unlink(area)
+    return reason
 
 
 # --- the monitor ---
@@ -361,5 +410,7 @@ NBD_TESTS = {
         "dead", "nbd_io_ms=30000", during=kill_when_busy, expect_lines=[r"nbd: nbd0: .*" + DIED]),
     "nbd_refused_server_leaves_no_device": option_length_lie,
     "nbd_monitor_shows_connection": monitor_nbd,
+    "nbd_flood_stalled_server_times_out": flood_stalled_server,
+    "nbd_flood_swap_hog": flood_swap_hog,
     **{f"nbd_lying_server_{mode}": lying(mode) for mode in (*DEATHS, "unknown_error")},
 }

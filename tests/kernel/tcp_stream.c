@@ -8,10 +8,13 @@
 #include "sched.h"
 #include "slab.h"
 #include "tcp_stream.h"
+#include "wait.h"
 
 #define STREAM_CHUNK_MAX 12000      /* crosses several segments and skbs */
 #define LOOPBACK_ADDR    0x7F000001u
 #define PAIR_TIMEOUT_MS  5000
+#define FLOOD_CHUNK      4096
+#define FLOOD_WAIT_MS    1000       /* a full queue: try again after this */
 
 int tcp_pair_open(uint16_t port, struct tcp_conn_pair *p)
 {
@@ -134,4 +137,56 @@ int tcp_stream_join(struct tcp_stream_task *t)
     int r = t->result;
     kfree(t);
     return r;
+}
+
+struct tcp_flood {
+    struct task *task;
+    struct socket *s;
+    struct completion go;
+    uint64_t sent;
+};
+
+static void flood_task(void *arg)
+{
+    static const uint8_t junk[FLOOD_CHUNK];     /* what is sent does not matter */
+    struct tcp_flood *f = arg;
+    wait_for_completion(&f->go);
+    for (;;) {
+        int r = sock_send(f->s, junk, sizeof(junk), FLOOD_WAIT_MS);
+        if (r < 0 && r != -ETIMEDOUT)
+            break;              /* tcp_flood_stop's shutdown */
+        if (r > 0)
+            f->sent += (uint32_t)r;
+    }
+}
+
+struct tcp_flood *tcp_flood_start(struct socket *s)
+{
+    struct tcp_flood *f = kmalloc(sizeof(*f), GFP_KERNEL);
+    if (!f)
+        return NULL;
+    *f = (struct tcp_flood){ .s = s };
+    init_completion(&f->go, "tcp-flood-go");
+    f->task = task_create("tcp-flood", flood_task, f, PRIO_NORMAL);
+    if (!f->task) {
+        kfree(f);
+        return NULL;
+    }
+    return f;
+}
+
+void tcp_flood_go(struct tcp_flood *f)
+{
+    complete(&f->go);
+}
+
+uint64_t tcp_flood_stop(struct tcp_flood *f)
+{
+    sock_shutdown(f->s);
+    complete(&f->go);           /* if it never went */
+    task_join(f->task);
+    sock_close(f->s);
+    uint64_t sent = f->sent;
+    kfree(f);
+    return sent;
 }

@@ -2,8 +2,10 @@
  * test_helpers.c - see test_helpers.h.
  */
 #include "test_helpers.h"
+#include "blkdev.h"
 #include "ktest.h"
 #include "lockdep.h"
+#include "mm.h"
 #include "printk.h"
 #include "reclaim.h"
 
@@ -14,6 +16,32 @@ __attribute__((noipa)) uint32_t recurse_deeply(volatile uint32_t depth)
     if (depth == UINT32_MAX)
         return 0;
     return recurse_deeply(depth + 1) + frame[0];
+}
+
+uint32_t fill_until_refused(gfp_t gfp, struct list_head *list)
+{
+    struct page *p;
+    while ((p = alloc_page(gfp)))
+        list_add(&p->lru, list);
+    return nr_free_pages();
+}
+
+void free_page_list(struct list_head *list)
+{
+    while (!list_empty(list)) {
+        struct page *p = list_first_entry(list, struct page, lru);
+        list_del(&p->lru);
+        free_page(p);
+    }
+}
+
+struct block_device *test_nbd0(void)
+{
+    struct block_device *dev = blkdev_find("nbd0");
+    if (!dev)
+        ktest_fail(__FILE__, __LINE__, "no nbd0 (boot with nbd=A.B.C.D:PORT, as the harness "
+                   "does)");
+    return dev;
 }
 
 struct report_counts report_counts_now(void)

@@ -3,11 +3,24 @@
  */
 #pragma once
 #include <stdint.h>
+#include "gfp.h"
+#include "list.h"
 
 /* Recurse with a 256-byte frame per call until the stack runs out (the
  * depth limit only hides the recursion from the compiler, which rightly
  * warns about an endless one).  Used to overflow stacks on purpose. */
 uint32_t recurse_deeply(volatile uint32_t depth);
+
+/* Allocate single pages in the given context until refused; return how
+ * many pages are then still free.  The pages go on list (by page->lru);
+ * free_page_list gives them back.  Under memalloc_noreclaim_save it
+ * takes free memory to zero, the emergency reserve included. */
+uint32_t fill_until_refused(gfp_t gfp, struct list_head *list);
+void free_page_list(struct list_head *list);
+
+/* nbd0, which the NBD tests' harness connects (nbd=); without it the
+ * test fails at once, saying so. */
+struct block_device *test_nbd0(void);
 
 /* The kernel's report counters, read at the start of a test. */
 struct report_counts {

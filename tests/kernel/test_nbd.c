@@ -25,21 +25,13 @@
 #include "mm.h"
 #include "nbd.h"
 #include "printk.h"
+#include "test_helpers.h"
 #include "timer.h"
 
 #define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
 #define FAULT_PAGES         64      /* one burst: more than NBD_MAX_INFLIGHT */
 #define FAST_FAIL_MS        100     /* a dead device fails a bio at once */
 #define DEFAULT_IO_MS       5000
-
-static struct block_device *nbd0(void)
-{
-    struct block_device *dev = blkdev_find("nbd0");
-    if (!dev)
-        ktest_fail(__FILE__, __LINE__, "no nbd0 (boot with nbd=A.B.C.D:PORT, as the harness "
-                   "does)");
-    return dev;
-}
 
 static struct nbd_stats stats(struct block_device *dev)
 {
@@ -59,7 +51,7 @@ static void flush_if_offered(struct block_device *dev)
 KTEST_MANUAL(nbd_pattern_round_trip)
 {
     struct disk_test t;
-    struct block_device *dev = nbd0();
+    struct block_device *dev = test_nbd0();
     KASSERT(disk_test("nbd0", &t));
     uint32_t big = 2 * BIG_BIO_SECTORS, many = t.write_count - 64 - big;
     KASSERT(t.write_count > 64 + big && many % SECTORS_PER_PAGE == 0);
@@ -80,7 +72,7 @@ KTEST_MANUAL(nbd_pattern_round_trip)
 KTEST_MANUAL(nbd_written_data_reads_back)
 {
     struct disk_test t;
-    struct block_device *dev = nbd0();
+    struct block_device *dev = test_nbd0();
     KASSERT(disk_test("nbd0", &t));
     many_bios(&t, t.write_sector, t.write_count);
     int err = nbd_trim(dev, t.write_sector, SECTORS_PER_PAGE);
@@ -145,7 +137,7 @@ KTEST_MANUAL(nbd_survives_faulty_server)
     const char *expect = cmdline_get("nbd_expect");
     KASSERT(expect != NULL);
     bool dead_wanted = strcmp(expect, "dead") == 0;
-    r = (struct fault_run){ .dev = nbd0() };
+    r = (struct fault_run){ .dev = test_nbd0() };
     uint64_t first = cmdline_get_u32("write_sector", 0);
     KASSERT(first + FAULT_PAGES * SECTORS_PER_PAGE <= r.dev->nr_sectors);
     for (int i = 0; i < FAULT_PAGES; i++) {

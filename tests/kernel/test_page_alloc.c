@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "random.h"
+#include "test_helpers.h"
 
 #define TORTURE_OPS     20000
 #define TORTURE_PHASES  4
@@ -164,25 +165,6 @@ KTEST(page_alloc_exhaustion_returns_to_start)
     KASSERT_EQ(buddy_check(), 0);
 }
 
-/* Allocate single pages in the given context until refused; return how
- * many pages are then still free.  The pages go on list. */
-static uint32_t fill_until_refused(gfp_t gfp, struct list_head *list)
-{
-    struct page *p;
-    while ((p = alloc_page(gfp)))
-        list_add(&p->lru, list);
-    return nr_free_pages();
-}
-
-static void free_list(struct list_head *list)
-{
-    while (!list_empty(list)) {
-        struct page *p = list_first_entry(list, struct page, lru);
-        list_del(&p->lru);
-        free_page(p);
-    }
-}
-
 KTEST(page_alloc_reserve_watermarks)
 {
     struct list_head held = LIST_HEAD_INIT(held);
@@ -209,7 +191,7 @@ KTEST(page_alloc_reserve_watermarks)
     KASSERT_EQ(fill_until_refused(GFP_KERNEL, &held), 0);
     memalloc_noreclaim_restore(saved);
 
-    free_list(&held);
+    free_page_list(&held);
     KASSERT_EQ(nr_free_pages(), free0);
 }
 

@@ -22,7 +22,6 @@
 #define XFER_TIMEOUT_MS  10000
 #define RECV_TIMEOUT_MS  300
 #define LOOPBACK_ADDR    0x7F000001u
-#define GUESTFWD_ADDR    0x0A000264u    /* 10.0.2.100: tools/qemu-boot --guestfwd */
 
 /* This test's sockets (either end on TEST_PORT) in TCP's own table in
  * state st, or in any state (TCP_NR_STATES): other tests of the same
