@@ -27,9 +27,9 @@
  * nbd_fail(): one log line with the reason, the device marked dead, every
  * request queued or in flight failed with -EIO.  nbd_fail() may run in
  * the timer's interrupt, so it does not touch the socket: the receiver,
- * which looks at dead at least every NBD_TICK_MS while it waits for a
- * reply, shuts the socket down as it ends, and that ends the sender's
- * waits on it.  A reply carrying an error fails only its request.  There
+ * which looks at dead at least every NBD_TICK_MS while it waits on the
+ * socket, fails the request it is reading (if any) and shuts the socket
+ * down as it ends, and that ends the sender's waits on it.  A reply carrying an error fails only its request.  There
  * is no reconnect: a dead device stays dead.
  */
 #include "cmdline.h"
@@ -48,7 +48,7 @@
  * report (with the request that waited), before waiters look hung. */
 #define NBD_DEFAULT_TIMEOUT_S   15
 /* How often the timer looks for timeouts, and the longest the receiver
- * waits between looks at dead while no reply is coming. */
+ * waits on the socket between looks at dead. */
 #define NBD_TICK_MS             250
 #define MS_PER_S                1000
 
@@ -340,21 +340,27 @@ static void sender_main(void *arg)
 
 /* --- the receiver --- */
 
-/* Read exactly len bytes of a reply header, waiting as long as it takes
- * for the first (an idle connection is quiet), but giving the rest the
- * timeout; the wait is sliced so the task can notice death. */
-static int recv_header(struct nbd_device *nd, uint8_t *buf, uint32_t len)
+/* Read exactly len bytes of a reply: 0 or the error.  Each byte must
+ * come within the timeout of the one before -- except, at the start of
+ * a reply (idle), the first: an idle connection is quiet.  The wait is
+ * sliced into ticks, so that the task sees the device die (the timer
+ * failing a request) within one: -ECONNABORTED. */
+static int recv_all(struct nbd_device *nd, uint8_t *buf, uint32_t len, bool idle)
 {
     uint32_t got = 0;
+    uint64_t last = timer_uptime_ms();
     while (got < len) {
-        int ret = sock_recv(nd->sock, buf + got, len - got, got ? nd->timeout_ms : NBD_TICK_MS);
-        if (ret == -ETIMEDOUT && !got && !nd->dead)
+        int ret = sock_recv(nd->sock, buf + got, len - got, NBD_TICK_MS);
+        if (ret == -ETIMEDOUT && nd->dead)
+            return -ECONNABORTED;
+        if (ret == -ETIMEDOUT && ((idle && !got) || timer_uptime_ms() - last < nd->timeout_ms))
             continue;
-        if (ret == 0)
-            return got ? -EPIPE : -ECONNRESET;  /* truncated, or closed between replies */
+        if (ret == 0)   /* truncated, or closed between replies */
+            return got || !idle ? -EPIPE : -ECONNRESET;
         if (ret < 0)
             return ret;
         got += (uint32_t)ret;
+        last = timer_uptime_ms();
     }
     return 0;
 }
@@ -390,8 +396,7 @@ static int recv_read_data(struct nbd_device *nd, struct nbd_slot *s)
 {
     for (int i = 0; i < s->bio->nvecs; i++) {
         const struct bio_vec *v = &s->bio->vecs[i];
-        int ret = sock_recv_exact(nd->sock, (uint8_t *)page_address(v->page) + v->offset,
-                                  v->len, nd->timeout_ms);
+        int ret = recv_all(nd, (uint8_t *)page_address(v->page) + v->offset, v->len, false);
         if (ret < 0)
             return ret;
     }
@@ -404,7 +409,7 @@ static int receive_one(struct nbd_device *nd)
     uint8_t hdr[NBD_REPLY_LEN];
     char why[NBD_WHY_LEN];
     struct nbd_reply r;
-    int ret = recv_header(nd, hdr, sizeof(hdr));
+    int ret = recv_all(nd, hdr, sizeof(hdr), true);
     if (ret < 0) {
         nbd_fail(nd, "%s (%d)", ret == -ECONNRESET ? "the server closed the connection"
                  : ret == -EPIPE ? "truncated reply header: the server closed mid-reply"
