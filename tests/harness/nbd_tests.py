@@ -263,12 +263,34 @@ UNKNOWN_ERROR = (rf"nbd: nbd0: server failed (read|write) of \d+ bytes at sector
 VIEWS = {
     "nbd": r"^nbd0: server 10\.0\.2\.100:\d+ export \"swiod\"",
     "netstat": r"^segments in \d+ out \d+",
+    "ifconfig": r"^gateway [\d.]+; skbs in use \d+, reserve \d+, emergency reserve \d+$",
     "ps": r"^  id name +state +prio +waits on$",
     "locks": r"^lock classes: \d+ of \d+",
     "vmstat": r"^free \d+ pages  active \d+  inactive \d+$",
     "swap": r"^device +prio +pages +used +bad$",
     "mem": r"^early allocator: \d+ of \d+ KiB used$",
 }
+# The nbd view of a device that died, and why.  The socket is "closed"
+# once the sender has closed it, which may be a tick after the timer
+# failed the device.
+def dead_says(mode):
+    return [r"^  dead; socket .+; timeout \d+ ms$", r"^  died: " + DEATHS[mode]]
+
+
+def with_views(test):
+    """The monitor's script: test, then every view, then halt."""
+    return f"test {test}\n" + "".join(v + "\n" for v in VIEWS) + "halt\n"
+
+
+def judged_with_views(test, log, rc, before, nbd_says):
+    """A with_views boot: exit 0, the lines before in order, the test
+    passed, each view's line (nbd's with nbd_says) and the halt."""
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    return judge.missing_in_order(text, [
+        *before, rf"test {test}: ok", VIEWS["nbd"], *nbd_says, *list(VIEWS.values())[1:],
+        r"monitor: halt \(0 test failures"])
 
 
 def lying(mode):
@@ -279,24 +301,16 @@ def lying(mode):
     and the machine halts with its verdict, never a panic."""
     def test(log):
         name = "nbd_survives_faulty_server"
-        script = f"test {name}\n" + "".join(v + "\n" for v in VIEWS) + "halt\n"
         if mode in DEATHS:
             cmdline, lie = f"nbd_expect=dead nbd_io_ms=30000 nbd_timeout={FAULT_TIMEOUT_S}", [
                 LIES[mode] + DIED]
-            # The socket is "closed" once the sender has closed it, which
-            # may be a tick after the timer failed the device.
-            nbd_says = [r"^  dead; socket .+; timeout \d+ ms$", r"^  died: " + DEATHS[mode]]
+            nbd_says = dead_says(mode)
         else:
             cmdline, lie = "nbd_expect=errors nbd_io_ms=3000", [UNKNOWN_ERROR]
             nbd_says = [r"^  connected; socket .*; timeout \d+ ms$"]
         with nbd_fake.FakeServer(mode) as srv:
-            rc = boot(name, log, srv.port, cmdline, stdin_text=script)
-        text = kernel.read_log(log)
-        if rc != 0:
-            return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-        return judge.missing_in_order(text, [
-            CONNECTED, *lie, rf"test {name}: ok", VIEWS["nbd"], *nbd_says,
-            *list(VIEWS.values())[1:], r"monitor: halt \(0 test failures"])
+            rc = boot(name, log, srv.port, cmdline, stdin_text=with_views(name))
+        return judged_with_views(name, log, rc, [CONNECTED, *lie], nbd_says)
     return test
 
 
@@ -331,12 +345,14 @@ def flooded(test, server, log, cmdline="", **boot_args):
 
 def flood_stalled_server(log):
     """A server that answers nothing, behind a flood with no free memory:
-    every read fails with -EIO within nbd_timeout (and a tick)."""
+    every read fails with -EIO within nbd_timeout (and a tick); then every
+    view and halt."""
     test = "nbd_flood_stalled_server_times_out"
     rc = flooded(test, nbd_fake.FakeServer("stall", lie_after=1), log,
-                 f"nbd_timeout={FAULT_TIMEOUT_S}")
-    return judged(test, log, rc, [CONNECTED, FLOOD_HOLDS_POOL, LIES["stall"] + DIED,
-                                  rf"nbd_flood: 8 of 8 reads failed in \d+ ms"])
+                 f"nbd_timeout={FAULT_TIMEOUT_S}", stdin_text=with_views(test))
+    return judged_with_views(test, log, rc, [
+        CONNECTED, FLOOD_HOLDS_POOL, LIES["stall"] + DIED,
+        rf"nbd_flood: 8 of 8 reads failed in \d+ ms"], dead_says("stall"))
 
 
 def flood_swap_hog(log):
