@@ -95,6 +95,9 @@ void skb_trim(struct sk_buff *skb, uint32_t len);
 uint32_t skb_in_use(void);
 uint32_t skb_reserve_free(void);
 uint32_t skb_memalloc_free(void);
+/* How often the emergency reserve had nothing for a caller (a receive
+ * ring's frame was then dropped, a segment not sent, a sender waited). */
+uint32_t skb_memalloc_dry(void);
 
 /* A FIFO of buffers; the owner locks it (the lists are plain list.h). */
 struct sk_buff_head {

@@ -49,8 +49,9 @@ static void cmd_ifconfig(int argc, char **argv)
     const struct net_counters *c = &net_stats;
     char gw[IPV4_ADDR_STRLEN];
     ipv4_format_addr(gw, net_gateway());
-    console_printf("gateway %s; skbs in use %u, reserve %u, emergency reserve %u\n", gw,
-                   skb_in_use(), skb_reserve_free(), skb_memalloc_free());
+    console_printf("gateway %s; skbs in use %u, reserve %u, emergency reserve %u "
+                   "(found empty %u times)\n", gw, skb_in_use(), skb_reserve_free(),
+                   skb_memalloc_free(), skb_memalloc_dry());
     console_printf("ether: short %u, not ours %u, unknown type %u\n", c->eth_short,
                    c->eth_not_ours, c->eth_unknown_type);
     console_printf("arp: in %u, bad %u, requests out %u, replies out %u, queue dropped %u, "

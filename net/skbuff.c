@@ -32,6 +32,7 @@ static struct {
     void *pages[SKB_MEMALLOC_RESERVE];
     int nr;                         /* pages[0..nr) are free; changed with irq_save */
     struct wait_queue wait;         /* senders waiting for one to come back */
+    uint32_t dry;                   /* times a caller found none for it */
 } emergency;
 
 static void *skb_page_alloc(gfp_t gfp, void *unused)
@@ -107,6 +108,7 @@ struct sk_buff *alloc_skb_memalloc(gfp_t gfp)
             return skb_setup(skb, false);
         if ((skb = emergency_take(keep)))
             return skb_setup(skb, true);
+        emergency.dry++;
         if (!may_wait)
             return NULL;
         /* A buffer freed to either refills the emergency reserve first. */
@@ -176,6 +178,7 @@ void skb_trim(struct sk_buff *skb, uint32_t len)
 uint32_t skb_in_use(void) { return nr_in_use; }
 uint32_t skb_reserve_free(void) { return (uint32_t)skb_pool->curr_nr; }
 uint32_t skb_memalloc_free(void) { return (uint32_t)emergency.nr; }
+uint32_t skb_memalloc_dry(void) { return emergency.dry; }
 
 void skb_queue_init(struct sk_buff_head *q)
 {

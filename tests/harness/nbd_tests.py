@@ -263,7 +263,8 @@ UNKNOWN_ERROR = (rf"nbd: nbd0: server failed (read|write) of \d+ bytes at sector
 VIEWS = {
     "nbd": r"^nbd0: server 10\.0\.2\.100:\d+ export \"swiod\"",
     "netstat": r"^segments in \d+ out \d+",
-    "ifconfig": r"^gateway [\d.]+; skbs in use \d+, reserve \d+, emergency reserve \d+$",
+    "ifconfig": r"^gateway [\d.]+; skbs in use \d+, reserve \d+, emergency reserve \d+ "
+                r"\(found empty \d+ times\)$",
     "ps": r"^  id name +state +prio +waits on$",
     "locks": r"^lock classes: \d+ of \d+",
     "vmstat": r"^free \d+ pages  active \d+  inactive \d+$",
