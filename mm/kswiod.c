@@ -165,7 +165,10 @@ static struct page *dequeue(struct kswiod_dev *d)
     return page;
 }
 
-bool kswiod_queue_page(struct page *page)
+/* noinline: the README and docs/deadlock-1999.md tell students to `break
+ * kswiod_queue_page`; inlined into kswiod_write_page it would be a second
+ * location ("Breakpoint 1.2"), and the walks their tests run expect one. */
+__attribute__((noinline)) bool kswiod_queue_page(struct page *page)
 {
     struct kswiod_dev *d = dev_of(page);
     if (dev_full(d))
