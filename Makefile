@@ -28,26 +28,11 @@ C_SRCS   := $(wildcard boot/*.c kernel/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*
 ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
 OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)
 
-# make run: the tests, then the stress suite on 32 MiB with a swap disk
-# (hda) and an ext2 disk (hdb) made fresh for every run, then the monitor
-# (tools/bootrun; make test boots the same, make_run_suite_ends_green).
-# deadlock_1999 is the 1999 scenario under the default policy, completing:
-# nbdsrv serves hdd as nbd0 over loopback.  deadlock_1999_sync,
-# last, is the same under the 1999 policy for itself only -- the expected
-# deadlock, labelled so in its output, passing when the kernel names it;
-# it leaves task-A, nbdsrv and kswapd deadlocked for ps and locks at the
-# prompt (hdd with them), and nbd_timeout is long enough that the
-# client's timeout does not end that while a student looks.
-# The host serves two more images with qemu-nbd through slirp (bootrun's
-# qemu-boot --nbd, at 10.0.2.100:10809 and 10810): an ext2 as nbd1,
-# mounted on /nbd, and a swap area as nbd2, swapped on, once the tests
-# are done (mount=, swapon=).
-STRESS      := swap_hog,swap_full,reclaim_never_waits,mmap_dirty,mixed,reclaim_torture,deadlock_1999,deadlock_1999_sync
-NBDSRV_PORT := 10809
-HOST_NBD    := 10.0.2.100:10809,10.0.2.100:10810
-RUN_CMDLINE ?= test=all,$(STRESS) ext2_dev=hdb nbdsrv=$(NBDSRV_PORT) nbdsrv_dev=hdd \
-               nbd=127.0.0.1:$(NBDSRV_PORT),$(HOST_NBD) nbd_export=hdd,swiod,swiod \
-               nbd_timeout=3600 mount=nbd1:/nbd swapon=nbd2 monitor
+# make run: every boot test, then the stress suite, then the monitor, on
+# the machine tools/bootrun describes (32 MiB, a swap disk and ext2 disks
+# made fresh for every run, nbdsrv and the host's qemu-nbd serving NBD
+# disks); make test boots the same (make_run_suite_ends_green).
+RUN_CMDLINE ?= $(shell tools/bootrun --cmdline all,stress)
 RUN_DIR     := $(BUILD)/run
 
 # V=1 shows the full commands.
