@@ -4,7 +4,9 @@
 #   make run        boot the ISO: boot test suite, then the monitor
 #   make test       every test, each in a fresh QEMU  (TESTS='glob' for some)
 #   make bench      every benchmark                  (BENCH='glob' for some)
-#   make debug      QEMU halted at the first instruction, gdb attached
+#   make debug      make run's boot halted at the first instruction, gdb attached
+#                   (SCENARIO=TESTS for other tests on the same machine)
+#   make console    the serial console of make debug's boot, in another terminal
 #   make host-tests the pure-logic unit tests, on the host, with sanitizers
 
 CROSS   ?= i686-linux-gnu-
@@ -31,14 +33,14 @@ OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o
 # make run: every boot test, then the stress suite, then the monitor, on
 # the machine tools/bootrun describes (32 MiB, a swap disk and ext2 disks
 # made fresh for every run, nbdsrv and the host's qemu-nbd serving NBD
-# disks); make test boots the same (make_run_suite_ends_green).
+# disks); make debug and make test (make_run_suite_ends_green) boot the same.
 RUN_CMDLINE ?= $(shell tools/bootrun --cmdline all,stress)
 RUN_DIR     := $(BUILD)/run
 
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 
-.PHONY: all run test bench debug host-tests deps clean
+.PHONY: all run test bench debug console host-tests deps clean
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso
 
 $(BUILD)/obj/%.o: %.c
@@ -103,8 +105,12 @@ bench: deps
 	@$(MAKE) --no-print-directory BUILD=build/release KCONFIG="-DMM_DEBUG=0 -DLOCKDEP=0" build/release/swiod.elf
 	python3 tests/harness/run_bench.py --kernel build/release/swiod.elf $(if $(BENCH),--only '$(BENCH)')
 
+# SCENARIO, DEBUG_CMDLINE and DEBUG_ARGS reach tools/debug in its environment.
 debug: deps all
 	tools/debug
+
+console:
+	@tools/console
 
 host-tests:
 	@tests/host/run

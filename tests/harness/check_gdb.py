@@ -9,8 +9,8 @@ stops in kswiod's start_one (kswiod is about to write: its queue holds
 the pages reclaim handed over) and checks that `kiodq` lists them, each
 with the swap device and slot it goes to.
 
-Boots `monitor` halted under QEMU's gdb stub (tools/qemu-boot --gdb, port
-1234, serial console to DIR/gdb-serial.log), runs gdb -batch with
+Boots `monitor` halted under QEMU's gdb stub (tools/qemu-boot --gdb on a
+free port of 127.0.0.1, serial console to DIR/gdb-serial.log), runs gdb -batch with
 tools/gdb/gdbinit and proves, in this order, that
   1. `break kmain` set at the reset vector, before GRUB has loaded the
      kernel, stops the kernel there, and `bt` shows kmain in frame #0;
@@ -40,8 +40,9 @@ whichever task happened to call the function the breakpoint is on.
 gdb's whole output goes to DIR/gdb.log.  Exits 0 on a pass; on a failure
 exits 1 with the reason as the last line printed (harness_tests.py shows
 that line).  QEMU is always killed, whatever happens; everything is bounded
-by --timeout.  Port 1234 is fixed (QEMU -s, gdbinit), so if it is taken the
-check fails at once and says so rather than attach to someone else's QEMU.
+by --timeout.  The port is a free one (gdbinit is told it in
+SWIOD_GDB_PORT), so the check runs next to a `make debug` session on 1234
+and next to other gdb checks.
 """
 import argparse
 import os
@@ -54,7 +55,6 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PORT = 1234
 BANNER = "swiod 0.1.0: a teaching kernel"         # kernel/main.c, include/version.h
 
 # The tasks that exist in every monitor boot by the time monitor_run runs
@@ -90,6 +90,13 @@ KIODQ_EXPECT = [
      r"^ +0  pfn 0x[0-9a-f]+  swap  hda slot [1-9]\d*$"),
 ]
 
+# A stop, as gdb prints it: "Breakpoint 2, f (...)", "Temporary breakpoint
+# 4, 0x... in f (...)", "Breakpoint 1.2, ..." at one of several locations;
+# and a frame of gdb's bt.  (check_gdb_walks.py and the walks' checks.)
+STOP_LINE = re.compile(r"^(?:Temporary breakpoint|Breakpoint) (\d+)(\.\d+)?, "
+                       r"(?:0x[0-9a-f]+ in )?(\w+) \(", re.M)
+BT_FRAME = re.compile(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+) \(", re.M)
+
 # What gdb's output must not show anywhere: (what it means, pattern).
 REFUSE = [
     ("kmem found the buddy books unbalanced", r"^buddy: WARNING.*"),
@@ -111,59 +118,67 @@ class Failure(Exception):
     """The check failed; the message says why."""
 
 
-def port_open():
+def free_port():
+    """A port of 127.0.0.1 that nothing listens on (QEMU's gdb stub binds
+    it a moment later)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port):
     try:
-        with socket.create_connection(("127.0.0.1", PORT), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
 
 
-def start_qemu(serial_log, cmdline="monitor", disks=(), mem=None):
-    """qemu-boot in a process group of its own, so stop_qemu's one killpg
-    ends qemu-boot and the QEMU it started."""
-    if port_open():
-        raise Failure(f"port {PORT} is already in use (a `make debug` session?); "
-                      "cannot start QEMU's gdb stub")
+def start_qemu(serial_log, port, cmdline="monitor", disks=(), mem=None):
+    """qemu-boot, its gdb stub on port, in a process group of its own, so
+    stop_group's one killpg ends qemu-boot and the QEMU it started."""
     disk_args = [a for d in disks for a in ("--disk", d)]
     mem_args = ["--mem", str(mem)] if mem else []
-    return subprocess.Popen([os.path.join(ROOT, "tools", "qemu-boot"), "--gdb", "--quiet",
-                             "--log", serial_log, *mem_args, *disk_args, "--", cmdline],
+    return subprocess.Popen([os.path.join(ROOT, "tools", "qemu-boot"), "--gdb",
+                             "--gdb-port", str(port), "--quiet", "--log", serial_log,
+                             *mem_args, *disk_args, "--", cmdline],
                             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def wait_for_stub(qemu, deadline):
+def wait_for_stub(qemu, port, deadline):
     while time.monotonic() < deadline:
         if qemu.poll() is not None:
             raise Failure(f"QEMU exited (status {qemu.returncode}) before its gdb stub "
                           f"came up: {qemu.stderr.read().strip()}")
-        if port_open():
+        if port_open(port):
             return
         time.sleep(0.1)
-    raise Failure(f"QEMU's gdb stub did not open port {PORT} in time")
+    raise Failure(f"QEMU's gdb stub did not open port {port} in time")
 
 
-def stop_qemu(qemu):
-    """SIGTERM to the group, then SIGKILL for anything left: QEMU can outlive
-    qemu-boot, so the group is signalled even after qemu-boot has gone."""
+def stop_group(proc):
+    """SIGTERM to proc's process group, then SIGKILL for anything left:
+    QEMU can outlive qemu-boot, so the group is signalled even after
+    qemu-boot has gone."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
-            os.killpg(qemu.pid, sig)
+            os.killpg(proc.pid, sig)
         except ProcessLookupError:
             return                              # the whole group is gone
         try:
-            qemu.wait(timeout=5)
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
 
 
-def run_gdb(gdb_log, deadline, commands):
+def run_gdb(gdb_log, deadline, commands, port):
     cmd = ["gdb", "-batch", "-nx", "-x", os.path.join("tools", "gdb", "gdbinit")]
     for c in commands:
         cmd += ["-ex", c]
     try:
         r = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+                           env={**os.environ, "SWIOD_GDB_PORT": str(port)},
                            text=True, timeout=max(1, deadline - time.monotonic()))
         out, note = r.stdout + r.stderr, None
     except subprocess.TimeoutExpired as e:
@@ -188,6 +203,37 @@ def check_output(out, expect):
         m = re.compile(pattern, re.M).search(out)
         if m:
             raise Failure(f"{what}: {m.group(0)}")
+
+
+def stop_texts(out, wanted):
+    """{function: gdb's output from its first stop to the next stop}, for
+    each function of wanted; a Failure names the first one with no stop."""
+    heads = list(STOP_LINE.finditer(out))
+    ends = [h.start() for h in heads[1:]] + [len(out)]
+    texts = {}
+    for h, end in zip(heads, ends):
+        texts.setdefault(h.group(3), out[h.start():end])
+    missing = [fn for fn in wanted if fn not in texts]
+    if missing:
+        raise Failure(f"the breakpoint in {missing[0]} was not hit "
+                      f"(stops seen: {', '.join(texts) or 'none'})")
+    return texts
+
+
+def check_bt(stop, text, want):
+    """gdb's bt in text shows the functions of want, in that order."""
+    frames = BT_FRAME.findall(text)
+    if not in_order(frames, want):
+        raise Failure(f"at {stop}: bt {' <- '.join(frames) or '(none)'} does not show "
+                      f"{' <- '.join(want)} in that order")
+    print(f"check_gdb: ok: at {stop}: bt shows {' <- '.join(want)}")
+
+
+def check_reclaim_handover(text):
+    """At a stop in kswiod_queue_page: bt shows reclaim handing the page
+    over, in shrink_inactive, called by kswapd or by direct reclaim."""
+    reclaimer = "kswapd" if "kswapd" in BT_FRAME.findall(text) else "try_to_free_pages"
+    check_bt("kswiod_queue_page", text, ["kswiod_queue_page", "shrink_inactive", reclaimer])
 
 
 def base_name(symbol):
@@ -313,7 +359,7 @@ def main():
     gdb_log = os.path.join(args.log_dir, "gdb-kiodq.log" if args.kiodq else "gdb.log")
     deadline = time.monotonic() + args.timeout
 
-    qemu = None
+    qemu, port = None, free_port()
     try:
         if not os.path.exists(os.path.join(ROOT, "build", "swiod.elf")):
             raise Failure("build/swiod.elf is missing; run make")
@@ -323,12 +369,13 @@ def main():
                 f.truncate(0)
                 f.truncate(4 << 20)
             subprocess.run(["/sbin/mkswap", area], check=True, capture_output=True)
-            qemu = start_qemu(os.path.join(args.log_dir, "gdb-kiodq-serial.log"),
+            qemu = start_qemu(os.path.join(args.log_dir, "gdb-kiodq-serial.log"), port,
                               "test=swap_pages_out_and_back_bit_identical", [area])
         else:
-            qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"))
-        wait_for_stub(qemu, deadline)
-        out, note = run_gdb(gdb_log, deadline, KIODQ_COMMANDS if args.kiodq else GDB_COMMANDS)
+            qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"), port)
+        wait_for_stub(qemu, port, deadline)
+        out, note = run_gdb(gdb_log, deadline, KIODQ_COMMANDS if args.kiodq else GDB_COMMANDS,
+                            port)
         try:
             check_output(out, KIODQ_EXPECT if args.kiodq else EXPECT)
             if not args.kiodq:
@@ -341,7 +388,7 @@ def main():
         return 1
     finally:
         if qemu:
-            stop_qemu(qemu)
+            stop_group(qemu)
     print(f"check_gdb: PASS (gdb output in {gdb_log})")
     return 0
 
