@@ -17,6 +17,9 @@
  *   PF_RECLAIM        the task is reclaiming (direct reclaim or kswapd):
  *                     any wait but "a page was freed" and a short timer
  *                     is reported (set_wait, mm/reclaim.c)
+ *   PF_RECLAIM_WRITES the task reclaims under reclaim=sync and writes a
+ *                     page itself (mm/kswiod.c writepage_sync): the one
+ *                     page writer besides the kswiods
  *
  * The flags live in the current task (sched.h).
  */
@@ -38,6 +41,7 @@ typedef unsigned int gfp_t;
 #define PF_MEMALLOC         0x01u
 #define PF_MEMALLOC_NOIO    0x02u
 #define PF_RECLAIM          0x04u   /* in reclaim: must not wait for any one write */
+#define PF_RECLAIM_WRITES   0x08u   /* reclaim=sync: writing a page itself, the 1999 way */
 
 static inline uint32_t current_flags(void) { return current->flags; }
 

@@ -87,6 +87,10 @@ void ktest_expect_reports(uint32_t n);
  * one each. */
 __attribute__((format(printf, 1, 2)))
 void ktest_note(const char *fmt, ...);
+/* The running test leaves the machine changed on purpose (make run's
+ * expected deadlock): one line the run summary ends with, saying what. */
+__attribute__((format(printf, 1, 2)))
+void ktest_left(const char *fmt, ...);
 
 /* Run the tests that match patterns; returns how many failed (a pattern
  * that matches nothing counts as one failure). */

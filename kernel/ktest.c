@@ -39,6 +39,8 @@ static const struct ktest *running;
 static int failures;
 static uint32_t expected_reports;   /* announced by the running test */
 static char running_note[NOTE_LEN]; /* the running test's ktest_note */
+#define LEFT_LEN 160
+static char left_line[LEFT_LEN];    /* ktest_left's: what a test left behind */
 
 void ktest_expect_reports(uint32_t n)
 {
@@ -52,6 +54,14 @@ void ktest_note(const char *fmt, ...)
     kvsnprintf(running_note, sizeof(running_note), fmt, ap);
     va_end(ap);
     pr_info("test %s: result: %s\n", running ? running->name : "?", running_note);
+}
+
+void ktest_left(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(left_line, sizeof(left_line), fmt, ap);
+    va_end(ap);
 }
 
 /* Everything the kernel's checkers report: the lock validator, the hang
@@ -174,6 +184,8 @@ static void print_run_summary(const struct result *r, int n, int failed)
             v->pswpin, v->oom_kills);
     pr_info("  kswiod  %u page writes in %u bios, %u failed\n", v->kswiod_completed,
             v->kswiod_bios, v->kswiod_errors);
+    if (left_line[0])
+        pr_info("  left    %s\n", left_line);
 }
 
 /* The next item of a comma-separated list into item (terminated); the

@@ -92,9 +92,10 @@ bool kswiod_queue_page(struct page *page);
 bool kswiod_full(const struct block_device *bdev);
 /* Some device's queue is full: its dirty pages can go nowhere for now. */
 bool kswiod_congested(void);
-/* reclaim=sync: write the page (PG_writeback set, off the LRU) now, from
- * the calling task; the caller then waits for it. */
-void kswiod_write_now(struct page *page);
+/* reclaim=sync: write the page (PG_writeback set, off the LRU) from the
+ * calling task, outside every kswiod's queue and limits, and wait for it:
+ * the 1999 way, reported as the wait in reclaim it is. */
+void writepage_sync(struct page *page);
 void kswiod_init(void);
 /* Sleep until page's writeback ends.  Never from reclaim: it is exactly
  * what reclaim must not do, and is reported when it does (reclaim=sync). */

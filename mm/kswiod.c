@@ -192,8 +192,7 @@ void kswiod_kick(void)
 
 void kswiod_check_writer(const char *what)
 {
-    if (current->entry == kswiod ||
-        (reclaim_policy == RECLAIM_SYNC && (current->flags & PF_RECLAIM)))
+    if (current->entry == kswiod || (current->flags & PF_RECLAIM_WRITES))
         return;
     reclaim_violations++;
     pr_err("kswiod: BUG: task %s issues a page write (%s); every page write is kswiod's\n",
@@ -269,13 +268,15 @@ static struct page *take_stale_copy(struct swap_area *area, uint32_t slot)
 }
 
 /* A page's write is over: a stale copy of its slot to put, or NULL;
- * page_lock held. */
+ * page_lock held.  d: the kswiod that wrote it, NULL for reclaim=sync's
+ * own write (which counts in no kswiod's limits). */
 static struct page *writeback_done(struct kswiod_dev *d, struct page *page,
                                    struct swap_area *area, uint32_t slot, int status)
 {
     struct page *stale = NULL;
     page->flags &= ~(PG_writeback | PG_reclaim);
-    d->nr_in_flight--;
+    if (d)
+        d->nr_in_flight--;
     vm_events.kswiod_completed++;
     uint32_t entry = swap_entry(area, slot);
     bool cached = (page->flags & PG_swapcache) && page->swap == entry;
@@ -327,13 +328,11 @@ static void swap_write_failed(struct swap_area *area, int n, uint32_t first)
     }
 }
 
-/* A swap bio's end_io: interrupt context, or the driver's task, or the
- * submitter's for a bio refused at once.  Finishes every page (see
- * "Completion" above); sleeps on nothing. */
-static void swap_write_end_io(struct bio *bio)
+/* Finish every page of a swap write and put the bio (see "Completion"
+ * above): d as for writeback_done.  Any context; sleeps on nothing. */
+static void finish_swap_write(struct kswiod_dev *d, struct bio *bio)
 {
     struct swap_area *area = bio->private;
-    struct kswiod_dev *d = area->bdev->kswiod;
     uint32_t first = (uint32_t)(bio->sector / SECTORS_PER_PAGE);
     int status = bio->status, n = bio->nvecs;
     for (int i = 0; i < n; i++) {
@@ -348,19 +347,33 @@ static void swap_write_end_io(struct bio *bio)
     bio_put(bio);
     if (status)
         swap_write_failed(area, n, first);
-    uint32_t flags = irq_save();
-    d->bios_in_flight--;
-    irq_restore(flags);
-    wake_up(&d->wq);                    /* room for another bio */
     wake_up(&writeback_wq);
     if (!status)
         page_freed();                   /* they can be freed now; a failure frees nothing */
 }
 
+/* A kswiod's swap bio ends: in the driver's interrupt or task, or the
+ * submitter's for a bio refused at once. */
+static void swap_write_end_io(struct bio *bio)
+{
+    struct kswiod_dev *d = ((struct swap_area *)bio->private)->bdev->kswiod;
+    finish_swap_write(d, bio);
+    uint32_t flags = irq_save();
+    d->bios_in_flight--;
+    irq_restore(flags);
+    wake_up(&d->wq);                    /* room for another bio */
+}
+
+/* reclaim=sync's swap bio ends: its writer waits for PG_writeback. */
+static void sync_write_end_io(struct bio *bio)
+{
+    finish_swap_write(NULL, bio);
+}
+
 /*
- * File pages of one file, through the file system; false when the file
- * is busy and wait is false: the pages go back to the end of d's queue,
- * for later.  Written pages go back on the LRU: at the tail of the
+ * File pages of one file, through the file system (d as for
+ * writeback_done); false when the file is busy and wait is false: the
+ * pages go back to the end of d's queue, for later.  Written pages go back on the LRU: at the tail of the
  * inactive list when reclaim sent them (PG_reclaim: free them next), at
  * its head when the file's writeback did.
  */
@@ -371,8 +384,9 @@ static bool write_file_pages(struct kswiod_dev *d, struct page **pages, int n, b
     uint32_t flags = spin_lock_irqsave(&page_lock);
     for (int i = 0; i < n; i++) {
         struct page *page = pages[i];
-        d->nr_in_flight--;
-        if (err == PAGECACHE_BUSY) {
+        if (d)
+            d->nr_in_flight--;
+        if (err == PAGECACHE_BUSY) {        /* never when wait: d is set then */
             enqueue(d, page);
             continue;
         }
@@ -402,24 +416,21 @@ static bool write_file_pages(struct kswiod_dev *d, struct page **pages, int n, b
     return true;
 }
 
-/* A write of page to slot of area, finished by its end_io. */
+/* A write of page to slot of area, finished by end_io. */
 static void start_swap_bio(struct bio *bio, struct swap_area *area, uint32_t slot,
-                           struct page *page)
+                           struct page *page, void (*end_io)(struct bio *))
 {
     bio->bdev = area->bdev;
     bio->sector = (uint64_t)slot * SECTORS_PER_PAGE;
     bio->op = BIO_WRITE;
-    bio->end_io = swap_write_end_io;
+    bio->end_io = end_io;
     bio->private = area;
     bio_add_page(bio, page, PAGE_SIZE, 0);
 }
 
-static void submit_swap_bio(struct kswiod_dev *d, struct bio *bio)
+static void submit_swap_bio(struct bio *bio)
 {
     kswiod_check_writer("swap pages");
-    uint32_t flags = irq_save();        /* kswiod_write_now runs in other tasks */
-    d->bios_in_flight++;
-    irq_restore(flags);
     vm_events.kswiod_bios++;
     submit_bio(bio);
 }
@@ -487,32 +498,39 @@ static uint32_t start_one(struct kswiod_dev *d)
         wake_up(&writeback_wq);
         return 0;
     }
-    start_swap_bio(bio, area, slot, page);
+    start_swap_bio(bio, area, slot, page, swap_write_end_io);
     for (struct page *next = next_on_disk(d, page); next && bio->nvecs < BIO_MAX_VECS;
          next = next_on_disk(d, next))
         bio_add_page(bio, dequeue(d), PAGE_SIZE, 0);
+    d->bios_in_flight++;                /* interrupts are off: page_lock */
     spin_unlock_irqrestore(&page_lock, flags);
-    submit_swap_bio(d, bio);
+    submit_swap_bio(bio);
     return 0;
 }
 
-void kswiod_write_now(struct page *page)
+/*
+ * reclaim=sync, the 1999 policy: the reclaiming task writes the page
+ * itself and waits for it -- through no kswiod's queue and within none of
+ * its limits, so the two policies share only the write's completion.
+ * PF_RECLAIM_WRITES tells kswiod_check_writer that this writer is the
+ * policy's own.  The wait is the one invariant 1 forbids, and the check
+ * of waits in reclaim reports it, as it should.
+ */
+void writepage_sync(struct page *page)
 {
-    uint32_t flags = spin_lock_irqsave(&page_lock);
-    struct kswiod_dev *d = dev_of(page);
-    page->refcount++;                   /* as if kswiod had taken it */
-    d->nr_in_flight++;
+    uint32_t saved = memalloc_flag_save(PF_RECLAIM_WRITES);
+    get_page(page);                     /* the write's, as a queue's would be */
     vm_events.kswiod_queued++;
-    if (!(page->flags & PG_anon)) {
-        spin_unlock_irqrestore(&page_lock, flags);
-        write_file_pages(d, &page, 1, true);
-        return;
+    if (page->flags & PG_anon) {
+        struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
+        struct bio *bio = bio_alloc(GFP_NOIO);
+        start_swap_bio(bio, area, swap_pte_slot(page->swap), page, sync_write_end_io);
+        submit_swap_bio(bio);
+    } else {
+        write_file_pages(NULL, &page, 1, true);
     }
-    struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
-    spin_unlock_irqrestore(&page_lock, flags);
-    struct bio *bio = bio_alloc(GFP_NOIO);
-    start_swap_bio(bio, area, swap_pte_slot(page->swap), page);
-    submit_swap_bio(d, bio);            /* its end_io finishes it */
+    wait_on_page_writeback(page);
+    memalloc_flag_restore(PF_RECLAIM_WRITES, saved);
 }
 
 static bool has_work(const struct kswiod_dev *d)

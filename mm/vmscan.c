@@ -66,14 +66,22 @@ static struct task *kswapd_task;
 
 enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE, PUT_BACK };
 
+/* What one reclaim run may do, fixed at its start (Linux's scan_control):
+ * the policy is read there, once, so that a switch of reclaim_policy (a
+ * test's) never meets a run half way. */
+struct scan_control {
+    gfp_t gfp;
+    bool sync;                  /* reclaim=sync: write dirty pages itself and wait */
+};
+
 /* ---- one page ------------------------------------------------------------ */
 
 /* Give a dirty page to kswiod (or, under reclaim=sync, to the caller to
  * write); page_lock held, page off the LRU. */
-static enum verdict start_writeback(struct page *page)
+static enum verdict start_writeback(struct page *page, const struct scan_control *sc)
 {
     page->flags = (page->flags & ~PG_dirty) | PG_writeback | PG_reclaim;
-    if (reclaim_policy == RECLAIM_SYNC)
+    if (sc->sync)
         return SYNC_WRITE;
     kswiod_queue_page(page);            /* room was checked before */
     vm_events.pgwrite++;
@@ -81,7 +89,7 @@ static enum verdict start_writeback(struct page *page)
 }
 
 /* An anonymous page; page_lock held. */
-static enum verdict shrink_anon(struct page *page, gfp_t gfp)
+static enum verdict shrink_anon(struct page *page, const struct scan_control *sc)
 {
     struct swap_area *area = (page->flags & PG_swapcache)
                                  ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
@@ -99,7 +107,7 @@ static enum verdict shrink_anon(struct page *page, gfp_t gfp)
                      !(page->flags & PG_swapcache);
         if (area && area->draining)
             return ACTIVATE;            /* swapoff is taking its slot back */
-        if (dirty && (!(gfp & __GFP_IO) || (area && kswiod_full(area->bdev))))
+        if (dirty && (!(sc->gfp & __GFP_IO) || (area && kswiod_full(area->bdev))))
             return KEEP;                /* may not write, or no room to: clean pages only */
         if (!area) {
             uint32_t slot;
@@ -116,7 +124,7 @@ static enum verdict shrink_anon(struct page *page, gfp_t gfp)
         vm_set_pte(s, va, page->swap);
         page->refcount--;               /* the mapping's reference */
         if (dirty)
-            return start_writeback(page);
+            return start_writeback(page, sc);
     }
     if ((page->flags & PG_swapcache) && !(page->flags & (PG_dirty | PG_writeback)) &&
         page->refcount == 2) {          /* the cache's and ours: nobody else */
@@ -128,14 +136,15 @@ static enum verdict shrink_anon(struct page *page, gfp_t gfp)
 
 /* A file page; page_lock held, released here.  The mapping is locked by
  * trylock only. */
-static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
+static enum verdict shrink_file(struct page *page, const struct scan_control *sc,
+                                uint32_t *flags)
 {
     struct address_space *mapping = page->owner;
     if (page->flags & PG_referenced) {
         page->flags &= ~PG_referenced;
         return ACTIVATE;
     }
-    bool may_write = (gfp & __GFP_IO) && mapping && !kswiod_full(mapping_bdev(mapping));
+    bool may_write = (sc->gfp & __GFP_IO) && mapping && !kswiod_full(mapping_bdev(mapping));
     if ((page->flags & PG_dirty) && !may_write)
         return KEEP;
     if (!mapping || !mutex_trylock(&mapping->lock))
@@ -148,10 +157,10 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
     enum verdict v = r == PCR_FREED                                 ? FREE
                      : r == PCR_REFERENCED || r == PCR_UNWRITABLE   ? ACTIVATE
                                                                     : KEEP;
-    if (r == PCR_DIRTY && reclaim_policy == RECLAIM_KSWIOD && kswiod_full(mapping_bdev(mapping)))
+    if (r == PCR_DIRTY && !sc->sync && kswiod_full(mapping_bdev(mapping)))
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
     else if (r == PCR_DIRTY)
-        v = start_writeback(page);
+        v = start_writeback(page, sc);
     /* Back on the LRU before the file's lock goes: its next holder (fsync,
      * say) may give the page to kswiod, whose queue uses the same link. */
     if (v == KEEP || v == ACTIVATE) {
@@ -165,7 +174,7 @@ static enum verdict shrink_file(struct page *page, gfp_t gfp, uint32_t *flags)
 }
 
 /* Look at up to n pages from the inactive tail; the number freed. */
-static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
+static uint32_t shrink_inactive(uint32_t n, const struct scan_control *sc)
 {
     uint32_t freed = 0;
     while (n--) {
@@ -176,16 +185,13 @@ static uint32_t shrink_inactive(uint32_t n, gfp_t gfp)
             break;
         }
         vm_events.pgscan++;
-        enum verdict v = (page->flags & PG_anon) ? shrink_anon(page, gfp)
-                                                 : shrink_file(page, gfp, &flags);
+        enum verdict v = (page->flags & PG_anon) ? shrink_anon(page, sc)
+                                                 : shrink_file(page, sc, &flags);
         if (v == KEEP || v == ACTIVATE)
             lru_add(page, v == ACTIVATE ? LRU_ACTIVE : LRU_INACTIVE);
         spin_unlock_irqrestore(&page_lock, flags);
-        if (v == SYNC_WRITE) {
-            /* reclaim=sync: write it here and wait -- the 1999 way. */
-            kswiod_write_now(page);
-            wait_on_page_writeback(page);
-        }
+        if (v == SYNC_WRITE)
+            writepage_sync(page);       /* reclaim=sync: write it here and wait */
         if (v == FREE) {
             vm_events.pgsteal++;
             freed++;
@@ -219,11 +225,11 @@ static void refill_inactive(uint32_t n, bool always)
 
 /* One pass: scan more the longer nothing comes free (Linux's priority),
  * and age the active list too once dirty pages can go nowhere. */
-static uint32_t shrink(gfp_t gfp, int fruitless)
+static uint32_t shrink(const struct scan_control *sc, int fruitless)
 {
     uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
     refill_inactive(n, fruitless > 0 && kswiod_congested());
-    return shrink_inactive(n, gfp);
+    return shrink_inactive(n, sc);
 }
 
 /* ---- direct reclaim and kswapd ------------------------------------------ */
@@ -292,11 +298,12 @@ static bool goal_met(const struct reclaim_run *r)
  * the goal was met. */
 static bool reclaim_run(struct reclaim_run *r)
 {
+    struct scan_control sc = { .gfp = r->gfp, .sync = reclaim_policy == RECLAIM_SYNC };
     for (int fruitless = 0; r->idle < idle_limit() && r->passes < RECLAIM_MAX_PASSES;
          r->passes++) {
         if (goal_met(r))
             return true;
-        uint32_t n = shrink(r->gfp, fruitless);
+        uint32_t n = shrink(&sc, fruitless);
         r->freed += n;
         if (n) {
             fruitless = 0;

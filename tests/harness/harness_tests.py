@@ -180,6 +180,12 @@ def make_run_suite_ends_green(log):
         return "no run summary, then 'tests: N passed, 0 failed', then the monitor prompt"
     if "monitor: halt (0 test failures in this boot)" not in text or r.returncode != 0:
         return f"qemu-boot status {r.returncode}: {last_verdict(text)}"
+    left = re.search(r"^\[ *[\d.]+\]   left    deadlock_1999_sync left (.*) deadlocked for good"
+                     r"(; kswapd is one of them)?", text, re.M)
+    if not left or not all(t in left.group(1) for t in ("task-A", "nbdsrv")):
+        return "the run summary does not say what deadlock_1999_sync left deadlocked"
+    if ("kswapd" in left.group(1)) != bool(left.group(2)):
+        return "the run summary's left line is wrong about kswapd"
     reason = missing_in_order(text, [
         r"nbd: nbd1: connected to 10\.0\.2\.100:10809", r"nbd: nbd2: connected to 10\.0\.2\.100:10810",
         r"boot: nbd1 mounted on /nbd", r"boot: swapping on nbd2", r"^nbd2 +0 +\d+ ",

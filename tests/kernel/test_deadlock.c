@@ -490,6 +490,31 @@ KTEST_MANUAL(deadlock_1999)
  * nbdsrv and kswapd blocked for good, with nbd0 and its mount -- for ps
  * and locks to show -- so nothing that needs them may come after it.  (A
  * failed assertion leaves reclaim=sync set: the run is red then anyway.) */
+/* Tasks blocked in the deadlock: on lock_super, or (task-A) on the
+ * bitmap's buffer; their names joined into arg's buffer. */
+struct stuck { char names[96]; bool kswapd; };
+
+static void note_stuck(struct task *t, void *arg)
+{
+    struct stuck *st = arg;
+    if (!waits_on(t, "lock_super") && !waits_on(t, "buffer"))
+        return;
+    size_t len = strlen(st->names);
+    ksnprintf(st->names + len, sizeof(st->names) - len, "%s%s", len ? ", " : "", t->name);
+    st->kswapd |= strcmp(t->name, "kswapd") == 0;
+}
+
+/* What the sync run leaves, for the run summary's last line. */
+static void say_what_is_left(void)
+{
+    static struct stuck st;
+    st = (struct stuck){ "", false };
+    task_for_each(note_stuck, &st);
+    ktest_left("deadlock_1999_sync left %s deadlocked for good%s", st.names,
+               st.kswapd ? "; kswapd is one of them: from here on only allocations reclaim"
+                         : "");
+}
+
 KTEST_MANUAL(deadlock_1999_sync)
 {
     KASSERT(!deadlock_1999_left);
@@ -502,4 +527,5 @@ KTEST_MANUAL(deadlock_1999_sync)
     deadlock_1999();
     reclaim_policy = saved;
     deadlock_1999_left = true;
+    say_what_is_left();
 }
