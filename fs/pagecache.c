@@ -352,6 +352,7 @@ static bool epoch_ended(struct address_space *mapping, uint32_t e)
  */
 static void writeback_fence(struct address_space *mapping)
 {
+    writeback_might_wait();
     __atomic_fetch_add(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
     kswiod_kick();
     mutex_lock(&mapping->lock);
@@ -550,6 +551,7 @@ void pagecache_writeback_end(struct address_space *mapping, struct page **pages,
 
 void mapping_wait_writeback(struct address_space *mapping)
 {
+    writeback_might_wait();
     __atomic_fetch_add(&mapping->wb_waiters, 1, __ATOMIC_RELAXED);
     kswiod_kick();
     wait_event(&writeback_done, mapping->nr_writeback == 0);

@@ -88,6 +88,10 @@ void kswiod_drain(void);
  * (not in reclaim) for room.  kswiod_kick() starts every kswiod on what
  * was queued. */
 int kswiod_write_page(struct page *page);
+/* The current task is about to wait for page writeback to end: for the
+ * lock validator, which then orders the locks it holds before every lock
+ * a kswiod takes to write (see mm/kswiod.c). */
+void writeback_might_wait(void);
 void kswiod_wait_room(struct block_device *bdev);
 void kswiod_kick(void);
 /* Invariant 2 of the design, checked where page writes are issued: the

@@ -60,6 +60,7 @@
 #include "blkdev.h"
 #include "internal.h"
 #include "kerrno.h"
+#include "lockdep.h"
 #include "pagecache.h"
 #include "printk.h"
 #include "ratelimit.h"
@@ -90,6 +91,28 @@ struct kswiod_dev {
 };
 
 static struct list_head devs = LIST_HEAD_INIT(devs);
+
+/*
+ * "Waiting for a kswiod's progress", for the lock validator: a
+ * pseudo-lock, like reclaim's (mm/reclaim.c).  A kswiod holds it while it
+ * writes a file's pages, so every lock it takes there (the file's lock
+ * when taken outright, lock_super) is ordered after it; whoever waits for
+ * writeback to end touches it (writeback_might_wait), so every lock held
+ * across such a wait is ordered before it.  A lock in both orders closes
+ * a cycle -- a task holding what a kswiod needs while it waits for that
+ * kswiod -- and is reported the first time both are seen, whether or not
+ * the timing deadlocked.
+ */
+static struct lock_class_key writeback_key;
+static struct lockdep_map writeback_map = LOCKDEP_MAP_INIT("writeback", &writeback_key,
+                                                           LOCK_PSEUDO);
+
+void writeback_might_wait(void)
+{
+    uint32_t site = (uint32_t)__builtin_return_address(0);
+    lockdep_acquire(&writeback_map, site);
+    lockdep_release(&writeback_map, site);
+}
 static struct wait_queue writeback_wq;          /* writeback ended (any page, any device) */
 
 static void kswiod(void *arg);
@@ -218,6 +241,7 @@ int kswiod_write_page(struct page *page)
 
 void kswiod_wait_room(struct block_device *bdev)
 {
+    writeback_might_wait();
     kswiod_kick();
     wait_event(&writeback_wq, !kswiod_full(bdev));
 }
@@ -234,6 +258,7 @@ void kswiod_counts(uint32_t *queued, uint32_t *in_flight)
 
 void wait_on_page_writeback(struct page *page)
 {
+    writeback_might_wait();
     wait_event(&writeback_wq, !(page->flags & PG_writeback));
 }
 
@@ -246,6 +271,7 @@ static bool all_idle(void)
 
 void kswiod_drain(void)
 {
+    writeback_might_wait();
     wait_event(&writeback_wq, all_idle());
 }
 
@@ -461,7 +487,11 @@ static uint32_t start_file_pages(struct kswiod_dev *d, uint32_t flags)
         batch[n++] = dequeue(d);
     }
     spin_unlock_irqrestore(&page_lock, flags);
-    return write_file_pages(d, batch, n, false) ? 0 : (uint32_t)n;
+    uint32_t site = (uint32_t)__builtin_return_address(0);
+    lockdep_acquire(&writeback_map, site);
+    bool written = write_file_pages(d, batch, n, false);
+    lockdep_release(&writeback_map, site);
+    return written ? 0 : (uint32_t)n;
 }
 
 /*

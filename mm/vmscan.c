@@ -134,7 +134,8 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
     return KEEP;
 }
 
-/* A file page; page_lock held, released here.  The mapping is locked by
+/* A file page; page_lock held on entry and again on return (*flags), let
+ * go in between while the page cache decides.  The mapping is locked by
  * trylock only. */
 static enum verdict shrink_file(struct page *page, const struct scan_control *sc,
                                 uint32_t *flags)

@@ -126,6 +126,9 @@ MMAP_TESTS = {
         "fsync_and_writer_under_pressure_no_enomem", False, files=False, seeded=False,
         expect=[r"pressure: [1-9]\d* writes \(worst \d+ ms, error 0\), [1-9]\d* fsyncs "
                 r"\(worst \d+ ms, error 0\)"]),
+    "lockdep_lock_held_across_writeback_wait_reported": ext2_stress(
+        "lockdep_lock_held_across_writeback_wait_reported", False, files=False, seeded=False,
+        expect=[r"lockdep: BUG: possible deadlock \(lock order cycle\)", r"writeback"]),
     # tests/kernel/test_write_errors.c: a small file system, filled.
     "write_errors_never_livelock": ext2_stress(
         "write_errors_never_livelock", False, files=False, seeded=False, image_mib=8,

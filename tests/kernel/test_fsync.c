@@ -26,7 +26,10 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
+#include "lockdep.h"
 #include "mm.h"
+#include "mutex.h"
+#include "pagecache.h"
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
@@ -218,5 +221,38 @@ KTEST_MANUAL(fsync_and_writer_under_pressure_no_enomem)
     KASSERT(w.worst_ms <= STALL_MAX_MS);
     KASSERT(f.worst_ms <= STALL_MAX_MS);
     iput(w.inode);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+/*
+ * lockdep_lock_held_across_writeback_wait_reported  (ext2 on hda)
+ *     A kswiod writing a file for an fsync takes the file's lock outright,
+ *     under the "writeback" pseudo-lock; a task that then holds a file's
+ *     lock (the same class) while it waits for writeback -- here a
+ *     kswiod_drain with nothing queued, so nothing actually hangs -- closes
+ *     the cycle "mapping -> writeback -> mapping", and the lock validator
+ *     reports it: that task could wait for a kswiod that waits for it.
+ *     This is the writer cycle vfs_write once had, through reclaim.
+ */
+KTEST_MANUAL(lockdep_lock_held_across_writeback_wait_reported)
+{
+    KASSERT_EQ(vfs_mount("hda", MNT, "ext2"), 0);
+    struct inode *a = new_file(MNT "/a"), *b = new_file(MNT "/b");
+    for (uint32_t p = 0; p < FSYNC_PAGES; p++) {
+        fill(page_buf, 1, p);
+        KASSERT_EQ(vfs_write(a, (uint64_t)p * PAGE_SIZE, page_buf, PAGE_SIZE), PAGE_SIZE);
+    }
+    uint32_t mark = log_mark(), reports = lockdep_reports;
+    KASSERT_EQ(vfs_fsync(a), 0);                /* a kswiod: writeback -> mapping */
+    KASSERT_EQ(lockdep_reports, reports);       /* one order alone is fine */
+    mutex_lock(&b->mapping.lock);
+    kswiod_drain();                             /* mapping -> writeback */
+    mutex_unlock(&b->mapping.lock);
+    KASSERT_EQ(lockdep_reports, reports + 1);
+    ktest_expect_reports(1);
+    KASSERT(log_contains(mark, "writeback"));
+    KASSERT(log_contains(mark, "mapping"));
+    iput(a);
+    iput(b);
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
