@@ -79,9 +79,10 @@ uint32_t reclaim_some(uint32_t target);
 int kswiod_attach(struct block_device *bdev);
 /* The kswiods' queues now, over all devices: pages waiting, in flight. */
 void kswiod_counts(uint32_t *queued, uint32_t *in_flight);
-/* Wait until no kswiod has anything queued or in flight (tests, swapoff,
- * sync); never from reclaim. */
-void kswiod_drain(void);
+/* Wait until bdev's kswiod (NULL: every kswiod) has nothing queued or in
+ * flight (swapoff, tests); never from reclaim.  A stalled device holds up
+ * only a drain of its own. */
+void kswiod_drain(const struct block_device *bdev);
 /* The page cache's writeback: give the file's kswiod a dirty file page
  * (PG_dirty already cleared, wb_mapping set; it comes off the LRU): 0,
  * or -EAGAIN when that queue is full -- kswiod_wait_room(bdev) then waits

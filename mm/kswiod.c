@@ -262,17 +262,22 @@ void wait_on_page_writeback(struct page *page)
     wait_event(&writeback_wq, !(page->flags & PG_writeback));
 }
 
-static bool all_idle(void)
+/* Nothing queued or in flight on bdev's kswiod (NULL: on any). */
+static bool idle(const struct block_device *bdev)
 {
-    uint32_t queued, in_flight;
-    kswiod_counts(&queued, &in_flight);
-    return queued == 0 && in_flight == 0;
+    if (!bdev) {
+        uint32_t queued, in_flight;
+        kswiod_counts(&queued, &in_flight);
+        return queued == 0 && in_flight == 0;
+    }
+    const struct kswiod_dev *d = bdev->kswiod;
+    return !d || (d->nr_queued == 0 && d->nr_in_flight == 0);
 }
 
-void kswiod_drain(void)
+void kswiod_drain(const struct block_device *bdev)
 {
     writeback_might_wait();
-    wait_event(&writeback_wq, all_idle());
+    wait_event(&writeback_wq, idle(bdev));
 }
 
 /*

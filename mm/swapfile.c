@@ -187,7 +187,7 @@ static int unuse_area(struct swap_area *a)
 {
     int err = vm_for_each_space(unuse_space, a);
     for (int tries = 0; !err && a->inuse && tries < 10; tries++) {
-        kswiod_drain();
+        kswiod_drain(a->bdev);
         swap_cache_release_area(a);
     }
     return err ? err : a->inuse ? -EBUSY : 0;

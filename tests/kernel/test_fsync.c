@@ -246,7 +246,7 @@ KTEST_MANUAL(lockdep_lock_held_across_writeback_wait_reported)
     KASSERT_EQ(vfs_fsync(a), 0);                /* a kswiod: writeback -> mapping */
     KASSERT_EQ(lockdep_reports, reports);       /* one order alone is fine */
     mutex_lock(&b->mapping.lock);
-    kswiod_drain();                             /* mapping -> writeback */
+    kswiod_drain(NULL);                         /* mapping -> writeback */
     mutex_unlock(&b->mapping.lock);
     KASSERT_EQ(lockdep_reports, reports + 1);
     ktest_expect_reports(1);

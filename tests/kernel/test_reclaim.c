@@ -106,7 +106,7 @@ KTEST_MANUAL(swap_full)
     KASSERT(decision_ms >= 0 && decision_ms < OOM_DECISION_MAX_MS);
     KASSERT(vm_events.oom_kills > 0);
     hog_unmap(h);
-    kswiod_drain();
+    kswiod_drain(NULL);
     swap_usage(&used, &total);
     KASSERT_EQ(used, 0);
 

@@ -185,6 +185,6 @@ KTEST_MANUAL(reclaim_gives_used_pages_a_second_chance)
     KASSERT_EQ(hot_left, HOT_PAGES);
     KASSERT(cold_out >= HOT_PAGES);
     vm_space_destroy(p.space);
-    kswiod_drain();
+    kswiod_drain(NULL);
     KASSERT_EQ(swapoff("hda"), 0);
 }
