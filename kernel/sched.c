@@ -259,8 +259,12 @@ uint32_t schedule_timeout(uint32_t ms)
 void sleep_ms(uint32_t ms)
 {
     uint64_t end = timer_ticks() + ms_to_ticks(ms);
-    for (uint64_t now; (now = timer_ticks()) < end && !task_should_stop();) {
-        set_wait(TASK_SLEEPING, WAIT_SLEEP, &end, "sleep");
+    bool first = true;              /* woken early, it sleeps on: the same wait, checked once */
+    for (uint64_t now; (now = timer_ticks()) < end && !task_should_stop(); first = false) {
+        if (first)
+            set_wait(TASK_SLEEPING, WAIT_SLEEP, &end, "sleep");
+        else
+            set_wait_again(TASK_SLEEPING, WAIT_SLEEP, &end, "sleep");
         schedule_timeout((uint32_t)((end - now) * (1000 / HZ)));
     }
 }
