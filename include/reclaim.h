@@ -95,7 +95,7 @@ int kswiod_write_page(struct page *page);
 void writeback_might_wait(void);
 void kswiod_wait_room(struct block_device *bdev);
 void kswiod_kick(void);
-/* Invariant 2 of the design, checked where page writes are issued: the
+/* Invariant 2 of docs/design.md, only kswiod writes pages, checked where page writes are issued: the
  * current task must be a kswiod (under reclaim=sync, reclaim too).  Any
  * other writer is reported and counted in reclaim_violations. */
 void kswiod_check_writer(const char *what);

@@ -10,8 +10,9 @@
  *
  * Memory.  Buffers come from the skb mempool: the network is on the IO
  * path (NBD carries swap and ext2), so receiving and sending must make
- * progress with no free memory outside the reserve (DESIGN.md, invariant
- * 3).  alloc_skb() never enters reclaim that could start IO; in task
+ * progress with no free memory outside the reserve (docs/design.md,
+ * invariant 3, the IO path progresses).  alloc_skb() never enters
+ * reclaim that could start IO; in task
  * context it waits for any buffer to come back rather than fail; with
  * GFP_ATOMIC it may return NULL (the caller drops the packet and counts
  * it).  kfree_skb() returns a buffer; every buffer has exactly one owner

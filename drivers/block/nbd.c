@@ -5,7 +5,8 @@
  *
  * Two tasks per connection, both PRIO_IO and PF_MEMALLOC -- they are the
  * IO path, so whatever they allocate comes from the reserve and never
- * waits for reclaim, which may be waiting for them (invariant 3):
+ * waits for reclaim, which may be waiting for them (docs/design.md,
+ * invariant 3, the IO path progresses):
  *   sender    takes queued requests into free slots and writes them to the
  *             socket (a write's data straight from the bio's pages)
  *   receiver  reads reply headers, matches each cookie to its slot, reads

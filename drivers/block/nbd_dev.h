@@ -23,7 +23,8 @@
  * run; the sender closes it last, once the receiver has ended.  Anyone
  * else (the monitor) reads sock only under lock, and the sender clears it
  * under lock before closing, so a view of a dead device finds NULL, never
- * a freed socket (DESIGN.md, invariant 5).
+ * a freed socket (docs/design.md, invariant 5, bad input fails one
+ * operation).
  *
  * Locking: lock (a spinlock, since submit may come from interrupt
  * handlers' completions) protects the queues, the slots, dead, the

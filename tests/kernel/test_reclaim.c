@@ -253,9 +253,9 @@ KTEST_MANUAL(reclaim_never_waits)
     KASSERT_EQ(swapoff("hda"), 0);
 }
 
-/* The check behind invariant 2: a page write from any task but kswiod is
- * reported and counted (every test that writes a file or swaps shows that
- * kswiod's own writes are not). */
+/* The check behind invariant 2, only kswiod writes pages: a page write
+ * from any task but kswiod is reported and counted (every test that
+ * writes a file or swaps shows that kswiod's own writes are not). */
 KTEST(page_write_outside_kswiod_reported)
 {
     uint32_t v0 = reclaim_violations;

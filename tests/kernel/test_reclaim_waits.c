@@ -1,8 +1,8 @@
 /*
- * test_reclaim_waits.c - the wait check behind invariant 1 can fail: a
- * task in reclaim that waits on anything but "a page was freed" or a
- * short timer is reported and counted, whatever kind of wait it is; those
- * two are not.
+ * test_reclaim_waits.c - the wait check behind invariant 1, reclaim
+ * never waits for a write, can fail: a task in reclaim that waits on
+ * anything but "a page was freed" or a short timer is reported and
+ * counted, whatever kind of wait it is; those two are not.
  *
  * Each test makes one wait in reclaim's context -- PF_MEMALLOC and
  * PF_RECLAIM, set as try_to_free_pages sets them -- and demands exactly

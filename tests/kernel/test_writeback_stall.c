@@ -1,8 +1,9 @@
 /*
  * test_writeback_stall.c - a stall stays with the device that caused it
- * (invariant 3; mm/kswiod.c, one kswiod per device).  KTEST_MANUAL: the
- * harness gives a swap area and an ext2 file system on two devices
- * (tests/harness/stall_tests.py), named by swap_dev= and ext2_dev=.
+ * (invariant 3, the IO path progresses; mm/kswiod.c, one kswiod per
+ * device).  KTEST_MANUAL: the harness gives a swap area and an ext2
+ * file system on two devices (tests/harness/stall_tests.py), named by
+ * swap_dev= and ext2_dev=.
  *
  *   writeback_stall_ext2_stalled_swap_goes_on
  *       A file's writeback is stuck on the stalled ext2 device
