@@ -24,7 +24,8 @@
  * A flush task writes dirty buffers older than a few seconds.
  *
  * wait_on_buffer() sleeps until one particular IO completes: exactly what
- * reclaim must never do (issue 6 enforces it).  All calls may sleep.
+ * reclaim must never do (invariant 1 of docs/design.md, reclaim never
+ * waits for a write: reclaim_check_wait reports it).  All calls may sleep.
  */
 #pragma once
 #include <stdbool.h>

@@ -17,7 +17,7 @@
  * free or a kfree of a pointer that is no object is reported -- with the
  * object's size and allocation site -- and the free is refused.
  *
- * Locking: interrupts off around a cache's lists (a spinlock with issue 4).
+ * Locking: interrupts off around a cache's lists (irq_save: one CPU).
  */
 #pragma once
 #include <stddef.h>
