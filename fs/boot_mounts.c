@@ -18,6 +18,9 @@
 #include "swap.h"
 #include "vfs.h"
 
+KERNEL_PARAM(mount, "", "DEV:PATH[,...]: mount these ext2 file systems before the monitor");
+KERNEL_PARAM(swapon, "", "DEV[,...]: swap on these areas before the monitor");
+
 #define ITEM_MAX 256            /* DEV:PATH; a longer item is refused, and said */
 
 /* The next comma-separated item of *list, copied into item, and *list

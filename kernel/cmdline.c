@@ -1,16 +1,20 @@
 /*
- * cmdline.c - the kernel's own command line (see include/cmdline.h).
- * The line is copied once at boot and split in place; lookups are linear
- * scans of a few dozen arguments at most.
+ * cmdline.c - the kernel's own command line and its parameter table (see
+ * include/cmdline.h).  The line is copied once at boot and split in
+ * place; lookups are linear scans of a few dozen arguments at most, and
+ * each first scans the table of a few dozen registered parameters.
  */
 #include "cmdline.h"
 #include "cmdline_parse.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "panic.h"
 #include "printk.h"
 
 #define CMDLINE_MAX_ARGS 32
 #define CMDLINE_MAX_LEN  512
+
+extern const struct kernel_param kernel_params_start[], kernel_params_end[];
 
 static char raw[CMDLINE_MAX_LEN];
 static char split_buf[CMDLINE_MAX_LEN];
@@ -33,8 +37,32 @@ void cmdline_init(const char *line)
     }
 }
 
+const struct kernel_param *kernel_param_find(const char *name)
+{
+    for (const struct kernel_param *p = kernel_params_start; p < kernel_params_end; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+void kernel_param_for_each(void (*fn)(const struct kernel_param *p))
+{
+    for (const struct kernel_param *p = kernel_params_start; p < kernel_params_end; p++)
+        fn(p);
+}
+
+static const struct kernel_param *registered(const char *key)
+{
+    const struct kernel_param *p = kernel_param_find(key);
+    if (!p)
+        panic("cmdline: %s= is read but not registered: add KERNEL_PARAM(%s, ...) "
+              "(include/cmdline.h)", key, key);
+    return p;
+}
+
 static const struct cmdline_arg *find(const char *key)
 {
+    registered(key);
     /* The last occurrence wins, so a later argument overrides an earlier. */
     for (int i = nargs - 1; i >= 0; i--)
         if (strcmp(args[i].key, key) == 0)
@@ -55,8 +83,11 @@ bool cmdline_has(const char *key)
 
 uint32_t cmdline_get_u32(const char *key, uint32_t dflt)
 {
-    const char *v = cmdline_get(key);
     uint32_t n;
+    if (parse_u32(registered(key)->dflt, &n) == 0 && n != dflt)
+        panic("cmdline: %s= has the default %u here but %s in its KERNEL_PARAM", key, dflt,
+              registered(key)->dflt);
+    const char *v = cmdline_get(key);
     if (!v)
         return dflt;
     if (parse_u32(v, &n) < 0) {

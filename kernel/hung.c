@@ -26,6 +26,8 @@
 #include "vsprintf.h"
 #include "wait.h"
 
+KERNEL_PARAM(hung_timeout, "20", "report tasks blocked uninterruptibly for over S seconds; 0: off");
+
 #define DEFAULT_TIMEOUT_SECS 20
 #define SCAN_INTERVAL_MS    1000
 #define MAX_CHAIN           16      /* tasks followed before giving up */

@@ -10,6 +10,8 @@
 #include "timer.h"
 #include "x86.h"
 
+KERNEL_PARAM(icount, "0", "set by qemu-boot --icount: the TSC advances 2^N per instruction");
+
 extern const struct kbench kbenches_start[], kbenches_end[];
 
 uint64_t bench_instructions(uint64_t tsc_delta)

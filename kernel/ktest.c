@@ -20,6 +20,8 @@
 #include "vsprintf.h"
 #include "x86.h"
 
+KERNEL_PARAM(seed, "from the TSC", "seed for randomized tests (each prints the seed it used)");
+
 #define MAX_RESULTS 256
 #define NOTE_LEN    64
 #define PATTERN_MAX 128         /* one item of test=: a name or a glob */

@@ -41,6 +41,11 @@
 #include "vfs.h"
 #include "x86.h"
 
+KERNEL_PARAM(loglevel, "6", "console shows log levels up to N (0 emergencies .. 7 debug)");
+KERNEL_PARAM(test, "", "run these tests (names, globs, all), then power off with the verdict");
+KERNEL_PARAM(bench, "", "run one benchmark and power off");
+KERNEL_PARAM(monitor, "", "start the monitor (after the tests, if any) instead of powering off");
+
 uint64_t kmain_tsc;             /* TSC when kmain began (bench=boot) */
 
 static void print_banner(void)

@@ -7,6 +7,7 @@
 #include "monitor.h"
 #include "mutex.h"
 #include "bootinfo.h"
+#include "cmdline.h"
 #include "console.h"
 #include "kbench.h"
 #include "kerrno.h"
@@ -175,14 +176,23 @@ static void cmd_halt(int argc, char **argv)
     machine_exit(failed ? KEXIT_FAILURE : KEXIT_SUCCESS);
 }
 
+static void print_param(const struct kernel_param *p)
+{
+    console_printf("  %-15s %-14s %s\n", p->name, p->dflt[0] ? p->dflt : "-", p->help);
+}
+
 static void cmd_help(int argc, char **argv)
 {
-    (void)argc, (void)argv;
+    if (argc == 2 && strcmp(argv[1], "params") == 0) {
+        console_printf("  %-15s %-14s %s\n", "parameter", "default", "(kernel command line)");
+        kernel_param_for_each(print_param);
+        return;
+    }
     for (const struct monitor_command *c = monitor_commands_start; c < monitor_commands_end; c++)
         console_printf("  %-7s %-10s %s\n", c->name, c->args, c->help);
 }
 
-MONITOR_COMMAND("help", "", "list the commands", cmd_help);
+MONITOR_COMMAND("help", "[params]", "list the commands, or the kernel parameters", cmd_help);
 MONITOR_COMMAND("dmesg", "", "print the kernel log", cmd_dmesg);
 MONITOR_COMMAND("mem", "", "memory map and early allocator", cmd_mem);
 MONITOR_COMMAND("free", "", "free pages, watermarks, allocations", cmd_free);

@@ -54,6 +54,9 @@
 #include "vm.h"
 #include "wait.h"
 
+KERNEL_PARAM(reclaim, "kswiod",
+             "who writes the pages reclaim picks: kswiod, or sync (reclaim itself: 1999)");
+
 #define SCAN_BATCH          32          /* pages looked at per pass */
 #define RECLAIM_ROUNDS      25          /* passes without progress before failing */
 #define RECLAIM_ROUNDS_IO   250         /* the same while page writes are under way: 5 s */

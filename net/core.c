@@ -30,6 +30,9 @@
 #include "wait.h"
 #include "x86.h"
 
+KERNEL_PARAM(ip, "10.0.2.15/24", "eth0's address and prefix length");
+KERNEL_PARAM(gw, "10.0.2.2", "the default gateway");
+
 #define KNETD_BUDGET        16          /* frames per interface per round */
 #define DEFAULT_IP          "10.0.2.15/24"  /* QEMU user networking's guest */
 #define DEFAULT_GW          "10.0.2.2"      /* and its gateway */

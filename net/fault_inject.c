@@ -20,6 +20,9 @@
 #include "net.h"
 #include "printk.h"
 
+KERNEL_PARAM(net_drop, "0", "drop every Nth received TCP segment (first from seed=); 0: off");
+KERNEL_PARAM(net_reorder, "0", "hold back every Nth received TCP segment past the next; 0: off");
+
 static uint32_t drop_every, reorder_every;      /* 0: off */
 static uint32_t drop_count, reorder_count;      /* TCP segments seen, from the offset */
 static struct sk_buff *held;                    /* the segment held back, if any */

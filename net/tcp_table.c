@@ -15,6 +15,8 @@
 #include "timer.h"
 #include "x86.h"
 
+KERNEL_PARAM(tcp_iss, "from the clock", "every TCP connection's initial sequence number (tests)");
+
 #define TCP_EPHEMERAL_FIRST 49152
 #define TCP_EPHEMERAL_LAST  65535
 /* RFC 9293 3.4.1's clock ticks every 4 microseconds: 250 per ms. */

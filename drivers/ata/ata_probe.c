@@ -16,6 +16,8 @@
 #include "printk.h"
 #include "x86.h"
 
+KERNEL_PARAM(ata, "dma", "ata=pio: transfers by programmed IO instead of DMA");
+
 /* Programming Interface byte of an IDE controller (PCI IDE Controller
  * Specification 1.0, "Programming Interface byte"): bits 0 and 2 set mean a channel runs in
  * native mode, with its ports in BARs; bit 7 means a bus master. */

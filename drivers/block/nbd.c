@@ -45,6 +45,12 @@
 #include "vsprintf.h"
 #include "net_parse.h"
 
+KERNEL_PARAM(nbd, "", "A.B.C.D:PORT[,...]: connect nbd0, nbd1, nbd2 to these servers at boot");
+KERNEL_PARAM(nbd_export, "", "NAME[,...]: the export of each nbd= server (\"\": its default)");
+KERNEL_PARAM(nbd_timeout, "15",
+             "an NBD request with no reply after S seconds fails and ends the connection");
+KERNEL_PARAM(nbd_fua, "", "every NBD write asks for FUA when the server offers it");
+
 /* Below the hang detector's 20 s: a stalled server is this driver's to
  * report (with the request that waited), before waiters look hung. */
 #define NBD_DEFAULT_TIMEOUT_S   15

@@ -29,6 +29,9 @@
 #include "vsprintf.h"
 #include "net_parse.h"
 
+KERNEL_PARAM(nbdsrv, "0", "start the in-kernel NBD server on this TCP port; 0: none");
+KERNEL_PARAM(nbdsrv_dev, "hda", "the device nbdsrv serves");
+
 #define NBDSRV_BACKLOG          2
 #define NBDSRV_SLICE_MS         1000    /* an idle wait's slice */
 #define NBDSRV_IO_TIMEOUT_MS    15000   /* the rest of a message once it began */

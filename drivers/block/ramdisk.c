@@ -11,6 +11,8 @@
 #include "ramdisk.h"
 #include "slab.h"
 
+KERNEL_PARAM(ramdisk, "4", "size of ram0 in MiB; 0: none");
+
 static struct block_device ram0;
 static struct page **ram_pages;         /* one per 4 KiB of the disk */
 

@@ -26,6 +26,12 @@ in each, in order:
   walks       a gdb walk (`$ make debug` transcript) only where
               check_gdb_walks.py runs it: README.md and docs/*.md
 
+and, once, the kernel parameters: the table under "## Kernel command
+line" in docs/reference.md has one row per KERNEL_PARAM of the sources
+(include/cmdline.h), the same names with the same defaults, and every
+cmdline_get, cmdline_has and cmdline_get_u32 of a literal name in the
+sources reads a registered one.
+
 It needs the built kernel (for its symbols and its tests).  Exits 0 when
 everything named exists; otherwise 1, printing the first thing missing,
 as "DOC:LINE: what: name", as the last line.
@@ -48,6 +54,11 @@ FILE_NAME = re.compile(r"^[\w.-]+\.(c|h|asm|py|md|ld|cfg|sh)$")
 LONG_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+){3,}$")
 PATH = re.compile(r"^[\w.-]+/[\w.*/-]*$")
 TESTS_ARG = re.compile(r"\b(TESTS|SCENARIO)=('[^']*'|\"[^\"]*\"|[^\s`'\")]+)")
+PARAM = re.compile(r'^KERNEL_PARAM\((\w+),\s*"((?:[^"\\]|\\.)*)",', re.M)
+PARAM_READ = re.compile(r'\bcmdline_(?:get|has|get_u32)\("(\w+)"')
+PARAM_DOC = "docs/reference.md"
+PARAM_HEADING = "## Kernel command line"
+PARAM_ROW = re.compile(r"^\| `(\w+)` \| (.*?) \|")
 WALK_LINE = re.compile(r"^\s*\$ make debug\b")
 SCENARIO_WORDS = {"all", "stress"}      # tools/bootrun's words, not tests
 
@@ -99,6 +110,58 @@ def test_names(elf):
     """Every name make test runs, and every KTEST (manual ones too)."""
     import run_tests        # here: run_tests imports this module's neighbours
     return set(run_tests.all_tests()) | set(kernel.registered("ktest_desc_", elf))
+
+
+def registered_params(files):
+    """{name: default} of every KERNEL_PARAM, and the names the sources
+    read by literal; a name registered twice raises Missing."""
+    params, reads = {}, set()
+    for path in files:
+        if path.endswith(".c"):
+            with open(os.path.join(ROOT, path)) as f:
+                text = f.read()
+            for name, dflt in PARAM.findall(text):
+                if name in params:
+                    raise Missing(f"{path}: parameter registered twice: {name}")
+                params[name] = dflt
+            reads.update(PARAM_READ.findall(text))
+    return params, reads
+
+
+def documented_params():
+    """[(line, name, default)] of the parameter table of PARAM_DOC; a
+    default written `-` is none ("")."""
+    with open(os.path.join(ROOT, PARAM_DOC)) as f:
+        lines = f.read().splitlines()
+    start = lines.index(PARAM_HEADING)
+    rows = []
+    for n, line in enumerate(lines[start + 1:], start + 2):
+        if line.startswith("## "):
+            break
+        m = PARAM_ROW.match(line)
+        if m:
+            dflt = m.group(2).strip("`")
+            rows.append((n, m.group(1), "" if dflt == "-" else dflt))
+    return rows
+
+
+def check_params(files):
+    params, reads = registered_params(files)
+    unregistered = sorted(reads - set(params))
+    if unregistered:
+        raise Missing(f"sources: parameter read but not registered: {unregistered[0]}")
+    documented = {}
+    for n, name, dflt in documented_params():
+        where = f"{PARAM_DOC}:{n}"
+        if name not in params:
+            raise Missing(f"{where}: parameter: {name}")
+        if dflt != params[name]:
+            raise Missing(f"{where}: parameter {name}'s default: {params[name]!r}, not {dflt!r}")
+        documented[name] = dflt
+    undocumented = sorted(set(params) - set(documented))
+    if undocumented:
+        raise Missing(f"{PARAM_DOC}: parameter not in the table: {undocumented[0]}")
+    return len(params)
 
 
 class Checker:
@@ -182,13 +245,14 @@ def main():
         checker = Checker(args.kernel)
         for doc in docs:
             checker.doc(doc)
+        nparams = check_params(checker.files)
     except Missing as m:
         print(f"check_docs: FAIL: missing: {m}")
         return 1
     c = checker.counts
     print(f"check_docs: PASS: {len(docs)} documents; {c['files']} files, "
           f"{c['functions']} functions, {c['tests']} tests in TESTS=, {c['names']} other "
-          f"tests or symbols named, each exists")
+          f"tests or symbols named, each exists; {nparams} kernel parameters documented")
     return 0
 
 

@@ -18,15 +18,17 @@ from judge import judge, last_verdict, missing_in_order
 def monitor_commands_answer(log):
     """Type commands into the serial port; each answer must come back.
     'helq<DEL>p' proves Backspace editing, 'bogus' the error path."""
-    script = ("help\nuptime\ntests\nmem\nfree\nbuddy\nslab\nps\nlocks\nhelq\x7fp\nbogus\n"
-              "test timer_ticks_advance\ndmesg\nhalt\n")
+    script = ("help\nhelp params\nuptime\ntests\nmem\nfree\nbuddy\nslab\nps\nlocks\n"
+              "helq\x7fp\nbogus\ntest timer_ticks_advance\ndmesg\nhalt\n")
     rc = kernel.boot("monitor", log, stdin_text=script)
     text = kernel.read_log(log)
     if rc != 0:
         return f"qemu-boot status {rc} (halt should report success)"
     expect = [
-        r"swiod> help\n  help +list the commands",              # help answers
+        r"swiod> help\n  help +\[params\] +list the commands",   # help answers
         r"  halt +leave QEMU",
+        r"swiod> help params\n  parameter +default",            # the parameter table
+        r"^  hung_timeout +20 +report tasks blocked",
         r"swiod> uptime\nup \d+\.\d{3} s, \d+ ticks at 100 Hz",
         r"swiod> tests\n  \w+",                                  # the list ...
         r"^  timer_ticks_advance$",                               # ... with names
@@ -45,7 +47,7 @@ def monitor_commands_answer(log):
         r"^   \d+ khungtaskd +sleeping +0  sleep$",
         r"swiod> locks\n",
         r"reclaim",
-        r"swiod> helq\x08 \x08p\n  help +list the commands",   # edited line ran
+        r"swiod> helq\x08 \x08p\n  help +\[params\] +list the commands",   # edited line ran
         r'swiod> bogus\nunknown command "bogus"; try help',
         r"test timer_ticks_advance: ok",
         r"swiod> dmesg\n\[ *\d+\.\d+\] swiod 0\.1\.0: a teaching kernel",  # the log ring

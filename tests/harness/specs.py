@@ -96,6 +96,13 @@ KERNEL_TESTS = {
         verdict="panic",
         expect=[r"esp is in the guard page below overflow-test: kernel stack overflow",
                 r"PANIC: kernel stack overflow"]),
+    "cmdline_unregistered_parameter_panics": dict(
+        verdict="panic",
+        expect=[r"PANIC: cmdline: never_registered= is read but not registered: "
+                r"add KERNEL_PARAM\(never_registered, \.\.\.\)"]),
+    "cmdline_default_unlike_its_table_panics": dict(
+        verdict="panic",
+        expect=[r"PANIC: cmdline: hog_tasks= has the default 5 here but 4 in its KERNEL_PARAM"]),
     "hung_task_timeout_follows_command_line": dict(cmdline="hung_timeout=7"),
     "hung_task_two_task_deadlock_reported": dict(
         expect=[r"hung: task \"deadlock-[ab]\" \(id \d+\) blocked for \d+ s on mutex deadlock-m[12]",

@@ -11,6 +11,11 @@
 #include "wait.h"
 #include "x86.h"
 
+KERNEL_PARAM(disk_seed, "", "seed of the pattern on the test disk; absent: no test disk");
+KERNEL_PARAM(write_sector, "0", "first sector a disk or NBD test writes");
+KERNEL_PARAM(write_count, "0", "sectors a disk test writes");
+KERNEL_PARAM(disk_sectors, "0", "size of the test disk in sectors");
+
 #define SECTOR_WORDS    (SECTOR_SIZE / 4)
 
 /* The pattern of disks.py: sector number, seed, then words from mix(). */

@@ -25,6 +25,9 @@
 #include "wait.h"
 #include "x86.h"
 
+KERNEL_PARAM(error_read, "0", "the sector whose read the ATA error test expects to fail");
+KERNEL_PARAM(error_write, "0", "the sector whose write the ATA error test expects to fail");
+
 KTEST(ata_reads_seeded_pattern)
 {
     struct disk_test t;

@@ -7,6 +7,8 @@
 #include "kstring.h"
 #include "mm.h"
 
+KERNEL_PARAM(expect_mem_mib, "0", "the RAM the boot test expects, in MiB; 0: any");
+
 #define MIB (1024ull * 1024)
 
 static const struct mem_region *region_containing(uint64_t start, uint64_t end)

@@ -8,6 +8,11 @@
 #include "ktest.h"
 #include "kstring.h"
 
+KERNEL_PARAM(probe, "", "a quoted value the command-line test reads back");
+KERNEL_PARAM(n, "0", "a number the command-line test reads back");
+KERNEL_PARAM(flag, "", "a bare flag the command-line test finds");
+KERNEL_PARAM(absent, "99", "never given: the command-line test reads its default");
+
 KTEST(cmdline_split_keys_flags_and_quotes)
 {
     char line[] = "  test=a,b monitor seed=0x2a \"probe=two words\" k=\"x y\"\tq=\"\" ";
@@ -69,6 +74,22 @@ KTEST(cmdline_boot_arguments_arrive)
     KASSERT(cmdline_has("flag"));
     KASSERT(cmdline_get("flag") == NULL);
     KASSERT_EQ(cmdline_get_u32("absent", 99), 99);
+}
+
+/* Reading a parameter that no KERNEL_PARAM registered is a kernel bug:
+ * the table that help params and docs/reference.md show would miss it.
+ * KTEST_MANUAL: it panics (the harness demands the panic and its name). */
+KTEST_MANUAL(cmdline_unregistered_parameter_panics)
+{
+    const char *key = "never_registered";   /* not a literal: the docs test skips it */
+    cmdline_get(key);
+}
+
+/* A default at the call site that is not the registered one: the table
+ * would lie.  KTEST_MANUAL: it panics, naming both defaults. */
+KTEST_MANUAL(cmdline_default_unlike_its_table_panics)
+{
+    cmdline_get_u32("hog_tasks", 5);
 }
 
 /* seed=N on the command line is the seed randomized tests use; the

@@ -71,6 +71,9 @@
 #include "vm.h"
 #include "vsprintf.h"
 
+KERNEL_PARAM(staged, "",
+             "staged=anon: deadlock_1999 stages anonymous pages, no clean ones");
+
 #define MNT             "/mnt"
 #define MAPPED_NAME     "mapped-%u"
 #define CLEAN_NAME      "clean"

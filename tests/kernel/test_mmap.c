@@ -33,6 +33,9 @@
 #include "vm.h"
 #include "vsprintf.h"
 
+KERNEL_PARAM(file_mb, "3/4 of RAM", "size of mmap_dirty's file in MiB");
+KERNEL_PARAM(ext2_dev, "per test", "the ext2 device of the file and stall tests");
+
 #define MNT         "/mnt"
 #define MAP_VA      0x20000000u
 #define MAX_FILES   4

@@ -28,6 +28,9 @@
 #include "test_helpers.h"
 #include "timer.h"
 
+KERNEL_PARAM(nbd_expect, "", "what nbd_survives_faulty_server must see: clean, errors or dead");
+KERNEL_PARAM(nbd_io_ms, "5000", "how long nbd_survives_faulty_server writes and reads, in ms");
+
 #define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
 #define FAULT_PAGES         64      /* one burst: more than NBD_MAX_INFLIGHT */
 #define FAST_FAIL_MS        100     /* a dead device fails a bio at once */

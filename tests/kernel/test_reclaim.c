@@ -27,6 +27,10 @@
 #include "vm.h"
 #include "x86.h"
 
+KERNEL_PARAM(hog_mb, "per test", "MiB of anonymous memory the stress tests' hogs touch");
+KERNEL_PARAM(hog_tasks, "4", "tasks sharing swap_hog's hog");
+KERNEL_PARAM(swap_dev, "per test", "the swap area of the swap and stall tests");
+
 static struct hog the_hog;
 
 /* A hog of mib MiB (hog_mb= overrides) in hog_tasks= tasks (default 4). */

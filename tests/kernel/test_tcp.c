@@ -17,6 +17,10 @@
 #include "../../net/tcp.h"
 #include "tcp_stream.h"
 
+KERNEL_PARAM(tcp_kib, "per test", "KiB each TCP stream test sends each way");
+KERNEL_PARAM(tcp_peer_port, "0", "the host port of the TCP echo test's peer");
+KERNEL_PARAM(stream_seed, "1", "seed of the TCP echo test's byte stream");
+
 #define TEST_PORT        5001
 #define CLOSED_PORT      5999
 #define XFER_TIMEOUT_MS  10000

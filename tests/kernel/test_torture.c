@@ -31,6 +31,8 @@
 #include "vm.h"
 #include "vsprintf.h"
 
+KERNEL_PARAM(torture_s, "8", "seconds reclaim_torture runs");
+
 #define WORKERS     4
 #define MNT         "/mnt"
 #define AREA_VA     0x30000000u
