@@ -8,9 +8,10 @@
  *
  *     test NAME: begin
  *     test NAME: ok (N ms)                      or
- *     test NAME: FAIL file:line: reason
+ *     test NAME: FAIL file:line: reason         or
+ *     test NAME: skipped: reason
  *
- * and then a summary table and "tests: N passed, M failed".  The harness
+ * and then a summary table and "tests: N passed, M failed, K skipped".  The harness
  * (tests/harness) demands the begin and end lines and the exit code.  A
  * run of more than one test (make run's) prints, just before that last
  * line, a run summary that fits on one screen: the counts, each manual
@@ -81,6 +82,14 @@ void ktest_fail(const char *file, int line, const char *fmt, ...);
  * the runner compares the counts before and after each test. */
 void ktest_expect_reports(uint32_t n);
 
+/* The running test cannot run in this boot -- no test disk, no network,
+ * not the command line it needs: it ends here with "test NAME: skipped:
+ * why" and counts as skipped, neither passed nor failed.  (A test that
+ * made unannounced checker reports before skipping fails.)  make test
+ * fails a skip its spec does not allow (tests/harness/judge.py). */
+__attribute__((noreturn, format(printf, 1, 2)))
+void ktest_skip(const char *fmt, ...);
+
 /* The running test's result in one short line (under 60 characters),
  * "test NAME: result: ..." in the log now and again in the run summary,
  * where a student reads it without scrolling back: the stress tests leave
@@ -97,6 +106,8 @@ void ktest_left(const char *fmt, ...);
 int ktest_run(const char *patterns);
 /* Print every test's name, manual ones marked. */
 void ktest_list(void);
+/* The name of the test running now, or NULL. */
+const char *ktest_running(void);
 /* Failures so far in this boot. */
 int ktest_failures(void);
 

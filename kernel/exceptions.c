@@ -9,6 +9,7 @@
 #include "fault_catch.h"
 #include "gdt.h"
 #include "kerrno.h"
+#include "ktest.h"
 #include "mm.h"
 #include "panic.h"
 #include "printk.h"
@@ -44,6 +45,12 @@ const char *exception_name(unsigned vector)
 void exception_report(const struct int_frame *f)
 {
     int lvl = fault_catch_armed ? LOG_INFO : LOG_EMERG;
+    /* A student reading make run's log must not take a test's deliberate
+     * fault for a crash: say so before the dump. */
+    if (fault_catch_armed)
+        printk(lvl, "expected: the exception below is provoked on purpose and caught, by %s%s\n",
+               ktest_running() ? "test " : "the code that armed a fault_catch",
+               ktest_running() ? ktest_running() : "");
     printk(lvl, "exception %u (%s), error code 0x%x, at eip %08x\n",
            f->vector, exception_name(f->vector), f->error, f->eip);
     if (f->vector == VECTOR_PAGE_FAULT)

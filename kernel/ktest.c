@@ -29,14 +29,16 @@ KERNEL_PARAM(seed, "from the TSC", "seed for randomized tests (each prints the s
 
 extern const struct ktest ktests_start[], ktests_end[];
 
+enum outcome { PASSED, FAILED, SKIPPED };
+
 struct result {
     const struct ktest *test;
-    bool passed;
+    enum outcome outcome;
     uint32_t ms;
     char note[NOTE_LEN];        /* ktest_note's line, or empty */
 };
 
-static jmp_buf test_abort;          /* where ktest_fail() returns to */
+static jmp_buf test_abort;          /* where ktest_fail() and ktest_skip() return to */
 static const struct ktest *running;
 static int failures;
 static uint32_t expected_reports;   /* announced by the running test */
@@ -88,7 +90,20 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
         for (;;)
             hlt();
     }
-    longjmp(test_abort, 1);
+    longjmp(test_abort, FAILED);
+}
+
+void ktest_skip(const char *fmt, ...)
+{
+    char why[128];
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (!running)
+        ktest_fail(__FILE__, __LINE__, "ktest_skip outside a test: %s", why);
+    pr_info("test %s: skipped: %s\n", running->name, why);
+    longjmp(test_abort, SKIPPED);
 }
 
 /* Is word one of the comma-separated items of list, exactly? */
@@ -115,11 +130,11 @@ static bool selected(const struct ktest *t, const char *patterns)
     return in_list(patterns, "all") || name_list_match(patterns, t->name);
 }
 
-static bool run_one(const struct ktest *t, uint32_t *ms)
+static enum outcome run_one(const struct ktest *t, uint32_t *ms)
 {
     uint64_t start = timer_uptime_ms();
     uint32_t flags = read_eflags();
-    bool passed = false;
+    bool passed = false, skipped;
 
     pr_info("test %s: begin\n", t->name);
     running_note[0] = '\0';
@@ -127,28 +142,35 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
     reclaim_reports_rearm();        /* this test's reports in full, not just the boot's first */
     expected_reports = 0;
     running = t;
-    if (setjmp(test_abort) == 0) {
+    int aborted = setjmp(test_abort);
+    if (aborted == 0) {
         t->fn();
         passed = true;
     }
+    skipped = aborted == SKIPPED;
     running = NULL;
     if (fault_catch_armed) {
         fault_catch_end();
-        if (passed)
+        if (passed || skipped)
             pr_info("test %s: FAIL left a fault_catch armed\n", t->name);
-        passed = false;
+        passed = skipped = false;
     }
     uint32_t reports = reports_so_far() - reports0;
-    if (passed && reports != expected_reports) {
+    if ((passed || skipped) && reports != expected_reports) {
         pr_info("test %s: FAIL %u reports from the kernel's checkers, expected %u\n", t->name,
                 reports, expected_reports);
-        passed = false;
+        passed = skipped = false;
     }
     irq_restore(flags);             /* a failed test may have left them off */
     *ms = (uint32_t)(timer_uptime_ms() - start);
     if (passed)
         pr_info("test %s: ok (%u ms)\n", t->name, *ms);
-    return passed;
+    return passed ? PASSED : skipped ? SKIPPED : FAILED;
+}
+
+static const char *outcome_word(enum outcome o)
+{
+    return o == PASSED ? "ok" : o == SKIPPED ? "skip" : "FAIL";
 }
 
 /*
@@ -156,24 +178,22 @@ static bool run_one(const struct ktest *t, uint32_t *ms)
  * is longer than a screen, so say here, in a screenful, what passed, what
  * the stress tests found, what failed and what swap and kswiod did.
  */
-static void print_run_summary(const struct result *r, int n, int failed)
+static void print_run_summary(const struct result *r, int n)
 {
-    int stress = 0, stress_failed = 0;
-    for (int i = 0; i < n; i++) {
-        stress += r[i].test->manual;
-        stress_failed += r[i].test->manual && !r[i].passed;
-    }
+    int by[2][3] = { { 0 } };           /* [stress?][outcome] */
+    for (int i = 0; i < n; i++)
+        by[r[i].test->manual][r[i].outcome]++;
     uint64_t ms = timer_uptime_ms();
     pr_info("run summary, %llu.%llu s after boot:\n", ms / 1000, ms % 1000 / 100);
-    pr_info("  tests   %d passed, %d failed; stress tests %d passed, %d failed\n",
-            n - stress - (failed - stress_failed), failed - stress_failed,
-            stress - stress_failed, stress_failed);
+    pr_info("  tests   %d passed, %d failed, %d skipped; stress tests %d passed, %d failed, "
+            "%d skipped\n", by[0][PASSED], by[0][FAILED], by[0][SKIPPED],
+            by[1][PASSED], by[1][FAILED], by[1][SKIPPED]);
     for (int i = 0; i < n; i++)
         if (r[i].test->manual)
-            pr_info("  %-4s  %-20s %4u.%u s  %s\n", r[i].passed ? "ok" : "FAIL",
+            pr_info("  %-4s  %-20s %4u.%u s  %s\n", outcome_word(r[i].outcome),
                     r[i].test->name, r[i].ms / 1000, r[i].ms % 1000 / 100, r[i].note);
     for (int i = 0, named = 0; i < n; i++) {
-        if (r[i].passed || r[i].test->manual)
+        if (r[i].outcome != FAILED || r[i].test->manual)
             continue;
         if (named++ < MAX_NAMED_FAILURES)
             pr_info("  FAIL  %s (its log lines start \"test %s:\")\n", r[i].test->name,
@@ -215,7 +235,7 @@ static const char *next_pattern(const char *list, char *item, size_t size)
 int ktest_run(const char *patterns)
 {
     static struct result results[MAX_RESULTS];
-    int n = 0, failed = 0;
+    int n = 0, outcomes[3] = { 0 };
     size_t count = (size_t)(ktests_end - ktests_start);
     bool *ran = kmalloc(count ? count : 1, GFP_KERNEL | __GFP_ZERO);
     if (!ran) {
@@ -231,10 +251,10 @@ int ktest_run(const char *patterns)
                 continue;
             ran[t - ktests_start] = true;
             uint32_t ms;
-            bool ok = run_one(t, &ms);
-            failed += !ok;
+            enum outcome o = run_one(t, &ms);
+            outcomes[o]++;
             if (n < MAX_RESULTS) {
-                results[n] = (struct result){ t, ok, ms, "" };
+                results[n] = (struct result){ t, o, ms, "" };
                 memcpy(results[n].note, running_note, NOTE_LEN);
             }
             n++;
@@ -249,15 +269,21 @@ int ktest_run(const char *patterns)
     }
     pr_info("summary:\n");
     for (int i = 0; i < n && i < MAX_RESULTS; i++)
-        pr_info("  %-4s  %-44s %6u ms\n", results[i].passed ? "ok" : "FAIL",
+        pr_info("  %-4s  %-44s %6u ms\n", outcome_word(results[i].outcome),
                 results[i].test->name, results[i].ms);
     if (n > MAX_RESULTS)
         pr_info("  ... %d more tests ran: counted below, not listed\n", n - MAX_RESULTS);
     if (n > 1)
-        print_run_summary(results, n < MAX_RESULTS ? n : MAX_RESULTS, failed);
-    pr_info("tests: %d passed, %d failed\n", n - failed, failed);
-    failures += failed;
-    return failed;
+        print_run_summary(results, n < MAX_RESULTS ? n : MAX_RESULTS);
+    pr_info("tests: %d passed, %d failed, %d skipped\n", outcomes[PASSED], outcomes[FAILED],
+            outcomes[SKIPPED]);
+    failures += outcomes[FAILED];
+    return outcomes[FAILED];
+}
+
+const char *ktest_running(void)
+{
+    return running ? running->name : NULL;
 }
 
 void ktest_list(void)

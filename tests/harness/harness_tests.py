@@ -12,7 +12,7 @@ import shutil
 import subprocess
 
 import kernel
-from judge import judge, last_verdict, missing_in_order
+from judge import Skipped, judge, last_verdict, missing_in_order
 
 
 def monitor_commands_answer(log):
@@ -109,12 +109,15 @@ SELFTESTS = {
     "selftest_hangs": (dict(timeout=8), "timeout"),
     "selftest_triple_faults": (dict(), "no verdict (triple fault"),
     "selftest_exits_without_verdict_line": (dict(), "missing line: 'test selftest_exits_without_verdict_line: ok'"),
+    "selftest_skips": (dict(), "skipped (deliberately, for the harness self-test), which its "
+                               "spec does not allow"),
 }
 
 
 def harness_selftest(log):
-    """A failing test, a panic, a hang, a triple fault and a success with
-    no ok line must each be judged a failure, for the right reason."""
+    """A failing test, a panic, a hang, a triple fault, a success with no
+    ok line and a skip its spec does not allow must each be judged a
+    failure, for the right reason; the same skip, allowed, is Skipped."""
     report = []
     for name, (opts, want) in SELFTESTS.items():
         sublog = os.path.join(os.path.dirname(log), name + ".log")
@@ -125,6 +128,11 @@ def harness_selftest(log):
             return f"{name} was judged a pass"
         if want not in reason:
             return f"{name}: judged {reason!r}, expected a reason containing {want!r}"
+    skips = os.path.join(os.path.dirname(log), "selftest_skips.log")
+    allowed = judge("selftest_skips", 0, kernel.read_log(skips), may_skip=True)
+    report.append(f"selftest_skips, allowed: judged {allowed!r}")
+    if not isinstance(allowed, Skipped):
+        return f"selftest_skips, allowed to skip: judged {allowed!r}, not Skipped"
     with open(log, "w") as f:
         f.write("\n".join(report) + "\n")
     return None
@@ -139,20 +147,33 @@ def host_unit_tests(log):
     return None if r.returncode == 0 else f"tests/host/run exited {r.returncode}"
 
 
+# Why a test may skip in test=all with no disk, no network and no
+# harness arguments (ktest_skip's reasons end so).
+SUITE_SKIPS = ("no test disk", "no network", "no fault injection", "booted without the harness")
+
+
 def boot_suite_in_one_boot(log):
     """test=all, as make run boots it: every non-manual test passes with
-    the others in the same kernel, and the summary counts them all."""
+    the others in the same kernel -- or skips, for want of a disk, a
+    network or the harness's arguments, and no other reason -- and the
+    summary counts them all, the skips apart."""
     manual = set(kernel.registered("ktest_manual_"))
     automatic = [t for t in kernel.registered("ktest_desc_") if t not in manual]
     rc = kernel.boot("test=all", log)
     text = kernel.read_log(log)
     if rc != 0:
         return f"qemu-boot status {rc}"
+    skipped = 0
     for t in automatic:
-        if f"test {t}: ok" not in text:
+        skip = re.search(rf"test {t}: skipped: (.*)$", text, re.M)
+        if skip and not skip.group(1).endswith(SUITE_SKIPS):
+            return f"test {t} skipped in the boot suite: {skip.group(1)}"
+        skipped += bool(skip)
+        if not skip and f"test {t}: ok" not in text:
             return f"test {t} did not pass in the boot suite"
-    if f"tests: {len(automatic)} passed, 0 failed" not in text:
-        return f"summary does not count {len(automatic)} passed"
+    summary = f"tests: {len(automatic) - skipped} passed, 0 failed, {skipped} skipped"
+    if summary not in text:
+        return f"no summary {summary!r}"
     if re.search(r"test selftest_\w+: begin", text):
         return "test=all ran a manual test"
     if "printk-test: a debug line" in text:
@@ -188,10 +209,12 @@ def make_run_suite_ends_green(log):
     for name in m.group(1).split(","):
         if f"test {name}: ok" not in text:
             return f"stress test {name} did not pass"
-    verdict = re.search(r"^\[ *[\d.]+\] tests: [1-9]\d* passed, 0 failed$", text, re.M)
+    verdict = re.search(r"^\[ *[\d.]+\] tests: [1-9]\d* passed, 0 failed, \d+ skipped$", text,
+                        re.M)
     summary, prompt = text.find("] run summary"), text.find("swiod> vmstat")
     if not verdict or not 0 <= summary < verdict.start() < prompt:
-        return "no run summary, then 'tests: N passed, 0 failed', then the monitor prompt"
+        return ("no run summary, then 'tests: N passed, 0 failed, N skipped', then the "
+                "monitor prompt")
     if "monitor: halt (0 test failures in this boot)" not in text or r.returncode != 0:
         return f"qemu-boot status {r.returncode}: {last_verdict(text)}"
     left = re.search(r"^\[ *[\d.]+\]   left    deadlock_1999_sync left (.*) deadlocked for good"

@@ -3,11 +3,18 @@
 A test passes only when everything agrees: qemu-boot reports the verdict
 the test expects, the log holds the test's begin line, its ok line and the
 summary line, every pattern the spec demands is there, none it rejects is,
-and no panic shows.
+and no panic shows.  A test that skipped (ktest_skip: "test NAME:
+skipped: why") has not passed: it is a failure unless its spec allows a
+skip, and then it is judged Skipped -- counted apart, never as passed.
 The harness self-test feeds deliberately broken tests through this same
 function to prove that each way of failing is caught.
 """
 import re
+
+
+class Skipped(str):
+    """judge()'s answer for a test that skipped where its spec allows it:
+    the reason it gave.  Neither a pass (None) nor a failure."""
 
 VERDICT_LINES = {
     0: "qemu-boot: the kernel reported success",
@@ -15,8 +22,9 @@ VERDICT_LINES = {
 }
 
 
-def judge(name, rc, log_text, expect=(), verdict="pass", reject=()):
-    """Return None when the test passed, else the reason it did not."""
+def judge(name, rc, log_text, expect=(), verdict="pass", reject=(), may_skip=False):
+    """Return None when the test passed, Skipped(why) when it skipped and
+    may_skip, else the reason it did not pass."""
     if verdict == "panic":
         if rc != 2 or "qemu-boot: the kernel panicked" not in log_text:
             return f"expected a panic, got qemu-boot status {rc}: {last_verdict(log_text)}"
@@ -26,8 +34,12 @@ def judge(name, rc, log_text, expect=(), verdict="pass", reject=()):
             return f"qemu-boot status {rc}: {last_verdict(log_text)}"
         if "PANIC" in log_text:
             return "the log shows a PANIC"
+        skip = re.search(rf"test {re.escape(name)}: skipped: (.*)$", log_text, re.M)
+        if skip:
+            why = skip.group(1)
+            return Skipped(why) if may_skip else f"skipped ({why}), which its spec does not allow"
         required = [f"test {name}: begin", f"test {name}: ok",
-                    "tests: 1 passed, 0 failed"]
+                    "tests: 1 passed, 0 failed, 0 skipped"]
     for line in required:
         if line not in log_text:
             return f"missing line: {line!r}"

@@ -6,8 +6,9 @@ test=NAME and is judged by judge.py, with anything particular from
 specs.py (which may make disk images before the boot and check them
 after it).  Harness tests (harness_tests.py) are judged on the host side.
 Logs go to build/test-logs/NAME.log and are kept; a failure prints the
-log's last lines.  The last line is "N passed, N failed"; the exit status
-is 0 only when none failed.
+log's last lines.  The last line is "N passed, N failed, N skipped" (a
+skip is never a pass; judge.py allows one only where the spec says
+may_skip); the exit status is 0 only when none failed.
 
 usage: run_tests.py [--only 'glob,glob']
 """
@@ -26,7 +27,7 @@ from disks import scratch_dir
 from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
 from swap_tests import SWAP_TESTS
-from judge import judge
+from judge import Skipped, judge
 from mmap_tests import MMAP_TESTS
 from nbd_dead_tests import NBD_DEAD_TESTS
 from stall_tests import STALL_TESTS
@@ -55,7 +56,8 @@ def kernel_test(name):
                          mem=spec.get("mem"), disks=disks, net=spec.get("net", False))
         text = kernel.read_log(log)
         reason = judge(name, rc, text, spec.get("expect", ()),
-                       spec.get("verdict", "pass"), spec.get("reject", ()))
+                       spec.get("verdict", "pass"), spec.get("reject", ()),
+                       spec.get("may_skip", False))
         if reason is None and "check" in spec:      # what only the host can see
             reason = spec["check"](disks, text)
         return reason
@@ -113,7 +115,7 @@ def main():
         os.makedirs(kernel.LOG_DIR)
 
     print(f"running {len(tests)} tests, {PARALLEL} at a time; logs in build/test-logs/")
-    passed = failed = 0
+    passed = failed = skipped = 0
     start = time.monotonic()
     pool = concurrent.futures.ThreadPoolExecutor(PARALLEL)
     futures = {pool.submit(run_one, n, f): n for n, f in sorted(tests.items())}
@@ -123,6 +125,9 @@ def main():
             if reason is None:
                 passed += 1
                 print(f"PASS {name} ({secs:.1f} s)", flush=True)
+            elif isinstance(reason, Skipped):
+                skipped += 1
+                print(f"SKIP {name} ({secs:.1f} s): {reason}", flush=True)
             else:
                 failed += 1
                 print(f"FAIL {name} ({secs:.1f} s): {reason}\n  log: {log}\n{tail(log)}",
@@ -135,11 +140,11 @@ def main():
         for name in stuck:
             print(f"FAIL {name}: still running after the suite's {SUITE_TIMEOUT_S} s limit",
                   flush=True)
-        print(f"{passed} passed, {failed} failed", flush=True)
+        print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
         os._exit(1)
     pool.shutdown()
     print(f"total time {time.monotonic() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 and passed > 0 else 1
 
 

@@ -31,8 +31,7 @@ KERNEL_PARAM(error_write, "0", "the sector whose write the ATA error test expect
 KTEST(ata_reads_seeded_pattern)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     read_check(&t, 0, (uint32_t)t.dev->nr_sectors, t.seed);    /* the whole disk */
     read_check(&t, t.dev->nr_sectors - 1, 1, t.seed);
     /* Past the end: the block layer refuses it before the driver sees it. */
@@ -44,24 +43,21 @@ KTEST(ata_reads_seeded_pattern)
 KTEST(ata_write_lands_in_place)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     write_region(&t, t.write_sector, t.write_count);
 }
 
 KTEST(ata_big_bios_cross_64k_boundary)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     big_bios(&t, t.write_sector, t.write_count);
 }
 
 KTEST(ata_many_bios_in_flight_complete)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     many_bios(&t, t.write_sector, t.write_count);
 }
 
@@ -70,8 +66,7 @@ KTEST(ata_many_bios_in_flight_complete)
 KTEST(ata_pio_reads_and_writes)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     uint32_t big = 2 * BIG_BIO_SECTORS, many = t.write_count - 64 - big;
     read_check(&t, 0, 4096, t.seed);
     read_check(&t, t.dev->nr_sectors - 1, 1, t.seed);
@@ -84,8 +79,7 @@ KTEST(ata_pio_reads_and_writes)
 KTEST(ata_lba48_beyond_2pow28)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     uint64_t lba28_end = 1ull << 28;
     KASSERT(t.dev->nr_sectors > lba28_end);
     read_check(&t, lba28_end - 8, 16, t.seed);          /* one bio across 2^28 */
@@ -104,8 +98,7 @@ KTEST(ata_lba48_beyond_2pow28)
 KTEST(ata_disk_error_fails_only_its_bio)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     uint32_t bad_read = cmdline_get_u32("error_read", 0);
     uint32_t bad_write = cmdline_get_u32("error_write", 0);
     KASSERT(bad_read && bad_write);
@@ -157,8 +150,7 @@ KTEST(ata_disk_error_fails_only_its_bio)
 KTEST(ata_timeout_resets_channel)
 {
     struct disk_test t;
-    if (!disk_test("hda", &t))
-        return;
+    disk_test("hda", &t);
     enum { ORDER = 4 };
     uint8_t *buf = disk_buffer(ORDER);
     KASSERT_EQ(blkdev_rw(t.dev, 0, buf, PAGE_SIZE << ORDER, BIO_READ), 0);  /* the burst */

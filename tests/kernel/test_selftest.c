@@ -33,6 +33,13 @@ KTEST_MANUAL(selftest_triple_faults)
     __asm__ volatile("lidt %0; int3" : : "m"(none));
 }
 
+KTEST_MANUAL(selftest_skips)
+{
+    /* Counted as skipped by the kernel; a failure for make test, whose
+     * spec does not allow it -- and a skip where a spec allows one. */
+    ktest_skip("deliberately, for the harness self-test");
+}
+
 KTEST_MANUAL(selftest_exits_without_verdict_line)
 {
     /* Success through isa-debug-exit, but no "ok" line and no summary. */
