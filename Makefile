@@ -8,6 +8,7 @@
 #                   (SCENARIO=TESTS for other tests on the same machine)
 #   make console    the serial console of make debug's boot, in another terminal
 #   make host-tests the pure-logic unit tests, on the host, with sanitizers
+#   make compile_commands.json   how each C file is compiled, for clangd
 
 CROSS   ?= i686-linux-gnu-
 CC      := $(CROSS)gcc
@@ -40,7 +41,7 @@ RUN_DIR     := $(BUILD)/run
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 
-.PHONY: all run test bench debug console host-tests deps clean
+.PHONY: all run test bench debug console host-tests deps clean compile_commands.json
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso
 
 $(BUILD)/obj/%.o: %.c
@@ -114,6 +115,11 @@ console:
 
 host-tests:
 	@tests/host/run
+
+# The commands make would run (-n: nothing is built), as clangd reads them.
+compile_commands.json:
+	$(Q)$(MAKE) --no-print-directory -Bn V=1 all | tools/compile-commands $(CURDIR) > $@
+	@echo "  GEN     $@"
 
 FORCE:
 

@@ -353,7 +353,7 @@ def flood_stalled_server(log):
                  f"nbd_timeout={FAULT_TIMEOUT_S}", stdin_text=with_views(test))
     return judged_with_views(test, log, rc, [
         CONNECTED, FLOOD_HOLDS_POOL, LIES["stall"] + DIED,
-        rf"nbd_flood: 8 of 8 reads failed in \d+ ms"], dead_says("stall"))
+        r"nbd_flood: 8 of 8 reads failed in \d+ ms"], dead_says("stall"))
 
 
 def flood_swap_hog(log):
