@@ -6,9 +6,9 @@ test=NAME and is judged by judge.py, with anything particular from
 specs.py (which may make disk images before the boot and check them
 after it).  Harness tests (harness_tests.py) are judged on the host side.
 Logs go to build/test-logs/NAME.log and are kept; a failure prints the
-log's last lines.  The last line is "N passed, N failed, N skipped" (a
-skip is never a pass; judge.py allows one only where the spec says
-may_skip); the exit status is 0 only when none failed.
+log's last lines.  The last two lines are "N skipped" (a skip is never a
+pass; judge.py allows one only where the spec says may_skip) and
+"N passed, N failed"; the exit status is 0 only when none failed.
 
 usage: run_tests.py [--only 'glob,glob']
 """
@@ -77,6 +77,12 @@ def all_tests():
     return tests
 
 
+def print_totals(passed, failed, skipped):
+    """The suite's verdict: skips apart, never counted as passes."""
+    print(f"{skipped} skipped", flush=True)
+    print(f"{passed} passed, {failed} failed", flush=True)
+
+
 def run_one(name, fn):
     log = os.path.join(kernel.LOG_DIR, name + ".log")
     start = time.monotonic()
@@ -140,11 +146,11 @@ def main():
         for name in stuck:
             print(f"FAIL {name}: still running after the suite's {SUITE_TIMEOUT_S} s limit",
                   flush=True)
-        print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
+        print_totals(passed, failed, skipped)
         os._exit(1)
     pool.shutdown()
     print(f"total time {time.monotonic() - start:.1f} s")
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    print_totals(passed, failed, skipped)
     return 0 if failed == 0 and passed > 0 else 1
 
 
