@@ -22,7 +22,8 @@ KCONFIG ?=
 
 CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
-           -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -Iinclude -MMD -MP $(KCONFIG)
+           -mgeneral-regs-only -O2 -g -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+           -Wshadow -Wundef -Werror -Iinclude -MMD -MP $(KCONFIG)
 ASFLAGS := -f elf32 -g -F dwarf
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 

@@ -40,3 +40,10 @@ static inline uint32_t frame_kernel_esp(const struct int_frame *f)
 const char *exception_name(unsigned vector);
 void exception_report(const struct int_frame *f);
 void handle_exception(struct int_frame *f);
+
+/* Entered from assembly: every interrupt and exception (kernel/isr.asm),
+ * the double-fault task (kernel/double_fault.asm), and the kernel itself
+ * once boot.asm has set up paging and a stack (kernel/main.c). */
+void interrupt_dispatch(struct int_frame *f);
+void double_fault_report(void);
+void kmain(uint32_t magic, uint32_t mbi_phys);
