@@ -87,6 +87,7 @@ struct task {
     bool stop_requested;            /* task_stop() asked it to finish */
     int exit_code;
     struct task *joiner;            /* blocked in task_join() on this task */
+    bool detached;                  /* task_detach: nobody joins it; freed once dead */
     uint64_t runtime_ticks;         /* ticks it was running when the timer hit */
     uint64_t last_ran;              /* timer ticks when it last got the CPU */
 
@@ -103,6 +104,9 @@ struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
 __attribute__((noreturn)) void task_exit(int code);
 /* Wait for t to exit, free it, return its exit code. */
 int task_join(struct task *t);
+/* Nobody will join t: once it has exited, the idle task frees it (its
+ * stack cannot be freed by the task itself).  t must not be used after. */
+void task_detach(struct task *t);
 /* Run the current task in space from now on (NULL: the kernel's own). */
 void task_set_vm(struct vm_space *space);
 /* Ask t to finish: it sees task_should_stop(); a TASK_SLEEPING t wakes. */

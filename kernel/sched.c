@@ -314,16 +314,28 @@ struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
     return t;
 }
 
+static uint32_t nr_dead_detached;       /* detached tasks that exited; interrupts off */
+
 void task_exit(int code)
 {
     lockdep_check_exit();
     cli();
     current->exit_code = code;
     current->state = TASK_DEAD;
+    if (current->detached)
+        nr_dead_detached++;             /* the idle task frees it */
     if (current->joiner)
         wake_up_task(current->joiner);
     __schedule(false);
     panic("task_exit: a dead task was scheduled");
+}
+
+/* Free t, off the list of tasks already. */
+static void task_free(struct task *t)
+{
+    kstack_free(t->stack);
+    t->magic = 0;                       /* a stale pointer now fails check_task */
+    kfree(t);
 }
 
 int task_join(struct task *t)
@@ -343,10 +355,43 @@ int task_join(struct task *t)
     uint32_t flags = irq_save();
     list_del(&t->all_link);
     irq_restore(flags);
-    kstack_free(t->stack);
-    t->magic = 0;                       /* a stale pointer now fails check_task */
-    kfree(t);
+    task_free(t);
     return code;
+}
+
+void task_detach(struct task *t)
+{
+    uint32_t flags = irq_save();
+    t->detached = true;
+    if (t->state == TASK_DEAD)
+        nr_dead_detached++;             /* it exited already */
+    irq_restore(flags);
+}
+
+/* The idle task: free the detached tasks that have exited.  Nothing here
+ * sleeps (the idle task must never block). */
+static void reap_detached(void)
+{
+    while (nr_dead_detached) {
+        struct task *dead = NULL;
+        uint32_t flags = irq_save();
+        list_for_each(link, &all_tasks) {
+            struct task *t = list_entry(link, struct task, all_link);
+            if (t->detached && t->state == TASK_DEAD) {
+                dead = t;
+                break;
+            }
+        }
+        if (dead) {
+            list_del(&dead->all_link);
+            nr_dead_detached--;
+        } else {
+            nr_dead_detached = 0;       /* cannot happen; never loop on it */
+        }
+        irq_restore(flags);
+        if (dead)
+            task_free(dead);
+    }
 }
 
 void task_set_vm(struct vm_space *space)
@@ -392,8 +437,10 @@ void task_backtrace(const struct task *t, int level)
 static void idle(void *arg)
 {
     (void)arg;
-    for (;;)
+    for (;;) {
+        reap_detached();
         sti_hlt();          /* the next interrupt's irq_exit switches away */
+    }
 }
 
 void sched_init(void)

@@ -590,14 +590,16 @@ static int nbd_start(struct nbd_device *nd, int i)
     ksnprintf(task_name, sizeof(task_name), "%s-recv", nd->bdev.name);
     nd->receiver = task_create(task_name, receiver_main, nd, PRIO_IO);
     ksnprintf(task_name, sizeof(task_name), "%s-send", nd->bdev.name);
-    nd->sender = nd->receiver ? task_create(task_name, sender_main, nd, PRIO_IO) : NULL;
-    if (!nd->sender) {
+    struct task *sender = nd->receiver ? task_create(task_name, sender_main, nd, PRIO_IO)
+                                       : NULL;
+    if (!sender) {
         nbd_fail(nd, "no memory for its tasks");
         if (nd->receiver)
             task_join(nd->receiver);
         release_socket(nd);
         return -ENOMEM;
     }
+    task_detach(sender);                /* it joins the receiver; nobody joins it */
     ktimer_add(&nd->timeout_timer, NBD_TICK_MS, timeout_tick);
     return 0;
 }

@@ -92,7 +92,7 @@ struct nbd_device {
     struct nbd_stats stats;     /* connected, inflight, queued and the counts */
 
     struct wait_queue send_wq;  /* the sender: work, a free slot, death */
-    struct task *sender, *receiver;
+    struct task *receiver;      /* joined by the sender as it ends */
     struct ktimer timeout_timer; /* every NBD_TICK_MS until dead (nbd.c) */
 };
 

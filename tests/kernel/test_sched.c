@@ -2,6 +2,7 @@
  * test_sched.c - tasks and the scheduler: fair shares under preemption,
  * priorities, sleep accuracy, exit, join and stop.
  */
+#include "kstring.h"
 #include "ktest.h"
 #include "printk.h"
 #include "sched.h"
@@ -145,6 +146,36 @@ KTEST(sched_exit_join_and_stop)
     task_stop(c);
     KASSERT_EQ(task_join(c), 7);
     KASSERT(timer_uptime_ms() - t0 < 100);      /* woke at once, not after 100 s */
+}
+
+static void count_named(struct task *t, void *arg)
+{
+    uint32_t *n = arg;
+    *n += strcmp(t->name, "detached") == 0;
+}
+
+static uint32_t tasks_named_detached(void)
+{
+    uint32_t n = 0;
+    task_for_each(count_named, &n);
+    return n;
+}
+
+/* A detached task that exits is freed by the idle task: it leaves the
+ * task list (ps) once the CPU has had a moment with nothing to do --
+ * whether it was detached before it exited or after. */
+KTEST(sched_detached_task_freed_after_exit)
+{
+    struct task *a = task_create("detached", exit_with, (void *)1, PRIO_NORMAL);
+    KASSERT(a != NULL);
+    task_detach(a);                     /* before it ran */
+    struct task *b = task_create("detached", exit_with, (void *)2, PRIO_IO);
+    KASSERT(b != NULL);                 /* PRIO_IO: it ran and exited already */
+    KASSERT_EQ(b->state, TASK_DEAD);
+    task_detach(b);
+    KASSERT_EQ(tasks_named_detached(), 2);
+    sleep_ms(20);                       /* a, then idle */
+    KASSERT_EQ(tasks_named_detached(), 0);
 }
 
 #define PRIVATE_VA 0x40000000u
