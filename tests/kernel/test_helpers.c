@@ -8,6 +8,8 @@
 #include "mm.h"
 #include "printk.h"
 #include "reclaim.h"
+#include "timer.h"
+#include "sched.h"
 
 __attribute__((noipa)) uint32_t recurse_deeply(volatile uint32_t depth)
 {
@@ -59,4 +61,17 @@ void expect_reclaim_sync_reports(struct report_counts since)
             "order cycles\n", waits, cycles);
     KASSERT(waits > 0);
     ktest_expect_reports(waits + cycles);
+}
+
+void pinger_task(void *arg)
+{
+    struct pinger *p = arg;
+    while (!p->stop) {
+        uint64_t t0 = timer_uptime_ms();
+        sleep_ms(PINGER_SLEEP_MS);
+        uint32_t late = (uint32_t)(timer_uptime_ms() - t0) - PINGER_SLEEP_MS;
+        if (late > p->worst_late_ms)
+            p->worst_late_ms = late;
+        p->pings++;
+    }
 }

@@ -2,6 +2,7 @@
  * test_helpers.h - small pieces several kernel tests share.
  */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include "gfp.h"
 #include "list.h"
@@ -36,3 +37,15 @@ struct report_counts report_counts_now(void);
  * test then demands at least one wait report and announces all of them.
  * Under the default policy it does nothing. */
 void expect_reclaim_sync_reports(struct report_counts since);
+
+/* A task of normal priority that sleeps PINGER_SLEEP_MS at a time and
+ * notes how late each sleep ends: PRIO_IO tasks that loop (a livelock)
+ * starve it.  Start pinger_task with a zeroed struct pinger, set stop and
+ * join it. */
+#define PINGER_SLEEP_MS 50
+struct pinger {
+    volatile bool stop;
+    uint32_t pings;
+    uint32_t worst_late_ms;
+};
+void pinger_task(void *arg);

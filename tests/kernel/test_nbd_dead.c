@@ -26,6 +26,7 @@
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
+#include "test_helpers.h"
 #include "timer.h"
 #include "vfs.h"
 #include "vm.h"
@@ -35,8 +36,7 @@
 #define MAP_VA          0x20000000u
 #define FILE_PAGES      2048        /* 8 MiB: stays cached in the 64 MiB the harness gives */
 #define DEATH_WAIT_MS   30000       /* the harness kills the server well before */
-#define PING_MS         50          /* the pinger's sleep */
-#define LATE_LIMIT_MS   1000        /* a sleep of PING_MS may end this much late, at most */
+#define LATE_LIMIT_MS   1000        /* a sleep of PINGER_SLEEP_MS may end this late, at most */
 
 struct dead_run {
     struct block_device *dev;
@@ -44,8 +44,7 @@ struct dead_run {
     struct vm_space *space;
     uint32_t passes;            /* writer passes begun */
     int fsync_err;              /* the writer's first failed fsync */
-    volatile bool stop_ping;
-    uint32_t pings, worst_late_ms;
+    struct pinger ping;         /* a task at the monitor's priority */
 };
 
 static uint32_t word(uint32_t pass, uint32_t off)
@@ -86,21 +85,6 @@ static void writer(void *arg)
     task_set_vm(NULL);
 }
 
-/* Sleep PING_MS at a time and note how late each sleep ends: a kswiod
- * (PRIO_IO) that retries in a loop starves everything below it. */
-static void pinger(void *arg)
-{
-    struct dead_run *r = arg;
-    while (!r->stop_ping) {
-        uint64_t t0 = timer_uptime_ms();
-        sleep_ms(PING_MS);
-        uint32_t late = (uint32_t)(timer_uptime_ms() - t0) - PING_MS;
-        if (late > r->worst_late_ms)
-            r->worst_late_ms = late;
-        r->pings++;
-    }
-}
-
 KTEST_MANUAL(nbd_dead_device_keeps_dirty_pages)
 {
     static struct dead_run r;
@@ -130,16 +114,16 @@ KTEST_MANUAL(nbd_dead_device_keeps_dirty_pages)
     uint32_t final = r.passes + 1;
     task_set_vm(r.space);
     write_pass(final);
-    struct task *p = task_create("dead-pinger", pinger, &r, PRIO_NORMAL);
+    struct task *p = task_create("dead-pinger", pinger_task, &r.ping, PRIO_NORMAL);
     KASSERT(p != NULL);
     uint64_t t0 = timer_uptime_ms();
     uint32_t freed = reclaim_some(nr_managed_pages());
     uint32_t reclaim_ms = (uint32_t)(timer_uptime_ms() - t0);
-    r.stop_ping = true;
+    r.ping.stop = true;
     KASSERT_EQ(task_join(p), 0);
     pr_info("nbd_dead: reclaim freed %u pages in %u ms and came back; the pinger ran %u times, "
-            "at worst %u ms late\n", freed, reclaim_ms, r.pings, r.worst_late_ms);
-    KASSERT(r.worst_late_ms < LATE_LIMIT_MS);
+            "at worst %u ms late\n", freed, reclaim_ms, r.ping.pings, r.ping.worst_late_ms);
+    KASSERT(r.ping.worst_late_ms < LATE_LIMIT_MS);
 
     int e1 = vfs_fsync(r.inode), e2 = vfs_fsync(r.inode);
     uint32_t dirty = r.inode->mapping.nrdirty, bad = count_bad(final);

@@ -11,7 +11,7 @@
  *       be written.  Free memory is taken below kswapd's low watermark,
  *       and reclaim is asked for all of RAM, for PRESSURE_MS.  Meanwhile
  *       a task of normal priority must keep getting the CPU (a sleep of
- *       PING_MS ends at most LATE_LIMIT_MS late), kswiod's failed writes
+ *       PINGER_SLEEP_MS ends at most LATE_LIMIT_MS late), kswiod's failed writes
  *       stay bounded (the file is left alone for a while after each
  *       failure), and fsync gives -ENOSPC, twice: the pages are still
  *       dirty and every word as written.  Before, each failure woke
@@ -24,6 +24,7 @@
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
+#include "test_helpers.h"
 #include "timer.h"
 #include "vfs.h"
 #include "vm.h"
@@ -32,7 +33,6 @@
 #define MAP_VA          0x20000000u
 #define HOLE_PAGES      100
 #define PRESSURE_MS     3000
-#define PING_MS         50
 #define LATE_LIMIT_MS   1000
 #define MAX_BALLAST     32768
 /* Failed page writes allowed: a try of every hole page per backoff
@@ -41,8 +41,8 @@
 
 struct run {
     struct vm_space *space;
-    volatile bool stop;
-    uint32_t pings, worst_late_ms, bad;
+    struct pinger ping;         /* a task of normal priority */
+    uint32_t bad;
 };
 
 static uint32_t word(uint32_t off) { return off * 2654435761u ^ 0xE770u; }
@@ -63,19 +63,6 @@ static void check_holes(void *arg)
     for (uint32_t off = 0; off < HOLE_PAGES * PAGE_SIZE; off += 4)
         r->bad += *(volatile uint32_t *)(MAP_VA + off) != word(off);
     task_set_vm(NULL);
-}
-
-static void pinger(void *arg)
-{
-    struct run *r = arg;
-    while (!r->stop) {
-        uint64_t t0 = timer_uptime_ms();
-        sleep_ms(PING_MS);
-        uint32_t late = (uint32_t)(timer_uptime_ms() - t0) - PING_MS;
-        if (late > r->worst_late_ms)
-            r->worst_late_ms = late;
-        r->pings++;
-    }
 }
 
 /* Write a file until the file system is full; its size. */
@@ -117,7 +104,7 @@ KTEST_MANUAL(write_errors_never_livelock)
             "mapping\n", filled / 1024, HOLE_PAGES);
 
     uint32_t errors0 = vm_events.kswiod_errors, nr = 0;
-    struct task *p = task_create("errors-pinger", pinger, &r, PRIO_NORMAL);
+    struct task *p = task_create("errors-pinger", pinger_task, &r.ping, PRIO_NORMAL);
     KASSERT(p != NULL);
     uint32_t low = mm_watermarks()->low;
     for (struct page *pg; nr < MAX_BALLAST && nr_free_pages() >= low &&
@@ -129,7 +116,7 @@ KTEST_MANUAL(write_errors_never_livelock)
         reclaim_some(nr_managed_pages());   /* kswapd is awake meanwhile: below low */
         rounds++;
     }
-    r.stop = true;
+    r.ping.stop = true;
     KASSERT_EQ(task_join(p), 0);
     while (nr)
         free_page(ballast[--nr]);
@@ -138,9 +125,9 @@ KTEST_MANUAL(write_errors_never_livelock)
     KASSERT_EQ(run_task("check-holes", check_holes, &r), 0);
     pr_info("write errors: %u ms of reclaim (%u runs): %u failed page writes; the pinger ran "
             "%u times, at worst %u ms late; fsync gave %d, then %d; %u words differ\n",
-            PRESSURE_MS, rounds, errors, r.pings, r.worst_late_ms, err1, err2, r.bad);
-    KASSERT(r.pings > 0);
-    KASSERT(r.worst_late_ms <= LATE_LIMIT_MS);
+            PRESSURE_MS, rounds, errors, r.ping.pings, r.ping.worst_late_ms, err1, err2, r.bad);
+    KASSERT(r.ping.pings > 0);
+    KASSERT(r.ping.worst_late_ms <= LATE_LIMIT_MS);
     KASSERT(errors <= ERRORS_LIMIT);
     KASSERT_EQ(err1, -ENOSPC);
     KASSERT_EQ(err2, -ENOSPC);
