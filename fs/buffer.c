@@ -287,14 +287,16 @@ static void start_write(struct buffer_head *bh)
     unlock_buffer(bh);
 }
 
-/* A failed write leaves the data newer than the disk: dirty again. */
+/* A failed write leaves the data newer than the disk: dirty again.  A
+ * dead device's failures are not said one by one: its driver said it is
+ * gone, and the flush task no longer tries its buffers. */
 static int finish_write(struct buffer_head *bh)
 {
     wait_on_buffer(bh);
     if (!(bh->flags & BH_ERROR))
         return 0;
     static struct ratelimit rl = RATELIMIT_INIT("buffer");  /* bdflush retries every age */
-    if (ratelimit_ok(&rl))
+    if (!blkdev_dead(bh->bdev) && ratelimit_ok(&rl))
         pr_err("buffer: write of block %u of %s failed; kept dirty\n", bh->blocknr,
                bh->bdev->name);
     mark_buffer_dirty(bh);
@@ -334,10 +336,11 @@ static int for_each_dirty(struct block_device *bdev, uint64_t older_than,
                 struct buffer_head *bh = list_entry(link, struct buffer_head, hash_link);
                 /* A sync also waits for writes already in flight (locked),
                  * and for buffers dirtied again while written; the flush
-                 * task leaves those for its next round. */
+                 * task leaves those for its next round, and a dead
+                 * device's for good (they stay dirty in memory). */
                 bool wanted = sync ? bh->flags & (BH_DIRTY | BH_LOCKED)
                                    : (bh->flags & BH_DIRTY) && !(bh->flags & BH_LOCKED) &&
-                                     bh->dirtied_at <= older_than;
+                                     bh->dirtied_at <= older_than && !blkdev_dead(bh->bdev);
                 if ((!bdev || bh->bdev == bdev) && wanted && !seen(batch, n, bh) && n < BATCH) {
                     get_locked(bh);
                     batch[n++] = bh;

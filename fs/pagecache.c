@@ -407,20 +407,32 @@ static int mapping_take_wb_error(struct address_space *mapping)
     return err;
 }
 
+/*
+ * Each page dirty now is handed over once at most (budget): a page whose
+ * write fails comes back dirty, and handing it over again and again while
+ * the queue keeps filling would be a loop kswiod and this task never
+ * leave -- as it was when the device died half way (it is looked at again
+ * after every wait, too).
+ */
 void mapping_start_writeback(struct address_space *mapping)
 {
+    uint32_t budget = mapping->nrdirty;
+restart:
     if (mapping_dead(mapping)) {
         say_dead_once(mapping);
         return;                     /* every write would fail: they stay dirty here */
     }
-restart:
     list_for_each(link, &mapping->pages) {
         struct page *page = list_entry(link, struct cached_page, link)->page;
+        if (!budget)
+            return;
         if (!(page->flags & PG_dirty) || (page->flags & PG_writeback))
             continue;               /* a page being written that is dirty again: next time */
         writeback_take(mapping, page);
-        if (kswiod_write_page(page) == 0)
+        if (kswiod_write_page(page) == 0) {
+            budget--;
             continue;
+        }
         /* kswiod's queue is full: wait for room without the file's lock
          * (kswiod needs it to write), then look again from the start. */
         pagecache_writeback_cancel(mapping, page);

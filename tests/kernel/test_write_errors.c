@@ -14,7 +14,9 @@
  *       PINGER_SLEEP_MS ends at most LATE_LIMIT_MS late), kswiod's failed writes
  *       stay bounded (the file is left alone for a while after each
  *       failure), and fsync gives -ENOSPC, twice: the pages are still
- *       dirty and every word as written.  Before, each failure woke
+ *       dirty and every word as written.  More hole pages than a kswiod's
+ *       queue holds: fsync, waiting for room, used to hand the failed ones
+ *       over again from the start, for ever.  Before, each failure woke
  *       reclaim, which handed the pages straight back: kswapd and kswiod
  *       at PRIO_IO took the CPU between them.
  */
@@ -31,7 +33,7 @@
 
 #define MNT             "/mnt"
 #define MAP_VA          0x20000000u
-#define HOLE_PAGES      100
+#define HOLE_PAGES      600         /* more than a kswiod's queue holds (512) */
 #define PRESSURE_MS     3000
 #define LATE_LIMIT_MS   1000
 #define MAX_BALLAST     32768
