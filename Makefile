@@ -29,7 +29,7 @@ LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
 C_SRCS   := $(wildcard boot/*.c kernel/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*.c fs/*/*.c net/*.c \
                       tests/kernel/*.c tests/bench/*.c)
-ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm)
+ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm tests/kernel/*.asm)
 OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)
 
 # make run: every boot test, then the stress suite, then the monitor, on

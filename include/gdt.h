@@ -3,8 +3,10 @@
  *
  * The GDT is flat: kernel and user code and data cover all 4 GiB, so
  * segmentation does nothing and paging does the work.  Two TSSs: the main
- * one (the ring 0 stack for interrupts from user mode, later) and the one
- * the double-fault task gate switches to, which has its own stack.
+ * one (its esp0 is the ring 0 stack an interrupt from user mode lands on:
+ * the running task's kernel stack, set by the scheduler at every switch)
+ * and the one the double-fault task gate switches to, which has its own
+ * stack.
  */
 #pragma once
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #define GDT_USER_DATA           0x20
 #define GDT_MAIN_TSS            0x28
 #define GDT_DOUBLE_FAULT_TSS    0x30
+#define GDT_RPL3                3       /* a selector's requested privilege: ring 3 */
 
 /* The 32-bit task state segment (Intel SDM vol. 3A, 8.2.1). */
 struct tss {
@@ -31,6 +34,9 @@ struct tss {
 extern struct tss main_tss;
 
 void gdt_init(void);
+/* The top of the stack the CPU switches to when an interrupt or system
+ * call comes from ring 3: the next task's kernel stack (sched.c). */
+static inline void gdt_set_kernel_stack(uint32_t esp0) { main_tss.esp0 = esp0; }
 /* The double-fault task must use page tables that map its stack and the
  * kernel: vm_init() tells it when the kernel's own tables take over. */
 void gdt_set_double_fault_cr3(uint32_t cr3);

@@ -8,7 +8,9 @@
 #define EIO      5
 #define ENXIO    6
 #define E2BIG    7
+#define ENOEXEC  8
 #define EBADF    9
+#define ECHILD  10
 #define EAGAIN  11
 #define ENOMEM  12
 #define EFAULT  14
@@ -25,6 +27,7 @@
 #define EPIPE   32
 #define ERANGE  34
 #define ENAMETOOLONG 36
+#define ENOSYS  38
 #define ENOTEMPTY 39
 #define ELOOP   40
 #define EPROTO  71

@@ -1,7 +1,10 @@
 /*
- * exceptions.c - what happens when the CPU raises an exception in the
+ * exceptions.c - what happens when the CPU raises an exception.  In the
  * kernel: a report a student can read, then a panic (or, when a
- * fault_catch is armed, a return to it).  See include/interrupts.h.
+ * fault_catch is armed, a return to it).  In user mode: a page fault the
+ * program's areas explain is filled; anything else ends the program with
+ * a report and the kernel goes on -- nothing a user program does may
+ * panic it.  See include/interrupts.h.
  */
 #include <stdint.h>
 #include "interrupts.h"
@@ -15,11 +18,15 @@
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
+#include "ksignal.h"
 #include "vm.h"
 #include "vsprintf.h"
 #include "x86.h"
 
-#define VECTOR_PAGE_FAULT 14
+#define VECTOR_DIVIDE_ERROR     0
+#define VECTOR_BREAKPOINT       3
+#define VECTOR_INVALID_OPCODE   6
+#define VECTOR_PAGE_FAULT       14
 
 struct fault_catch *fault_catch_armed;
 
@@ -126,8 +133,64 @@ static bool fault_handled(struct int_frame *f)
     return err == 0;
 }
 
+/* The signal whose meaning a user exception has (Linux's numbers): what
+ * the report names and, for a process, its exit status says. */
+static int user_fault_signal(unsigned vector)
+{
+    switch (vector) {
+    case VECTOR_DIVIDE_ERROR:   return SIGFPE;
+    case VECTOR_BREAKPOINT:     return SIGTRAP;
+    case VECTOR_INVALID_OPCODE: return SIGILL;
+    default:                    return SIGSEGV;
+    }
+}
+
+/*
+ * An exception in ring 3 that no area explains.  The report names the
+ * program, the instruction and (for a page fault) the address and why it
+ * is not allowed; the user registers follow.  No backtrace: the kernel's
+ * symbols say nothing about a user program's stack.
+ */
+static __attribute__((noreturn)) void end_user_fault(const struct int_frame *f, uint32_t addr)
+{
+    int sig = user_fault_signal(f->vector);
+    if (f->vector == VECTOR_PAGE_FAULT)
+        pr_err("segfault: task %s (%u) %s %08x at eip %08x: %s; ending it (%s)\n",
+               current->name, current->id, f->error & X86_PF_WRITE ? "wrote" : "read", addr,
+               f->eip, f->error & X86_PF_PROT ? "a protection violation"
+               : addr >= USER_TOP ? "kernel memory" : "no area there, or not writable",
+               signal_name(sig));
+    else
+        pr_err("user fault: task %s (%u): %s at eip %08x; ending it (%s)\n", current->name,
+               current->id, exception_name(f->vector), f->eip, signal_name(sig));
+    pr_err("  eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
+    pr_err("  esi %08x edi %08x ebp %08x esp %08x eflags %08x\n", f->esi, f->edi, f->ebp,
+           f->user_esp, f->eflags);
+    task_exit(-EFAULT);
+}
+
+static void handle_user_exception(struct int_frame *f)
+{
+    uint32_t addr = f->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0;
+    if (f->vector == VECTOR_PAGE_FAULT) {
+        sti();                          /* ring 3 always runs with interrupts on */
+        int err = handle_page_fault(addr, f->error | X86_PF_USER);
+        if (err == 0) {
+            cli();
+            return;
+        }
+        if (err != -EFAULT)
+            end_faulting_task(addr, err);
+    }
+    end_user_fault(f, addr);
+}
+
 void handle_exception(struct int_frame *f)
 {
+    if (frame_from_user(f)) {
+        handle_user_exception(f);
+        return;
+    }
     if (f->vector == VECTOR_PAGE_FAULT && fault_handled(f))
         return;
     exception_report(f);

@@ -8,10 +8,12 @@
 #include "pic.h"
 #include "printk.h"
 #include "sched.h"
+#include "syscall.h"
 
 #define IDT_ENTRIES         256
 #define GATE_INTERRUPT_32   0x8E    /* present, ring 0, 32-bit interrupt gate */
 #define GATE_TASK           0x85    /* present, ring 0, task gate */
+#define GATE_DPL3           0x60    /* ring 3 may raise it with int n */
 #define VECTOR_DOUBLE_FAULT 8
 
 struct idt_entry {
@@ -30,6 +32,7 @@ struct idt_pointer {
 static struct idt_entry idt[IDT_ENTRIES];
 static irq_handler_t irq_handlers[IRQ_LINES];
 extern const uint32_t isr_stub_table[IRQ_BASE + IRQ_LINES];
+extern const char isr_stub_128[];           /* the system call gate's stub */
 
 static void set_gate(unsigned vector, uint32_t offset, uint16_t selector, uint8_t type)
 {
@@ -48,6 +51,12 @@ void idt_init(void)
     /* A double fault usually means the stack is gone (a kernel stack
      * overflow into a guard page): a task gate switches to a fresh stack. */
     set_gate(VECTOR_DOUBLE_FAULT, 0, GDT_DOUBLE_FAULT_TSS, GATE_TASK);
+    /* Every other gate is DPL 0: a user program's "int 14" is a general
+     * protection fault, not a fake page fault.  An interrupt gate (not a
+     * trap gate) so that the entry runs with interrupts off until the
+     * dispatcher has the frame; syscall_dispatch turns them back on. */
+    set_gate(SYSCALL_VECTOR, (uint32_t)isr_stub_128, GDT_KERNEL_CODE,
+             GATE_INTERRUPT_32 | GATE_DPL3);
 
     struct idt_pointer ptr = { sizeof(idt) - 1, (uint32_t)idt };
     __asm__ volatile("lidt %0" : : "m"(ptr));
@@ -63,6 +72,10 @@ void interrupt_dispatch(struct int_frame *f)
 {
     if (f->vector < IRQ_BASE) {
         handle_exception(f);
+        return;
+    }
+    if (f->vector == SYSCALL_VECTOR) {
+        syscall_dispatch(f);
         return;
     }
     unsigned irq = f->vector - IRQ_BASE;

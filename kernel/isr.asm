@@ -4,6 +4,12 @@
 ; code (the CPU's, or a 0 we push), the vector number, the general registers
 ; and the segment registers, i.e. a struct int_frame -- and calls
 ; interrupt_dispatch(frame).  Returning from it restores everything and irets.
+;
+; From ring 3 the CPU first switches to the task's kernel stack (the TSS's
+; esp0, set at every task switch) and pushes the user's SS and ESP above
+; EFLAGS; the frame is otherwise the same, and the iret goes back to ring 3.
+; The system call gate (int 0x80) enters through the same path, as vector
+; SYSCALL_VECTOR, so a system call's registers are the frame's.
 
 extern interrupt_dispatch
 
@@ -51,6 +57,9 @@ interrupt_common:
 %endif
 %assign v v + 1
 %endrep
+
+global isr_stub_128
+    STUB_NO_ERROR 128                   ; int 0x80: the system call gate
 
 section .rodata
 global isr_stub_table

@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "gfp.h"
 #include "backtrace.h"
+#include "gdt.h"
 #include "interrupts.h"
 #include "kstring.h"
 #include "lockdep.h"
@@ -106,6 +107,11 @@ static void __schedule(bool preempted)
     current = next;
     if (next->vm != prev->vm)
         vm_switch(next->vm ? next->vm : &kernel_space);
+    /* A task in user mode enters the kernel on its own kernel stack, empty
+     * each time (it left the kernel with nothing on it).  kmain never runs
+     * user code and keeps the boot stack's value. */
+    if (next->stack)
+        gdt_set_kernel_stack((uint32_t)next->stack + KSTACK_SIZE);
     switch_to(&prev->esp, next->esp);
 }
 

@@ -1,0 +1,43 @@
+/*
+ * syscall.h - the system call gate and entering user mode.
+ *
+ * A user program calls the kernel with int 0x80, in Linux i386's
+ * convention: the call's number in EAX, its arguments in EBX, ECX, EDX,
+ * ESI, EDI, EBP, and the result -- a value, or a negative errno -- back in
+ * EAX.  The numbers are Linux's (arch/x86/entry/syscalls/syscall_32.tbl),
+ * so that a student can read Linux's table next; a number swiod does not
+ * implement gives -ENOSYS.
+ *
+ * syscall_dispatch() runs on the calling task's kernel stack (the CPU
+ * switched to it through the TSS's esp0) with interrupts on: a system call
+ * may sleep, fault on user memory (uaccess.h) and be preempted like any
+ * kernel code.  It must return with no lock held.
+ */
+#pragma once
+#include <stdint.h>
+#include "interrupts.h"
+
+#define NR_exit         1
+#define NR_write        4
+#define NR_getpid       20
+#define NR_brk          45
+#define NR_getppid      64
+#define NR_munmap       91
+#define NR_wait4        114
+#define NR_mmap2        192
+#define NR_exit_group   252
+#define NR_SYSCALLS     253             /* the table's size: one past the highest */
+
+/* What a system call was given: EBX, ECX, EDX, ESI, EDI, EBP. */
+struct syscall_args {
+    uint32_t arg[6];
+};
+/* A system call: the value EAX gets, or a negative errno. */
+typedef int32_t (*syscall_fn)(const struct syscall_args *a);
+
+void syscall_dispatch(struct int_frame *f);
+
+/* Leave the kernel for ring 3 at eip with the stack at esp, interrupts on
+ * (kernel/usermode.asm).  Never returns: the task comes back into the
+ * kernel only through an interrupt, an exception or a system call. */
+__attribute__((noreturn)) void user_enter(uint32_t eip, uint32_t esp);

@@ -1,0 +1,41 @@
+/*
+ * syscall.c - the system call table and its dispatcher (see
+ * include/syscall.h).
+ *
+ * The table is indexed by Linux's i386 numbers; an empty slot is a call
+ * swiod does not have yet and answers -ENOSYS.  Each entry gets the six
+ * argument registers and returns the value EAX gets.
+ */
+#include "syscall.h"
+#include "kerrno.h"
+#include "sched.h"
+#include "x86.h"
+
+static int32_t sys_exit(const struct syscall_args *a)
+{
+    task_exit((int)(a->arg[0] & 0xFF));
+}
+
+static int32_t sys_getpid(const struct syscall_args *a)
+{
+    (void)a;
+    return (int32_t)current->id;
+}
+
+static const syscall_fn syscall_table[NR_SYSCALLS] = {
+    [NR_exit] = sys_exit,
+    [NR_getpid] = sys_getpid,
+    [NR_exit_group] = sys_exit,         /* one task per process: the same as exit */
+};
+
+void syscall_dispatch(struct int_frame *f)
+{
+    /* The gate turned interrupts off; a system call is the task's own
+     * work and may sleep, so they come back on. */
+    sti();
+    uint32_t nr = f->eax;
+    syscall_fn fn = nr < NR_SYSCALLS ? syscall_table[nr] : 0;
+    struct syscall_args args = { { f->ebx, f->ecx, f->edx, f->esi, f->edi, f->ebp } };
+    f->eax = fn ? (uint32_t)fn(&args) : (uint32_t)-ENOSYS;
+    cli();                              /* the stub's register pops and iret */
+}

@@ -1,0 +1,87 @@
+; tests/kernel/user_blobs.asm - tiny ring-3 programs for test_usermode.c.
+;
+; Each blob is position-independent machine code between NAME and
+; NAME_end; the test copies it to a user page and enters it with
+; user_enter().  They talk to the kernel only through int 0x80 in Linux
+; i386's convention (eax the number, ebx... the arguments).
+
+NR_exit     equ 1
+NR_getpid   equ 20
+
+%macro BLOB 1
+global %1
+global %1_end
+%1:
+%endmacro
+
+section .rodata
+
+; exit(getpid()): the system call's result comes back in eax.
+BLOB user_blob_getpid
+    mov eax, NR_getpid
+    int 0x80
+    mov ebx, eax
+    mov eax, NR_exit
+    int 0x80
+user_blob_getpid_end:
+
+; exit(-syscall(9999)): an unknown number answers -ENOSYS (38).
+BLOB user_blob_enosys
+    mov eax, 9999
+    int 0x80
+    neg eax
+    mov ebx, eax
+    mov eax, NR_exit
+    int 0x80
+user_blob_enosys_end:
+
+; Registers survive system calls and the timer interrupts of a long
+; loop: exit(0) if esi, edi, ebp and esp are intact, else exit(1).
+BLOB user_blob_registers
+    mov esi, 0x51515151
+    mov edi, 0xD1D1D1D1
+    mov ebp, 0xB0B0B0B0
+    mov edx, esp
+    mov ecx, 20000000                   ; about 50 ms: a few timer ticks
+.spin:
+    dec ecx
+    jnz .spin
+    mov eax, NR_getpid
+    int 0x80
+    xor ebx, ebx
+    cmp esi, 0x51515151
+    jne .bad
+    cmp edi, 0xD1D1D1D1
+    jne .bad
+    cmp ebp, 0xB0B0B0B0
+    jne .bad
+    cmp edx, esp
+    je .done
+.bad:
+    mov ebx, 1
+.done:
+    mov eax, NR_exit
+    int 0x80
+user_blob_registers_end:
+
+; Faults the kernel must survive, each ending the program.
+BLOB user_blob_write_null
+    mov dword [0], 1
+user_blob_write_null_end:
+
+BLOB user_blob_write_kernel
+    mov dword [0xC0100000], 1           ; the kernel's text, through the direct map
+user_blob_write_kernel_end:
+
+BLOB user_blob_ud2
+    ud2
+user_blob_ud2_end:
+
+BLOB user_blob_int14                    ; a fake page fault: the gate is DPL 0
+    int 14
+user_blob_int14_end:
+
+BLOB user_blob_cli                      ; privileged: a general protection fault
+    cli
+    hlt
+user_blob_cli_end:
