@@ -19,6 +19,7 @@
 #include "reclaim.h"
 #include "sched.h"
 #include "ksignal.h"
+#include "uaccess.h"
 #include "vm.h"
 #include "vsprintf.h"
 #include "x86.h"
@@ -103,7 +104,8 @@ static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
  *            -EUCLEAN: the file's block map is damaged; the reader said
  *            which, in the line before): a bus error too
  * -EFAULT (no area there, or a write to a read-only one) is a bug in the
- * kernel and reported as an unhandled fault.  kmain has
+ * kernel and reported as an unhandled fault -- unless the instruction is
+ * one of the user copies' (uaccess.h), which then fail with -EFAULT.  kmain has
  * nowhere to return to, so there every fault stays unhandled.
  */
 static __attribute__((noreturn)) void end_faulting_task(uint32_t addr, int err)
@@ -130,7 +132,14 @@ static bool fault_handled(struct int_frame *f)
     if (err && err != -EFAULT && current->stack)
         end_faulting_task(addr, err);
     cli();
-    return err == 0;
+    /* A bad user pointer met by copy_from_user and its kind: the copy
+     * stops at its fixup and its caller says -EFAULT (uaccess.h).  Only
+     * for user addresses: a kernel address that faults is a kernel bug,
+     * whoever touched it. */
+    uint32_t fixup = err && addr < USER_TOP ? search_exception_table(f->eip) : 0;
+    if (fixup)
+        f->eip = fixup;
+    return err == 0 || fixup;
 }
 
 /* The signal whose meaning a user exception has (Linux's numbers): what
