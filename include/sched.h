@@ -59,6 +59,7 @@ enum wait_kind {
 };
 
 struct vm_space;
+struct process;
 
 struct task {
     uint32_t magic;                 /* TASK_MAGIC, or the task is corrupt */
@@ -71,6 +72,7 @@ struct task {
     int preempt_count;              /* > 0: must not be preempted */
     uint32_t slice;                 /* ticks left of the time slice */
     struct vm_space *vm;            /* NULL: the kernel's address space */
+    struct process *proc;           /* the user process it runs, or NULL */
     void *stack;                    /* lowest address; NULL for kmain's boot stack */
     struct list_head run_link;      /* on a run queue while TASK_RUNNABLE */
     struct list_head all_link;      /* on the list of all tasks */

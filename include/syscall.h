@@ -37,6 +37,16 @@ typedef int32_t (*syscall_fn)(const struct syscall_args *a);
 
 void syscall_dispatch(struct int_frame *f);
 
+/* The calls, where their subsystems keep them. */
+int32_t sys_exit(const struct syscall_args *a);         /* kernel/process.c */
+int32_t sys_write(const struct syscall_args *a);
+int32_t sys_getpid(const struct syscall_args *a);
+int32_t sys_getppid(const struct syscall_args *a);
+int32_t sys_wait4(const struct syscall_args *a);
+int32_t sys_brk(const struct syscall_args *a);          /* mm/mmap.c */
+int32_t sys_mmap2(const struct syscall_args *a);
+int32_t sys_munmap(const struct syscall_args *a);
+
 /* Leave the kernel for ring 3 at eip with the stack at esp, interrupts on
  * (kernel/usermode.asm).  Never returns: the task comes back into the
  * kernel only through an interrupt, an exception or a system call. */

@@ -103,6 +103,18 @@ int vm_map_file(struct vm_space *space, uint32_t start, uint32_t len, struct ino
  * task's space that may be touched this way?  Then map a page and return
  * 0; else -EFAULT (a real fault) or -ENOMEM.  May sleep. */
 int handle_page_fault(uint32_t addr, uint32_t error);
+/* munmap: take [start, start+len) out of s's anonymous areas (cutting or
+ * splitting them) and free its pages and swap slots.  0; -EINVAL for a
+ * range unaligned or outside the user half, or one that meets a file
+ * mapping; -ENOMEM when an area must be split and there is no memory. */
+int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len);
+/* mprotect of a whole area: the anonymous area that starts at start
+ * becomes prot (PTE_WRITE or 0), its resident pages too.  -EINVAL if no
+ * anonymous area starts there. */
+int vm_area_protect(struct vm_space *s, uint32_t start, uint32_t prot);
+/* The highest address below `below` where len bytes (page aligned) meet
+ * no area and page 0 is not used; 0 when there is none. */
+uint32_t vm_find_free(struct vm_space *s, uint32_t len, uint32_t below);
 /* Unmap and free every area and its pages (destroying s). */
 void vm_unmap_all(struct vm_space *s);
 /* Reclaim's reverse map for a file page, mapping->lock held: if any PTE

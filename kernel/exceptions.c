@@ -16,6 +16,7 @@
 #include "mm.h"
 #include "panic.h"
 #include "printk.h"
+#include "process.h"
 #include "reclaim.h"
 #include "sched.h"
 #include "ksignal.h"
@@ -120,6 +121,10 @@ static __attribute__((noreturn)) void end_faulting_task(uint32_t addr, int err)
                current->id, addr, err == -ENXIO ? "past the end of the file it maps"
                                                 : "whose page could not be read");
     }
+    /* A process's wait status says it the way Linux's would: killed by
+     * the OOM policy (SIGKILL) or by a bus error (SIGBUS). */
+    if (current->proc)
+        process_exit(err == -ENOMEM ? SIGKILL : SIGBUS);
     task_exit(err);
 }
 
@@ -175,7 +180,7 @@ static __attribute__((noreturn)) void end_user_fault(const struct int_frame *f, 
     pr_err("  eax %08x ebx %08x ecx %08x edx %08x\n", f->eax, f->ebx, f->ecx, f->edx);
     pr_err("  esi %08x edi %08x ebp %08x esp %08x eflags %08x\n", f->esi, f->edi, f->ebp,
            f->user_esp, f->eflags);
-    task_exit(-EFAULT);
+    process_exit(sig);                  /* its wait status: killed by sig */
 }
 
 static void handle_user_exception(struct int_frame *f)

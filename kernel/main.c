@@ -31,6 +31,7 @@
 #include "panic.h"
 #include "pic.h"
 #include "printk.h"
+#include "process.h"
 #include "reclaim.h"
 #include "ramdisk.h"
 #include "sched.h"
@@ -81,6 +82,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     early_alloc_init();
     mm_init();
     sched_init();
+    process_init();
 
     timer_init();
     serial_enable_rx_irq();

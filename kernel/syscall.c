@@ -8,23 +8,17 @@
  */
 #include "syscall.h"
 #include "kerrno.h"
-#include "sched.h"
 #include "x86.h"
-
-static int32_t sys_exit(const struct syscall_args *a)
-{
-    task_exit((int)(a->arg[0] & 0xFF));
-}
-
-static int32_t sys_getpid(const struct syscall_args *a)
-{
-    (void)a;
-    return (int32_t)current->id;
-}
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_exit] = sys_exit,
+    [NR_write] = sys_write,
     [NR_getpid] = sys_getpid,
+    [NR_brk] = sys_brk,
+    [NR_getppid] = sys_getppid,
+    [NR_munmap] = sys_munmap,
+    [NR_wait4] = sys_wait4,
+    [NR_mmap2] = sys_mmap2,
     [NR_exit_group] = sys_exit,         /* one task per process: the same as exit */
 };
 

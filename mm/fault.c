@@ -107,10 +107,10 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     return 0;
 }
 
-/* Free an anonymous area's pages and slots. */
-static void unmap_anon_area(struct vm_space *s, struct vm_area *a)
+/* Free the pages and swap slots of [start, end), part of an anonymous area. */
+static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
 {
-    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
+    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
         /* Read and clear the PTE in one step: reclaim may be about to
          * turn it into a swap PTE. */
         uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -134,6 +134,89 @@ static void unmap_anon_area(struct vm_space *s, struct vm_area *a)
     }
 }
 
+/*
+ * Take [start, end) out of s's anonymous areas: an area inside it goes, one
+ * that overlaps an edge is cut, one that holds it is split in two.  The
+ * pages need no fixing when an area is cut: an anonymous page names its
+ * space and address (owner, index), not its area.  File areas are not cut
+ * (-EINVAL; nothing maps one from user mode yet).  The caller holds the
+ * spaces lock (vm.c), as for vm_unmap_all.
+ */
+int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
+{
+    struct vm_area *spare = NULL;       /* the split's second half, made first */
+    list_for_each(link, &s->areas) {
+        struct vm_area *a = list_entry(link, struct vm_area, link);
+        if (a->start < end && start < a->end && a->mapping)
+            return -EINVAL;
+        if (a->start < start && end < a->end && !spare) {
+            spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+            if (!spare)
+                return -ENOMEM;
+        }
+    }
+    struct list_head *link = s->areas.next;
+    while (link != &s->areas) {
+        struct vm_area *a = list_entry(link, struct vm_area, link);
+        link = link->next;
+        if (end <= a->start || a->end <= start)
+            continue;
+        uint32_t from = start > a->start ? start : a->start;
+        uint32_t to = end < a->end ? end : a->end;
+        unmap_anon_pages(s, from, to);
+        if (from == a->start && to == a->end) {
+            list_del(&a->link);
+            kfree(a);
+        } else if (from == a->start) {
+            a->start = to;
+        } else if (to == a->end) {
+            a->end = from;
+        } else {
+            *spare = *a;
+            spare->start = to;
+            a->end = from;
+            list_add(&spare->link, &s->areas);
+        }
+    }
+    return 0;
+}
+
+int vm_area_protect(struct vm_space *s, uint32_t start, uint32_t prot)
+{
+    struct vm_area *a = find_area(s, start);
+    if (!a || a->start != start || a->mapping)
+        return -EINVAL;
+    /* Under page_lock: reclaim may be turning one of these PTEs into a
+     * swap PTE.  A page in swap comes back with the area's new prot. */
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    a->prot = prot & PTE_WRITE;
+    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE)
+        if (vm_get_pte(s, va) & PTE_PRESENT)
+            vm_protect(s, va, a->prot | PTE_USER);
+    spin_unlock_irqrestore(&page_lock, flags);
+    return 0;
+}
+
+uint32_t vm_find_free(struct vm_space *s, uint32_t len, uint32_t below)
+{
+    if (!len || len % PAGE_SIZE || len > below)
+        return 0;
+    uint32_t end = below;
+    for (bool moved = true; moved;) {
+        moved = false;
+        if (end < len + PAGE_SIZE)      /* page 0 stays unmapped: NULL faults */
+            return 0;
+        list_for_each(link, &s->areas) {
+            struct vm_area *a = list_entry(link, struct vm_area, link);
+            if (a->start < end && end - len < a->end) {
+                end = a->start;         /* below this one, and look again */
+                moved = true;
+            }
+        }
+    }
+    return end - len;
+}
+
 void vm_unmap_all(struct vm_space *s)
 {
     while (!list_empty(&s->areas)) {
@@ -141,7 +224,7 @@ void vm_unmap_all(struct vm_space *s)
         if (a->mapping)
             filemap_unmap_area(a);
         else
-            unmap_anon_area(s, a);
+            unmap_anon_pages(s, a->start, a->end);
         list_del(&a->link);
         kfree(a);
     }

@@ -75,6 +75,10 @@ uint32_t swap_cache_count(void);
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **area);
 int filemap_fault(struct vm_area *area, uint32_t va);
+/* Take [start, end) (page aligned) out of s's anonymous areas, freeing
+ * their pages and slots; spaces lock held.  0, -EINVAL (it meets a file
+ * area) or -ENOMEM (an area to split, and no memory for its half). */
+int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end);
 /* Unmap a file area's pages (their dirty bits become PG_dirty) and let go
  * of the file; the caller frees the area. */
 void filemap_unmap_area(struct vm_area *area);

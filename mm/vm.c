@@ -5,6 +5,7 @@
  */
 #include "vm.h"
 #include "gdt.h"
+#include "internal.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
@@ -127,6 +128,19 @@ void vm_space_destroy(struct vm_space *s)
             free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));
     free_page_address(s->pgdir);
     kfree(s);
+}
+
+int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len)
+{
+    uint32_t end = start + len;
+    if (start % PAGE_SIZE || len % PAGE_SIZE || !len || end < start || end > USER_TOP)
+        return -EINVAL;
+    /* The spaces lock, as for vm_space_destroy: swapoff must never see a
+     * half-removed area. */
+    mutex_lock(&spaces_lock);
+    int err = vm_remove_range(s, start, end);
+    mutex_unlock(&spaces_lock);
+    return err;
 }
 
 int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg)

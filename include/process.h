@@ -1,0 +1,86 @@
+/*
+ * process.h - user processes: a program running in its own address space.
+ *
+ * A process is one task (kernel stack, scheduling) plus what the program
+ * owns: an address space (struct vm_space; its pages are reclaimed and
+ * swapped like every other), a heap end for brk, a table of open files,
+ * a parent, and an exit status.  The process's pid is its task's id.
+ *
+ *   process_spawn(path, argv, parent, &err)  a new process that execs
+ *       path (a static ELF32 program on a mounted ext2) with argv; parent
+ *       is the process that wait4 lets reap it (one that has not exited),
+ *       or NULL when the kernel starts it (the monitor's run, init=) --
+ *       the kernel then waits for it with process_wait().  An exec that fails ends the new process
+ *       with status 127, as a shell does, after a log line saying why.
+ *   process_wait(p)    wait for p to exit, free it, return its wait status
+ *   process_exit(ws)   end the current task with wait status ws (never
+ *       returns); for a process, first free its memory and tell its parent
+ *
+ * A wait status is Linux's: (code << 8) for exit(code), the signal number
+ * for a process ended by a fault (ksignal.h), W_EXITCODE() builds one.
+ *
+ * Limits, said when reached: PROCESS_MAX processes alive or unreaped
+ * (-EAGAIN and a log line), PROCESS_FILES_MAX entries in the file table
+ * EXEC_ARGS_MAX bytes of argument strings or EXEC_ARGV_MAX arguments
+ * (-E2BIG and a log line), a stack of
+ * USER_STACK_SIZE that does not grow (a push below it is a segfault).
+ *
+ * Not here yet: fork, signals and kill, files other than the console
+ * (fds 0, 1 and 2 are the console; nothing opens another), orphans (a
+ * process whose parent exits first is not reaped by anyone: nothing can
+ * make one until fork exists).
+ *
+ * Locking: process_lock (a mutex) protects the process list, every
+ * parent/children link and the exited flags; it is never held across a
+ * page fault or a copy to or from user memory.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "list.h"
+#include "wait.h"
+
+#define PROCESS_MAX         64
+#define PROCESS_FILES_MAX   16
+#define EXEC_ARGS_MAX       4096            /* path and argv strings, NULs included */
+#define EXEC_ARGV_MAX       256             /* argv entries: the stack's vector fits a page */
+#define USER_STACK_SIZE     (256 * 1024)    /* below USER_TOP */
+#define W_EXITCODE(code, sig) (((code) & 0xFF) << 8 | (sig))
+
+/* What an entry of the file table is. */
+enum fd_kind {
+    FD_CLOSED,
+    FD_CONSOLE,             /* writes go to the console; reads are not built yet */
+};
+
+struct process {
+    struct task *task;              /* its one task; set before anyone can see it */
+    struct process *parent;         /* reaps it with wait4; NULL: the kernel does */
+    struct list_head children;      /* its children, by sibling; process_lock */
+    struct list_head sibling;       /* on parent->children; process_lock */
+    struct list_head link;          /* on the list of all processes; process_lock */
+    struct vm_space *vm;            /* its address space; NULL once it exited */
+    uint32_t brk_start;             /* the heap: [brk_start, brk), grown by brk() */
+    uint32_t brk;
+    enum fd_kind files[PROCESS_FILES_MAX];  /* only the process's task touches it */
+    bool exited;                    /* wait_status is final; process_lock */
+    int wait_status;
+    struct wait_queue child_exit;   /* woken when one of its children exits */
+    uint32_t child_exits;           /* how many have; process_lock */
+    char *exec_args;                /* spawn to exec: path then argv, each NUL-ended */
+    uint32_t exec_args_len;
+    int argc;
+};
+
+void process_init(void);
+struct process *process_spawn(const char *path, const char *const argv[],
+                              struct process *parent, int *err);
+int process_wait(struct process *p);
+__attribute__((noreturn)) void process_exit(int wait_status);
+
+/* kernel/exec.c: load the program p->exec_args names into the current
+ * space (p->vm, empty) and build its stack; the entry point and the
+ * initial stack pointer, or -ENOENT, -ENOEXEC (not a static ELF32 i386
+ * executable, or one whose segments overlap or reach the kernel's half),
+ * -ENOMEM, -EIO. */
+int exec_load(struct process *p, uint32_t *entry, uint32_t *sp);

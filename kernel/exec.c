@@ -1,0 +1,169 @@
+/*
+ * exec.c - loading a static ELF32 program into a fresh address space and
+ * building its stack (exec_load(), include/process.h).
+ *
+ * Each PT_LOAD segment becomes a demand-zero anonymous area; its file
+ * bytes are read with vfs_read into a kernel page and copied in, which
+ * faults the area's pages in (and they may be reclaimed and swapped like
+ * any anonymous page from then on); the rest of the area, the bss, stays
+ * zero.  A segment without PF_W becomes read-only once filled.  The heap
+ * (brk) starts at the first page after the highest segment.
+ *
+ * The stack, as Linux's i386 ELF loader leaves it, lowest address first:
+ *   argc, argv[0..argc-1], NULL, envp (empty) NULL, auxv (AT_PAGESZ,
+ *   4096), (AT_NULL, 0), then the argument strings up to USER_TOP.
+ *
+ * Segments must be page aligned apart (no page shared by two segments,
+ * which the user Makefile's linking guarantees) and below USER_TOP; at
+ * most EXEC_PHDRS_MAX program headers.  Anything else is -ENOEXEC, with a
+ * log line saying what.
+ */
+#include "kelf.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "printk.h"
+#include "process.h"
+#include "uaccess.h"
+#include "vfs.h"
+#include "vm.h"
+
+#define EXEC_PHDRS_MAX  16
+#define STACK_ALIGN     16              /* the i386 ABI's, at the entry point */
+
+static uint32_t page_up(uint32_t a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+static int refuse(const char *path, const char *why)
+{
+    pr_err("exec: %s: %s\n", path, why);
+    return -ENOEXEC;
+}
+
+static int check_header(const char *path, const struct elf32_ehdr *h, int got)
+{
+    if (got < (int)sizeof(*h) || memcmp(h->e_ident, ELFMAG, 4) != 0)
+        return refuse(path, "not an ELF file");
+    if (h->e_ident[EI_CLASS] != ELFCLASS32 || h->e_ident[EI_DATA] != ELFDATA2LSB ||
+        h->e_machine != EM_386)
+        return refuse(path, "not a 32-bit little-endian i386 program");
+    if (h->e_type != ET_EXEC)
+        return refuse(path, "not a fixed-address executable (ET_EXEC)");
+    if (h->e_phentsize != sizeof(struct elf32_phdr) || h->e_phnum == 0 ||
+        h->e_phnum > EXEC_PHDRS_MAX)
+        return refuse(path, "no program headers, or more than EXEC_PHDRS_MAX (16)");
+    return 0;
+}
+
+/* Copy the segment's file bytes to its place, through a kernel page. */
+static int load_segment(struct inode *inode, const struct elf32_phdr *ph, char *page)
+{
+    for (uint32_t done = 0; done < ph->p_filesz;) {
+        uint32_t n = ph->p_filesz - done < PAGE_SIZE ? ph->p_filesz - done : PAGE_SIZE;
+        int got = vfs_read(inode, ph->p_offset + done, page, n);
+        if (got < 0)
+            return got;
+        if ((uint32_t)got != n)
+            return -ENOEXEC;            /* the file ends inside its own segment */
+        if (copy_to_user((void *)(ph->p_vaddr + done), page, n))
+            return -EFAULT;
+        done += n;
+    }
+    return 0;
+}
+
+static int load_segments(struct process *p, const char *path, struct inode *inode,
+                         const struct elf32_phdr *phdrs, int n, char *page)
+{
+    uint32_t top = 0;
+    for (int i = 0; i < n; i++) {
+        const struct elf32_phdr *ph = &phdrs[i];
+        if (ph->p_type == PT_INTERP)
+            return refuse(path, "a dynamically linked program (PT_INTERP)");
+        if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+            continue;
+        uint32_t start = ph->p_vaddr & ~(PAGE_SIZE - 1);
+        uint32_t end = ph->p_vaddr + ph->p_memsz;
+        if (ph->p_filesz > ph->p_memsz || end < ph->p_vaddr || end > USER_TOP - USER_STACK_SIZE)
+            return refuse(path, "a segment larger than its memory or past the user half");
+        int err = vm_map_anon(p->vm, start, page_up(end) - start, PTE_WRITE);
+        if (err == -EINVAL)
+            return refuse(path, "segments that share a page or overlap");
+        if (err || (err = load_segment(inode, ph, page)) != 0)
+            return err;
+        if (!(ph->p_flags & PF_W) && (err = vm_area_protect(p->vm, start, 0)) != 0)
+            return err;
+        if (page_up(end) > top)
+            top = page_up(end);
+    }
+    if (!top)
+        return refuse(path, "no loadable segment");
+    p->brk_start = p->brk = top;
+    return 0;
+}
+
+/* argc, argv, envp and auxv under the strings, at the top of the stack;
+ * vec is a page to build them in. */
+static int build_stack(struct process *p, uint32_t *sp, uint32_t *vec)
+{
+    int err = vm_map_anon(p->vm, USER_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PTE_WRITE);
+    if (err)
+        return err;
+    const char *path = p->exec_args;
+    const char *strings = path + strlen(path) + 1;
+    uint32_t strings_len = p->exec_args_len - (uint32_t)(strings - path);
+    uint32_t ustrings = (USER_TOP - strings_len) & ~3u;
+    /* argc, argv + NULL, envp NULL, two auxv pairs */
+    uint32_t words = 1 + (uint32_t)p->argc + 1 + 1 + 4;
+    uint32_t usp = (ustrings - words * 4) & ~(STACK_ALIGN - 1);
+    uint32_t w = 0;
+    vec[w++] = (uint32_t)p->argc;
+    for (uint32_t off = 0; off < strings_len; off += strlen(strings + off) + 1)
+        vec[w++] = ustrings + off;
+    vec[w++] = 0;                       /* argv's end */
+    vec[w++] = 0;                       /* envp: empty */
+    vec[w++] = AT_PAGESZ;
+    vec[w++] = PAGE_SIZE;
+    vec[w++] = AT_NULL;
+    vec[w++] = 0;
+    if (copy_to_user((void *)ustrings, strings, strings_len) ||
+        copy_to_user((void *)usp, vec, w * 4))
+        return -EFAULT;
+    *sp = usp;
+    return 0;
+}
+
+int exec_load(struct process *p, uint32_t *entry, uint32_t *sp)
+{
+    const char *path = p->exec_args;
+    struct inode *inode;
+    int err = vfs_lookup(path, &inode);
+    if (err)
+        return err;
+    char *page = get_zeroed_page(GFP_KERNEL);
+    if (!page) {
+        iput(inode);
+        return -ENOMEM;
+    }
+    struct elf32_ehdr h;
+    int got = vfs_read(inode, 0, &h, sizeof(h));
+    if (got < 0)
+        err = got;
+    else if (!s_isreg(inode->mode))
+        err = refuse(path, "not a regular file");
+    else
+        err = check_header(path, &h, got);
+    if (!err) {
+        struct elf32_phdr phdrs[EXEC_PHDRS_MAX];
+        uint32_t len = h.e_phnum * sizeof(struct elf32_phdr);
+        got = vfs_read(inode, h.e_phoff, phdrs, len);
+        err = got < 0 ? got : (uint32_t)got != len ? refuse(path, "program headers cut short")
+            : load_segments(p, path, inode, phdrs, h.e_phnum, page);
+    }
+    iput(inode);
+    if (!err) {
+        *entry = h.e_entry;
+        err = build_stack(p, sp, (uint32_t *)page);
+    }
+    free_page_address(page);
+    return err;
+}

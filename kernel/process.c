@@ -1,0 +1,255 @@
+/*
+ * process.c - user processes: spawning, exit, wait, and the system calls
+ * about the process itself and its files (see include/process.h).
+ */
+#include "process.h"
+#include "console.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mutex.h"
+#include "printk.h"
+#include "sched.h"
+#include "slab.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "vm.h"
+
+#define WNOHANG         1           /* wait4: do not block */
+#define WRITE_CHUNK     256         /* bytes copied from the user per console write */
+
+static struct mutex process_lock;
+static struct list_head all_processes = LIST_HEAD_INIT(all_processes);
+static int nr_processes;            /* alive or unreaped; process_lock */
+
+void process_init(void)
+{
+    mutex_init(&process_lock, "process_lock");
+}
+
+static uint32_t pid_of(const struct process *p)
+{
+    return p->task->id;
+}
+
+/* The task's entry: become the process, load the program, enter it. */
+static void process_start(void *arg)
+{
+    struct process *p = arg;
+    current->proc = p;
+    task_set_vm(p->vm);
+    uint32_t entry, sp;
+    int err = exec_load(p, &entry, &sp);
+    kfree(p->exec_args);
+    p->exec_args = NULL;
+    if (err) {
+        pr_err("exec: %s (%u): error %d; ending it with status 127\n", current->name,
+               current->id, err);
+        process_exit(W_EXITCODE(127, 0));
+    }
+    user_enter(entry, sp);
+}
+
+/* path and argv, each NUL-ended, one after the other: what exec reads. */
+static int pack_args(struct process *p, const char *path, const char *const argv[])
+{
+    uint32_t len = strlen(path) + 1;
+    int argc = 0;
+    for (; argv[argc]; argc++)
+        len += strlen(argv[argc]) + 1;
+    if (len > EXEC_ARGS_MAX || argc > EXEC_ARGV_MAX) {
+        pr_err("exec: %s: %d arguments, %u bytes: more than EXEC_ARGV_MAX (%d) or "
+               "EXEC_ARGS_MAX (%d)\n", path, argc, len, EXEC_ARGV_MAX, EXEC_ARGS_MAX);
+        return -E2BIG;
+    }
+    char *buf = kmalloc(len, GFP_KERNEL);
+    if (!buf)
+        return -ENOMEM;
+    char *end = buf;
+    strlcpy(end, path, len);
+    end += strlen(path) + 1;
+    for (int i = 0; i < argc; i++) {
+        strlcpy(end, argv[i], len - (uint32_t)(end - buf));
+        end += strlen(argv[i]) + 1;
+    }
+    p->exec_args = buf;
+    p->exec_args_len = len;
+    p->argc = argc;
+    return 0;
+}
+
+struct process *process_spawn(const char *path, const char *const argv[],
+                              struct process *parent, int *err)
+{
+    struct process *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_ZERO);
+    if (!p) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    list_init(&p->children);
+    wait_queue_init(&p->child_exit, "wait4");
+    p->parent = parent;
+    p->files[0] = p->files[1] = p->files[2] = FD_CONSOLE;
+    if ((*err = pack_args(p, path, argv)) != 0 || !(p->vm = vm_space_create())) {
+        *err = *err ? *err : -ENOMEM;
+        kfree(p->exec_args);
+        kfree(p);
+        return NULL;
+    }
+    const char *base = strchr(path, '/') ? path + strlen(path) : path;
+    while (base > path && base[-1] != '/')
+        base--;
+    /* Under the lock until p is on every list with its task: a parent's
+     * wait4 and the child's own exit must find it whole. */
+    mutex_lock(&process_lock);
+    if (nr_processes == PROCESS_MAX) {
+        mutex_unlock(&process_lock);
+        pr_err("process: %s not started: PROCESS_MAX (%d) processes exist\n", path,
+               PROCESS_MAX);
+        *err = -EAGAIN;
+    } else if (!(p->task = task_create(base, process_start, p, PRIO_NORMAL))) {
+        mutex_unlock(&process_lock);
+        *err = -ENOMEM;
+    } else {
+        nr_processes++;
+        list_add_tail(&p->link, &all_processes);
+        if (parent)
+            list_add_tail(&p->sibling, &parent->children);
+        mutex_unlock(&process_lock);
+        return p;
+    }
+    vm_space_destroy(p->vm);
+    kfree(p->exec_args);
+    kfree(p);
+    return NULL;
+}
+
+void process_exit(int wait_status)
+{
+    struct process *p = current->proc;
+    if (p) {
+        /* The memory goes now, not at the reaping: a zombie holds no pages. */
+        task_set_vm(NULL);
+        vm_space_destroy(p->vm);
+        p->vm = NULL;
+        mutex_lock(&process_lock);
+        p->wait_status = wait_status;
+        p->exited = true;
+        /* Orphans (see process.h): off this list now, which goes with p. */
+        while (!list_empty(&p->children)) {
+            struct process *c = list_first_entry(&p->children, struct process, sibling);
+            list_del(&c->sibling);
+            c->parent = NULL;
+        }
+        if (p->parent) {
+            p->parent->child_exits++;
+            wake_up(&p->parent->child_exit);
+        }
+        mutex_unlock(&process_lock);
+    }
+    task_exit(wait_status);
+}
+
+int process_wait(struct process *p)
+{
+    int status = task_join(p->task);        /* the task, then what it ran */
+    mutex_lock(&process_lock);
+    list_del(&p->link);
+    if (p->parent)
+        list_del(&p->sibling);
+    nr_processes--;                         /* its children left it when it exited */
+    mutex_unlock(&process_lock);
+    kfree(p);
+    return status;
+}
+
+/* ---- system calls --------------------------------------------------------- */
+
+int32_t sys_exit(const struct syscall_args *a)
+{
+    process_exit(W_EXITCODE(a->arg[0], 0));
+}
+
+int32_t sys_getpid(const struct syscall_args *a)
+{
+    (void)a;
+    return (int32_t)current->id;
+}
+
+int32_t sys_getppid(const struct syscall_args *a)
+{
+    (void)a;
+    struct process *p = current->proc;
+    mutex_lock(&process_lock);
+    int32_t ppid = p && p->parent ? (int32_t)pid_of(p->parent) : 0;    /* 0: the kernel */
+    mutex_unlock(&process_lock);
+    return ppid;
+}
+
+/* A child of p that pid selects (-1 or 0: any), exited or not; with
+ * exited_only, only one that has exited.  process_lock held. */
+static struct process *find_child(struct process *p, int32_t pid, bool exited_only)
+{
+    list_for_each(link, &p->children) {
+        struct process *c = list_entry(link, struct process, sibling);
+        if ((pid <= 0 || (uint32_t)pid == pid_of(c)) && (c->exited || !exited_only))
+            return c;
+    }
+    return NULL;
+}
+
+/* wait4(pid, wstatus, options, rusage): a process group (pid < -1) is
+ * every process, as there is one group; rusage is not filled in. */
+int32_t sys_wait4(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    int32_t pid = (int32_t)a->arg[0];
+    uint32_t options = a->arg[2];
+    if (!p || (options & ~WNOHANG))
+        return -EINVAL;
+    struct process *child;
+    for (;;) {
+        mutex_lock(&process_lock);
+        bool any = find_child(p, pid, false) != NULL;
+        child = find_child(p, pid, true);
+        uint32_t seen = p->child_exits;
+        mutex_unlock(&process_lock);
+        if (child)
+            break;
+        if (!any)
+            return -ECHILD;
+        if (options & WNOHANG)
+            return 0;
+        /* TASK_SLEEPING: a parent may wait for a child forever by design.
+         * The condition reads a counter, not the list, which may be
+         * changing under process_lock. */
+        wait_event_state(&p->child_exit, p->child_exits != seen, TASK_SLEEPING);
+    }
+    int32_t child_pid = (int32_t)pid_of(child);
+    int status = process_wait(child);
+    if (a->arg[1] && copy_to_user((void *)a->arg[1], &status, sizeof(status)))
+        return -EFAULT;
+    return child_pid;
+}
+
+int32_t sys_write(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    uint32_t fd = a->arg[0], len = a->arg[2];
+    const char *ubuf = (const char *)a->arg[1];
+    if (!p || fd >= PROCESS_FILES_MAX || p->files[fd] == FD_CLOSED)
+        return -EBADF;
+    if ((int32_t)len < 0)
+        return -EINVAL;
+    /* Copied in chunks: a write of any size needs no kernel buffer of
+     * its size.  A bad pointer after some bytes went out still says
+     * -EFAULT, as Linux may. */
+    char chunk[WRITE_CHUNK];
+    for (uint32_t done = 0; done < len;) {
+        uint32_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
+        if (copy_from_user(chunk, ubuf + done, n))
+            return -EFAULT;
+        console_write(chunk, n);
+        done += n;
+    }
+    return (int32_t)len;
+}
