@@ -1,6 +1,7 @@
 # swiod - build, run, test, debug and benchmark.  See README.md.
 #
-#   make            build build/swiod.elf and build/swiod.iso
+#   make            build build/swiod.elf, build/swiod.iso and the user programs
+#                   (build/user/root/bin/NAME, one per user/NAME.c)
 #   make run        boot the ISO: boot test suite, then the monitor
 #   make test       every test, each in a fresh QEMU  (TESTS='glob' for some)
 #   make bench      every benchmark                  (BENCH='glob' for some)
@@ -42,8 +43,38 @@ RUN_DIR     := $(BUILD)/run
 # V=1 shows the full commands.
 Q := $(if $(V),,@)
 
-.PHONY: all run test bench debug console host-tests deps clean compile_commands.json
-all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso
+# User programs: user/NAME.c linked with the tiny libc in user/lib/ into a
+# static ELF32 executable at Linux's address (0x08048000), one segment per
+# page (max-page-size 4096: exec refuses segments that share a page).  No
+# loop is turned into a memset call: the memset in user/lib is such a loop.  The
+# harness copies build/user/root into an ext2 image with mke2fs -d.
+USER_CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+                -fno-stack-protector -fno-omit-frame-pointer -O2 -g -Wall -Wextra -Werror \
+                -fno-tree-loop-distribute-patterns -Iuser/include -MMD -MP
+USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
+                -Wl,-z,noexecstack -Wl,--build-id=none
+USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
+                $(BUILD)/user/obj/lib/crt0.asm.o
+USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
+
+.PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
+all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso user
+user: $(USER_PROGS)
+
+$(BUILD)/user/obj/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/obj/lib/crt0.asm.o: user/lib/crt0.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)nasm $(ASFLAGS) $< -o $@
+
+$(BUILD)/user/root/bin/%: $(BUILD)/user/obj/%.o $(USER_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $< $(USER_LIB) $(LIBGCC)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -127,4 +158,4 @@ FORCE:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(wildcard $(BUILD)/user/obj/*.d $(BUILD)/user/obj/lib/*.d)

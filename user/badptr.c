@@ -1,0 +1,46 @@
+/*
+ * badptr.c - system calls given bad pointers and bad numbers each fail
+ * with their errno, and the program goes on: write() from NULL, from the
+ * kernel's half, across the end of a mapping, wait4 storing into the
+ * kernel's half; a closed fd, no children, an unknown call.  Prints one
+ * line per case ("badptr: NAME: got N, want N") and exits with the
+ * number of cases that went wrong.
+ */
+#include "ulib.h"
+
+#define KERNEL_HALF ((void *)0xC0100000)
+
+static int wrong;
+
+static void check(const char *name, long got, long want)
+{
+    printf("badptr: %s: got %d, want %d%s\n", name, (int)got, (int)want,
+           got == want ? "" : "  WRONG");
+    wrong += got != want;
+}
+
+int main(void)
+{
+    /* Two pages, the second unmapped again: the first now ends at a hole. */
+    char *page = mmap(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                      -1, 0);
+    if (ulib_is_err(page) || munmap(page + PAGE_SIZE, PAGE_SIZE) != 0) {
+        printf("badptr: mmap or munmap failed: %d\n", (int)(long)page);
+        return 100;
+    }
+    memset(page, 'x', PAGE_SIZE);
+    check("write from NULL", write(1, 0, 5), -EFAULT);
+    check("write from the kernel's half", write(1, KERNEL_HALF, 4), -EFAULT);
+    check("write across the end of a mapping", write(1, page + PAGE_SIZE - 2, 8), -EFAULT);
+    check("write wrapping past 4 GiB", write(1, (void *)0xFFFFFFF0, 32), -EFAULT);
+    check("write to a closed fd", write(7, "x", 1), -EBADF);
+    check("write to fd -1", write(-1, "x", 1), -EBADF);
+    check("wait4 with no children", wait4(-1, KERNEL_HALF, 0, 0), -ECHILD);
+    check("an unknown system call", syscall6(9999, 0, 0, 0, 0, 0, 0), -ENOSYS);
+    check("munmap unaligned", munmap(page + 1, PAGE_SIZE), -EINVAL);
+    check("mmap of a file", (long)mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, 3, 0), -19);
+    check("write of the page's last 2 bytes", write(1, page + PAGE_SIZE - 2, 2), 2);
+    check("the hole is still a hole", write(1, page + PAGE_SIZE, 1), -EFAULT);
+    printf("\nbadptr: %d wrong\n", wrong);
+    return wrong;
+}
