@@ -13,6 +13,10 @@
  *       the kernel then waits for it with process_wait().  An exec that fails ends the new process
  *       with status 127, as a shell does, after a log line saying why.
  *   process_wait(p)    wait for p to exit, free it, return its wait status
+ *   process_run(argv)  spawn argv[0] for the kernel, wait, log how it ended
+ *       ("process: /bin/hello (pid 7) exited with status 0", or "killed by
+ *       SIGSEGV"); its wait status, or the spawn's negative errno.  The
+ *       monitor's "run PATH ARGS" and the command line's init= use it.
  *   process_exit(ws)   end the current task with wait status ws (never
  *       returns); for a process, first free its memory and tell its parent
  *
@@ -46,6 +50,8 @@
 #define EXEC_ARGV_MAX       256             /* argv entries: the stack's vector fits a page */
 #define USER_STACK_SIZE     (256 * 1024)    /* below USER_TOP */
 #define W_EXITCODE(code, sig) (((code) & 0xFF) << 8 | (sig))
+#define WTERMSIG(status)    ((status) & 0x7F)
+#define WEXITSTATUS(status) (((status) >> 8) & 0xFF)
 
 /* What an entry of the file table is. */
 enum fd_kind {
@@ -76,6 +82,7 @@ void process_init(void);
 struct process *process_spawn(const char *path, const char *const argv[],
                               struct process *parent, int *err);
 int process_wait(struct process *p);
+int process_run(const char *const argv[]);
 __attribute__((noreturn)) void process_exit(int wait_status);
 
 /* kernel/exec.c: load the program p->exec_args names into the current

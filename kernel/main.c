@@ -6,7 +6,8 @@
  * after can report trouble), then the CPU tables (so a fault is reported
  * rather than triple-faulting), then what GRUB told us, then the clocks,
  * then whatever the command line asked for: a benchmark, tests, the
- * monitor (after the mount= and swapon= the command line names).
+ * first user program (init=) and the monitor, after the mount= and
+ * swapon= the command line names.
  */
 #include <stdint.h>
 #include "ata.h"
@@ -46,6 +47,7 @@ KERNEL_PARAM(loglevel, "6", "console shows log levels up to N (0 emergencies .. 
 KERNEL_PARAM(test, "", "run these tests (names, globs, all), then power off with the verdict");
 KERNEL_PARAM(bench, "", "run one benchmark and power off");
 KERNEL_PARAM(monitor, "", "start the monitor (after the tests, if any) instead of powering off");
+KERNEL_PARAM(init, "", "PATH: run this user program after the mounts; power off with its verdict");
 
 uint64_t kmain_tsc;             /* TSC when kmain began (bench=boot) */
 
@@ -108,9 +110,17 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 
     const char *tests = cmdline_get("test");
     int failed = tests ? ktest_run(tests) : 0;
-    if (cmdline_has("monitor") || !tests) {
+    const char *init = cmdline_get("init");
+    if (cmdline_has("monitor") || !tests || init)
         boot_mounts();
-        monitor_run();
+    if (init) {
+        /* The first program, after the mounts it is read from.  Linux
+         * panics when init exits; here the boot ends with its verdict
+         * (or goes on to the monitor), as a test's does. */
+        const char *argv[] = { init, NULL };
+        failed += process_run(argv) != 0;
     }
+    if (cmdline_has("monitor") || (!tests && !init))
+        monitor_run();
     machine_exit(failed ? KEXIT_FAILURE : KEXIT_SUCCESS);
 }

@@ -6,9 +6,11 @@
 #include "console.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "monitor.h"
 #include "mutex.h"
 #include "printk.h"
 #include "sched.h"
+#include "ksignal.h"
 #include "slab.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -161,6 +163,40 @@ int process_wait(struct process *p)
     kfree(p);
     return status;
 }
+
+int process_run(const char *const argv[])
+{
+    int err;
+    struct process *p = process_spawn(argv[0], argv, NULL, &err);
+    if (!p) {
+        pr_err("process: %s not started: error %d\n", argv[0], err);
+        return err;
+    }
+    uint32_t pid = pid_of(p);
+    int status = process_wait(p);
+    if (WTERMSIG(status))
+        pr_info("process: %s (pid %u) killed by %s\n", argv[0], pid,
+                signal_name(WTERMSIG(status)));
+    else
+        pr_info("process: %s (pid %u) exited with status %d\n", argv[0], pid,
+                WEXITSTATUS(status));
+    return status;
+}
+
+static void cmd_run(int argc, char **argv)
+{
+    const char *args[MONITOR_MAX_WORDS + 1];
+    if (argc < 2) {
+        console_puts("usage: run PATH [ARGS...]\n");
+        return;
+    }
+    for (int i = 1; i < argc; i++)
+        args[i - 1] = argv[i];
+    args[argc - 1] = NULL;
+    process_run(args);
+}
+
+MONITOR_COMMAND("run", "PATH [ARGS]", "run a user program and wait for it", cmd_run);
 
 /* ---- system calls --------------------------------------------------------- */
 

@@ -36,6 +36,7 @@ from nbdsrv_tests import NBDSRV_TESTS
 from net_tests import NET_SPECS, NET_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 from tcp_tests import TCP_SPECS, TCP_TESTS
+from user_tests import USER_TESTS
 
 KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS}
 
@@ -72,7 +73,7 @@ def all_tests():
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
     for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBD_DEAD_TESTS, NBDSRV_TESTS, DEADLOCK_TESTS,
-                 STALL_TESTS):
+                 STALL_TESTS, USER_TESTS):
         tests.update(more)
     return tests
 

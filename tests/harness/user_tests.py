@@ -1,0 +1,133 @@
+"""user_tests.py - user programs (user/, built into build/user/root/bin)
+run from an ext2 image made fresh for each boot with `mke2fs -d`, started
+by the monitor's `run PATH ARGS` or by init= on the command line.  Each
+test checks the programs' own output, the kernel's line saying how each
+ended (its exit status or the signal that ended it), that the kernel
+outlives whatever a program does (the monitor still answers and `halt`
+reports success), and that e2fsck -fn finds the image clean afterwards.
+Each test is a function (log_path) -> None on pass or a reason.
+"""
+import os
+import re
+import subprocess
+
+import ext2_images
+import kernel
+from judge import last_verdict, missing_in_order
+from mmap_tests import fresh_swap
+
+MKE2FS = "/sbin/mke2fs"
+USER_ROOT = os.path.join(kernel.ROOT, "build", "user", "root")
+
+
+def user_image(path, mib=16):
+    """A fresh ext2 image holding build/user/root (/bin/hello, ...)."""
+    if not os.path.isdir(os.path.join(USER_ROOT, "bin")):
+        raise RuntimeError("no build/user/root/bin: run make first")
+    if os.path.exists(path):
+        os.unlink(path)
+    subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", "1024", "-d", USER_ROOT, path,
+                    f"{mib}M"], check=True, capture_output=True)
+    return path
+
+
+def ended(path, how):
+    """The kernel's line for a program that ended: how is 'exited with
+    status N' or 'killed by SIGNAME'."""
+    return rf"process: {re.escape(path)} \(pid \d+\) {how}"
+
+
+def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60):
+    """Boot the monitor with the user image as hda (after a swap area as
+    hda when swap_mib, the image then hdb), mounted on /; type script;
+    halt must report success and the patterns must appear in order."""
+    def run(log):
+        disks, swapon = [], ""
+        if swap_mib:
+            disks.append(fresh_swap(f"{log}.swap.img", swap_mib))
+            swapon = " swapon=hda"
+        image = user_image(f"{log}.ext2.img")
+        disks.append(image)
+        dev = "hdb" if swap_mib else "hda"
+        rc = kernel.boot(f"monitor mount={dev}:/{swapon}", log, timeout=timeout, mem=mem,
+                         disks=disks, stdin_text=script + "halt\n")
+        text = kernel.read_log(log)
+        if rc != 0:
+            return f"qemu-boot status {rc}: {last_verdict(text)}"
+        if "PANIC" in text:
+            return "the log shows a PANIC"
+        reason = missing_in_order(text, expect_in_order + [r"monitor: halt \(0 test failures"])
+        for pattern in reject:
+            if not reason and re.search(pattern, text, re.M):
+                reason = f"output matches /{pattern}/, which must not appear"
+        problems = None if reason else ext2_images.e2fsck_problems(image)
+        if problems:
+            reason = "e2fsck -fn complains after the boot: " + problems[:600]
+        if not reason:
+            for d in disks:
+                os.unlink(d)
+        return reason
+    return run
+
+
+def init_boot(program, verdict_rc, expect):
+    """Boot with init=PROGRAM (and no monitor): the boot ends when it does,
+    with success only when it exited with status 0."""
+    def run(log):
+        image = user_image(f"{log}.ext2.img")
+        rc = kernel.boot(f"init={program} mount=hda:/", log, disks=[image])
+        text = kernel.read_log(log)
+        if rc != verdict_rc:
+            return f"qemu-boot status {rc}, want {verdict_rc}: {last_verdict(text)}"
+        if "PANIC" in text:
+            return "the log shows a PANIC"
+        reason = missing_in_order(text, expect)
+        if not reason:
+            os.unlink(image)
+        return reason
+    return run
+
+
+USER_TESTS = {
+    # exec builds argv; write, getpid and getppid answer; a program that
+    # is not there ends with 127, as in a shell; brk, mmap2 and munmap.
+    "user_programs_run_with_arguments_and_exit_status": monitor_session(
+        "run /bin/hello one two\nrun /bin/memcalls\nrun /bin/nothere\n",
+        [r"hello: hello, world from pid (\d+) \(parent 0\)",
+         r"hello: argv\[0\] = /bin/hello\nhello: argv\[1\] = one\nhello: argv\[2\] = two\n",
+         ended("/bin/hello", "exited with status 0"),
+         r"memcalls: 0 wrong", ended("/bin/memcalls", "exited with status 0"),
+         r"exec: nothere \(\d+\): error -2", ended("/bin/nothere", "exited with status 127")]),
+    # Every bad pointer and bad number fails its one call (invariant 5).
+    "user_bad_pointers_give_efault": monitor_session(
+        "run /bin/badptr\n",
+        [r"badptr: write from NULL: got -14, want -14",
+         r"badptr: write from the kernel's half: got -14, want -14",
+         r"badptr: write across the end of a mapping: got -14, want -14",
+         r"badptr: 0 wrong", ended("/bin/badptr", "exited with status 0")],
+        reject=[r"WRONG"]),
+    # A segfault ends the program with a report; the kernel goes on: the
+    # next program runs, the views answer, halt reports success.
+    "user_segfault_ends_the_program_not_the_kernel": monitor_session(
+        "run /bin/segv\nrun /bin/hello after\nps\nfree\n",
+        [r"segv: writing to address 0",
+         r"segfault: task segv \(\d+\) wrote 00000000 at eip 0804[0-9a-f]{4}: no area there",
+         r"  esi [0-9a-f]{8} edi [0-9a-f]{8} ebp [0-9a-f]{8} esp bf[0-9a-f]{6}",
+         ended("/bin/segv", "killed by SIGSEGV"),
+         r"hello: argv\[1\] = after", ended("/bin/hello", "exited with status 0"),
+         r"swiod> ps\n  id name", r"swiod> free\npages: \d+ free"],
+        reject=[r"segv: still alive"]),
+    # A 48 MiB program on a 32 MiB machine: its pages go to swap and come
+    # back bit-identical (invariant 4), twice over.
+    "user_hog_pages_swap_out_and_back_bit_identical": monitor_session(
+        "run /bin/hog 48\nvmstat\n",
+        [r"boot: swapping on hda",
+         r"hog: 48 MiB, 12288 pages, 0 bad words", ended("/bin/hog", "exited with status 0"),
+         r"swapouts [1-9]\d{3,}  swapins [1-9]\d{3,}"],
+        mem=32, swap_mib=128, timeout=240),
+    "user_init_runs_the_first_program": init_boot(
+        "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
+                          ended("/bin/hello", "exited with status 0")]),
+    "user_init_that_segfaults_fails_the_boot_without_a_panic": init_boot(
+        "/bin/segv", 1, [r"segfault: task segv", ended("/bin/segv", "killed by SIGSEGV")]),
+}
