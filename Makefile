@@ -45,16 +45,18 @@ Q := $(if $(V),,@)
 
 # User programs: user/NAME.c linked with the tiny libc in user/lib/ into a
 # static ELF32 executable at Linux's address (0x08048000), one segment per
-# page (max-page-size 4096: exec refuses segments that share a page).  No
-# loop is turned into a memset call: the memset in user/lib is such a loop.  The
+# page (max-page-size 4096: exec refuses segments that share a page).  They
+# may include the kernel's pure headers (include/, searched last) and link
+# its pure kernel/string.c.  General registers only: the kernel does not
+# save a task's FPU state yet, so a program must not use floating point.  The
 # harness copies build/user/root into an ext2 image with mke2fs -d.
 USER_CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
-                -fno-stack-protector -fno-omit-frame-pointer -O2 -g -Wall -Wextra -Werror \
-                -fno-tree-loop-distribute-patterns -Iuser/include -MMD -MP
+                -fno-stack-protector -fno-omit-frame-pointer -mgeneral-regs-only -O2 -g \
+                -Wall -Wextra -Werror -Iuser/include -idirafter include -MMD -MP
 USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
                 -Wl,-z,noexecstack -Wl,--build-id=none
 USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
-                $(BUILD)/user/obj/lib/crt0.asm.o
+                $(BUILD)/user/obj/lib/crt0.asm.o $(BUILD)/user/obj/lib/kstring.o
 USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
@@ -64,6 +66,11 @@ user: $(USER_PROGS)
 $(BUILD)/user/obj/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/obj/lib/kstring.o: kernel/string.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (user)"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(BUILD)/user/obj/lib/crt0.asm.o: user/lib/crt0.asm

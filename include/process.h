@@ -21,7 +21,7 @@
  *       returns); for a process, first free its memory and tell its parent
  *
  * A wait status is Linux's: (code << 8) for exit(code), the signal number
- * for a process ended by a fault (ksignal.h), W_EXITCODE() builds one.
+ * for a process ended by a fault (ksignal.h): wait_status.h.
  *
  * Limits, said when reached: PROCESS_MAX processes alive or unreaped
  * (-EAGAIN and a log line), PROCESS_FILES_MAX entries in the file table
@@ -43,15 +43,13 @@
 #include <stdint.h>
 #include "list.h"
 #include "wait.h"
+#include "wait_status.h"
 
 #define PROCESS_MAX         64
 #define PROCESS_FILES_MAX   16
 #define EXEC_ARGS_MAX       4096            /* path and argv strings, NULs included */
 #define EXEC_ARGV_MAX       256             /* argv entries: the stack's vector fits a page */
 #define USER_STACK_SIZE     (256 * 1024)    /* below USER_TOP */
-#define W_EXITCODE(code, sig) (((code) & 0xFF) << 8 | (sig))
-#define WTERMSIG(status)    ((status) & 0x7F)
-#define WEXITSTATUS(status) (((status) >> 8) & 0xFF)
 
 /* What an entry of the file table is. */
 enum fd_kind {

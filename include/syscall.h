@@ -4,9 +4,8 @@
  * A user program calls the kernel with int 0x80, in Linux i386's
  * convention: the call's number in EAX, its arguments in EBX, ECX, EDX,
  * ESI, EDI, EBP, and the result -- a value, or a negative errno -- back in
- * EAX.  The numbers are Linux's (arch/x86/entry/syscalls/syscall_32.tbl),
- * so that a student can read Linux's table next; a number swiod does not
- * implement gives -ENOSYS.
+ * EAX.  The numbers are Linux's (syscall_nr.h), so that a student can read
+ * Linux's table next; a number swiod does not implement gives -ENOSYS.
  *
  * syscall_dispatch() runs on the calling task's kernel stack (the CPU
  * switched to it through the TSS's esp0) with interrupts on: a system call
@@ -16,17 +15,8 @@
 #pragma once
 #include <stdint.h>
 #include "interrupts.h"
+#include "syscall_nr.h"
 
-#define NR_exit         1
-#define NR_write        4
-#define NR_getpid       20
-#define NR_brk          45
-#define NR_getppid      64
-#define NR_munmap       91
-#define NR_wait4        114
-#define NR_mmap2        192
-#define NR_exit_group   252
-#define NR_SYSCALLS     253             /* the table's size: one past the highest */
 
 /* What a system call was given: EBX, ECX, EDX, ESI, EDI, EBP. */
 struct syscall_args {

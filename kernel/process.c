@@ -16,7 +16,6 @@
 #include "uaccess.h"
 #include "vm.h"
 
-#define WNOHANG         1           /* wait4: do not block */
 #define WRITE_CHUNK     256         /* bytes copied from the user per console write */
 
 static struct mutex process_lock;

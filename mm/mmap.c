@@ -20,18 +20,12 @@
  */
 #include "kerrno.h"
 #include "mm.h"
+#include "mman.h"
 #include "process.h"
 #include "sched.h"
 #include "syscall.h"
 #include "vm.h"
 
-#define PROT_READ       0x1
-#define PROT_WRITE      0x2
-#define PROT_EXEC       0x4
-#define MAP_SHARED      0x01
-#define MAP_PRIVATE     0x02
-#define MAP_FIXED       0x10
-#define MAP_ANONYMOUS   0x20
 #define MMAP_TOP        (USER_TOP - USER_STACK_SIZE)    /* mappings go below the stack */
 
 static uint32_t page_up(uint32_t a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
