@@ -36,6 +36,7 @@ interrupt_common:
     mov ax, 0x10                        ; kernel data segment
     mov ds, ax
     mov es, ax
+    cld                                 ; C code expects it clear; user mode may have set it
     push esp                            ; struct int_frame *
     call interrupt_dispatch
     add esp, 4

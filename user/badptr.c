@@ -41,6 +41,12 @@ int main(void)
     check("mmap of a file", (long)mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, 3, 0), -19);
     check("write of the page's last 2 bytes", write(1, page + PAGE_SIZE - 2, 2), 2);
     check("the hole is still a hole", write(1, page + PAGE_SIZE, 1), -EFAULT);
+    /* The kernel's copies run upwards whatever the program left in the
+     * direction flag: the line must come out whole. */
+    __asm__ volatile("std");
+    long got = write(1, "badptr: written with DF set\n", 28);
+    __asm__ volatile("cld");
+    check("write with the direction flag set", got, 28);
     printf("\nbadptr: %d wrong\n", wrong);
     return wrong;
 }

@@ -104,6 +104,7 @@ USER_TESTS = {
         [r"badptr: write from NULL: got -14, want -14",
          r"badptr: write from the kernel's half: got -14, want -14",
          r"badptr: write across the end of a mapping: got -14, want -14",
+         r"^badptr: written with DF set$",
          r"badptr: 0 wrong", ended("/bin/badptr", "exited with status 0")],
         reject=[r"WRONG"]),
     # A segfault ends the program with a report; the kernel goes on: the
