@@ -37,7 +37,8 @@ def ended(path, how):
     return rf"process: {re.escape(path)} \(pid \d+\) {how}"
 
 
-def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60):
+def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60,
+                    cmdline=""):
     """Boot the monitor with the user image as hda (after a swap area as
     hda when swap_mib, the image then hdb), mounted on /; type script;
     halt must report success and the patterns must appear in order."""
@@ -49,7 +50,7 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
         image = user_image(f"{log}.ext2.img")
         disks.append(image)
         dev = "hdb" if swap_mib else "hda"
-        rc = kernel.boot(f"monitor mount={dev}:/{swapon}", log, timeout=timeout, mem=mem,
+        rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log, timeout=timeout, mem=mem,
                          disks=disks, stdin_text=script + "halt\n")
         text = kernel.read_log(log)
         if rc != 0:
@@ -119,13 +120,15 @@ USER_TESTS = {
          r"swiod> ps\n  id name", r"swiod> free\npages: \d+ free"],
         reject=[r"segv: still alive"]),
     # A 48 MiB program on a 32 MiB machine: its pages go to swap and come
-    # back bit-identical (invariant 4), twice over.
+    # back bit-identical (invariant 4), twice over.  The monitor waits for
+    # it longer than hung_timeout=1 without being reported as hung.
     "user_hog_pages_swap_out_and_back_bit_identical": monitor_session(
         "run /bin/hog 48\nvmstat\n",
         [r"boot: swapping on hda",
          r"hog: 48 MiB, 12288 pages, 0 bad words", ended("/bin/hog", "exited with status 0"),
          r"swapouts [1-9]\d{3,}  swapins [1-9]\d{3,}"],
-        mem=32, swap_mib=128, timeout=240),
+        reject=[r"hung: task \S+ \(id \d+\) blocked for"],
+        mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=1"),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
