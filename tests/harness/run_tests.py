@@ -36,9 +36,9 @@ from nbdsrv_tests import NBDSRV_TESTS
 from net_tests import NET_SPECS, NET_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 from tcp_tests import TCP_SPECS, TCP_TESTS
-from user_tests import USER_TESTS
+from user_tests import USER_SPECS, USER_TESTS
 
-KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS}
+KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS, **USER_SPECS}
 
 PARALLEL = 2
 TAIL_LINES = 25

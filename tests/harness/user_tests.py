@@ -135,3 +135,26 @@ USER_TESTS = {
     "user_init_that_segfaults_fails_the_boot_without_a_panic": init_boot(
         "/bin/segv", 1, [r"segfault: task segv", ended("/bin/segv", "killed by SIGSEGV")]),
 }
+
+
+def user_image_check(disks, text):
+    problems = ext2_images.e2fsck_problems(disks[0])
+    return "e2fsck -fn complains after the boot: " + problems[:600] if problems else None
+
+
+def with_user_image(expect):
+    """A kernel test's spec (tests/kernel/test_process.c): the user image as hda."""
+    return {"setup": lambda d: [user_image(os.path.join(d, "root.img"))],
+            "check": user_image_check, "expect": expect, "timeout": 90}
+
+
+USER_SPECS = {
+    "process_wait4_reaps_children_given_by_the_kernel": with_user_image([
+        r"hello: hello, world from pid \d+ \(parent [1-9]\d*\)",
+        r"segfault: task segv",
+        r"waiter: child \d+ exited with status 0",
+        r"waiter: child \d+ killed by signal 11",
+        r"waiter: wait4 with no children left: -10"]),
+    "process_limit_is_said_and_every_page_comes_back": with_user_image([
+        r"process: /bin/hello not started: PROCESS_MAX \(64\) processes exist"]),
+}
