@@ -16,7 +16,9 @@
  * read), anything else stops the copy through the exception table
  * (kernel/uaccess.asm) and the call says -EFAULT.  Part of the data may
  * have been copied by then.  A page that cannot be read back (-EIO) or
- * had no memory ends the task, as the same fault from user mode would.
+ * gets no memory stops the copy the same way, as in Linux: the system
+ * call unwinds and releases what it holds, where the same fault from
+ * user mode ends the process (SIGBUS, or the out-of-memory end).
  *
  * Rules: call them from a task (they may sleep), with no spinlock held,
  * and with no lock a page fault may need (the page-in path: reclaim,

@@ -105,8 +105,9 @@ static void __attribute__((noreturn)) resume_catcher(const struct int_frame *f)
  *            -EUCLEAN: the file's block map is damaged; the reader said
  *            which, in the line before): a bus error too
  * -EFAULT (no area there, or a write to a read-only one) is a bug in the
- * kernel and reported as an unhandled fault -- unless the instruction is
- * one of the user copies' (uaccess.h), which then fail with -EFAULT.  kmain has
+ * kernel and reported as an unhandled fault.  A fault in one of the user
+ * copies (uaccess.h) on a user address ends nothing: the copy fails with
+ * -EFAULT, whatever the error.  kmain has
  * nowhere to return to, so there every fault stays unhandled.
  */
 static __attribute__((noreturn)) void end_faulting_task(uint32_t addr, int err)
@@ -134,16 +135,19 @@ static bool fault_handled(struct int_frame *f)
     if (f->eflags & EFLAGS_IF)
         sti();
     int err = handle_page_fault(addr, f->error);
-    if (err && err != -EFAULT && current->stack)
-        end_faulting_task(addr, err);
-    cli();
-    /* A bad user pointer met by copy_from_user and its kind: the copy
-     * stops at its fixup and its caller says -EFAULT (uaccess.h).  Only
+    /* A fault inside copy_from_user and its kind, on a user address: the
+     * copy stops at its fixup and its caller returns -EFAULT, whatever
+     * the reason -- no area, or (as in Linux) a page that could not be
+     * read or had no memory: the system call then unwinds and lets go
+     * of what it holds, rather than the task ending in its middle.  Only
      * for user addresses: a kernel address that faults is a kernel bug,
      * whoever touched it. */
     uint32_t fixup = err && addr < USER_TOP ? search_exception_table(f->eip) : 0;
     if (fixup)
         f->eip = fixup;
+    else if (err && err != -EFAULT && current->stack)
+        end_faulting_task(addr, err);
+    cli();
     return err == 0 || fixup;
 }
 

@@ -6,9 +6,11 @@
  *
  *   filemap_truncate_unmaps_then_bus_error  a task maps a 4-page file and
  *       touches every page; the file is cut to one page under it; the
- *       dropped pages are no longer mapped, the first still is, and the
- *       task's next touch of a dropped page is a bus error that ends it
- *       (exit code -ENXIO, reported) while the kernel goes on
+ *       dropped pages are no longer mapped, the first still is;
+ *       copy_to_user() into a dropped page fails with -EFAULT and the task
+ *       goes on (a system call unwinds), and its next plain touch of that
+ *       page is a bus error that ends it (exit code -ENXIO, reported)
+ *       while the kernel goes on
  *   filemap_fsync_writes_pages_dirty_in_a_pte  a task stores through a
  *       mapping that stays; the page is dirty only in its PTE; fsync (the
  *       kernel's msync) hands it to kswiod and leaves the PTE clean
@@ -20,6 +22,7 @@
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
+#include "uaccess.h"
 #include "vfs.h"
 #include "vm.h"
 
@@ -31,6 +34,7 @@ struct toucher {
     struct vm_space *space;
     volatile bool touched;          /* every page written once */
     volatile bool go;               /* the file was cut: touch page 2 */
+    int copy_err;                   /* copy_to_user into page 2, after the cut */
 };
 
 /* Mount hda, make path a file of PAGES pages (a hole) and map all of it
@@ -56,6 +60,8 @@ static void touch_task(void *arg)
     t->touched = true;
     while (!t->go)
         sleep_ms(1);
+    uint32_t word = 0xc0;
+    t->copy_err = copy_to_user((void *)(MAP_VA + 2 * PAGE_SIZE), &word, sizeof(word));
     *(volatile uint32_t *)(MAP_VA + 2 * PAGE_SIZE) = 0xdead;   /* past the end now */
     pr_err("filemap test: the touch past the end went through\n");
 }
@@ -78,6 +84,7 @@ KTEST_MANUAL(filemap_truncate_unmaps_then_bus_error)
         KASSERT_EQ(vm_lookup(t.space, MAP_VA + p * PAGE_SIZE, NULL, NULL), -ENOENT);
     t.go = true;
     KASSERT_EQ(task_join(task), -ENXIO);
+    KASSERT_EQ(t.copy_err, -EFAULT);
 
     uint32_t word;
     KASSERT_EQ(vfs_read(inode, 0, &word, 4), 4);
