@@ -142,6 +142,10 @@ int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg);
  * which are not mappings.  vm_set_pte writes one (making the table) and
  * flushes the TLB entry. */
 uint32_t vm_get_pte(struct vm_space *space, uint32_t va);
+/* For walks over large, sparse ranges: 0 when va's page table exists;
+ * else the end of the 4 MiB its table would cover, where the walk may go
+ * on (nothing below that is mapped or swapped). */
+uint32_t vm_table_end(struct vm_space *space, uint32_t va);
 int vm_set_pte(struct vm_space *space, uint32_t va, uint32_t pte);
 
 /* True when every byte of [addr, addr+len) is mapped in the current page

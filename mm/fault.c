@@ -110,7 +110,13 @@ int handle_page_fault(uint32_t addr, uint32_t error)
 /* Free the pages and swap slots of [start, end), part of an anonymous area. */
 static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
 {
-    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
+    for (uint32_t va = start, skip; va < end; va += PAGE_SIZE) {
+        /* A 4 MiB with no page table holds nothing: an area of a few GiB
+         * that was hardly touched goes in a few steps, not a million. */
+        if ((skip = vm_table_end(s, va)) != 0) {
+            va = skip - PAGE_SIZE;
+            continue;
+        }
         /* Read and clear the PTE in one step: reclaim may be about to
          * turn it into a swap PTE. */
         uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -190,9 +196,12 @@ int vm_area_protect(struct vm_space *s, uint32_t start, uint32_t prot)
      * swap PTE.  A page in swap comes back with the area's new prot. */
     uint32_t flags = spin_lock_irqsave(&page_lock);
     a->prot = prot & PTE_WRITE;
-    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE)
-        if (vm_get_pte(s, va) & PTE_PRESENT)
+    for (uint32_t va = a->start, skip; va < a->end; va += PAGE_SIZE) {
+        if ((skip = vm_table_end(s, va)) != 0)
+            va = skip - PAGE_SIZE;          /* no table: nothing resident there */
+        else if (vm_get_pte(s, va) & PTE_PRESENT)
             vm_protect(s, va, a->prot | PTE_USER);
+    }
     spin_unlock_irqrestore(&page_lock, flags);
     return 0;
 }

@@ -199,6 +199,13 @@ int vm_unmap(struct vm_space *s, uint32_t va, uint32_t *pa)
     return 0;
 }
 
+uint32_t vm_table_end(struct vm_space *s, uint32_t va)
+{
+    if (s->pgdir[PDE_INDEX(va)] & PTE_PRESENT)
+        return 0;
+    return (va & ~(PAGE_SIZE * 1024 - 1)) + PAGE_SIZE * 1024;
+}
+
 uint32_t vm_get_pte(struct vm_space *s, uint32_t va)
 {
     uint32_t *pte = pte_of(s, va & ~(PAGE_SIZE - 1), false);
