@@ -38,10 +38,11 @@ def ended(path, how):
 
 
 def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60,
-                    cmdline=""):
+                    cmdline="", check=None):
     """Boot the monitor with the user image as hda (after a swap area as
     hda when swap_mib, the image then hdb), mounted on /; type script;
-    halt must report success and the patterns must appear in order."""
+    halt must report success and the patterns must appear in order;
+    check(text), when given, has the last word (None or a reason)."""
     def run(log):
         disks, swapon = [], ""
         if swap_mib:
@@ -61,6 +62,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
         for pattern in reject:
             if not reason and re.search(pattern, text, re.M):
                 reason = f"output matches /{pattern}/, which must not appear"
+        if not reason and check:
+            reason = check(text)
         problems = None if reason else ext2_images.e2fsck_problems(image)
         if problems:
             reason = "e2fsck -fn complains after the boot: " + problems[:600]
@@ -69,6 +72,21 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
                 os.unlink(d)
         return reason
     return run
+
+
+FUZZ_SEEDS = range(1, 5)
+FUZZ_CALLS = 20000
+
+
+def free_pages_come_back(text):
+    """The monitor's two `free` answers (after a warm-up run, and after
+    the fuzzers) show the same number of free pages."""
+    counts = [int(n) for n in re.findall(r"^pages: (\d+) free of", text, re.M)]
+    if len(counts) != 2:
+        return f"expected two 'pages: N free' answers, found {len(counts)}"
+    if counts[1] != counts[0]:
+        return f"{counts[0] - counts[1]} pages not given back after the fuzzers ({counts})"
+    return None
 
 
 def init_boot(program, verdict_rc, expect):
@@ -129,6 +147,14 @@ USER_TESTS = {
          r"swapouts [1-9]\d{3,}  swapins [1-9]\d{3,}"],
         reject=[r"hung: task \S+ \(id \d+\) blocked for"],
         mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=1"),
+    # Random system calls with hostile arguments: the kernel stays up, each
+    # fuzzer ends (normally, or killed by a fault it made), and no page is
+    # leaked.  A short warm-up run first fills the slab caches.
+    "user_syscall_fuzz_keeps_the_kernel_up": monitor_session(
+        "run /bin/fuzz 9 2000\nfree\n"
+        + "".join(f"run /bin/fuzz {s} {FUZZ_CALLS}\n" for s in FUZZ_SEEDS) + "free\n",
+        [ended("/bin/fuzz", r"(exited with status 0|killed by SIG[A-Z]+)")] * (len(FUZZ_SEEDS) + 1),
+        check=free_pages_come_back, timeout=240),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
