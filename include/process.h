@@ -29,6 +29,11 @@
  * (-E2BIG and a log line), a stack of
  * USER_STACK_SIZE that does not grow (a push below it is a segfault).
  *
+ * execve (11) replaces the calling process's program: the new address
+ * space is built whole before the old one goes, so a failed execve
+ * returns its error to a program that is still there.  The environment
+ * is not passed on (envp comes out empty).
+ *
  * Not here yet: fork, signals and kill, files other than the console
  * (fds 0, 1 and 2 are the console; nothing opens another), orphans (a
  * process whose parent exits first is not reaped by anyone: nothing can
@@ -71,9 +76,10 @@ struct process {
     int wait_status;
     struct wait_queue child_exit;   /* woken when one of its children exits */
     uint32_t child_exits;           /* how many have; process_lock */
-    char *exec_args;                /* spawn to exec: path then argv, each NUL-ended */
-    uint32_t exec_args_len;
-    int argc;
+    char *exec_args;                /* spawn or execve to exec: path then argv, each
+                                     * NUL-ended; NULL outside an exec */
+    uint32_t exec_args_len;         /* bytes used */
+    int argc;                       /* strings after the path */
 };
 
 void process_init(void);
@@ -85,7 +91,18 @@ __attribute__((noreturn)) void process_exit(int wait_status);
 
 /* kernel/exec.c: load the program p->exec_args names into the current
  * space (p->vm, empty) and build its stack; the entry point and the
- * initial stack pointer, or -ENOENT, -ENOEXEC (not a static ELF32 i386
+ * initial stack pointer, or -ENOENT, -EACCES (not a regular file),
+ * -ENOEXEC (not a static ELF32 i386
  * executable, or one whose segments overlap or reach the kernel's half),
  * -ENOMEM, -EIO. */
 int exec_load(struct process *p, uint32_t *entry, uint32_t *sp);
+/* The exec arguments: a buffer of EXEC_ARGS_MAX, then the path and each
+ * argument appended (from kernel or user memory); -E2BIG with a log line
+ * past EXEC_ARGS_MAX bytes or EXEC_ARGV_MAX arguments, -EFAULT for a bad
+ * user pointer.  exec_args_free() may be called at any point. */
+int exec_args_init(struct process *p);
+int exec_args_add(struct process *p, const char *s);
+int exec_args_add_user(struct process *p, const char *us);
+void exec_args_free(struct process *p);
+/* The last component of path: what ps calls the program. */
+const char *exec_name(const char *path);

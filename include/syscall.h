@@ -15,7 +15,9 @@
 #pragma once
 #include <stdint.h>
 #include "interrupts.h"
+#include "sched.h"
 #include "syscall_nr.h"
+#include "vm.h"
 
 
 /* What a system call was given: EBX, ECX, EDX, ESI, EDI, EBP. */
@@ -33,9 +35,18 @@ int32_t sys_write(const struct syscall_args *a);
 int32_t sys_getpid(const struct syscall_args *a);
 int32_t sys_getppid(const struct syscall_args *a);
 int32_t sys_wait4(const struct syscall_args *a);
+int32_t sys_execve(const struct syscall_args *a);       /* kernel/exec.c */
 int32_t sys_brk(const struct syscall_args *a);          /* mm/mmap.c */
 int32_t sys_mmap2(const struct syscall_args *a);
 int32_t sys_munmap(const struct syscall_args *a);
+
+/* The frame a task's entry from ring 3 left: always at the very top of
+ * its kernel stack, which is empty while the task runs in user mode (as
+ * Linux's task_pt_regs).  Valid inside a system call. */
+static inline struct int_frame *task_user_frame(struct task *t)
+{
+    return (struct int_frame *)((uint8_t *)t->stack + KSTACK_SIZE) - 1;
+}
 
 /* Leave the kernel for ring 3 at eip with the stack at esp, interrupts on
  * (kernel/usermode.asm).  Never returns: the task comes back into the

@@ -7,6 +7,7 @@
 
 #define NR_exit         1
 #define NR_write        4
+#define NR_execve       11
 #define NR_getpid       20
 #define NR_brk          45
 #define NR_getppid      64

@@ -23,6 +23,9 @@
 #include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "sched.h"
+#include "slab.h"
+#include "syscall.h"
 #include "process.h"
 #include "uaccess.h"
 #include "vfs.h"
@@ -132,6 +135,62 @@ static int build_stack(struct process *p, uint32_t *sp, uint32_t *vec)
     return 0;
 }
 
+int exec_args_init(struct process *p)
+{
+    p->exec_args = kmalloc(EXEC_ARGS_MAX, GFP_KERNEL);
+    p->exec_args_len = 0;
+    p->argc = -1;                       /* the first string is the path */
+    return p->exec_args ? 0 : -ENOMEM;
+}
+
+void exec_args_free(struct process *p)
+{
+    kfree(p->exec_args);
+    p->exec_args = NULL;
+}
+
+static int args_too_big(struct process *p)
+{
+    pr_err("exec: %s: more than EXEC_ARGV_MAX (%d) arguments or EXEC_ARGS_MAX (%d) bytes\n",
+           p->exec_args_len ? p->exec_args : "(the path itself)", EXEC_ARGV_MAX,
+           EXEC_ARGS_MAX);
+    return -E2BIG;
+}
+
+int exec_args_add(struct process *p, const char *s)
+{
+    uint32_t len = strlen(s) + 1;
+    if (p->argc == EXEC_ARGV_MAX || len > EXEC_ARGS_MAX - p->exec_args_len)
+        return args_too_big(p);
+    memcpy(p->exec_args + p->exec_args_len, s, len);
+    p->exec_args_len += len;
+    p->argc++;
+    return 0;
+}
+
+int exec_args_add_user(struct process *p, const char *us)
+{
+    if (p->argc == EXEC_ARGV_MAX)
+        return args_too_big(p);
+    int len = strncpy_from_user(p->exec_args + p->exec_args_len, us,
+                                EXEC_ARGS_MAX - p->exec_args_len);
+    if (len == -ENAMETOOLONG)
+        return args_too_big(p);
+    if (len < 0)
+        return len;
+    p->exec_args_len += (uint32_t)len + 1;
+    p->argc++;
+    return 0;
+}
+
+const char *exec_name(const char *path)
+{
+    const char *base = path + strlen(path);
+    while (base > path && base[-1] != '/')
+        base--;
+    return base;
+}
+
 int exec_load(struct process *p, uint32_t *entry, uint32_t *sp)
 {
     const char *path = p->exec_args;
@@ -145,13 +204,16 @@ int exec_load(struct process *p, uint32_t *entry, uint32_t *sp)
         return -ENOMEM;
     }
     struct elf32_ehdr h;
-    int got = vfs_read(inode, 0, &h, sizeof(h));
-    if (got < 0)
+    int got = 0;
+    if (!s_isreg(inode->mode)) {
+        /* Linux's answer for a directory or a device: not executable. */
+        pr_err("exec: %s: not a regular file\n", path);
+        err = -EACCES;
+    } else if ((got = vfs_read(inode, 0, &h, sizeof(h))) < 0) {
         err = got;
-    else if (!s_isreg(inode->mode))
-        err = refuse(path, "not a regular file");
-    else
+    } else {
         err = check_header(path, &h, got);
+    }
     if (!err) {
         struct elf32_phdr phdrs[EXEC_PHDRS_MAX];
         uint32_t len = h.e_phnum * sizeof(struct elf32_phdr);
@@ -166,4 +228,51 @@ int exec_load(struct process *p, uint32_t *entry, uint32_t *sp)
     }
     free_page_address(page);
     return err;
+}
+
+/* execve(path, argv, envp): the arguments come from the old program's
+ * memory, so they are copied first; then a new space is filled and only
+ * when it is whole does the old one go.  On success the system call
+ * "returns" into the new program: the frame the int 0x80 left is
+ * rewritten to its entry point and stack, every register cleared. */
+int32_t sys_execve(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    const uint32_t *uargv = (const uint32_t *)a->arg[1];
+    if (!p)
+        return -EINVAL;
+    int err = exec_args_init(p);
+    if (!err)
+        err = exec_args_add_user(p, (const char *)a->arg[0]);
+    for (uint32_t i = 0, uarg; !err; i++) {
+        if ((err = copy_from_user(&uarg, uargv + i, sizeof(uarg))) != 0 || !uarg)
+            break;
+        err = exec_args_add_user(p, (const char *)uarg);
+    }
+    struct vm_space *old = p->vm, *new = err ? NULL : vm_space_create();
+    uint32_t brk_start = p->brk_start, brk = p->brk, entry, sp;
+    if (!err && !new)
+        err = -ENOMEM;
+    if (!err) {
+        p->vm = new;
+        task_set_vm(new);
+        if ((err = exec_load(p, &entry, &sp)) != 0) {
+            p->vm = old;                /* the old program goes on, told why */
+            task_set_vm(old);
+            p->brk_start = brk_start;
+            p->brk = brk;
+            vm_space_destroy(new);
+        } else {
+            vm_space_destroy(old);
+            strlcpy(current->name, exec_name(p->exec_args), sizeof(current->name));
+        }
+    }
+    exec_args_free(p);
+    if (err)
+        return err;
+    struct int_frame *f = task_user_frame(current);
+    f->eip = entry;
+    f->user_esp = sp;
+    f->ebx = f->ecx = f->edx = f->esi = f->edi = f->ebp = 0;
+    return 0;                           /* EAX, the last register, cleared too */
 }

@@ -40,8 +40,7 @@ static void process_start(void *arg)
     task_set_vm(p->vm);
     uint32_t entry, sp;
     int err = exec_load(p, &entry, &sp);
-    kfree(p->exec_args);
-    p->exec_args = NULL;
+    exec_args_free(p);
     if (err) {
         pr_err("exec: %s (%u): error %d; ending it with status 127\n", current->name,
                current->id, err);
@@ -53,29 +52,12 @@ static void process_start(void *arg)
 /* path and argv, each NUL-ended, one after the other: what exec reads. */
 static int pack_args(struct process *p, const char *path, const char *const argv[])
 {
-    uint32_t len = strlen(path) + 1;
-    int argc = 0;
-    for (; argv[argc]; argc++)
-        len += strlen(argv[argc]) + 1;
-    if (len > EXEC_ARGS_MAX || argc > EXEC_ARGV_MAX) {
-        pr_err("exec: %s: %d arguments, %u bytes: more than EXEC_ARGV_MAX (%d) or "
-               "EXEC_ARGS_MAX (%d)\n", path, argc, len, EXEC_ARGV_MAX, EXEC_ARGS_MAX);
-        return -E2BIG;
-    }
-    char *buf = kmalloc(len, GFP_KERNEL);
-    if (!buf)
-        return -ENOMEM;
-    char *end = buf;
-    strlcpy(end, path, len);
-    end += strlen(path) + 1;
-    for (int i = 0; i < argc; i++) {
-        strlcpy(end, argv[i], len - (uint32_t)(end - buf));
-        end += strlen(argv[i]) + 1;
-    }
-    p->exec_args = buf;
-    p->exec_args_len = len;
-    p->argc = argc;
-    return 0;
+    int err = exec_args_init(p);
+    if (!err)
+        err = exec_args_add(p, path);
+    for (int i = 0; !err && argv[i]; i++)
+        err = exec_args_add(p, argv[i]);
+    return err;
 }
 
 struct process *process_spawn(const char *path, const char *const argv[],
@@ -92,13 +74,10 @@ struct process *process_spawn(const char *path, const char *const argv[],
     p->files[0] = p->files[1] = p->files[2] = FD_CONSOLE;
     if ((*err = pack_args(p, path, argv)) != 0 || !(p->vm = vm_space_create())) {
         *err = *err ? *err : -ENOMEM;
-        kfree(p->exec_args);
+        exec_args_free(p);
         kfree(p);
         return NULL;
     }
-    const char *base = strchr(path, '/') ? path + strlen(path) : path;
-    while (base > path && base[-1] != '/')
-        base--;
     /* Under the lock until p is on every list with its task: a parent's
      * wait4 and the child's own exit must find it whole. */
     mutex_lock(&process_lock);
@@ -107,7 +86,7 @@ struct process *process_spawn(const char *path, const char *const argv[],
         pr_err("process: %s not started: PROCESS_MAX (%d) processes exist\n", path,
                PROCESS_MAX);
         *err = -EAGAIN;
-    } else if (!(p->task = task_create(base, process_start, p, PRIO_NORMAL))) {
+    } else if (!(p->task = task_create(exec_name(path), process_start, p, PRIO_NORMAL))) {
         mutex_unlock(&process_lock);
         *err = -ENOMEM;
     } else {
@@ -119,7 +98,7 @@ struct process *process_spawn(const char *path, const char *const argv[],
         return p;
     }
     vm_space_destroy(p->vm);
-    kfree(p->exec_args);
+    exec_args_free(p);
     kfree(p);
     return NULL;
 }

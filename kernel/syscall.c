@@ -13,6 +13,7 @@
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_exit] = sys_exit,
     [NR_write] = sys_write,
+    [NR_execve] = sys_execve,
     [NR_getpid] = sys_getpid,
     [NR_brk] = sys_brk,
     [NR_getppid] = sys_getppid,

@@ -49,7 +49,7 @@ static long arg(void)
 static long number(void)
 {
     static const long known[] = {
-        NR_write, NR_getpid, NR_brk, NR_getppid, NR_munmap, NR_wait4, NR_mmap2,
+        NR_write, NR_execve, NR_getpid, NR_brk, NR_getppid, NR_munmap, NR_wait4, NR_mmap2,
     };
     return next() % 2 ? known[next() % (sizeof(known) / sizeof(known[0]))]
                       : (long)(next() % NR_MAX);

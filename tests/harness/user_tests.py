@@ -51,7 +51,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
         image = user_image(f"{log}.ext2.img")
         disks.append(image)
         dev = "hdb" if swap_mib else "hda"
-        rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log, timeout=timeout, mem=mem,
+        rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log,
+                         timeout=timeout, mem=mem,
                          disks=disks, stdin_text=script + "halt\n")
         text = kernel.read_log(log)
         if rc != 0:
@@ -116,7 +117,20 @@ USER_TESTS = {
          r"hello: argv\[0\] = /bin/hello\nhello: argv\[1\] = one\nhello: argv\[2\] = two\n",
          ended("/bin/hello", "exited with status 0"),
          r"memcalls: 0 wrong", ended("/bin/memcalls", "exited with status 0"),
-         r"exec: nothere \(\d+\): error -2", ended("/bin/nothere", "exited with status 127")]),
+         r"exec: nothere \(\d+\): error -2", ended("/bin/nothere", "exited with status 127")],
+        reject=[r"WRONG"]),
+    # execve from user mode: bad arguments fail and leave the program
+    # running; then it becomes hello, same pid, its own arguments.
+    "user_execve_replaces_the_program_or_fails_cleanly": monitor_session(
+        "run /bin/execer\n",
+        [r"execer: a file that is not there: got -2, want -2",
+         r"execer: a directory: got -13, want -13",
+         r"execer: a string of argv in the kernel's half: got -14, want -14",
+         r"(?s)execer: pid (\d+), 0 wrong; now becoming /bin/hello\n"
+         r".*hello: hello, world from pid \1 \(parent 0\)",
+         r"hello: argv\[0\] = /bin/hello\nhello: argv\[1\] = from\nhello: argv\[2\] = execer",
+         ended("/bin/execer", "exited with status 0")],
+        reject=[r"WRONG", r"execve of /bin/hello failed"]),
     # Every bad pointer and bad number fails its one call (invariant 5).
     "user_bad_pointers_give_efault": monitor_session(
         "run /bin/badptr\n",

@@ -11,7 +11,7 @@
  * and kernel/string.c, compiled into every program.
  *
  * crt0 (lib/crt0.asm) calls main(argc, argv) and then exit() with its
- * result.  printf() understands %d %u %x %s %c %p and %%, with an
+ * result; ulib_name is then the program's name (argv[0]'s last part).  printf() understands %d %u %x %s %c %p and %%, with an
  * optional field width; its output goes to fd 1 in one write per call,
  * up to PRINTF_MAX bytes (a longer result is cut, and ends with "...").
  */
@@ -33,6 +33,8 @@ long syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 __attribute__((noreturn)) void exit(int status);
 long write(int fd, const void *buf, size_t len);
+/* Returns only when it fails; envp is not passed on (the kernel's is empty). */
+long execve(const char *path, char *const argv[], char *const envp[]);
 long getpid(void);
 long getppid(void);
 long brk(void *addr);
@@ -42,5 +44,10 @@ long wait4(long pid, int *status, int options, void *rusage);
 static inline int ulib_is_err(const void *p) { return (uintptr_t)p >= (uintptr_t)-4095; }
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern const char *ulib_name;
+/* For test programs: print "NAME: WHAT: got G, want W" ("  WRONG" added
+ * when they differ, and counted in check_wrong). */
+void check(const char *what, long got, long want);
+extern int check_wrong;
 /* The number at the start of s (decimal), or dflt when there is none. */
 long atol_or(const char *s, long dflt);

@@ -1,16 +1,15 @@
 ; user/lib/crt0.asm - a program's first instruction, and the system call gate.
 ;
 ; _start: the kernel left argc at [esp], then argv[], NULL, envp[], NULL,
-; the auxiliary vector (kernel/exec.c).  Call main(argc, argv) with the
-; stack 16-byte aligned, as the i386 System V ABI wants at a call, and
-; exit with what it returns.
+; the auxiliary vector (kernel/exec.c).  Call ulib_start(argc, argv)
+; (lib/start.c: main, then exit) with the stack 16-byte aligned, as the
+; i386 System V ABI wants at a call.
 ;
 ; syscall6(nr, a, b, c, d, e, f): int 0x80 with EAX = nr and EBX, ECX,
 ; EDX, ESI, EDI, EBP = a..f (Linux i386's convention); returns EAX.  It
 ; saves the registers the C calling convention says are the callee's.
 
-extern main
-extern exit
+extern ulib_start
 
 section .text
 global _start
@@ -22,9 +21,7 @@ _start:
     sub esp, 8
     push ecx
     push eax
-    call main
-    mov [esp], eax
-    call exit
+    call ulib_start                     ; never returns
 
 global syscall6
 syscall6:

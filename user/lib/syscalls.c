@@ -15,6 +15,11 @@ long write(int fd, const void *buf, size_t len)
     return syscall6(NR_write, fd, (long)buf, (long)len, 0, 0, 0);
 }
 
+long execve(const char *path, char *const argv[], char *const envp[])
+{
+    return syscall6(NR_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
+}
+
 long getpid(void) { return syscall6(NR_getpid, 0, 0, 0, 0, 0, 0); }
 long getppid(void) { return syscall6(NR_getppid, 0, 0, 0, 0, 0, 0); }
 long brk(void *addr) { return syscall6(NR_brk, (long)addr, 0, 0, 0, 0, 0); }

@@ -1,0 +1,27 @@
+/*
+ * start.c - what runs between crt0 and main, and the check() helper
+ * the test programs share (ulib.h).
+ */
+#include "ulib.h"
+
+int main(int argc, char **argv);
+
+const char *ulib_name = "?";
+int check_wrong;
+
+void ulib_start(int argc, char **argv)
+{
+    if (argc > 0) {
+        ulib_name = argv[0] + strlen(argv[0]);
+        while (ulib_name > argv[0] && ulib_name[-1] != '/')
+            ulib_name--;
+    }
+    exit(main(argc, argv));
+}
+
+void check(const char *what, long got, long want)
+{
+    printf("%s: %s: got %d, want %d%s\n", ulib_name, what, (int)got, (int)want,
+           got == want ? "" : "  WRONG");
+    check_wrong += got != want;
+}
