@@ -6,19 +6,14 @@
  * can make ends that program with a report while the kernel goes on.
  */
 #include "kerrno.h"
-#include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
 #include "process.h"
 #include "sched.h"
 #include "ksignal.h"
-#include "syscall.h"
+#include "user_blob.h"
 #include "vm.h"
 
-#define BLOB_CODE       0x08048000u     /* where Linux links i386 programs */
-#define BLOB_STACK_TOP  USER_TOP
-
-#define DECLARE_BLOB(name) extern const char user_blob_##name[], user_blob_##name##_end[]
 DECLARE_BLOB(getpid);
 DECLARE_BLOB(enosys);
 DECLARE_BLOB(registers);
@@ -28,39 +23,18 @@ DECLARE_BLOB(ud2);
 DECLARE_BLOB(int14);
 DECLARE_BLOB(cli);
 
-struct blob_run {
-    const char *code, *end;
-    struct vm_space *space;
-};
-
-/* The task: copy the blob to a user page of its own space, then leave
- * for ring 3 (never to come back here). */
-static void run_blob(void *arg)
-{
-    struct blob_run *r = arg;
-    task_set_vm(r->space);
-    memcpy((void *)BLOB_CODE, r->code, (size_t)(r->end - r->code));
-    user_enter(BLOB_CODE, BLOB_STACK_TOP);
-}
-
 /* Run one blob in a fresh space and task (no process: these are the
  * machine's mechanisms alone); its wait status, and its id. */
 static int run(const char *code, const char *end, uint32_t *id)
 {
-    struct blob_run r = { code, end, vm_space_create() };
-    KASSERT(r.space != NULL);
-    KASSERT_EQ(vm_map_anon(r.space, BLOB_CODE, PAGE_SIZE, PTE_WRITE), 0);
-    KASSERT_EQ(vm_map_anon(r.space, BLOB_STACK_TOP - PAGE_SIZE, PAGE_SIZE, PTE_WRITE), 0);
-    struct task *t = task_create("blob", run_blob, &r, PRIO_NORMAL);
-    KASSERT(t != NULL);
-    if (id)
-        *id = t->id;
-    int code_ = task_join(t);
-    vm_space_destroy(r.space);
-    return code_;
+    struct vm_space *s = blob_space(code, end);
+    KASSERT(s != NULL);
+    int status = blob_run(s, id);
+    vm_space_destroy(s);
+    return status;
 }
 
-#define RUN(name, id) run(user_blob_##name, user_blob_##name##_end, id)
+#define RUN(name, id) run(BLOB(name), id)
 
 KTEST(usermode_syscall_returns_in_eax)
 {

@@ -64,6 +64,32 @@ BLOB user_blob_registers
     int 0x80
 user_blob_registers_end:
 
+; bench=user: GETPID_ROUNDS round trips of getpid, each timed with
+; rdtsc (allowed in ring 3: CR4.TSD is clear); the low 32 bits of each
+; TSC difference go to BLOB_DATA, one word per round.  exit(0).
+GETPID_ROUNDS   equ 501
+BLOB_DATA       equ 0x08049000
+global user_blob_getpid_rounds
+user_blob_getpid_rounds: dd GETPID_ROUNDS
+BLOB user_blob_getpid_timed
+    mov edi, BLOB_DATA
+    mov esi, GETPID_ROUNDS
+.round:
+    rdtsc
+    mov ebp, eax
+    mov eax, NR_getpid
+    int 0x80
+    rdtsc
+    sub eax, ebp
+    mov [edi], eax
+    add edi, 4
+    dec esi
+    jnz .round
+    xor ebx, ebx
+    mov eax, NR_exit
+    int 0x80
+user_blob_getpid_timed_end:
+
 ; Faults the kernel must survive, each ending the program.
 BLOB user_blob_write_null
     mov dword [0], 1

@@ -1,0 +1,42 @@
+/*
+ * bench_user.c - bench=user: what a system call costs from ring 3.
+ *
+ * getpid_round_trip: a blob (tests/kernel/user_blobs.asm) times each of
+ * 501 getpid calls with rdtsc in user mode -- int 0x80, the entry stub,
+ * the dispatcher, the call, and the iret back -- and leaves the times in
+ * its data page; the median, the cost of an empty rdtsc pair taken off,
+ * in guest instructions under icount.
+ */
+#include "kbench.h"
+#include "kerrno.h"
+#include "printk.h"
+#include "sched.h"
+#include "vm.h"
+#include "../kernel/user_blob.h"
+
+DECLARE_BLOB(getpid_timed);
+extern const uint32_t user_blob_getpid_rounds;
+
+#define MAX_ROUNDS 1024                 /* a page of words */
+
+static uint32_t samples[MAX_ROUNDS];
+
+KBENCH(user)
+{
+    uint32_t rounds = user_blob_getpid_rounds, overhead = bench_overhead();
+    struct vm_space *s = blob_space(BLOB(getpid_timed));
+    int status = s ? blob_run(s, NULL) : -ENOMEM;
+    if (status != 0 || rounds > MAX_ROUNDS) {
+        pr_err("bench user: the getpid blob did not run to its end (status %d)\n", status);
+        if (s)
+            vm_space_destroy(s);
+        return;
+    }
+    task_set_vm(s);                     /* to read the blob's page where it left it */
+    for (uint32_t i = 0; i < rounds; i++)
+        samples[i] = (uint32_t)bench_instructions(((volatile uint32_t *)BLOB_DATA)[i]) - overhead;
+    task_set_vm(NULL);
+    vm_space_destroy(s);
+    bench_report("user", "getpid_round_trip", "instructions", bench_median(samples, rounds),
+                 "instructions");
+}
