@@ -58,7 +58,8 @@ static int check_header(const char *path, const struct elf32_ehdr *h, int got)
 }
 
 /* Copy the segment's file bytes to its place, through a kernel page. */
-static int load_segment(struct inode *inode, const struct elf32_phdr *ph, char *page)
+static int load_segment(const char *path, struct inode *inode, const struct elf32_phdr *ph,
+                        char *page)
 {
     for (uint32_t done = 0; done < ph->p_filesz;) {
         uint32_t n = ph->p_filesz - done < PAGE_SIZE ? ph->p_filesz - done : PAGE_SIZE;
@@ -66,7 +67,7 @@ static int load_segment(struct inode *inode, const struct elf32_phdr *ph, char *
         if (got < 0)
             return got;
         if ((uint32_t)got != n)
-            return -ENOEXEC;            /* the file ends inside its own segment */
+            return refuse(path, "the file ends inside a segment");
         if (copy_to_user((void *)(ph->p_vaddr + done), page, n))
             return -EFAULT;
         done += n;
@@ -91,7 +92,7 @@ static int load_segments(struct process *p, const char *path, struct inode *inod
         int err = vm_map_anon(p->vm, start, page_up(end) - start, PTE_WRITE);
         if (err == -EINVAL)
             return refuse(path, "segments that share a page or overlap");
-        if (err || (err = load_segment(inode, ph, page)) != 0)
+        if (err || (err = load_segment(path, inode, ph, page)) != 0)
             return err;
         if (!(ph->p_flags & PF_W) && (err = vm_area_protect(p->vm, start, 0)) != 0)
             return err;

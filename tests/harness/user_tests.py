@@ -9,6 +9,8 @@ Each test is a function (log_path) -> None on pass or a reason.
 """
 import os
 import re
+import shutil
+import struct
 import subprocess
 
 import ext2_images
@@ -20,14 +22,26 @@ MKE2FS = "/sbin/mke2fs"
 USER_ROOT = os.path.join(kernel.ROOT, "build", "user", "root")
 
 
-def user_image(path, mib=16):
-    """A fresh ext2 image holding build/user/root (/bin/hello, ...)."""
+def user_image(path, mib=16, extra=None):
+    """A fresh ext2 image holding build/user/root (/bin/hello, ...) and,
+    when given, extra: {"/bin/NAME": bytes} more files."""
     if not os.path.isdir(os.path.join(USER_ROOT, "bin")):
         raise RuntimeError("no build/user/root/bin: run make first")
     if os.path.exists(path):
         os.unlink(path)
-    subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", "1024", "-d", USER_ROOT, path,
+    root = USER_ROOT
+    if extra:
+        root = path + ".root"
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(USER_ROOT, root)
+        for name, data in extra.items():
+            with open(os.path.join(root, name.lstrip("/")), "wb") as f:
+                f.write(data)
+            os.chmod(os.path.join(root, name.lstrip("/")), 0o755)
+    subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", "1024", "-d", root, path,
                     f"{mib}M"], check=True, capture_output=True)
+    if extra:
+        shutil.rmtree(root)
     return path
 
 
@@ -38,17 +52,18 @@ def ended(path, how):
 
 
 def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60,
-                    cmdline="", check=None):
+                    cmdline="", check=None, extra=None):
     """Boot the monitor with the user image as hda (after a swap area as
     hda when swap_mib, the image then hdb), mounted on /; type script;
     halt must report success and the patterns must appear in order;
-    check(text), when given, has the last word (None or a reason)."""
+    check(text), when given, has the last word (None or a reason);
+    extra() gives more files for the image (see user_image)."""
     def run(log):
         disks, swapon = [], ""
         if swap_mib:
             disks.append(fresh_swap(f"{log}.swap.img", swap_mib))
             swapon = " swapon=hda"
-        image = user_image(f"{log}.ext2.img")
+        image = user_image(f"{log}.ext2.img", extra=extra() if extra else None)
         disks.append(image)
         dev = "hdb" if swap_mib else "hda"
         rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log,
@@ -73,6 +88,51 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
                 os.unlink(d)
         return reason
     return run
+
+
+ELF_PHOFF, ELF_ENTRY, ELF_PHNUM = 28, 24, 44     # offsets in the ELF32 header
+PHDR_SIZE, PH_VADDR, PH_MEMSZ = 32, 8, 20         # ... and in a program header
+
+
+def patched(data, *edits):
+    """data with each (offset, struct format, value) written in."""
+    b = bytearray(data)
+    for offset, fmt, value in edits:
+        struct.pack_into(fmt, b, offset, value)
+    return bytes(b)
+
+
+def broken_programs():
+    """hello, damaged in each way exec must refuse, and /bin/true of the
+    host (x86-64, dynamically linked)."""
+    with open(os.path.join(USER_ROOT, "bin", "hello"), "rb") as f:
+        hello = f.read()
+    phoff = struct.unpack_from("<I", hello, ELF_PHOFF)[0]
+    first, second = phoff, phoff + PHDR_SIZE
+    with open("/bin/true", "rb") as f:
+        host_true = f.read()
+    return {
+        "/bin/script": b"#!/bin/sh\necho not an ELF file\n",
+        "/bin/x86_64": host_true,
+        "/bin/phnum": patched(hello, (ELF_PHNUM, "<H", 0xFFFF)),
+        "/bin/phoff": patched(hello, (ELF_PHOFF, "<I", 0x7FFFFFF0)),
+        "/bin/kernel_half": patched(hello, (first + PH_VADDR, "<I", 0xC0000000)),
+        "/bin/overlap": patched(hello, (second + PH_VADDR, "<I", 0x08048000)),
+        "/bin/wraps": patched(hello, (first + PH_MEMSZ, "<I", 0xFFFFFFF0)),
+        "/bin/truncated": hello[:0x1800],
+        "/bin/entry0": patched(hello, (ELF_ENTRY, "<I", 0)),
+    }
+
+
+REFUSALS = {
+    "script": "not an ELF file",
+    "x86_64": "not a 32-bit little-endian i386 program",
+    "phnum": r"no program headers, or more than EXEC_PHDRS_MAX \(16\)",
+    "phoff": r"program headers cut short",
+    "kernel_half": "a segment larger than its memory or past the user half",
+    "overlap": "segments that share a page or overlap",
+    "wraps": "a segment larger than its memory or past the user half",
+}
 
 
 FUZZ_SEEDS = range(1, 5)
@@ -162,6 +222,20 @@ USER_TESTS = {
          r"swapouts [1-9]\d{3,}  swapins [1-9]\d{3,}"],
         reject=[r"hung: task \S+ \(id \d+\) blocked for"],
         mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=1"),
+    # Damaged programs are refused, each with its reason and status 127; a
+    # program whose entry point is 0 starts and segfaults; the kernel and
+    # the next program go on (invariant 5, bad input fails one operation).
+    "user_exec_refuses_damaged_programs": monitor_session(
+        "".join(f"run /bin/{n}\n" for n in REFUSALS)
+        + "run /bin/truncated\nrun /bin/entry0\nrun /bin/hello\n",
+        [p for n, why in REFUSALS.items()
+         for p in (rf"exec: /bin/{n}: {why}", ended(f"/bin/{n}", "exited with status 127"))]
+        + [r"exec: /bin/truncated: the file ends inside a segment",
+           ended("/bin/truncated", "exited with status 127"),
+           r"segfault: task entry0 \(\d+\) read 00000000 at eip 00000000",
+           ended("/bin/entry0", "killed by SIGSEGV"),
+           ended("/bin/hello", "exited with status 0")],
+        extra=broken_programs),
     # Random system calls with hostile arguments: the kernel stays up, each
     # fuzzer ends (normally, or killed by a fault it made), and no page is
     # leaked.  A short warm-up run first fills the slab caches.
