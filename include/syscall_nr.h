@@ -13,6 +13,9 @@
 #define NR_getppid      64
 #define NR_munmap       91
 #define NR_wait4        114
+#define NR_sched_yield  158
+#define NR_nanosleep    162
 #define NR_mmap2        192
 #define NR_exit_group   252
-#define NR_SYSCALLS     253             /* the table's size: one past the highest */
+#define NR_clock_gettime 265
+#define NR_SYSCALLS     266             /* the table's size: one past the highest */

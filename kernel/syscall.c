@@ -19,8 +19,11 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_getppid] = sys_getppid,
     [NR_munmap] = sys_munmap,
     [NR_wait4] = sys_wait4,
+    [NR_sched_yield] = sys_sched_yield,
+    [NR_nanosleep] = sys_nanosleep,
     [NR_mmap2] = sys_mmap2,
     [NR_exit_group] = sys_exit,         /* one task per process: the same as exit */
+    [NR_clock_gettime] = sys_clock_gettime,
 };
 
 void syscall_dispatch(struct int_frame *f)

@@ -7,12 +7,14 @@
  * process may die (a segfault it made itself), and says so if it gets to
  * the end.
  *
- * It spares itself the calls that would only end the run early: exit
- * and exit_group, a write to the console (fds 0-2) from memory that may
- * be there (which would fill the log with noise, or with a gigabyte of
- * zeros from a demand-zero area), and mapping or unmapping below
- * 0x40000000 (its own program and heap) or up to 0xB0000000 and beyond
- * (its stack).  Any other way it kills itself is still a test.
+ * It spares itself the calls that would only end the run early or
+ * never: exit and exit_group; nanosleep (a random time can be decades,
+ * and nothing can interrupt it before signals exist); a write to the
+ * console (fds 0-2) from memory that may be there (which would fill the
+ * log with noise, or with a gigabyte of zeros from a demand-zero area);
+ * and mapping or unmapping below 0x40000000 (its own program and heap)
+ * or up to 0xB0000000 and beyond (its stack).  Any other way it kills
+ * itself is still a test.
  */
 #include <stdbool.h>
 #include "ulib.h"
@@ -63,7 +65,7 @@ int main(int argc, char **argv)
         long nr = number(), a[6];
         for (int j = 0; j < 6; j++)
             a[j] = arg();
-        if (nr == NR_exit || nr == NR_exit_group)
+        if (nr == NR_exit || nr == NR_exit_group || nr == NR_nanosleep)
             continue;
         if (nr == NR_write && (uint32_t)a[0] <= 2 && (uint32_t)a[1] < 0xC0000000u)
             continue;

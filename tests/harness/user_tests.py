@@ -192,6 +192,14 @@ USER_TESTS = {
          r"hello: argv\[0\] = /bin/hello\nhello: argv\[1\] = from\nhello: argv\[2\] = execer",
          ended("/bin/execer", "exited with status 0")],
         reject=[r"WRONG", r"execve of /bin/hello failed"]),
+    # nanosleep, clock_gettime and sched_yield; a monitor that waits for a
+    # sleeping program is not a hang (hung_timeout=1, a 1.5 s nap).
+    "user_time_calls_sleep_and_tell_the_time": monitor_session(
+        "run /bin/sleeper\n",
+        [r"sleeper: it slept at least 1500 ms: got 1, want 1",
+         r"sleeper: slept \d+ ms; 0 wrong", ended("/bin/sleeper", "exited with status 0")],
+        reject=[r"WRONG", r"hung: task \S+ \(id \d+\) blocked for"],
+        cmdline="hung_timeout=1"),
     # Every bad pointer and bad number fails its one call (invariant 5).
     "user_bad_pointers_give_efault": monitor_session(
         "run /bin/badptr\n",

@@ -41,6 +41,14 @@ long brk(void *addr);
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, long pgoff_pages);
 long munmap(void *addr, size_t len);
 long wait4(long pid, int *status, int options, void *rusage);
+struct timespec {
+    long tv_sec;
+    long tv_nsec;
+};
+#define CLOCK_MONOTONIC 1
+long nanosleep(const struct timespec *req, struct timespec *rem);
+long clock_gettime(int clock, struct timespec *tp);
+long sched_yield(void);
 static inline int ulib_is_err(const void *p) { return (uintptr_t)p >= (uintptr_t)-4095; }
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

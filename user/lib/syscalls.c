@@ -39,3 +39,15 @@ long wait4(long pid, int *status, int options, void *rusage)
 {
     return syscall6(NR_wait4, pid, (long)status, options, (long)rusage, 0, 0);
 }
+
+long nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    return syscall6(NR_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);
+}
+
+long clock_gettime(int clock, struct timespec *tp)
+{
+    return syscall6(NR_clock_gettime, clock, (long)tp, 0, 0, 0, 0);
+}
+
+long sched_yield(void) { return syscall6(NR_sched_yield, 0, 0, 0, 0, 0, 0); }
