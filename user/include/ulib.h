@@ -11,9 +11,10 @@
  * and kernel/string.c, compiled into every program.
  *
  * crt0 (lib/crt0.asm) calls main(argc, argv) and then exit() with its
- * result; ulib_name is then the program's name (argv[0]'s last part).  printf() understands %d %u %x %s %c %p and %%, with an
- * optional field width; its output goes to fd 1 in one write per call,
- * up to PRINTF_MAX bytes (a longer result is cut, and ends with "...").
+ * result; ulib_name is then the program's name (argv[0]'s last part).
+ * printf() understands %d %u %x %s %c %p and %%, with an optional field
+ * width; its output goes to fd 1 in one write per call, up to PRINTF_MAX
+ * bytes (a longer result is cut, and ends with "...").
  */
 #pragma once
 #include <stddef.h>
