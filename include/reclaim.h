@@ -46,6 +46,11 @@ struct vm_event_counts {
     uint32_t pswpin;            /* pages read from swap */
     uint32_t swapin_readahead;  /* of those, read around a fault and left in the swap
                                  * cache for another space (or none) */
+    uint32_t swapin_faults;     /* faults on a swap PTE (swap_in_page calls) */
+    uint32_t swapin_reads;      /* read requests (bios) swap-in issued */
+    uint32_t swapin_waits;      /* faults that found their page being read, and waited */
+    uint64_t swapin_tsc;        /* TSC cycles spent in swap_in_page, over all faults */
+    uint64_t swapin_read_tsc;   /* ... of which waiting for reads (own or others') */
     uint32_t kswapd_wakeups;
     uint32_t direct_reclaims;   /* allocations that reclaimed themselves */
     uint32_t reclaim_waits;     /* rounds that slept on "a page was freed" */

@@ -22,6 +22,7 @@
 #include "swap.h"
 #include "vm.h"
 #include "wait.h"
+#include "x86.h"
 
 #define SECTORS_PER_PAGE    (PAGE_SIZE / SECTOR_SIZE)
 #define SWAPIN_CLUSTER      BIO_MAX_VECS        /* pages read around a fault */
@@ -152,7 +153,10 @@ static int read_cluster(struct cluster *c)
     bio->op = BIO_READ;
     for (int i = 0; i < c->n; i++)
         bio_add_page(bio, c->page[i], PAGE_SIZE, 0);
+    vm_events.swapin_reads++;
+    uint64_t t0 = rdtsc();
     int err = submit_bio_wait(bio);
+    vm_events.swapin_read_tsc += rdtsc() - t0;
     bio_put(bio);
     uint32_t flags = spin_lock_irqsave(&page_lock);
     for (int i = 0; i < c->n; i++) {
@@ -198,7 +202,8 @@ static int swap_in_failed(uint32_t va, const struct swap_area *a, uint32_t slot,
     return err;
 }
 
-int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot, bool keep_slot)
+static int do_swap_in(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
+                      bool keep_slot)
 {
     va &= ~(PAGE_SIZE - 1);
     uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -213,7 +218,12 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
         gather(slot, &c);
     spin_unlock_irqrestore(&page_lock, flags);
     if (cached) {
+        uint64_t t0 = rdtsc();
         wait_event(&swapin_wq, !(cached->flags & PG_locked));   /* another fault's read */
+        if (being_read) {
+            vm_events.swapin_waits++;
+            vm_events.swapin_read_tsc += rdtsc() - t0;
+        }
         if (being_read && !(cached->flags & PG_uptodate)) {
             /* That read failed: the page holds nothing; it left the
              * cache, and the slot stays this PTE's. */
@@ -259,4 +269,13 @@ int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot,
             vm_events.swapin_readahead++;
     }
     return 0;
+}
+
+int swap_in_page(struct vm_space *s, uint32_t va, uint32_t entry, uint32_t prot, bool keep_slot)
+{
+    uint64_t t0 = rdtsc();
+    int err = do_swap_in(s, va, entry, prot, keep_slot);
+    vm_events.swapin_faults++;
+    vm_events.swapin_tsc += rdtsc() - t0;
+    return err;
 }

@@ -71,6 +71,8 @@ BENCHES = {
     # bench=swap's hog on hda, alone and then with nbd0's writeback blocked.
     "swap_during_stall": dict(setup=scratch_swap(512), nbd=scratch_ext2(64), icount=False),
     "nbd_one_at_a_time": dict(nbd=scratch_disk(32), icount=False),
+    # bench=swap's hog with its swap area on nbd0 (issue 20's workload).
+    "swap_nbd": dict(nbd=scratch_swap(512), icount=False),
 }
 
 
