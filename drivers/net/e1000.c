@@ -45,7 +45,15 @@
 #include "spinlock.h"
 #include "vm.h"
 
-#define E1000_RX_RING       64
+/* Receive descriptors: as many as fit in the rings' page beside the TX
+ * ring.  QEMU hands the guest's frames to slirp as TDT moves, and slirp
+ * answers each data segment with an ACK at once, into this ring; while
+ * nbd's sender pushes a write (up to TCP_SNDBUF, ~90 segments) knetd may
+ * not run, and with 64 descriptors those ACKs filled the ring: read
+ * replies arriving then were dropped (ICR.RXO), and slirp resent them
+ * only after its retransmission timeout, 0.2-1.5 s.  That was 100 ms per
+ * swap-in read of bench=swap_nbd; with 192, no overruns. */
+#define E1000_RX_RING       192
 #define E1000_TX_RING       64
 #define E1000_RX_BUF_SIZE   2048        /* matches E1000_RCTL_BSIZE_2048 */
 #define E1000_RESET_POLLS   100         /* 1 ms apart: reset takes microseconds */
