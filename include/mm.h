@@ -57,7 +57,7 @@ extern char kernel_text_start[], kernel_text_end[], kernel_ro_end[];
 
 enum page_flag {
     PG_reserved  = 1u << 0,     /* not the allocator's */
-    PG_locked    = 1u << 1,     /* page cache: being read (read-ahead in flight) */
+    PG_locked    = 1u << 1,     /* page or swap cache: being read (read-ahead in flight) */
     PG_dirty     = 1u << 2,     /* newer than its copy on disk */
     PG_writeback = 1u << 3,     /* being written out */
     PG_lru       = 1u << 4,     /* on an LRU list */
@@ -73,7 +73,8 @@ enum page_flag {
     PG_active    = 1u << 13,    /* on the active LRU list (else inactive) */
     PG_referenced = 1u << 14,   /* page cache: read since reclaim last looked */
     PG_reclaim   = 1u << 15,    /* under writeback for reclaim: free it when written */
-    PG_readahead = 1u << 16,    /* page cache: reaching it starts the next read-ahead window */
+    PG_readahead = 1u << 16,    /* page or swap cache: reaching it starts the next
+                                 * read-ahead window */
 };
 
 struct kmem_cache;

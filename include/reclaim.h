@@ -49,6 +49,9 @@ struct vm_event_counts {
     uint32_t swapin_faults;     /* faults on a swap PTE (swap_in_page calls) */
     uint32_t swapin_reads;      /* read requests (bios) swap-in issued */
     uint32_t swapin_waits;      /* faults that found their page being read, and waited */
+    uint32_t swapin_ra_windows; /* read-ahead windows started (sequential faults) */
+    uint32_t swapin_ra_async;   /* ... of them by reaching a marker, ahead of the faults */
+    uint32_t swapin_ra_pages;   /* pages read by windows */
     uint64_t swapin_tsc;        /* TSC cycles spent in swap_in_page, over all faults */
     uint64_t swapin_read_tsc;   /* ... of which waiting for reads (own or others') */
     uint32_t kswapd_wakeups;

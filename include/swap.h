@@ -89,15 +89,18 @@ static inline uint32_t swap_entry(const struct swap_area *a, uint32_t slot)
 }
 
 struct vm_space;
+struct vm_area;
 /* Bring the page a swap PTE names back and map it at va with prot: from
  * the swap cache if it is there, else read, together with the slots
  * around it (a cluster, whoever's: other spaces' pages wait in the swap
- * cache for their faults).  keep_slot false: the slot is
+ * cache for their faults), or, when faults in area (may be NULL) are
+ * sequential, with a read-ahead window of area's next pages (their
+ * reads in flight together; mm/swap_io.c).  keep_slot false: the slot is
  * released (swapoff), else the page stays in the swap cache while swap
  * has room, so that a page that is not written again costs no write.
  * 0 (also when the PTE changed meanwhile), -ENOMEM, or -EIO when the
  * page cannot be read (its read, or the one it waited for, failed),
  * said in one line naming the task, va, the device and the slot; the
  * PTE then still names the slot, and nothing unread is ever mapped. */
-int swap_in_page(struct vm_space *space, uint32_t va, uint32_t pte, uint32_t prot,
-                 bool keep_slot);
+int swap_in_page(struct vm_area *area, struct vm_space *space, uint32_t va, uint32_t pte,
+                 uint32_t prot, bool keep_slot);

@@ -56,6 +56,14 @@ struct vm_space {
 struct address_space;
 struct page;
 
+/* An anonymous area's swap read-ahead (mm/swap_io.c): the last window
+ * read, [start, next), and its size in pages (0 after a random fault).
+ * Under page_lock. */
+struct swap_ra {
+    uint32_t start, next;
+    uint32_t size;
+};
+
 /* A range of the user half: anonymous memory (pages appear, zeroed, when
  * first touched) or a shared mapping of a file (its page-cache pages). */
 struct vm_area {
@@ -66,6 +74,7 @@ struct vm_area {
     uint32_t pgoff;             /* the file page at start */
     struct list_head link;      /* on space->areas */
     struct list_head mmap_link; /* on mapping->mmaps, under mapping->lock */
+    struct swap_ra ra;          /* anonymous: where swap read-ahead is */
 };
 
 extern struct vm_space kernel_space;

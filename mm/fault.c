@@ -87,7 +87,7 @@ int handle_page_fault(uint32_t addr, uint32_t error)
         return filemap_fault(a, va);
     uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
-        return swap_in_page(s, va, pte, a->prot | PTE_USER, true);
+        return swap_in_page(a, s, va, pte, a->prot | PTE_USER, true);
     struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
     if (!page)
         return -ENOMEM;

@@ -169,7 +169,7 @@ static int unuse_space(struct vm_space *s, void *arg)
             uint32_t pte = vm_get_pte(s, va);
             if (!is_swap_pte(pte) || swap_pte_area(pte) != area->index)
                 continue;
-            int err = swap_in_page(s, va, pte, va_range->prot | PTE_USER, false);
+            int err = swap_in_page(NULL, s, va, pte, va_range->prot | PTE_USER, false);
             if (err)
                 return err;
         }

@@ -167,6 +167,10 @@ static void swap_nbd_pass(const char *pass, const struct swap_nbd_counts *a,
             b->vm.pswpin - a->vm.pswpin, b->vm.swapin_waits - a->vm.swapin_waits,
             b->vm.swapin_readahead - a->vm.swapin_readahead,
             faults ? (uint32_t)(fault_us / faults) : 0, b->nbd.max_inflight);
+    pr_info("BENCH swap_nbd pass=%s ra_windows=%u ra_async=%u ra_pages=%u\n", pass,
+            b->vm.swapin_ra_windows - a->vm.swapin_ra_windows,
+            b->vm.swapin_ra_async - a->vm.swapin_ra_async,
+            b->vm.swapin_ra_pages - a->vm.swapin_ra_pages);
     pr_info("BENCH swap_nbd pass=%s fault_ms=%u of_which_waiting_for_reads_ms=%u\n", pass,
             (uint32_t)(fault_us / 1000), (uint32_t)(read_us / 1000));
 }

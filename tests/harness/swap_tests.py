@@ -188,6 +188,11 @@ SWAP_TESTS = {
     "swap_readahead_reads_other_spaces_neighbours": on_area(
         "swap_readahead_reads_other_spaces_neighbours",
         expect=[r"swap readahead: one fault read \d+ pages; [1-9]\d* of b's left in the swap cache"]),
+    "swap_readahead_window_follows_sequential_faults": on_area(
+        "swap_readahead_window_follows_sequential_faults",
+        expect=[r"swap readahead window: \d+ pages read in \d+ requests; \d+ windows \(\d+ "
+                r"started ahead of the faults\) read \d+ pages; largest window now 64 pages",
+                r"swap readahead window: a fault in the middle read a cluster"]),
     "swap_read_fails_ends_both_faulters": on_area(
         "swap_read_fails_ends_both_faulters",
         expect=[r"swap read fails: fault-b waits for fault-a's read; hda dies now",
