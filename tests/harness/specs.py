@@ -17,6 +17,9 @@ import disks
 SEED = 1999                     # the January of the deadlock
 MIB = 1 << 20
 LBA28_END = 1 << 28
+# tests/kernel/disk_pattern.h's BIG_BIO_SECTORS: a bio of BIO_MAX_VECS (32)
+# pages whose first segment starts 512 bytes in.
+BIG_BIO_SECTORS = (32 * 4096 - 512) // 512
 
 
 def ata_test(write, size=16 * MIB, regions=None, cmdline="", rules=(), drive_opts="",
@@ -47,10 +50,10 @@ KERNEL_TESTS = {
                 r"ata: hdc: ATAPI device, skipped",
                 r"ata: IDE bus master registers at 0x[0-9a-f]+; transfers by DMA$"]),
     "ata_write_lands_in_place": ata_test(write=(5000, 300)),
-    "ata_big_bios_cross_64k_boundary": ata_test(write=(10000, 4 * 127)),
+    "ata_big_bios_cross_64k_boundary": ata_test(write=(10000, 4 * BIG_BIO_SECTORS)),
     "ata_many_bios_in_flight_complete": ata_test(write=(20000, 2048)),
     "ata_pio_reads_and_writes": ata_test(
-        write=(6000, 64 + 2 * 127 + 512), cmdline="ata=pio",
+        write=(6000, 64 + 2 * BIG_BIO_SECTORS + 512), cmdline="ata=pio",
         expect=[r"transfers by PIO \(ata=pio\)$", r"ata: hda: .* PIO$"]),
     "ata_lba48_beyond_2pow28": ata_test(
         write=(LBA28_END + 4096, 64), size=200 << 30,

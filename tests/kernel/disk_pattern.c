@@ -132,11 +132,14 @@ void write_region(struct disk_test *t, uint64_t first, uint32_t count)
  * Bios of BIO_MAX_VECS segments over physically contiguous pages that
  * straddle a 64 KiB boundary: the driver merges contiguous segments into
  * PRD entries and must cut them at the boundary.  The first segment starts
- * 512 bytes into its page, so a bio holds 127 sectors.
+ * 512 bytes into its page, so a bio holds BIG_BIO_SECTORS sectors.
  */
+#define BIG_BIO_ORDER   6               /* the buffer: 256 KiB */
+_Static_assert(8 + BIO_MAX_VECS <= 1 << BIG_BIO_ORDER, "a big bio's pages fit the buffer");
+
 static int big_bio_rw(struct disk_test *t, uint8_t *block, uint64_t sector, enum bio_op op)
 {
-    /* block is 128 KiB and aligned to it (a buddy block): its page 8
+    /* block is 256 KiB and aligned to it (a buddy block): its page 8
      * starts 32 KiB below the 64 KiB boundary at page 16. */
     struct bio *bio = bio_alloc(GFP_KERNEL);
     bio->bdev = t->dev;
@@ -154,7 +157,7 @@ static int big_bio_rw(struct disk_test *t, uint8_t *block, uint64_t sector, enum
 
 void big_bios(struct disk_test *t, uint64_t first, uint32_t count)
 {
-    enum { ORDER = 5 };
+    enum { ORDER = BIG_BIO_ORDER };
     KASSERT(count % BIG_BIO_SECTORS == 0);
     uint8_t *block = disk_buffer(ORDER);
     KASSERT_EQ(virt_to_phys(block) % (PAGE_SIZE << ORDER), 0);
