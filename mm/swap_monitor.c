@@ -57,6 +57,9 @@ static void cmd_vmstat(int argc, char **argv)
     console_printf("free %u pages  active %u  inactive %u\n", nr_free_pages(), active, inactive);
     console_printf("swapouts %u  swapins %u  scanned %u  reclaimed %u\n", v->pswpout, v->pswpin,
                    v->pgscan, v->pgsteal);
+    console_printf("swap-in faults %u  reads %u  waited %u  read-ahead windows %u (%u ahead of "
+                   "the faults) %u pages\n", v->swapin_faults, v->swapin_reads, v->swapin_waits,
+                   v->swapin_ra_windows, v->swapin_ra_async, v->swapin_ra_pages);
     console_printf("kswapd wakeups %u  direct reclaims %u  waits %u  failures %u  "
                    "oom kills %u  bus errors %u\n", v->kswapd_wakeups, v->direct_reclaims,
                    v->reclaim_waits, v->reclaim_failures, v->oom_kills, v->bus_errors);
