@@ -34,9 +34,14 @@ static void mutex_lock_at(struct mutex *m, uint32_t site)
         m->owner = current;
     } else {
         list_add_tail(&w.link, &m->waiters);
-        while (m->owner != current) {       /* mutex_unlock hands it over */
-            set_wait(TASK_UNINTERRUPTIBLE, WAIT_MUTEX, m, m->dep_map.name);
+        /* mutex_unlock hands it over; a wake-up before that is the same
+         * wait going on, checked once (set_wait_again). */
+        set_wait(TASK_UNINTERRUPTIBLE, WAIT_MUTEX, m, m->dep_map.name);
+        for (;;) {
             schedule();
+            if (m->owner == current)
+                break;
+            set_wait_again(TASK_UNINTERRUPTIBLE, WAIT_MUTEX, m, m->dep_map.name);
         }
     }
     m->owner_site = site;
@@ -105,14 +110,17 @@ static int down_common(struct semaphore *s, uint32_t ms)
         return 0;
     }
     list_add_tail(&w.link, &s->waiters);
-    while (w.task) {                        /* up() hands a unit over by clearing it */
+    for (bool first = true; w.task; first = false) {   /* up() hands a unit over: clears it */
         uint64_t now = timer_ticks();
         if (ms && now >= end) {
             list_del(&w.link);
             ret = -ETIMEDOUT;
             break;
         }
-        set_wait(TASK_UNINTERRUPTIBLE, WAIT_SEMAPHORE, s, s->name);
+        if (first)
+            set_wait(TASK_UNINTERRUPTIBLE, WAIT_SEMAPHORE, s, s->name);
+        else                                /* woken early: the same wait, checked once */
+            set_wait_again(TASK_UNINTERRUPTIBLE, WAIT_SEMAPHORE, s, s->name);
         if (ms)
             schedule_timeout((uint32_t)((end - now) * (1000 / HZ)));
         else

@@ -346,14 +346,17 @@ static void task_free(struct task *t)
 
 int task_join(struct task *t)
 {
-    for (;;) {
+    for (bool first = true;; first = false) {
         uint32_t flags = irq_save();
         if (t->state == TASK_DEAD) {
             irq_restore(flags);
             break;
         }
         t->joiner = current;
-        set_wait(TASK_UNINTERRUPTIBLE, WAIT_JOIN, t, t->name);
+        if (first)
+            set_wait(TASK_UNINTERRUPTIBLE, WAIT_JOIN, t, t->name);
+        else                            /* woken early: the same wait, checked once */
+            set_wait_again(TASK_UNINTERRUPTIBLE, WAIT_JOIN, t, t->name);
         irq_restore(flags);
         schedule();
     }

@@ -52,7 +52,7 @@
  * not run, and with 64 descriptors those ACKs filled the ring: read
  * replies arriving then were dropped (ICR.RXO), and slirp resent them
  * only after its retransmission timeout, 0.2-1.5 s.  That was 100 ms per
- * swap-in read of bench=swap_nbd; with 192, no overruns. */
+ * swap-in read of bench=nbd_swap; with 192, no overruns. */
 #define E1000_RX_RING       192
 #define E1000_TX_RING       64
 #define E1000_RX_BUF_SIZE   2048        /* matches E1000_RCTL_BSIZE_2048 */

@@ -17,7 +17,7 @@
  * tests/kernel/stalled_file.h).  A stall stays with its device, so the
  * second run should take as long as the first.
  *
- * bench=swap_nbd: bench=swap's hog with its swap area on nbd0 instead,
+ * bench=nbd_swap: bench=swap's hog with its swap area on nbd0 instead,
  * served by qemu-nbd on a fresh 512 MiB mkswap image (run_bench.py), the
  * workload of issue 20 (Linux 6.1 there: write 12.8 s, verify 28.0 s).
  * Besides the times, where they go: per pass, the NBD requests and bytes
@@ -134,21 +134,21 @@ KBENCH(swap_during_stall)
                finish, f.bad);
 }
 
-/* The counters a pass of bench=swap_nbd moves. */
-struct swap_nbd_counts {
+/* The counters a pass of bench=nbd_swap moves. */
+struct nbd_swap_counts {
     struct nbd_stats nbd;
     struct vm_event_counts vm;
 };
 
-static void swap_nbd_counts(struct block_device *dev, struct swap_nbd_counts *c)
+static void nbd_swap_counts(struct block_device *dev, struct nbd_swap_counts *c)
 {
     nbd_get_stats(dev, &c->nbd);
     c->vm = vm_events;
 }
 
-/* "BENCH swap_nbd pass=P ..." for the counts from a to b. */
-static void swap_nbd_pass(const char *pass, const struct swap_nbd_counts *a,
-                          const struct swap_nbd_counts *b, uint64_t tsc_hz)
+/* "BENCH nbd_swap pass=P ..." for the counts from a to b. */
+static void nbd_swap_pass(const char *pass, const struct nbd_swap_counts *a,
+                          const struct nbd_swap_counts *b, uint64_t tsc_hz)
 {
     uint32_t reads = (uint32_t)(b->nbd.reads - a->nbd.reads);
     uint32_t writes = (uint32_t)(b->nbd.writes - a->nbd.writes);
@@ -157,53 +157,53 @@ static void swap_nbd_pass(const char *pass, const struct swap_nbd_counts *a,
     uint32_t faults = b->vm.swapin_faults - a->vm.swapin_faults;
     uint64_t fault_us = (b->vm.swapin_tsc - a->vm.swapin_tsc) * 1000000 / tsc_hz;
     uint64_t read_us = (b->vm.swapin_read_tsc - a->vm.swapin_read_tsc) * 1000000 / tsc_hz;
-    pr_info("BENCH swap_nbd pass=%s nbd_reads=%u read_kib=%u bytes_per_read=%u "
+    pr_info("BENCH nbd_swap pass=%s nbd_reads=%u read_kib=%u bytes_per_read=%u "
             "nbd_writes=%u write_kib=%u bytes_per_write=%u\n", pass, reads,
             (uint32_t)(rbytes >> 10), reads ? (uint32_t)(rbytes / reads) : 0, writes,
             (uint32_t)(wbytes >> 10), writes ? (uint32_t)(wbytes / writes) : 0);
-    pr_info("BENCH swap_nbd pass=%s swapin_faults=%u swapin_reads=%u pages_read=%u "
+    pr_info("BENCH nbd_swap pass=%s swapin_faults=%u swapin_reads=%u pages_read=%u "
             "faults_waited_for_a_read=%u readahead_unused_by_faulter=%u us_per_fault=%u "
             "max_in_flight=%u\n", pass, faults, b->vm.swapin_reads - a->vm.swapin_reads,
             b->vm.pswpin - a->vm.pswpin, b->vm.swapin_waits - a->vm.swapin_waits,
             b->vm.swapin_readahead - a->vm.swapin_readahead,
             faults ? (uint32_t)(fault_us / faults) : 0, b->nbd.max_inflight);
-    pr_info("BENCH swap_nbd pass=%s ra_windows=%u ra_async=%u ra_pages=%u\n", pass,
+    pr_info("BENCH nbd_swap pass=%s ra_windows=%u ra_async=%u ra_pages=%u\n", pass,
             b->vm.swapin_ra_windows - a->vm.swapin_ra_windows,
             b->vm.swapin_ra_async - a->vm.swapin_ra_async,
             b->vm.swapin_ra_pages - a->vm.swapin_ra_pages);
-    pr_info("BENCH swap_nbd pass=%s fault_ms=%u of_which_waiting_for_reads_ms=%u\n", pass,
+    pr_info("BENCH nbd_swap pass=%s fault_ms=%u of_which_waiting_for_reads_ms=%u\n", pass,
             (uint32_t)(fault_us / 1000), (uint32_t)(read_us / 1000));
 }
 
-KBENCH(swap_nbd)
+KBENCH(nbd_swap)
 {
     static struct hog h;
-    static struct swap_nbd_counts c0, c1, c2;
+    static struct nbd_swap_counts c0, c1, c2;
     char s[48];
     struct block_device *nbd0 = blkdev_find("nbd0");
     uint64_t hz = bench_tsc_hz();
-    h = (struct hog){ .name = "bench swap_nbd", .seed = 1999, .tasks = 4,
+    h = (struct hog){ .name = "bench nbd_swap", .seed = 1999, .tasks = 4,
                       .pages = cmdline_get_u32("hog_mb", 256) * 256 };
     int err = nbd0 ? swapon("nbd0", 0) : -ENODEV;
     if (!err)
         err = hog_map(&h);
     if (err) {
-        pr_err("bench swap_nbd: no swap area on nbd0 or no memory (%d)\n", err);
+        pr_err("bench nbd_swap: no swap area on nbd0 or no memory (%d)\n", err);
         return;
     }
     uint32_t out0 = vm_events.pswpout, in0 = vm_events.pswpin;
-    swap_nbd_counts(nbd0, &c0);
+    nbd_swap_counts(nbd0, &c0);
     h.write_us = hog_pass(&h, true);
-    swap_nbd_counts(nbd0, &c1);
+    nbd_swap_counts(nbd0, &c1);
     h.verify_us = hog_pass(&h, false);
-    swap_nbd_counts(nbd0, &c2);
+    nbd_swap_counts(nbd0, &c2);
     h.swapouts = vm_events.pswpout - out0;
     h.swapins = vm_events.pswpin - in0;
-    pr_info("BENCH swap_nbd hog_mb=%u %s bad_pages=%u swapouts=%u swapins=%u ended=%d\n",
+    pr_info("BENCH nbd_swap hog_mb=%u %s bad_pages=%u swapouts=%u swapins=%u ended=%d\n",
             h.pages / 256, seconds(&h, s, sizeof(s)), h.bad_pages, h.swapouts, h.swapins,
             h.ended);
-    swap_nbd_pass("write", &c0, &c1, hz);
-    swap_nbd_pass("verify", &c1, &c2, hz);
+    nbd_swap_pass("write", &c0, &c1, hz);
+    nbd_swap_pass("verify", &c1, &c2, hz);
     hog_unmap(&h);
     swapoff("nbd0");
 }

@@ -72,7 +72,7 @@ BENCHES = {
     "swap_during_stall": dict(setup=scratch_swap(512), nbd=scratch_ext2(64), icount=False),
     "nbd_one_at_a_time": dict(nbd=scratch_disk(32), icount=False),
     # bench=swap's hog with its swap area on nbd0 (issue 20's workload).
-    "swap_nbd": dict(nbd=scratch_swap(512), icount=False),
+    "nbd_swap": dict(nbd=scratch_swap(512), icount=False),
 }
 
 
