@@ -58,6 +58,9 @@ USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
 USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
                 $(BUILD)/user/obj/lib/crt0.asm.o $(BUILD)/user/obj/lib/kstring.o
 USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
+# A program's object is an intermediate of a pattern rule: kept, so make
+# does not delete it (and print "rm ..." after make test's last line).
+.SECONDARY: $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/*.c user/lib/*.c))
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso user
