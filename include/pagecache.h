@@ -97,7 +97,7 @@ struct address_space {
     bool dead_said;                 /* "the device is dead" logged for this file; under lock */
     uint32_t wb_waiters;            /* tasks in mapping_wait_writeback (atomic): kswiod
                                      * then waits for the lock instead of yielding */
-    struct list_head mmaps;         /* struct vm_area mapping the file (mm/filemap.c) */
+    struct list_head mmaps;         /* struct vm_area mapping the file (mm/file_mmap.c) */
     uint32_t ra_next;               /* first page after the last read-ahead window; under lock */
 };
 

@@ -100,7 +100,7 @@ int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot)
  * range that is unaligned, not in the user half, or overlaps another. */
 int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t prot);
 /* A shared mapping of inode's pages from file page pgoff on, at [start,
- * start+len) (mm/filemap.c): a fault maps the page-cache page; a write
+ * start+len) (mm/file_mmap.c): a fault maps the page-cache page; a write
  * sets the PTE's dirty bit, which becomes PG_dirty when the page is
  * unmapped (by reclaim or when the area goes) -- then the page is written
  * like any dirty file page.  Pages past the end of the file are a fault.

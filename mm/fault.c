@@ -1,7 +1,7 @@
 /*
  * fault.c - the areas of an address space, demand-zero anonymous memory,
  * and the page fault handler that fills them (see include/vm.h); file
- * mappings are mm/filemap.c.
+ * mappings are mm/file_mmap.c.
  *
  * A page of an area has no mapping until it is first touched; the fault
  * then allocates a zeroed page and maps it.  A write to a read-only area,

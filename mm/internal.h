@@ -69,7 +69,7 @@ bool swap_mostly_full(void);
 /* Pages in the swap cache now, on the LRU or not. */
 uint32_t swap_cache_count(void);
 
-/* ---- areas (fault.c) and file mappings (filemap.c) -------------------- */
+/* ---- areas (fault.c) and file mappings (file_mmap.c) ------------------ */
 /* A new area of s; 0, -EINVAL (unaligned, outside the user half, or
  * overlapping another) or -ENOMEM. */
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,

@@ -107,7 +107,7 @@ MMAP_TESTS = {
         r"mixed: all writers done: [1-9]\d* swap-outs, [1-9]\d* page writes queued to kswiod, "
         r"[1-9]\d* kswapd wakeups, \d+ buffers written by the flush task",
         r"mixed: summary: 0 bad anonymous pages, 0 tasks ended"]),
-    # tests/kernel/test_filemap.c: mappings meeting truncate.
+    # tests/kernel/test_file_mmap.c: mappings meeting truncate.
     "filemap_truncate_unmaps_then_bus_error": ext2_stress(
         "filemap_truncate_unmaps_then_bus_error", False, files=False, mem=128, seeded=False,
         expect=[r"filemap: bus error: 20002000 is page 2 of inode \d+, past its end \(4096 bytes\)",

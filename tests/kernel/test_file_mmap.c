@@ -1,5 +1,5 @@
 /*
- * test_filemap.c - shared file mappings meeting the file's other calls.
+ * test_file_mmap.c - shared file mappings meeting the file's other calls.
  *
  * KTEST_MANUAL: each needs a fresh, empty ext2 file system on hda, which
  * tests/harness/mmap_tests.py makes (and judges with e2fsck -fn after).

@@ -1,5 +1,7 @@
 /*
- * filemap.c - shared mappings of files (see include/vm.h).
+ * file_mmap.c - shared mappings of files (see include/vm.h).  Linux keeps
+ * their fault, filemap_fault(), with the page cache in mm/filemap.c; here
+ * the mapping side has its own file.
  *
  * A file area's PTEs map the file's page-cache pages themselves, one
  * reference per PTE.  Writes through the mapping are not seen by the
