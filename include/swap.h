@@ -95,7 +95,7 @@ struct vm_area;
  * around it (a cluster, whoever's: other spaces' pages wait in the swap
  * cache for their faults), or, when faults in area (may be NULL) are
  * sequential, with a read-ahead window of area's next pages (their
- * reads in flight together; mm/swap_io.c).  keep_slot false: the slot is
+ * reads in flight together; mm/swapin.c).  keep_slot false: the slot is
  * released (swapoff), else the page stays in the swap cache while swap
  * has room, so that a page that is not written again costs no write.
  * 0 (also when the PTE changed meanwhile), -ENOMEM, or -EIO when the

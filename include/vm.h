@@ -56,7 +56,7 @@ struct vm_space {
 struct address_space;
 struct page;
 
-/* An anonymous area's swap read-ahead (mm/swap_io.c): the last window
+/* An anonymous area's swap read-ahead (mm/swapin.c): the last window
  * read, [start, next), and its size in pages (0 after a random fault).
  * Under page_lock. */
 struct swap_ra {

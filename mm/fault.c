@@ -8,7 +8,7 @@
  * a protection fault, or an address outside every area is a real fault:
  * handle_page_fault says -EFAULT and the exception is reported as before.
  * A page that went to swap left a swap PTE (swap.h): the fault reads it
- * back (swap_io.c).
+ * back (swapin.c).
  *
  * Every anonymous page knows its PTE (owner = the space, index = the
  * virtual page number) and sits on the LRU, so that reclaim can go from

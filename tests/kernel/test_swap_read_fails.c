@@ -1,6 +1,6 @@
 /*
  * test_swap_read_fails.c - a swap-in whose read fails ends the task that
- * faulted, with a report, and maps nothing (mm/swap_io.c,
+ * faulted, with a report, and maps nothing (mm/swapin.c,
  * kernel/exceptions.c).  KTEST_MANUAL: each needs a swap area the
  * harness made (tests/harness/swap_tests.py, nbd_dead_tests.py).
  *

@@ -1,6 +1,6 @@
 /*
  * test_swap_readahead.c - a fault reads the slots around its own, whoever
- * owns them (mm/swap_io.c).  KTEST_MANUAL: needs a mkswap area as hda
+ * owns them (mm/swapin.c).  KTEST_MANUAL: needs a mkswap area as hda
  * (tests/harness/swap_tests.py).
  *
  *   swap_readahead_reads_other_spaces_neighbours  two spaces' pages are
@@ -125,13 +125,13 @@ KTEST_MANUAL(swap_readahead_reads_other_spaces_neighbours)
 /*
  * swap_readahead_window_follows_sequential_faults: one space's
  * SEQ_PAGES pages, swapped out in order, read back from the first page
- * to the last.  The read-ahead window must carry it (mm/swap_io.c): far
+ * to the last.  The read-ahead window must carry it (mm/swapin.c): far
  * fewer requests than pages, most pages read by windows, windows started
  * by markers ahead of the faults, the window grown to its largest; then a
  * fault far from the run reads a cluster and the window starts over.
  */
 #define SEQ_PAGES   512
-#define SEQ_RA_MAX  64              /* mm/swap_io.c's SWAP_RA_MAX */
+#define SEQ_RA_MAX  64              /* mm/swapin.c's SWAP_RA_MAX */
 
 static void seq_fill(void *arg)
 {

@@ -1,9 +1,10 @@
 /*
- * swap_io.c - bringing anonymous pages back from swap (see include/swap.h).
+ * swapin.c - bringing anonymous pages back from swap (see include/swap.h).
  *
  * Swap-in is a reader that needs its page: it may sleep for its own read,
  * and does.  (Swap-out is not here: reclaim never writes; it hands pages
- * to kswiod, mm/kswiod.c.)
+ * to kswiod, mm/kswiod.c.)  Linux splits the same work between
+ * swapin_readahead() in mm/swap_state.c and the reads of mm/page_io.c.
  *
  * Two ways to read, chosen per fault from the area's history (struct
  * swap_ra in include/vm.h), as Linux's VMA-based swap read-ahead does:
