@@ -16,7 +16,7 @@
  *                     GFP_KERNEL without knowing they are on the IO path)
  *   PF_RECLAIM        the task is reclaiming (direct reclaim or kswapd):
  *                     any wait but "a page was freed" and a short timer
- *                     is reported (set_wait, mm/reclaim.c)
+ *                     is reported (set_wait, mm/reclaim_check.c)
  *   PF_RECLAIM_WRITES the task reclaims under reclaim=sync and writes a
  *                     page itself (mm/kswiod.c writepage_sync): the one
  *                     page writer besides the kswiods

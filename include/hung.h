@@ -72,7 +72,7 @@ void hung_task_init(void);
  * there is none (a semaphore, a sleep, a queue anyone may wake) or it
  * cannot be trusted.  Follows the rules above (no lock, every pointer
  * checked), so it may look at any task; the hang detector's chains and
- * reclaim's wait check (mm/reclaim.c) both say a wait with it. */
+ * reclaim's wait check (mm/reclaim_check.c) both say a wait with it. */
 #define WAIT_DESCRIPTION_LEN 160
 struct task *describe_wait(const struct task *t, char *buf, size_t size);
 /* "SUBSYSTEM: locks held by T:" and the list (lockdep_print_held), saying

@@ -17,7 +17,7 @@
  * at the min watermark; GFP_ATOMIC may go down to half of it; a task with
  * PF_MEMALLOC may take everything (it is what frees memory).  An allocation
  * that may sleep and fails the watermark calls try_to_free_pages() (mm/
- * reclaim.c), then tries again.  free_pages() must get the same order.
+ * vmscan.c), then tries again.  free_pages() must get the same order.
  *
  * Checking (MM_DEBUG, on in every test build): freed frames are filled
  * with PAGE_POISON and checked when handed out again; freeing a page that
@@ -162,7 +162,7 @@ void wakeup_kswapd(void);
  * at most ms; false when none was.  Reclaim's only sleep. */
 bool wait_on_page_freed(uint32_t ms);
 void page_freed(void);
-/* mm/reclaim.c */
+/* mm/reclaim_check.c */
 void might_reclaim_lockdep(gfp_t gfp);
 static inline void might_reclaim(gfp_t gfp)
 {

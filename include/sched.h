@@ -23,7 +23,7 @@
  *
  * set_wait() is the one place every wait goes through, so it is also
  * where a task in reclaim (PF_RECLAIM) is checked: it may sleep only on
- * "a page was freed" and on a short timer (mm/reclaim.c, reclaim.h).
+ * "a page was freed" and on a short timer (mm/reclaim_check.c, reclaim.h).
  *
  * Rules: schedule() must not be called with a spinlock held (the lock
  * validator reports it) nor from an interrupt handler.

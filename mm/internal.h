@@ -28,7 +28,7 @@ struct wait_queue;
 
 extern struct spinlock page_lock;
 /* What reclaim sleeps on when a round freed nothing (wait_on_page_freed):
- * the one wait queue its wait check (reclaim.c) lets it sleep on. */
+ * the one wait queue its wait check (reclaim_check.c) lets it sleep on. */
 extern struct wait_queue page_freed_wq;
 
 /* ---- LRU (lru.c); page_lock held for all but lru_init ---------------- */

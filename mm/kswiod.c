@@ -94,7 +94,7 @@ static struct list_head devs = LIST_HEAD_INIT(devs);
 
 /*
  * "Waiting for a kswiod's progress", for the lock validator: a
- * pseudo-lock, like reclaim's (mm/reclaim.c).  A kswiod holds it while it
+ * pseudo-lock, like reclaim's (mm/reclaim_check.c).  A kswiod holds it while it
  * writes a file's pages, so every lock it takes there (the file's lock
  * when taken outright, lock_super) is ordered after it; whoever waits for
  * writeback to end touches it (writeback_might_wait), so every lock held

@@ -298,7 +298,7 @@ static __attribute__((noinline)) struct page *alloc_pages_at(gfp_t gfp, unsigned
 struct page *alloc_pages(gfp_t gfp, unsigned order)
 {
     uint32_t site = (uint32_t)__builtin_return_address(0);
-    might_reclaim(gfp_in_scope(gfp));      /* even when a page is at hand: see reclaim.c */
+    might_reclaim(gfp_in_scope(gfp));      /* even when a page is at hand: see reclaim_check.c */
     if (order == 0) {
         uint32_t flags = irq_save();
         if (__builtin_expect(hot_count && free_count > wmark.low, 1)) {

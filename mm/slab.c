@@ -182,7 +182,7 @@ static void release_slab(struct kmem_cache *c, struct page *page)
 static inline __attribute__((always_inline)) void *cache_alloc_at(struct kmem_cache *c, gfp_t gfp,
                                                                   uint32_t site)
 {
-    might_reclaim(gfp);         /* even when a free object is at hand: see reclaim.c */
+    might_reclaim(gfp);         /* even when a free object is at hand: see reclaim_check.c */
     uint32_t flags = irq_save();
     if (list_empty(&c->partial)) {
         if (!list_empty(&c->free)) {

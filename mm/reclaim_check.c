@@ -1,5 +1,5 @@
 /*
- * reclaim.c - the rules reclaim lives by, checked: the lock validator's
+ * reclaim_check.c - the rules reclaim lives by, checked: the lock validator's
  * view of reclaim, and the run-time check that reclaim never waits for a
  * particular write (see include/reclaim.h).  Reclaim itself is vmscan.c.
  *
