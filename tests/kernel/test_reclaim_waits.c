@@ -20,6 +20,7 @@
 #include "mempool.h"
 #include "mm.h"
 #include "mutex.h"
+#include "semaphore.h"
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"

@@ -6,6 +6,7 @@
 #include "kerrno.h"
 #include "ktest.h"
 #include "mutex.h"
+#include "semaphore.h"
 #include "sched.h"
 #include "spinlock.h"
 #include "timer.h"
