@@ -1,5 +1,6 @@
 /*
- * wait.h - wait queues and completions.
+ * wait.h - wait queues (completions, built on them, are
+ * include/completion.h).
  *
  * A wait queue is a list of tasks waiting for some condition.  The waiter
  * checks the condition after putting itself on the queue and setting its
@@ -16,9 +17,6 @@
  *
  * wake_up() may be called from interrupt handlers.  The condition is read
  * with interrupts on: make it a plain read of something the waker writes.
- *
- * A completion is "this happened": complete() (one waiter) or
- * complete_all(); wait_for_completion() returns at once if it already did.
  */
 #pragma once
 #include <stdbool.h>
@@ -83,15 +81,3 @@ void wake_up(struct wait_queue *wq);
         finish_wait((wq), &w_);                                                 \
         left_;                                                                  \
     })
-
-struct completion {
-    uint32_t done;              /* complete() calls not yet consumed */
-    struct wait_queue wq;
-};
-
-void init_completion(struct completion *c, const char *name);
-void complete(struct completion *c);
-void complete_all(struct completion *c);
-void wait_for_completion(struct completion *c);
-/* The ms left (> 0) when it completed, 0 on timeout. */
-uint32_t wait_for_completion_timeout(struct completion *c, uint32_t ms);

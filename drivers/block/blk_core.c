@@ -2,6 +2,7 @@
  * blk_core.c - the block device registry and bios (see include/blkdev.h).
  */
 #include "blkdev.h"
+#include "completion.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mempool.h"
@@ -9,7 +10,6 @@
 #include "panic.h"
 #include "printk.h"
 #include "sched.h"
-#include "wait.h"
 #include "x86.h"
 
 #define BIO_POOL_SIZE 64        /* bios the IO path can always have */

@@ -35,6 +35,7 @@
  */
 #include "cmdline.h"
 #include "cmdline_parse.h"
+#include "completion.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "nbd_dev.h"

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "blkdev.h"
+#include "completion.h"
 #include "list.h"
 #include "mm.h"
 #include "nbd.h"

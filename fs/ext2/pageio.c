@@ -20,13 +20,13 @@
  * context, so the reader can consume one window while the next is read.
  */
 #include "blkdev.h"
+#include "completion.h"
 #include "ext2_fs.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
 #include "pagecache.h"
 #include "slab.h"
-#include "wait.h"
 #include "x86.h"
 
 struct batch {

@@ -7,9 +7,9 @@
  * waits on a completion; from complete() to the task running again.
  * Medians, the cost of reading the clock subtracted.
  */
+#include "completion.h"
 #include "kbench.h"
 #include "sched.h"
-#include "wait.h"
 #include "x86.h"
 
 #define ROUNDS  501

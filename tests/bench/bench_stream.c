@@ -7,12 +7,12 @@
  */
 #include "bench_stream.h"
 #include "blkdev.h"
+#include "completion.h"
 #include "kbench.h"
 #include "mm.h"
 #include "printk.h"
 #include "timer.h"
 #include "vsprintf.h"
-#include "wait.h"
 #include "x86.h"
 
 #define BIO_SECTORS         (BIO_MAX_VECS * PAGE_SIZE / SECTOR_SIZE)

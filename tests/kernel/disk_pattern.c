@@ -3,12 +3,12 @@
  * disk_pattern.h).
  */
 #include "cmdline.h"
+#include "completion.h"
 #include "disk_pattern.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "printk.h"
 #include "random.h"
-#include "wait.h"
 #include "x86.h"
 
 KERNEL_PARAM(disk_seed, "", "seed of the pattern on the test disk; absent: no test disk");

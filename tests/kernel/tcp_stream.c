@@ -2,13 +2,13 @@
  * tcp_stream.c - loopback connections and seeded streams for the TCP
  * tests and benchmarks (see tcp_stream.h).
  */
+#include "completion.h"
 #include "kerrno.h"
 #include "printk.h"
 #include "random.h"
 #include "sched.h"
 #include "slab.h"
 #include "tcp_stream.h"
-#include "wait.h"
 
 #define STREAM_CHUNK_MAX 12000      /* crosses several segments and skbs */
 #define LOOPBACK_ADDR    0x7F000001u

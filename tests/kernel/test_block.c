@@ -5,6 +5,7 @@
  */
 #include "blkdev.h"
 #include "cmdline.h"
+#include "completion.h"
 #include "ramdisk.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -12,7 +13,6 @@
 #include "mm.h"
 #include "random.h"
 #include "slab.h"
-#include "wait.h"
 
 static struct block_device *ram0(void)
 {

@@ -12,6 +12,7 @@
  * reported (hang_reported stays set as they never wake).
  */
 #include "cmdline.h"
+#include "completion.h"
 #include "hung.h"
 #include "ktest.h"
 #include "mutex.h"

@@ -15,6 +15,7 @@
  * check judges the wait, not the timing.
  */
 #include "blkdev.h"
+#include "completion.h"
 #include "gfp.h"
 #include "ktest.h"
 #include "mempool.h"

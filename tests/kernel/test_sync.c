@@ -3,6 +3,7 @@
  * the semantics (timeouts, wake-ups that come first, hand-over) and
  * exclusion under preemption, checked by invariants that break if it fails.
  */
+#include "completion.h"
 #include "kerrno.h"
 #include "ktest.h"
 #include "mutex.h"
