@@ -39,7 +39,7 @@
 #include <stdint.h>
 #include "list.h"
 #include "mutex.h"
-#include "pagecache.h"
+#include "pagemap.h"
 
 #define VFS_PATH_MAX    4096        /* bytes, with the NUL: the longest path is 4095 */
 #define VFS_NAME_MAX    255

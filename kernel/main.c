@@ -28,7 +28,7 @@
 #include "nbd.h"
 #include "nbdsrv.h"
 #include "netdev.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "panic.h"
 #include "pic.h"
 #include "printk.h"

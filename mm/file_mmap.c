@@ -1,7 +1,7 @@
 /*
  * file_mmap.c - shared mappings of files (see include/vm.h).  Linux keeps
  * their fault, filemap_fault(), with the page cache in mm/filemap.c; here
- * the mapping side has its own file.
+ * the mapping side has its own file, and mm/filemap.c is the cache alone.
  *
  * A file area's PTEs map the file's page-cache pages themselves, one
  * reference per PTE.  Writes through the mapping are not seen by the
@@ -27,7 +27,7 @@
 #include "blkdev.h"
 #include "internal.h"
 #include "kerrno.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "vfs.h"
 #include "vm.h"
@@ -58,7 +58,7 @@ int filemap_fault(struct vm_area *a, uint32_t va)
                va, index, mapping->host->ino, (unsigned long long)mapping->host->size);
         return -ENXIO;
     }
-    /* Memory first, the lock after (see fs/pagecache.c, struct spare). */
+    /* Memory first, the lock after (see mm/filemap.c, struct spare). */
     int err = vm_prepare(a->space, va);
     if (err)
         return err;

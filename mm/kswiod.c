@@ -43,7 +43,7 @@
  * while it was written (its space went away) has its slot freed then.  A
  * swap device that died for good (blkdev_dead) is said so once; it gets
  * no more slots (mm/swapfile.c), and a file on one is not handed here any
- * more (include/pagecache.h): no page of a dead device is retried in a
+ * more (include/pagemap.h): no page of a dead device is retried in a
  * loop.  Other failures are logged at a bounded rate (include/ratelimit.h).
  * A file write is finished by its kswiod once writepages returns; the
  * file's pages go back on the LRU, at the head (written for the file's
@@ -61,7 +61,7 @@
 #include "internal.h"
 #include "kerrno.h"
 #include "lockdep.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "ratelimit.h"
 #include "reclaim.h"

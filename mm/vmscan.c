@@ -45,7 +45,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "lockdep.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"

@@ -25,7 +25,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "slab.h"
 #include "x86.h"
 
@@ -193,7 +193,7 @@ static void async_read_end(struct batch *b)
 
 int ext2_readahead(struct address_space *mapping, struct page **pages, int n)
 {
-    /* No reclaim for read-ahead: it may do without (see pagecache.c). */
+    /* No reclaim for read-ahead: it may do without (see mm/filemap.c). */
     struct async_read *r = kmalloc(sizeof(*r) + n * sizeof(r->pages[0]), 0);
     if (!r)
         return -ENOMEM;

@@ -5,7 +5,7 @@
 #include "blkdev.h"
 #include "kerrno.h"
 #include "mm.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "reclaim.h"
 #include "sched.h"
 #include "vfs.h"

@@ -29,7 +29,7 @@
 #include "lockdep.h"
 #include "mm.h"
 #include "mutex.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"

@@ -17,7 +17,7 @@
 #include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
-#include "pagecache.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "sched.h"
 #include "slab.h"
@@ -25,7 +25,7 @@
 
 #define MNT         "/mnt"
 #define FILE_PAGES  512                 /* 2 MiB: eight windows of 64 pages */
-#define WINDOW      64                  /* pagecache.c's READAHEAD_PAGES */
+#define WINDOW      64                  /* mm/filemap.c's READAHEAD_PAGES */
 
 static uint8_t pattern(uint32_t i) { return (uint8_t)(i * 7 + (i >> 12)); }
 

@@ -1,6 +1,6 @@
 /*
  * test_write_errors.c - a page write that keeps failing never livelocks
- * reclaim (fs/pagecache.c's backoff, mm/vmscan.c's bounded loop).
+ * reclaim (mm/filemap.c's backoff, mm/vmscan.c's bounded loop).
  * KTEST_MANUAL: needs a small fresh ext2 as hda, no swap
  * (tests/harness/mmap_tests.py).
  *

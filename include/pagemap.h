@@ -1,5 +1,6 @@
 /*
- * pagecache.h - the page cache: file data in pages, by (file, index).
+ * pagemap.h - the page cache: file data in pages, by (file, index).  The
+ * code is mm/filemap.c; both names are Linux's.
  *
  * Each file has an address_space: the pages of it that are in memory,
  * found by their index (file offset / PAGE_SIZE).  A page in the cache has

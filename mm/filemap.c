@@ -1,12 +1,12 @@
 /*
- * pagecache.c - file pages in memory (see include/pagecache.h).
+ * filemap.c - the page cache: file pages in memory (see include/pagemap.h).
  *
  * A mapping keeps a list of small records, one per cached page, for
  * walking all of them (writeback, truncation); lookups by (mapping, index)
  * go through one hash table shared by every mapping.  Linux uses a radix
  * tree (now an xarray) per mapping for both.
  */
-#include "pagecache.h"
+#include "pagemap.h"
 #include "blkdev.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -373,7 +373,7 @@ struct block_device *mapping_bdev(const struct address_space *mapping)
 }
 
 /* The file's device is dead for good: its dirty pages can go nowhere
- * (see "A dead device" in include/pagecache.h). */
+ * (see "A dead device" in include/pagemap.h). */
 static bool mapping_dead(const struct address_space *mapping)
 {
     return blkdev_dead(mapping_bdev(mapping));
