@@ -47,20 +47,23 @@ Q := $(if $(V),,@)
 # static ELF32 executable at Linux's address (0x08048000), one segment per
 # page (max-page-size 4096: exec refuses segments that share a page).  They
 # may include the kernel's pure headers (include/, searched last) and link
-# its pure kernel/string.c.  General registers only: the kernel does not
-# save a task's FPU state yet, so a program must not use floating point.  The
-# harness copies build/user/root into an ext2 image with mke2fs -d.
+# its pure kernel/string.c and kernel/vsprintf.c.  General registers only:
+# the kernel does not save a task's FPU state yet, so a program must not use
+# floating point.  The harness copies build/user/root into an ext2 image
+# with mke2fs -d.
 USER_CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
                 -fno-stack-protector -fno-omit-frame-pointer -mgeneral-regs-only -O2 -g \
                 -Wall -Wextra -Werror -Iuser/include -idirafter include -MMD -MP
 USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
                 -Wl,-z,noexecstack -Wl,--build-id=none
+USER_KOBJS   := $(BUILD)/user/obj/lib/kstring.o $(BUILD)/user/obj/lib/kvsprintf.o
 USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
-                $(BUILD)/user/obj/lib/crt0.asm.o $(BUILD)/user/obj/lib/kstring.o
+                $(BUILD)/user/obj/lib/crt0.asm.o $(USER_KOBJS)
 USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
 # A program's object is an intermediate of a pattern rule: kept, so make
 # does not delete it (and print "rm ..." after make test's last line).
-.SECONDARY: $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/*.c user/lib/*.c))
+.SECONDARY: $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/*.c user/lib/*.c)) \
+            $(USER_KOBJS)
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso user
@@ -71,7 +74,8 @@ $(BUILD)/user/obj/%.o: user/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-$(BUILD)/user/obj/lib/kstring.o: kernel/string.c
+# The kernel's pure files the programs share: kernel/X.c as lib/kX.o.
+$(BUILD)/user/obj/lib/k%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (user)"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@

@@ -4,7 +4,10 @@
  */
 #pragma once
 
+#define EPERM    1
 #define ENOENT   2
+#define ESRCH    3
+#define EINTR    4
 #define EIO      5
 #define ENXIO    6
 #define E2BIG    7
@@ -22,8 +25,12 @@
 #define ENOTDIR 20
 #define EISDIR  21
 #define EINVAL  22
+#define ENFILE  23
+#define EMFILE  24
+#define ENOTTY  25
 #define EFBIG   27
 #define ENOSPC  28
+#define ESPIPE  29
 #define EROFS   30
 #define EPIPE   32
 #define ERANGE  34

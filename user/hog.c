@@ -20,8 +20,8 @@ int main(int argc, char **argv)
     uint32_t mib = (uint32_t)atol_or(argc > 1 ? argv[1] : 0, 48);
     size_t len = (size_t)mib << 20;
     uint32_t *mem = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (ulib_is_err(mem)) {
-        printf("hog: mmap of %u MiB failed: %d\n", mib, (int)(long)mem);
+    if (mem == MAP_FAILED) {
+        printf("hog: mmap of %u MiB failed: %s\n", mib, strerror(errno));
         return 2;
     }
     uint32_t words = len / 4, bad = 0;

@@ -20,10 +20,10 @@ int main(void)
     long slept = ms_between(&t0, &t1);
     check("it slept at least 1500 ms", slept >= 1500, 1);
     check("and not much more (under 2.5 s)", slept < 2500, 1);
-    check("nanosleep with 10^9 ns", nanosleep(&bad, 0), -EINVAL);
-    check("nanosleep from the kernel's half", nanosleep((void *)0xC0100000, 0), -EFAULT);
-    check("clock_gettime into NULL", clock_gettime(CLOCK_MONOTONIC, 0), -EFAULT);
-    check("clock_gettime(CLOCK_REALTIME): no wall clock", clock_gettime(0, &t1), -EINVAL);
+    check("nanosleep with 10^9 ns", or_errno(nanosleep(&bad, 0)), -EINVAL);
+    check("nanosleep from the kernel's half", or_errno(nanosleep((void *)0xC0100000, 0)), -EFAULT);
+    check("clock_gettime into NULL", or_errno(clock_gettime(CLOCK_MONOTONIC, 0)), -EFAULT);
+    check("clock_gettime(CLOCK_REALTIME): no wall clock", or_errno(clock_gettime(0, &t1)), -EINVAL);
     check("sched_yield", sched_yield(), 0);
     printf("sleeper: slept %d ms; %d wrong\n", (int)slept, check_wrong);
     return check_wrong;

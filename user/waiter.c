@@ -13,10 +13,10 @@ int main(int argc, char **argv)
     for (long reaped = 0; reaped < want;) {
         int status;
         long pid = wait4(-1, &status, 0, 0);
-        if (pid == -ECHILD)
+        if (pid < 0 && errno == ECHILD)
             continue;
         if (pid < 0) {
-            printf("waiter: wait4 failed: %d\n", (int)pid);
+            printf("waiter: wait4 failed: %d\n", -errno);
             return 1;
         }
         if (WIFEXITED(status))
@@ -25,6 +25,6 @@ int main(int argc, char **argv)
             printf("waiter: child %d killed by signal %d\n", (int)pid, WTERMSIG(status));
         reaped++;
     }
-    printf("waiter: wait4 with no children left: %d\n", (int)wait4(-1, 0, 0, 0));
+    printf("waiter: wait4 with no children left: %d\n", (int)or_errno(wait4(-1, 0, 0, 0)));
     return 0;
 }

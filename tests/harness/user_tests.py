@@ -180,6 +180,17 @@ USER_TESTS = {
          r"memcalls: 0 wrong", ended("/bin/memcalls", "exited with status 0"),
          r"exec: nothere \(\d+\): error -2", ended("/bin/nothere", "exited with status 127")],
         reject=[r"WRONG"]),
+    # The user library against known answers: errno and strerror, the
+    # formats, a line longer than printf's buffer, malloc's blocks.
+    "user_libc_sets_errno_formats_and_allocates": monitor_session(
+        "run /bin/libctest\n",
+        [r'libctest: strerror\(EFAULT\): "Bad address"',
+         r'libctest: snprintf: "\[  -42\|ab  \|0000beef\|z\|3000000000\]"',
+         r"^={600}$",
+         r"libctest: a churn of 1000 blocks does not grow the heap: got 1, want 1",
+         r"libctest: realloc to a mapping keeps the bytes: got 1, want 1",
+         r"libctest: 0 wrong", ended("/bin/libctest", "exited with status 0")],
+        reject=[r"WRONG"]),
     # execve from user mode: bad arguments fail and leave the program
     # running; then it becomes hello, same pid, its own arguments.
     "user_execve_replaces_the_program_or_fails_cleanly": monitor_session(

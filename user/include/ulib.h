@@ -1,58 +1,145 @@
 /*
- * ulib.h - the tiny C library of swiod's user programs (user/lib/).
+ * ulib.h - the small C library of swiod's user programs (user/lib/).
  *
- * Static, freestanding, no errno: every system call wrapper returns what
- * the kernel put in EAX -- a value, or a negative errno (-EFAULT) -- so a
- * program sees exactly what the kernel said.  mmap() returns an address
- * or, for an error, a value in [-4095, -1] (ulib_is_err()).
+ * Static and freestanding; the names and meanings are the C library's
+ * and Linux's, so a program reads as it would on Linux:
  *
- * Numbers, flags and the string functions are the kernel's own, from its
- * pure headers in include/ (the user build searches it after user/include)
- * and kernel/string.c, compiled into every program.
+ * - System calls (lib/syscalls.c): each wrapper returns the kernel's
+ *   answer, or -1 with errno set when the kernel said a negative errno;
+ *   mmap() returns MAP_FAILED then.  A call the kernel does not have yet
+ *   fails with ENOSYS.  or_errno() turns a result back into what the
+ *   kernel said (-EFAULT), which is what the test programs compare.
+ *   syscall6() is the raw gate: no errno, the kernel's EAX as is.
+ * - errno, strerror(), perror() (lib/errno.c).
+ * - Formatted output (lib/stdio.c): printf() to fd 1, dprintf() to any
+ *   fd, snprintf() into a buffer; the formats of include/vsprintf.h (the
+ *   kernel's own engine, kernel/vsprintf.c, compiled into every program).
+ *   A call's output goes out in one write when it can (lines of
+ *   different programs do not interleave mid-line); nothing is cut.
+ * - malloc(), free(), calloc(), realloc() (lib/malloc.c): small blocks
+ *   from the heap (brk), blocks of MALLOC_MMAP_MIN bytes or more each in
+ *   their own anonymous mapping, given back to the kernel by free().
+ * - The string functions are the kernel's (kernel/string.c, kstring.h).
+ *   Numbers, flags and wait statuses come from the kernel's pure headers
+ *   in include/ (searched after user/include).
  *
  * crt0 (lib/crt0.asm) calls main(argc, argv) and then exit() with its
  * result; ulib_name is then the program's name (argv[0]'s last part).
- * printf() understands %d %u %x %s %c %p and %%, with an optional field
- * width; its output goes to fd 1 in one write per call, up to PRINTF_MAX
- * bytes (a longer result is cut, and ends with "...").
+ * exit() runs nothing first: there are no buffers to flush.
  */
 #pragma once
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kerrno.h"             /* the kernel's pure headers (include/), shared: */
 #include "kstring.h"            /* kernel/string.c is the programs' too */
 #include "mman.h"
 #include "syscall_nr.h"
+#include "vsprintf.h"
 #include "wait_status.h"
-
-#define PRINTF_MAX      512
 
 #define PAGE_SIZE       4096u
 
-/* int 0x80 with up to six arguments (lib/crt0.asm). */
+/* ---- errno (lib/errno.c) ---- */
+extern int errno;
+/* Linux's message for err ("Bad address"), or "Unknown error N". */
+const char *strerror(int err);
+/* "what: message\n" on fd 2, the message errno's. */
+void perror(const char *what);
+/* r, or -errno when r is -1 (a wrapper's failure): what the kernel said. */
+long or_errno(long r);
+
+/* ---- system calls (lib/syscalls.c) ---- */
+/* int 0x80 with up to six arguments (lib/crt0.asm); no errno. */
 long syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
+typedef long ssize_t;
+typedef long off_t;
+typedef int pid_t;
+
 __attribute__((noreturn)) void exit(int status);
-long write(int fd, const void *buf, size_t len);
-/* Returns only when it fails; envp is not passed on (the kernel's is empty). */
-long execve(const char *path, char *const argv[], char *const envp[]);
-long getpid(void);
-long getppid(void);
-long brk(void *addr);
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, long pgoff_pages);
-long munmap(void *addr, size_t len);
-long wait4(long pid, int *status, int options, void *rusage);
+pid_t fork(void);
+/* Returns only when it fails. */
+int execve(const char *path, char *const argv[], char *const envp[]);
+pid_t wait4(pid_t pid, int *status, int options, void *rusage);
+pid_t waitpid(pid_t pid, int *status, int options);
+pid_t getpid(void);
+pid_t getppid(void);
+int kill(pid_t pid, int sig);
+int prctl(int option, unsigned long a, unsigned long b, unsigned long c, unsigned long d);
+
 struct timespec {
     long tv_sec;
     long tv_nsec;
 };
 #define CLOCK_MONOTONIC 1
-long nanosleep(const struct timespec *req, struct timespec *rem);
-long clock_gettime(int clock, struct timespec *tp);
-long sched_yield(void);
-static inline int ulib_is_err(const void *p) { return (uintptr_t)p >= (uintptr_t)-4095; }
+int nanosleep(const struct timespec *req, struct timespec *rem);
+int clock_gettime(int clock, struct timespec *tp);
+int sched_yield(void);
 
+/* The system call's own brk, not glibc's: asks for the heap to end at
+ * addr and returns where it ends now (addr 0 only asks). */
+void *brk(void *addr);
+/* Moves the heap's end by increment; the old end, or (void *)-1 (ENOMEM). */
+void *sbrk(intptr_t increment);
+#define MAP_FAILED      ((void *)-1)
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
+int msync(void *addr, size_t len, int flags);
+int mlock(const void *addr, size_t len);
+int munlock(const void *addr, size_t len);
+int mlockall(int flags);
+int munlockall(void);
+
+/* open()'s flags and lseek()'s whence, Linux i386's values. */
+#define O_RDONLY        0
+#define O_WRONLY        1
+#define O_RDWR          2
+#define O_CREAT         0100
+#define O_TRUNC         01000
+#define O_APPEND        02000
+#define O_DIRECTORY     0200000
+#define SEEK_SET        0
+#define SEEK_CUR        1
+#define SEEK_END        2
+
+int open(const char *path, int flags, ...);   /* a third argument: the mode, with O_CREAT */
+int close(int fd);
+ssize_t read(int fd, void *buf, size_t len);
+ssize_t write(int fd, const void *buf, size_t len);
+ssize_t pread(int fd, void *buf, size_t len, off_t offset);
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset);
+off_t lseek(int fd, off_t offset, int whence);
+int mkdir(const char *path, int mode);
+int rmdir(const char *path);
+int unlink(const char *path);
+int rename(const char *from, const char *to);
+int fsync(int fd);
+int dup(int fd);
+int dup2(int fd, int to);
+int pipe(int fds[2]);
+int chdir(const char *path);
+/* buf on success (Linux's system call returns the length instead). */
+char *getcwd(char *buf, size_t size);
+
+/* ---- formatted output (lib/stdio.c) ---- */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vdprintf(int fd, const char *fmt, va_list ap);
+/* snprintf() is the kernel's own, in a C library's name. */
+#define snprintf ksnprintf
+/* Writes all of buf (looping over short writes); len, or -1 with errno. */
+ssize_t write_all(int fd, const void *buf, size_t len);
+
+/* ---- memory (lib/malloc.c) ---- */
+#define MALLOC_MMAP_MIN (128u * 1024)   /* this big or bigger: a mapping of its own */
+void *malloc(size_t size);
+void free(void *p);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t size);
+
+/* ---- helpers (lib/start.c, lib/atol.c) ---- */
 extern const char *ulib_name;
 /* For test programs: print "NAME: WHAT: got G, want W" ("  WRONG" added
  * when they differ, and counted in check_wrong). */

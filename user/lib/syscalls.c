@@ -1,8 +1,29 @@
 /*
- * syscalls.c - the system call wrappers of ulib.h: each is syscall6()
- * with the call's number and arguments, returning the kernel's answer.
+ * syscalls.c - the system call wrappers of ulib.h.  Each passes its
+ * arguments to syscall6() with the call's number; sys() turns the
+ * kernel's answer into the C library's: a negative errno becomes -1 with
+ * errno set.  Only a value in [-4095, -1] is an errno: mmap2 answers
+ * addresses at and above 0x80000000, negative as a long.
  */
 #include "ulib.h"
+
+#define MAX_ERRNO 4095
+
+static long sys(long nr, long a, long b, long c, long d, long e, long f)
+{
+    long r = syscall6(nr, a, b, c, d, e, f);
+    if ((unsigned long)r >= (unsigned long)-MAX_ERRNO) {
+        errno = (int)-r;
+        return -1;
+    }
+    return r;
+}
+
+/* Up to three arguments, cast to the gate's longs. */
+#define SYS3(nr, a, b, c)       sys(nr, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SYS2(nr, a, b)          SYS3(nr, a, b, 0)
+#define SYS1(nr, a)             SYS3(nr, a, 0, 0)
+#define SYS0(nr)                SYS3(nr, 0, 0, 0)
 
 void exit(int status)
 {
@@ -10,44 +31,93 @@ void exit(int status)
         syscall6(NR_exit_group, status, 0, 0, 0, 0, 0);
 }
 
-long write(int fd, const void *buf, size_t len)
+pid_t fork(void) { return SYS0(NR_fork); }
+int execve(const char *path, char *const argv[], char *const envp[])
 {
-    return syscall6(NR_write, fd, (long)buf, (long)len, 0, 0, 0);
+    return SYS3(NR_execve, path, argv, envp);
+}
+pid_t wait4(pid_t pid, int *status, int options, void *rusage)
+{
+    return sys(NR_wait4, pid, (long)status, options, (long)rusage, 0, 0);
+}
+pid_t waitpid(pid_t pid, int *status, int options) { return wait4(pid, status, options, 0); }
+pid_t getpid(void) { return SYS0(NR_getpid); }
+pid_t getppid(void) { return SYS0(NR_getppid); }
+int kill(pid_t pid, int sig) { return SYS2(NR_kill, pid, sig); }
+int prctl(int option, unsigned long a, unsigned long b, unsigned long c, unsigned long d)
+{
+    return sys(NR_prctl, option, (long)a, (long)b, (long)c, (long)d, 0);
 }
 
-long execve(const char *path, char *const argv[], char *const envp[])
+int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    return syscall6(NR_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
+    return SYS2(NR_nanosleep, req, rem);
 }
+int clock_gettime(int clock, struct timespec *tp) { return SYS2(NR_clock_gettime, clock, tp); }
+int sched_yield(void) { return SYS0(NR_sched_yield); }
 
-long getpid(void) { return syscall6(NR_getpid, 0, 0, 0, 0, 0, 0); }
-long getppid(void) { return syscall6(NR_getppid, 0, 0, 0, 0, 0, 0); }
-long brk(void *addr) { return syscall6(NR_brk, (long)addr, 0, 0, 0, 0, 0); }
+/* brk never fails as a system call: it answers where the heap ends. */
+void *brk(void *addr) { return (void *)syscall6(NR_brk, (long)addr, 0, 0, 0, 0, 0); }
+
+void *sbrk(intptr_t increment)
+{
+    static char *end;                   /* the heap's end, once asked */
+    if (!end)
+        end = brk(0);
+    char *old = end, *want = old + increment;
+    if ((increment > 0 && want < old) || (increment < 0 && want > old) || brk(want) != want) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    end = want;
+    return old;
+}
 
 /* mmap2's offset is in pages, not bytes: files larger than 4 GiB fit. */
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, long pgoff_pages)
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 {
-    return (void *)syscall6(NR_mmap2, (long)addr, (long)len, prot, flags, fd, pgoff_pages);
+    if (offset % PAGE_SIZE) {
+        errno = EINVAL;
+        return MAP_FAILED;
+    }
+    return (void *)sys(NR_mmap2, (long)addr, (long)len, prot, flags, fd, offset / PAGE_SIZE);
 }
+int munmap(void *addr, size_t len) { return SYS2(NR_munmap, addr, len); }
+int mprotect(void *addr, size_t len, int prot) { return SYS3(NR_mprotect, addr, len, prot); }
+int msync(void *addr, size_t len, int flags) { return SYS3(NR_msync, addr, len, flags); }
+int mlock(const void *addr, size_t len) { return SYS2(NR_mlock, addr, len); }
+int munlock(const void *addr, size_t len) { return SYS2(NR_munlock, addr, len); }
+int mlockall(int flags) { return SYS1(NR_mlockall, flags); }
+int munlockall(void) { return SYS0(NR_munlockall); }
 
-long munmap(void *addr, size_t len)
+int open(const char *path, int flags, ...)
 {
-    return syscall6(NR_munmap, (long)addr, (long)len, 0, 0, 0, 0);
+    va_list ap;
+    va_start(ap, flags);
+    int mode = flags & O_CREAT ? va_arg(ap, int) : 0;
+    va_end(ap);
+    return SYS3(NR_open, path, flags, mode);
 }
-
-long wait4(long pid, int *status, int options, void *rusage)
+int close(int fd) { return SYS1(NR_close, fd); }
+ssize_t read(int fd, void *buf, size_t len) { return SYS3(NR_read, fd, buf, len); }
+ssize_t write(int fd, const void *buf, size_t len) { return SYS3(NR_write, fd, buf, len); }
+/* pread64 and pwrite64 take the 64-bit offset as two halves, low first. */
+ssize_t pread(int fd, void *buf, size_t len, off_t offset)
 {
-    return syscall6(NR_wait4, pid, (long)status, options, (long)rusage, 0, 0);
+    return sys(NR_pread64, fd, (long)buf, (long)len, offset, offset < 0 ? -1 : 0, 0);
 }
-
-long nanosleep(const struct timespec *req, struct timespec *rem)
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
 {
-    return syscall6(NR_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);
+    return sys(NR_pwrite64, fd, (long)buf, (long)len, offset, offset < 0 ? -1 : 0, 0);
 }
-
-long clock_gettime(int clock, struct timespec *tp)
-{
-    return syscall6(NR_clock_gettime, clock, (long)tp, 0, 0, 0, 0);
-}
-
-long sched_yield(void) { return syscall6(NR_sched_yield, 0, 0, 0, 0, 0, 0); }
+off_t lseek(int fd, off_t offset, int whence) { return SYS3(NR_lseek, fd, offset, whence); }
+int mkdir(const char *path, int mode) { return SYS2(NR_mkdir, path, mode); }
+int rmdir(const char *path) { return SYS1(NR_rmdir, path); }
+int unlink(const char *path) { return SYS1(NR_unlink, path); }
+int rename(const char *from, const char *to) { return SYS2(NR_rename, from, to); }
+int fsync(int fd) { return SYS1(NR_fsync, fd); }
+int dup(int fd) { return SYS1(NR_dup, fd); }
+int dup2(int fd, int to) { return SYS2(NR_dup2, fd, to); }
+int pipe(int fds[2]) { return SYS1(NR_pipe, fds); }
+int chdir(const char *path) { return SYS1(NR_chdir, path); }
+char *getcwd(char *buf, size_t size) { return SYS2(NR_getcwd, buf, size) < 0 ? 0 : buf; }
