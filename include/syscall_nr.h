@@ -28,8 +28,6 @@
 #define NR_dup2         63
 #define NR_getppid      64
 #define NR_munmap       91
-#define NR_stat         106
-#define NR_fstat        108
 #define NR_wait4        114
 #define NR_fsync        118
 #define NR_mprotect     125

@@ -135,8 +135,8 @@ REFUSALS = {
 }
 
 
-FUZZ_SEEDS = range(1, 5)
-FUZZ_CALLS = 20000
+FUZZ_SEEDS = [1]
+FUZZ_CALLS = 100000
 
 
 def free_pages_come_back(text):
@@ -255,13 +255,20 @@ USER_TESTS = {
            ended("/bin/entry0", "killed by SIGSEGV"),
            ended("/bin/hello", "exited with status 0")],
         extra=broken_programs),
-    # Random system calls with hostile arguments: the kernel stays up, each
-    # fuzzer ends (normally, or killed by a fault it made), and no page is
-    # leaked.  A short warm-up run first fills the slab caches.
+    # Random system calls with hostile arguments (user/syscall_fuzz.c):
+    # the kernel stays up, each run ends (normally, or killed by a fault it
+    # made), and no page is leaked.  A short warm-up run first fills the
+    # slab caches; then FUZZ_CALLS calls with a fixed seed, and as many
+    # with a seed from the clock (printed: a failure can be made again).
     "user_syscall_fuzz_keeps_the_kernel_up": monitor_session(
-        "run /bin/fuzz 9 2000\nfree\n"
-        + "".join(f"run /bin/fuzz {s} {FUZZ_CALLS}\n" for s in FUZZ_SEEDS) + "free\n",
-        [ended("/bin/fuzz", r"(exited with status 0|killed by SIG[A-Z]+)")] * (len(FUZZ_SEEDS) + 1),
+        "run /bin/syscall_fuzz seed=9 calls=2000\nfree\n"
+        + "".join(f"run /bin/syscall_fuzz seed={s} calls={FUZZ_CALLS}\n" for s in FUZZ_SEEDS)
+        + f"run /bin/syscall_fuzz calls={FUZZ_CALLS}\nfree\n",
+        [r"syscall_fuzz: seed 9, 2000 calls",
+         ended("/bin/syscall_fuzz", r"(exited with status 0|killed by SIG[A-Z]+)")]
+        + [r"syscall_fuzz: seed \d+, 100000 calls \(again: syscall_fuzz seed=\d+ calls=100000\)",
+           ended("/bin/syscall_fuzz", r"(exited with status 0|killed by SIG[A-Z]+)")]
+        * (len(FUZZ_SEEDS) + 1),
         check=free_pages_come_back, timeout=240),
     # A program that wants more than memory and swap hold is ended by the
     # out-of-memory policy (its status: SIGKILL); every page comes back and

@@ -147,3 +147,5 @@ void check(const char *what, long got, long want);
 extern int check_wrong;
 /* The number at the start of s (decimal), or dflt when there is none. */
 long atol_or(const char *s, long dflt);
+/* The number of the argument KEY=N (argv[1] on), or dflt when there is none. */
+long arg_long(int argc, char **argv, const char *key, long dflt);
