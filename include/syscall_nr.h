@@ -29,6 +29,7 @@
 #define NR_getppid      64
 #define NR_munmap       91
 #define NR_wait4        114
+#define NR_sysinfo      116
 #define NR_fsync        118
 #define NR_mprotect     125
 #define NR_msync        144

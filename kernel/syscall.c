@@ -19,6 +19,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_getppid] = sys_getppid,
     [NR_munmap] = sys_munmap,
     [NR_wait4] = sys_wait4,
+    [NR_sysinfo] = sys_sysinfo,
     [NR_sched_yield] = sys_sched_yield,
     [NR_nanosleep] = sys_nanosleep,
     [NR_mmap2] = sys_mmap2,

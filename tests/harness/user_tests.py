@@ -151,6 +151,26 @@ def free_pages_come_back(text):
     return None
 
 
+def free_matches_the_monitor(text):
+    """/bin/free -p's counts (sysinfo) against the monitor's free and swap
+    just after: the same totals, the free pages within what the program
+    itself held (it has exited when the monitor counts)."""
+    mem = re.search(r"^Mem: +(\d+) +(\d+) +(\d+)$", text, re.M)
+    swp = re.search(r"^Swap: +(\d+) +(\d+) +(\d+)$", text, re.M)
+    mon = re.search(r"^pages: (\d+) free of (\d+) managed", text, re.M)
+    area = re.search(r"^hda +-?\d+ +(\d+) +(\d+) +\d+$", text, re.M)
+    if not (mem and swp and mon and area):
+        return "free's Mem:/Swap: lines or the monitor's free/swap answers are missing"
+    total, used, free = map(int, mem.groups())
+    if total != int(mon.group(2)) or used + free != total:
+        return f"free says {total} pages ({used} used + {free} free), the monitor {mon.group(2)}"
+    if not 0 <= int(mon.group(1)) - free <= 64:
+        return f"free says {free} pages free, the monitor then {mon.group(1)}"
+    if (int(swp.group(1)), int(swp.group(2))) != (int(area.group(1)), int(area.group(2))):
+        return f"free's swap {swp.groups()} is not the monitor's {area.groups()}"
+    return None
+
+
 def init_boot(program, verdict_rc, expect):
     """Boot with init=PROGRAM (and no monitor): the boot ends when it does,
     with success only when it exited with status 0."""
@@ -191,6 +211,11 @@ USER_TESTS = {
          r"libctest: realloc to a mapping keeps the bytes: got 1, want 1",
          r"libctest: 0 wrong", ended("/bin/libctest", "exited with status 0")],
         reject=[r"WRONG"]),
+    # sysinfo (116) and /bin/free: the kernel's own counts.
+    "user_free_shows_the_kernels_memory_counts": monitor_session(
+        "run /bin/free -p\nfree\nswap\n",
+        [r"^Mem: ", r"^Swap: ", ended("/bin/free", "exited with status 0")],
+        check=free_matches_the_monitor, swap_mib=16),
     # execve from user mode: bad arguments fail and leave the program
     # running; then it becomes hello, same pid, its own arguments.
     "user_execve_replaces_the_program_or_fails_cleanly": monitor_session(

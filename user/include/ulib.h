@@ -35,6 +35,7 @@
 #include "kstring.h"            /* kernel/string.c is the programs' too */
 #include "mman.h"
 #include "syscall_nr.h"
+#include "sysinfo.h"
 #include "vsprintf.h"
 #include "wait_status.h"
 
@@ -76,6 +77,8 @@ struct timespec {
 int nanosleep(const struct timespec *req, struct timespec *rem);
 int clock_gettime(int clock, struct timespec *tp);
 int sched_yield(void);
+/* Memory and swap counts, in pages (info->mem_unit bytes). */
+int sysinfo(struct sysinfo *info);
 
 /* The system call's own brk, not glibc's: asks for the heap to end at
  * addr and returns where it ends now (addr 0 only asks). */
