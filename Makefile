@@ -28,7 +28,7 @@ CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
 ASFLAGS := -f elf32 -g -F dwarf
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
-C_SRCS   := $(wildcard boot/*.c kernel/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*.c fs/*/*.c net/*.c \
+C_SRCS   := $(wildcard boot/*.c kernel/*.c lib/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*.c fs/*/*.c net/*.c \
                       tests/kernel/*.c tests/bench/*.c)
 ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm tests/kernel/*.asm)
 OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)
@@ -47,7 +47,7 @@ Q := $(if $(V),,@)
 # static ELF32 executable at Linux's address (0x08048000), one segment per
 # page (max-page-size 4096: exec refuses segments that share a page).  They
 # may include the kernel's pure headers (include/, searched last) and link
-# its pure kernel/string.c and kernel/vsprintf.c.  General registers only:
+# its pure lib/string.c and lib/vsprintf.c.  General registers only:
 # the kernel does not save a task's FPU state yet, so a program must not use
 # floating point.  The harness copies build/user/root into an ext2 image
 # with mke2fs -d.
@@ -56,7 +56,7 @@ USER_CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
                 -Wall -Wextra -Werror -Iuser/include -idirafter include -MMD -MP
 USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
                 -Wl,-z,noexecstack -Wl,--build-id=none
-USER_KOBJS   := $(BUILD)/user/obj/lib/kstring.o $(BUILD)/user/obj/lib/kvsprintf.o
+USER_KOBJS   := $(BUILD)/user/obj/klib/string.o $(BUILD)/user/obj/klib/vsprintf.o
 USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
                 $(BUILD)/user/obj/lib/crt0.asm.o $(USER_KOBJS)
 USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
@@ -74,8 +74,8 @@ $(BUILD)/user/obj/%.o: user/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-# The kernel's pure files the programs share: kernel/X.c as lib/kX.o.
-$(BUILD)/user/obj/lib/k%.o: kernel/%.c
+# The kernel's pure lib/ files a program links, compiled for user mode.
+$(BUILD)/user/obj/klib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (user)"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
@@ -172,4 +172,6 @@ FORCE:
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d) $(wildcard $(BUILD)/user/obj/*.d $(BUILD)/user/obj/lib/*.d)
+# Only the current objects' lists: an old list may name a source that moved.
+-include $(OBJS:.o=.d) $(patsubst %.o,%.d,$(filter-out %.asm.o,$(USER_LIB))) \
+         $(patsubst user/%.c,$(BUILD)/user/obj/%.d,$(wildcard user/*.c))

@@ -1,5 +1,5 @@
 /*
- * fuzz_cmdline_parse.c - a libFuzzer target for kernel/cmdline_parse.c.
+ * fuzz_cmdline_parse.c - a libFuzzer target for lib/cmdline_parse.c.
  *
  * The command line comes from the boot loader, so cmdline_split must
  * survive any bytes at all.  Each input is copied into a heap buffer of

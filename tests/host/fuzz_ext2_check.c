@@ -24,7 +24,7 @@
  * tests/host/run builds it with clang -fsanitize=fuzzer and runs a bounded
  * number of inputs; by hand: build/host/fuzz_ext2_check -runs=1000000
  * Fuzz options: -max_len=4200
- * Links with: fs/ext2/ext2_check.c kernel/vsprintf.c
+ * Links with: fs/ext2/ext2_check.c lib/vsprintf.c
  */
 #include <stdio.h>
 #include <stdlib.h>

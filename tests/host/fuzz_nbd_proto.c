@@ -20,7 +20,7 @@
  * tests/host/run builds it with clang -fsanitize=fuzzer and runs a bounded
  * number of inputs; by hand: build/host/fuzz_nbd_proto -runs=1000000
  * Fuzz options: -max_len=1024
- * Links with: drivers/block/nbd_proto.c kernel/vsprintf.c
+ * Links with: drivers/block/nbd_proto.c lib/vsprintf.c
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * test_cmdline_parse.c - kernel/cmdline_parse.c against the contract in
+ * test_cmdline_parse.c - lib/cmdline_parse.c against the contract in
  * include/cmdline_parse.h: splitting a line into key=value and flag
  * arguments, parse_u32's accepted forms and bounds, glob_match (also
  * against the host's fnmatch over random patterns), name_list_match.

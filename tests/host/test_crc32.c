@@ -1,5 +1,5 @@
 /*
- * test_crc32.c - kernel/crc32.c against the published check values of the
+ * test_crc32.c - lib/crc32.c against the published check values of the
  * zlib CRC-32, against a bit-at-a-time reference over random buffers, and
  * for the promise that feeding data in pieces gives the same result as
  * feeding it at once.  Buffers are heap copies of exactly their size, so

@@ -5,7 +5,7 @@
  * 4 KiB blocks, and for random blocks by rebuilding the block number from
  * the path.  The real images in test_ext2_check read a file through it.
  *
- * Links with: fs/ext2/ext2_check.c kernel/vsprintf.c
+ * Links with: fs/ext2/ext2_check.c lib/vsprintf.c
  * Usage: test_ext2_blockmap [seed=N]   (or SEED=N in the environment)
  */
 #include "check.h"

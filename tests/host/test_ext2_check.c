@@ -20,7 +20,7 @@
  * refused with the right errno and a message naming the field.
  *
  * Needs /sbin/mke2fs and dumpe2fs (e2fsprogs).
- * Links with: fs/ext2/ext2_check.c kernel/vsprintf.c
+ * Links with: fs/ext2/ext2_check.c lib/vsprintf.c
  * Usage: test_ext2_check
  */
 #include <errno.h>

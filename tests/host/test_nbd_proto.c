@@ -7,7 +7,7 @@
  * a write, a read back, a flush and a disconnect.
  *
  * Needs nbdkit for the last part (skipped with a note when missing).
- * Links with: drivers/block/nbd_proto.c kernel/vsprintf.c
+ * Links with: drivers/block/nbd_proto.c lib/vsprintf.c
  * Usage: test_nbd_proto
  */
 #include <errno.h>

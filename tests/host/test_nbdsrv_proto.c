@@ -4,7 +4,7 @@
  * message one end builds, the other end's parser must accept with the
  * same values, and what a lying client sends is refused.
  *
- * Links with: drivers/block/nbdsrv_proto.c drivers/block/nbd_proto.c kernel/vsprintf.c
+ * Links with: drivers/block/nbdsrv_proto.c drivers/block/nbd_proto.c lib/vsprintf.c
  * Usage: test_nbdsrv_proto
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * test_vsprintf.c - kvsnprintf (kernel/vsprintf.c) checked against the host
+ * test_vsprintf.c - kvsnprintf (lib/vsprintf.c) checked against the host
  * C library's vsnprintf, which is the contract include/vsprintf.h promises
  * for every conversion it lists, and against fixed strings where swiod
  * deliberately differs (%p, a NULL %s).

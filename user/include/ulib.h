@@ -13,13 +13,13 @@
  * - errno, strerror(), perror() (lib/errno.c).
  * - Formatted output (lib/stdio.c): printf() to fd 1, dprintf() to any
  *   fd, snprintf() into a buffer; the formats of include/vsprintf.h (the
- *   kernel's own engine, kernel/vsprintf.c, compiled into every program).
+ *   kernel's own engine, lib/vsprintf.c, compiled into every program).
  *   A call's output goes out in one write when it can (lines of
  *   different programs do not interleave mid-line); nothing is cut.
  * - malloc(), free(), calloc(), realloc() (lib/malloc.c): small blocks
  *   from the heap (brk), blocks of MALLOC_MMAP_MIN bytes or more each in
  *   their own anonymous mapping, given back to the kernel by free().
- * - The string functions are the kernel's (kernel/string.c, kstring.h).
+ * - The string functions are the kernel's (lib/string.c, kstring.h).
  *   Numbers, flags and wait statuses come from the kernel's pure headers
  *   in include/ (searched after user/include).
  *
@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kerrno.h"             /* the kernel's pure headers (include/), shared: */
-#include "kstring.h"            /* kernel/string.c is the programs' too */
+#include "kstring.h"            /* lib/string.c is the programs' too */
 #include "mman.h"
 #include "syscall_nr.h"
 #include "sysinfo.h"

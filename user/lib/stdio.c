@@ -1,6 +1,6 @@
 /*
  * stdio.c - formatted output for user programs: the kernel's formatting
- * engine (kvsnprintf(), kernel/vsprintf.c) into a buffer, then write.
+ * engine (kvsnprintf(), lib/vsprintf.c) into a buffer, then write.
  *
  * A call's text is formatted whole and written with one write(), so
  * that lines from different programs sharing the console do not
