@@ -34,9 +34,15 @@
 #define NBD_MAX_INFLIGHT 16     /* requests sent and not yet answered, per device */
 #define NBD_MAX_DEVICES  3      /* make run: nbdsrv's nbd0, the host's ext2 nbd1 and swap nbd2 */
 
+struct blk_server;
 struct block_device;
 
 void nbd_init(void);
+/* Name srv as the task that answers the requests of every device whose
+ * server is addr:port (host order), for the hang detector and the lock
+ * validator (blkdev.h, struct blk_server).  After nbd_init(): an
+ * in-kernel server calls it for its own clients. */
+void nbd_set_server(uint32_t addr, uint16_t port, struct blk_server *srv);
 
 int nbd_flush(struct block_device *dev);
 int nbd_trim(struct block_device *dev, uint64_t sector, uint32_t count);

@@ -70,6 +70,13 @@ struct nbd_device *nbd_device(int i)
     return i < nr_nbd ? &nbd_devs[i] : NULL;
 }
 
+void nbd_set_server(uint32_t addr, uint16_t port, struct blk_server *srv)
+{
+    for (int i = 0; i < nr_nbd; i++)
+        if (nbd_devs[i].addr == addr && nbd_devs[i].port == port)
+            blkdev_set_server(&nbd_devs[i].bdev, srv);
+}
+
 /* dev's NBD state, or NULL when dev is another kind of disk. */
 static struct nbd_device *nbd_of(struct block_device *dev)
 {

@@ -19,7 +19,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
-#include "nbd_dev.h"
+#include "nbd.h"
 #include "nbdsrv.h"
 #include "nbdsrv_proto.h"
 #include "printk.h"
@@ -418,9 +418,6 @@ void nbdsrv_claim_clients(void)
 {
     uint32_t loopback;
     ipv4_parse_addr("127.0.0.1", &loopback, NULL);
-    for (int i = 0; srv.server.task && nbd_device(i); i++) {
-        struct nbd_device *nd = nbd_device(i);
-        if (nd->addr == loopback && nd->port == srv.port)
-            blkdev_set_server(&nd->bdev, &srv.server);
-    }
+    if (srv.server.task)
+        nbd_set_server(loopback, srv.port, &srv.server);
 }
