@@ -28,7 +28,8 @@ CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
 ASFLAGS := -f elf32 -g -F dwarf
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
-C_SRCS   := $(wildcard boot/*.c kernel/*.c lib/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*.c fs/*/*.c net/*.c \
+C_SRCS   := $(wildcard boot/*.c kernel/*.c lib/*.c mm/*.c drivers/*.c drivers/*/*.c fs/*.c fs/*/*.c \
+                      net/*.c net/*/*.c \
                       tests/kernel/*.c tests/bench/*.c)
 ASM_SRCS := $(wildcard boot/*.asm kernel/*.asm tests/kernel/*.asm)
 OBJS     := $(C_SRCS:%.c=$(BUILD)/obj/%.o) $(ASM_SRCS:%.asm=$(BUILD)/obj/%.asm.o)

@@ -1,4 +1,4 @@
-"""nbdsrv_tests.py - the kernel's NBD server (drivers/block/nbdsrv.c)
+"""nbdsrv_tests.py - the kernel's NBD server (net/nbdsrv/nbdsrv.c)
 against a client nobody here wrote: the host's qemu-io and qemu-img.
 
 nbdsrv_serves_host_qemu_io: a seeded image (disks.py) is hda, the kernel

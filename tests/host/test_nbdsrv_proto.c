@@ -1,10 +1,10 @@
 /*
- * test_nbdsrv_proto.c - drivers/block/nbdsrv_proto.c, the server's side of
+ * test_nbdsrv_proto.c - net/nbdsrv/nbdsrv_proto.c, the server's side of
  * the NBD framing, checked against the client's (nbd_proto.c): every
  * message one end builds, the other end's parser must accept with the
  * same values, and what a lying client sends is refused.
  *
- * Links with: drivers/block/nbdsrv_proto.c drivers/block/nbd_proto.c lib/vsprintf.c
+ * Links with: net/nbdsrv/nbdsrv_proto.c drivers/block/nbd_proto.c lib/vsprintf.c
  * Usage: test_nbdsrv_proto
  */
 #include <errno.h>

@@ -6,8 +6,10 @@
  * doc/proto.md).  Every number on the wire is big-endian.
  *
  * Pure code: no kernel headers, so it is unit-tested and fuzzed on the host
- * (tests/host/test_nbd_proto.c, fuzz_nbd_proto.c).  The driver (nbd.c)
- * moves the bytes; these functions only build and judge them:
+ * (tests/host/test_nbd_proto.c, fuzz_nbd_proto.c).  One protocol, two
+ * ends: the client (drivers/block/nbd.c, framing in nbd_proto.c) and the
+ * in-kernel server (net/nbdsrv/) share these names and values.  The
+ * client moves the bytes; these functions only build and judge them:
  *
  *   handshake  nbd_parse_greeting -> nbd_client_flags, sent back ->
  *              nbd_encode_opt_go -> for each option reply:
