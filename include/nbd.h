@@ -58,6 +58,13 @@ struct nbd_stats {
     uint32_t server_errors;     /* replies with an error */
     uint32_t failed;            /* requests failed by a dead connection */
     uint32_t timeouts;          /* requests that had no reply in time */
+    /* Where the time goes, in TSC cycles (bench=nbd_swap divides them by
+     * the TSC's rate): */
+    uint64_t busy_tsc;          /* with at least one request in flight */
+    uint64_t send_tsc;          /* the sender writing requests to the socket,
+                                 * waiting for room in it included */
+    uint64_t write_tsc;         /* each answered write, from the sender taking it
+                                 * to its reply, summed */
 };
 /* 0, or -ENODEV when dev is not an NBD device. */
 int nbd_get_stats(struct block_device *dev, struct nbd_stats *out);

@@ -150,6 +150,15 @@ void irq_enter(void);
 void irq_exit(void);
 extern int irq_depth;               /* > 0 inside an interrupt handler */
 
+/* Since boot: task switches, and TSC cycles the idle task had the CPU
+ * (under -icount the TSC counts instructions, so the rest of a span is
+ * what the tasks executed: bench=nbd_swap's cpu_busy). */
+struct sched_stats {
+    uint64_t switches;
+    uint64_t idle_tsc;
+};
+void sched_get_stats(struct sched_stats *out);
+
 const char *task_state_name(enum task_state s);
 /* Visit every task with interrupts off: fn must not block. */
 void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);

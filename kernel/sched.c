@@ -40,6 +40,8 @@ static struct list_head run_queue[NR_PRIOS];
 static struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);
 static struct task *idle_task;
 static bool need_resched;
+static struct sched_stats stats;        /* changed with interrupts off */
+static uint64_t idle_since;             /* TSC when idle last got the CPU */
 static uint32_t next_id = 1;
 
 const char *task_state_name(enum task_state s)
@@ -104,6 +106,12 @@ static void __schedule(bool preempted)
     need_resched = false;
     if (next == prev)
         return;
+    uint64_t now = rdtsc();
+    stats.switches++;
+    if (prev == idle_task)
+        stats.idle_tsc += now - idle_since;
+    if (next == idle_task)
+        idle_since = now;
     current = next;
     if (next->vm != prev->vm)
         vm_switch(next->vm ? next->vm : &kernel_space);
@@ -442,6 +450,15 @@ void task_backtrace(const struct task *t, int level)
 }
 
 /* ---- start-up ----------------------------------------------------------------- */
+
+void sched_get_stats(struct sched_stats *out)
+{
+    uint32_t flags = irq_save();
+    *out = stats;
+    if (current == idle_task)
+        out->idle_tsc += rdtsc() - idle_since;
+    irq_restore(flags);
+}
 
 static void idle(void *arg)
 {

@@ -592,6 +592,8 @@ static void kswiod(void *arg)
             uint32_t put_back = start_one(d);
             busy = put_back ? busy + put_back : 0;
         }
+        if (!list_empty(&d->queue) && d->bios_in_flight >= KSWIOD_MAX_BIOS)
+            vm_events.kswiod_bio_limited++;
         if (busy)
             wait_event_timeout(&d->wq, d->kicked, BUSY_FILE_NAP_MS);
     }

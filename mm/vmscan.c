@@ -53,6 +53,7 @@
 #include "timer.h"
 #include "vm.h"
 #include "wait.h"
+#include "x86.h"
 
 KERNEL_PARAM(reclaim, "kswiod",
              "who writes the pages reclaim picks: kswiod, or sync (reclaim itself: 1999)");
@@ -110,6 +111,8 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
                      !(page->flags & PG_swapcache);
         if (area && area->draining)
             return ACTIVATE;            /* swapoff is taking its slot back */
+        if (dirty && area && kswiod_full(area->bdev))
+            vm_events.kswiod_full++;
         if (dirty && (!(sc->gfp & __GFP_IO) || (area && kswiod_full(area->bdev))))
             return KEEP;                /* may not write, or no room to: clean pages only */
         if (!area) {
@@ -117,6 +120,7 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
             if (swap_slot_alloc(&area, &slot))
                 return ACTIVATE;        /* no swap (left) */
             if (kswiod_full(area->bdev)) {
+                vm_events.kswiod_full++;
                 swap_slot_free(area, slot);
                 return KEEP;            /* no room to write there */
             }
@@ -318,8 +322,10 @@ static bool reclaim_run(struct reclaim_run *r)
             break;                      /* no waiting can change that */
         wakeup_kswapd();
         vm_events.reclaim_waits++;
+        uint64_t t0 = rdtsc();
         if (!wait_on_page_freed(RECLAIM_WAIT_MS))
             r->idle++;
+        vm_events.reclaim_wait_tsc += rdtsc() - t0;
     }
     return goal_met(r);
 }

@@ -150,6 +150,7 @@ struct tcp_stats {
     uint32_t memalloc_dropped;      /* dropped: received into the emergency reserve,
                                      * not for a socket of reclaim's (skbuff.h) */
     uint32_t xmit_busy;             /* the interface's ring was full */
+    uint32_t wnd_limited;           /* sending stopped at the edge of the peer's window */
     uint32_t conn_timedout;         /* connections failed by the retry limit */
 };
 extern struct tcp_stats tcp_stats;

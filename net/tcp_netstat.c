@@ -42,9 +42,10 @@ static void netstat_run(int argc, char **argv)
                    "challenge ACKs %u, to closed ports %u\n", t->retransmits,
                    t->fast_retransmits, t->timeouts, t->rst_in, t->rst_out, t->rst_ignored,
                    t->challenge_acks, t->no_socket);
-    console_printf("no buffer %u, interface busy %u, connections timed out %u; "
-                   "emergency-reserve packets dropped (not for reclaim's sockets) %u\n",
-                   t->nomem, t->xmit_busy, t->conn_timedout, t->memalloc_dropped);
+    console_printf("no buffer %u, interface busy %u, stopped at the peer's window %u, "
+                   "connections timed out %u; emergency-reserve packets dropped (not for "
+                   "reclaim's sockets) %u\n", t->nomem, t->xmit_busy, t->wnd_limited,
+                   t->conn_timedout, t->memalloc_dropped);
 }
 
 MONITOR_COMMAND("netstat", "", "TCP connections and counters", netstat_run);

@@ -169,8 +169,11 @@ void tcp_output(struct socket *s)
         /* The FIN is the sequence number after the data: it goes with
          * the segment that ends there, or alone. */
         bool fin = s->fin_queued && seq_leq(seq, s->write_seq) && seq + len == s->write_seq;
-        if (!len && !fin)
+        if (!len && !fin) {
+            if (unsent)
+                tcp_stats.wnd_limited++;
             break;
+        }
         int r = tcp_send_data(s, seq, len, unsent, fin);
         if (r == -ENOMEM)
             break;

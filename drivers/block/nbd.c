@@ -45,6 +45,7 @@
 #include "timer.h"
 #include "vsprintf.h"
 #include "net_parse.h"
+#include "x86.h"
 
 KERNEL_PARAM(nbd, "", "A.B.C.D:PORT[,...]: connect nbd0, nbd1, nbd2 to these servers at boot");
 KERNEL_PARAM(nbd_export, "", "NAME[,...]: the export of each nbd= server (\"\": its default)");
@@ -95,7 +96,11 @@ static void count_done(struct nbd_device *nd, const struct nbd_slot *s)
 {
     switch (s->cmd) {
     case NBD_CMD_READ: nd->stats.reads++; nd->stats.bytes_read += s->len; break;
-    case NBD_CMD_WRITE: nd->stats.writes++; nd->stats.bytes_written += s->len; break;
+    case NBD_CMD_WRITE:
+        nd->stats.writes++;
+        nd->stats.bytes_written += s->len;
+        nd->stats.write_tsc += rdtsc() - s->taken_tsc;
+        break;
     case NBD_CMD_FLUSH: nd->stats.flushes++; break;
     default: nd->stats.trims++; break;
     }
@@ -114,7 +119,8 @@ static struct finished slot_release(struct nbd_device *nd, struct nbd_slot *s)
     s->state = SLOT_FREE;
     s->bio = NULL;
     s->ctl = NULL;
-    nd->stats.inflight--;
+    if (--nd->stats.inflight == 0)
+        nd->stats.busy_tsc += rdtsc() - nd->busy_since;
     return f;
 }
 
@@ -244,8 +250,11 @@ static struct nbd_slot *take_request(struct nbd_device *nd)
         s->gen++;
         s->state = SLOT_SENDING;
         s->sent_ms = timer_uptime_ms();
+        s->taken_tsc = rdtsc();
         if (s->bio)                 /* queued counts bios only */
             nd->stats.queued--;
+        if (nd->stats.inflight == 0)
+            nd->busy_since = s->taken_tsc;
         if (++nd->stats.inflight > nd->stats.max_inflight)
             nd->stats.max_inflight = nd->stats.inflight;
     }
@@ -339,6 +348,9 @@ static void sender_main(void *arg)
         struct nbd_slot *s;
         while ((s = take_request(nd))) {
             int ret = send_request(nd, s);
+            uint32_t flags = spin_lock_irqsave(&nd->lock);
+            nd->stats.send_tsc += rdtsc() - s->taken_tsc;
+            spin_unlock_irqrestore(&nd->lock, flags);
             if (ret < 0)
                 nbd_fail(nd, "sending %s of %u bytes at sector %llu failed (%d)",
                          nbd_cmd_name(s->cmd), s->len,

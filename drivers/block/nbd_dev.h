@@ -71,6 +71,7 @@ struct nbd_slot {
     struct bio *bio;            /* a read or a write */
     struct nbd_ctl *ctl;        /* or a flush or trim */
     uint64_t sent_ms;           /* when the sender took it: the timeout counts from here */
+    uint64_t taken_tsc;         /* the same, in TSC cycles, for the counters */
 };
 
 struct nbd_device {
@@ -91,6 +92,7 @@ struct nbd_device {
     bool dead;                  /* set once, by nbd_fail(); never cleared */
     char why[NBD_WHY_LEN];      /* what killed it */
     struct nbd_stats stats;     /* connected, inflight, queued and the counts */
+    uint64_t busy_since;        /* TSC when inflight last went from 0 to 1 */
 
     struct wait_queue send_wq;  /* the sender: work, a free slot, death */
     struct task *receiver;      /* joined by the sender as it ends */

@@ -34,9 +34,12 @@
 #include "mm.h"
 #include "nbd.h"
 #include "reclaim.h"
+#include "sched.h"
 #include "printk.h"
 #include "swap.h"
 #include "vsprintf.h"
+#include "x86.h"
+#include "../../net/tcp.h"
 
 static void bench_oom_decision(void)
 {
@@ -138,12 +141,18 @@ KBENCH(swap_during_stall)
 struct nbd_swap_counts {
     struct nbd_stats nbd;
     struct vm_event_counts vm;
+    struct tcp_stats tcp;
+    struct sched_stats sched;
+    uint64_t tsc;
 };
 
 static void nbd_swap_counts(struct block_device *dev, struct nbd_swap_counts *c)
 {
     nbd_get_stats(dev, &c->nbd);
     c->vm = vm_events;
+    c->tcp = tcp_stats;
+    sched_get_stats(&c->sched);
+    c->tsc = rdtsc();
 }
 
 /* "BENCH nbd_swap pass=P ..." for the counts from a to b. */
@@ -173,6 +182,25 @@ static void nbd_swap_pass(const char *pass, const struct nbd_swap_counts *a,
             b->vm.swapin_ra_pages - a->vm.swapin_ra_pages);
     pr_info("BENCH nbd_swap pass=%s fault_ms=%u of_which_waiting_for_reads_ms=%u\n", pass,
             (uint32_t)(fault_us / 1000), (uint32_t)(read_us / 1000));
+    uint64_t ms = tsc_hz / 1000;
+    uint32_t wr = writes ? writes : 1;
+    pr_info("BENCH nbd_swap pass=%s nbd_busy_ms=%u nbd_send_ms=%u us_per_write=%u "
+            "kswiod_full=%u kswiod_bio_limited=%u reclaim_waits=%u reclaim_wait_ms=%u\n", pass,
+            (uint32_t)((b->nbd.busy_tsc - a->nbd.busy_tsc) / ms),
+            (uint32_t)((b->nbd.send_tsc - a->nbd.send_tsc) / ms),
+            (uint32_t)((b->nbd.write_tsc - a->nbd.write_tsc) * 1000 / ms / wr),
+            b->vm.kswiod_full - a->vm.kswiod_full,
+            b->vm.kswiod_bio_limited - a->vm.kswiod_bio_limited,
+            b->vm.reclaim_waits - a->vm.reclaim_waits,
+            (uint32_t)((b->vm.reclaim_wait_tsc - a->vm.reclaim_wait_tsc) / ms));
+    pr_info("BENCH nbd_swap pass=%s cpu_busy_ms=%u task_switches=%u\n", pass,
+            (uint32_t)((b->tsc - a->tsc - (b->sched.idle_tsc - a->sched.idle_tsc)) / ms),
+            (uint32_t)(b->sched.switches - a->sched.switches));
+    pr_info("BENCH nbd_swap pass=%s tcp_segs_out=%u tcp_segs_in=%u tcp_wnd_limited=%u "
+            "tcp_retransmits=%u tcp_xmit_busy=%u tcp_nomem=%u\n", pass,
+            b->tcp.segs_out - a->tcp.segs_out, b->tcp.segs_in - a->tcp.segs_in,
+            b->tcp.wnd_limited - a->tcp.wnd_limited, b->tcp.retransmits - a->tcp.retransmits,
+            b->tcp.xmit_busy - a->tcp.xmit_busy, b->tcp.nomem - a->tcp.nomem);
 }
 
 KBENCH(nbd_swap)
