@@ -1,43 +1,94 @@
 /*
- * file.h - open files: an inode and a position, as a program sees a file.
+ * file.h - open files: what a file descriptor refers to.
  *
- *   file_open(path, flags, &err)  O_RDONLY/O_WRONLY/O_RDWR, with O_CREAT
- *                                 (make it if missing), O_TRUNC (cut to 0),
- *                                 O_APPEND (every write goes to the end)
- *   file_read / file_write        from the position, moving it
- *   file_lseek(f, off, whence)    SEEK_SET / SEEK_CUR / SEEK_END; past the
- *                                 end is allowed (a write there leaves a hole)
- *   file_stat, file_close         (close writes nothing back: sync does)
+ * A struct file is one open of something: a VFS inode (a regular file or
+ * a directory), the console, an end of a pipe, a block device or a
+ * socket.  It holds the open flags, a position and its operations, and a
+ * reference count: dup(), dup2() and fork() share one open file -- and so
+ * its position -- among several descriptors, as Linux does (fdtable.h).
+ *
+ * For kernel code (the system calls are in fs/read_write.c, fs/open.c):
+ *   file_open(path, flags, &err)  an absolute path: /dev/NAME is the block
+ *       device NAME (fs/blkdev_file.c), anything else the VFS's.  Flags
+ *       as open()'s (file_abi.h): O_RDONLY/O_WRONLY/O_RDWR, O_CREAT (make
+ *       it if missing), O_EXCL, O_TRUNC (cut to 0), O_APPEND (every write
+ *       goes to the end), O_DIRECTORY.
+ *   file_alloc(ops, flags, private)  a new open file of another kind, one
+ *       reference; NULL when memory is short
+ *   file_get / file_put     take and drop a reference; the last put calls
+ *       ops->release (which closes a pipe end, a socket; an inode's iput)
+ *   file_read / file_write  kernel buffers, from the position, moving it
+ *   file_pread / file_pwrite  at a given position, which stays
+ *   file_lseek(f, off, whence)  SEEK_SET / SEEK_CUR / SEEK_END; past the
+ *       end is allowed (a write there leaves a hole)
+ *   file_stat, file_fsync
+ *
+ * Seekable files (VFS files, block devices: ops->size set) move their
+ * position under pos_lock, so two processes sharing one file each read
+ * or write once per call, never at the same position.  Streams (console,
+ * pipe, socket: ops->size NULL) have no position: lseek, pread and
+ * pwrite give -ESPIPE.  A read of a stream returns what is there (waiting
+ * only while nothing is); a write of any file writes all of it or fails.
  *
  * Errors are negative errnos: -EBADF for a read on a write-only file (and
- * the reverse), -EISDIR to write a directory, -EINVAL for a bad whence or
- * a negative position.  One task at a time per struct file.
+ * the reverse), -EISDIR to read or write a directory, -EINVAL for a bad
+ * whence or a negative position.  All of it may sleep: task context.
  */
 #pragma once
 #include <stdint.h>
+#include "file_abi.h"
+#include "mutex.h"
 #include "vfs.h"
 
-#define O_RDONLY    0x0
-#define O_WRONLY    0x1
-#define O_RDWR      0x2
-#define O_ACCMODE   0x3
-#define O_CREAT     0x40
-#define O_TRUNC     0x200
-#define O_APPEND    0x400
+struct file;
 
-#define SEEK_SET    0
-#define SEEK_CUR    1
-#define SEEK_END    2
-
-struct file {
-    struct inode *inode;        /* held while open */
-    uint64_t pos;
-    int flags;
+struct file_operations {
+    /* Up to len bytes into or out of a kernel buffer at pos (streams
+     * ignore pos): the count, or an errno.  read returns 0 at the end. */
+    int (*read)(struct file *f, void *buf, uint32_t len, uint64_t pos);
+    int (*write)(struct file *f, const void *buf, uint32_t len, uint64_t pos);
+    /* SEEK_END's base.  NULL: a stream. */
+    uint64_t (*size)(struct file *f);
+    /* Make what was written durable; NULL: nothing to do. */
+    int (*fsync)(struct file *f);
+    void (*stat)(struct file *f, struct kstat *st);
+    /* The last reference went. */
+    void (*release)(struct file *f);
 };
 
+struct file {
+    const struct file_operations *ops;
+    struct inode *inode;        /* a VFS file's, held while open; NULL for the others */
+    void *private_data;         /* the kind's own: a pipe, a block device, a socket */
+    int flags;                  /* open()'s; set at open, then read only */
+    int refcount;               /* descriptors and kernel users; irq_save (one CPU) */
+    struct mutex pos_lock;      /* a seekable file's position moves under it */
+    uint64_t pos;               /* pos_lock */
+};
+
+static inline bool file_readable(const struct file *f)
+{
+    return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+static inline bool file_writable(const struct file *f)
+{
+    return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+struct file *file_alloc(const struct file_operations *ops, int flags, void *private_data);
 struct file *file_open(const char *path, int flags, int *err);
-void file_close(struct file *f);
+void file_get(struct file *f);
+void file_put(struct file *f);
 int file_read(struct file *f, void *buf, uint32_t len);
 int file_write(struct file *f, const void *buf, uint32_t len);
+int file_pread(struct file *f, void *buf, uint32_t len, uint64_t pos);
+int file_pwrite(struct file *f, const void *buf, uint32_t len, uint64_t pos);
 int64_t file_lseek(struct file *f, int64_t off, int whence);
-void file_stat(const struct file *f, struct kstat *st);
+void file_stat(struct file *f, struct kstat *st);
+int file_fsync(struct file *f);
+
+/* fs/blkdev_file.c: the block device name names, opened with flags, or
+ * NULL and *err: -ENOENT when no device has that name. */
+struct file *blkdev_file_open(const char *name, int flags, int *err);
+/* fs/console_file.c: the console as a file (fds 0, 1 and 2). */
+struct file *console_file_open(void);

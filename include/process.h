@@ -24,8 +24,8 @@
  * for a process ended by a fault (ksignal.h): wait_status.h.
  *
  * Limits, said when reached: PROCESS_MAX processes alive or unreaped
- * (-EAGAIN and a log line), PROCESS_FILES_MAX entries in the file table
- * EXEC_ARGS_MAX bytes of argument strings or EXEC_ARGV_MAX arguments
+ * (-EAGAIN and a log line), PROCESS_FILES_MAX descriptors (-EMFILE and
+ * a log line), EXEC_ARGS_MAX bytes of argument strings or EXEC_ARGV_MAX arguments
  * (-E2BIG and a log line), a stack of
  * USER_STACK_SIZE that does not grow (a push below it is a segfault).
  *
@@ -34,10 +34,14 @@
  * returns its error to a program that is still there.  The environment
  * is not passed on (envp comes out empty).
  *
- * Not here yet: fork, signals and kill, files other than the console
- * (fds 0, 1 and 2 are the console; nothing opens another), orphans (a
- * process whose parent exits first is not reaped by anyone: nothing can
- * make one until fork exists).
+ * Files (fdtable.h, file.h): a new process has the console on fds 0, 1
+ * and 2 and "/" as its current directory; open, pipe, dup and dup2 add
+ * descriptors, exit closes them all.  execve keeps every descriptor (no
+ * close-on-exec).
+ *
+ * Not here yet: fork, signals and kill, orphans (a process whose parent
+ * exits first is not reaped by anyone: nothing can make one until fork
+ * exists).
  *
  * Locking: process_lock (a mutex) protects the process list, every
  * parent/children link and the exited flags; it is never held across a
@@ -56,11 +60,7 @@
 #define EXEC_ARGV_MAX       256             /* argv entries: the stack's vector fits a page */
 #define USER_STACK_SIZE     (256 * 1024)    /* below USER_TOP */
 
-/* What an entry of the file table is. */
-enum fd_kind {
-    FD_CLOSED,
-    FD_CONSOLE,             /* writes go to the console; reads are not built yet */
-};
+struct file;
 
 struct process {
     struct task *task;              /* its one task; set before anyone can see it */
@@ -71,7 +71,10 @@ struct process {
     struct vm_space *vm;            /* its address space; NULL once it exited */
     uint32_t brk_start;             /* the heap: [brk_start, brk), grown by brk() */
     uint32_t brk;
-    enum fd_kind files[PROCESS_FILES_MAX];  /* only the process's task touches it */
+    struct file *files[PROCESS_FILES_MAX];  /* open files by descriptor, referenced;
+                                             * NULL: closed (fdtable.h); its task's */
+    char *cwd;                      /* current directory: an absolute path, no "." or ".."
+                                     * (fs/open.c); its task's */
     bool exited;                    /* wait_status is final; process_lock */
     int wait_status;
     struct wait_queue child_exit;   /* woken when one of its children exits */

@@ -31,7 +31,6 @@ void syscall_dispatch(struct int_frame *f);
 
 /* The calls, where their subsystems keep them. */
 int32_t sys_exit(const struct syscall_args *a);         /* kernel/process.c */
-int32_t sys_write(const struct syscall_args *a);
 int32_t sys_getpid(const struct syscall_args *a);
 int32_t sys_getppid(const struct syscall_args *a);
 int32_t sys_wait4(const struct syscall_args *a);
@@ -43,6 +42,26 @@ int32_t sys_sysinfo(const struct syscall_args *a);       /* kernel/sys_info.c */
 int32_t sys_brk(const struct syscall_args *a);          /* mm/mmap.c */
 int32_t sys_mmap2(const struct syscall_args *a);
 int32_t sys_munmap(const struct syscall_args *a);
+int32_t sys_read(const struct syscall_args *a);         /* fs/read_write.c */
+int32_t sys_write(const struct syscall_args *a);
+int32_t sys_pread64(const struct syscall_args *a);
+int32_t sys_pwrite64(const struct syscall_args *a);
+int32_t sys_lseek(const struct syscall_args *a);
+int32_t sys_llseek(const struct syscall_args *a);
+int32_t sys_fsync(const struct syscall_args *a);
+int32_t sys_getdents64(const struct syscall_args *a);
+int32_t sys_open(const struct syscall_args *a);         /* fs/open.c */
+int32_t sys_stat64(const struct syscall_args *a);
+int32_t sys_fstat64(const struct syscall_args *a);
+int32_t sys_mkdir(const struct syscall_args *a);
+int32_t sys_rmdir(const struct syscall_args *a);
+int32_t sys_unlink(const struct syscall_args *a);
+int32_t sys_rename(const struct syscall_args *a);
+int32_t sys_chdir(const struct syscall_args *a);
+int32_t sys_getcwd(const struct syscall_args *a);
+int32_t sys_close(const struct syscall_args *a);        /* fs/fdtable.c */
+int32_t sys_dup(const struct syscall_args *a);
+int32_t sys_dup2(const struct syscall_args *a);
 
 /* The frame a task's entry from ring 3 left: always at the very top of
  * its kernel stack, which is empty while the task runs in user mode (as

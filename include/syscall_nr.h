@@ -32,6 +32,7 @@
 #define NR_sysinfo      116
 #define NR_fsync        118
 #define NR_mprotect     125
+#define NR__llseek      140
 #define NR_msync        144
 #define NR_mlock        150
 #define NR_munlock      151
@@ -44,6 +45,8 @@
 #define NR_pwrite64     181
 #define NR_getcwd       183
 #define NR_mmap2        192
+#define NR_stat64       195
+#define NR_fstat64      197
 #define NR_getdents64   220
 #define NR_exit_group   252
 #define NR_clock_gettime 265

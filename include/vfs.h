@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "file_abi.h"            /* the mode bits */
 #include "list.h"
 #include "mutex.h"
 #include "pagemap.h"
@@ -44,11 +45,6 @@
 #define VFS_PATH_MAX    4096        /* bytes, with the NUL: the longest path is 4095 */
 #define VFS_NAME_MAX    255
 
-/* Mode bits, as ext2 and POSIX have them. */
-#define S_IFMT      0170000
-#define S_IFREG     0100000
-#define S_IFDIR     0040000
-#define S_IFLNK     0120000
 static inline bool s_isdir(uint32_t mode) { return (mode & S_IFMT) == S_IFDIR; }
 static inline bool s_isreg(uint32_t mode) { return (mode & S_IFMT) == S_IFREG; }
 

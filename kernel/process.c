@@ -4,6 +4,7 @@
  */
 #include "process.h"
 #include "console.h"
+#include "fdtable.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "monitor.h"
@@ -15,8 +16,6 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
-
-#define WRITE_CHUNK     256         /* bytes copied from the user per console write */
 
 static struct mutex process_lock;
 static struct list_head all_processes = LIST_HEAD_INIT(all_processes);
@@ -71,9 +70,10 @@ struct process *process_spawn(const char *path, const char *const argv[],
     list_init(&p->children);
     wait_queue_init(&p->child_exit, "wait4");
     p->parent = parent;
-    p->files[0] = p->files[1] = p->files[2] = FD_CONSOLE;
-    if ((*err = pack_args(p, path, argv)) != 0 || !(p->vm = vm_space_create())) {
+    if ((*err = files_init(p)) != 0 || (*err = pack_args(p, path, argv)) != 0 ||
+        !(p->vm = vm_space_create())) {
         *err = *err ? *err : -ENOMEM;
+        files_close_all(p);
         exec_args_free(p);
         kfree(p);
         return NULL;
@@ -98,6 +98,7 @@ struct process *process_spawn(const char *path, const char *const argv[],
         return p;
     }
     vm_space_destroy(p->vm);
+    files_close_all(p);
     exec_args_free(p);
     kfree(p);
     return NULL;
@@ -107,6 +108,8 @@ void process_exit(int wait_status)
 {
     struct process *p = current->proc;
     if (p) {
+        /* Its files close now: a pipe's reader sees the end, a peer the FIN. */
+        files_close_all(p);
         /* The memory goes now, not at the reaping: a zombie holds no pages. */
         task_set_vm(NULL);
         vm_space_destroy(p->vm);
@@ -243,27 +246,4 @@ int32_t sys_wait4(const struct syscall_args *a)
     if (a->arg[1] && copy_to_user((void *)a->arg[1], &status, sizeof(status)))
         return -EFAULT;
     return child_pid;
-}
-
-int32_t sys_write(const struct syscall_args *a)
-{
-    struct process *p = current->proc;
-    uint32_t fd = a->arg[0], len = a->arg[2];
-    const char *ubuf = (const char *)a->arg[1];
-    if (!p || fd >= PROCESS_FILES_MAX || p->files[fd] == FD_CLOSED)
-        return -EBADF;
-    if ((int32_t)len < 0)
-        return -EINVAL;
-    /* Copied in chunks: a write of any size needs no kernel buffer of
-     * its size.  A bad pointer after some bytes went out still says
-     * -EFAULT, as Linux may. */
-    char chunk[WRITE_CHUNK];
-    for (uint32_t done = 0; done < len;) {
-        uint32_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
-        if (copy_from_user(chunk, ubuf + done, n))
-            return -EFAULT;
-        console_write(chunk, n);
-        done += n;
-    }
-    return (int32_t)len;
 }

@@ -52,12 +52,14 @@ def ended(path, how):
 
 
 def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60,
-                    cmdline="", check=None, extra=None):
+                    cmdline="", check=None, extra=None, check_image=None, more_disks=None):
     """Boot the monitor with the user image as hda (after a swap area as
     hda when swap_mib, the image then hdb), mounted on /; type script;
     halt must report success and the patterns must appear in order;
-    check(text), when given, has the last word (None or a reason);
-    extra() gives more files for the image (see user_image)."""
+    check(text), when given, has the last word (None or a reason), after
+    check_image(image) (the same, on the image after the boot);
+    extra() gives more files for the image (see user_image);
+    more_disks(log) gives the paths of more disks, after the image."""
     def run(log):
         disks, swapon = [], ""
         if swap_mib:
@@ -65,6 +67,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
             swapon = " swapon=hda"
         image = user_image(f"{log}.ext2.img", extra=extra() if extra else None)
         disks.append(image)
+        if more_disks:
+            disks.extend(more_disks(log))
         dev = "hdb" if swap_mib else "hda"
         rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log,
                          timeout=timeout, mem=mem,
@@ -78,6 +82,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
         for pattern in reject:
             if not reason and re.search(pattern, text, re.M):
                 reason = f"output matches /{pattern}/, which must not appear"
+        if not reason and check_image:
+            reason = check_image(image)
         if not reason and check:
             reason = check(text)
         problems = None if reason else ext2_images.e2fsck_problems(image)
@@ -168,6 +174,29 @@ def free_matches_the_monitor(text):
         return f"free says {free} pages free, the monitor then {mon.group(1)}"
     if (int(swp.group(1)), int(swp.group(2))) != (int(area.group(1)), int(area.group(2))):
         return f"free's swap {swp.groups()} is not the monitor's {area.groups()}"
+    return None
+
+
+KNOWN_TXT = b"known data: 0123456789\nsecond line\n"
+FILEIO_BIG, FILEIO_HOLE_AT = 10000, 20000
+
+
+def fileio_files_on_disk(image):
+    """What user/fileio.c leaves on the image, read back by debugfs."""
+    pattern = bytes(ord("a") + (i * 7 + i // 26) % 26 for i in range(FILEIO_BIG))
+    want = {
+        "/work/moved.txt": pattern + bytes(FILEIO_HOLE_AT - FILEIO_BIG) + b"tail",
+        "/work/log": b"a\nb\n",
+        "/known.txt": KNOWN_TXT,
+    }
+    for path, data in want.items():
+        got = ext2_images.debugfs_dump(image, path)
+        if got != data:
+            return (f"debugfs: {path} is " + ("missing" if got is None else
+                    f"{len(got)} bytes, not the {len(data)} fileio wrote"))
+    for path in ("/work/out.txt", "/work/sub", "/work/gone"):
+        if ext2_images.debugfs_dump(image, path) is not None:
+            return f"debugfs: {path} is still there"
     return None
 
 
@@ -305,6 +334,25 @@ USER_TESTS = {
          ended("/bin/hog", "killed by SIGKILL"),
          r"hello: argv\[1\] = again"],
         check=free_pages_come_back, mem=32),
+    # The file calls on the ext2 root: a file mke2fs -d wrote is read, the
+    # files fileio writes are on the disk as debugfs reads them after the
+    # boot, every error is Linux's, and the descriptor limit is said.
+    "user_file_calls_read_and_write_ext2": monitor_session(
+        "run /bin/fileio\nsync\n",
+        [r"fileio: it is the known data: got 0, want 0",
+         r"fileio: getdents64 lists moved.txt: got 1, want 1",
+         r"process: fileio \(pid \d+\) has all PROCESS_FILES_MAX \(16\) descriptors open: "
+         r"-EMFILE",
+         r"fileio: 0 wrong", ended("/bin/fileio", "exited with status 0")],
+        reject=[r"WRONG"], extra=lambda: {"/known.txt": KNOWN_TXT},
+        check_image=fileio_files_on_disk),
+    # fd 0 reads lines typed on the serial console, as a terminal does.
+    "user_stdin_reads_lines_typed_on_the_console": monitor_session(
+        "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",
+        [r"readlines: a read of 3 gave 3",
+         r"readlines: line 1: first line\n", r"readlines: line 2: second\n",
+         r"readlines: line 3: end\n", ended("/bin/readlines", "exited with status 3"),
+         r"hello: argv\[1\] = after"]),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),

@@ -292,13 +292,13 @@ KTEST_MANUAL(vfs_open_files_read_write_lseek)
     struct kstat st;
     file_stat(f, &st);
     KASSERT_EQ(st.size, 4013);
-    file_close(f);
+    file_put(f);
 
     f = file_open(MNT "/opened", O_WRONLY | O_APPEND, &err);
     KASSERT(f != NULL);
     KASSERT_EQ(file_read(f, buf, 1), -EBADF);
     KASSERT_EQ(file_write(f, "?", 1), 1);                   /* at 4013, the end */
-    file_close(f);
+    file_put(f);
 
     f = file_open(MNT "/opened", O_RDONLY, &err);
     KASSERT_EQ(file_write(f, "x", 1), -EBADF);
@@ -306,21 +306,21 @@ KTEST_MANUAL(vfs_open_files_read_write_lseek)
     KASSERT_EQ(file_read(f, buf, 4), 4);
     for (int i = 0; i < 4; i++)
         KASSERT_EQ(buf[i], 0);                              /* the hole reads as zeros */
-    file_close(f);
+    file_put(f);
 
     f = file_open(MNT "/truncated", O_WRONLY | O_CREAT, &err);
     KASSERT_EQ(file_write(f, "0123456789", 10), 10);
-    file_close(f);
+    file_put(f);
     f = file_open(MNT "/truncated", O_WRONLY | O_TRUNC, &err);
     KASSERT_EQ(file_write(f, "ab", 2), 2);
-    file_close(f);
+    file_put(f);
     /* 70 MiB in, with 1 KiB blocks, is past 12 + 256 + 65536 KiB: the
      * byte lands under the triple indirect block (e2fsck checks the map). */
     f = file_open(MNT "/sparse-triple", O_RDWR | O_CREAT, &err);
     KASSERT(f != NULL);
     KASSERT_EQ(file_lseek(f, 70 << 20, SEEK_SET), 70 << 20);
     KASSERT_EQ(file_write(f, "T", 1), 1);
-    file_close(f);
+    file_put(f);
     KASSERT_EQ(vfs_umount(MNT), 0);
     mount_disk();
     f = file_open(MNT "/sparse-triple", O_RDONLY, &err);
@@ -328,7 +328,7 @@ KTEST_MANUAL(vfs_open_files_read_write_lseek)
     KASSERT_EQ(file_lseek(f, (70 << 20) - 2, SEEK_SET), (70 << 20) - 2);
     KASSERT_EQ(file_read(f, buf, 8), 3);
     KASSERT(buf[0] == 0 && buf[1] == 0 && buf[2] == 'T');
-    file_close(f);
+    file_put(f);
 
     KASSERT(file_open(MNT "/missing", O_RDONLY, &err) == NULL);
     KASSERT_EQ(err, -ENOENT);

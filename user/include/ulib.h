@@ -31,7 +31,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kerrno.h"             /* the kernel's pure headers (include/), shared: */
+#include "file_abi.h"           /* the kernel's pure headers (include/), shared: */
+#include "kerrno.h"
 #include "kstring.h"            /* lib/string.c is the programs' too */
 #include "mman.h"
 #include "syscall_nr.h"
@@ -95,18 +96,8 @@ int munlock(const void *addr, size_t len);
 int mlockall(int flags);
 int munlockall(void);
 
-/* open()'s flags and lseek()'s whence, Linux i386's values. */
-#define O_RDONLY        0
-#define O_WRONLY        1
-#define O_RDWR          2
-#define O_CREAT         0100
-#define O_TRUNC         01000
-#define O_APPEND        02000
-#define O_DIRECTORY     0200000
-#define SEEK_SET        0
-#define SEEK_CUR        1
-#define SEEK_END        2
-
+/* open()'s flags, lseek()'s whence, struct stat64 and struct
+ * linux_dirent64: the kernel's file_abi.h. */
 int open(const char *path, int flags, ...);   /* a third argument: the mode, with O_CREAT */
 int close(int fd);
 ssize_t read(int fd, void *buf, size_t len);
@@ -114,6 +105,12 @@ ssize_t write(int fd, const void *buf, size_t len);
 ssize_t pread(int fd, void *buf, size_t len, off_t offset);
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset);
 off_t lseek(int fd, off_t offset, int whence);
+/* _llseek: a 64-bit offset; the new position in *result. */
+int llseek(int fd, int64_t offset, int64_t *result, int whence);
+int stat64(const char *path, struct stat64 *st);
+int fstat64(int fd, struct stat64 *st);
+/* Entries (struct linux_dirent64) into buf: the bytes filled, 0 at the end. */
+ssize_t getdents64(int fd, void *buf, size_t len);
 int mkdir(const char *path, int mode);
 int rmdir(const char *path);
 int unlink(const char *path);

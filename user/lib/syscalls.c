@@ -112,6 +112,14 @@ ssize_t pwrite(int fd, const void *buf, size_t len, off_t offset)
     return sys(NR_pwrite64, fd, (long)buf, (long)len, offset, offset < 0 ? -1 : 0, 0);
 }
 off_t lseek(int fd, off_t offset, int whence) { return SYS3(NR_lseek, fd, offset, whence); }
+int llseek(int fd, int64_t offset, int64_t *result, int whence)
+{
+    return sys(NR__llseek, fd, (long)(offset >> 32), (long)(uint32_t)offset, (long)result,
+               whence, 0);
+}
+int stat64(const char *path, struct stat64 *st) { return SYS2(NR_stat64, path, st); }
+int fstat64(int fd, struct stat64 *st) { return SYS2(NR_fstat64, fd, st); }
+ssize_t getdents64(int fd, void *buf, size_t len) { return SYS3(NR_getdents64, fd, buf, len); }
 int mkdir(const char *path, int mode) { return SYS2(NR_mkdir, path, mode); }
 int rmdir(const char *path) { return SYS1(NR_rmdir, path); }
 int unlink(const char *path) { return SYS1(NR_unlink, path); }

@@ -1,0 +1,91 @@
+/*
+ * console_file.c - the console as a file: what a process's fds 0, 1 and 2
+ * are (see include/file.h).
+ *
+ * Writing prints the bytes (console_write()).  Reading is line-buffered
+ * as a terminal in canonical mode is: a read waits for a whole line typed
+ * on the serial console -- edited with readline()'s keys and echoed, as
+ * the monitor's own commands are -- and returns it with its '\n', or as
+ * much of it as the reader asked for; the rest waits for the next read.
+ * A line longer than CONSOLE_LINE_MAX - 1 bytes is cut there, with a log
+ * line saying so.  There is no end-of-file: Ctrl-D is not a key here.
+ *
+ * Several readers take turns: one reads a line while the others wait (in
+ * TASK_SLEEPING, as a wait for a person is no hang); what one was given is
+ * not seen by the others.  The line is shared by every console file, as
+ * there is one keyboard.
+ */
+#include "console.h"
+#include "file.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "printk.h"
+#include "readline.h"
+#include "wait.h"
+#include "x86.h"
+
+#define CONSOLE_LINE_MAX    256         /* bytes of one line, its '\n' included */
+
+static char line[CONSOLE_LINE_MAX];     /* the line being handed out; the reader's turn */
+static uint32_t line_len, line_off;     /* its bytes, and how many were read */
+static bool reading;                    /* some task has the turn */
+static struct wait_queue turn = { LIST_HEAD_INIT(turn.waiters), "console read", NULL };
+
+/* Take the turn if it is free: the wait condition below. */
+static bool take_turn(void)
+{
+    uint32_t flags = irq_save();
+    bool took = !reading;
+    reading = true;
+    irq_restore(flags);
+    return took;
+}
+
+static int console_file_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
+{
+    (void)f, (void)pos;
+    if (!len)
+        return 0;
+    wait_event_state(&turn, take_turn(), TASK_SLEEPING);
+    if (line_off == line_len) {
+        int n = readline("", line, sizeof(line) - 1);
+        if (n == -E2BIG) {
+            pr_warn("console: a line longer than %d bytes was typed; the rest is dropped\n",
+                    CONSOLE_LINE_MAX - 2);
+            n = (int)strlen(line);
+        }
+        line[n] = '\n';
+        line_len = (uint32_t)n + 1;
+        line_off = 0;
+    }
+    uint32_t n = line_len - line_off < len ? line_len - line_off : len;
+    memcpy(buf, line + line_off, n);
+    line_off += n;
+    reading = false;
+    wake_up(&turn);
+    return (int)n;
+}
+
+static int console_file_write(struct file *f, const void *buf, uint32_t len, uint64_t pos)
+{
+    (void)f, (void)pos;
+    console_write(buf, len);
+    return (int)len;
+}
+
+static void console_file_stat(struct file *f, struct kstat *st)
+{
+    (void)f;
+    *st = (struct kstat){ .mode = S_IFCHR | 0620, .nlink = 1 };
+}
+
+static const struct file_operations console_file_ops = {
+    .read = console_file_read,
+    .write = console_file_write,
+    .stat = console_file_stat,
+};
+
+struct file *console_file_open(void)
+{
+    return file_alloc(&console_file_ops, O_RDWR, NULL);
+}

@@ -1,0 +1,204 @@
+/*
+ * open.c - the system calls that take a path: open (5), stat64 (195),
+ * mkdir (39), rmdir (40), unlink (10), rename (38), chdir (12), and
+ * getcwd (183) and fstat64 (197) with them.
+ *
+ * A path from a program is copied in (strncpy_from_user: -EFAULT,
+ * -ENAMETOOLONG at VFS_PATH_MAX bytes), made absolute from the process's
+ * current directory, and its "." and ".." resolved by the name alone, as
+ * the VFS looks up absolute paths without either: "/a/b/../c" is "/a/c"
+ * whatever b is (there are no symbolic links to follow, but a b that is
+ * no directory is not an error here, as it is in Linux).  The current
+ * directory is kept as such a path (process.h); getcwd returns it.
+ */
+#include "fdtable.h"
+#include "file.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "process.h"
+#include "sched.h"
+#include "slab.h"
+#include "syscall.h"
+#include "uaccess.h"
+
+/* Append the components of path to out (out_len bytes so far, each
+ * component after a '/'), resolving "." and "..". */
+static int append_components(char *out, size_t *out_len, const char *path)
+{
+    while (*path) {
+        while (*path == '/')
+            path++;
+        size_t n = 0;
+        while (path[n] && path[n] != '/')
+            n++;
+        if (n == 0 || (n == 1 && path[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && path[0] == '.' && path[1] == '.') {
+            while (*out_len && out[*out_len - 1] != '/')
+                (*out_len)--;
+            if (*out_len)
+                (*out_len)--;                   /* the '/' too; "/.." is "/" */
+        } else if (*out_len + 1 + n >= VFS_PATH_MAX) {
+            return -ENAMETOOLONG;
+        } else {
+            out[(*out_len)++] = '/';
+            memcpy(out + *out_len, path, n);
+            *out_len += n;
+        }
+        path += n;
+    }
+    return 0;
+}
+
+/* The absolute path upath names from the current directory, in a buffer
+ * of VFS_PATH_MAX to kfree; NULL and *err on failure. */
+static char *user_path(const char *upath, int *err)
+{
+    char *in = kmalloc(VFS_PATH_MAX, GFP_KERNEL), *out = kmalloc(VFS_PATH_MAX, GFP_KERNEL);
+    int n = in && out ? strncpy_from_user(in, upath, VFS_PATH_MAX) : -ENOMEM;
+    size_t len = 0;
+    *err = n < 0 ? n : n == 0 ? -ENOENT : 0;    /* "" names nothing, as in Linux */
+    if (!*err && in[0] != '/')
+        *err = append_components(out, &len, current->proc->cwd);
+    if (!*err)
+        *err = append_components(out, &len, in);
+    kfree(in);
+    if (*err) {
+        kfree(out);
+        return NULL;
+    }
+    if (!len)
+        out[len++] = '/';
+    out[len] = '\0';
+    return out;
+}
+
+int32_t sys_open(const struct syscall_args *a)
+{
+    int err;
+    char *path = user_path((const char *)a->arg[0], &err);
+    if (!path)
+        return err;
+    struct file *f = file_open(path, (int)a->arg[1], &err);
+    kfree(path);
+    if (!f)
+        return err;
+    int fd = fd_install(f);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+/* Call fn with the absolute path upath names. */
+static int32_t with_path(const char *upath, int (*fn)(const char *path))
+{
+    int err;
+    char *path = user_path(upath, &err);
+    if (!path)
+        return err;
+    err = fn(path);
+    kfree(path);
+    return err;
+}
+
+int32_t sys_mkdir(const struct syscall_args *a)
+{
+    return with_path((const char *)a->arg[0], vfs_mkdir);       /* the mode: always 0755 */
+}
+
+int32_t sys_rmdir(const struct syscall_args *a)
+{
+    return with_path((const char *)a->arg[0], vfs_rmdir);
+}
+
+int32_t sys_unlink(const struct syscall_args *a)
+{
+    return with_path((const char *)a->arg[0], vfs_unlink);
+}
+
+int32_t sys_rename(const struct syscall_args *a)
+{
+    int err;
+    char *old_path = user_path((const char *)a->arg[0], &err);
+    if (!old_path)
+        return err;
+    char *new_path = user_path((const char *)a->arg[1], &err);
+    if (new_path)
+        err = vfs_rename(old_path, new_path);
+    kfree(new_path);
+    kfree(old_path);
+    return err;
+}
+
+/* The directory path names, or -ENOTDIR. */
+static int check_dir(const char *path)
+{
+    struct kstat st;
+    int err = vfs_stat(path, &st);
+    return err ? err : s_isdir(st.mode) ? 0 : -ENOTDIR;
+}
+
+int32_t sys_chdir(const struct syscall_args *a)
+{
+    int err;
+    char *path = user_path((const char *)a->arg[0], &err);
+    if (!path)
+        return err;
+    if ((err = check_dir(path)) == 0)
+        err = files_set_cwd(current->proc, path);
+    kfree(path);
+    return err;
+}
+
+/* getcwd(buf, size): the length with the NUL, as Linux's call returns. */
+int32_t sys_getcwd(const struct syscall_args *a)
+{
+    const char *cwd = current->proc->cwd;
+    uint32_t n = (uint32_t)strlen(cwd) + 1;
+    if (a->arg[1] < n)
+        return -ERANGE;
+    return copy_to_user((void *)a->arg[0], cwd, n) ? -EFAULT : (int32_t)n;
+}
+
+/* Linux's struct stat64 from the VFS's.  st_blocks is the size in 512-byte
+ * units, rounded up: holes are not known here.  One time for all three. */
+static int put_stat64(void *ust, const struct kstat *ks)
+{
+    struct stat64 st = { 0 };
+    st.st_ino = st.__st_ino = ks->ino;
+    st.st_mode = ks->mode;
+    st.st_nlink = ks->nlink;
+    st.st_size = (int64_t)ks->size;
+    st.st_blksize = 4096;
+    st.st_blocks = (ks->size + 511) / 512;
+    st.st_atime = st.st_mtime = st.st_ctime = ks->mtime;
+    return copy_to_user(ust, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+int32_t sys_stat64(const struct syscall_args *a)
+{
+    int err;
+    char *path = user_path((const char *)a->arg[0], &err);
+    if (!path)
+        return err;
+    /* Opened, not looked up: /dev/NAME is no VFS path (file.h). */
+    struct file *f = file_open(path, O_RDONLY, &err);
+    kfree(path);
+    if (!f)
+        return err;
+    struct kstat ks;
+    file_stat(f, &ks);
+    file_put(f);
+    return put_stat64((void *)a->arg[1], &ks);
+}
+
+int32_t sys_fstat64(const struct syscall_args *a)
+{
+    struct file *f = fd_get((int)a->arg[0]);
+    if (!f)
+        return -EBADF;
+    struct kstat ks;
+    file_stat(f, &ks);
+    file_put(f);
+    return put_stat64((void *)a->arg[1], &ks);
+}

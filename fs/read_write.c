@@ -1,0 +1,192 @@
+/*
+ * read_write.c - the system calls that move data through an open file:
+ * read (3), write (4), pread64 (180), pwrite64 (181), lseek (19),
+ * _llseek (140), fsync (118) and getdents64 (220).
+ *
+ * Data goes through a kernel buffer of up to a page at a time (file.h's
+ * calls take kernel buffers): the file's locks are never held while user
+ * memory faults.  A read of a seekable file goes on, page by page, until
+ * len bytes or the end; a read of a stream returns what one page-sized
+ * read gave.  A write goes on until all is written.  A bad pointer ends
+ * the call with -EFAULT, or with the count done when some bytes were (as
+ * Linux returns).  Two processes sharing one open file may interleave at
+ * page boundaries within one call larger than a page.
+ */
+#include "fdtable.h"
+#include "file.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "slab.h"
+#include "syscall.h"
+#include "uaccess.h"
+
+/* read or write len bytes at ubuf: at *at, or at the file's position when
+ * at is NULL. */
+static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, bool write)
+{
+    if ((int32_t)len < 0)
+        return -EINVAL;
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    uint32_t chunk_size = len < PAGE_SIZE ? len : PAGE_SIZE;
+    uint8_t *chunk = len ? kmalloc(chunk_size, GFP_KERNEL) : NULL;
+    int32_t err = len && !chunk ? -ENOMEM : 0;
+    uint32_t done = 0;
+    while (!err && done < len) {
+        uint32_t n = len - done < chunk_size ? len - done : chunk_size;
+        int got;
+        if (write) {
+            if (copy_from_user(chunk, ubuf + done, n)) {
+                err = -EFAULT;
+                break;
+            }
+            got = at ? file_pwrite(f, chunk, n, *at + done) : file_write(f, chunk, n);
+        } else {
+            got = at ? file_pread(f, chunk, n, *at + done) : file_read(f, chunk, n);
+            if (got > 0 && copy_to_user(ubuf + done, chunk, (uint32_t)got))
+                err = -EFAULT;
+        }
+        if (got < 0)
+            err = got;
+        else if (!err)
+            done += (uint32_t)got;
+        if (got < (int)n || (!write && !f->ops->size))
+            break;                      /* the end, or a stream's one read */
+    }
+    kfree(chunk);
+    file_put(f);
+    return done ? (int32_t)done : err;
+}
+
+int32_t sys_read(const struct syscall_args *a)
+{
+    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], NULL, false);
+}
+
+int32_t sys_write(const struct syscall_args *a)
+{
+    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], NULL, true);
+}
+
+/* pread64(fd, buf, count, pos_low, pos_high) and pwrite64 the same. */
+static int32_t prw_user(const struct syscall_args *a, bool write)
+{
+    int64_t pos = (int64_t)((uint64_t)a->arg[4] << 32 | a->arg[3]);
+    if (pos < 0)
+        return -EINVAL;
+    uint64_t at = (uint64_t)pos;
+    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], &at, write);
+}
+
+int32_t sys_pread64(const struct syscall_args *a) { return prw_user(a, false); }
+int32_t sys_pwrite64(const struct syscall_args *a) { return prw_user(a, true); }
+
+static int64_t lseek_fd(int fd, int64_t off, uint32_t whence)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    int64_t pos = whence <= SEEK_END ? file_lseek(f, off, (int)whence) : -EINVAL;
+    file_put(f);
+    return pos;
+}
+
+/* lseek(fd, off, whence): a 32-bit offset; a position past 2 GiB cannot be
+ * told in the result and gives -EOVERFLOW (it is made anyway, as Linux's). */
+int32_t sys_lseek(const struct syscall_args *a)
+{
+    int64_t pos = lseek_fd((int)a->arg[0], (int32_t)a->arg[1], a->arg[2]);
+    return pos > INT32_MAX ? -EOVERFLOW : (int32_t)pos;
+}
+
+/* _llseek(fd, off_high, off_low, loff_t *result, whence). */
+int32_t sys_llseek(const struct syscall_args *a)
+{
+    int64_t pos = lseek_fd((int)a->arg[0], (int64_t)((uint64_t)a->arg[1] << 32 | a->arg[2]),
+                           a->arg[4]);
+    if (pos < 0)
+        return (int32_t)pos;
+    return copy_to_user((void *)a->arg[3], &pos, sizeof(pos)) ? -EFAULT : 0;
+}
+
+int32_t sys_fsync(const struct syscall_args *a)
+{
+    struct file *f = fd_get((int)a->arg[0]);
+    if (!f)
+        return -EBADF;
+    int err = file_fsync(f);
+    file_put(f);
+    return err;
+}
+
+/* ---- getdents64 ------------------------------------------------------------ */
+
+struct dirents {
+    uint8_t *buf;
+    uint32_t size, used;
+    uint64_t skip;              /* entries given by earlier calls: the position */
+    uint64_t index;             /* entries seen in this walk */
+    bool full;                  /* an entry did not fit */
+};
+
+/* ext2's file_type (the readdir of the only file system) as a d_type. */
+static uint8_t dirent_type(uint32_t ext2_type)
+{
+    static const uint8_t types[] = { DT_UNKNOWN, DT_REG, DT_DIR, DT_CHR, DT_BLK,
+                                     DT_FIFO, DT_SOCK, DT_LNK };
+    return ext2_type < sizeof(types) ? types[ext2_type] : DT_UNKNOWN;
+}
+
+static int fill_dirent(void *arg, const char *name, uint32_t name_len, uint32_t ino,
+                       uint32_t type)
+{
+    struct dirents *d = arg;
+    if (d->index < d->skip) {
+        d->index++;
+        return 0;
+    }
+    uint32_t reclen = (sizeof(struct linux_dirent64) + name_len + 1 + 7) & ~7u;
+    if (d->used + reclen > d->size) {
+        d->full = true;
+        return 1;
+    }
+    struct linux_dirent64 *e = (struct linux_dirent64 *)(d->buf + d->used);
+    memset(e, 0, reclen);
+    e->d_ino = ino;
+    e->d_off = (int64_t)++d->index;
+    e->d_reclen = (uint16_t)reclen;
+    e->d_type = dirent_type(type);
+    memcpy(e->d_name, name, name_len);
+    d->used += reclen;
+    return 0;
+}
+
+/* getdents64(fd, dirp, count): as many entries as fit in count bytes (and
+ * in a page: a caller calls again until 0); -EINVAL when not even the
+ * next one fits.  The position counts entries. */
+int32_t sys_getdents64(const struct syscall_args *a)
+{
+    struct file *f = fd_get((int)a->arg[0]);
+    if (!f)
+        return -EBADF;
+    uint32_t count = a->arg[2] < PAGE_SIZE ? a->arg[2] : PAGE_SIZE;
+    struct dirents d = { .buf = kmalloc(count ? count : 1, GFP_KERNEL), .size = count };
+    int32_t err = !d.buf ? -ENOMEM : !f->inode || !s_isdir(f->inode->mode) ? -ENOTDIR : 0;
+    if (!err) {
+        mutex_lock(&f->pos_lock);
+        d.skip = f->pos;
+        err = vfs_readdir(f->inode, fill_dirent, &d);
+        if (!err && d.full && !d.used)
+            err = -EINVAL;
+        if (!err && d.used && copy_to_user((void *)a->arg[1], d.buf, d.used))
+            err = -EFAULT;
+        if (!err)
+            f->pos = d.index;
+        mutex_unlock(&f->pos_lock);
+    }
+    kfree(d.buf);
+    file_put(f);
+    return err ? err : (int32_t)d.used;
+}

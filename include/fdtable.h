@@ -1,0 +1,39 @@
+/*
+ * fdtable.h - a process's file descriptors and current directory
+ * (fs/fdtable.c; the structures are in process.h).
+ *
+ * A descriptor is an index into p->files: a referenced struct file
+ * (file.h), or NULL when closed.  Several descriptors -- of one process
+ * after dup()/dup2(), of a parent and its child after fork -- may refer
+ * to one open file and so share its position, as in Linux.  Only the
+ * process's own task changes its table.
+ *
+ *   files_init(p)        a new process's table: the console on 0, 1 and 2
+ *                        (one open file), and "/" as current directory;
+ *                        0 or -ENOMEM
+ *   files_dup(dst, src)  fork's copy: every open file of src shared by dst
+ *                        at the same descriptor, and src's current
+ *                        directory; 0 or -ENOMEM (dst then holds nothing)
+ *   files_close_all(p)   exit: close every descriptor, free the directory
+ *   files_set_cwd(p, path)  p's current directory is now path (absolute,
+ *                        without "." or ".."); 0 or -ENOMEM
+ *   fd_install(f)        put f at the current process's lowest free
+ *                        descriptor: it, or -EMFILE and a log line when
+ *                        all PROCESS_FILES_MAX are in use (the caller
+ *                        still owns its reference then)
+ *   fd_get(fd)           the open file at fd, referenced (file_put it), or
+ *                        NULL when fd is not open
+ *
+ * The system calls close (6), dup (41) and dup2 (63) are here too.
+ */
+#pragma once
+
+struct file;
+struct process;
+
+int files_init(struct process *p);
+int files_dup(struct process *dst, const struct process *src);
+void files_close_all(struct process *p);
+int files_set_cwd(struct process *p, const char *path);
+int fd_install(struct file *f);
+struct file *fd_get(int fd);
