@@ -101,16 +101,20 @@ struct file *fd_get(int fd)
     return p->files[fd];
 }
 
-int32_t sys_close(const struct syscall_args *a)
+int fd_close(int fd)
 {
     struct process *p = current->proc;
-    int fd = (int)a->arg[0];
     if (!p || fd < 0 || fd >= PROCESS_FILES_MAX || !p->files[fd])
         return -EBADF;
     struct file *f = p->files[fd];
     p->files[fd] = NULL;
     file_put(f);
     return 0;
+}
+
+int32_t sys_close(const struct syscall_args *a)
+{
+    return fd_close((int)a->arg[0]);
 }
 
 int32_t sys_dup(const struct syscall_args *a)

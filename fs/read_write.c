@@ -9,14 +9,18 @@
  * len bytes or the end; a read of a stream returns what one page-sized
  * read gave.  A write goes on until all is written.  A bad pointer ends
  * the call with -EFAULT, or with the count done when some bytes were (as
- * Linux returns).  Two processes sharing one open file may interleave at
+ * Linux returns).  A write to a pipe with no reader ends the writer as
+ * SIGPIPE does (fs/pipe.c).  Two processes sharing one open file may interleave at
  * page boundaries within one call larger than a page.
  */
 #include "fdtable.h"
 #include "file.h"
 #include "kerrno.h"
+#include "ksignal.h"
 #include "kstring.h"
 #include "mm.h"
+#include "printk.h"
+#include "process.h"
 #include "slab.h"
 #include "syscall.h"
 #include "uaccess.h"
@@ -55,8 +59,14 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
         if (got < (int)n || (!write && !f->ops->size))
             break;                      /* the end, or a stream's one read */
     }
+    bool epipe_ends = f->ops->epipe_ends;
     kfree(chunk);
     file_put(f);
+    if (err == -EPIPE && !done && epipe_ends) {
+        pr_info("pipe: %s (pid %u) wrote to a pipe nobody reads: ending it (SIGPIPE)\n",
+                current->name, current->id);
+        process_exit(W_EXITCODE(0, SIGPIPE));
+    }
     return done ? (int32_t)done : err;
 }
 

@@ -21,10 +21,12 @@
  *                        descriptor: it, or -EMFILE and a log line when
  *                        all PROCESS_FILES_MAX are in use (the caller
  *                        still owns its reference then)
+ *   fd_close(fd)         close it: 0, or -EBADF when it is not open
  *   fd_get(fd)           the open file at fd, referenced (file_put it), or
  *                        NULL when fd is not open
  *
- * The system calls close (6), dup (41) and dup2 (63) are here too.
+ * The system calls close (6), dup (41) and dup2 (63) are here too;
+ * pipe (42) is in fs/pipe.c.
  */
 #pragma once
 
@@ -36,4 +38,5 @@ int files_dup(struct process *dst, const struct process *src);
 void files_close_all(struct process *p);
 int files_set_cwd(struct process *p, const char *path);
 int fd_install(struct file *f);
+int fd_close(int fd);
 struct file *fd_get(int fd);

@@ -26,7 +26,7 @@
  * Seekable files (VFS files, block devices: ops->size set) move their
  * position under pos_lock, so two processes sharing one file each read
  * or write once per call, never at the same position.  Streams (console,
- * pipe, socket: ops->size NULL) have no position: lseek, pread and
+ * pipe (fs/pipe.c), socket: ops->size NULL) have no position: lseek, pread and
  * pwrite give -ESPIPE.  A read of a stream returns what is there (waiting
  * only while nothing is); a write of any file writes all of it or fails.
  *
@@ -54,6 +54,9 @@ struct file_operations {
     void (*stat)(struct file *f, struct kstat *st);
     /* The last reference went. */
     void (*release)(struct file *f);
+    /* A program's write that fails with -EPIPE ends it, as SIGPIPE does
+     * (pipes; sockets answer -EPIPE only: a server outlives its peers). */
+    bool epipe_ends;
 };
 
 struct file {

@@ -2,8 +2,8 @@
  * ksignal.h - signal numbers, as Linux i386 has them.
  *
  * swiod delivers no signals yet (no handlers, no kill): a signal number
- * here is what ended a process -- the meaning of the fault that ended it,
- * and its wait status (wait4: the low 7 bits are the signal).
+ * here is what ended a process -- the meaning of the fault that ended it
+ * (or of a write to a pipe nobody reads, fs/pipe.c), and its wait status (wait4: the low 7 bits are the signal).
  */
 #pragma once
 
@@ -13,6 +13,7 @@
 #define SIGFPE      8
 #define SIGKILL     9
 #define SIGSEGV     11
+#define SIGPIPE     13
 
 static inline const char *signal_name(int sig)
 {
@@ -23,6 +24,7 @@ static inline const char *signal_name(int sig)
     case SIGFPE:    return "SIGFPE";
     case SIGKILL:   return "SIGKILL";
     case SIGSEGV:   return "SIGSEGV";
+    case SIGPIPE:   return "SIGPIPE";
     }
     return "an unknown signal";
 }

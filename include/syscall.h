@@ -62,6 +62,7 @@ int32_t sys_getcwd(const struct syscall_args *a);
 int32_t sys_close(const struct syscall_args *a);        /* fs/fdtable.c */
 int32_t sys_dup(const struct syscall_args *a);
 int32_t sys_dup2(const struct syscall_args *a);
+int32_t sys_pipe(const struct syscall_args *a);         /* fs/pipe.c */
 
 /* The frame a task's entry from ring 3 left: always at the very top of
  * its kernel stack, which is empty while the task runs in user mode (as

@@ -346,6 +346,16 @@ USER_TESTS = {
          r"fileio: 0 wrong", ended("/bin/fileio", "exited with status 0")],
         reject=[r"WRONG"], extra=lambda: {"/known.txt": KNOWN_TXT},
         check_image=fileio_files_on_disk),
+    # A pipe within one process, and a write with no reader: SIGPIPE.
+    "user_pipe_carries_bytes_and_ends_a_writer_nobody_reads": monitor_session(
+        "run /bin/pipes\nrun /bin/hello after\n",
+        [r"pipes: the same 6: got 0, want 0",
+         r"pipes: read it all back, then the end: got 4096, want 4096",
+         r"pipes: no descriptor lost: pipe gives 3 and 4 again: got 0, want 0",
+         r"pipes: 0 wrong; now writing to a pipe nobody reads",
+         r"pipe: pipes \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
+         ended("/bin/pipes", "killed by SIGPIPE"), r"hello: argv\[1\] = after"],
+        reject=[r"WRONG"]),
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",

@@ -1,0 +1,176 @@
+/*
+ * pipe.c - pipes: pipe (42), a page of buffer between a write end and a
+ * read end (see include/file.h for the file side).
+ *
+ * A read waits while the pipe is empty and some write end is open, then
+ * returns what is there (up to len); with no write end left it returns
+ * 0, the end of the stream.  A write waits for room and writes all of
+ * len; a write of at most PIPE_BUF bytes goes in whole or not at all, so
+ * the lines of two writers never mix.  With no read end left a write
+ * fails with -EPIPE, and the writing process is ended as SIGPIPE ends it
+ * in Linux (there are no handlers to catch it): read_write.c does that
+ * once the call has let go of what it holds (ops->epipe_ends).
+ *
+ * The waits are TASK_SLEEPING -- a pipe may stay empty for ever by
+ * design -- and end early with -EINTR (or the count done so far) when the
+ * task is asked to stop (task_should_stop()): that is how a kill wakes a
+ * process blocked on a pipe.
+ *
+ * Locking: pipe->lock, a mutex, around the buffer and the counts of
+ * ends; never held while waiting.  The wait conditions read the counts
+ * without it (plain reads of words the waker writes before wake_up).
+ */
+#include "fdtable.h"
+#include "file.h"
+#include "kerrno.h"
+#include "kstring.h"
+#include "mm.h"
+#include "sched.h"
+#include "slab.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "wait.h"
+
+#define PIPE_SIZE   PAGE_SIZE       /* the buffer */
+#define PIPE_BUF    PAGE_SIZE       /* POSIX's: writes this small are atomic */
+
+struct pipe {
+    uint8_t *buf;                   /* PIPE_SIZE bytes */
+    uint32_t start;                 /* where the oldest byte is; lock */
+    uint32_t count;                 /* bytes waiting; lock */
+    int readers, writers;           /* open ends; lock */
+    struct mutex lock;
+    struct wait_queue wait;         /* readers waiting for bytes, writers for room */
+};
+
+static int pipe_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
+{
+    (void)pos;
+    struct pipe *p = f->private_data;
+    if (!len)
+        return 0;
+    wait_event_state(&p->wait, p->count || !p->writers || task_should_stop(), TASK_SLEEPING);
+    mutex_lock(&p->lock);
+    uint32_t n = p->count < len ? p->count : len;
+    for (uint32_t i = 0; i < n; i++)
+        ((uint8_t *)buf)[i] = p->buf[(p->start + i) % PIPE_SIZE];
+    p->start = (p->start + n) % PIPE_SIZE;
+    p->count -= n;
+    bool stopped = !n && p->writers;  /* woken by a stop request, not by data or the end */
+    mutex_unlock(&p->lock);
+    wake_up(&p->wait);
+    return stopped ? -EINTR : (int)n;
+}
+
+/* Whether a write of left more bytes can go on now. */
+static bool can_write(const struct pipe *p, uint32_t left)
+{
+    uint32_t room = PIPE_SIZE - p->count;
+    return !p->readers || room >= left || (left > PIPE_BUF && room > 0);
+}
+
+static int pipe_write(struct file *f, const void *buf, uint32_t len, uint64_t pos)
+{
+    (void)pos;
+    struct pipe *p = f->private_data;
+    uint32_t done = 0;
+    while (done < len) {
+        wait_event_state(&p->wait, can_write(p, len - done) || task_should_stop(),
+                         TASK_SLEEPING);
+        mutex_lock(&p->lock);
+        if (!p->readers) {
+            mutex_unlock(&p->lock);
+            return done ? (int)done : -EPIPE;
+        }
+        uint32_t room = PIPE_SIZE - p->count;
+        uint32_t n = !can_write(p, len - done) ? 0 : room < len - done ? room : len - done;
+        for (uint32_t i = 0; i < n; i++)
+            p->buf[(p->start + p->count + i) % PIPE_SIZE] = ((const uint8_t *)buf)[done + i];
+        p->count += n;
+        mutex_unlock(&p->lock);
+        wake_up(&p->wait);
+        done += n;
+        if (!n)                         /* asked to stop */
+            return done ? (int)done : -EINTR;
+    }
+    return (int)done;
+}
+
+static void pipe_stat(struct file *f, struct kstat *st)
+{
+    struct pipe *p = f->private_data;
+    *st = (struct kstat){ .mode = S_IFIFO | 0600, .nlink = 1, .size = p->count };
+}
+
+static void pipe_release(struct file *f)
+{
+    struct pipe *p = f->private_data;
+    mutex_lock(&p->lock);
+    if (file_readable(f))
+        p->readers--;
+    else
+        p->writers--;
+    bool last = !p->readers && !p->writers;
+    mutex_unlock(&p->lock);
+    if (last) {
+        free_page_address(p->buf);
+        kfree(p);
+    } else {
+        wake_up(&p->wait);              /* the other end sees the end, or -EPIPE */
+    }
+}
+
+static const struct file_operations pipe_ops = {
+    .read = pipe_read,
+    .write = pipe_write,
+    .stat = pipe_stat,
+    .release = pipe_release,
+    .epipe_ends = true,
+};
+
+/* A new pipe's two ends: files[0] reads, files[1] writes; 0 or -ENOMEM. */
+static int pipe_create(struct file *files[2])
+{
+    struct pipe *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_ZERO);
+    if (!p || !(p->buf = get_zeroed_page(GFP_KERNEL))) {
+        kfree(p);
+        return -ENOMEM;
+    }
+    mutex_init(&p->lock, "pipe->lock");
+    wait_queue_init(&p->wait, "pipe");
+    p->readers = p->writers = 1;
+    files[0] = file_alloc(&pipe_ops, O_RDONLY, p);
+    files[1] = files[0] ? file_alloc(&pipe_ops, O_WRONLY, p) : NULL;
+    if (files[1])
+        return 0;
+    if (files[0]) {
+        p->writers = 0;                 /* so its release frees the pipe */
+        file_put(files[0]);
+    } else {
+        free_page_address(p->buf);
+        kfree(p);
+    }
+    return -ENOMEM;
+}
+
+/* pipe(fds): fds[0] the read end, fds[1] the write end. */
+int32_t sys_pipe(const struct syscall_args *a)
+{
+    struct file *files[2];
+    int err = pipe_create(files);
+    if (err)
+        return err;
+    int fds[2] = { fd_install(files[0]), -1 };
+    if (fds[0] >= 0)
+        fds[1] = fd_install(files[1]);
+    if (fds[1] >= 0 && copy_to_user((void *)a->arg[0], fds, sizeof(fds)) == 0)
+        return 0;
+    err = fds[1] >= 0 ? -EFAULT : fds[0] >= 0 ? fds[1] : fds[0];
+    for (int i = 0; i < 2; i++) {
+        if (fds[i] >= 0)
+            fd_close(fds[i]);           /* drops the table's reference */
+        else
+            file_put(files[i]);
+    }
+    return err;
+}
