@@ -200,6 +200,21 @@ def fileio_files_on_disk(image):
     return None
 
 
+def ls_lists_what_the_host_put_there(text):
+    """`ls /bin`'s answer is exactly build/user/root/bin's names, and
+    `ls -l /` gives known.txt's size as the host has it."""
+    m = re.search(r"swiod> run /bin/ls /bin\n(.*?)\n\[ *[\d.]+\] process: /bin/ls", text, re.S)
+    if not m:
+        return "no answer to ls /bin"
+    got = sorted(m.group(1).split("\n"))
+    want = sorted(os.listdir(os.path.join(USER_ROOT, "bin")))
+    if got != want:
+        return f"ls /bin says {got}, the image holds {want}"
+    if not re.search(rf"^- +{len(KNOWN_TXT)} known\.txt$", text, re.M):
+        return f"ls -l / does not give known.txt as a {len(KNOWN_TXT)}-byte file"
+    return None
+
+
 def init_boot(program, verdict_rc, expect):
     """Boot with init=PROGRAM (and no monitor): the boot ends when it does,
     with success only when it exited with status 0."""
@@ -363,6 +378,17 @@ USER_TESTS = {
          r"readlines: line 1: first line\n", r"readlines: line 2: second\n",
          r"readlines: line 3: end\n", ended("/bin/readlines", "exited with status 3"),
          r"hello: argv\[1\] = after"]),
+    # ls, cat and echo, run by the monitor: ls /bin is what the host put
+    # there, cat copies a known file and says which one is missing.
+    "user_ls_cat_echo_show_files_and_arguments": monitor_session(
+        "run /bin/ls /bin\nrun /bin/ls -l /\nrun /bin/cat /known.txt /nothere /known.txt\n"
+        "run /bin/echo -n no newline\nrun /bin/echo hello   there\n",
+        [ended("/bin/ls", "exited with status 0"), r"^d +\d+ bin$",
+         ended("/bin/ls", "exited with status 0"),
+         r"known data: 0123456789\nsecond line\ncat: /nothere: No such file or directory\n"
+         r"known data: 0123456789\nsecond line\n", ended("/bin/cat", "exited with status 1"),
+         r"no newline\[ *[\d.]+\] process: /bin/echo", r"^hello there$"],
+        extra=lambda: {"/known.txt": KNOWN_TXT}, check=ls_lists_what_the_host_put_there),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
