@@ -57,7 +57,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
     hda when swap_mib, the image then hdb), mounted on /; type script;
     halt must report success and the patterns must appear in order;
     check(text), when given, has the last word (None or a reason), after
-    check_image(image) (the same, on the image after the boot);
+    check_image(image, disks) (the same, on the image and all the disks
+    after the boot);
     extra() gives more files for the image (see user_image);
     more_disks(log) gives the paths of more disks, after the image."""
     def run(log):
@@ -83,7 +84,7 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
             if not reason and re.search(pattern, text, re.M):
                 reason = f"output matches /{pattern}/, which must not appear"
         if not reason and check_image:
-            reason = check_image(image)
+            reason = check_image(image, disks)
         if not reason and check:
             reason = check(text)
         problems = None if reason else ext2_images.e2fsck_problems(image)
@@ -181,7 +182,7 @@ KNOWN_TXT = b"known data: 0123456789\nsecond line\n"
 FILEIO_BIG, FILEIO_HOLE_AT = 10000, 20000
 
 
-def fileio_files_on_disk(image):
+def fileio_files_on_disk(image, disks):
     """What user/fileio.c leaves on the image, read back by debugfs."""
     pattern = bytes(ord("a") + (i * 7 + i // 26) % 26 for i in range(FILEIO_BIG))
     want = {
@@ -213,6 +214,35 @@ def ls_lists_what_the_host_put_there(text):
     if not re.search(rf"^- +{len(KNOWN_TXT)} known\.txt$", text, re.M):
         return f"ls -l / does not give known.txt as a {len(KNOWN_TXT)}-byte file"
     return None
+
+
+DEVIO_SIZE, DEVIO_WRITE_AT = 1024 * 1024, 5110
+
+
+def devio_known():
+    """What user/devio.c expects on /dev/hdb: known(i) at each offset i."""
+    return bytes((i * 31 + i // 512) % 251 for i in range(DEVIO_SIZE))
+
+
+def devio_disk(log):
+    path = f"{log}.hdb.img"
+    with open(path, "wb") as f:
+        f.write(devio_known())
+    return [path]
+
+
+def devio_wrote_only_its_message(image, disks):
+    """The second disk after the boot: known data, but for devio's 16
+    bytes at DEVIO_WRITE_AT."""
+    with open(disks[-1], "rb") as f:
+        got = f.read()
+    msg = b"written by devio"
+    want = devio_known()
+    want = want[:DEVIO_WRITE_AT] + msg + want[DEVIO_WRITE_AT + len(msg):]
+    if got == want:
+        return None
+    first = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), None)
+    return f"hdb after the boot: {len(got)} bytes, first wrong byte at {first}"
 
 
 def init_boot(program, verdict_rc, expect):
@@ -371,6 +401,16 @@ USER_TESTS = {
          r"pipe: pipes \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
          ended("/bin/pipes", "killed by SIGPIPE"), r"hello: argv\[1\] = after"],
         reject=[r"WRONG"]),
+    # A disk as a file: /dev/hdb read and written at any offset through
+    # the block layer; the image shows exactly what devio wrote.
+    "user_block_device_files_read_and_write_a_disk": monitor_session(
+        "run /bin/devio\n",
+        [r"devio: bytes that differ: got 0, want 0",
+         r"devio: the bytes written: got 0, want 0",
+         r"blkdev: hda has been mounted or swapped on: not opened for writing \(-EBUSY\)",
+         r"devio: ext2's magic: got 61267, want 61267",
+         r"devio: 0 wrong", ended("/bin/devio", "exited with status 0")],
+        reject=[r"WRONG"], more_disks=devio_disk, check_image=devio_wrote_only_its_message),
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",
