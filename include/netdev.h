@@ -66,12 +66,14 @@ struct net_device {
     struct list_head link;          /* on the list of interfaces */
 };
 
-/* At boot, after pci_init: the skb pool, knetd, lo, and eth0 if there
- * is a NIC (net/core.c). */
+/* At boot: the skb pool, knetd and lo (net/core.c).  The stack knows no
+ * NIC driver: each driver's init, called after this one (kernel/main.c),
+ * finds its hardware and registers an interface, as Linux's do. */
 void net_init(void);
 
 /* Register dev (name, mac, mtu, ops filled in); it gets the command line's
- * address unless it is the loopback.  -EBUSY if the name is taken. */
+ * address unless it is the loopback.  -EBUSY if the name is taken.  knetd
+ * may already be running: dev is polled from its first interrupt on. */
 int netdev_register(struct net_device *dev);
 struct net_device *netdev_find(const char *name);
 /* Visit every interface (they never go away, so no lock). */

@@ -11,6 +11,7 @@
  */
 #include <stdint.h>
 #include "ata.h"
+#include "e1000.h"
 #include "pci.h"
 #include "blkdev.h"
 #include "boot_mounts.h"
@@ -96,6 +97,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     ata_init();
     ramdisk_init();
     net_init();
+    e1000_init();           /* eth0, if there is a NIC; else it says so, and lo serves */
     nbdsrv_init();          /* before the client: nbd=127.0.0.1:PORT may name it */
     nbd_init();             /* after the network: it connects at once */
     nbdsrv_claim_clients();

@@ -19,7 +19,6 @@
  */
 #include <stdint.h>
 #include "cmdline.h"
-#include "e1000.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "net.h"
@@ -197,7 +196,6 @@ void net_init(void)
     fault_inject_init();
     arp_init();
     loopback_init();
-    e1000_init();
     knetd_task = task_create("knetd", knetd, NULL, PRIO_IO);
     if (!knetd_task)
         panic("net: cannot create knetd");
