@@ -5,7 +5,6 @@
 #include "vfs.h"
 #include "blkdev.h"
 #include "buffer.h"
-#include "ext2.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
@@ -22,11 +21,37 @@ struct mount {
 };
 
 static struct list_head mounts = LIST_HEAD_INIT(mounts);
-static struct mutex mount_lock;     /* the mount table */
+static struct list_head fs_types = LIST_HEAD_INIT(fs_types);   /* struct file_system_type */
+static struct mutex mount_lock;     /* the mount table and fs_types */
 
 void vfs_init(void)
 {
     mutex_init(&mount_lock, "mount table");
+}
+
+/* The registered type called name, or NULL.  mount_lock held. */
+static struct file_system_type *find_filesystem(const char *name)
+{
+    list_for_each(link, &fs_types) {
+        struct file_system_type *fs = list_entry(link, struct file_system_type, link);
+        if (strcmp(fs->name, name) == 0)
+            return fs;
+    }
+    return NULL;
+}
+
+int register_filesystem(struct file_system_type *fs)
+{
+    mutex_lock(&mount_lock);
+    bool taken = find_filesystem(fs->name) != NULL;
+    if (!taken)
+        list_add_tail(&fs->link, &fs_types);
+    mutex_unlock(&mount_lock);
+    if (taken) {
+        pr_err("vfs: file system type %s is registered already\n", fs->name);
+        return -EBUSY;
+    }
+    return 0;
 }
 
 /* A path's length, or -ENAMETOOLONG (-EINVAL when not absolute). */
@@ -80,9 +105,12 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
         pr_err("vfs: no block device %s\n", dev);
         return -ENOENT;
     }
-    if (strcmp(fstype, "ext2") != 0) {
+    mutex_lock(&mount_lock);
+    struct file_system_type *type = find_filesystem(fstype);   /* never removed */
+    mutex_unlock(&mount_lock);
+    if (!type) {
         pr_err("vfs: unknown file system type %s\n", fstype);
-        return -EINVAL;
+        return -ENODEV;
     }
     struct mount *new = kmalloc(sizeof(*new) + len + 1, GFP_KERNEL);
     if (!new)
@@ -100,7 +128,7 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
     }
     int err = kswiod_attach(bdev);          /* its dirty pages will need a writer */
     if (!err)
-        err = ext2_mount(bdev, &new->sb);
+        err = type->mount(bdev, &new->sb);
     if (!err) {
         mutex_init(&new->sb->namespace_lock, "namespace");
         list_add_tail(&new->link, &mounts);

@@ -117,8 +117,23 @@ struct kstat {
     uint64_t size;
 };
 
+/* A kind of file system vfs_mount() can mount, as Linux's.  Registered
+ * once at boot, after vfs_init(), by the file system (ext2_init()), and
+ * never removed; the VFS names no file system itself. */
+struct file_system_type {
+    const char *name;               /* what vfs_mount()'s fstype names: "ext2" */
+    /* Read and check bdev's file system: 0 and *out, or a negative errno
+     * after a log line saying what is wrong. */
+    int (*mount)(struct block_device *bdev, struct super_block **out);
+    struct list_head link;          /* on the VFS's list; under the mount table's lock */
+};
+
 void vfs_init(void);
-/* Mount dev (a block device name) at path with file system type fstype. */
+/* Add fs to the types vfs_mount() knows: 0, or -EBUSY when one of that
+ * name is there already (said in the log). */
+int register_filesystem(struct file_system_type *fs);
+/* Mount dev (a block device name) at path with file system type fstype:
+ * -ENODEV when no registered type has that name. */
 int vfs_mount(const char *dev, const char *path, const char *fstype);
 int vfs_umount(const char *path);
 int vfs_sync(void);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "ata.h"
 #include "e1000.h"
+#include "ext2.h"
 #include "pci.h"
 #include "blkdev.h"
 #include "boot_mounts.h"
@@ -104,6 +105,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     buffer_init();
     pagecache_init();
     vfs_init();
+    if (ext2_init() < 0)
+        panic("ext2: cannot register with the VFS");
     swap_init();
 
     const char *bench = cmdline_get("bench");

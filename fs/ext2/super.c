@@ -145,7 +145,7 @@ static int read_group_descriptors(struct super_block *sb, struct ext2_sb_info *s
     return 0;
 }
 
-int ext2_mount(struct block_device *bdev, struct super_block **out)
+static int ext2_mount(struct block_device *bdev, struct super_block **out)
 {
     struct super_block *sb = kmalloc(sizeof(*sb), GFP_KERNEL | __GFP_ZERO);
     struct ext2_sb_info *sbi = kmalloc(sizeof(*sbi), GFP_KERNEL | __GFP_ZERO);
@@ -209,4 +209,14 @@ int ext2_mount(struct block_device *bdev, struct super_block **out)
             sbi->g.blocks_count, sbi->g.block_size, sbi->g.groups, sbi->g.inodes_count);
     *out = sb;
     return 0;
+}
+
+static struct file_system_type ext2_fs_type = {
+    .name = "ext2",
+    .mount = ext2_mount,
+};
+
+int ext2_init(void)
+{
+    return register_filesystem(&ext2_fs_type);
 }
