@@ -99,7 +99,7 @@ $(BUILD)/obj/%.o: %.c
 # Keep tests, benchmarks and monitor commands in the order they are written
 # in each file, so a file can go from the simplest case to the hardest.
 $(BUILD)/obj/tests/%.o: CFLAGS += -fno-toplevel-reorder
-$(BUILD)/obj/kernel/monitor.o: CFLAGS += -fno-toplevel-reorder
+$(BUILD)/obj/kernel/monitor.o $(BUILD)/obj/mm/mm_monitor.o: CFLAGS += -fno-toplevel-reorder
 
 $(BUILD)/obj/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
