@@ -57,14 +57,16 @@ USER_CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
                 -Wall -Wextra -Werror -Iuser/include -idirafter include -MMD -MP
 USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
                 -Wl,-z,noexecstack -Wl,--build-id=none
-USER_KOBJS   := $(BUILD)/user/obj/klib/string.o $(BUILD)/user/obj/klib/vsprintf.o
+USER_KOBJS   := $(BUILD)/user/obj/kpure/lib/string.o $(BUILD)/user/obj/kpure/lib/vsprintf.o
+USER_NBD_KOBJS := $(BUILD)/user/obj/kpure/net/nbdsrv/nbdsrv_proto.o \
+                  $(BUILD)/user/obj/kpure/drivers/block/nbd_proto.o
 USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
                 $(BUILD)/user/obj/lib/crt0.asm.o $(USER_KOBJS)
 USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
 # A program's object is an intermediate of a pattern rule: kept, so make
 # does not delete it (and print "rm ..." after make test's last line).
 .SECONDARY: $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/*.c user/lib/*.c)) \
-            $(USER_KOBJS)
+            $(USER_KOBJS) $(USER_NBD_KOBJS)
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso user
@@ -75,11 +77,17 @@ $(BUILD)/user/obj/%.o: user/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-# The kernel's pure lib/ files a program links, compiled for user mode.
-$(BUILD)/user/obj/klib/%.o: lib/%.c
+# The kernel's pure files a program links, compiled for user mode, by
+# their path: lib/string.c and lib/vsprintf.c for every program
+# (USER_KOBJS); /bin/nbd-server speaks NBD with the framing nbdsrv uses
+# (nbdsrv_proto.c over nbd_proto.c: USER_NBD_KOBJS), one protocol's code
+# for both servers, and finds its private header in net/nbdsrv/, last.
+$(BUILD)/user/obj/kpure/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (user)"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/user/root/bin/nbd-server: $(USER_NBD_KOBJS)
+$(BUILD)/user/obj/nbd-server.o: USER_CFLAGS += -idirafter net/nbdsrv
 
 $(BUILD)/user/obj/lib/crt0.asm.o: user/lib/crt0.asm
 	@mkdir -p $(dir $@)
@@ -89,7 +97,7 @@ $(BUILD)/user/obj/lib/crt0.asm.o: user/lib/crt0.asm
 $(BUILD)/user/root/bin/%: $(BUILD)/user/obj/%.o $(USER_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $< $(USER_LIB) $(LIBGCC)
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBGCC)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -174,5 +182,5 @@ clean:
 	rm -rf $(BUILD)
 
 # Only the current objects' lists: an old list may name a source that moved.
--include $(OBJS:.o=.d) $(patsubst %.o,%.d,$(filter-out %.asm.o,$(USER_LIB))) \
+-include $(OBJS:.o=.d) $(patsubst %.o,%.d,$(filter-out %.asm.o,$(USER_LIB) $(USER_NBD_KOBJS))) \
          $(patsubst user/%.c,$(BUILD)/user/obj/%.d,$(wildcard user/*.c))

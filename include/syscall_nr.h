@@ -50,4 +50,11 @@
 #define NR_getdents64   220
 #define NR_exit_group   252
 #define NR_clock_gettime 265
+#define NR_socket       359
+#define NR_bind         361
+#define NR_connect      362
+#define NR_listen       363
+#define NR_accept4      364
+#define NR_setsockopt   366
+#define NR_shutdown     373
 #define NR_SYSCALLS     266             /* the table's size: one past the highest it has */

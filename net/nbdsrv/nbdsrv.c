@@ -125,38 +125,27 @@ static int opt_reply(struct conn *c, uint32_t option, uint32_t type, const void 
     return ret < 0 || !len ? ret : send_all(c, data, len);
 }
 
-static bool our_export(const char *name)
-{
-    return name[0] == '\0' || strcmp(name, srv.dev->name) == 0;
-}
-
 static uint64_t export_size(void) { return srv.dev->nr_sectors << SECTOR_SHIFT; }
 
 /* NBD_OPT_GO: 1 when transmission starts, 0 for the next option, or an
  * error (the connection ends). */
 static int option_go(struct conn *c, uint32_t len)
 {
+    const struct nbdsrv_export_info ex = {
+        .size = export_size(), .flags = NBDSRV_EXPORT_FLAGS,
+        .min_block = SECTOR_SIZE, .pref_block = NBDSRV_PREF_BLOCK, .max_block = NBDSRV_MAX_REQUEST,
+    };
+    uint8_t answer[NBDSRV_GO_ANSWER_MAX];
     char name[NBDSRV_NAME_LEN];
-    bool wants_block_size;
-    int ret = nbdsrv_parse_go(c->opt, len, name, sizeof(name), &wants_block_size, c->why,
-                              sizeof(c->why));
-    if (ret == -EPROTO)
+    bool accepted;
+    int ret = nbdsrv_answer_go(c->opt, len, srv.dev->name, &ex, answer, name, sizeof(name),
+                               &accepted, c->why, sizeof(c->why));
+    if (ret < 0)
         return ret;
-    if (ret < 0 || !our_export(name)) {
-        static const char msg[] = "nbdsrv: no such export";
-        pr_info("nbdsrv: client asked for an export this server does not have\n");
-        return opt_reply(c, NBD_OPT_GO, NBD_REP_ERR_UNKNOWN, msg, sizeof(msg) - 1);
-    }
-    uint8_t info[NBD_INFO_BLOCK_SIZE_LEN];
-    nbdsrv_encode_info_export(info, export_size(), NBDSRV_EXPORT_FLAGS);
-    ret = opt_reply(c, NBD_OPT_GO, NBD_REP_INFO, info, NBD_INFO_EXPORT_LEN);
-    if (!ret && wants_block_size) {
-        nbdsrv_encode_info_block_size(info, SECTOR_SIZE, NBDSRV_PREF_BLOCK, NBDSRV_MAX_REQUEST);
-        ret = opt_reply(c, NBD_OPT_GO, NBD_REP_INFO, info, NBD_INFO_BLOCK_SIZE_LEN);
-    }
-    if (!ret)
-        ret = opt_reply(c, NBD_OPT_GO, NBD_REP_ACK, NULL, 0);
-    return ret < 0 ? ret : 1;
+    if (!accepted)
+        pr_info("nbdsrv: refused: %s\n", c->why);
+    ret = send_all(c, answer, (uint32_t)ret);
+    return ret < 0 ? ret : accepted;
 }
 
 /* NBD_OPT_EXPORT_NAME: transmission starts, or (an unknown name) the
@@ -166,7 +155,7 @@ static int option_export_name(struct conn *c, uint32_t len)
     char name[NBDSRV_NAME_LEN];
     uint8_t reply[NBD_EXPORT_NAME_REPLY_LEN + NBD_EXPORT_NAME_ZEROES];
     int ret = nbdsrv_parse_export_name(c->opt, len, name, sizeof(name), c->why, sizeof(c->why));
-    if (ret < 0 || !our_export(name)) {
+    if (ret < 0 || !nbdsrv_is_export(name, srv.dev->name)) {
         if (!ret)
             ksnprintf(c->why, sizeof(c->why), "NBD_OPT_EXPORT_NAME for an unknown export");
         return ret < 0 ? ret : -ENOENT;

@@ -94,15 +94,57 @@ void nbdsrv_encode_opt_reply(uint8_t buf[NBD_OPT_REPLY_HEADER_LEN], uint32_t opt
     put_be(put_be(put_be(put_be(buf, NBD_OPT_REPLY_MAGIC, 8), option, 4), type, 4), len, 4);
 }
 
-void nbdsrv_encode_info_export(uint8_t buf[NBD_INFO_EXPORT_LEN], uint64_t size, uint16_t flags)
+/* The replies to an NBD_OPT_GO for an export the server has; their length. */
+static uint32_t encode_go_answer(uint8_t *buf, const struct nbdsrv_export_info *ex,
+                                 bool block_size)
 {
-    put_be(put_be(put_be(buf, NBD_INFO_EXPORT, 2), size, 8), flags, 2);
+    uint8_t *p = buf;
+    nbdsrv_encode_opt_reply(p, NBD_OPT_GO, NBD_REP_INFO, NBD_INFO_EXPORT_LEN);
+    p = put_be(p + NBD_OPT_REPLY_HEADER_LEN, NBD_INFO_EXPORT, 2);
+    p = put_be(put_be(p, ex->size, 8), ex->flags, 2);
+    if (block_size) {
+        nbdsrv_encode_opt_reply(p, NBD_OPT_GO, NBD_REP_INFO, NBD_INFO_BLOCK_SIZE_LEN);
+        p = put_be(p + NBD_OPT_REPLY_HEADER_LEN, NBD_INFO_BLOCK_SIZE, 2);
+        p = put_be(put_be(put_be(p, ex->min_block, 4), ex->pref_block, 4), ex->max_block, 4);
+    }
+    nbdsrv_encode_opt_reply(p, NBD_OPT_GO, NBD_REP_ACK, 0);
+    return (uint32_t)(p + NBD_OPT_REPLY_HEADER_LEN - buf);
 }
 
-void nbdsrv_encode_info_block_size(uint8_t buf[NBD_INFO_BLOCK_SIZE_LEN], uint32_t min,
-                                   uint32_t pref, uint32_t max)
+/* The refusal's message, for the client's log. */
+static const char no_such_export[] = "no such export";
+_Static_assert(NBD_OPT_REPLY_HEADER_LEN + sizeof(no_such_export) <= NBDSRV_GO_ANSWER_MAX,
+               "the refusal fits the answer's buffer");
+
+bool nbdsrv_is_export(const char *asked, const char *name)
 {
-    put_be(put_be(put_be(put_be(buf, NBD_INFO_BLOCK_SIZE, 2), min, 4), pref, 4), max, 4);
+    if (!asked[0])
+        return true;            /* "": the default export */
+    while (*asked && *asked == *name)
+        asked++, name++;
+    return *asked == *name;
+}
+
+int nbdsrv_answer_go(const uint8_t *data, uint32_t len, const char *name,
+                     const struct nbdsrv_export_info *ex, uint8_t buf[NBDSRV_GO_ANSWER_MAX],
+                     char *asked, size_t cap, bool *accepted, char *why, size_t n)
+{
+    bool block_size;
+    int ret = nbdsrv_parse_go(data, len, asked, cap, &block_size, why, n);
+    *accepted = false;
+    if (ret == -EPROTO)
+        return ret;
+    if (ret == 0 && nbdsrv_is_export(asked, name)) {
+        *accepted = true;
+        return (int)encode_go_answer(buf, ex, block_size);
+    }
+    if (ret == 0)
+        why_fail(why, n, -ENOENT, "NBD_OPT_GO for \"%s\", not an export", asked);
+    uint32_t msg = sizeof(no_such_export) - 1;
+    nbdsrv_encode_opt_reply(buf, NBD_OPT_GO, NBD_REP_ERR_UNKNOWN, msg);
+    for (uint32_t i = 0; i < msg; i++)
+        buf[NBD_OPT_REPLY_HEADER_LEN + i] = (uint8_t)no_such_export[i];
+    return (int)(NBD_OPT_REPLY_HEADER_LEN + msg);
 }
 
 uint32_t nbdsrv_encode_export_name_reply(uint8_t *buf, uint64_t size, uint16_t flags,

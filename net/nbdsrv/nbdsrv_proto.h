@@ -1,6 +1,7 @@
 /*
  * nbdsrv_proto.h - the server's side of the NBD protocol's bytes, for the
- * in-kernel server nbdsrv (nbdsrv.c): what nbd_proto.c judges, this
+ * in-kernel server nbdsrv (nbdsrv.c) and the user-space one
+ * (user/nbd-server.c, which links it): what nbd_proto.c judges, this
  * builds, and what nbd_proto.c builds, this judges.  The constants and
  * struct nbd_request are nbd_proto.h's: one protocol, two ends.
  *
@@ -11,11 +12,10 @@
  *   handshake  nbdsrv_encode_greeting -> nbdsrv_parse_client_flags ->
  *              for each option: nbdsrv_parse_opt_header, its data (at most
  *              NBDSRV_OPT_MAX_LEN bytes), then for NBD_OPT_GO
- *              nbdsrv_parse_go and replies built with
- *              nbdsrv_encode_opt_reply (+ nbdsrv_encode_info_export,
- *              nbdsrv_encode_info_block_size), for NBD_OPT_EXPORT_NAME
+ *              nbdsrv_answer_go (nbdsrv_parse_go and the replies, the
+ *              export's or a refusal); for NBD_OPT_EXPORT_NAME
  *              nbdsrv_encode_export_name_reply; any other option gets
- *              NBD_REP_ERR_UNSUP.
+ *              NBD_REP_ERR_UNSUP (nbdsrv_encode_opt_reply).
  *   requests   nbdsrv_parse_request on each header, nbdsrv_check_request
  *              for what the protocol lets the server refuse with an error
  *              reply, nbdsrv_encode_reply for the answer.
@@ -63,9 +63,30 @@ int nbdsrv_parse_export_name(const uint8_t *data, uint32_t len, char *name, size
 
 void nbdsrv_encode_opt_reply(uint8_t buf[NBD_OPT_REPLY_HEADER_LEN], uint32_t option,
                              uint32_t type, uint32_t len);
-void nbdsrv_encode_info_export(uint8_t buf[NBD_INFO_EXPORT_LEN], uint64_t size, uint16_t flags);
-void nbdsrv_encode_info_block_size(uint8_t buf[NBD_INFO_BLOCK_SIZE_LEN], uint32_t min,
-                                   uint32_t pref, uint32_t max);
+
+/* Whether the name a client asked for means the export name: it does,
+ * or it is "" (the default export). */
+bool nbdsrv_is_export(const char *asked, const char *name);
+
+/* What a server says of its export in the handshake. */
+struct nbdsrv_export_info {
+    uint64_t size;              /* bytes */
+    uint16_t flags;             /* transmission flags */
+    uint32_t min_block, pref_block, max_block;  /* NBD_INFO_BLOCK_SIZE's three */
+};
+#define NBDSRV_GO_ANSWER_MAX    (3 * NBD_OPT_REPLY_HEADER_LEN + NBD_INFO_EXPORT_LEN + \
+                                 NBD_INFO_BLOCK_SIZE_LEN)
+/* The answer to NBD_OPT_GO's len bytes of data, for a server whose
+ * exports are "" and name, into buf: its length, with the name the
+ * client asked for in asked[cap] and *accepted.  When it is one of them:
+ * NBD_INFO_EXPORT, NBD_INFO_BLOCK_SIZE when asked for, NBD_REP_ACK, and
+ * transmission starts after it.  When not, or when it does not fit cap:
+ * NBD_REP_ERR_UNKNOWN with a message, and why says what was asked.
+ * -EPROTO when the data breaks the framing (nbdsrv_parse_go): no
+ * answer, the connection closes. */
+int nbdsrv_answer_go(const uint8_t *data, uint32_t len, const char *name,
+                     const struct nbdsrv_export_info *ex, uint8_t buf[NBDSRV_GO_ANSWER_MAX],
+                     char *asked, size_t cap, bool *accepted, char *why, size_t n);
 /* The answer to NBD_OPT_EXPORT_NAME into buf (room for
  * NBD_EXPORT_NAME_REPLY_LEN + NBD_EXPORT_NAME_ZEROES bytes); its length,
  * which depends on whether the client asked for no zeroes. */

@@ -69,29 +69,61 @@ static void test_option_length_limit(void)
     CHECK(strstr(why, "claims") != NULL);
 }
 
-/* The replies to NBD_OPT_GO, as the client judges them. */
-static void test_go_replies(void)
+/* A client's NBD_OPT_GO for name through the client's encoder, answered
+ * by nbdsrv_answer_go for a server whose export is "hda"; the answer is
+ * judged by the client's parser reply by reply, with nothing left over.
+ * Returns the client's last verdict. */
+static int go_exchange(const char *name, struct nbd_export *e, bool *accepted, int *replies)
 {
-    uint8_t hdr[NBD_OPT_REPLY_HEADER_LEN], info[NBD_INFO_BLOCK_SIZE_LEN];
-    struct nbd_export e = { 0 };
+    const struct nbdsrv_export_info ex = {
+        .size = 1u << 20, .flags = NBD_FLAG_HAS_FLAGS | NBD_FLAG_SEND_FLUSH,
+        .min_block = 512, .pref_block = 4096, .max_block = 1u << 16,
+    };
+    uint8_t opt[NBD_OPT_HEADER_LEN + 64], buf[NBDSRV_GO_ANSWER_MAX];
+    char asked[NAME_CAP];
+    struct nbdsrv_opt o;
+    CHECK(nbd_encode_opt_go(opt, sizeof(opt), name) > 0);
+    CHECK_INT(nbdsrv_parse_opt_header(opt, &o, why, WHY), 0);
+    int len = nbdsrv_answer_go(opt + NBD_OPT_HEADER_LEN, o.len, "hda", &ex, buf, asked,
+                               sizeof(asked), accepted, why, WHY);
+    CHECK(len > 0 && len <= (int)sizeof(buf));
+    CHECK_INT(strcmp(asked, name), 0);
     struct nbd_opt_reply r;
-    nbdsrv_encode_info_export(info, 1u << 20, NBD_FLAG_HAS_FLAGS | NBD_FLAG_SEND_FLUSH);
-    nbdsrv_encode_opt_reply(hdr, NBD_OPT_GO, NBD_REP_INFO, NBD_INFO_EXPORT_LEN);
-    CHECK_INT(nbd_parse_opt_reply_header(hdr, NBD_OPT_GO, &r, why, WHY), 0);
-    CHECK_INT(nbd_go_reply(&e, &r, info, why, WHY), NBD_GO_MORE);
+    int at = 0, step = NBD_GO_MORE;
+    *e = (struct nbd_export){ 0 };
+    *replies = 0;
+    while (step == NBD_GO_MORE && at + NBD_OPT_REPLY_HEADER_LEN <= len) {
+        CHECK_INT(nbd_parse_opt_reply_header(buf + at, NBD_OPT_GO, &r, why, WHY), 0);
+        at += NBD_OPT_REPLY_HEADER_LEN;
+        step = nbd_go_reply(e, &r, buf + at, why, WHY);
+        at += (int)r.len;
+        (*replies)++;
+    }
+    CHECK_INT(at, len);
+    return step;
+}
+
+/* The answers to NBD_OPT_GO: the export by its name and as "" (info,
+ * block sizes, ACK: the client accepts the export), and a refusal the
+ * client reports as no such export. */
+static void test_go_answers(void)
+{
+    struct nbd_export e;
+    bool accepted;
+    int replies;
+    CHECK_INT(go_exchange("hda", &e, &accepted, &replies), NBD_GO_DONE);
+    CHECK(accepted);
+    CHECK_INT(replies, 3);              /* the client asks for the block sizes */
     CHECK_INT(e.size, 1u << 20);
-    nbdsrv_encode_info_block_size(info, 512, 4096, 1u << 16);
-    nbdsrv_encode_opt_reply(hdr, NBD_OPT_GO, NBD_REP_INFO, NBD_INFO_BLOCK_SIZE_LEN);
-    CHECK_INT(nbd_parse_opt_reply_header(hdr, NBD_OPT_GO, &r, why, WHY), 0);
-    CHECK_INT(nbd_go_reply(&e, &r, info, why, WHY), NBD_GO_MORE);
     CHECK_INT(e.pref_block, 4096);
-    nbdsrv_encode_opt_reply(hdr, NBD_OPT_GO, NBD_REP_ACK, 0);
-    CHECK_INT(nbd_parse_opt_reply_header(hdr, NBD_OPT_GO, &r, why, WHY), 0);
-    CHECK_INT(nbd_go_reply(&e, &r, NULL, why, WHY), NBD_GO_DONE);
     CHECK_INT(nbd_check_export(&e, 512, 1u << 16, why, WHY), 0);
-    nbdsrv_encode_opt_reply(hdr, NBD_OPT_GO, NBD_REP_ERR_UNKNOWN, 0);
-    CHECK_INT(nbd_parse_opt_reply_header(hdr, NBD_OPT_GO, &r, why, WHY), 0);
-    CHECK_INT(nbd_go_reply(&e, &r, (const uint8_t *)"", why, WHY), -ENOENT);
+    CHECK_INT(go_exchange("", &e, &accepted, &replies), NBD_GO_DONE);
+    CHECK(accepted);
+    CHECK_INT(go_exchange("hdb", &e, &accepted, &replies), -ENOENT);
+    CHECK(!accepted);
+    CHECK(strstr(why, "no such export") != NULL);
+    CHECK(nbdsrv_is_export("", "hda") && nbdsrv_is_export("hda", "hda"));
+    CHECK(!nbdsrv_is_export("hd", "hda") && !nbdsrv_is_export("hdab", "hda"));
 }
 
 static void test_export_name(void)
@@ -159,7 +191,7 @@ int main(void)
     test_greeting_and_flags();
     test_go_round_trip();
     test_option_length_limit();
-    test_go_replies();
+    test_go_answers();
     test_export_name();
     test_requests();
     return check_exit("test_nbdsrv_proto");

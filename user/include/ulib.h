@@ -35,6 +35,8 @@
 #include "kerrno.h"
 #include "kstring.h"            /* lib/string.c is the programs' too */
 #include "mman.h"
+#include "prctl.h"
+#include "socket_abi.h"
 #include "syscall_nr.h"
 #include "sysinfo.h"
 #include "vsprintf.h"
@@ -122,6 +124,19 @@ int pipe(int fds[2]);
 int chdir(const char *path);
 /* buf on success (Linux's system call returns the length instead). */
 char *getcwd(char *buf, size_t size);
+
+/* Sockets (socket_abi.h): IPv4 TCP, i386's direct calls. */
+int socket(int family, int type, int protocol);
+int bind(int fd, const struct sockaddr *addr, socklen_t len);
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+int listen(int fd, int backlog);
+/* *len in: the room at addr; out: the address's size.  addr may be 0. */
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+int shutdown(int fd, int how);
+/* Network order for a port and back. */
+static inline uint16_t htons(uint16_t v) { return (uint16_t)(v << 8 | v >> 8); }
+#define ntohs htons
 
 /* ---- formatted output (lib/stdio.c) ---- */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
