@@ -24,18 +24,11 @@
 
 #define INADDR_ANY      0u
 
-/* An IPv4 address and port; port and address in network order. */
+/* An IPv4 address and port, in network order: what the calls take (only
+ * AF_INET exists, so no struct sockaddr). */
 struct sockaddr_in {
     uint16_t sin_family;        /* AF_INET */
     uint16_t sin_port;          /* big-endian */
     uint32_t sin_addr;          /* big-endian */
     uint8_t sin_zero[8];        /* padding to struct sockaddr's 16 bytes */
 };
-
-/* What the calls take: any family's address, by its first field. */
-struct sockaddr {
-    uint16_t sa_family;
-    uint8_t sa_data[14];
-};
-
-typedef uint32_t socklen_t;

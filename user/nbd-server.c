@@ -345,7 +345,7 @@ static int listen_on(uint16_t port)
         return -1;
     }
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(fd, (const struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, BACKLOG) < 0) {
+        bind(fd, &addr, sizeof(addr)) < 0 || listen(fd, BACKLOG) < 0) {
         cannot("setsockopt, bind or listen");
         close(fd);
         return -1;
@@ -390,8 +390,8 @@ int main(int argc, char **argv)
            lock ? ", memory locked" : "", flusher ? ", an IO flusher" : "");
     for (long served = 0; !count || served < count; served++) {
         struct sockaddr_in peer;
-        socklen_t len = sizeof(peer);
-        int fd = accept4(listener, (struct sockaddr *)&peer, &len, 0);
+        uint32_t len = sizeof(peer);
+        int fd = accept4(listener, &peer, &len, 0);
         if (fd < 0)
             return cannot("accept4");
         serve(fd, &peer);

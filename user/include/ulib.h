@@ -125,18 +125,19 @@ int chdir(const char *path);
 /* buf on success (Linux's system call returns the length instead). */
 char *getcwd(char *buf, size_t size);
 
-/* Sockets (socket_abi.h): IPv4 TCP, i386's direct calls. */
+/* Sockets: AF_INET, SOCK_STREAM (TCP) only; the kernel's socket_abi.h.
+ * i386's direct calls. */
 int socket(int family, int type, int protocol);
-int bind(int fd, const struct sockaddr *addr, socklen_t len);
-int connect(int fd, const struct sockaddr *addr, socklen_t len);
+int bind(int fd, const struct sockaddr_in *addr, uint32_t len);
 int listen(int fd, int backlog);
+int connect(int fd, const struct sockaddr_in *addr, uint32_t len);
 /* *len in: the room at addr; out: the address's size.  addr may be 0. */
-int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
-int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+int accept4(int fd, struct sockaddr_in *addr, uint32_t *len, int flags);
+int setsockopt(int fd, int level, int name, const void *value, uint32_t len);
 int shutdown(int fd, int how);
-/* Network order for a port and back. */
+/* Host to network byte order and back (the machine is little-endian). */
 static inline uint16_t htons(uint16_t v) { return (uint16_t)(v << 8 | v >> 8); }
-#define ntohs htons
+static inline uint16_t ntohs(uint16_t v) { return htons(v); }
 
 /* ---- formatted output (lib/stdio.c) ---- */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -132,17 +132,17 @@ int chdir(const char *path) { return SYS1(NR_chdir, path); }
 char *getcwd(char *buf, size_t size) { return SYS2(NR_getcwd, buf, size) < 0 ? 0 : buf; }
 
 int socket(int family, int type, int protocol) { return SYS3(NR_socket, family, type, protocol); }
-int bind(int fd, const struct sockaddr *addr, socklen_t len) { return SYS3(NR_bind, fd, addr, len); }
-int connect(int fd, const struct sockaddr *addr, socklen_t len)
+int bind(int fd, const struct sockaddr_in *addr, uint32_t len) { return SYS3(NR_bind, fd, addr, len); }
+int listen(int fd, int backlog) { return SYS2(NR_listen, fd, backlog); }
+int connect(int fd, const struct sockaddr_in *addr, uint32_t len)
 {
     return SYS3(NR_connect, fd, addr, len);
 }
-int listen(int fd, int backlog) { return SYS2(NR_listen, fd, backlog); }
-int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+int accept4(int fd, struct sockaddr_in *addr, uint32_t *len, int flags)
 {
     return sys(NR_accept4, fd, (long)addr, (long)len, flags, 0, 0);
 }
-int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
+int setsockopt(int fd, int level, int name, const void *value, uint32_t len)
 {
     return sys(NR_setsockopt, fd, level, name, (long)value, (long)len, 0);
 }
