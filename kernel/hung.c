@@ -283,8 +283,10 @@ static void report_starved(struct task *t, uint64_t since)
  * for work: a test that joins a hog (which may need minutes under load)
  * waits on purpose, and is stuck only while the task it joins is -- so
  * the clock of a joiner is that of the task at the end of its chain of
- * joins: not stuck at all while that one runs, and stuck no longer than
- * that one has been blocked.  A real hang behind a join (the joined task
+ * joins: not stuck at all while that one runs or sleeps on purpose
+ * (TASK_SLEEPING: the shell that init= started, waiting for a person to
+ * type, may wait for ever), and stuck no longer than that one has been
+ * blocked.  A real hang behind a join (the joined task
  * waits for a mutex forever, say) is still reported, with the joiner.
  */
 static uint64_t stuck_since(const struct task *t, uint64_t now)
@@ -292,8 +294,8 @@ static uint64_t stuck_since(const struct task *t, uint64_t now)
     uint64_t since = t->blocked_since;
     for (int n = 0; n < MAX_CHAIN && t->wait_kind == WAIT_JOIN && task_ok(t->wait_obj); n++) {
         t = t->wait_obj;
-        if (!blocked(t))
-            return now;                 /* it is working: nobody waits in vain */
+        if (!blocked(t) || t->state == TASK_SLEEPING)
+            return now;                 /* it is working, or waits for a person or a time */
         since = t->blocked_since > since ? t->blocked_since : since;
     }
     return since;

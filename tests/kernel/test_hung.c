@@ -146,27 +146,40 @@ static void work_until_stopped(void *arg)
             ;
 }
 
-/* A join is a wait for work: a task that joins a task that runs is not
- * hung, however long the work takes (swap_full's kmain joins a hog for
- * many seconds).  Its clock is the joined task's. */
-KTEST(hung_task_joining_a_working_task_not_reported)
+/* A task joining one that runs fn: three scans, and no report. */
+static void joiner_not_reported(void (*fn)(void *), const char *name)
 {
     uint32_t saved = hung_timeout_secs, reports = hung_reports;
     hung_timeout_secs = TEST_TIMEOUT_SECS;
-    struct task *worker = task_create("hung-worker", work_until_stopped, NULL, PRIO_NORMAL);
-    struct task *joiner = task_create("hung-joiner", join_task, worker, PRIO_NORMAL);
-    KASSERT(worker && joiner);
+    struct task *joined = task_create(name, fn, NULL, PRIO_NORMAL);
+    struct task *joiner = task_create("hung-joiner", join_task, joined, PRIO_NORMAL);
+    KASSERT(joined && joiner);
     /* Three scans: the joiner is over two thresholds old at the last one. */
     bool scanned = wait_for_scans(3);
     bool joining = joiner->state == TASK_UNINTERRUPTIBLE && joiner->wait_kind == WAIT_JOIN;
 
-    task_stop(worker);
-    task_join(joiner);                  /* which joined (and freed) the worker */
+    task_stop(joined);
+    task_join(joiner);                  /* which joined (and freed) the other */
     hung_timeout_secs = saved;
 
     KASSERT(scanned);
     KASSERT(joining);
     KASSERT_EQ(hung_reports, reports);
+}
+
+/* A join is a wait for work: a task that joins a task that runs is not
+ * hung, however long the work takes (swap_full's kmain joins a hog for
+ * many seconds).  Its clock is the joined task's. */
+KTEST(hung_task_joining_a_working_task_not_reported)
+{
+    joiner_not_reported(work_until_stopped, "hung-worker");
+}
+
+/* Nor is one that joins a task sleeping on purpose: kmain joins the
+ * program init= started, and the shell waits for a person for ever. */
+KTEST(hung_task_joining_a_sleeping_task_not_reported)
+{
+    joiner_not_reported(nap_until_stopped, "hung-napper");
 }
 
 KTEST(hung_task_chain_ends_without_deadlock)
