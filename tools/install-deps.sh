@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc-i686-linux-gnu binutils-i686-linux-gnu nasm make python3
 qemu-system-x86 qemu-utils grub-pc-bin grub-common xorriso mtools e2fsprogs
-gdb nbd-server nbdkit netcat-openbsd socat pyflakes3"
+gdb nbd-server nbdkit netcat-openbsd pyflakes3"
 
 missing=""
 for p in $PACKAGES; do

@@ -90,7 +90,7 @@ class FakeServer:
         return False
 
     def stop(self):
-        """End the thread now: a client that never closes (QEMU's socat may
+        """End the thread now: a client that never closes (QEMU's relay may
         outlive QEMU) must not keep it in recv."""
         self.stopping.set()
         self.sock.close()

@@ -8,7 +8,7 @@ reason.
 The loss tests boot with net_drop= / net_reorder= (net/fault_inject.c),
 seeded, so a failure repeats with the same seed.  tcp_host_echo talks to a
 real peer: an echo server on the host's 127.0.0.1, reached by the guest at
-10.0.2.100:PORT through QEMU's guestfwd (slirp's TCP, then socat).
+10.0.2.100:PORT through QEMU's guestfwd (slirp's TCP, then tools/guestfwd-relay).
 """
 import hashlib
 import socket
