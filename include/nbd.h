@@ -14,7 +14,8 @@
  *                      the hang detector's 20, so the driver reports first)
  *   nbd_fua            every write carries FUA when the server offers it
  *
- * nbd_init() connects and does the handshake at boot; on success nbdN is
+ * nbd_init() connects and does the handshake at boot (nbd_attach() later,
+ * the monitor's "nbd connect"); on success nbdN is
  * in the block layer (ext2 mounts it, swapon takes it, like any disk).
  * Bios go to the server as they come, up to NBD_MAX_INFLIGHT at a time,
  * each one request.  When the server breaks the protocol, closes, or lets
@@ -43,6 +44,13 @@ void nbd_init(void);
  * validator (blkdev.h, struct blk_server).  After nbd_init(): an
  * in-kernel server calls it for its own clients. */
 void nbd_set_server(uint32_t addr, uint16_t port, struct blk_server *srv);
+
+/* One more device after boot, for a server that starts later (a process:
+ * user/nbd-server.c): nbdN, the lowest N not taken, connected to server
+ * ("A.B.C.D:PORT") and export (NULL or "": the server's default) and
+ * registered, as nbd= does at boot.  0 and *out, or the error after a
+ * log line (-ENOSPC: NBD_MAX_DEVICES exist; the handshake's errors). */
+int nbd_attach(const char *server, const char *export, struct block_device **out);
 
 int nbd_flush(struct block_device *dev);
 int nbd_trim(struct block_device *dev, uint64_t sector, uint32_t count);

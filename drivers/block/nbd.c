@@ -38,6 +38,7 @@
 #include "completion.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "mutex.h"
 #include "nbd_dev.h"
 #include "printk.h"
 #include "sched.h"
@@ -62,7 +63,10 @@ KERNEL_PARAM(nbd_fua, "", "every NBD write asks for FUA when the server offers i
 #define MS_PER_S                1000
 
 static struct nbd_device nbd_devs[NBD_MAX_DEVICES];
-static int nr_nbd;                      /* connected at boot, in nbd_devs[0..) */
+static int nr_nbd;                      /* connected, in nbd_devs[0..); attach_lock */
+/* Adding a device: at boot, or later by nbd_attach() (the monitor's
+ * "nbd connect", a test) while others may be attached. */
+static struct mutex attach_lock;
 
 static const struct block_device_ops nbd_ops;
 
@@ -574,23 +578,22 @@ static int parse_server(struct nbd_device *nd, const char *arg)
 
 #define SERVER_ARG_LEN  32      /* "A.B.C.D:PORT" and then some: longer is refused */
 
-/* The device for item i of nbd= and nbd_export=: connected, its tasks
- * running; 0, or an error after a log line (and no device). */
-static int nbd_start(struct nbd_device *nd, int i)
+/* Device nbdN for server ("A.B.C.D:PORT") and export: connected, its
+ * tasks running; 0, or an error after a log line (and no device). */
+static int nbd_start(struct nbd_device *nd, int n, const char *server, const char *export)
 {
-    char server[SERVER_ARG_LEN], task_name[TASK_NAME_LEN];
-    ksnprintf(nd->bdev.name, sizeof(nd->bdev.name), "nbd%d", i);
-    list_item(cmdline_get("nbd"), i, server, sizeof(server));
+    char task_name[TASK_NAME_LEN];
+    ksnprintf(nd->bdev.name, sizeof(nd->bdev.name), "nbd%d", n);
     if (parse_server(nd, server) < 0) {
-        pr_err("nbd: %s: server \"%s\": want nbd=A.B.C.D:PORT[,A.B.C.D:PORT]\n",
-               nd->bdev.name, server);
+        pr_err("nbd: %s: server \"%s\": want A.B.C.D:PORT\n", nd->bdev.name, server);
         return -EINVAL;
     }
-    if (!list_item(cmdline_get("nbd_export"), i, nd->export_name, sizeof(nd->export_name)))
-        nd->export_name[0] = '\0';         /* the server's default export */
-    else if (strlen(nd->export_name) == sizeof(nd->export_name) - 1)
-        pr_warn("nbd: %s: export names are cut to %u bytes: \"%s\"\n", nd->bdev.name,
-                NBD_EXPORT_NAME_LEN - 1, nd->export_name);
+    if (strlen(export) >= sizeof(nd->export_name)) {
+        pr_err("nbd: %s: export \"%s\": names are shorter than %u bytes\n", nd->bdev.name,
+               export, NBD_EXPORT_NAME_LEN);
+        return -EINVAL;
+    }
+    strlcpy(nd->export_name, export, sizeof(nd->export_name));
     nd->timeout_ms = cmdline_get_u32("nbd_timeout", NBD_DEFAULT_TIMEOUT_S) * MS_PER_S;
     nd->fua = cmdline_has("nbd_fua");
     spin_lock_init(&nd->lock, "nbd");
@@ -624,6 +627,21 @@ static int nbd_start(struct nbd_device *nd, int i)
     return 0;
 }
 
+/* nbdN in the next free place of nbd_devs, registered; attach_lock held.
+ * 0, or the error after a log line. */
+static int nbd_add(int n, const char *server, const char *export)
+{
+    struct nbd_device *nd = &nbd_devs[nr_nbd];
+    int err = nbd_start(nd, n, server, export);
+    if (err < 0) {
+        *nd = (struct nbd_device){ 0 };
+        return err;
+    }
+    blkdev_register(&nd->bdev);
+    nr_nbd++;                           /* published whole: nbd_device() may now return it */
+    return 0;
+}
+
 void nbd_init(void)
 {
     const char *servers = cmdline_get("nbd");
@@ -633,15 +651,39 @@ void nbd_init(void)
     if (n > NBD_MAX_DEVICES)
         pr_err("nbd: %d servers on nbd=, but at most %d devices; the rest are ignored\n", n,
                NBD_MAX_DEVICES);
+    mutex_init(&attach_lock, "nbd attach");
     /* Devices are numbered by their place on nbd=, so a refused one leaves
      * a gap rather than renaming the next. */
+    mutex_lock(&attach_lock);
     for (int i = 0; i < n && i < NBD_MAX_DEVICES; i++) {
-        struct nbd_device *nd = &nbd_devs[nr_nbd];
-        if (nbd_start(nd, i) == 0) {
-            nr_nbd++;
-            blkdev_register(&nd->bdev);
-        } else {
-            *nd = (struct nbd_device){ 0 };
-        }
+        char server[SERVER_ARG_LEN], export[NBD_EXPORT_NAME_LEN + 1];
+        list_item(servers, i, server, sizeof(server));
+        if (!list_item(cmdline_get("nbd_export"), i, export, sizeof(export)))
+            export[0] = '\0';              /* the server's default export */
+        nbd_add(i, server, export);
     }
+    mutex_unlock(&attach_lock);
+}
+
+int nbd_attach(const char *server, const char *export, struct block_device **out)
+{
+    char name[BDEV_NAME_LEN];
+    int n = 0, err = -ENOSPC;
+    mutex_lock(&attach_lock);
+    for (;; n++) {                      /* the lowest nbdN not taken */
+        ksnprintf(name, sizeof(name), "nbd%d", n);
+        if (!blkdev_find(name))
+            break;
+    }
+    if (nr_nbd == NBD_MAX_DEVICES)
+        pr_err("nbd: no %s for %s: NBD_MAX_DEVICES (%d) devices exist\n", name, server,
+               NBD_MAX_DEVICES);
+    else
+        err = nbd_add(n, server, export ? export : "");
+    *out = err ? NULL : &nbd_devs[nr_nbd - 1].bdev;
+    mutex_unlock(&attach_lock);
+    if (!err)
+        pr_info("nbd: %s attached to %s, %llu sectors\n", name, server,
+                (unsigned long long)(*out)->nr_sectors);
+    return err;
 }

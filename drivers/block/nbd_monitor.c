@@ -1,6 +1,7 @@
 /*
  * nbd_monitor.c - the monitor's nbd command: each device's connection,
- * requests in flight and counters; "nbd flush" sends each NBD_CMD_FLUSH.
+ * requests in flight and counters; "nbd flush" sends each NBD_CMD_FLUSH;
+ * "nbd connect A.B.C.D:PORT [EXPORT]" attaches one more (nbd_attach()).
  *
  * The table is copied under the device's lock and printed after, so the
  * console never runs with interrupts off.  The socket is described under
@@ -75,11 +76,27 @@ static void show(struct nbd_device *nd)
                    st.server_errors, st.timeouts, st.failed);
 }
 
+/* "nbd connect A.B.C.D:PORT [EXPORT]": one more device, for a server
+ * started after boot (a process: run it in the background first). */
+static void connect_more(int argc, char **argv)
+{
+    struct block_device *dev;
+    int err = nbd_attach(argv[2], argc > 3 ? argv[3] : NULL, &dev);
+    if (err)
+        console_printf("nbd connect %s: failed (%d)\n", argv[2], err);
+    else
+        console_printf("nbd connect %s: %s\n", argv[2], dev->name);
+}
+
 static void cmd_nbd(int argc, char **argv)
 {
     bool flush = argc == 2 && strcmp(argv[1], "flush") == 0;
+    if (argc >= 3 && argc <= 4 && strcmp(argv[1], "connect") == 0) {
+        connect_more(argc, argv);
+        return;
+    }
     if (argc > 1 && !flush) {
-        console_puts("usage: nbd [flush]\n");
+        console_puts("usage: nbd [flush | connect A.B.C.D:PORT [EXPORT]]\n");
         return;
     }
     if (!nbd_device(0))
@@ -96,5 +113,6 @@ static void cmd_nbd(int argc, char **argv)
     }
 }
 
-MONITOR_COMMAND("nbd", "[flush]", "NBD connections, requests in flight, counters; flush",
+MONITOR_COMMAND("nbd", "[flush|connect A.B.C.D:PORT [EXPORT]]",
+                "NBD connections, requests in flight, counters; flush; connect one more",
                 cmd_nbd);

@@ -133,6 +133,35 @@ def nbdsrv_serves_host_qemu_io(log):
     return reason
 
 
+def nbd_connect_attaches_after_boot(log):
+    """The monitor's "nbd connect" (nbd_attach()), for servers that start
+    after boot: a port nobody listens on is refused and leaves no device;
+    nbdsrv's port gives nbd0 -- the lowest name free -- in the block layer
+    and in the nbd view."""
+    directory = disks.scratch_dir("nbd_connect_attaches_after_boot")
+    image = disks.make_image(os.path.join(directory, "hda.raw"),
+                             IMAGE_SECTORS * disks.SECTOR, SEED)
+    rc = kernel.boot(f"monitor nbdsrv={GUEST_PORT} nbdsrv_dev=hda", log, disks=[image],
+                     stdin_text=f"nbd connect 127.0.0.1:1\nnbd connect 127.0.0.1:{GUEST_PORT}\n"
+                                "nbd\nhalt\n")
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, [
+        r"nbd: nbd0: cannot connect to 127\.0\.0\.1:1 \(-111\)",
+        r"nbd connect 127\.0\.0\.1:1: failed \(-111\)",
+        rf"nbd: nbd0: connected to 127\.0\.0\.1:{GUEST_PORT}, export \"\" by NBD_OPT_GO",
+        rf"block: nbd0: {IMAGE_SECTORS} sectors",
+        rf"nbd connect 127\.0\.0\.1:{GUEST_PORT}: nbd0",
+        rf"nbd0: server 127\.0\.0\.1:{GUEST_PORT} export \"\" \(NBD_OPT_GO\)",
+        r"  connected; socket",
+        r"monitor: halt \(0 test failures in this boot\)"])
+    if not reason:
+        shutil.rmtree(directory, ignore_errors=True)
+    return reason
+
+
 NBDSRV_TESTS = {
     "nbdsrv_serves_host_qemu_io": nbdsrv_serves_host_qemu_io,
+    "nbd_connect_attaches_after_boot": nbd_connect_attaches_after_boot,
 }
