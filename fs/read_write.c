@@ -70,14 +70,24 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
     return done ? (int32_t)done : err;
 }
 
+int32_t ksys_read(int fd, void *ubuf, uint32_t len)
+{
+    return rw_user(fd, ubuf, len, NULL, false);
+}
+
+int32_t ksys_write(int fd, const void *ubuf, uint32_t len)
+{
+    return rw_user(fd, (uint8_t *)ubuf, len, NULL, true);
+}
+
 int32_t sys_read(const struct syscall_args *a)
 {
-    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], NULL, false);
+    return ksys_read((int)a->arg[0], (void *)a->arg[1], a->arg[2]);
 }
 
 int32_t sys_write(const struct syscall_args *a)
 {
-    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], NULL, true);
+    return ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2]);
 }
 
 /* pread64(fd, buf, count, pos_low, pos_high) and pwrite64 the same. */

@@ -90,6 +90,11 @@ int64_t file_lseek(struct file *f, int64_t off, int whence);
 void file_stat(struct file *f, struct kstat *st);
 int file_fsync(struct file *f);
 
+/* fs/read_write.c: read() and write() of a program's buffer at fd, for the
+ * calls built on them (recvfrom, sendto). */
+int32_t ksys_read(int fd, void *ubuf, uint32_t len);
+int32_t ksys_write(int fd, const void *ubuf, uint32_t len);
+
 /* fs/blkdev_file.c: the block device name names, opened with flags, or
  * NULL and *err: -ENOENT when no device has that name. */
 struct file *blkdev_file_open(const char *name, int flags, int *err);

@@ -54,6 +54,12 @@ int sock_recv_exact(struct socket *s, void *buf, uint32_t len, uint32_t timeout_
  * waiting and later call with -ECONNABORTED.  The socket stays valid
  * until its owner closes it. */
 void sock_shutdown(struct socket *s);
+/* The error every later call on s returns (the connection is over:
+ * -ECONNRESET, -ETIMEDOUT, -ECONNABORTED), or 0 while it is alive: tells a
+ * call's own timeout from the connection's death. */
+int sock_error(const struct socket *s);
+/* The far end's address and port (0 for a listener). */
+void sock_peer(const struct socket *s, uint32_t *addr, uint16_t *port);
 /* The owner is done with s: an orderly close (FIN) if it is still open. */
 void sock_close(struct socket *s);
 

@@ -63,6 +63,16 @@ int32_t sys_close(const struct syscall_args *a);        /* fs/fdtable.c */
 int32_t sys_dup(const struct syscall_args *a);
 int32_t sys_dup2(const struct syscall_args *a);
 int32_t sys_pipe(const struct syscall_args *a);         /* fs/pipe.c */
+int32_t sys_socket(const struct syscall_args *a);       /* net/sys_socket.c */
+int32_t sys_bind(const struct syscall_args *a);
+int32_t sys_connect(const struct syscall_args *a);
+int32_t sys_listen(const struct syscall_args *a);
+int32_t sys_accept4(const struct syscall_args *a);
+int32_t sys_getsockopt(const struct syscall_args *a);
+int32_t sys_setsockopt(const struct syscall_args *a);
+int32_t sys_sendto(const struct syscall_args *a);
+int32_t sys_recvfrom(const struct syscall_args *a);
+int32_t sys_shutdown(const struct syscall_args *a);
 
 /* The frame a task's entry from ring 3 left: always at the very top of
  * its kernel stack, which is empty while the task runs in user mode (as

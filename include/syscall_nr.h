@@ -55,6 +55,9 @@
 #define NR_connect      362
 #define NR_listen       363
 #define NR_accept4      364
+#define NR_getsockopt   365
 #define NR_setsockopt   366
+#define NR_sendto       369
+#define NR_recvfrom     371
 #define NR_shutdown     373
-#define NR_SYSCALLS     266             /* the table's size: one past the highest it has */
+#define NR_SYSCALLS     374             /* the table's size: one past the highest it has */

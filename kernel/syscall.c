@@ -45,6 +45,16 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_getdents64] = sys_getdents64,
     [NR_exit_group] = sys_exit,         /* one task per process: the same as exit */
     [NR_clock_gettime] = sys_clock_gettime,
+    [NR_socket] = sys_socket,
+    [NR_bind] = sys_bind,
+    [NR_connect] = sys_connect,
+    [NR_listen] = sys_listen,
+    [NR_accept4] = sys_accept4,
+    [NR_getsockopt] = sys_getsockopt,
+    [NR_setsockopt] = sys_setsockopt,
+    [NR_sendto] = sys_sendto,
+    [NR_recvfrom] = sys_recvfrom,
+    [NR_shutdown] = sys_shutdown,
 };
 
 void syscall_dispatch(struct int_frame *f)

@@ -18,12 +18,17 @@
 #include "tcp_seq.h"
 #include "vsprintf.h"
 
-/* An error every later call returns, or 0. */
-static int sock_error(const struct socket *s)
+int sock_error(const struct socket *s)
 {
     if (s->aborted)
         return -ECONNABORTED;
     return s->err;
+}
+
+void sock_peer(const struct socket *s, uint32_t *addr, uint16_t *port)
+{
+    *addr = s->raddr;
+    *port = s->rport;
 }
 
 /* Wait on s's queue until ready(s) or the time runs out (0: forever);

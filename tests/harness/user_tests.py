@@ -411,6 +411,15 @@ USER_TESTS = {
          r"devio: ext2's magic: got 61267, want 61267",
          r"devio: 0 wrong", ended("/bin/devio", "exited with status 0")],
         reject=[r"WRONG"], more_disks=devio_disk, check_image=devio_wrote_only_its_message),
+    # TCP sockets over the guest's loopback, within one program.
+    "user_sockets_connect_accept_and_carry_bytes_over_loopback": monitor_session(
+        "run /bin/sockets\n",
+        [r"sockets: the peer is 127.0.0.1: got \d+, want \d+\n",
+         r"sockets: recv them all \(MSG_WAITALL\): got 3000, want 3000",
+         r"sockets: a receive with nothing coming: got -11, want -11",
+         r"sockets: the server reads the end: got 0, want 0",
+         r"sockets: 0 wrong", ended("/bin/sockets", "exited with status 0")],
+        reject=[r"WRONG"]),
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",

@@ -133,11 +133,21 @@ int listen(int fd, int backlog);
 int connect(int fd, const struct sockaddr_in *addr, uint32_t len);
 /* *len in: the room at addr; out: the address's size.  addr may be 0. */
 int accept4(int fd, struct sockaddr_in *addr, uint32_t *len, int flags);
+int accept(int fd, struct sockaddr_in *addr, uint32_t *len);
 int setsockopt(int fd, int level, int name, const void *value, uint32_t len);
+int getsockopt(int fd, int level, int name, void *value, uint32_t *len);
+ssize_t send(int fd, const void *buf, size_t len, int flags);
+ssize_t recv(int fd, void *buf, size_t len, int flags);
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr_in *to,
+               uint32_t tolen);
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr_in *from,
+                 uint32_t *fromlen);
 int shutdown(int fd, int how);
 /* Host to network byte order and back (the machine is little-endian). */
 static inline uint16_t htons(uint16_t v) { return (uint16_t)(v << 8 | v >> 8); }
 static inline uint16_t ntohs(uint16_t v) { return htons(v); }
+static inline uint32_t htonl(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint32_t ntohl(uint32_t v) { return htonl(v); }
 
 /* ---- formatted output (lib/stdio.c) ---- */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -142,8 +142,31 @@ int accept4(int fd, struct sockaddr_in *addr, uint32_t *len, int flags)
 {
     return sys(NR_accept4, fd, (long)addr, (long)len, flags, 0, 0);
 }
+int accept(int fd, struct sockaddr_in *addr, uint32_t *len) { return accept4(fd, addr, len, 0); }
 int setsockopt(int fd, int level, int name, const void *value, uint32_t len)
 {
     return sys(NR_setsockopt, fd, level, name, (long)value, (long)len, 0);
+}
+int getsockopt(int fd, int level, int name, void *value, uint32_t *len)
+{
+    return sys(NR_getsockopt, fd, level, name, (long)value, (long)len, 0);
+}
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr_in *to,
+               uint32_t tolen)
+{
+    return sys(NR_sendto, fd, (long)buf, (long)len, flags, (long)to, (long)tolen);
+}
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr_in *from,
+                 uint32_t *fromlen)
+{
+    return sys(NR_recvfrom, fd, (long)buf, (long)len, flags, (long)from, (long)fromlen);
+}
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+    return sendto(fd, buf, len, flags, 0, 0);
+}
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+    return recvfrom(fd, buf, len, flags, 0, 0);
 }
 int shutdown(int fd, int how) { return SYS2(NR_shutdown, fd, how); }
