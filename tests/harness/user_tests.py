@@ -7,6 +7,7 @@ outlives whatever a program does (the monitor still answers and `halt`
 reports success), and that e2fsck -fn finds the image clean afterwards.
 Each test is a function (log_path) -> None on pass or a reason.
 """
+import hashlib
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import ext2_images
 import kernel
 from judge import last_verdict, missing_in_order
 from mmap_tests import fresh_swap
+from tcp_tests import EchoServer
 
 MKE2FS = "/sbin/mke2fs"
 USER_ROOT = os.path.join(kernel.ROOT, "build", "user", "root")
@@ -52,7 +54,8 @@ def ended(path, how):
 
 
 def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60,
-                    cmdline="", check=None, extra=None, check_image=None, more_disks=None):
+                    cmdline="", check=None, extra=None, check_image=None, more_disks=None,
+                    guestfwd=()):
     """Boot the monitor with the user image as hda (after a swap area as
     hda when swap_mib, the image then hdb), mounted on /; type script;
     halt must report success and the patterns must appear in order;
@@ -60,7 +63,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
     check_image(image, disks) (the same, on the image and all the disks
     after the boot);
     extra() gives more files for the image (see user_image);
-    more_disks(log) gives the paths of more disks, after the image."""
+    more_disks(log) gives the paths of more disks, after the image;
+    guestfwd: host ports the guest reaches at 10.0.2.100 (with a NIC)."""
     def run(log):
         disks, swapon = [], ""
         if swap_mib:
@@ -72,8 +76,8 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
             disks.extend(more_disks(log))
         dev = "hdb" if swap_mib else "hda"
         rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log,
-                         timeout=timeout, mem=mem,
-                         disks=disks, stdin_text=script + "halt\n")
+                         timeout=timeout, mem=mem, disks=disks,
+                         stdin_text=script + "halt\n", net=bool(guestfwd), guestfwd=guestfwd)
         text = kernel.read_log(log)
         if rc != 0:
             return f"qemu-boot status {rc}: {last_verdict(text)}"
@@ -243,6 +247,32 @@ def devio_wrote_only_its_message(image, disks):
         return None
     first = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), None)
     return f"hdb after the boot: {len(got)} bytes, first wrong byte at {first}"
+
+
+TCPECHO_BYTES = 200000
+
+
+def user_socket_talks_to_a_host_peer(log):
+    """/bin/tcpecho sends a pattern to an echo server on the host (through
+    guestfwd) and reads it back; the host must have received exactly the
+    pattern."""
+    server = EchoServer()
+    try:
+        run = monitor_session(
+            f"run /bin/tcpecho {server.port} {TCPECHO_BYTES}\n",
+            [rf"tcpecho: {TCPECHO_BYTES} bytes out and back, 0 differ",
+             ended("/bin/tcpecho", "exited with status 0")],
+            guestfwd=[server.port], timeout=90)
+        reason = run(log)
+        server.thread.join(timeout=10)      # the program's FIN ends it
+    finally:
+        server.stop()
+    if reason:
+        return reason
+    want = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(TCPECHO_BYTES))
+    if server.count != len(want) or server.hash.digest() != hashlib.sha256(want).digest():
+        return f"the host received {server.count} bytes, not tcpecho's {len(want)}-byte pattern"
+    return None
 
 
 def init_boot(program, verdict_rc, expect):
@@ -420,6 +450,8 @@ USER_TESTS = {
          r"sockets: the server reads the end: got 0, want 0",
          r"sockets: 0 wrong", ended("/bin/sockets", "exited with status 0")],
         reject=[r"WRONG"]),
+    # A program's TCP connection to a peer on the host.
+    "user_socket_talks_to_a_host_peer": user_socket_talks_to_a_host_peer,
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",
