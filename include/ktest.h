@@ -36,21 +36,32 @@ struct ktest {
     const char *name;
     void (*fn)(void);
     bool manual;            /* only run when named exactly */
+    const char *alias;      /* a short name that also names it exactly, or NULL */
 };
 
-#define KTEST_DEFINE(name, manual_)                                         \
+#define KTEST_DEFINE(name, manual_, alias_)                                 \
     static void name(void);                                                 \
     static const struct ktest ktest_desc_##name                             \
         __attribute__((used, section(".ktests"), aligned(4))) =             \
-        { #name, name, manual_ };                                           \
+        { #name, name, manual_, alias_ };                                   \
     static void name(void)
 
-#define KTEST(name)         KTEST_DEFINE(name, false)
+#define KTEST(name)         KTEST_DEFINE(name, false, NULL)
 /* The extra symbol ktest_manual_NAME tells the harness, which reads the
  * image's symbols, that NAME is manual: test=all will not run it. */
 #define KTEST_MANUAL(name)                                                  \
     static const char ktest_manual_##name __attribute__((used)) = 0;        \
-    KTEST_DEFINE(name, true)
+    KTEST_DEFINE(name, true, NULL)
+/* A manual test that also answers to a short name, the one it had before
+ * it was named for what it proves: test=SHORT, the monitor's "test SHORT"
+ * and make run's list (tools/bootrun) run it, under its full name.  The
+ * symbol ktest_alias_SHORT, at the address of the test's own
+ * ktest_desc_NAME, tells the harness (make test TESTS=SHORT). */
+#define KTEST_MANUAL_ALIAS(name, short_)                                    \
+    static const char ktest_manual_##name __attribute__((used)) = 0;        \
+    static const struct ktest ktest_alias_##short_                          \
+        __attribute__((alias("ktest_desc_" #name), used));                  \
+    KTEST_DEFINE(name, true, #short_)
 
 __attribute__((noreturn, format(printf, 3, 4)))
 void ktest_fail(const char *file, int line, const char *fmt, ...);

@@ -121,10 +121,12 @@ static bool in_list(const char *list, const char *word)
     return false;
 }
 
-/* Only an exact name picks a manual test; "all" (anywhere in the list)
- * or a glob picks the others. */
+/* Only an exact name (or the test's short name) picks a manual test;
+ * "all" (anywhere in the list) or a glob picks the others. */
 static bool selected(const struct ktest *t, const char *patterns)
 {
+    if (t->alias && in_list(patterns, t->alias))
+        return true;
     if (t->manual)
         return in_list(patterns, t->name);
     return in_list(patterns, "all") || name_list_match(patterns, t->name);
@@ -190,7 +192,7 @@ static void print_run_summary(const struct result *r, int n)
             by[1][PASSED], by[1][FAILED], by[1][SKIPPED]);
     for (int i = 0; i < n; i++)
         if (r[i].test->manual)
-            pr_info("  %-4s  %-20s %4u.%u s  %s\n", outcome_word(r[i].outcome),
+            pr_info("  %-4s  %-44s %4u.%u s  %s\n", outcome_word(r[i].outcome),
                     r[i].test->name, r[i].ms / 1000, r[i].ms % 1000 / 100, r[i].note);
     for (int i = 0, named = 0; i < n; i++) {
         if (r[i].outcome != FAILED || r[i].test->manual)
@@ -250,6 +252,8 @@ int ktest_run(const char *patterns)
             if (ran[t - ktests_start] || !selected(t, item))
                 continue;
             ran[t - ktests_start] = true;
+            if (t->alias && strcmp(item, t->alias) == 0)
+                pr_info("tests: %s is the short name of %s\n", item, t->name);
             uint32_t ms;
             enum outcome o = run_one(t, &ms);
             outcomes[o]++;
@@ -289,7 +293,8 @@ const char *ktest_running(void)
 void ktest_list(void)
 {
     for (const struct ktest *t = ktests_start; t < ktests_end; t++)
-        console_printf("  %s%s\n", t->name, t->manual ? "  (manual: only by exact name)" : "");
+        console_printf("  %s%s%s%s\n", t->name, t->alias ? ", or " : "", t->alias ? t->alias : "",
+                       t->manual ? "  (manual: only by exact name)" : "");
 }
 
 int ktest_failures(void)

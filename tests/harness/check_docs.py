@@ -107,9 +107,11 @@ def defined_names(files, elf):
 
 
 def test_names(elf):
-    """Every name make test runs, and every KTEST (manual ones too)."""
+    """Every name make test runs, every KTEST (manual ones too) and every
+    short name a KTEST also answers to."""
     import run_tests        # here: run_tests imports this module's neighbours
-    return set(run_tests.all_tests()) | set(kernel.registered("ktest_desc_", elf))
+    return (set(run_tests.all_tests()) | set(kernel.registered("ktest_desc_", elf))
+            | set(kernel.aliases(elf)))
 
 
 def registered_params(files):

@@ -243,7 +243,7 @@ def check_console_walk(out, serial, typed):
     check_bt("reclaim_some", stop_texts(out, ["reclaim_some"])["reclaim_some"],
              ["reclaim_some", "cmd_reclaim", "monitor_run", "kmain"])
     check_gdb.check_output(serial, [
-        ("swap_hog passed before the monitor", r"^\[ *[\d.]+\] test swap_hog: ok"),
+        ("swap_hog passed before the monitor", r"^\[ *[\d.]+\] test swap_4x_ram_reads_back_every_page: ok"),
         ("the monitor ran the line typed at the console",
          r"swiod> reclaim \d+\nreclaimed \d+ pages"),
         ("halt, typed at the console, ended the session", r"monitor: halt \("),

@@ -206,7 +206,9 @@ def make_run_suite_ends_green(log):
     failed = re.findall(r"test (\w+): FAIL", text)
     if failed:
         return "failed in the run: " + ", ".join(failed)
+    short = kernel.aliases()                # the list may name a test by its short name
     for name in m.group(1).split(","):
+        name = short.get(name, name)
         if f"test {name}: ok" not in text:
             return f"stress test {name} did not pass"
     verdict = re.search(r"^\[ *[\d.]+\] tests: [1-9]\d* passed, 0 failed, \d+ skipped$", text,

@@ -20,6 +20,16 @@ def registered(prefix, elf=KERNEL):
     return sorted(set(names))
 
 
+def aliases(elf=KERNEL):
+    """{SHORT: NAME} for the tests that also answer to a short name
+    (KTEST_MANUAL_ALIAS: the symbol ktest_alias_SHORT sits at the address
+    of ktest_desc_NAME)."""
+    out = subprocess.run([NM, elf], check=True, capture_output=True, text=True).stdout
+    at = dict(re.findall(r"^([0-9a-f]+) \w ktest_desc_(\w+)$", out, re.M))
+    return {short: at[addr]
+            for addr, short in re.findall(r"^([0-9a-f]+) \w ktest_alias_(\w+)$", out, re.M)}
+
+
 def boot_command(cmdline, log, timeout=60, icount=False, mem=None, disks=(), extra=(),
                  net=False, guestfwd=(), hostfwd=()):
     """tools/qemu-boot's command line for one boot (see boot()); hostfwd:

@@ -83,14 +83,14 @@ def ext2_stress(test, with_swap, cmdline="", expect=(), files=True, mem=32, seed
 
 
 MMAP_TESTS = {
-    "mmap_dirty": ext2_stress("mmap_dirty", False, expect=[
+    "mmap_writes_of_1_5x_ram_reach_the_files": ext2_stress("mmap_writes_of_1_5x_ram_reach_the_files", False, expect=[
         r"mmap_dirty: written through the mappings; kswiod wrote [1-9]\d* pages meanwhile",
         r"mmap_dirty: unmounted; [1-9]\d* file pages written by kswiod, 0 reclaim waits"]),
     # The 1999 policy: reclaim writes the dirty file page itself, through
     # the file's lock and ext2's lock_super, and waits for that write --
     # reported every time.  The files are whole all the same (no server
     # here to deadlock with).
-    "mmap_dirty_reclaim_sync": ext2_stress("mmap_dirty", False, "reclaim=sync", expect=[
+    "mmap_writes_of_1_5x_ram_reach_the_files_reclaim_sync": ext2_stress("mmap_writes_of_1_5x_ram_reach_the_files", False, "reclaim=sync", expect=[
         r"reclaim: policy sync",
         r"reclaim: BUG: task \S+ waits on wait queue (ext2 page io|page writeback) while "
         r"reclaiming",
@@ -98,12 +98,13 @@ MMAP_TESTS = {
         r"but lock_super already comes before reclaim",
         r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported, and [1-9]\d* "
         r"lock order cycles"]),
-    "reclaim_torture": ext2_stress("reclaim_torture", True, expect=[
+    "reclaim_torture_loses_no_byte": ext2_stress("reclaim_torture_loses_no_byte", True, expect=[
         r"torture: progress: hog passes [1-9]\d*, other ops: anon \d+ mmap [1-9]\d* write "
         r"[1-9]\d* shrink [1-9]\d*",
         r"torture: summary: 0 bad, 0 errors; [1-9]\d* swap-outs, [1-9]\d* kswiod writes"],
         files=False),
-    "mixed": ext2_stress("mixed", True, expect=[
+    "swap_mmap_and_write_at_once_lose_nothing": ext2_stress(
+        "swap_mmap_and_write_at_once_lose_nothing", True, expect=[
         r"mixed: all writers done: [1-9]\d* swap-outs, [1-9]\d* page writes queued to kswiod, "
         r"[1-9]\d* kswapd wakeups, \d+ buffers written by the flush task",
         r"mixed: summary: 0 bad anonymous pages, 0 tasks ended"]),

@@ -142,9 +142,9 @@ def swap_on_nbd(log):
     file mkswap made): every page back intact."""
     area = swap_area(log + ".img")
     with nbd_serve.Server("qemu-nbd", area, log=server_log(log)) as srv:
-        rc = boot("swap_hog", log, srv.port, f"swap_dev=nbd0 hog_mb={SWAP_HOG_MIB}",
+        rc = boot("swap_4x_ram_reads_back_every_page", log, srv.port, f"swap_dev=nbd0 hog_mb={SWAP_HOG_MIB}",
                   mem=SWAP_RAM_MIB, timeout=300)
-    reason = judged("swap_hog", log, rc, [CONNECTED, r"swap: nbd0: \d+ pages",
+    reason = judged("swap_4x_ram_reads_back_every_page", log, rc, [CONNECTED, r"swap: nbd0: \d+ pages",
                                           "swap_hog: " + swap_tests.HOG_SUMMARY])
     if not reason:
         os.unlink(area)

@@ -108,7 +108,8 @@ def main():
 
     tests = all_tests()
     if args.only:
-        globs = args.only.split(",")
+        short = kernel.aliases()        # a stress test's short name picks it too
+        globs = [short.get(g, g) for g in args.only.split(",")]
         tests = {n: f for n, f in tests.items() if any(fnmatch.fnmatch(n, g) for g in globs)}
     # A whole run starts with no logs; a run of some tests replaces only
     # theirs, so two people running different tests keep each other's.

@@ -116,9 +116,12 @@ KERNEL_TESTS = {
 # Manual tests that only the harness self-test boots (harness_tests.py).
 NOT_RUN_DIRECTLY = {
     # Booted with a swap area and judged by swap_tests.py:
-    "swap_hog", "swap_full", "swap_eio", "reclaim_never_waits", "swapoff_brings_pages_back",
+    "swap_4x_ram_reads_back_every_page", "swap_full_ends_the_hog_and_the_rest_goes_on",
+    "swap_write_errors_lose_no_page", "reclaim_never_waits_for_a_stalled_swap_disk",
+    "swapoff_brings_pages_back",
     # Booted with a fresh ext2 image and judged by mmap_tests.py:
-    "mmap_dirty", "mixed", "reclaim_torture",
+    "mmap_writes_of_1_5x_ram_reach_the_files", "swap_mmap_and_write_at_once_lose_nothing",
+    "reclaim_torture_loses_no_byte",
     "swap_pages_out_and_back_bit_identical", "reclaim_gives_used_pages_a_second_chance",
     "swap_slots_cluster_and_skip_bad_pages",
     "vfs_open_files_read_write_lseek",

@@ -156,27 +156,30 @@ RUN_SWAP_MIB = 160              # make run's swap area (tools/mkrundisks)
 
 # The stress tests of make run's suite boot here with its sizes: 32 MiB of
 # RAM, its swap area and the kernel's default hog sizes (4x RAM for
-# swap_hog), so that a test that passes here passes there too.
+# swap_4x_ram_reads_back_every_page), so that a test that passes here passes there too.  (The
+# hogs and the lines they print keep the tests' short names.)
 SWAP_TESTS = {
-    "swap_hog": stress("swap_hog", RUN_SWAP_MIB, expect=[
+    "swap_4x_ram_reads_back_every_page": stress("swap_4x_ram_reads_back_every_page", RUN_SWAP_MIB, expect=[
         r"swap_hog: .* MiB in 4 tasks", r"swap_hog: wrote \d+ pages in \d+ ms",
         "swap_hog: " + HOG_SUMMARY]),
-    "swap_hog_reclaim_sync": stress("swap_hog", 160, "hog_mb=64 reclaim=sync", expect=[
+    "swap_4x_ram_reads_back_every_page_reclaim_sync": stress("swap_4x_ram_reads_back_every_page", 160, "hog_mb=64 reclaim=sync", expect=[
         r"reclaim: policy sync", "swap_hog: " + HOG_SUMMARY,
         r"reclaim: BUG: task \S+ waits on wait queue page writeback while reclaiming",
         r"reclaim=sync: [1-9]\d* waits that reclaim must not make were reported, and \d+ "
         r"lock order cycles"]),
-    "swap_full": stress("swap_full", RUN_SWAP_MIB, expect=[
+    "swap_full_ends_the_hog_and_the_rest_goes_on": stress(
+        "swap_full_ends_the_hog_and_the_rest_goes_on", RUN_SWAP_MIB, expect=[
         r"reclaim: hog gives up: nothing left it could free",
         r"out of memory: no page for [0-9a-f]{8} even after reclaim; ending task hog",
         r"swap_full: the hog was ended, \d+ ms after swap was full",
         r"swap_full: afterwards a \d+ MiB hog: 0 bad pages; the system goes on"]),
-    "swap_eio": stress("swap_eio", 160, rules=[("write_aio", 800), ("write_aio", 24000)], expect=[
+    "swap_write_errors_lose_no_page": stress("swap_write_errors_lose_no_page", 160, rules=[("write_aio", 800), ("write_aio", 24000)], expect=[
         r"swap: hda: slot 100 failed a write; marked bad, never used again",
         r"kswiod: hda: writing \d+ pages at slot \d+ failed; they stay in memory",
         "swap_eio: " + HOG_SUMMARY,
         r"swap_eio: [1-9]\d* page writes failed; every page came back intact"]),
-    "reclaim_never_waits": stress("reclaim_never_waits", RUN_SWAP_MIB, expect=[
+    "reclaim_never_waits_for_a_stalled_swap_disk": stress(
+        "reclaim_never_waits_for_a_stalled_swap_disk", RUN_SWAP_MIB, expect=[
         r"reclaim_never_waits: hda stalled; 1024 resident pages dirtied",
         r"reclaim_never_waits: all \d+ pages allocated with the disk stalled; kswiod holds "
         r"\d+ queued and \d+ in flight; slowest page \d+ us"],

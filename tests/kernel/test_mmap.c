@@ -4,11 +4,13 @@
  * gives a fresh, empty one and boots with --mem 32; ext2_dev= names it
  * when it is not hda).
  *
- *   mmap_dirty  tasks write through shared mappings of ext2 files that
+ *   mmap_writes_of_1_5x_ram_reach_the_files (mmap_dirty)
+ *               tasks write through shared mappings of ext2 files that
  *               are together larger than RAM; reclaim hands the dirty
  *               pages to kswiod, which writes them through ext2 (taking
  *               lock_super to allocate blocks -- the 1999 path)
- *   mixed       the same, with an anonymous hog swapping to hda and a
+ *   swap_mmap_and_write_at_once_lose_nothing (mixed)
+ *               the same, with an anonymous hog swapping to hda and a
  *               writer using write() on hdb's ext2, all at once
  *
  * Each file's expected CRC-32 is computed from the pattern, not read back,
@@ -171,7 +173,7 @@ static uint32_t ram_mib(void) { return nr_managed_pages() / 256; }
 
 /* Two tasks, each writing through a shared mapping of a file 3/4 the size
  * of RAM. */
-KTEST_MANUAL(mmap_dirty)
+KTEST_MANUAL_ALIAS(mmap_writes_of_1_5x_ram_reach_the_files, mmap_dirty)
 {
     uint32_t mib = cmdline_get_u32("file_mb", ram_mib() * 3 / 4);
     uint32_t files0 = vm_events.kswiod_completed;
@@ -198,7 +200,7 @@ KTEST_MANUAL(mmap_dirty)
 /* An anonymous hog (2x RAM) swapping to hda, a task dirtying a mapping of
  * a file on hdb, and one writing another file there with write() -- at
  * once, so that kswapd, kswiod and the buffer flush task are all busy. */
-KTEST_MANUAL(mixed)
+KTEST_MANUAL_ALIAS(swap_mmap_and_write_at_once_lose_nothing, mixed)
 {
     uint32_t queued0 = vm_events.kswiod_queued, wakeups0 = vm_events.kswapd_wakeups;
     struct buffer_stats buffers0, buffers;

@@ -3,11 +3,19 @@
  * that need a swap disk (the harness gives hda, made by mkswap, and boots
  * with --mem 32; see tests/harness/swap_tests.py).
  *
- *   swap_hog             4x RAM of anonymous memory written and read back
- *   swap_full            more than RAM + swap: the hog is ended, the rest goes on
- *   swap_eio             the swap disk fails some writes: no page is lost
- *   reclaim_never_waits  the swap disk stalls: allocations go on from clean pages
- *   swapoff_brings_pages_back  too little memory: refused; enough: every page back
+ *   swap_4x_ram_reads_back_every_page (swap_hog)
+ *       4x RAM of anonymous memory written and read back
+ *   swap_full_ends_the_hog_and_the_rest_goes_on (swap_full)
+ *       more than RAM + swap: the hog is ended, the rest goes on
+ *   swap_write_errors_lose_no_page (swap_eio)
+ *       the swap disk fails some writes: no page is lost
+ *   reclaim_never_waits_for_a_stalled_swap_disk (reclaim_never_waits)
+ *       the swap disk stalls: allocations go on from clean pages
+ *   swapoff_brings_pages_back
+ *       too little memory: refused; enough: every page back
+ *
+ * The short names in parentheses, which make run's list uses, pick the
+ * tests too (KTEST_MANUAL_ALIAS); the hogs and their log lines keep them.
  *
  * Each prints its seed, progress and a summary.  hog_mb=, hog_tasks= and
  * seed= on the command line change the defaults.
@@ -51,7 +59,7 @@ static uint32_t ram_mib(void) { return nr_managed_pages() / 256; }
 
 /* 4x RAM in four tasks: every page written, swapped out, read back; on
  * hda, or on swap_dev= (nbd0, for the NBD tests). */
-KTEST_MANUAL(swap_hog)
+KTEST_MANUAL_ALIAS(swap_4x_ram_reads_back_every_page, swap_hog)
 {
     struct report_counts reports0 = report_counts_now();
     const char *dev = cmdline_get("swap_dev") ? cmdline_get("swap_dev") : "hda";
@@ -68,7 +76,7 @@ KTEST_MANUAL(swap_hog)
     expect_reclaim_sync_reports(reports0);    /* the data came back whole all the same */
 }
 
-KTEST_MANUAL(swap_eio)
+KTEST_MANUAL_ALIAS(swap_write_errors_lose_no_page, swap_eio)
 {
     KASSERT_EQ(swapon("hda", 0), 0);
     uint32_t errors0 = vm_events.kswiod_errors;
@@ -92,7 +100,7 @@ KTEST_MANUAL(swap_eio)
  */
 #define OOM_DECISION_MAX_MS 1000    /* bench=swap measures it: tens of ms */
 
-KTEST_MANUAL(swap_full)
+KTEST_MANUAL_ALIAS(swap_full_ends_the_hog_and_the_rest_goes_on, swap_full)
 {
     KASSERT_EQ(swapon("hda", 0), 0);
     uint32_t used, total;
@@ -214,7 +222,7 @@ static void dirty_fresh_pages(void *arg)
  * than kswiod takes, so that its queue fills up behind the stalled disk.
  * No reclaim wait is reported.
  */
-KTEST_MANUAL(reclaim_never_waits)
+KTEST_MANUAL_ALIAS(reclaim_never_waits_for_a_stalled_swap_disk, reclaim_never_waits)
 {
     uint32_t v0 = reclaim_violations;
     struct block_device *disk = blkdev_find("hda");

@@ -1,5 +1,6 @@
 /*
- * test_torture.c - reclaim_torture: random work that reclaim must get
+ * test_torture.c - reclaim_torture_loses_no_byte (reclaim_torture for
+ * short, KTEST_MANUAL_ALIAS): random work that reclaim must get
  * right together, for a while, on 32 MiB with swap on hda and ext2 on
  * hdb (tests/harness/mmap_tests.py boots it and runs e2fsck -fn after).
  *
@@ -189,7 +190,7 @@ static void hog_task(void *arg)
     w->done = true;
 }
 
-KTEST_MANUAL(reclaim_torture)
+KTEST_MANUAL_ALIAS(reclaim_torture_loses_no_byte, reclaim_torture)
 {
     static struct worker workers[WORKERS];
     uint32_t seed = ktest_seed(), secs = cmdline_get_u32("torture_s", 8);
