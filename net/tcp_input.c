@@ -66,7 +66,7 @@ static void tcp_listen_rcv(struct socket *l, struct sk_buff *skb, const struct t
 /* The peer acknowledged snd_una..ack: drop those bytes from the queue. */
 static void tcp_ack_new(struct socket *s, uint32_t ack)
 {
-    uint32_t n = ack - s->snd_una;
+    uint32_t n = ack - s->snd_una, queued = s->sndq.bytes;
     while (n) {
         struct sk_buff *skb = skb_peek(&s->sndq);
         if (!skb)
@@ -96,7 +96,14 @@ static void tcp_ack_new(struct socket *s, uint32_t ack)
         tcp_timer_clear(s, TCP_T_RTO);
     else
         tcp_timer_set(s, TCP_T_RTO, s->rtt.rto);
-    wake_up(&s->wq);                /* room in the send buffer */
+    /* Room in the send buffer: a writer waits only while it is full, and
+     * is woken once half of it is free (Linux's sk_stream_write_space
+     * waits for a third), not by every ACK.  The peer ACKs each segment,
+     * and every wake-up also woke whoever waits to receive on the same
+     * queue: NBD's sender and receiver were switched in and out for each
+     * 1,460 bytes of a write. */
+    if (queued > TCP_SNDBUF / 2 && s->sndq.bytes <= TCP_SNDBUF / 2)
+        wake_up(&s->wq);
 }
 
 /* Go back to the first unacknowledged byte and send from there: after a
