@@ -63,6 +63,14 @@ def scratch_dir(name):
     return d
 
 
+def kept_if_failed(directory, reason):
+    """reason, after removing a scratch_dir when there is none: a failed
+    test's images stay for a look."""
+    if not reason:
+        shutil.rmtree(directory, ignore_errors=True)
+    return reason
+
+
 def make_image(path, size, seed, regions=None):
     """A raw image of size bytes (sparse where no pattern is written): the
     pattern of seed in every sector, or only in regions [(first, count)]."""

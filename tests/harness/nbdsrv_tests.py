@@ -18,7 +18,7 @@ its process group.
 NBDSRV_TESTS: each a function (log_path) -> None on pass or a reason.
 """
 import os
-import shutil
+import re
 import signal
 import subprocess
 import time
@@ -48,17 +48,18 @@ EXPECT = [
 ]
 
 
-def wait_ready(qemu, log):
-    """None once nbdsrv listens and the monitor prompt has shown, else why not."""
+def wait_ready(qemu, log, listening=re.escape(LISTENING)):
+    """None once the server's line (a pattern) and the monitor prompt have
+    shown, else why not."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         text = kernel.read_log(log) if os.path.exists(log) else ""
-        if LISTENING in text and "swiod> " in text:
+        if re.search(listening, text) and "swiod> " in text:
             return None
         if qemu.poll() is not None:
-            return f"the boot ended (status {qemu.returncode}) before nbdsrv listened"
+            return f"the boot ended (status {qemu.returncode}) before the server listened"
         time.sleep(0.2)
-    return f"no '{LISTENING}' and monitor prompt within {READY_TIMEOUT_S} s"
+    return f"no /{listening}/ and monitor prompt within {READY_TIMEOUT_S} s"
 
 
 def client(cmd, log):
@@ -128,9 +129,7 @@ def nbdsrv_serves_host_qemu_io(log):
         return f"qemu-boot status {qemu.returncode}: {judge.last_verdict(text)}"
     reason = judge.missing_in_order(text, EXPECT) or disks.verify(image, SEED,
                                                                    written=[WRITTEN])
-    if not reason:
-        shutil.rmtree(directory, ignore_errors=True)
-    return reason
+    return disks.kept_if_failed(directory, reason)
 
 
 def nbd_connect_attaches_after_boot(log):
@@ -156,9 +155,7 @@ def nbd_connect_attaches_after_boot(log):
         rf"nbd0: server 127\.0\.0\.1:{GUEST_PORT} export \"\" \(NBD_OPT_GO\)",
         r"  connected; socket",
         r"monitor: halt \(0 test failures in this boot\)"])
-    if not reason:
-        shutil.rmtree(directory, ignore_errors=True)
-    return reason
+    return disks.kept_if_failed(directory, reason)
 
 
 NBDSRV_TESTS = {

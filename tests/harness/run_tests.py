@@ -33,6 +33,7 @@ from nbd_dead_tests import NBD_DEAD_TESTS
 from stall_tests import STALL_TESTS
 from nbd_tests import NBD_SPECS, NBD_TESTS
 from nbdsrv_tests import NBDSRV_TESTS
+from nbd_user_tests import NBD_USER_TESTS
 from net_tests import NET_SPECS, NET_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 from tcp_tests import TCP_SPECS, TCP_TESTS
@@ -72,8 +73,8 @@ def all_tests():
     tests.update(EXT2_TESTS)
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
-    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBD_DEAD_TESTS, NBDSRV_TESTS, DEADLOCK_TESTS,
-                 STALL_TESTS, USER_TESTS):
+    for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBD_DEAD_TESTS, NBDSRV_TESTS, NBD_USER_TESTS,
+                 DEADLOCK_TESTS, STALL_TESTS, USER_TESTS):
         tests.update(more)
     return tests
 

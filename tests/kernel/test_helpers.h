@@ -22,6 +22,9 @@ void free_page_list(struct list_head *list);
 /* nbd0, which the NBD tests' harness connects (nbd=); without it the
  * test fails at once, saying so. */
 struct block_device *test_nbd0(void);
+/* nbd_pattern_round_trip's checks on dev (test_nbd.c): the seeded image
+ * reads back, the region of write_sector= is written three ways. */
+void nbd_pattern_checks(struct block_device *dev);
 
 /* The kernel's report counters, read at the start of a test. */
 struct report_counts {

@@ -49,13 +49,13 @@ static void flush_if_offered(struct block_device *dev)
     KASSERT(err == 0 || err == -EOPNOTSUPP);
 }
 
-/* The ATA tests' checks, on nbd0: the whole image reads as the pattern,
- * then the write region is cut in three, one for each way of writing. */
-KTEST_MANUAL(nbd_pattern_round_trip)
+/* The ATA tests' checks, on an NBD device: the whole image reads as the
+ * pattern, then the write region is cut in three, one for each way of
+ * writing. */
+void nbd_pattern_checks(struct block_device *dev)
 {
     struct disk_test t;
-    struct block_device *dev = test_nbd0();
-    disk_test("nbd0", &t);
+    disk_test(dev->name, &t);
     uint32_t big = 2 * BIG_BIO_SECTORS, many = t.write_count - 64 - big;
     KASSERT(t.write_count > 64 + big && many % SECTORS_PER_PAGE == 0);
     read_check(&t, 0, (uint32_t)dev->nr_sectors, t.seed);
@@ -70,6 +70,11 @@ KTEST_MANUAL(nbd_pattern_round_trip)
     KASSERT(st.connected);
     KASSERT(st.max_inflight > 1);           /* the burst really overlapped */
     KASSERT_EQ(st.failed + st.server_errors + st.timeouts, 0);
+}
+
+KTEST_MANUAL(nbd_pattern_round_trip)
+{
+    nbd_pattern_checks(test_nbd0());
 }
 
 KTEST_MANUAL(nbd_written_data_reads_back)

@@ -1,0 +1,338 @@
+"""nbd_user_tests.py - the NBD server as a process (user/nbd-server.c)
+against clients nobody here wrote and clients that lie.
+
+Each boot: the user image (build/user/root, user_tests.user_image) is
+hda, mounted on /; a seeded image (disks.py) is hdb.  For the host's
+clients the monitor runs
+`/bin/nbd-server -p 10809 -c N /dev/hdb`, which serves N connections and
+exits, and then halts.  qemu-boot --hostfwd makes 127.0.0.1:HOSTPORT on
+the host reach the guest's port 10809.  Judged on the server's own lines
+in order, its exit status (0) and the monitor's verdict -- and the image
+on the host afterwards.
+
+nbd_user_serves_host_qemu_io: as nbdsrv_serves_host_qemu_io
+(nbdsrv_tests.py) does with the kernel's server: qemu-io writes a region
+that is not page aligned and larger than one request and flushes,
+qemu-img reads the whole export back; the image on the host holds the
+same.
+
+nbd_user_refuses_lying_clients: LIARS, one connection each, break the
+protocol in the ways the kernel's server is refused for (a wrong option
+magic, a client that leaves mid-handshake or mid-request, a write longer
+than offered, a wrong request magic) or ask what the protocol lets a
+server refuse with an error (an unknown option, an unknown command, a
+range past the export, a length that is not whole sectors); each gets
+the protocol's answer, read here, or a close.  A last honest client
+(qemu-img) reads the whole export back unchanged: the server lived
+through them all.
+
+nbd_user_pattern_round_trip: the kernel's own client against the
+process -- tests/kernel/test_nbd_user.c starts the server itself and
+attaches nbd0 to it over 127.0.0.1 (nbd_attach()), then makes
+nbd_pattern_round_trip's checks; the host finds the written region, and
+only it, changed on hdb.
+
+Every process it starts is bounded in time and stopped at the end: the
+clients by their timeouts, QEMU by the server's exit and halt or, failing
+that, by a signal to its process group.
+
+NBD_USER_TESTS: each a function (log_path) -> None on pass or a reason.
+"""
+import os
+import signal
+import socket
+import struct
+import subprocess
+import time
+
+import disks
+import judge
+import kernel
+import nbdsrv_tests
+from nbd_fake import (IHAVEOPT, NBDMAGIC, OPT_GO, OPT_REPLY_MAGIC, REP_ACK, REP_ERR_UNSUP,
+                      REP_INFO, REQUEST_MAGIC, SIMPLE_REPLY_MAGIC, CMD_READ, CMD_WRITE,
+                      FLAG_FIXED_NEWSTYLE, FLAG_NO_ZEROES)
+import nbd_tests
+from nbd_tests import nbd_serve
+from user_tests import user_image
+
+GUEST_PORT = 10809
+USER_PORT = 10810               # tests/kernel/nbd_user.h's NBD_USER_PORT
+SEED = nbdsrv_tests.SEED
+IMAGE_SECTORS = nbdsrv_tests.IMAGE_SECTORS
+EXPORT_BYTES = IMAGE_SECTORS * disks.SECTOR
+SERVER = "/bin/nbd-server"
+MAX_REQUEST = 128 * 1024        # user/nbd-server.c's
+OPT_LIST = 3                    # an option the server does not do
+CMD_UNKNOWN = 9
+NBD_EINVAL, NBD_ENOSPC = 22, 28
+SOCKET_TIMEOUT_S = 20
+LISTENING = (rf"nbd-server: pid \d+ listening on port {GUEST_PORT}, serving /dev/hdb "
+             rf"\({EXPORT_BYTES} bytes\) as \"\" and \"hdb\"")
+SERVING = rf"nbd-server: serving /dev/hdb \({EXPORT_BYTES} bytes\) to 10\.0\.2\.2:\d+"
+
+
+# ---- a client that lies ---------------------------------------------------
+
+def recv_exact(conn, n):
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError(f"the server closed after {len(data)} of {n} bytes")
+        data += chunk
+    return data
+
+
+def closed_by_server(conn):
+    """True when the server closes the connection (EOF) within the timeout."""
+    try:
+        return conn.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def greet(conn):
+    """The greeting and the client flags; the server's handshake flags."""
+    magic, opts, flags = struct.unpack(">QQH", recv_exact(conn, 18))
+    if (magic, opts) != (NBDMAGIC, IHAVEOPT):
+        raise AssertionError(f"greeting magics {magic:#x} {opts:#x}")
+    conn.sendall(struct.pack(">I", FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES))
+    return flags
+
+
+def option(conn, opt, data=b"", magic=IHAVEOPT):
+    conn.sendall(struct.pack(">QII", magic, opt, len(data)) + data)
+
+
+def option_reply(conn, opt):
+    """One option reply for opt: (type, data)."""
+    magic, got, rtype, length = struct.unpack(">QIII", recv_exact(conn, 20))
+    if magic != OPT_REPLY_MAGIC or got != opt:
+        raise AssertionError(f"option reply magic {magic:#x} for option {got}, not {opt}")
+    return rtype, recv_exact(conn, length)
+
+
+def go(conn):
+    """NBD_OPT_GO for the default export, without asking for block sizes:
+    the export's size once the server has acknowledged."""
+    option(conn, OPT_GO, struct.pack(">IH", 0, 0))
+    size = None
+    while True:
+        rtype, data = option_reply(conn, OPT_GO)
+        if rtype == REP_INFO and struct.unpack(">H", data[:2])[0] == 0:
+            size = struct.unpack(">Q", data[2:10])[0]
+        elif rtype == REP_ACK:
+            return size
+        else:
+            raise AssertionError(f"NBD_OPT_GO answered {rtype:#x}")
+
+
+def request(conn, cmd, offset, length, data=b"", magic=REQUEST_MAGIC, cookie=0x1999):
+    conn.sendall(struct.pack(">IHHQQI", magic, 0, cmd, cookie, offset, length) + data)
+
+
+def reply(conn, cookie=0x1999):
+    """A simple reply's error for cookie."""
+    magic, error, got = struct.unpack(">IIQ", recv_exact(conn, 16))
+    if magic != SIMPLE_REPLY_MAGIC or got != cookie:
+        raise AssertionError(f"reply magic {magic:#x} cookie {got:#x}")
+    return error
+
+
+def bad_option_magic(conn):
+    greet(conn)
+    option(conn, OPT_GO, struct.pack(">IH", 0, 0), magic=0x1999)
+    return None if closed_by_server(conn) else "no close after a wrong option magic"
+
+
+def leaves_mid_handshake(conn):
+    greet(conn)
+    conn.sendall(struct.pack(">QI", IHAVEOPT, OPT_GO))     # half an option header
+    return None
+
+
+def refusals_then_bad_magic(conn):
+    """The errors the protocol lets a server answer, each followed by an
+    honest read on the same connection; then a wrong request magic."""
+    greet(conn)
+    option(conn, OPT_LIST)
+    rtype, _ = option_reply(conn, OPT_LIST)
+    if rtype != REP_ERR_UNSUP:
+        return f"NBD_OPT_LIST answered {rtype:#x}, not NBD_REP_ERR_UNSUP"
+    size = go(conn)
+    if size != EXPORT_BYTES:
+        return f"NBD_INFO_EXPORT says {size} bytes, not {EXPORT_BYTES}"
+    asks = [
+        ("an unknown command", (CMD_UNKNOWN, 0, 4096, b""), NBD_EINVAL),
+        ("a read past the export", (CMD_READ, EXPORT_BYTES - 512, 1024, b""), NBD_ENOSPC),
+        ("a write past the export", (CMD_WRITE, EXPORT_BYTES, 512, b"\x55" * 512), NBD_ENOSPC),
+        ("a read of part of a sector", (CMD_READ, 0, 100, b""), NBD_EINVAL),
+        ("a read longer than offered", (CMD_READ, 0, 2 * MAX_REQUEST, b""), NBD_EINVAL),
+    ]
+    want = disks.pattern(SEED, 8, 8)
+    for what, (cmd, offset, length, data), error in asks:
+        request(conn, cmd, offset, length, data)
+        got = reply(conn)
+        if got != error:
+            return f"{what} answered error {got}, not {error}"
+        request(conn, CMD_READ, 8 * 512, len(want))
+        got = reply(conn)
+        if got != 0 or recv_exact(conn, len(want)) != want:
+            return f"the read after {what} failed (error {got}) or read the wrong bytes"
+    request(conn, CMD_READ, 0, 512, magic=0x1999)
+    return None if closed_by_server(conn) else "no close after a wrong request magic"
+
+
+def write_too_long(conn):
+    greet(conn)
+    go(conn)
+    request(conn, CMD_WRITE, 0, 4 * MAX_REQUEST)
+    return None if closed_by_server(conn) else "no close after a write longer than offered"
+
+
+def leaves_mid_request(conn):
+    greet(conn)
+    go(conn)
+    request(conn, CMD_WRITE, 0, 65536, b"\xaa" * 1000)
+    return None
+
+
+LIARS = [bad_option_magic, leaves_mid_handshake, refusals_then_bad_magic, write_too_long,
+         leaves_mid_request]
+# What the server says of each, in order.
+LIARS_EXPECT = [
+    r"nbd-server: the handshake with 10\.0\.2\.2:\d+ ended: option magic 0x0000000000001999 "
+    r"is not IHAVEOPT",
+    r"nbd-server: the handshake with 10\.0\.2\.2:\d+ ended: the client left",
+    SERVING,
+    r"nbd-server: unknown of 4096 bytes at 0 answered EINVAL",
+    rf"nbd-server: read of 1024 bytes at {EXPORT_BYTES - 512} answered ENOSPC",
+    rf"nbd-server: write of 512 bytes at {EXPORT_BYTES} answered ENOSPC",
+    r"nbd-server: read of 100 bytes at 0 answered EINVAL",
+    rf"nbd-server: read of {2 * MAX_REQUEST} bytes at 0 answered EINVAL",
+    r"nbd-server: request magic 0x00001999 is wrong; closing the connection",
+    SERVING,
+    rf"nbd-server: a write of {4 * MAX_REQUEST} bytes, more than the {MAX_REQUEST} offered; "
+    r"closing the connection",
+    SERVING,
+    r"nbd-server: the connection ended mid-request: the client closed it",
+]
+
+
+def lie(host_port, liar):
+    """One liar's connection; None, or what went wrong."""
+    try:
+        with socket.create_connection(("127.0.0.1", host_port), timeout=SOCKET_TIMEOUT_S) as c:
+            return liar(c)
+    except (OSError, ConnectionError, AssertionError, struct.error) as e:
+        return f"{liar.__name__}: {e}"
+
+
+# ---- the boot -------------------------------------------------------------
+
+def serve_and_halt(log, directory, connections, clients):
+    """Boot with the server started by the monitor for `connections`
+    connections, then halt; clients(host_port) -> None or a reason runs
+    once it listens.  None, or why the test fails."""
+    image = disks.make_image(os.path.join(directory, "hdb.raw"), EXPORT_BYTES, SEED)
+    root = user_image(os.path.join(directory, "root.img"))
+    host_port = nbd_serve.free_port()
+    cmd = kernel.boot_command("monitor mount=hda:/", log, timeout=nbdsrv_tests.BOOT_TIMEOUT_S,
+                              disks=[root, image], hostfwd=[f"{host_port}:{GUEST_PORT}"])
+    qemu = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    # Typed at the prompt: the monitor runs the server until it exits,
+    # and only then reads halt.
+    qemu.stdin.write(f"run {SERVER} -p {GUEST_PORT} -c {connections} /dev/hdb\nhalt\n".encode())
+    qemu.stdin.close()
+    try:
+        reason = nbdsrv_tests.wait_ready(qemu, log, LISTENING) or clients(host_port)
+        qemu.wait(timeout=nbdsrv_tests.BOOT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        reason = reason or "the server did not exit and the boot did not end"
+    finally:
+        if qemu.poll() is None:
+            os.killpg(qemu.pid, signal.SIGKILL)
+            qemu.wait()
+    text = kernel.read_log(log)
+    if reason:
+        return reason
+    if qemu.returncode != 0:
+        return f"qemu-boot status {qemu.returncode}: {judge.last_verdict(text)}"
+    if "PANIC" in text:
+        return "the log shows a PANIC"
+    return None
+
+
+def ended_cleanly(connections):
+    return [rf"nbd-server: {connections} connections served; exiting",
+            rf"process: {SERVER} \(pid \d+\) exited with status 0",
+            r"monitor: halt \(0 test failures in this boot\)"]
+
+
+def nbd_user_serves_host_qemu_io(log):
+    directory = disks.scratch_dir("nbd_user_serves_host_qemu_io")
+
+    def clients(host_port):
+        return nbdsrv_tests.exchange(directory, f"nbd://127.0.0.1:{host_port}/hdb",
+                                     log + ".clients")
+    reason = serve_and_halt(log, directory, 2, clients)
+    image = os.path.join(directory, "hdb.raw")
+    reason = reason or judge.missing_in_order(
+        kernel.read_log(log),
+        [LISTENING, SERVING, r"nbd-server: the client disconnected",
+         SERVING, r"nbd-server: the client disconnected"] + ended_cleanly(2)) \
+        or disks.verify(image, SEED, written=[nbdsrv_tests.WRITTEN])
+    return disks.kept_if_failed(directory, reason)
+
+
+def nbd_user_refuses_lying_clients(log):
+    directory = disks.scratch_dir("nbd_user_refuses_lying_clients")
+    readback = os.path.join(directory, "readback.raw")
+
+    def clients(host_port):
+        for liar in LIARS:
+            reason = lie(host_port, liar)
+            if reason:
+                return reason
+            time.sleep(0.2)             # its lines before the next one's
+        return nbdsrv_tests.client(["qemu-img", "convert", "-f", "raw", "-O", "raw",
+                                    f"nbd://127.0.0.1:{host_port}/hdb", readback],
+                                   log + ".clients")
+    reason = serve_and_halt(log, directory, len(LIARS) + 1, clients)
+    reason = reason or judge.missing_in_order(
+        kernel.read_log(log), [LISTENING] + LIARS_EXPECT + [SERVING]
+        + ended_cleanly(len(LIARS) + 1)) \
+        or disks.verify(readback, SEED) \
+        or disks.verify(os.path.join(directory, "hdb.raw"), SEED)
+    return disks.kept_if_failed(directory, reason)
+
+
+def nbd_user_pattern_round_trip(log):
+    """The kernel's client, nbd0, attached over loopback to the process
+    serving /dev/hdb (tests/kernel/test_nbd_user.c): nbd_pattern_round_trip's
+    checks in the guest; on the host, hdb holds the written region, and only
+    it, changed."""
+    directory = disks.scratch_dir("nbd_user_pattern_round_trip")
+    image = disks.make_image(os.path.join(directory, "hdb.raw"), EXPORT_BYTES, SEED)
+    root = user_image(os.path.join(directory, "root.img"))
+    write_sector, write_count = nbd_tests.PATTERN_WRITE
+    rc = kernel.boot(f"test=nbd_user_pattern_round_trip disk_seed={SEED} "
+                     f"disk_sectors={IMAGE_SECTORS} write_sector={write_sector} "
+                     f"write_count={write_count}", log, timeout=120, disks=[root, image])
+    reason = judge.judge("nbd_user_pattern_round_trip", rc, kernel.read_log(log), expect=[
+        rf"nbd-server: pid \d+ listening on port {USER_PORT}, serving /dev/hdb",
+        r"nbd: nbd0: connected to 127\.0\.0\.1:\d+, export \"\" by NBD_OPT_GO",
+        SERVING.replace(r"10\.0\.2\.2", r"127\.0\.0\.1"),
+        r"nbd user: nbd0 serves /dev/hdb over loopback"]) \
+        or disks.verify(image, SEED, [nbd_tests.PATTERN_WRITE])
+    return disks.kept_if_failed(directory, reason)
+
+
+NBD_USER_TESTS = {
+    "nbd_user_pattern_round_trip": nbd_user_pattern_round_trip,
+    "nbd_user_serves_host_qemu_io": nbd_user_serves_host_qemu_io,
+    "nbd_user_refuses_lying_clients": nbd_user_refuses_lying_clients,
+}
+
