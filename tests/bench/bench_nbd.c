@@ -9,11 +9,14 @@
  * Linux 6.1 in the same QEMU took 0.61-0.77 s to read and 2.12-2.14 s to
  * write the same 32 MiB.
  */
+#include "../kernel/nbd_user.h"
 #include "bench_stream.h"
 #include "blkdev.h"
+#include "cmdline.h"
 #include "kbench.h"
 #include "nbd.h"
 #include "printk.h"
+#include "vsprintf.h"
 
 #define BENCH_BYTES (32u << 20)
 
@@ -41,4 +44,26 @@ KBENCH(nbd)
 KBENCH(nbd_one_at_a_time)
 {
     bench_stream("nbd_one_at_a_time", "nbd0", 4u << 20, 1);
+}
+
+/* bench=nbd's stream over loopback, through each server in the same run:
+ * nbdsrv (the kernel task, nbdsrv=PORT nbdsrv_dev=hdb) and then
+ * /bin/nbd-server (a process, tests/kernel/nbd_user.h) serving the same
+ * hdb -- "BENCH nbdsrv_loopback ..." and "BENCH nbd_user ...".  The
+ * difference is what being a process costs: each request's data crosses
+ * the user boundary twice (socket to buffer, buffer to disk file, each a
+ * copy through a kernel page, fs/read_write.c) where nbdsrv hands its
+ * pages to the block layer, and a request takes at least four system
+ * calls (read header, pread or read data, pwrite or write reply and data). */
+KBENCH(nbd_user)
+{
+    char server[24];
+    struct block_device *dev;
+    struct nbd_user u;
+    ksnprintf(server, sizeof(server), "127.0.0.1:%u", cmdline_get_u32("nbdsrv", 0));
+    if (nbd_attach(server, NULL, &dev) < 0 ||
+        bench_stream("nbdsrv_loopback", dev->name, BENCH_BYTES, NBD_MAX_INFLIGHT) < 0 ||
+        nbd_user_start("/dev/hdb", NULL, &u) < 0)
+        return;
+    bench_stream("nbd_user", u.dev->name, BENCH_BYTES, NBD_MAX_INFLIGHT);
 }

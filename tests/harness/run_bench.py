@@ -5,8 +5,8 @@ BENCH lines the kernel reports.
 
 Beside the kernel's instruction counts it prints wall-clock figures that
 only the host can measure, as "BENCH name host_... ms" lines.  The
-benchmark's own settings (memory, disks, an NBD export) come from
-BENCHES below.
+benchmark's own settings (memory, disks, an NBD export, more of the
+command line) come from BENCHES below.
 
 usage: run_bench.py [--only 'glob,glob']
 """
@@ -73,7 +73,17 @@ BENCHES = {
     "nbd_one_at_a_time": dict(nbd=scratch_disk(32), icount=False),
     # bench=swap's hog with its swap area on nbd0 (issue 20's workload).
     "nbd_swap": dict(nbd=scratch_swap(512), icount=False),
+    # bench=nbd's stream over loopback through nbdsrv, then /bin/nbd-server
+    # (from the user image, hda), both serving hdb.
+    "nbd_user": dict(setup=lambda: user_root() + scratch_disk(64)(),
+                     cmdline="nbdsrv=10809 nbdsrv_dev=hdb", icount=False),
 }
+
+
+def user_root():
+    """The user programs' image (user_tests.user_image), for hda."""
+    from user_tests import user_image
+    return [user_image(os.path.join(kernel.ROOT, "build", "bench-user-root.img"))]
 
 
 def run_bench(name, kernel_elf):
@@ -88,7 +98,8 @@ def run_bench(name, kernel_elf):
     if "nbd" in spec:
         cmd += ["--nbd", spec["nbd"]()[0]]
     start = time.monotonic()
-    r = subprocess.run(cmd + ["--", f"bench={name}"], capture_output=True, text=True)
+    r = subprocess.run(cmd + ["--", f"bench={name} {spec.get('cmdline', '')}".strip()],
+                       capture_output=True, text=True)
     wall = time.monotonic() - start
     text = kernel.read_log(log)
     for line in re.findall(r"^\[ *[\d.]+\] (BENCH .*)$", text, re.M):
