@@ -10,6 +10,9 @@
  * A line longer than CONSOLE_LINE_MAX - 1 bytes is cut there, with a log
  * line saying so.  There is no end-of-file: Ctrl-D is not a key here.
  *
+ * A reader asked to stop (task_should_stop(): how kill ends a process)
+ * leaves with -EINTR, and what it had typed of its line is lost.
+ *
  * Several readers take turns: one reads a line while the others wait (in
  * TASK_SLEEPING, as a wait for a person is no hang); what one was given is
  * not seen by the others.  The line is shared by every console file, as
@@ -49,6 +52,11 @@ static int console_file_read(struct file *f, void *buf, uint32_t len, uint64_t p
     wait_event_state(&turn, take_turn(), TASK_SLEEPING);
     if (line_off == line_len) {
         int n = readline("", line, sizeof(line) - 1);
+        if (n == -EINTR) {              /* asked to stop: the half-typed line is gone */
+            reading = false;
+            wake_up(&turn);
+            return -EINTR;
+        }
         if (n == -E2BIG) {
             pr_warn("console: a line longer than %d bytes was typed; the rest is dropped\n",
                     CONSOLE_LINE_MAX - 2);

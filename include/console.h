@@ -15,5 +15,6 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 void console_puts(const char *s);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Sleep until a character arrives on the serial port (task context). */
+/* Sleep until a character arrives on the serial port (task context);
+ * -EINTR instead when the task is asked to stop (task_should_stop()). */
 int console_getc(void);

@@ -9,5 +9,6 @@
 /* Print prompt and read one line into buf (always terminated, without the
  * newline).  Returns the line's length, or -E2BIG when more characters
  * came than buf holds (size - 1): the line is then incomplete, not for
- * running, and not remembered in the history. */
+ * running, and not remembered in the history; or -EINTR (buf empty) when
+ * the task was asked to stop while it waited (console_getc()). */
 int readline(const char *prompt, char *buf, size_t size);

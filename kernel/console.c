@@ -4,6 +4,8 @@
  */
 #include <stdarg.h>
 #include "console.h"
+#include "kerrno.h"
+#include "sched.h"
 #include "serial.h"
 #include "vga.h"
 #include "vsprintf.h"
@@ -61,7 +63,9 @@ static bool got_char(int *c)
 int console_getc(void)
 {
     int c;
-    /* TASK_SLEEPING: waiting for a person may take forever, and is no hang. */
-    wait_event_state(&serial_input_wait, got_char(&c), TASK_SLEEPING);
-    return c;
+    /* TASK_SLEEPING: waiting for a person may take forever, and is no hang.
+     * A task asked to stop (how kill ends a program reading its stdin)
+     * leaves without a character. */
+    wait_event_state(&serial_input_wait, got_char(&c) || task_should_stop(), TASK_SLEEPING);
+    return c >= 0 ? c : -EINTR;
 }

@@ -64,6 +64,10 @@ int readline(const char *prompt, char *buf, size_t size)
     console_puts(prompt);
     for (;;) {
         int c = console_getc();
+        if (c == -EINTR) {
+            buf[0] = '\0';
+            return -EINTR;
+        }
         if (c == KEY_LF && last_was_cr) {
             last_was_cr = false;
             continue;

@@ -496,6 +496,12 @@ USER_SPECS = {
         r"waiter: child \d+ exited with status 0",
         r"waiter: child \d+ killed by signal 11",
         r"waiter: wait4 with no children left: -10"]),
+    "process_reading_an_empty_pipe_is_woken_by_a_stop": with_user_image([
+        r"blockread: read of a pipe gave -4"]),
+    "process_reading_the_console_is_woken_by_a_stop": with_user_image([
+        r"blockread: read of stdin gave -4"]),
+    "process_reading_a_socket_is_woken_by_a_stop": with_user_image([
+        r"blockread: read of a socket gave -4"]),
     "process_limit_is_said_and_every_page_comes_back": with_user_image([
         r"process: /bin/hello not started: PROCESS_MAX \(64\) processes exist"]),
 }

@@ -3,7 +3,8 @@
  * user programs on an ext2 image as hda (tests/harness/user_tests.py makes
  * it; without it they skip): a process's children are reaped by its wait4, with the status that
  * says how each ended; PROCESS_MAX is a limit that is said, and every
- * process reaped gives back its memory.
+ * process reaped gives back its memory; a read waiting on a pipe, the
+ * console or a socket ends with -EINTR when the task is asked to stop.
  */
 #include "kerrno.h"
 #include "ktest.h"
@@ -11,6 +12,8 @@
 #include "printk.h"
 #include "process.h"
 #include "ksignal.h"
+#include "kstring.h"
+#include "sched.h"
 #include "test_helpers.h"
 #include "vfs.h"
 
@@ -63,4 +66,38 @@ KTEST(process_limit_is_said_and_every_page_comes_back)
     /* Slack for the slab caches, which keep pages the processes' structures
      * took; the page cache dropped the programs' pages at the unmount. */
     KASSERT(nr_free_pages() + 16 >= free0);
+}
+
+/* Spawn blockread MODE, wait until it waits in its read (on wchan), ask
+ * its task to stop -- what a kill will do -- and see the read end with
+ * -EINTR, which blockread turns into status 0.  (A socket's read waits in
+ * uninterruptible slices: sys_socket.c.) */
+static void read_ends_when_stopped(const char *mode, const char *wchan)
+{
+    mount_user_image();
+    const char *argv[] = { "/bin/blockread", mode, NULL };
+    int err;
+    struct process *p = process_spawn("/bin/blockread", argv, NULL, &err);
+    KASSERT(p != NULL);
+    for (int i = 0; i < 200 && !(p->task->wchan && !strcmp(p->task->wchan, wchan)); i++)
+        sleep_ms(10);
+    KASSERT(p->task->wchan && !strcmp(p->task->wchan, wchan));
+    task_stop(p->task);
+    KASSERT_EQ(process_wait(p), W_EXITCODE(0, 0));
+    KASSERT_EQ(vfs_umount("/"), 0);
+}
+
+KTEST(process_reading_an_empty_pipe_is_woken_by_a_stop)
+{
+    read_ends_when_stopped("pipe", "pipe");
+}
+
+KTEST(process_reading_the_console_is_woken_by_a_stop)
+{
+    read_ends_when_stopped("stdin", "serial input");
+}
+
+KTEST(process_reading_a_socket_is_woken_by_a_stop)
+{
+    read_ends_when_stopped("socket", "tcp");
 }
