@@ -20,17 +20,18 @@
  * framing, compiled into this program (net/nbdsrv/nbdsrv_proto.c over
  * drivers/block/nbd_proto.c; see the Makefile): the in-kernel server
  * nbdsrv and this one speak through the same code.  What differs is
- * where the memory comes from.  nbdsrv allocates pages with GFP_KERNEL;
- * this server has what a process has: one buffer per connection from
- * malloc() (MAX_REQUEST bytes, so a mapping of its own), written or read
- * by every request -- its pages fault in on first use, may be swapped out
- * between requests and fault back in, as the real server's did -- plus
- * its stack, its program and the kernel's socket and file calls.  Data
- * moves with read()/write() on the socket and pread()/pwrite() on PATH;
- * FLUSH (and a write with FUA) is fsync().
+ * where the memory comes from.  nbdsrv allocates pages with GFP_KERNEL
+ * for each request; this server has what a process has: each read's or
+ * write's data goes through a buffer mapped for that request (mmap) and
+ * unmapped after its reply, so every request faults its pages in -- the
+ * allocations a server makes while its clients wait, the ones the 1999
+ * deadlock is about -- plus its stack, heap and program, which may be
+ * swapped out between requests, and the kernel's socket and file calls.
+ * Data moves with read()/write() on the socket and pread()/pwrite() on
+ * PATH; FLUSH (and a write with FUA) is fsync().
  *
  * Bad clients: a wrong magic or a write longer than MAX_REQUEST (whose
- * data cannot be taken) closes the connection with a line saying why; a
+ * data it will not take) closes the connection with a line saying why; a
  * request the protocol lets a server refuse (unknown command or flag, a
  * length that is not whole sectors or too long, a range past the export)
  * is answered with its NBD error; a client that goes mid-request ends
@@ -47,8 +48,7 @@
 #define BACKLOG         2
 #define SECTOR          512u
 /* The largest read or write served: the kernel client's largest request
- * (a bio of 32 pages).  At least MALLOC_MMAP_MIN, so the buffer is a
- * mapping of its own. */
+ * (a bio of 32 pages). */
 #define MAX_REQUEST     (128u * 1024)
 #define MAX_OPTIONS     32      /* options before the client must choose an export */
 #define NAME_LEN        64      /* an export name, terminated */
@@ -67,7 +67,7 @@ static struct {
 struct conn {
     int fd;                     /* the accepted socket */
     uint32_t client_flags;      /* what the client answered the greeting with */
-    uint8_t *buf;               /* MAX_REQUEST bytes: option data, then request data */
+    uint8_t *opt;               /* NBDSRV_OPT_MAX_LEN bytes: option data, refused writes */
     char why[WHY_LEN];          /* the framing's reason for a refusal */
 };
 
@@ -107,7 +107,7 @@ static int opt_reply(struct conn *c, uint32_t option, uint32_t type, const void 
     return ret;
 }
 
-/* NBD_OPT_GO with len bytes of data in c->buf: 1 when transmission
+/* NBD_OPT_GO with len bytes of data in c->opt: 1 when transmission
  * starts, 0 when the client may try another option, or an error. */
 static int go(struct conn *c, uint32_t len)
 {
@@ -118,7 +118,7 @@ static int go(struct conn *c, uint32_t len)
     uint8_t answer[NBDSRV_GO_ANSWER_MAX];
     char name[NAME_LEN];
     bool accepted;
-    int n = nbdsrv_answer_go(c->buf, len, export.name, &ex, answer, name, sizeof(name),
+    int n = nbdsrv_answer_go(c->opt, len, export.name, &ex, answer, name, sizeof(name),
                              &accepted, c->why, sizeof(c->why));
     if (n < 0)
         return n;
@@ -132,7 +132,7 @@ static int go(struct conn *c, uint32_t len)
 static int export_name(struct conn *c, uint32_t len)
 {
     char name[NAME_LEN];
-    int ret = nbdsrv_parse_export_name(c->buf, len, name, sizeof(name), c->why, sizeof(c->why));
+    int ret = nbdsrv_parse_export_name(c->opt, len, name, sizeof(name), c->why, sizeof(c->why));
     if (ret < 0)
         return ret;
     if (!nbdsrv_is_export(name, export.name)) {
@@ -159,7 +159,7 @@ static int handshake(struct conn *c)
         struct nbdsrv_opt opt;
         if ((ret = read_full(c->fd, msg, NBD_OPT_HEADER_LEN)) ||
             (ret = nbdsrv_parse_opt_header(msg, &opt, c->why, sizeof(c->why))) ||
-            (ret = read_full(c->fd, c->buf, opt.len)))
+            (ret = read_full(c->fd, c->opt, opt.len)))
             return ret;
         switch (opt.option) {
         case NBD_OPT_GO:
@@ -184,18 +184,30 @@ static int handshake(struct conn *c)
 
 /* ---- requests ----------------------------------------------------------- */
 
+/* Read and forget len bytes: the data of a write refused. */
+static int drain(struct conn *c, uint32_t len)
+{
+    for (uint32_t chunk; len; len -= chunk) {
+        chunk = len < NBDSRV_OPT_MAX_LEN ? len : NBDSRV_OPT_MAX_LEN;
+        int ret = read_full(c->fd, c->opt, chunk);
+        if (ret)
+            return ret;
+    }
+    return 0;
+}
+
 /* The export's side of a request the framing accepted, its data in
- * c->buf: 0, or the NBD error to answer. */
-static uint32_t do_io(struct conn *c, const struct nbd_request *rq)
+ * data: 0, or the NBD error to answer. */
+static uint32_t do_io(const struct nbd_request *rq, uint8_t *data)
 {
     off_t at = (off_t)rq->offset;
     ssize_t n = rq->len;
     switch (rq->type) {
     case NBD_CMD_READ:
-        n = pread(export.fd, c->buf, rq->len, at);
+        n = pread(export.fd, data, rq->len, at);
         break;
     case NBD_CMD_WRITE:
-        n = pwrite(export.fd, c->buf, rq->len, at);
+        n = pwrite(export.fd, data, rq->len, at);
         if (n == (ssize_t)rq->len && (rq->flags & NBD_CMD_FLAG_FUA) && fsync(export.fd) < 0)
             n = -1;
         break;
@@ -213,25 +225,34 @@ static uint32_t do_io(struct conn *c, const struct nbd_request *rq)
 }
 
 /* One request whose header the framing accepted: 0 when the connection
- * goes on, or why it cannot. */
+ * goes on, or why it cannot.  A read's or write's data goes through
+ * pages mapped for it alone. */
 static int serve_request(struct conn *c, const struct nbd_request *rq)
 {
     uint32_t error = nbdsrv_check_request(rq, export.size, MAX_REQUEST, SECTOR, EXPORT_FLAGS);
-    /* A write's data follows its header even when it is refused: read
-     * into the buffer, where it is forgotten. */
-    int ret = rq->type == NBD_CMD_WRITE ? read_full(c->fd, c->buf, rq->len) : 0;
-    if (ret)
-        return ret;
-    if (!error)
-        error = do_io(c, rq);
-    else
+    bool io = !error && (rq->type == NBD_CMD_READ || rq->type == NBD_CMD_WRITE);
+    size_t mapped = (rq->len + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+    uint8_t *data = io ? mmap(0, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                              -1, 0) : MAP_FAILED;
+    if (io && data == MAP_FAILED)
+        error = NBD_ENOMEM;
+    if (error)
         printf("nbd-server: %s of %u bytes at %llu answered %s\n", nbd_cmd_name(rq->type),
                rq->len, (unsigned long long)rq->offset, nbd_error_name(error));
+    /* A write's data follows its header even when it is refused. */
+    int ret = 0;
+    if (rq->type == NBD_CMD_WRITE)
+        ret = error ? drain(c, rq->len) : read_full(c->fd, data, rq->len);
+    if (!ret && !error)
+        error = do_io(rq, data);
     uint8_t reply[NBD_REPLY_LEN];
     nbdsrv_encode_reply(reply, error, rq->cookie);
-    ret = send_bytes(c, reply, sizeof(reply));
+    if (!ret)
+        ret = send_bytes(c, reply, sizeof(reply));
     if (!ret && !error && rq->type == NBD_CMD_READ)
-        ret = send_bytes(c, c->buf, rq->len);
+        ret = send_bytes(c, data, rq->len);
+    if (data != MAP_FAILED)
+        munmap(data, mapped);
     return ret;
 }
 
@@ -281,10 +302,10 @@ static void serve(int fd, const struct sockaddr_in *peer)
     struct conn c = { .fd = fd, .why = "" };
     char who[24];
     describe(peer, who, sizeof(who));
-    /* A fresh buffer per connection, untouched until a request needs it. */
-    c.buf = malloc(MAX_REQUEST);
-    if (!c.buf) {
-        printf("nbd-server: no memory for %s's buffer (%u bytes); closing\n", who, MAX_REQUEST);
+    c.opt = malloc(NBDSRV_OPT_MAX_LEN);
+    if (!c.opt) {
+        printf("nbd-server: no memory for %s's options (%u bytes); closing\n", who,
+               NBDSRV_OPT_MAX_LEN);
         return;
     }
     int ret = handshake(&c);
@@ -296,7 +317,7 @@ static void serve(int fd, const struct sockaddr_in *peer)
         printf("nbd-server: the handshake with %s ended: %s\n", who, c.why[0] ? c.why :
                ret == -EPIPE ? "the client left" : strerror(-ret));
     }
-    free(c.buf);
+    free(c.opt);
 }
 
 /* ---- starting ----------------------------------------------------------- */

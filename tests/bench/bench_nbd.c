@@ -52,9 +52,11 @@ KBENCH(nbd_one_at_a_time)
  * hdb -- "BENCH nbdsrv_loopback ..." and "BENCH nbd_user ...".  The
  * difference is what being a process costs: each request's data crosses
  * the user boundary twice (socket to buffer, buffer to disk file, each a
- * copy through a kernel page, fs/read_write.c) where nbdsrv hands its
- * pages to the block layer, and a request takes at least four system
- * calls (read header, pread or read data, pwrite or write reply and data). */
+ * copy through a kernel page, fs/read_write.c) into pages mapped and
+ * faulted in for that request, a request takes at least four system calls
+ * besides mmap and munmap (read header, pread or read data, pwrite or
+ * write reply and data), and the disk file moves a page per synchronous
+ * bio (fs/blkdev_file.c) where nbdsrv submits one bio of 32 pages. */
 KBENCH(nbd_user)
 {
     char server[24];
