@@ -60,4 +60,6 @@
 #define NR_sendto       369
 #define NR_recvfrom     371
 #define NR_shutdown     373
-#define NR_SYSCALLS     374             /* the table's size: one past the highest it has */
+/* swiod's own, above Linux's numbers: */
+#define NR_swiod_ps     500             /* the task list (ps_abi.h): Linux has /proc */
+#define NR_SYSCALLS     501             /* the table's size: one past the highest it has */

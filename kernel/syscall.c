@@ -55,6 +55,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_sendto] = sys_sendto,
     [NR_recvfrom] = sys_recvfrom,
     [NR_shutdown] = sys_shutdown,
+    [NR_swiod_ps] = sys_swiod_ps,
 };
 
 void syscall_dispatch(struct int_frame *f)

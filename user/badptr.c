@@ -2,9 +2,10 @@
  * badptr.c - system calls given bad pointers and bad numbers each fail
  * with their errno, and the program goes on: write() from NULL, from the
  * kernel's half, across the end of a mapping, wait4 storing into the
- * kernel's half, sysinfo into it; a closed fd, no children, an unknown
- * call; each file call (files()) with each kind of bad pointer.  Prints one line per case ("badptr: NAME: got N, want N") and
- * exits with the number of cases that went wrong.
+ * kernel's half, sysinfo and swiod_ps into it, swiod_ps past PS_MAX; a
+ * closed fd, no children, an unknown call; each file call (files()) with
+ * each kind of bad pointer.  Prints one line per case ("badptr: NAME:
+ * got N, want N") and exits with the number of cases that went wrong.
  */
 #include "ulib.h"
 
@@ -74,6 +75,8 @@ int main(void)
     check("write to fd -1", or_errno(write(-1, "x", 1)), -EBADF);
     check("wait4 with no children", or_errno(wait4(-1, KERNEL_HALF, 0, 0)), -ECHILD);
     check("sysinfo into the kernel's half", or_errno(sysinfo(KERNEL_HALF)), -EFAULT);
+    check("swiod_ps into the kernel's half", or_errno(swiod_ps(KERNEL_HALF, 4)), -EFAULT);
+    check("swiod_ps of PS_MAX + 1 entries", or_errno(swiod_ps((struct ps_entry *)page, PS_MAX + 1)), -EINVAL);
     check("an unknown system call", syscall6(9999, 0, 0, 0, 0, 0, 0), -ENOSYS);
     check("munmap unaligned", or_errno(munmap(page + 1, PAGE_SIZE)), -EINVAL);
     check("mmap of a file", or_errno((long)mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, 3, 0)),

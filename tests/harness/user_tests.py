@@ -275,6 +275,30 @@ def user_socket_talks_to_a_host_peer(log):
     return None
 
 
+def ps_agrees_with_the_monitor(text):
+    """/bin/ps's tasks against the monitor's ps just after: every kernel
+    task the monitor lists is in /bin/ps, bracketed, under the same id;
+    /bin/ps lists itself as a running user process."""
+    m = re.search(r"swiod> run /bin/ps\n  PID  PPID S NAME +WAITS ON\n(.*?)\n\[", text, re.S)
+    mon = re.search(r"swiod> ps\n  id name.*?\n(.*?)swiod> ", text, re.S)
+    if not m or not mon:
+        return "no /bin/ps table, or no monitor ps after it"
+    ours = {}
+    for line in m.group(1).split("\n"):
+        f = line.split()
+        ours[int(f[0])] = (f[3], f[2])
+    for line in mon.group(1).split("\n"):
+        f = re.match(r"[ *] *(\d+) (\S+)", line)
+        if f and not f.group(2).startswith("ps"):
+            want = f"[{f.group(2)}]"
+            if ours.get(int(f.group(1)), ("",))[0] != want:
+                return f"the monitor's task {f.group(1)} {f.group(2)} is not {want} in /bin/ps"
+    mine = [v for v in ours.values() if v[0] == "ps"]
+    if mine != [("ps", "R")]:
+        return f"/bin/ps does not list itself once, running: {mine}"
+    return None
+
+
 def init_boot(program, verdict_rc, expect):
     """Boot with init=PROGRAM (and no monitor): the boot ends when it does,
     with success only when it exited with status 0."""
@@ -470,6 +494,14 @@ USER_TESTS = {
          r"known data: 0123456789\nsecond line\n", ended("/bin/cat", "exited with status 1"),
          r"no newline\[ *[\d.]+\] process: /bin/echo", r"^hello there$"],
         extra=lambda: {"/known.txt": KNOWN_TXT}, check=ls_lists_what_the_host_put_there),
+    # /bin/ps (swiod_ps, kernel/sys_ps.c) against the monitor's ps; a
+    # buffer in the kernel's half and PS_MAX + 1 entries are refused.
+    "user_ps_lists_the_tasks_the_monitor_lists": monitor_session(
+        "run /bin/ps\nps\nrun /bin/badptr\n",
+        [ended("/bin/ps", "exited with status 0"),
+         r"ps: badptr \(pid \d+\) asked for 257 entries, more than PS_MAX \(256\)",
+         r"badptr: 0 wrong"],
+        reject=[r"WRONG"], check=ps_agrees_with_the_monitor),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),

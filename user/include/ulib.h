@@ -36,6 +36,7 @@
 #include "kstring.h"            /* lib/string.c is the programs' too */
 #include "mman.h"
 #include "prctl.h"
+#include "ps_abi.h"
 #include "socket_abi.h"
 #include "syscall_nr.h"
 #include "sysinfo.h"
@@ -82,6 +83,8 @@ int clock_gettime(int clock, struct timespec *tp);
 int sched_yield(void);
 /* Memory and swap counts, in pages (info->mem_unit bytes). */
 int sysinfo(struct sysinfo *info);
+/* swiod's own: the task list (ps_abi.h); how many tasks there are. */
+int swiod_ps(struct ps_entry *entries, int max);
 
 /* The system call's own brk, not glibc's: asks for the heap to end at
  * addr and returns where it ends now (addr 0 only asks). */
