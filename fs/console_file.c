@@ -8,7 +8,8 @@
  * the monitor's own commands are -- and returns it with its '\n', or as
  * much of it as the reader asked for; the rest waits for the next read.
  * A line longer than CONSOLE_LINE_MAX - 1 bytes is cut there, with a log
- * line saying so.  There is no end-of-file: Ctrl-D is not a key here.
+ * line saying so.  Ctrl-D on an empty line is the end of input: that read
+ * returns 0 (the next one waits for a line again), as a terminal's does.
  *
  * A reader asked to stop (task_should_stop(): how kill ends a process)
  * leaves with -EINTR, and what it had typed of its line is lost.
@@ -52,10 +53,10 @@ static int console_file_read(struct file *f, void *buf, uint32_t len, uint64_t p
     wait_event_state(&turn, take_turn(), TASK_SLEEPING);
     if (line_off == line_len) {
         int n = readline("", line, sizeof(line) - 1);
-        if (n == -EINTR) {              /* asked to stop: the half-typed line is gone */
+        if (n == -EINTR || n == -ENODATA) {     /* asked to stop, or Ctrl-D */
             reading = false;
             wake_up(&turn);
-            return -EINTR;
+            return n == -EINTR ? -EINTR : 0;
         }
         if (n == -E2BIG) {
             pr_warn("console: a line longer than %d bytes was typed; the rest is dropped\n",

@@ -39,6 +39,7 @@
 #define ENOSYS  38
 #define ENOTEMPTY 39
 #define ELOOP   40
+#define ENODATA 61
 #define EPROTO  71
 #define EOVERFLOW 75
 #define ENOTSOCK 88

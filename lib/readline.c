@@ -17,6 +17,7 @@
 #define HISTORY_LINES   8
 
 #define KEY_CTRL_C      0x03
+#define KEY_CTRL_D      0x04
 #define KEY_BS          0x08
 #define KEY_LF          0x0A
 #define KEY_CR          0x0D
@@ -99,6 +100,9 @@ int readline(const char *prompt, char *buf, size_t size)
                 keep--;
             erase_chars(len - keep);
             len = keep;
+        } else if (c == KEY_CTRL_D && len == 0) {
+            buf[0] = '\0';                 /* the end of input, as a terminal says it */
+            return -ENODATA;
         } else if (c == KEY_CTRL_C) {
             console_puts("^C\n");
             console_puts(prompt);

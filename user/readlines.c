@@ -1,8 +1,9 @@
 /*
  * readlines.c - reads lines typed on the console (fd 0) until one says
- * "end", and prints each back as "readlines: line N: TEXT".  The first
+ * "end" or the input ends (Ctrl-D), and prints each back as "readlines:
+ * line N: TEXT".  The first
  * read asks for 3 bytes only, to show that the rest of that line waits
- * for the next read.  Exits with the number of lines, "end" included.
+ * for the next read.  Exits with the number of lines ("end" included).
  */
 #include "ulib.h"
 
@@ -27,7 +28,11 @@ int main(void)
             continue;
         }
         n = or_errno(read(0, line + have, sizeof(line) - 1 - (size_t)have));
-        if (n <= 0) {
+        if (n == 0) {
+            printf("readlines: the end of input after %d lines\n", lines);
+            return lines;
+        }
+        if (n < 0) {
             printf("readlines: read gave %d\n", (int)n);
             return 100;
         }

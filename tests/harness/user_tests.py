@@ -483,6 +483,12 @@ USER_TESTS = {
          r"readlines: line 1: first line\n", r"readlines: line 2: second\n",
          r"readlines: line 3: end\n", ended("/bin/readlines", "exited with status 3"),
          r"hello: argv\[1\] = after"]),
+    # Ctrl-D on an empty line is the end of input: read() returns 0.
+    "user_stdin_ctrl_d_ends_the_input": monitor_session(
+        "run /bin/readlines\nonly line\n\x04run /bin/hello after\n",
+        [r"readlines: line 1: only line\n",
+         r"readlines: the end of input after 1 lines",
+         ended("/bin/readlines", "exited with status 1"), r"hello: argv\[1\] = after"]),
     # ls, cat and echo, run by the monitor: ls /bin is what the host put
     # there, cat copies a known file and says which one is missing.
     "user_ls_cat_echo_show_files_and_arguments": monitor_session(
