@@ -39,8 +39,9 @@ void bench_report_seconds(const char *bench, const char *metric, uint64_t us);
 uint32_t bench_median(uint32_t *samples, int n);
 /* What an empty timed region costs in instructions: subtract it. */
 uint32_t bench_overhead(void);
-/* TSC ticks per second, measured against the PIT over a fifth of a second:
- * for wall-clock figures finer than the 10 ms timer tick. */
+/* TSC ticks per second, measured against the PIT over a fifth of a second
+ * the first time and remembered: for wall-clock figures finer than the
+ * 10 ms timer tick, all of a boot's figures on the same scale. */
 uint64_t bench_tsc_hz(void);
 /* Run the named benchmark; -ENOENT when there is none by that name. */
 int kbench_run(const char *name);

@@ -81,13 +81,21 @@ void kbench_list(void)
 
 #define CALIBRATE_TICKS 20
 
+/* Once: on a busy host one calibration could differ from the next by
+ * half (the PIT's ticks come late when QEMU waits for a CPU), and
+ * bench=nbd_swap put a CPU time measured with one beside a pass time
+ * measured with another -- the CPU busy for longer than the pass. */
 uint64_t bench_tsc_hz(void)
 {
+    static uint64_t hz;
+    if (hz)
+        return hz;
     uint64_t t = timer_ticks();
     while (timer_ticks() == t)          /* start on a tick edge */
         ;
     uint64_t c0 = rdtsc(), t0 = timer_ticks();
     while (timer_ticks() < t0 + CALIBRATE_TICKS)
         ;
-    return (rdtsc() - c0) * HZ / CALIBRATE_TICKS;
+    hz = (rdtsc() - c0) * HZ / CALIBRATE_TICKS;
+    return hz;
 }

@@ -66,9 +66,8 @@ int hog_map(struct hog *h)
 uint64_t hog_pass(struct hog *h, bool write)
 {
     static struct hog_task args[HOG_MAX_TASKS];
-    static uint64_t hz;
     struct task *tasks[HOG_MAX_TASKS];
-    hz = hz ? hz : bench_tsc_hz();
+    uint64_t hz = bench_tsc_hz();
     uint64_t t0 = rdtsc();
     for (int i = 0; i < h->tasks; i++) {
         args[i] = (struct hog_task){ h, i, write };
