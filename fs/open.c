@@ -21,6 +21,12 @@
 #include "syscall.h"
 #include "uaccess.h"
 
+/* The current directory; "/" for a task with no process (a test's blob). */
+static const char *current_dir(void)
+{
+    return current->proc ? current->proc->cwd : "/";
+}
+
 /* Append the components of path to out (out_len bytes so far, each
  * component after a '/'), resolving "." and "..". */
 static int append_components(char *out, size_t *out_len, const char *path)
@@ -59,7 +65,7 @@ static char *user_path(const char *upath, int *err)
     size_t len = 0;
     *err = n < 0 ? n : n == 0 ? -ENOENT : 0;    /* "" names nothing, as in Linux */
     if (!*err && in[0] != '/')
-        *err = append_components(out, &len, current->proc->cwd);
+        *err = append_components(out, &len, current_dir());
     if (!*err)
         *err = append_components(out, &len, in);
     kfree(in);
@@ -145,7 +151,7 @@ int32_t sys_chdir(const struct syscall_args *a)
     if (!path)
         return err;
     if ((err = check_dir(path)) == 0)
-        err = files_set_cwd(current->proc, path);
+        err = current->proc ? files_set_cwd(current->proc, path) : -EINVAL;
     kfree(path);
     return err;
 }
@@ -153,7 +159,7 @@ int32_t sys_chdir(const struct syscall_args *a)
 /* getcwd(buf, size): the length with the NUL, as Linux's call returns. */
 int32_t sys_getcwd(const struct syscall_args *a)
 {
-    const char *cwd = current->proc->cwd;
+    const char *cwd = current_dir();
     uint32_t n = (uint32_t)strlen(cwd) + 1;
     if (a->arg[1] < n)
         return -ERANGE;

@@ -2,8 +2,9 @@
  * test_usermode.c - ring 3 and the system call gate, with hand-written
  * machine code (tests/kernel/user_blobs.asm): a system call's result comes
  * back in EAX, an unknown number gives -ENOSYS, registers survive system
- * calls and timer interrupts taken in user mode, and every fault a program
- * can make ends that program with a report while the kernel goes on.
+ * calls and timer interrupts taken in user mode, every fault a program
+ * can make ends that program with a report while the kernel goes on, and
+ * the file calls of a task that is no process fail cleanly.
  */
 #include "kerrno.h"
 #include "ktest.h"
@@ -22,6 +23,7 @@ DECLARE_BLOB(write_kernel);
 DECLARE_BLOB(ud2);
 DECLARE_BLOB(int14);
 DECLARE_BLOB(cli);
+DECLARE_BLOB(files_without_a_process);
 
 /* Run one blob in a fresh space and task (no process: these are the
  * machine's mechanisms alone); its wait status, and its id. */
@@ -60,4 +62,11 @@ KTEST(usermode_faults_end_the_program_not_the_kernel)
     /* The kernel is still itself: a system call still works after. */
     KASSERT_EQ(RUN(enosys, NULL), W_EXITCODE(ENOSYS, 0));
     KASSERT(nr_free_pages() + 8 >= free0);      /* slack: slab and hot lists */
+}
+
+/* A task with no process has no file table: the calls that would add a
+ * descriptor fail with -EMFILE, getcwd answers "/", nothing breaks. */
+KTEST(usermode_file_calls_without_a_process_fail_cleanly)
+{
+    KASSERT_EQ(RUN(files_without_a_process, NULL), W_EXITCODE(0, 0));
 }

@@ -7,6 +7,10 @@
 
 NR_exit     equ 1
 NR_getpid   equ 20
+NR_pipe     equ 42
+NR_getcwd   equ 183
+NR_socket   equ 359
+EMFILE      equ 24
 
 %macro BLOB 1
 global %1
@@ -63,6 +67,39 @@ BLOB user_blob_registers
     mov eax, NR_exit
     int 0x80
 user_blob_registers_end:
+
+; The file calls from a task that is no process (no file table, no
+; current directory) fail cleanly: pipe and socket find no room for a
+; descriptor (-EMFILE), getcwd says "/".  exit(0), or exit(N) for the
+; Nth call that answered otherwise.
+BLOB user_blob_files_without_a_process
+    sub esp, 16
+    mov ebx, esp
+    mov eax, NR_pipe
+    int 0x80
+    mov ebx, 1
+    cmp eax, -EMFILE
+    jne .done
+    mov ebx, esp
+    mov ecx, 16
+    mov eax, NR_getcwd
+    int 0x80
+    mov ebx, 2
+    cmp eax, 2                          ; "/" and its NUL
+    jne .done
+    mov ebx, 2                          ; AF_INET
+    mov ecx, 1                          ; SOCK_STREAM
+    xor edx, edx
+    mov eax, NR_socket
+    int 0x80
+    mov ebx, 3
+    cmp eax, -EMFILE
+    jne .done
+    xor ebx, ebx
+.done:
+    mov eax, NR_exit
+    int 0x80
+user_blob_files_without_a_process_end:
 
 ; bench=user: GETPID_ROUNDS round trips of getpid, each timed with
 ; rdtsc (allowed in ring 3: CR4.TSD is clear); the low 32 bits of each
