@@ -185,7 +185,11 @@ static void report_cycle(const struct task *start, struct task *const *cycle, in
         if (cycle[i] != start)
             print_held(cycle[i]);
         /* Where each one waits, in its own code: the edges' why (a bread
-         * under lock_super, reclaim entered from an allocation). */
+         * under lock_super, reclaim entered from an allocation).  A user
+         * process's task is named after its program; its id is its pid. */
+        if (cycle[i]->proc)
+            pr_err("hung: " TASK_FMT " is a user process, pid %u: its kernel stack starts at "
+                   "a system call or a fault\n", TASK_ARG(cycle[i]), cycle[i]->id);
         pr_err("hung: where " TASK_FMT " waits:\n", TASK_ARG(cycle[i]));
         task_backtrace(cycle[i], LOG_ERR);
         cycle[i]->hang_reported = true;

@@ -17,6 +17,15 @@ kswiod still blocked nbdsrv got its pages from clean ones -- the report's
 second chain; every file reads back from the image (debugfs) as the kernel
 wrote it, and e2fsck -fn finds the image clean.
 
+deadlock_1999_user_sync_cycle_named, deadlock_1999_user_kswiod_completes:
+the same two endings with nbd0 served by /bin/nbd-server, a process, from
+hdb (hda: the user image).  Under reclaim=sync the hang detector names
+task-A -> nbd-server -> task-A, says nbd-server is a user process with its
+pid, and prints its kernel stack from its system call (or fault) through
+reclaim and ext2's page write down to lock_super; under kswiod the
+process gets clean pages while kswiod waits, and the files and e2fsck
+are checked as above.
+
 monitor_demo_deadlock_both_policies: the monitor's 'demo deadlock' (the
 cure, which completes), then 'demo deadlock sync' (the deadlock, named),
 then ps showing task-A, nbdsrv and kswapd still blocked, and a third demo
@@ -30,6 +39,7 @@ import ext2_images
 import judge
 import kernel
 import mmap_tests
+from user_tests import user_image
 
 PORT = 10809                    # nbdsrv's, on the guest's loopback only
 BOOT = f"nbdsrv={PORT} nbd=127.0.0.1:{PORT}"
@@ -90,16 +100,21 @@ NO_CLEAN_EXPECT = [
 KSWIOD_REJECT = [r"hung: DEADLOCK", r"reclaim: BUG", r"lockdep: BUG"]
 
 
-def scenario(cmdline, expect, check_image, reject=(), swap_mib=0):
-    """deadlock_1999 with cmdline; swap_mib: a swap area as hdb too."""
+def scenario(cmdline, expect, check_image, reject=(), swap_mib=0, user=False):
+    """deadlock_1999 with cmdline; swap_mib: a swap area as hdb too.
+    user: deadlock_1999_user, with the user image as hda and the ext2
+    as hdb (/bin/nbd-server serves it)."""
+    test = "deadlock_1999_user" if user else "deadlock_1999"
+
     def run(log):
         image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
-        disks = [image] + ([mmap_tests.fresh_swap(f"{log}.swap.img", swap_mib)] if swap_mib
-                           else [])
-        rc = kernel.boot(f"test=deadlock_1999 {BOOT} seed={SEED} {cmdline}".strip(), log,
+        disks = (([user_image(f"{log}.root.img")] if user else []) + [image]
+                 + ([mmap_tests.fresh_swap(f"{log}.swap.img", swap_mib)] if swap_mib else []))
+        server = "" if user else BOOT
+        rc = kernel.boot(f"test={test} {server} seed={SEED} {cmdline}".strip(), log,
                          timeout=90, mem=32, disks=disks)
         text = kernel.read_log(log)
-        reason = judge.judge("deadlock_1999", rc, text, expect=expect, reject=reject)
+        reason = judge.judge(test, rc, text, expect=expect, reject=reject)
         if not reason and check_image:
             problems = ext2_images.e2fsck_problems(image)
             reason = ("e2fsck -fn complains after the kernel wrote it: " + problems[:600]
@@ -145,7 +160,51 @@ def monitor_demo_deadlock_both_policies(log):
     return reason
 
 
+# deadlock_1999_user: the server of 1999 as it was, a process --
+# /bin/nbd-server serving nbd0 from hdb (a fresh ext2), hda the user image.
+USER_SERVER = r"deadlock_1999: nbd0 is served by /bin/nbd-server, pid (\d+), a process"
+USER_SYNC_EXPECT = [
+    USER_SERVER,
+    r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=sync",
+    r"deadlock_1999: step 2: task-A holds lock_super and waits for the bitmap",
+    r"deadlock_1999: step 4: nbd0 answers again: nbd-server must allocate for the read",
+    r"reclaim: BUG: task nbd-server waits on mutex lock_super while reclaiming",
+    r"hung:   task-A waits on wait queue buffer, which only nbd-server can end",
+    r"hung:   nbd-server waits for mutex lock_super held by task-A since ext2_new_block",
+    r"hung: DEADLOCK: task-A -> nbd-server -> task-A",
+    r"\] +\[<[0-9a-f]+>\] bread\+",                      # A's stack: the bitmap read
+    r"hung: nbd-server is a user process, pid \d+: its kernel stack starts at a system call "
+    r"or a fault",
+    r"hung: where nbd-server waits:",
+    r"\] +\[<[0-9a-f]+>\] mutex_lock\+",                 # the process's stack, from
+    r"\] +\[<[0-9a-f]+>\] ext2_new_block\+",             # lock_super ...
+    r"\] +\[<[0-9a-f]+>\] ext2_writepages\+",            # ... in a page write ...
+    r"\] +\[<[0-9a-f]+>\] try_to_free_pages\+",          # ... by reclaim ...
+    r"\] +\[<[0-9a-f]+>\] (syscall_dispatch|handle_page_fault)\+",   # its call or fault
+    r"deadlock_1999: sync: the 1999 deadlock happened \(A is still stuck\) and was named: "
+    r"[1-9]\d* hang reports \([1-9]\d* of a cycle\)",
+]
+USER_KSWIOD_EXPECT = [
+    USER_SERVER,
+    r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=kswiod",
+    r"deadlock_1999: step 3: \d+ pages taken, \d+ free; kswiod/nbd0 blocked on lock_super",
+    r"deadlock_1999: kswiod: A's bitmap read was answered; reclaim handed [1-9]\d* dirty pages "
+    r"to kswiod instead of writing them",
+    r"deadlock_1999: kswiod: kswiod/nbd0, not reclaim, blocked on lock_super while A held it; "
+    r"reclaim waited for 0 writes; nbd-server \(pid \d+\): 0 requests answered with an error",
+    r"deadlock_1999: kswiod: the second chain: kswiod was blocked on lock_super \(task-A held "
+    r"it, waiting for nbd-server\), and nbd-server still got its pages: A's read answered, "
+    r"[1-9]\d* requests since, reclaim freed [1-9]\d* clean pages and waited for no write",
+]
+
+
 DEADLOCK_TESTS = {
+    # The same two endings with the server a process (user/nbd-server.c).
+    "deadlock_1999_user_sync_cycle_named": scenario("reclaim=sync hung_timeout=3",
+                                                    USER_SYNC_EXPECT, check_image=False,
+                                                    user=True),
+    "deadlock_1999_user_kswiod_completes": scenario("", USER_KSWIOD_EXPECT, check_image=True,
+                                                    reject=KSWIOD_REJECT, user=True),
     # The expected-deadlock demonstration: it passes because the kernel
     # deadlocked the 1999 way and said so.
     "deadlock_1999_sync_cycle_named": scenario("reclaim=sync hung_timeout=3", SYNC_EXPECT,

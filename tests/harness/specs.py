@@ -136,6 +136,7 @@ NOT_RUN_DIRECTLY = {
     # each under its own name too):
     "nbd_pattern_round_trip", "nbd_written_data_reads_back", "nbd_survives_faulty_server",
     "nbd_refused_server_leaves_no_device",
-    # Booted with nbdsrv and judged by deadlock_tests.py:
-    "deadlock_1999",
+    # Booted with nbdsrv, or (_user) with the user image for /bin/nbd-server,
+    # and judged by deadlock_tests.py:
+    "deadlock_1999", "deadlock_1999_user",
 }

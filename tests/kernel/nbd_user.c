@@ -50,6 +50,12 @@ int nbd_user_start(const char *path, const char *const opts[], struct nbd_user *
         }
         sleep_ms(LISTEN_POLL_MS);
     }
+    static struct lock_class_key key;
+    u->srv = (struct blk_server){
+        .task = u->server->task,
+        .map = LOCKDEP_MAP_INIT("nbd-server request", &key, LOCK_PSEUDO),
+    };
+    blkdev_set_server(u->dev, &u->srv);        /* before anyone reads it */
     pr_info("nbd user: %s serves %s over loopback\n", u->dev->name, path);
     return 0;
 }

@@ -7,11 +7,16 @@
  * and the disk to serve after it.  nbd_user_start() mounts the image on
  * /, starts /bin/nbd-server as a process the kernel owns, and attaches
  * the next nbdN to it over 127.0.0.1 (nbd_attach()) once it listens.
+ * The process's task is named the device's server (blkdev_set_server()),
+ * as nbdsrv names itself: the hang detector can then follow a wait for
+ * nbdN's IO to the process, by pid and program name.  Nothing here tells
+ * the lock validator when the process is serving (nbdsrv holds its
+ * pseudo-lock then): a process's requests are system calls and faults.
  */
 #pragma once
 #include <stdint.h>
+#include "blkdev.h"
 
-struct block_device;
 struct process;
 
 #define NBD_USER_PORT   10810
@@ -20,6 +25,7 @@ struct process;
 struct nbd_user {
     struct process *server;     /* the process; the kernel reaps it */
     struct block_device *dev;   /* nbdN, attached to it */
+    struct blk_server srv;      /* dev's: the process's task answers its requests */
 };
 
 /* Serve path (a disk file: /dev/hdb) with the options in opts (up to

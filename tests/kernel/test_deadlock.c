@@ -36,6 +36,13 @@
  *      detector must name the cycle and the lock validator its lock
  *      order; the test passes once both have (and leaves the deadlock).
  *
+ * deadlock_1999_user stages the same with the server of 1999 as it was, a
+ * process: /bin/nbd-server serving hdb (nbd_user.h; hda is the user
+ * image), whose data goes through pages it maps and faults in for each
+ * request.  Under reclaim=sync its fault (or its system call's
+ * allocation) reclaims, writes a page through ext2 and waits for
+ * lock_super; under kswiod it gets clean pages and answers.
+ *
  * staged=anon (with swap_dev=, default hdb, a swap area) stages no clean
  * pages at all: step 1 dirties CLEAN_PAGES anonymous pages instead of
  * reading the clean file.  Then the only memory nbdsrv can have is what
@@ -59,6 +66,8 @@
 #include "ktest.h"
 #include "lockdep.h"
 #include "mm.h"
+#include "nbd.h"
+#include "nbd_user.h"
 #include "nbdsrv.h"
 #include "printk.h"
 #include "reclaim.h"
@@ -108,6 +117,8 @@ static struct page *ballast[MAX_BALLAST];
 static uint32_t nr_ballast;
 static struct task *task_a;
 static int a_result = 1;        /* 1: running */
+/* deadlock_1999_user's server, the process (NULL: nbdsrv serves nbd0). */
+static struct nbd_user *user_server;
 bool deadlock_1999_left;        /* a sync run's deadlock is still there */
 
 static uint32_t word(const struct file_job *j, uint32_t off)
@@ -341,44 +352,71 @@ static void drop_ballast(void)
 /* What the kswiod ending compares with: counts when nbd0 is let go. */
 struct before {
     uint32_t pgwrite, pgsteal, direct, violations;
-    struct nbdsrv_stats srv;
+    struct nbdsrv_stats srv;    /* nbdsrv's, when it serves */
+    struct nbd_stats nbd;       /* nbd0's: what the process answered */
     /* kswiod on lock_super, and A holding it while it waits for nbd0: then
      * nbdsrv's pages for A's read can only come while kswiod is blocked. */
     bool kswiod_blocked_under_a;
 };
 
-static void ending_kswiod(const struct task *blocked, const struct before *b0, uint32_t *buf)
+/* The server's counts since b0, in the words of the kswiod ending:
+ * "NAME: N requests refused for want of a page" into refused, and "N
+ * pages for N requests since" (nbdsrv) or "N requests since" (the
+ * process, whose pages are its own faults) into answered.  Returns the
+ * refusals. */
+static uint32_t server_counts(struct block_device *nbd0, const struct before *b0, char *refused,
+                              char *answered, size_t n)
+{
+    if (user_server) {
+        struct nbd_stats st;
+        KASSERT_EQ(nbd_get_stats(nbd0, &st), 0);
+        uint32_t errors = st.server_errors - b0->nbd.server_errors;
+        ksnprintf(refused, n, "nbd-server (pid %u): %u requests answered with an error",
+                  user_server->srv.task->id, errors);
+        ksnprintf(answered, n, "%u requests since",
+                  (uint32_t)(st.reads + st.writes - b0->nbd.reads - b0->nbd.writes));
+        return errors;
+    }
+    struct nbdsrv_stats st;
+    KASSERT_EQ(nbdsrv_get_stats(&st), 0);
+    ksnprintf(refused, n, "nbdsrv: %u requests refused for want of a page", st.no_memory);
+    ksnprintf(answered, n, "%u pages for %u requests since", st.pages - b0->srv.pages,
+              (uint32_t)(st.reads + st.writes - b0->srv.reads - b0->srv.writes));
+    return st.no_memory;
+}
+
+static void ending_kswiod(struct block_device *nbd0, const struct task *blocked,
+                          const struct before *b0, uint32_t *buf)
 {
     for (uint32_t waited = 0; a_result == 1 && waited < 4 * STATE_WAIT_MS; waited += POLL_MS)
         sleep_ms(POLL_MS);
     drop_ballast();
-    struct nbdsrv_stats st;
+    char refused[96], answered[64];
     KASSERT_EQ(a_result, 0);
     KASSERT_EQ(task_join(task_a), 0);
-    KASSERT_EQ(nbdsrv_get_stats(&st), 0);
+    uint32_t refusals = server_counts(nbd0, b0, refused, answered, sizeof(answered));
+    const char *server = nbd0->server->task->name;
     uint32_t violations = reclaim_violations - b0->violations;
     pr_info("deadlock_1999: kswiod: A's bitmap read was answered; reclaim handed %u dirty "
             "pages to kswiod instead of writing them, %u direct reclaims meanwhile\n",
             vm_events.pgwrite - b0->pgwrite, vm_events.direct_reclaims - b0->direct);
     pr_info("deadlock_1999: kswiod: %s, not reclaim, blocked on lock_super while A held it; "
-            "reclaim waited for %u writes; nbdsrv: %u requests refused for want of a page\n",
-            blocked ? blocked->name : "nobody", violations, st.no_memory);
+            "reclaim waited for %u writes; %s\n", blocked ? blocked->name : "nobody",
+            violations, refused);
     /* A's read was answered before A let lock_super go, and kswiod had
      * waited for lock_super since before: the pages for that read came
      * while kswiod was blocked.  The counts run until A was done, so
      * they include kswiod's writes after it. */
     pr_info("deadlock_1999: kswiod: the second chain: kswiod %s on lock_super (task-A held "
-            "it, waiting for nbdsrv), and nbdsrv still got its pages: A's read answered, "
-            "%u pages for %u requests since, reclaim freed %u %s pages and waited for no "
-            "write\n", b0->kswiod_blocked_under_a ? "was blocked" : "was not blocked",
-            st.pages - b0->srv.pages,
-            (uint32_t)(st.reads + st.writes - b0->srv.reads - b0->srv.writes),
-            vm_events.pgsteal - b0->pgsteal, staged_anon ? "swapped-out" : "clean");
+            "it, waiting for %s), and %s still got its pages: A's read answered, %s, "
+            "reclaim freed %u %s pages and waited for no write\n",
+            b0->kswiod_blocked_under_a ? "was blocked" : "was not blocked", server, server,
+            answered, vm_events.pgsteal - b0->pgsteal, staged_anon ? "swapped-out" : "clean");
     KASSERT(blocked != NULL);
     KASSERT_STREQ(blocked->name, "kswiod/nbd0");        /* the stall stays with nbd0 */
     KASSERT(b0->kswiod_blocked_under_a);
     KASSERT_EQ(violations, 0);
-    KASSERT_EQ(st.no_memory, 0);
+    KASSERT_EQ(refusals, 0);
     KASSERT(vm_events.pgwrite > b0->pgwrite);
     if (staged_anon) {
         uint32_t bad = 0;
@@ -423,7 +461,8 @@ static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles
     ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
 }
 
-KTEST_MANUAL(deadlock_1999)
+/* The scenario on nbd0, served by nbdsrv or (user_server) the process. */
+static void scenario(void)
 {
     struct block_device *nbd0 = blkdev_find("nbd0");
     KASSERT(nbd0 != NULL && nbd0->server != NULL);
@@ -471,20 +510,40 @@ KTEST_MANUAL(deadlock_1999)
             nr_ballast, nr_free_pages(), blocked ? blocked->name : "nobody");
     take_ballast();                     /* what kswapd freed meanwhile: nbdsrv must reclaim */
     b0.pgsteal = vm_events.pgsteal;
-    KASSERT_EQ(nbdsrv_get_stats(&b0.srv), 0);
+    KASSERT_EQ(user_server ? nbd_get_stats(nbd0, &b0.nbd) : nbdsrv_get_stats(&b0.srv), 0);
     b0.kswiod_blocked_under_a = waits_on(blocked, "lock_super") && waits_on(task_a, "buffer");
     blkdev_stall(nbd0, false);
-    pr_info("deadlock_1999: step 4: nbd0 answers again: nbdsrv must allocate for the read\n");
+    pr_info("deadlock_1999: step 4: nbd0 answers again: %s must allocate for the read\n",
+            nbd0->server->task->name);
     sleep_ms(REPORT_DELAY_MS);
     hung_timeout_secs = hung_timeout;
     if (sync) {
         ending_sync(r0, hung0, cycles0);    /* buf stays A's: A is stuck with it */
         return;
     }
-    ending_kswiod(blocked, &b0, buf);
+    ending_kswiod(nbd0, blocked, &b0, buf);
     kfree(buf);
     if (staged_anon)
         KASSERT_EQ(swapoff(swap_dev), 0);
+}
+
+KTEST_MANUAL(deadlock_1999)
+{
+    user_server = NULL;
+    scenario();
+}
+
+/* The process as nbd0's server: the harness boots with the user image as
+ * hda and the fresh ext2 as hdb. */
+KTEST_MANUAL(deadlock_1999_user)
+{
+    static struct nbd_user u;           /* the sync run leaves it deadlocked */
+    KASSERT_EQ(nbd_user_start("/dev/hdb", NULL, &u), 0);
+    KASSERT_STREQ(u.dev->name, "nbd0");
+    pr_info("deadlock_1999: nbd0 is served by /bin/nbd-server, pid %u, a process\n",
+            u.srv.task->id);
+    user_server = &u;
+    scenario();
 }
 
 /* make run's last stress test, labelled as what it is: the 1999 policy for
