@@ -87,10 +87,13 @@ struct page {
     uint8_t order;              /* order of the block this page heads */
     uint8_t wb_epoch;           /* PG_writeback of a file page: its mapping's writeback
                                  * epoch, odd or even, when it was handed over */
+    uint16_t mapcount;          /* PG_anon: the PTEs that map it (after fork, more than
+                                 * one: copy-on-write); page_lock */
     union {
         struct {                /* page cache and anonymous memory (reverse lookup) */
-            void *owner;        /* address_space, or (PG_anon) the vm_space it
-                                 * is or was last mapped in; NULL: none */
+            void *owner;        /* address_space, or (PG_anon) the anon_vma (fork
+                                 * family, vm.h) of the spaces whose PTEs name it;
+                                 * NULL: none (no PTE maps it or names its slot) */
             uint32_t index;     /* page index in the file, or virtual page number */
             union {
                 uint32_t swap;  /* PG_swapcache or PG_writeback of an anonymous

@@ -51,6 +51,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "list.h"
+#include "interrupts.h"
 #include "wait.h"
 #include "wait_status.h"
 
@@ -83,6 +84,8 @@ struct process {
                                      * NUL-ended; NULL outside an exec */
     uint32_t exec_args_len;         /* bytes used */
     int argc;                       /* strings after the path */
+    struct int_frame *fork_frame;   /* fork: the parent's user registers, for the
+                                     * child's first return; NULL after it */
 };
 
 void process_init(void);

@@ -69,6 +69,8 @@ struct vm_event_counts {
                                  * KSWIOD_MAX_BIOS bios were all in flight */
     uint64_t reclaim_wait_tsc;  /* TSC cycles reclaim slept on "a page was freed",
                                  * over all reclaiming tasks */
+    uint32_t cow_copied;        /* writes to a page shared by fork that copied it */
+    uint32_t cow_reused;        /* ... that found the writer its last sharer: in place */
 };
 extern struct vm_event_counts vm_events;
 extern uint32_t reclaim_violations;

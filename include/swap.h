@@ -24,6 +24,7 @@
 #define SWAP_CLUSTER        32          /* slots handed out together */
 #define SWAP_MAX_BADPAGES   637         /* what fits in the header page */
 #define SWAP_SLOT_BAD       0xFF        /* in the slot map: never use */
+#define SWAP_MAP_MAX        0xFE        /* the most references a slot can count */
 #define SWAP_MAX_AREAS      16
 
 /*
@@ -49,7 +50,8 @@ struct swap_area {
     uint32_t last_page;         /* slots are 1 .. last_page */
     uint32_t nr_bad;
     uint32_t inuse;             /* slots holding a page */
-    uint8_t *map;               /* per slot: 0 free, 1 used, SWAP_SLOT_BAD */
+    uint8_t *map;               /* per slot: 0 free, SWAP_SLOT_BAD, or the number of
+                                 * PTEs that hold it (swap_slot_dup) */
     struct page **cache;        /* per slot: its swap-cache page, or NULL */
     bool draining;              /* swapoff under way: no new slots here */
     bool dead_said;             /* kswiod logged that the device died (kswiod only) */
@@ -64,8 +66,25 @@ void swap_init(void);
 int swapon(const char *dev, int prio);
 /* -EBUSY while pages live there (bringing them back is reclaim's job). */
 int swapoff(const char *dev);
-/* A free slot, from the most urgent area with room: 0, or -ENOSPC. */
+/*
+ * A slot's references (Linux's swap_map counts): one per PTE that holds
+ * it -- a swap PTE naming it, or a PTE mapping the page that is its copy
+ * in the swap cache.  After fork, parent and child hold one each, so a
+ * slot shared copy-on-write outlives whichever lets go first.
+ *
+ * swap_slot_alloc: a free slot with one reference, from the most urgent
+ * area with room: 0, or -ENOSPC.  swap_slot_dup: one more (at most
+ * SWAP_MAP_MAX; PROCESS_MAX spaces are far fewer, and a slot is held at
+ * most once per space).  swap_slot_put: one fewer; true when it was the
+ * last, which it leaves for the caller to free now with swap_slot_free
+ * (or, under writeback, kswiod when the write ends).  swap_slot_free
+ * frees the slot whatever it counts (swapoff takes it back from every
+ * holder).  swap_slot_count: its references, 0 when free or bad.
+ */
 int swap_slot_alloc(struct swap_area **area, uint32_t *slot);
+void swap_slot_dup(struct swap_area *area, uint32_t slot);
+bool swap_slot_put(struct swap_area *area, uint32_t slot);
+uint32_t swap_slot_count(const struct swap_area *area, uint32_t slot);
 void swap_slot_free(struct swap_area *area, uint32_t slot);
 /* A write to the slot failed: never hand it out again. */
 void swap_slot_mark_bad(struct swap_area *area, uint32_t slot);

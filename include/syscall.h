@@ -34,6 +34,7 @@ int32_t sys_exit(const struct syscall_args *a);         /* kernel/process.c */
 int32_t sys_getpid(const struct syscall_args *a);
 int32_t sys_getppid(const struct syscall_args *a);
 int32_t sys_wait4(const struct syscall_args *a);
+int32_t sys_fork(const struct syscall_args *a);
 int32_t sys_execve(const struct syscall_args *a);       /* kernel/exec.c */
 int32_t sys_nanosleep(const struct syscall_args *a);    /* kernel/sys_time.c */
 int32_t sys_clock_gettime(const struct syscall_args *a);
@@ -87,3 +88,6 @@ static inline struct int_frame *task_user_frame(struct task *t)
  * (kernel/usermode.asm).  Never returns: the task comes back into the
  * kernel only through an interrupt, an exception or a system call. */
 __attribute__((noreturn)) void user_enter(uint32_t eip, uint32_t esp);
+/* Leave the kernel for ring 3 with every register as f has it
+ * (kernel/isr.asm): a forked child's first return. */
+__attribute__((noreturn)) void user_return(struct int_frame *f);

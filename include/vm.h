@@ -33,6 +33,13 @@
 #define PTE_DIRTY       0x040u  /* set by the CPU on a write */
 #define PTE_GLOBAL      0x100u
 #define PTE_FLAGS_MASK  0xFFFu
+/* Bits 9-11 are the software's (the CPU ignores them); swiod marks
+ * anonymous PTEs with two, so that reclaim and fork can read what they
+ * need from the PTE alone, without the area list (which has no lock
+ * reclaim may take): */
+#define PTE_SHARED      0x200u  /* a MAP_SHARED anonymous page: fork shares it, no COW */
+#define PTE_LOCKED      0x400u  /* mlock: reclaim never takes this page (VM_LOCKED) */
+#define PTE_SOFT_MASK   (PTE_SHARED | PTE_LOCKED)
 
 /* The page fault error code (Intel SDM vol. 3A, 4.7). */
 #define X86_PF_PROT     0x1u    /* 0: page not present, 1: protection violation */
@@ -47,10 +54,31 @@
 #define IOREMAP_AREA    0xF8000000u
 #define IOREMAP_END     0xFF000000u
 
+/*
+ * The reverse map of anonymous pages: a fork family.  A space made by
+ * vm_space_create() starts a family; vm_space_fork() puts the child in
+ * its parent's.  An anonymous page's owner is its family (Linux's
+ * anon_vma, here one per family of spaces rather than per area) and its
+ * index the virtual page number -- the same in every space of the family,
+ * since fork copies an address space page for page and nothing moves a
+ * page to another address.  Reclaim finds every PTE that maps a page by
+ * looking at that address in each space of the family.  The list changes
+ * under page_lock (mm/internal.h); the family is freed with its last
+ * space, when no page can name it any more (a page's owner is cleared
+ * with its last PTE, swapped out or not).
+ */
+struct anon_vma {
+    struct list_head spaces;    /* struct vm_space, by anon_link; page_lock */
+};
+
 struct vm_space {
     uint32_t *pgdir;            /* page directory, in the direct map */
     struct list_head areas;     /* struct vm_area: anonymous memory and file mappings */
     struct list_head link;      /* on the list of all spaces (vm_for_each_space) */
+    struct anon_vma *anon_vma;  /* its fork family (NULL: the kernel's space) */
+    struct list_head anon_link; /* on anon_vma->spaces; page_lock */
+    uint32_t locked_pages;      /* pages of its VM_LOCKED areas (mlock); spaces lock */
+    bool lock_future;           /* mlockall(MCL_FUTURE): new areas are locked */
 };
 
 struct address_space;
@@ -69,6 +97,7 @@ struct swap_ra {
 struct vm_area {
     uint32_t start, end;        /* page aligned, [start, end) */
     uint32_t prot;              /* PTE_WRITE or 0 */
+    uint32_t vm_flags;          /* VM_SHARED, VM_LOCKED */
     struct vm_space *space;     /* the space it is in */
     struct address_space *mapping;  /* the file mapped, or NULL: anonymous */
     uint32_t pgoff;             /* the file page at start */
@@ -77,6 +106,10 @@ struct vm_area {
     struct swap_ra ra;          /* anonymous: where swap read-ahead is */
 };
 
+/* An area's vm_flags (Linux's names). */
+#define VM_SHARED       0x1u    /* MAP_SHARED: fork shares its pages, never copies them */
+#define VM_LOCKED       0x2u    /* mlock: its pages are faulted in and never reclaimed */
+
 extern struct vm_space kernel_space;
 
 /* Called by mm_init(): build the kernel's page tables from the early
@@ -84,6 +117,13 @@ extern struct vm_space kernel_space;
 void vm_init(uint32_t lowmem_pfns);
 
 struct vm_space *vm_space_create(void);
+/* fork's copy of parent (the current space, or one nobody runs): a new
+ * space in parent's family with the same areas; private anonymous pages
+ * shared copy-on-write (read-only in both until a write, mm/fault.c),
+ * swapped-out ones by their slot, MAP_SHARED ones shared writable, file
+ * areas mapping the same file (their pages fault in again).  mlock is
+ * not inherited.  NULL when memory ran out (nothing is left behind). */
+struct vm_space *vm_space_fork(struct vm_space *parent);
 void vm_space_destroy(struct vm_space *space);
 void vm_switch(struct vm_space *space);
 
@@ -96,7 +136,8 @@ int vm_protect(struct vm_space *space, uint32_t va, uint32_t prot);
 int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot);
 
 /* Anonymous memory in the user half: [start, start+len) gets a zeroed
- * page the first time each page is touched (mm/fault.c).  -EINVAL for a
+ * page the first time each page is touched (mm/fault.c); prot is
+ * PTE_WRITE or 0, with PTE_SHARED for MAP_SHARED (VM_SHARED).  -EINVAL for a
  * range that is unaligned, not in the user half, or overlaps another. */
 int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t prot);
 /* A shared mapping of inode's pages from file page pgoff on, at [start,

@@ -40,6 +40,7 @@ interrupt_common:
     push esp                            ; struct int_frame *
     call interrupt_dispatch
     add esp, 4
+interrupt_return:                       ; ESP at a struct int_frame: restore it, iret
     pop gs
     pop fs
     pop es
@@ -47,6 +48,15 @@ interrupt_common:
     popa
     add esp, 8                          ; vector and error code
     iret
+
+; void user_return(struct int_frame *f): leave the kernel through f, as an
+; interrupt's end does -- a forked child's first return to ring 3, with
+; its parent's registers (f may lie anywhere on the task's kernel stack).
+global user_return
+user_return:
+    cli
+    mov esp, [esp + 4]
+    jmp interrupt_return
 
 ; Exceptions that push an error code: 8, 10-14, 17, 21, 29, 30 (SDM vol. 3A, 6.15).
 %assign v 0

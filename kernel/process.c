@@ -10,11 +10,13 @@
 #include "monitor.h"
 #include "mutex.h"
 #include "printk.h"
+#include "ratelimit.h"
 #include "sched.h"
 #include "ksignal.h"
 #include "slab.h"
 #include "syscall.h"
 #include "uaccess.h"
+#include "vsprintf.h"
 #include "vm.h"
 
 static struct mutex process_lock;
@@ -59,49 +61,125 @@ static int pack_args(struct process *p, const char *path, const char *const argv
     return err;
 }
 
+/* A new process's bookkeeping: p (its parent, files and space set) gets a
+ * task running entry(p), named name, and goes on every list -- or, with
+ * PROCESS_MAX processes alive or unreaped, -EAGAIN and a log line saying
+ * what was refused (what).  Under process_lock until p is on every list
+ * with its task: a parent's wait4 and the child's own exit find it whole. */
+static int process_register(struct process *p, const char *name, void (*entry)(void *),
+                            const char *what)
+{
+    /* A fork bomb meets the limit in every one of its processes. */
+    static struct ratelimit rl = RATELIMIT_INIT("process");
+    mutex_lock(&process_lock);
+    if (nr_processes == PROCESS_MAX) {
+        mutex_unlock(&process_lock);
+        if (ratelimit_ok(&rl))
+            pr_err("process: %s: PROCESS_MAX (%d) processes exist\n", what, PROCESS_MAX);
+        return -EAGAIN;
+    }
+    if (!(p->task = task_create(name, entry, p, PRIO_NORMAL))) {
+        mutex_unlock(&process_lock);
+        return -ENOMEM;
+    }
+    nr_processes++;
+    list_add_tail(&p->link, &all_processes);
+    if (p->parent)
+        list_add_tail(&p->sibling, &p->parent->children);
+    mutex_unlock(&process_lock);
+    return 0;
+}
+
+/* A process with nothing yet but its parent. */
+static struct process *process_alloc(struct process *parent)
+{
+    struct process *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_ZERO);
+    if (!p)
+        return NULL;
+    list_init(&p->children);
+    wait_queue_init(&p->child_exit, "wait4");
+    p->parent = parent;
+    return p;
+}
+
+/* Undo what a process that never ran holds (a failed spawn or fork). */
+static void process_free_unstarted(struct process *p)
+{
+    if (p->vm)
+        vm_space_destroy(p->vm);
+    files_close_all(p);
+    exec_args_free(p);
+    kfree(p->fork_frame);
+    kfree(p);
+}
+
 struct process *process_spawn(const char *path, const char *const argv[],
                               struct process *parent, int *err)
 {
-    struct process *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_ZERO);
+    struct process *p = process_alloc(parent);
     if (!p) {
         *err = -ENOMEM;
         return NULL;
     }
-    list_init(&p->children);
-    wait_queue_init(&p->child_exit, "wait4");
-    p->parent = parent;
     if ((*err = files_init(p)) != 0 || (*err = pack_args(p, path, argv)) != 0 ||
         !(p->vm = vm_space_create())) {
         *err = *err ? *err : -ENOMEM;
-        files_close_all(p);
-        exec_args_free(p);
-        kfree(p);
+        process_free_unstarted(p);
         return NULL;
     }
-    /* Under the lock until p is on every list with its task: a parent's
-     * wait4 and the child's own exit must find it whole. */
-    mutex_lock(&process_lock);
-    if (nr_processes == PROCESS_MAX) {
-        mutex_unlock(&process_lock);
-        pr_err("process: %s not started: PROCESS_MAX (%d) processes exist\n", path,
-               PROCESS_MAX);
-        *err = -EAGAIN;
-    } else if (!(p->task = task_create(exec_name(path), process_start, p, PRIO_NORMAL))) {
-        mutex_unlock(&process_lock);
-        *err = -ENOMEM;
-    } else {
-        nr_processes++;
-        list_add_tail(&p->link, &all_processes);
-        if (parent)
-            list_add_tail(&p->sibling, &parent->children);
-        mutex_unlock(&process_lock);
+    char what[TASK_NAME_LEN + 32];
+    ksnprintf(what, sizeof(what), "%s not started", path);
+    if ((*err = process_register(p, exec_name(path), process_start, what)) == 0)
         return p;
-    }
-    vm_space_destroy(p->vm);
-    files_close_all(p);
-    exec_args_free(p);
-    kfree(p);
+    process_free_unstarted(p);
     return NULL;
+}
+
+/* The forked child's entry: the parent's registers, but 0 in EAX. */
+static void fork_child_start(void *arg)
+{
+    struct process *p = arg;
+    current->proc = p;
+    task_set_vm(p->vm);
+    struct int_frame f = *p->fork_frame;
+    kfree(p->fork_frame);
+    p->fork_frame = NULL;
+    f.eax = 0;                          /* fork returns 0 in the child */
+    user_return(&f);
+}
+
+/* fork (2): a child that is a copy of the caller -- its memory shared
+ * copy-on-write (vm_space_fork), its heap end, open files and current
+ * directory shared or copied (files_dup) -- that returns 0 where the
+ * parent returns the child's pid.  -EAGAIN at PROCESS_MAX (said in the
+ * log), -ENOMEM. */
+int32_t sys_fork(const struct syscall_args *a)
+{
+    (void)a;
+    struct process *parent = current->proc;
+    if (!parent)
+        return -EINVAL;
+    struct process *p = process_alloc(parent);
+    if (!p)
+        return -ENOMEM;
+    int err = -ENOMEM;
+    if ((p->fork_frame = kmalloc(sizeof(*p->fork_frame), GFP_KERNEL)) != NULL &&
+        (p->vm = vm_space_fork(parent->vm)) != NULL)
+        err = files_dup(p, parent);
+    if (!err) {
+        *p->fork_frame = *task_user_frame(current);
+        p->brk_start = parent->brk_start;
+        p->brk = parent->brk;
+        char what[TASK_NAME_LEN + 48];
+        ksnprintf(what, sizeof(what), "fork by %s (pid %u) refused", current->name,
+                  current->id);
+        err = process_register(p, current->name, fork_child_start, what);
+    }
+    if (err) {
+        process_free_unstarted(p);
+        return err;
+    }
+    return (int32_t)pid_of(p);
 }
 
 void process_exit(int wait_status)

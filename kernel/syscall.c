@@ -13,6 +13,7 @@
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_exit] = sys_exit,
     [NR_read] = sys_read,
+    [NR_fork] = sys_fork,
     [NR_write] = sys_write,
     [NR_open] = sys_open,
     [NR_close] = sys_close,

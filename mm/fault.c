@@ -10,16 +10,33 @@
  * A page that went to swap left a swap PTE (swap.h): the fault reads it
  * back (swapin.c).
  *
- * Every anonymous page knows its PTE (owner = the space, index = the
- * virtual page number) and sits on the LRU, so that reclaim can go from
- * a page to the PTE that maps it and replace it with a swap PTE.  That
- * link changes only under page_lock (mm/internal.h).
+ * Every anonymous page knows its PTEs -- its owner is the fork family
+ * of spaces it lives in (struct anon_vma, vm.h), its index the virtual
+ * page number, the same in every space of the family -- and sits on the
+ * LRU, so that reclaim can go from a page to every PTE that maps it and
+ * replace each with a swap PTE.  That link changes only under page_lock
+ * (mm/internal.h); page->mapcount counts the PTEs that map the page.
+ *
+ * Copy-on-write.  fork (vm_space_fork) gives the child the parent's
+ * private pages read-only in both, each PTE a reference, and the swap
+ * PTEs as they are, each a reference to its slot (swap.h).  A write to
+ * such a page faults (a protection fault on a writable area): when the
+ * writer is the last sharer -- the page's only PTE, and if it is in the
+ * swap cache the only holder of its slot -- the PTE simply becomes
+ * writable; else the page is copied into a new one for the writer
+ * (do_wp_page).  A page brought back from swap into a private area is
+ * mapped read-only while its slot has other holders (anon_pte_prot), so
+ * that a COW page swapped out and back stays shared until a write.  A
+ * MAP_SHARED area's pages (VM_SHARED, PTE_SHARED) are never copied: fork
+ * maps the same pages writable in both.
  */
 #include "gfp.h"
 #include "internal.h"
 #include "kerrno.h"
+#include "kstring.h"
 #include "mm.h"
 #include "printk.h"
+#include "reclaim.h"
 #include "slab.h"
 #include "swap.h"
 #include "vm.h"
@@ -49,7 +66,8 @@ int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
     struct vm_area *a = kmalloc(sizeof(*a), GFP_KERNEL);
     if (!a)
         return -ENOMEM;
-    *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE, .space = s };
+    *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE, .space = s,
+                           .vm_flags = prot & PTE_SHARED ? VM_SHARED : 0 };
     list_add(&a->link, &s->areas);
     if (out)
         *out = a;
@@ -61,49 +79,252 @@ int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
     return vm_add_area(s, start, len, prot, NULL);
 }
 
+/* The PTE bits an anonymous area's pages get: its protection, and the
+ * software bits that say VM_SHARED and VM_LOCKED (vm.h). */
+static uint32_t area_pte_prot(const struct vm_area *a)
+{
+    return a->prot | PTE_USER | (a->vm_flags & VM_SHARED ? PTE_SHARED : 0) |
+           (a->vm_flags & VM_LOCKED ? PTE_LOCKED : 0);
+}
+
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va)
 {
     struct vm_area *a = find_area(s, va);
-    return a && !a->mapping ? a->prot | PTE_USER : 0;
+    return a && !a->mapping ? area_pte_prot(a) : 0;
 }
 
-uint32_t anon_pte(const struct page *page)
+/* ---- the reverse map (page_lock held for all of these) ------------------ */
+
+/* The PTE at page's address in s if it maps page, else 0. */
+static uint32_t pte_mapping(struct vm_space *s, const struct page *page)
 {
-    struct vm_space *s = page->owner;
-    if (!s || !(page->flags & PG_anon))
-        return 0;
     uint32_t pte = vm_get_pte(s, page->index << PAGE_SHIFT);
     return (pte & PTE_PRESENT) && pte >> PAGE_SHIFT == page_to_pfn(page) ? pte : 0;
+}
+
+#define for_each_family_space(page, s)                                                    \
+    for (struct list_head *l_ = ((struct anon_vma *)(page)->owner)->spaces.next;          \
+         l_ != &((struct anon_vma *)(page)->owner)->spaces &&                             \
+         ((s) = list_entry(l_, struct vm_space, anon_link), true); l_ = l_->next)
+
+uint32_t anon_ptes(const struct page *page)
+{
+    uint32_t bits = 0;
+    struct vm_space *s;
+    if (!page->owner || !(page->flags & PG_anon) || !page->mapcount)
+        return 0;
+    for_each_family_space(page, s)
+        bits |= pte_mapping(s, page);
+    return bits & PTE_FLAGS_MASK;
+}
+
+void anon_ptes_clear(struct page *page, uint32_t bits)
+{
+    struct vm_space *s;
+    uint32_t pte;
+    if (!page->owner || !(page->flags & PG_anon))
+        return;
+    for_each_family_space(page, s)
+        if ((pte = pte_mapping(s, page)) != 0 && (pte & bits))
+            vm_set_pte(s, page->index << PAGE_SHIFT, pte & ~bits);
+}
+
+void anon_unmap_to_swap(struct page *page)
+{
+    struct vm_space *s;
+    if (!page->owner || !(page->flags & PG_anon))
+        return;
+    for_each_family_space(page, s) {
+        if (pte_mapping(s, page)) {
+            vm_set_pte(s, page->index << PAGE_SHIFT, page->swap);
+            page->mapcount--;
+            page->refcount--;               /* that PTE's reference */
+        }
+    }
+}
+
+bool anon_exclusive(const struct page *page)
+{
+    if (page->mapcount > 1)
+        return false;
+    if (!(page->flags & PG_swapcache))
+        return true;
+    struct swap_area *area = swap_area_by_index(swap_pte_area(page->swap));
+    return area && swap_slot_count(area, swap_pte_slot(page->swap)) <= 1;
+}
+
+uint32_t anon_pte_prot(const struct page *page, uint32_t prot)
+{
+    return (prot & PTE_SHARED) || anon_exclusive(page) ? prot : prot & ~PTE_WRITE;
+}
+
+void anon_remap_swap(struct page *page, uint32_t entry)
+{
+    struct vm_space *s;
+    uint32_t va = page->index << PAGE_SHIFT;
+    if (!page->owner || !(page->flags & PG_anon))
+        return;
+    for_each_family_space(page, s) {
+        if (vm_get_pte(s, va) == entry) {
+            page->mapcount++;
+            page->refcount++;               /* the mapping's again */
+        }
+    }
+    for_each_family_space(page, s)
+        if (vm_get_pte(s, va) == entry)
+            vm_set_pte(s, va, page_to_phys(page) | PTE_PRESENT |
+                              anon_pte_prot(page, vm_anon_prot(s, va)));
+}
+
+void anon_page_mapped(struct page *page, struct vm_space *s, uint32_t va)
+{
+    page->flags |= PG_anon;
+    page->owner = s->anon_vma;
+    page->index = va >> PAGE_SHIFT;
+    page->mapcount++;
+}
+
+/* ---- faults ------------------------------------------------------------- */
+
+/*
+ * A write to a present, read-only page of a writable private area: a page
+ * shared copy-on-write.  The last sharer writes in place; any other gets
+ * a copy (the allocation first, outside page_lock, then everything looked
+ * at again under it).  0, or -ENOMEM.
+ */
+static int do_wp_page(struct vm_space *s, uint32_t va)
+{
+    struct page *copy = NULL;
+    for (;;) {
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        uint32_t pte = vm_get_pte(s, va);
+        if (!(pte & PTE_PRESENT) || (pte & PTE_WRITE)) {
+            /* Swapped out or made writable meanwhile: fault again, or done. */
+            spin_unlock_irqrestore(&page_lock, flags);
+            if (copy)
+                free_page(copy);
+            return 0;
+        }
+        struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
+        if (anon_exclusive(page)) {
+            vm_set_pte(s, va, pte | PTE_WRITE);
+            vm_events.cow_reused++;
+            spin_unlock_irqrestore(&page_lock, flags);
+            if (copy)
+                free_page(copy);
+            return 0;
+        }
+        if (copy) {
+            memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+            vm_set_pte(s, va, page_to_phys(copy) | (pte & (PTE_USER | PTE_SOFT_MASK)) |
+                              PTE_WRITE | PTE_DIRTY | PTE_PRESENT);
+            anon_page_mapped(copy, s, va);
+            lru_add(copy, LRU_ACTIVE);
+            /* The old page loses this PTE, and its slot this holder. */
+            page->mapcount--;
+            struct page *cached = (page->flags & PG_swapcache)
+                                      ? swap_entry_free_locked(page->swap) : NULL;
+            vm_events.cow_copied++;
+            spin_unlock_irqrestore(&page_lock, flags);
+            put_page(page);
+            if (cached)
+                put_page(cached);
+            return 0;
+        }
+        spin_unlock_irqrestore(&page_lock, flags);
+        if (!(copy = alloc_page(GFP_KERNEL)))
+            return -ENOMEM;
+    }
 }
 
 int handle_page_fault(uint32_t addr, uint32_t error)
 {
     struct vm_space *s = current->vm;
     struct vm_area *a = s && addr < USER_TOP ? find_area(s, addr) : NULL;
-    if (!a || (error & X86_PF_PROT) || ((error & X86_PF_WRITE) && !(a->prot & PTE_WRITE)))
+    if (!a || ((error & X86_PF_WRITE) && !(a->prot & PTE_WRITE)))
         return -EFAULT;
     uint32_t va = addr & ~(PAGE_SIZE - 1);
+    if (error & X86_PF_PROT)            /* present: only a copy-on-write page explains it */
+        return (error & X86_PF_WRITE) && !a->mapping ? do_wp_page(s, va) : -EFAULT;
     if (a->mapping)
         return filemap_fault(a, va);
     uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
-        return swap_in_page(a, s, va, pte, a->prot | PTE_USER, true);
+        return swap_in_page(a, s, va, pte, area_pte_prot(a), true);
     struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
     if (!page)
         return -ENOMEM;
     /* Map first (that may allocate a page table), then make the page
      * known to reclaim: until then nobody but this task can reach it. */
-    int err = vm_map(s, va, page_to_phys(page), a->prot | PTE_USER);
+    int err = vm_map(s, va, page_to_phys(page), area_pte_prot(a));
     if (err) {
         free_page(page);
         return err == -EBUSY ? 0 : err;     /* -EBUSY: mapped meanwhile */
     }
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    page->flags |= PG_anon;
-    page->owner = s;
-    page->index = va >> PAGE_SHIFT;
+    anon_page_mapped(page, s, va);
     lru_add(page, LRU_INACTIVE);
     spin_unlock_irqrestore(&page_lock, flags);
+    return 0;
+}
+
+/* fork: the child's PTEs of anonymous area a, as the parent's are.  A
+ * private page becomes read-only in both (copy-on-write); every copied
+ * PTE is a reference to its page and, for a page in the swap cache or a
+ * swap PTE, to its slot.  The child's page table is made first, outside
+ * page_lock. */
+static int copy_anon_ptes(struct vm_space *child, struct vm_space *parent,
+                          const struct vm_area *a)
+{
+    for (uint32_t va = a->start, skip; va < a->end; va += PAGE_SIZE) {
+        if ((skip = vm_table_end(parent, va)) != 0) {
+            va = skip - PAGE_SIZE;
+            continue;
+        }
+        if (!vm_get_pte(parent, va))
+            continue;                   /* never touched (only the parent fills it) */
+        if (vm_prepare(child, va))
+            return -ENOMEM;
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        uint32_t pte = vm_get_pte(parent, va);
+        uint32_t entry = is_swap_pte(pte) ? pte : 0;
+        if (pte & PTE_PRESENT) {
+            struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
+            if ((pte & (PTE_WRITE | PTE_SHARED)) == PTE_WRITE) {
+                pte &= ~PTE_WRITE;
+                vm_set_pte(parent, va, pte);
+            }
+            page->refcount++;
+            page->mapcount++;
+            entry = page->flags & PG_swapcache ? page->swap : 0;
+            pte &= ~PTE_LOCKED;         /* mlock is the parent's alone */
+        }
+        if (entry)
+            swap_slot_dup(swap_area_by_index(swap_pte_area(entry)), swap_pte_slot(entry));
+        if (pte)
+            vm_set_pte(child, va, pte);
+        spin_unlock_irqrestore(&page_lock, flags);
+    }
+    return 0;
+}
+
+int vm_copy_areas(struct vm_space *child, struct vm_space *parent)
+{
+    list_for_each(link, &parent->areas) {
+        const struct vm_area *a = list_entry(link, struct vm_area, link);
+        struct vm_area *b = kmalloc(sizeof(*b), GFP_KERNEL);
+        if (!b)
+            return -ENOMEM;
+        *b = *a;
+        b->space = child;
+        b->vm_flags &= ~VM_LOCKED;
+        b->ra = (struct swap_ra){ 0 };
+        list_add_tail(&b->link, &child->areas);
+        if (a->mapping)
+            filemap_dup_area(b);        /* its pages fault in from the file again */
+        else if (copy_anon_ptes(child, parent, a))
+            return -ENOMEM;
+    }
     return 0;
 }
 
@@ -127,9 +348,11 @@ static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
             vm_set_pte(s, va, 0);
         if (pte & PTE_PRESENT) {
             page = pfn_to_page(pte >> PAGE_SHIFT);
-            page->owner = NULL;
-            if (page->flags & PG_swapcache)     /* a resident page keeps its slot */
+            page->mapcount--;
+            if (page->flags & PG_swapcache)     /* this PTE held the cached page's slot */
                 entry = page->swap;
+            else if (!page->mapcount)
+                page->owner = NULL;             /* no PTE names it any more */
         }
         struct page *cached = entry ? swap_entry_free_locked(entry) : NULL;
         spin_unlock_irqrestore(&page_lock, flags);

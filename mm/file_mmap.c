@@ -39,14 +39,19 @@ int vm_map_file(struct vm_space *s, uint32_t start, uint32_t len, struct inode *
     int err = vm_add_area(s, start, len, prot, &a);
     if (err)
         return err;
-    iget(inode->sb, inode->ino);            /* the area's reference: held, never fails */
-    struct address_space *mapping = &inode->mapping;
-    mutex_lock(&mapping->lock);
-    a->mapping = mapping;
+    a->mapping = &inode->mapping;
     a->pgoff = pgoff;
-    list_add_tail(&a->mmap_link, &mapping->mmaps);
-    mutex_unlock(&mapping->lock);
+    filemap_dup_area(a);
     return 0;
+}
+
+void filemap_dup_area(struct vm_area *a)
+{
+    struct inode *inode = a->mapping->host;
+    iget(inode->sb, inode->ino);            /* the area's reference: held, never fails */
+    mutex_lock(&a->mapping->lock);
+    list_add_tail(&a->mmap_link, &a->mapping->mmaps);
+    mutex_unlock(&a->mapping->lock);
 }
 
 int filemap_fault(struct vm_area *a, uint32_t va)

@@ -54,8 +54,9 @@ struct page *swap_cache_find(uint32_t entry);
 void swap_cache_add(struct page *page, struct swap_area *area, uint32_t slot);
 /* Out of the cache; the caller still holds a reference and puts it. */
 void swap_cache_del(struct page *page);
-/* A swap PTE was dropped (its space went away, or the page came back for
- * good): release the slot, and the cached page with it.  A slot under
+/* A PTE let go of a slot (a swap PTE dropped, or a PTE of its cached page
+ * unmapped or copied on write): one reference fewer (swap.h); on the
+ * last, release the slot, and the cached page with it.  A slot under
  * writeback is released by kswiod when the write ends.  Takes page_lock;
  * the _locked form is called with it held and returns the page the
  * caller must put_page once it has let go of the lock (or NULL). */
@@ -75,6 +76,11 @@ uint32_t swap_cache_count(void);
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **area);
 int filemap_fault(struct vm_area *area, uint32_t va);
+/* fork: copy every area of parent into child (empty, spaces lock held):
+ * 0 or -ENOMEM, with what was copied left for vm_space_destroy. */
+int vm_copy_areas(struct vm_space *child, struct vm_space *parent);
+/* A file area made by copying another: it maps the same file too. */
+void filemap_dup_area(struct vm_area *area);
 /* Take [start, end) (page aligned) out of s's anonymous areas, freeing
  * their pages and slots; spaces lock held.  0, -EINVAL (it meets a file
  * area) or -ENOMEM (an area to split, and no memory for its half). */
@@ -82,8 +88,28 @@ int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end);
 /* Unmap a file area's pages (their dirty bits become PG_dirty) and let go
  * of the file; the caller frees the area. */
 void filemap_unmap_area(struct vm_area *area);
-/* The PTE that maps page, or 0 when the page is not mapped; page_lock held. */
-uint32_t anon_pte(const struct page *page);
+/* The reverse map of anonymous pages (fault.c; struct anon_vma in vm.h),
+ * page_lock held for each:
+ *   anon_ptes(page)    the PTE bits of every PTE that maps page, or'ed
+ *                      (PTE_ACCESSED, PTE_DIRTY, PTE_LOCKED...); 0: unmapped
+ *   anon_ptes_clear(page, bits)  clear bits in each of them
+ *   anon_unmap_to_swap(page)  each becomes page->swap, a swap PTE: the slot
+ *                      must already count one reference per mapping PTE
+ *   anon_remap_swap(page, entry)  each swap PTE naming entry maps page
+ *                      again (a failed swap write: the page is the copy)
+ *   anon_page_mapped(page, s, va)  page is mapped at va in s: PG_anon, its
+ *                      family, its index, one more in mapcount
+ *   anon_exclusive(page)  one PTE maps page and nothing else holds its
+ *                      slot: a write may go in place (copy-on-write)
+ *   anon_pte_prot(page, prot)  prot, less PTE_WRITE for a private page
+ *                      that is not exclusive */
+uint32_t anon_ptes(const struct page *page);
+void anon_ptes_clear(struct page *page, uint32_t bits);
+void anon_unmap_to_swap(struct page *page);
+void anon_remap_swap(struct page *page, uint32_t entry);
+void anon_page_mapped(struct page *page, struct vm_space *s, uint32_t va);
+bool anon_exclusive(const struct page *page);
+uint32_t anon_pte_prot(const struct page *page, uint32_t prot);
 
 /* ---- kswiod (kswiod.c) --------------------------------------------------- */
 /* Hand a page under writeback (PG_writeback set, off the LRU) to its

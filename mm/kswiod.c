@@ -331,13 +331,8 @@ static struct page *writeback_done(struct kswiod_dev *d, struct page *page,
     /* The write failed: the page is the only copy.  Put it back. */
     swap_cache_del(page);
     page->flags |= PG_dirty;
-    struct vm_space *s = page->owner;
-    uint32_t va = page->index << PAGE_SHIFT;
-    if (s && vm_get_pte(s, va) == entry) {
-        vm_set_pte(s, va, page_to_phys(page) | vm_anon_prot(s, va) | PTE_PRESENT);
-        page->refcount++;                       /* the mapping's again */
-    }
-    if (anon_pte(page) && !(page->flags & PG_lru))
+    anon_remap_swap(page, entry);               /* every PTE (a fork's too) that names it */
+    if (page->mapcount && !(page->flags & PG_lru))
         lru_add(page, LRU_ACTIVE);
     return NULL;
 }

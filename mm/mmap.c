@@ -11,8 +11,8 @@
  *                  is below the start or the area cannot grow (Linux's
  *                  way of saying no); brk(0) asks where it is.
  *   mmap2(addr, len, prot, flags, fd, pgoff)
- *                  MAP_ANONYMOUS only, private or shared (the same thing
- *                  while no process shares memory); MAP_FIXED replaces
+ *                  MAP_ANONYMOUS only, private (fork copies it on write)
+ *                  or shared (fork shares it); MAP_FIXED replaces
  *                  what was there; else the highest free range below the
  *                  stack.  PROT_WRITE makes it writable; PROT_NONE and
  *                  file mappings are not built yet: -EINVAL and -ENODEV.
@@ -68,7 +68,8 @@ int32_t sys_mmap2(const struct syscall_args *a)
     } else if ((addr = vm_find_free(p->vm, len, MMAP_TOP)) == 0) {
         return -ENOMEM;
     }
-    int err = vm_map_anon(p->vm, addr, len, prot & PROT_WRITE ? PTE_WRITE : 0);
+    int err = vm_map_anon(p->vm, addr, len, (prot & PROT_WRITE ? PTE_WRITE : 0) |
+                                            (flags & MAP_SHARED ? PTE_SHARED : 0));
     return err ? err : (int32_t)addr;
 }
 

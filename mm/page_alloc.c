@@ -266,6 +266,7 @@ static inline __attribute__((always_inline)) struct page *prep_new_page(struct p
         p->alloc_site = site;
     }
     p->refcount = 1;
+    p->mapcount = 0;                    /* no PTE maps a new page */
     p->order = order;
     for (uint32_t i = 1; i < (1u << order); i++)
         p[i].flags |= PG_tail;

@@ -66,6 +66,8 @@ static void cmd_vmstat(int argc, char **argv)
     console_printf("kswiod queued %u  in flight %u  completed %u  errors %u  bios %u "
                    "(total queued %u)\n", queued, in_flight, v->kswiod_completed,
                    v->kswiod_errors, v->kswiod_bios, v->kswiod_queued);
+    console_printf("copy-on-write copies %u  reused in place %u\n", v->cow_copied,
+                   v->cow_reused);
     console_printf("reclaim violations %u\n", reclaim_violations);
 }
 

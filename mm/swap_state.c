@@ -58,18 +58,23 @@ struct page *swap_entry_free_locked(uint32_t entry)
     uint32_t slot;
     struct page *orphan = NULL;
     struct swap_area *a = entry_area(entry, &slot);
-    struct page *page = a ? a->cache[slot] : NULL;
+    if (!a) {
+        pr_err("swap: dropping entry %08x, which names no slot of any area\n", entry);
+        return NULL;
+    }
+    if (!swap_slot_put(a, slot))
+        return NULL;                    /* another PTE (a fork's) still holds it */
+    struct page *page = a->cache[slot];
     bool writing = page && (page->flags & PG_writeback);
     if (page) {
         page->refcount++;               /* swap_cache_del drops the cache's */
         swap_cache_del(page);
-        page->owner = NULL;             /* its space is going away */
+        if (!page->mapcount)
+            page->owner = NULL;         /* no PTE names it any more */
         orphan = page;
     }
-    if (a && !writing)                  /* else kswiod frees it when the write ends */
+    if (!writing)                       /* else kswiod frees it when the write ends */
         swap_slot_free(a, slot);
-    else if (!a)
-        pr_err("swap: dropping entry %08x, which names no slot of any area\n", entry);
     return orphan;
 }
 

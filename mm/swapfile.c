@@ -284,10 +284,42 @@ uint64_t swap_ran_out_ms(void)
     return ran_out_ms;
 }
 
+static bool slot_in_use(const struct swap_area *a, uint32_t slot)
+{
+    return slot >= 1 && slot <= a->last_page && a->map[slot] && a->map[slot] != SWAP_SLOT_BAD;
+}
+
+void swap_slot_dup(struct swap_area *a, uint32_t slot)
+{
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    bool ok = slot_in_use(a, slot) && a->map[slot] < SWAP_MAP_MAX;
+    if (ok)
+        a->map[slot]++;
+    spin_unlock_irqrestore(&swap_lock, flags);
+    if (!ok)
+        pr_err("swap: %s: slot %u cannot count another reference (it counts %u)\n",
+               a->bdev->name, slot, a->map[slot]);
+}
+
+bool swap_slot_put(struct swap_area *a, uint32_t slot)
+{
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    bool last = !slot_in_use(a, slot) || a->map[slot] == 1;
+    if (!last)
+        a->map[slot]--;
+    spin_unlock_irqrestore(&swap_lock, flags);
+    return last;
+}
+
+uint32_t swap_slot_count(const struct swap_area *a, uint32_t slot)
+{
+    return slot_in_use(a, slot) ? a->map[slot] : 0;
+}
+
 void swap_slot_free(struct swap_area *a, uint32_t slot)
 {
     uint32_t flags = spin_lock_irqsave(&swap_lock);
-    if (slot >= 1 && slot <= a->last_page && a->map[slot] == 1) {
+    if (slot_in_use(a, slot)) {
         a->map[slot] = 0;
         a->inuse--;
     } else {
@@ -300,7 +332,7 @@ void swap_slot_mark_bad(struct swap_area *a, uint32_t slot)
 {
     static struct ratelimit rl = RATELIMIT_INIT("swap");    /* a bio fails 16 at once */
     uint32_t flags = spin_lock_irqsave(&swap_lock);
-    if (slot >= 1 && slot <= a->last_page && a->map[slot] == 1) {
+    if (slot_in_use(a, slot)) {
         a->map[slot] = SWAP_SLOT_BAD;
         a->inuse--;
         a->nr_bad++;

@@ -64,17 +64,19 @@ static bool map_swapped_page(struct vm_space *s, uint32_t va, uint32_t entry, st
     uint32_t flags = spin_lock_irqsave(&page_lock);
     bool ours = vm_get_pte(s, va) == entry;
     if (ours) {
-        vm_set_pte(s, va, page_to_phys(page) | prot | PTE_PRESENT);
-        page->flags |= PG_anon;
-        page->owner = s;
-        page->index = va >> PAGE_SHIFT;
+        anon_page_mapped(page, s, va);
+        struct swap_area *area = swap_area_by_index(swap_pte_area(entry));
         if ((page->flags & PG_swapcache) && !(page->flags & PG_writeback) &&
-            (!keep_slot || swap_mostly_full())) {
-            /* Give the slot up: the page is the only copy now. */
+            (!keep_slot || swap_mostly_full()) &&
+            swap_slot_count(area, swap_pte_slot(entry)) == 1) {
+            /* Give the slot up: the page is the only copy now, and no
+             * other PTE (a fork's) holds the slot. */
             page->flags |= PG_dirty;
             swap_cache_del(page);       /* the cache's reference; the mapping keeps one */
-            swap_slot_free(swap_area_by_index(swap_pte_area(entry)), swap_pte_slot(entry));
+            swap_slot_free(area, swap_pte_slot(entry));
         }
+        /* Shared copy-on-write with another PTE: read-only until a write. */
+        vm_set_pte(s, va, page_to_phys(page) | anon_pte_prot(page, prot) | PTE_PRESENT);
         /* In use now: on the active list, also a read-ahead page that
          * waited on the inactive one (reclaim's first pick) for this. */
         if ((page->flags & (PG_lru | PG_active)) == PG_lru && !(page->flags & PG_writeback))
@@ -112,7 +114,7 @@ static struct wait_queue swapin_wq = { LIST_HEAD_INIT(swapin_wq.waiters), "swap-
  * held: slots are taken and given up under it. */
 static bool readable(const struct swap_area *a, uint32_t slot)
 {
-    return slot >= 1 && slot <= a->last_page && a->map[slot] == 1 && !a->cache[slot];
+    return swap_slot_count(a, slot) && !a->cache[slot];
 }
 
 /* Up to half a cluster on each side of slot (more after it when there

@@ -94,23 +94,62 @@ void vm_init(uint32_t lowmem_pfns)
             lowmem_pfns >> 8, KERNEL_VMA);
 }
 
-struct vm_space *vm_space_create(void)
+/* A space with no areas, in family (NULL: a new family of its own), on
+ * no list of all spaces yet. */
+static struct vm_space *space_alloc(struct anon_vma *family)
 {
-    struct vm_space *s = kmalloc(sizeof(*s), GFP_KERNEL);
+    struct vm_space *s = kmalloc(sizeof(*s), GFP_KERNEL | __GFP_ZERO);
     if (!s)
         return NULL;
     s->pgdir = get_zeroed_page(GFP_KERNEL);
-    if (!s->pgdir) {
+    struct anon_vma *own = family ? NULL : kmalloc(sizeof(*own), GFP_KERNEL);
+    if (!s->pgdir || (!family && !own)) {
+        if (s->pgdir)
+            free_page_address(s->pgdir);
         kfree(s);
         return NULL;
+    }
+    if (own) {
+        list_init(&own->spaces);
+        family = own;
     }
     memcpy(&s->pgdir[KERNEL_PDE_FIRST], &kernel_space.pgdir[KERNEL_PDE_FIRST],
            KERNEL_TABLES * sizeof(uint32_t));
     list_init(&s->areas);
+    s->anon_vma = family;
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    list_add_tail(&s->anon_link, &family->spaces);
+    spin_unlock_irqrestore(&page_lock, flags);
+    return s;
+}
+
+struct vm_space *vm_space_create(void)
+{
+    struct vm_space *s = space_alloc(NULL);
+    if (!s)
+        return NULL;
     mutex_lock(&spaces_lock);
     list_add_tail(&s->link, &all_spaces);
     mutex_unlock(&spaces_lock);
     return s;
+}
+
+struct vm_space *vm_space_fork(struct vm_space *parent)
+{
+    struct vm_space *child = space_alloc(parent->anon_vma);
+    if (!child)
+        return NULL;
+    /* Under the spaces lock, as munmap: swapoff sees the child whole or
+     * not at all, and the parent's areas do not change under the copy. */
+    mutex_lock(&spaces_lock);
+    list_add_tail(&child->link, &all_spaces);
+    int err = vm_copy_areas(child, parent);
+    mutex_unlock(&spaces_lock);
+    if (err) {
+        vm_space_destroy(child);        /* undoes a partial copy like any space */
+        return NULL;
+    }
+    return child;
 }
 
 void vm_space_destroy(struct vm_space *s)
@@ -123,6 +162,14 @@ void vm_space_destroy(struct vm_space *s)
     list_del(&s->link);
     vm_unmap_all(s);
     mutex_unlock(&spaces_lock);
+    /* Out of its family before its tables go: reclaim walks the family's
+     * tables.  No page names a family whose last space has gone. */
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    list_del(&s->anon_link);
+    bool last = list_empty(&s->anon_vma->spaces);
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (last)
+        kfree(s->anon_vma);
     for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
         if (s->pgdir[i] & PTE_PRESENT)
             free_page_address(phys_to_virt(s->pgdir[i] & ~PTE_FLAGS_MASK));
@@ -176,7 +223,7 @@ int vm_map(struct vm_space *s, uint32_t va, uint32_t pa, uint32_t prot)
         return -ENOMEM;
     if (*pte & PTE_PRESENT)
         return -EBUSY;
-    *pte = pa | (prot & (PTE_WRITE | PTE_USER)) | PTE_PRESENT;
+    *pte = pa | (prot & (PTE_WRITE | PTE_USER | PTE_SOFT_MASK)) | PTE_PRESENT;
     return 0;
 }
 
@@ -231,7 +278,8 @@ int vm_protect(struct vm_space *s, uint32_t va, uint32_t prot)
     uint32_t *pte = pte_of(s, va, false);
     if (!pte || !(*pte & PTE_PRESENT))
         return -ENOENT;
-    *pte = (*pte & ~(PTE_WRITE | PTE_USER)) | (prot & (PTE_WRITE | PTE_USER));
+    *pte = (*pte & ~(PTE_WRITE | PTE_USER | PTE_SOFT_MASK)) |
+           (prot & (PTE_WRITE | PTE_USER | PTE_SOFT_MASK));
     flush(s, va);
     return 0;
 }

@@ -99,12 +99,12 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
                                  ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
     if (area && blkdev_dead(area->bdev))
         return ACTIVATE;                /* the copy on disk is out of reach: this is the one */
-    uint32_t pte = anon_pte(page);
+    uint32_t pte = anon_ptes(page);     /* every PTE's bits: after fork, several */
     if (pte) {
-        struct vm_space *s = page->owner;
-        uint32_t va = page->index << PAGE_SHIFT;
+        if (pte & PTE_LOCKED)
+            return ACTIVATE;            /* mlock (VM_LOCKED): never reclaimed */
         if (pte & PTE_ACCESSED) {
-            vm_set_pte(s, va, pte & ~PTE_ACCESSED);
+            anon_ptes_clear(page, PTE_ACCESSED);
             return ACTIVATE;
         }
         bool dirty = (pte & PTE_DIRTY) || (page->flags & PG_dirty) ||
@@ -125,11 +125,12 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
                 return KEEP;            /* no room to write there */
             }
             swap_cache_add(page, area, slot);
+            for (uint32_t i = 1; i < page->mapcount; i++)
+                swap_slot_dup(area, slot);      /* one reference per PTE (swap.h) */
         }
-        /* The PTE now names the slot; a fault finds the page in the swap
+        /* Every PTE now names the slot; a fault finds the page in the swap
          * cache until it is freed. */
-        vm_set_pte(s, va, page->swap);
-        page->refcount--;               /* the mapping's reference */
+        anon_unmap_to_swap(page);
         if (dirty)
             return start_writeback(page, sc);
     }

@@ -508,6 +508,34 @@ USER_TESTS = {
          r"ps: badptr \(pid \d+\) asked for 257 entries, more than PS_MAX \(256\)",
          r"badptr: 0 wrong"],
         reject=[r"WRONG"], check=ps_agrees_with_the_monitor),
+    # fork: a tree of processes with their exit statuses; memory shared
+    # copy-on-write, each side seeing its own writes, MAP_SHARED shared;
+    # fork then execve.  The second run gives every page back.
+    "user_fork_tree_exit_statuses_and_copy_on_write": monitor_session(
+        "run /bin/forks\nfree\nrun /bin/forks\nvmstat\nfree\n",
+        [r"forks: the three children exited with 1, 2 and 3 \(grandchildren right\): got 14",
+         r"forks: then wait4 says no children: got -10, want -10",
+         r"forks: a private mapping keeps the parent's words: got 0, want 0",
+         r"forks: a shared mapping has the child's words: got 0, want 0",
+         r"hello: hello, world from pid \d+ \(parent (\d+)\)\nhello: argv\[0\] = /bin/hello\n"
+         r"hello: argv\[1\] = forked",
+         r"forks: pid \d+, 0 wrong", ended("/bin/forks", "exited with status 0"),
+         r"copy-on-write copies [1-9]\d*  reused in place [1-9]"],
+        reject=[r"WRONG"], check=free_pages_come_back),
+    # Copy-on-write under swap: 40 MiB shared by fork on a 32 MiB machine
+    # go to swap shared and come back shared; each side then writes half
+    # and reads all: its own words and the other half's from before the
+    # fork.  The child copies at least its 5120 pages (the parent still
+    # holds them).  Every slot is free again afterwards (swap: 0 used).
+    "user_fork_copy_on_write_pages_swap_out_and_back_shared": monitor_session(
+        "run /bin/cowswap 40\nvmstat\nswap\n",
+        [ended("/bin/cowswap", "exited with status 0"),
+         r"swapouts [1-9]\d{3,}  swapins [1-9]\d{3,}",
+         r"copy-on-write copies ([5-9]\d{3}|\d{5})  ", r"hda\s+0\s+\d+\s+0\s+0\n"],
+        check=lambda text: None if len(re.findall(
+            r"^cowswap: (parent|child): 40 MiB, 0 bad words$", text, re.M)) == 2
+        else "want 'cowswap: parent/child: 40 MiB, 0 bad words' from both",
+        mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=5"),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
