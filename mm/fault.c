@@ -186,6 +186,8 @@ void anon_page_mapped(struct page *page, struct vm_space *s, uint32_t va)
 
 /* ---- faults ------------------------------------------------------------- */
 
+static int map_zeroed_page(struct vm_space *s, const struct vm_area *a, uint32_t va);
+
 /*
  * A write to a present, read-only page of a writable private area: a page
  * shared copy-on-write.  The last sharer writes in place; any other gets
@@ -251,6 +253,12 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
         return swap_in_page(a, s, va, pte, area_pte_prot(a), true);
+    return map_zeroed_page(s, a, va);
+}
+
+/* A first touch: a zeroed page at va of a.  0, or -ENOMEM. */
+static int map_zeroed_page(struct vm_space *s, const struct vm_area *a, uint32_t va)
+{
     struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
     if (!page)
         return -ENOMEM;
@@ -308,6 +316,19 @@ static int copy_anon_ptes(struct vm_space *child, struct vm_space *parent,
     return 0;
 }
 
+/* A MAP_SHARED area's pages all exist before fork shares them: a page
+ * first touched after the fork must be the same page in both, and there
+ * is no object (Linux's shmem file) for a later fault to find it in. */
+static int populate(struct vm_space *s, const struct vm_area *a)
+{
+    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
+        int err = vm_get_pte(s, va) ? 0 : map_zeroed_page(s, a, va);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
 int vm_copy_areas(struct vm_space *child, struct vm_space *parent)
 {
     list_for_each(link, &parent->areas) {
@@ -322,7 +343,8 @@ int vm_copy_areas(struct vm_space *child, struct vm_space *parent)
         list_add_tail(&b->link, &child->areas);
         if (a->mapping)
             filemap_dup_area(b);        /* its pages fault in from the file again */
-        else if (copy_anon_ptes(child, parent, a))
+        else if (((a->vm_flags & VM_SHARED) && populate(parent, a)) ||
+                 copy_anon_ptes(child, parent, a))
             return -ENOMEM;
     }
     return 0;
