@@ -40,15 +40,15 @@ int main(int argc, char **argv)
     uint32_t pages = mib << 8, words = pages * (PAGE_SIZE / 4);
     uint32_t *mem = mmap(0, (size_t)mib << 20, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (ulib_is_err(mem)) {
-        printf("cowswap: mmap of %u MiB failed: %d\n", mib, (int)(long)mem);
+    if (mem == MAP_FAILED) {
+        printf("cowswap: mmap of %u MiB failed: %s\n", mib, strerror(errno));
         return 2;
     }
     for (uint32_t i = 0; i < words; i++)
         mem[i] = value(i, 0);
     long pid = fork();
     if (pid < 0) {
-        printf("cowswap: fork failed: %d\n", (int)pid);
+        printf("cowswap: fork failed: %s\n", strerror(errno));
         return 2;
     }
     uint32_t bad = write_and_check(mem, pages, pid == 0 ? 0 : 1, pid == 0 ? 2 : 1);
