@@ -103,6 +103,8 @@ struct vm_area {
     uint32_t pgoff;             /* the file page at start */
     struct list_head link;      /* on space->areas */
     struct list_head mmap_link; /* on mapping->mmaps, under mapping->lock */
+    struct list_head shared_link;   /* VM_SHARED: a ring of the areas fork made of one,
+                                     * one per space, that share its pages; page_lock */
     struct swap_ra ra;          /* anonymous: where swap read-ahead is */
 };
 

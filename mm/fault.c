@@ -68,6 +68,7 @@ int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
         return -ENOMEM;
     *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE, .space = s,
                            .vm_flags = prot & PTE_SHARED ? VM_SHARED : 0 };
+    list_init(&a->shared_link);
     list_add(&a->link, &s->areas);
     if (out)
         *out = a;
@@ -188,6 +189,60 @@ void anon_page_mapped(struct page *page, struct vm_space *s, uint32_t va)
 
 static int map_zeroed_page(struct vm_space *s, const struct vm_area *a, uint32_t va);
 
+/* The PTE another area of a's ring has at va (a page or a swap PTE), or 0:
+ * the page a MAP_SHARED area shares with the spaces fork made.  page_lock
+ * held. */
+static uint32_t shared_pte(const struct vm_area *a, uint32_t va)
+{
+    for (const struct list_head *l = a->shared_link.next; l != &a->shared_link; l = l->next) {
+        const struct vm_area *o = list_entry(l, struct vm_area, shared_link);
+        uint32_t pte = va >= o->start && va < o->end ? vm_get_pte(o->space, va) : 0;
+        if (pte)
+            return pte;
+    }
+    return 0;
+}
+
+/*
+ * The first touch of va in a MAP_SHARED area here: if a sharer (fork's
+ * parent or child) has the page, map that very page (or name its swap
+ * slot, and the fault comes again to read it); else a zeroed page, which
+ * the sharers will find.  There is no object that holds the pages (Linux
+ * has a shmem file): the ring of sharing areas is where they are found.
+ */
+static int shared_fault(struct vm_space *s, const struct vm_area *a, uint32_t va)
+{
+    int err = vm_prepare(s, va);
+    struct page *fresh = err ? NULL : alloc_page(GFP_KERNEL | __GFP_ZERO);
+    if (!fresh)
+        return -ENOMEM;
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    uint32_t pte = vm_get_pte(s, va) ? 0 : shared_pte(a, va);
+    if (vm_get_pte(s, va)) {
+        /* Filled meanwhile: nothing to do. */
+    } else if (pte & PTE_PRESENT) {
+        struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
+        page->refcount++;
+        anon_page_mapped(page, s, va);
+        if (page->flags & PG_swapcache)
+            swap_slot_dup(swap_area_by_index(swap_pte_area(page->swap)),
+                          swap_pte_slot(page->swap));
+        vm_set_pte(s, va, page_to_phys(page) | area_pte_prot(a) | PTE_PRESENT);
+    } else if (pte) {                   /* in swap: the next fault reads it */
+        swap_slot_dup(swap_area_by_index(swap_pte_area(pte)), swap_pte_slot(pte));
+        vm_set_pte(s, va, pte);
+    } else {
+        vm_set_pte(s, va, page_to_phys(fresh) | area_pte_prot(a) | PTE_PRESENT);
+        anon_page_mapped(fresh, s, va);
+        lru_add(fresh, LRU_INACTIVE);
+        fresh = NULL;
+    }
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (fresh)
+        free_page(fresh);
+    return 0;
+}
+
 /*
  * A write to a present, read-only page of a writable private area: a page
  * shared copy-on-write.  The last sharer writes in place; any other gets
@@ -253,7 +308,7 @@ int handle_page_fault(uint32_t addr, uint32_t error)
     uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
         return swap_in_page(a, s, va, pte, area_pte_prot(a), true);
-    return map_zeroed_page(s, a, va);
+    return a->vm_flags & VM_SHARED ? shared_fault(s, a, va) : map_zeroed_page(s, a, va);
 }
 
 /* A first touch: a zeroed page at va of a.  0, or -ENOMEM. */
@@ -316,19 +371,6 @@ static int copy_anon_ptes(struct vm_space *child, struct vm_space *parent,
     return 0;
 }
 
-/* A MAP_SHARED area's pages all exist before fork shares them: a page
- * first touched after the fork must be the same page in both, and there
- * is no object (Linux's shmem file) for a later fault to find it in. */
-static int populate(struct vm_space *s, const struct vm_area *a)
-{
-    for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
-        int err = vm_get_pte(s, va) ? 0 : map_zeroed_page(s, a, va);
-        if (err)
-            return err;
-    }
-    return 0;
-}
-
 int vm_copy_areas(struct vm_space *child, struct vm_space *parent)
 {
     list_for_each(link, &parent->areas) {
@@ -340,14 +382,30 @@ int vm_copy_areas(struct vm_space *child, struct vm_space *parent)
         b->space = child;
         b->vm_flags &= ~VM_LOCKED;
         b->ra = (struct swap_ra){ 0 };
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        if (a->vm_flags & VM_SHARED)
+            list_add(&b->shared_link, (struct list_head *)&a->shared_link);
+        else
+            list_init(&b->shared_link);
+        spin_unlock_irqrestore(&page_lock, flags);
         list_add_tail(&b->link, &child->areas);
         if (a->mapping)
             filemap_dup_area(b);        /* its pages fault in from the file again */
-        else if (((a->vm_flags & VM_SHARED) && populate(parent, a)) ||
-                 copy_anon_ptes(child, parent, a))
+        else if (copy_anon_ptes(child, parent, a))
             return -ENOMEM;
     }
     return 0;
+}
+
+/* An area goes: out of its space's list and its ring of shared areas
+ * (under page_lock: a fault in a sharer walks the ring), then freed. */
+static void free_area(struct vm_area *a)
+{
+    list_del(&a->link);
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    list_del(&a->shared_link);
+    spin_unlock_irqrestore(&page_lock, flags);
+    kfree(a);
 }
 
 /* Free the pages and swap slots of [start, end), part of an anonymous area. */
@@ -416,8 +474,7 @@ int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
         uint32_t to = end < a->end ? end : a->end;
         unmap_anon_pages(s, from, to);
         if (from == a->start && to == a->end) {
-            list_del(&a->link);
-            kfree(a);
+            free_area(a);
         } else if (from == a->start) {
             a->start = to;
         } else if (to == a->end) {
@@ -427,6 +484,9 @@ int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
             spare->start = to;
             a->end = from;
             list_add(&spare->link, &s->areas);
+            uint32_t flags = spin_lock_irqsave(&page_lock);
+            list_add(&spare->shared_link, &a->shared_link);    /* shares what a shared */
+            spin_unlock_irqrestore(&page_lock, flags);
         }
     }
     return 0;
@@ -479,7 +539,6 @@ void vm_unmap_all(struct vm_space *s)
             filemap_unmap_area(a);
         else
             unmap_anon_pages(s, a->start, a->end);
-        list_del(&a->link);
-        kfree(a);
+        free_area(a);
     }
 }
