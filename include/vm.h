@@ -198,6 +198,10 @@ uint32_t vm_get_pte(struct vm_space *space, uint32_t va);
  * else the end of the 4 MiB its table would cover, where the walk may go
  * on (nothing below that is mapped or swapped). */
 uint32_t vm_table_end(struct vm_space *space, uint32_t va);
+/* The first page of [va, end) (page aligned) whose PTE is not 0 -- a page
+ * or a swap PTE -- or end: for walks over large, sparse ranges (fork's
+ * copy, an area's unmapping). */
+uint32_t vm_next_used(struct vm_space *space, uint32_t va, uint32_t end);
 int vm_set_pte(struct vm_space *space, uint32_t va, uint32_t pte);
 
 /* True when every byte of [addr, addr+len) is mapped in the current page

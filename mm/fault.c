@@ -339,13 +339,8 @@ static int map_zeroed_page(struct vm_space *s, const struct vm_area *a, uint32_t
 static int copy_anon_ptes(struct vm_space *child, struct vm_space *parent,
                           const struct vm_area *a)
 {
-    for (uint32_t va = a->start, skip; va < a->end; va += PAGE_SIZE) {
-        if ((skip = vm_table_end(parent, va)) != 0) {
-            va = skip - PAGE_SIZE;
-            continue;
-        }
-        if (!vm_get_pte(parent, va))
-            continue;                   /* never touched (only the parent fills it) */
+    for (uint32_t va = vm_next_used(parent, a->start, a->end); va < a->end;
+         va = vm_next_used(parent, va + PAGE_SIZE, a->end)) {
         if (vm_prepare(child, va))
             return -ENOMEM;
         uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -411,13 +406,10 @@ static void free_area(struct vm_area *a)
 /* Free the pages and swap slots of [start, end), part of an anonymous area. */
 static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
 {
-    for (uint32_t va = start, skip; va < end; va += PAGE_SIZE) {
-        /* A 4 MiB with no page table holds nothing: an area of a few GiB
-         * that was hardly touched goes in a few steps, not a million. */
-        if ((skip = vm_table_end(s, va)) != 0) {
-            va = skip - PAGE_SIZE;
-            continue;
-        }
+    /* Only the used PTEs: an area of a few GiB that was hardly touched
+     * goes in a few steps, not a million. */
+    for (uint32_t va = vm_next_used(s, start, end); va < end;
+         va = vm_next_used(s, va + PAGE_SIZE, end)) {
         /* Read and clear the PTE in one step: reclaim may be about to
          * turn it into a swap PTE. */
         uint32_t flags = spin_lock_irqsave(&page_lock);

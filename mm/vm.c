@@ -253,6 +253,26 @@ uint32_t vm_table_end(struct vm_space *s, uint32_t va)
     return (va & ~(PAGE_SIZE * 1024 - 1)) + PAGE_SIZE * 1024;
 }
 
+uint32_t vm_next_used(struct vm_space *s, uint32_t va, uint32_t end)
+{
+    while (va < end) {
+        uint32_t pde = s->pgdir[PDE_INDEX(va)];
+        uint32_t table_end = (va & ~(PAGE_SIZE * 1024 - 1)) + PAGE_SIZE * 1024;
+        if (table_end > end || table_end == 0)
+            table_end = end;
+        if (pde & PTE_PRESENT) {
+            /* The table's entries in a tight loop: an area of a GiB that
+             * was touched here and there is mostly zeroes. */
+            const uint32_t *table = phys_to_virt(pde & ~PTE_FLAGS_MASK);
+            for (uint32_t i = PTE_INDEX(va); va < table_end; i++, va += PAGE_SIZE)
+                if (table[i])
+                    return va;
+        }
+        va = table_end;
+    }
+    return end;
+}
+
 uint32_t vm_get_pte(struct vm_space *s, uint32_t va)
 {
     uint32_t *pte = pte_of(s, va & ~(PAGE_SIZE - 1), false);
