@@ -43,6 +43,21 @@ struct pipe {
     struct wait_queue wait;         /* readers waiting for bytes, writers for room */
 };
 
+/* Copy n bytes between the ring at offset at (mod PIPE_SIZE) and buf: at
+ * most two runs, the second from the ring's start. */
+static void ring_copy(struct pipe *p, uint32_t at, uint8_t *buf, uint32_t n, bool into_ring)
+{
+    at %= PIPE_SIZE;
+    uint32_t first = PIPE_SIZE - at < n ? PIPE_SIZE - at : n;
+    if (into_ring) {
+        memcpy(p->buf + at, buf, first);
+        memcpy(p->buf, buf + first, n - first);
+    } else {
+        memcpy(buf, p->buf + at, first);
+        memcpy(buf + first, p->buf, n - first);
+    }
+}
+
 static int pipe_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
 {
     (void)pos;
@@ -52,8 +67,7 @@ static int pipe_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
     wait_event_state(&p->wait, p->count || !p->writers || task_should_stop(), TASK_SLEEPING);
     mutex_lock(&p->lock);
     uint32_t n = p->count < len ? p->count : len;
-    for (uint32_t i = 0; i < n; i++)
-        ((uint8_t *)buf)[i] = p->buf[(p->start + i) % PIPE_SIZE];
+    ring_copy(p, p->start, buf, n, false);
     p->start = (p->start + n) % PIPE_SIZE;
     p->count -= n;
     bool stopped = !n && p->writers;  /* woken by a stop request, not by data or the end */
@@ -84,8 +98,7 @@ static int pipe_write(struct file *f, const void *buf, uint32_t len, uint64_t po
         }
         uint32_t room = PIPE_SIZE - p->count;
         uint32_t n = !can_write(p, len - done) ? 0 : room < len - done ? room : len - done;
-        for (uint32_t i = 0; i < n; i++)
-            p->buf[(p->start + p->count + i) % PIPE_SIZE] = ((const uint8_t *)buf)[done + i];
+        ring_copy(p, p->start + p->count, (uint8_t *)buf + done, n, true);
         p->count += n;
         mutex_unlock(&p->lock);
         wake_up(&p->wait);
