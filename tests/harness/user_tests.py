@@ -458,6 +458,19 @@ USER_TESTS = {
          r"pipe: pipes \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
          ended("/bin/pipes", "killed by SIGPIPE"), r"hello: argv\[1\] = after"],
         reject=[r"WRONG"]),
+    # A pipe between a parent and its forked child: 100000 bytes through
+    # a page of buffer, the end of the stream, SIGPIPE for a writer whose
+    # reader closed, and a file position the two share.
+    "user_pipe_between_forked_processes": monitor_session(
+        "run /bin/pipefork\n",
+        [r"pipefork: bytes read from the child: got 100000, want 100000",
+         r"pipefork: bytes that differ: got 0, want 0",
+         r"pipefork: it exited with 0: got 0, want 0",
+         r"pipe: pipefork \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
+         r"pipefork: SIGPIPE ended it: got 13, want 13",
+         r"pipefork: the parent's position moved with it: got 5, want 5",
+         r"pipefork: 0 wrong", ended("/bin/pipefork", "exited with status 0")],
+        reject=[r"WRONG"]),
     # A disk as a file: /dev/hdb read and written at any offset through
     # the block layer; the image shows exactly what devio wrote.
     "user_block_device_files_read_and_write_a_disk": monitor_session(
