@@ -9,7 +9,11 @@
  * the VFS looks up absolute paths without either: "/a/b/../c" is "/a/c"
  * whatever b is (there are no symbolic links to follow, but a b that is
  * no directory is not an error here, as it is in Linux).  The current
- * directory is kept as such a path (process.h); getcwd returns it.
+ * directory is kept as such a path (process.h); getcwd returns it.  It
+ * is a name, not a reference: when the directory is renamed or removed,
+ * relative paths fail with -ENOENT until the next chdir (Linux keeps the
+ * directory itself).  New files and directories get mode 0644 and 0755
+ * whatever open and mkdir ask: there are no permissions here.
  */
 #include "fdtable.h"
 #include "file.h"
@@ -109,7 +113,7 @@ static int32_t with_path(const char *upath, int (*fn)(const char *path))
 
 int32_t sys_mkdir(const struct syscall_args *a)
 {
-    return with_path((const char *)a->arg[0], vfs_mkdir);       /* the mode: always 0755 */
+    return with_path((const char *)a->arg[0], vfs_mkdir);
 }
 
 int32_t sys_rmdir(const struct syscall_args *a)
