@@ -31,6 +31,10 @@ cure, which completes), then 'demo deadlock sync' (the deadlock, named),
 then ps showing task-A, nbdsrv and kswapd still blocked, and a third demo
 refused while that deadlock is there.
 
+monitor_demo_deadlock_user: 'demo deadlock user' and 'demo deadlock user
+sync', the same with /bin/nbd-server as the server; ps shows nbd-server
+and task-A still blocked.
+
 Each test is a function (log_path) -> None on pass or a reason.
 """
 import os
@@ -147,19 +151,6 @@ DEMO_EXPECT = [
 ]
 
 
-def monitor_demo_deadlock_both_policies(log):
-    image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
-    rc = kernel.boot(f"{BOOT} nbd_timeout=3600 seed={SEED} monitor", log, timeout=90, mem=32,
-                     disks=[image], stdin_text=DEMO_SCRIPT)
-    text = kernel.read_log(log)
-    if rc != 0:
-        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-    reason = judge.missing_in_order(text, DEMO_EXPECT)
-    if not reason:
-        os.unlink(image)
-    return reason
-
-
 # deadlock_1999_user: the server of 1999 as it was, a process --
 # /bin/nbd-server serving nbd0 from hdb (a fresh ext2), hda the user image.
 USER_SERVER = r"deadlock_1999: nbd0 is served by /bin/nbd-server, pid (\d+), a process"
@@ -198,6 +189,48 @@ USER_KSWIOD_EXPECT = [
 ]
 
 
+USER_DEMO_SCRIPT = "demo deadlock user\ndemo deadlock user sync\nps\ndemo deadlock user\nhalt\n"
+USER_DEMO_EXPECT = [
+    r"swiod> demo deadlock user\n",
+    r"demo: the 1999 deadlock under reclaim=kswiod: ext2 on nbd0, served by /bin/nbd-server, "
+    r"a process",
+    USER_SERVER,
+    r"and nbd-server still got its pages: A's read answered",
+    r"test deadlock_1999_user: ok",
+    r"swiod> demo deadlock user sync",
+    r"demo: the 1999 deadlock under reclaim=sync: ext2 on nbd0, served by /bin/nbd-server",
+    r"deadlock_1999: EXPECTED DEADLOCK: the 1999 policy, reclaim=sync, for this test only",
+    r"hung: DEADLOCK: task-A -> nbd-server -> task-A",
+    r"test deadlock_1999_user_sync: ok",
+    r"demo: task-A, nbd-server and kswapd stay deadlocked on purpose: try ps and locks",
+    r"swiod> ps",
+    r"^ +\d+ nbd-server +blocked +\d+ +lock_super$",
+    r"^ +\d+ task-A +blocked +\d+ +buffer$",
+    r"demo: the sync run's deadlock is still there",
+    r"monitor: halt \(0 test failures in this boot\)",
+]
+
+
+def monitor_demo(script, expect, user=False):
+    """The monitor's demo, typed: with nbdsrv (make run's disks), or
+    (user) with the user image as hda and a fresh ext2 as hdb."""
+    def run(log):
+        image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
+        disks = ([user_image(f"{log}.root.img")] if user else []) + [image]
+        server = "" if user else BOOT
+        rc = kernel.boot(f"{server} nbd_timeout=3600 seed={SEED} monitor".strip(), log,
+                         timeout=90, mem=32, disks=disks, stdin_text=script)
+        text = kernel.read_log(log)
+        if rc != 0:
+            return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+        reason = judge.missing_in_order(text, expect)
+        if not reason:
+            for d in disks:
+                os.unlink(d)
+        return reason
+    return run
+
+
 DEADLOCK_TESTS = {
     # The same two endings with the server a process (user/nbd-server.c).
     "deadlock_1999_user_sync_cycle_named": scenario("reclaim=sync hung_timeout=3",
@@ -215,5 +248,6 @@ DEADLOCK_TESTS = {
         swap_mib=32),
     "deadlock_1999_kswiod_completes": scenario("", KSWIOD_EXPECT, check_image=True,
                                                reject=KSWIOD_REJECT),
-    "monitor_demo_deadlock_both_policies": monitor_demo_deadlock_both_policies,
+    "monitor_demo_deadlock_both_policies": monitor_demo(DEMO_SCRIPT, DEMO_EXPECT),
+    "monitor_demo_deadlock_user": monitor_demo(USER_DEMO_SCRIPT, USER_DEMO_EXPECT, user=True),
 }

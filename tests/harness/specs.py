@@ -129,7 +129,7 @@ NOT_RUN_DIRECTLY = {
     "selftest_triple_faults", "selftest_exits_without_verdict_line", "selftest_skips",
     # Booted with a copy of an ext2 image and judged by ext2_tests.py:
     # make run's last stress test (and the monitor's demo): it leaves its deadlock.
-    "deadlock_1999_sync",
+    "deadlock_1999_sync", "deadlock_1999_user_sync",
     "ext2_write_boundary_files_read_back", "ext2_write_many_files_created_and_removed",
     "ext2_write_fill_until_enospc_then_reuse", "ext2_rename_and_rmdir_semantics",
     # Booted against an NBD server and judged by nbd_tests.py (which runs

@@ -8,7 +8,13 @@
  *   demo deadlock sync     the 1999 policy for the one run: the deadlock
  *                          happens and the hang detector names it
  *
- * It needs nbd0 served by nbdsrv (nbdsrv=PORT nbdsrv_dev=DEV
+ *   demo deadlock user [kswiod|sync]
+ *                          the same with /bin/nbd-server, a process, as
+ *                          nbd0's server (deadlock_1999_user and
+ *                          deadlock_1999_user_sync): boot with the user
+ *                          image as hda, a fresh ext2 as hdb, no nbd=
+ *
+ * Otherwise it needs nbd0 served by nbdsrv (nbdsrv=PORT nbdsrv_dev=DEV
  * nbd=127.0.0.1:PORT on the command line; make run boots so), and runs
  * the test deadlock_1999 under reclaim=kswiod, or
  * deadlock_1999_sync, which sets the 1999 policy and a short
@@ -28,18 +34,32 @@
 #include "kstring.h"
 #include "monitor.h"
 #include "reclaim.h"
+#include "sched.h"
+
+static void usage(void)
+{
+    console_puts("usage: demo deadlock [user] [kswiod|sync]\n");
+}
 
 static void cmd_demo(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3 || strcmp(argv[1], "deadlock") != 0 ||
-        (argc == 3 && strcmp(argv[2], "sync") != 0 && strcmp(argv[2], "kswiod") != 0)) {
-        console_puts("usage: demo deadlock [kswiod|sync]\n");
+    bool user = argc >= 3 && strcmp(argv[2], "user") == 0;
+    const char *policy = argc == 3 + user ? argv[2 + user] : NULL;
+    if (argc < 2 || argc > 3 + user || strcmp(argv[1], "deadlock") != 0 ||
+        (policy && strcmp(policy, "sync") != 0 && strcmp(policy, "kswiod") != 0)) {
+        usage();
         return;
     }
     struct block_device *nbd0 = blkdev_find("nbd0");
-    if (!nbd0 || !nbd0->server) {
+    if (!user && (!nbd0 || !nbd0->server)) {
         console_puts("demo: nbd0 must be served by nbdsrv: boot with nbdsrv=PORT "
                      "nbd=127.0.0.1:PORT (make run does)\n");
+        return;
+    }
+    if (user && (!blkdev_find("hdb") ||
+                 (nbd0 && (!nbd0->server || strcmp(nbd0->server->task->name, "nbd-server"))))) {
+        console_puts("demo: the user demo serves hdb (an ext2) as nbd0 with /bin/nbd-server "
+                     "from hda (the user image): boot with those disks and no nbd=\n");
         return;
     }
     if (deadlock_1999_left) {
@@ -47,19 +67,22 @@ static void cmd_demo(int argc, char **argv)
                      "halt and boot again\n");
         return;
     }
-    bool sync = argc == 3 && strcmp(argv[2], "sync") == 0;
-    console_printf("demo: the 1999 deadlock under reclaim=%s: ext2 on nbd0, served by "
-                   "nbdsrv\n", sync ? "sync" : "kswiod");
+    bool sync = policy && strcmp(policy, "sync") == 0;
+    const char *server = user ? "nbd-server" : "nbdsrv";
+    console_printf("demo: the 1999 deadlock under reclaim=%s: ext2 on nbd0, served by %s\n",
+                   sync ? "sync" : "kswiod", user ? "/bin/nbd-server, a process" : "nbdsrv");
     if (sync) {
-        if (ktest_run("deadlock_1999_sync") == 0)
-            console_puts("demo: task-A, nbdsrv and kswapd stay deadlocked on purpose: "
-                         "try ps and locks\n");
+        if (ktest_run(user ? "deadlock_1999_user_sync" : "deadlock_1999_sync") == 0)
+            console_printf("demo: task-A, %s and kswapd stay deadlocked on purpose: "
+                           "try ps and locks\n", server);
         return;
     }
     enum reclaim_policy saved = reclaim_policy;
     reclaim_policy = RECLAIM_KSWIOD;
-    ktest_run("deadlock_1999");
+    ktest_run(user ? "deadlock_1999_user" : "deadlock_1999");
     reclaim_policy = saved;
 }
 
-MONITOR_COMMAND("demo", "deadlock", "the 1999 deadlock live: [kswiod|sync]", cmd_demo);
+MONITOR_COMMAND("demo", "deadlock [user]",
+                "the 1999 deadlock live: [user] [kswiod|sync]; user: the server a process",
+                cmd_demo);

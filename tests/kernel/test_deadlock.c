@@ -533,16 +533,24 @@ KTEST_MANUAL(deadlock_1999)
     scenario();
 }
 
-/* The process as nbd0's server: the harness boots with the user image as
- * hda and the fresh ext2 as hdb. */
-KTEST_MANUAL(deadlock_1999_user)
+/* The process as nbd0's server, started by the first run in a boot (the
+ * monitor's demo runs the scenario again): the harness boots with the
+ * user image as hda and the fresh ext2 as hdb. */
+static void serve_by_process(void)
 {
     static struct nbd_user u;           /* the sync run leaves it deadlocked */
-    KASSERT_EQ(nbd_user_start("/dev/hdb", NULL, &u), 0);
-    KASSERT_STREQ(u.dev->name, "nbd0");
+    if (!u.dev) {
+        KASSERT_EQ(nbd_user_start("/dev/hdb", NULL, &u), 0);
+        KASSERT_STREQ(u.dev->name, "nbd0");
+    }
     pr_info("deadlock_1999: nbd0 is served by /bin/nbd-server, pid %u, a process\n",
             u.srv.task->id);
     user_server = &u;
+}
+
+KTEST_MANUAL(deadlock_1999_user)
+{
+    serve_by_process();
     scenario();
 }
 
@@ -577,7 +585,8 @@ static void say_what_is_left(void)
                          : "");
 }
 
-KTEST_MANUAL(deadlock_1999_sync)
+/* The scenario under the 1999 policy, labelled, left deadlocked. */
+static void expected_deadlock(void)
 {
     KASSERT(!deadlock_1999_left);
     pr_info("deadlock_1999: EXPECTED DEADLOCK: the 1999 policy, reclaim=sync, for this test "
@@ -586,8 +595,21 @@ KTEST_MANUAL(deadlock_1999_sync)
     reclaim_policy = RECLAIM_SYNC;
     if (!hung_timeout_secs || hung_timeout_secs > DEADLOCK_SYNC_HUNG_TIMEOUT_S)
         hung_timeout_secs = DEADLOCK_SYNC_HUNG_TIMEOUT_S;
-    deadlock_1999();
+    scenario();
     reclaim_policy = saved;
     deadlock_1999_left = true;
     say_what_is_left();
+}
+
+KTEST_MANUAL(deadlock_1999_sync)
+{
+    user_server = NULL;
+    expected_deadlock();
+}
+
+/* The same with the process as the server (the monitor's demo). */
+KTEST_MANUAL(deadlock_1999_user_sync)
+{
+    serve_by_process();
+    expected_deadlock();
 }
