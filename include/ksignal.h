@@ -1,9 +1,11 @@
 /*
  * ksignal.h - signal numbers, as Linux i386 has them.
  *
- * swiod delivers no signals yet (no handlers, no kill): a signal number
- * here is what ended a process -- the meaning of the fault that ended it
- * (or of a write to a pipe nobody reads, fs/pipe.c), and its wait status (wait4: the low 7 bits are the signal).
+ * swiod has no signal handlers: a signal number here is what ended a
+ * process -- the meaning of the fault that ended it, of a write to a pipe
+ * nobody reads (fs/pipe.c), or what kill (37) sent: SIGKILL or SIGTERM,
+ * the only two kill accepts, both ending the process (kernel/process.c)
+ * -- and its wait status (wait4: the low 7 bits are the signal).
  */
 #pragma once
 
@@ -14,6 +16,7 @@
 #define SIGKILL     9
 #define SIGSEGV     11
 #define SIGPIPE     13
+#define SIGTERM     15
 
 static inline const char *signal_name(int sig)
 {
@@ -25,6 +28,7 @@ static inline const char *signal_name(int sig)
     case SIGKILL:   return "SIGKILL";
     case SIGSEGV:   return "SIGSEGV";
     case SIGPIPE:   return "SIGPIPE";
+    case SIGTERM:   return "SIGTERM";
     }
     return "an unknown signal";
 }

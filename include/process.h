@@ -39,9 +39,28 @@
  * descriptors, exit closes them all.  execve keeps every descriptor (no
  * close-on-exec).
  *
- * Not here yet: fork, signals and kill, orphans (a process whose parent
- * exits first is not reaped by anyone: nothing can make one until fork
- * exists).
+ * fork (2) makes a child that is a copy of its caller: its memory shared
+ * copy-on-write (vm_space_fork(), mm/fault.c), its heap end copied,
+ * its open files shared (files_dup()); the child returns 0 from the call, the parent the
+ * child's pid.  PROCESS_MAX counts forks too (-EAGAIN and a log line).
+ *
+ * kill (37) sends SIGKILL or SIGTERM; there are no handlers, so both end
+ * the process (any other signal is -EINVAL; signal 0 only asks whether
+ * the process exists).  No permission model: any process may kill any
+ * other, as if all ran as root.  The target ends at its next return to
+ * user mode (kernel/idt.c calls process_return_to_user()); one asleep
+ * in TASK_SLEEPING (nanosleep, wait4) is woken through task_stop() and
+ * its call returns -EINTR, on its way to that return.  A task in an
+ * uninterruptible wait (a swap-in's read) ends when the wait does.
+ * Any wait a process may make forever must be TASK_SLEEPING and end
+ * when task_should_stop() says so.
+ *
+ * Orphans: the children of a process that exits go to the init process
+ * (the first one, started by init=; its pid is its task's id, as every
+ * pid is, not 1) while it lives, and wait4 there reaps them; with no
+ * init, to the kernel: such an orphan reaps itself when it exits (its
+ * task detached, freed by the idle task), and one that exited already
+ * is reaped at once.
  *
  * Locking: process_lock (a mutex) protects the process list, every
  * parent/children link and the exited flags; it is never held across a
@@ -86,6 +105,11 @@ struct process {
     int argc;                       /* strings after the path */
     struct int_frame *fork_frame;   /* fork: the parent's user registers, for the
                                      * child's first return; NULL after it */
+    int kill_signal;                /* kill sent it SIGKILL or SIGTERM: it ends on its
+                                     * next return to user mode; 0: none.  Set
+                                     * once, under process_lock; read without */
+    bool orphan;                    /* its parent exited and no init took it: it reaps
+                                     * itself when it exits; process_lock */
 };
 
 void process_init(void);
@@ -94,6 +118,16 @@ struct process *process_spawn(const char *path, const char *const argv[],
 int process_wait(struct process *p);
 int process_run(const char *const argv[]);
 __attribute__((noreturn)) void process_exit(int wait_status);
+/* process_run for the first program (init=): the process that adopts
+ * orphans while it lives. */
+int process_run_init(const char *const argv[]);
+/* kill: sig (SIGKILL, SIGTERM, or 0 to ask whether pid exists) to the
+ * process pid: 0, -ESRCH (no such process; a zombie counts as one that
+ * exists), -EINVAL (another signal). */
+int process_kill(uint32_t pid, int sig);
+/* On every way back to ring 3 (kernel/idt.c): a process that was sent a
+ * kill ends here instead, with the signal as its wait status. */
+void process_return_to_user(void);
 
 /* kernel/exec.c: load the program p->exec_args names into the current
  * space (p->vm, empty) and build its stack; the entry point and the

@@ -35,6 +35,7 @@ int32_t sys_getpid(const struct syscall_args *a);
 int32_t sys_getppid(const struct syscall_args *a);
 int32_t sys_wait4(const struct syscall_args *a);
 int32_t sys_fork(const struct syscall_args *a);
+int32_t sys_kill(const struct syscall_args *a);
 int32_t sys_execve(const struct syscall_args *a);       /* kernel/exec.c */
 int32_t sys_nanosleep(const struct syscall_args *a);    /* kernel/sys_time.c */
 int32_t sys_clock_gettime(const struct syscall_args *a);

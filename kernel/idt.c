@@ -7,6 +7,7 @@
 #include "gdt.h"
 #include "pic.h"
 #include "printk.h"
+#include "process.h"
 #include "sched.h"
 #include "syscall.h"
 
@@ -68,16 +69,8 @@ void irq_register(unsigned irq, irq_handler_t handler)
     pic_unmask(irq);
 }
 
-void interrupt_dispatch(struct int_frame *f)
+static void handle_irq(struct int_frame *f)
 {
-    if (f->vector < IRQ_BASE) {
-        handle_exception(f);
-        return;
-    }
-    if (f->vector == SYSCALL_VECTOR) {
-        syscall_dispatch(f);
-        return;
-    }
     unsigned irq = f->vector - IRQ_BASE;
     if (pic_is_spurious(irq))
         return;
@@ -88,4 +81,19 @@ void interrupt_dispatch(struct int_frame *f)
         pr_warn("irq: unexpected IRQ %u\n", irq);
     pic_eoi(irq);
     irq_exit();             /* may switch tasks: this frame resumes later */
+}
+
+void interrupt_dispatch(struct int_frame *f)
+{
+    if (f->vector < IRQ_BASE)
+        handle_exception(f);
+    else if (f->vector == SYSCALL_VECTOR)
+        syscall_dispatch(f);
+    else
+        handle_irq(f);
+    /* The way back to ring 3, whatever brought the task into the kernel:
+     * where a kill takes effect (a spinning process is ended by its next
+     * timer interrupt). */
+    if (frame_from_user(f))
+        process_return_to_user();
 }

@@ -123,7 +123,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
          * panics when init exits; here the boot ends with its verdict
          * (or goes on to the monitor), as a test's does. */
         const char *argv[] = { init, NULL };
-        failed += process_run(argv) != 0;
+        failed += process_run_init(argv) != 0;
     }
     if (cmdline_has("monitor") || (!tests && !init))
         monitor_run();

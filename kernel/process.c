@@ -17,11 +17,13 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vsprintf.h"
+#include "x86.h"
 #include "vm.h"
 
 static struct mutex process_lock;
 static struct list_head all_processes = LIST_HEAD_INIT(all_processes);
 static int nr_processes;            /* alive or unreaped; process_lock */
+static struct process *init_process;    /* adopts orphans while it lives; process_lock */
 
 void process_init(void)
 {
@@ -182,6 +184,35 @@ int32_t sys_fork(const struct syscall_args *a)
     return (int32_t)pid_of(p);
 }
 
+/* p's children, now that p exits: to init while it lives (a zombie among
+ * them is init's to reap, so init's wait4 is woken), else to the kernel:
+ * a zombie is reaped at once, any other reaps itself when it exits.
+ * process_lock held. */
+static void give_away_children(struct process *p)
+{
+    struct process *heir = init_process && init_process != p ? init_process : NULL;
+    while (!list_empty(&p->children)) {
+        struct process *c = list_first_entry(&p->children, struct process, sibling);
+        list_del(&c->sibling);
+        c->parent = heir;
+        if (heir) {
+            list_add_tail(&c->sibling, &heir->children);
+            if (c->exited) {
+                heir->child_exits++;
+                wake_up(&heir->child_exit);
+            }
+        } else if (c->exited) {
+            list_del(&c->link);
+            nr_processes--;
+            c->task->proc = NULL;
+            task_detach(c->task);       /* the idle task frees it once it is dead */
+            kfree(c);
+        } else {
+            c->orphan = true;
+        }
+    }
+}
+
 void process_exit(int wait_status)
 {
     struct process *p = current->proc;
@@ -195,17 +226,23 @@ void process_exit(int wait_status)
         mutex_lock(&process_lock);
         p->wait_status = wait_status;
         p->exited = true;
-        /* Orphans (see process.h): off this list now, which goes with p. */
-        while (!list_empty(&p->children)) {
-            struct process *c = list_first_entry(&p->children, struct process, sibling);
-            list_del(&c->sibling);
-            c->parent = NULL;
-        }
+        if (p == init_process)
+            init_process = NULL;        /* orphans go to the kernel from now on */
+        give_away_children(p);
         if (p->parent) {
             p->parent->child_exits++;
             wake_up(&p->parent->child_exit);
         }
+        bool self_reap = p->orphan;
+        if (self_reap) {                /* nobody will wait for it: gone now */
+            list_del(&p->link);
+            nr_processes--;
+            current->proc = NULL;
+            task_detach(current);
+        }
         mutex_unlock(&process_lock);
+        if (self_reap)
+            kfree(p);
     }
     task_exit(wait_status);
 }
@@ -223,7 +260,20 @@ int process_wait(struct process *p)
     return status;
 }
 
-int process_run(const char *const argv[])
+/* The line saying how a process the kernel ran ended; its status. */
+static int report_end(const char *path, uint32_t pid, int status)
+{
+    if (WTERMSIG(status))
+        pr_info("process: %s (pid %u) killed by %s\n", path, pid, signal_name(WTERMSIG(status)));
+    else
+        pr_info("process: %s (pid %u) exited with status %d\n", path, pid,
+                WEXITSTATUS(status));
+    return status;
+}
+
+/* Spawn argv[0] for the kernel, wait for it, say how it ended: its wait
+ * status, or the spawn's error.  as_init: it adopts orphans meanwhile. */
+static int run_for_kernel(const char *const argv[], bool as_init)
 {
     int err;
     struct process *p = process_spawn(argv[0], argv, NULL, &err);
@@ -231,15 +281,24 @@ int process_run(const char *const argv[])
         pr_err("process: %s not started: error %d\n", argv[0], err);
         return err;
     }
+    /* Set before the program can have made a child: its exec reads the
+     * disk first. */
+    mutex_lock(&process_lock);
+    if (as_init && !p->exited)
+        init_process = p;
+    mutex_unlock(&process_lock);
     uint32_t pid = pid_of(p);
-    int status = process_wait(p);
-    if (WTERMSIG(status))
-        pr_info("process: %s (pid %u) killed by %s\n", argv[0], pid,
-                signal_name(WTERMSIG(status)));
-    else
-        pr_info("process: %s (pid %u) exited with status %d\n", argv[0], pid,
-                WEXITSTATUS(status));
-    return status;
+    return report_end(argv[0], pid, process_wait(p));
+}
+
+int process_run(const char *const argv[])
+{
+    return run_for_kernel(argv, false);
+}
+
+int process_run_init(const char *const argv[])
+{
+    return run_for_kernel(argv, true);
 }
 
 static void cmd_run(int argc, char **argv)
@@ -314,14 +373,55 @@ int32_t sys_wait4(const struct syscall_args *a)
             return -ECHILD;
         if (options & WNOHANG)
             return 0;
-        /* TASK_SLEEPING: a parent may wait for a child forever by design.
-         * The condition reads a counter, not the list, which may be
-         * changing under process_lock. */
-        wait_event_state(&p->child_exit, p->child_exits != seen, TASK_SLEEPING);
+        /* TASK_SLEEPING: a parent may wait for a child forever by design,
+         * and a kill wakes it (task_stop).  The condition reads a counter,
+         * not the list, which may be changing under process_lock. */
+        wait_event_state(&p->child_exit, p->child_exits != seen || task_should_stop(),
+                         TASK_SLEEPING);
+        if (task_should_stop())
+            return -EINTR;              /* killed: it ends on its way out */
     }
     int32_t child_pid = (int32_t)pid_of(child);
     int status = process_wait(child);
     if (a->arg[1] && copy_to_user((void *)a->arg[1], &status, sizeof(status)))
         return -EFAULT;
     return child_pid;
+}
+
+int process_kill(uint32_t pid, int sig)
+{
+    if (sig != 0 && sig != SIGKILL && sig != SIGTERM)
+        return -EINVAL;
+    mutex_lock(&process_lock);
+    struct process *t = NULL;
+    list_for_each(link, &all_processes) {
+        struct process *q = list_entry(link, struct process, link);
+        if (pid_of(q) == pid)
+            t = q;
+    }
+    bool send = t && sig && !t->exited && !t->kill_signal;
+    if (send) {
+        t->kill_signal = sig;
+        pr_info("process: %s (pid %u) sent %s by %s (%u)\n", t->task->name, pid,
+                signal_name(sig), current->name, current->id);
+        task_stop(t->task);             /* wakes it from TASK_SLEEPING */
+    }
+    mutex_unlock(&process_lock);
+    return t ? 0 : -ESRCH;
+}
+
+void process_return_to_user(void)
+{
+    struct process *p = current->proc;
+    if (p && p->kill_signal) {
+        sti();                          /* an interrupt's way out: interrupts are off */
+        process_exit(p->kill_signal);
+    }
+}
+
+/* kill (37): pid > 0 only (process groups are not built: -EINVAL). */
+int32_t sys_kill(const struct syscall_args *a)
+{
+    int32_t pid = (int32_t)a->arg[0];
+    return pid > 0 ? process_kill((uint32_t)pid, (int)a->arg[1]) : -EINVAL;
 }

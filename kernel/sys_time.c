@@ -8,8 +8,9 @@
  * Only CLOCK_MONOTONIC and CLOCK_BOOTTIME (the same here: time since
  * boot) exist -- with no clock chip driver there is no wall-clock time, so
  * CLOCK_REALTIME is -EINVAL rather than a made-up date.  A sleep is
- * TASK_SLEEPING: as long as a program likes, never a hang.  With no
- * signals yet nothing interrupts it, so nanosleep never fills rem.
+ * TASK_SLEEPING: as long as a program likes, never a hang.  Only a kill
+ * interrupts it (-EINTR, and the process ends on its way out), so
+ * nanosleep never fills rem.
  */
 #include "kerrno.h"
 #include "sched.h"
@@ -40,6 +41,8 @@ int32_t sys_nanosleep(const struct syscall_args *a)
     while (ms) {
         uint32_t chunk = ms > SLEEP_CHUNK_MS ? SLEEP_CHUNK_MS : (uint32_t)ms;
         sleep_ms(chunk);
+        if (task_should_stop())
+            return -EINTR;              /* killed: it ends on its way out */
         ms -= chunk;
     }
     return 0;

@@ -27,6 +27,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_rmdir] = sys_rmdir,
     [NR_dup] = sys_dup,
     [NR_pipe] = sys_pipe,
+    [NR_kill] = sys_kill,
     [NR_brk] = sys_brk,
     [NR_dup2] = sys_dup2,
     [NR_getppid] = sys_getppid,

@@ -552,6 +552,47 @@ USER_TESTS = {
             r"^cowswap: (parent|child): 40 MiB, 0 bad words$", text, re.M)) == 2
         else "want 'cowswap: parent/child: 40 MiB, 0 bad words' from both",
         mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=5"),
+    # kill: SIGTERM ends a sleeper (nanosleep interrupted), SIGKILL a
+    # process spinning in user mode and one blocked in wait4; the wait
+    # status names the signal; other signals and pids are refused.
+    "user_kill_ends_sleeping_spinning_and_waiting_processes": monitor_session(
+        "run /bin/killer\n",
+        [r"killer: the sleeper ended by SIGTERM: got 15, want 15",
+         r"killer: kill of it once reaped: got -3, want -3",
+         r"killer: the spinner ended by SIGKILL: got 9, want 9",
+         r"killer: the waiter ended by SIGKILL: got 9, want 9",
+         r"killer: kill with SIGSEGV \(no handlers: refused\): got -22, want -22",
+         r"killer: 0 wrong", r"process: killer \(pid (\d+)\) sent SIGTERM by killer \(\1\)",
+         ended("/bin/killer", "killed by SIGTERM")],
+        reject=[r"WRONG"]),
+    # Orphans with no init: the kernel adopts the grandchild and reaps it
+    # when it exits -- no process is left behind, no page either.
+    "user_orphans_reaped_by_the_kernel_without_init": monitor_session(
+        "run /bin/orphans\nfree\nrun /bin/orphans\nfree\nps\n",
+        [r"orphans: no init: the kernel took the orphan \(wait4 says no children\): got -10",
+         r"orphans: grandchild \d+: parent now 0",
+         ended("/bin/orphans", "exited with status 0")] * 2,
+        reject=[r"WRONG"],
+        check=lambda text: free_pages_come_back(text) or (
+            "a process of orphans is left in ps" if re.search(
+                r"^\s+\d+ orphans ", text.split("swiod> ps")[-1], re.M) else None)),
+    # A fork bomb meets PROCESS_MAX: fork says -EAGAIN, the limit is said
+    # in the log, every process exits and every page comes back.
+    "user_fork_bomb_stopped_at_process_max_and_cleaned_up": monitor_session(
+        "run /bin/forkbomb\nfree\nrun /bin/forkbomb\nfree\n",
+        [r"process: fork by forkbomb \(pid \d+\) refused: PROCESS_MAX \(64\) processes exist",
+         r"forkbomb: 63 processes made, then fork said -11",
+         ended("/bin/forkbomb", "exited with status 0"),
+         r"forkbomb: 63 processes made, then fork said -11",
+         ended("/bin/forkbomb", "exited with status 0")],
+        check=free_pages_come_back),
+    # The first program is init: the orphan is adopted by it (getppid)
+    # and reaped by its wait4.
+    "user_orphan_adopted_and_reaped_by_init": init_boot(
+        "/bin/orphans", 0,
+        [r"(?s)orphans: grandchild \d+: parent now (\d+)\n.*"
+         r"orphans: init \(pid \1\) adopted the orphan \(pid \d+\) and reaped it: status 7",
+         r"orphans: 0 wrong", ended("/bin/orphans", "exited with status 0")]),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
