@@ -44,6 +44,9 @@ int sock_accept(struct socket *listener, uint32_t timeout_ms, struct socket **ou
  * peer is then unknown).  Waits while the send buffer is full; the timeout
  * counts from the last progress. */
 int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms);
+/* The same, but an error or the timeout after some bytes were queued
+ * returns their count: a caller can wait in slices and lose no count. */
+int sock_send_some(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms);
 /* Receive 1..len bytes as they come: the count, 0 at the end of the
  * stream (the peer's FIN), or an error. */
 int sock_recv(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms);

@@ -172,10 +172,11 @@ static uint32_t sndq_append(struct socket *s, const uint8_t *buf, uint32_t len,
     return done;
 }
 
-int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms)
+/* Queue len bytes of buf, waiting for room (for timeout_ms each time);
+ * 0 or the error that stopped it, and in *sent how many were queued. */
+static int send_queue(struct socket *s, const uint8_t *p, uint32_t len, uint32_t timeout_ms,
+                      uint32_t *sent)
 {
-    const uint8_t *p = buf;
-    uint32_t sent = 0;
     struct sk_buff *spare = NULL;
     int err = 0;
     for (;;) {
@@ -184,14 +185,14 @@ int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_
         if (!err && !may_send(s->state))
             err = -EPIPE;
         if (!err) {
-            uint32_t n = sndq_append(s, p + sent, len - sent, &spare);
-            sent += n;
+            uint32_t n = sndq_append(s, p + *sent, len - *sent, &spare);
+            *sent += n;
             if (n)
                 tcp_output(s);
         }
         bool full = s->sndq.bytes >= TCP_SNDBUF;
         mutex_unlock(&net_lock);
-        if (err || sent == len)
+        if (err || *sent == len)
             break;
         if (full) {
             if (!sock_wait(s, send_ready, timeout_ms)) {
@@ -204,7 +205,21 @@ int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_
     }
     if (spare)
         kfree_skb(spare);
+    return err;
+}
+
+int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms)
+{
+    uint32_t sent = 0;
+    int err = send_queue(s, buf, len, timeout_ms, &sent);
     return err ? err : (int)len;
+}
+
+int sock_send_some(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms)
+{
+    uint32_t sent = 0;
+    int err = send_queue(s, buf, len, timeout_ms, &sent);
+    return sent ? (int)sent : err;
 }
 
 static bool recv_ready(const struct socket *s)

@@ -12,12 +12,13 @@
  * a taken port is found by listen, which then says -EADDRINUSE); listen
  * needs a port; connect picks its own local port.
  *
- * Waiting.  A receive and an accept wait in slices of SOCK_SLICE_MS, so
- * that a task asked to stop (task_should_stop(): how kill wakes a
- * process) leaves with -EINTR; SO_RCVTIMEO bounds the whole wait, which
- * then ends with -EAGAIN, as Linux's.  A send waits (uninterruptibly) for
- * room for at most SO_SNDTIMEO, or for as long as the peer keeps taking
- * data when none is set; connect for SO_SNDTIMEO or SOCK_CONNECT_MS.
+ * Waiting.  A receive, an accept and a send wait in slices of
+ * SOCK_SLICE_MS, so that a task asked to stop (task_should_stop(): how
+ * kill wakes a process) leaves with -EINTR, or with the count of bytes
+ * already sent; SO_RCVTIMEO bounds a receive's or an accept's wait and
+ * SO_SNDTIMEO a send's wait for room (counted from the last progress),
+ * which then end with -EAGAIN (or the count), as Linux's.  connect waits
+ * for SO_SNDTIMEO or SOCK_CONNECT_MS, uninterruptibly.
  *
  * A write to a connection the peer closed says -EPIPE and nothing more:
  * no SIGPIPE (as with MSG_NOSIGNAL), since a program cannot ignore a
@@ -61,7 +62,8 @@ struct usock {
     uint32_t sndtimeo_ms;           /* SO_SNDTIMEO; 0: none */
 };
 
-/* A slice-long step of a wait: sock_recv's or sock_accept's. */
+/* A slice-long step of a wait: sock_recv's, sock_send_some's or
+ * sock_accept's. */
 typedef int (*sock_step)(struct socket *s, void *arg, uint32_t slice_ms);
 
 /* Repeat step while it says a slice ran out and the connection lives,
@@ -87,15 +89,21 @@ static int sliced_wait(struct socket *s, uint32_t timeout_ms, sock_step step, vo
     }
 }
 
-struct recv_arg {
+struct io_arg {
     void *buf;
     uint32_t len;
 };
 
 static int recv_step(struct socket *s, void *arg, uint32_t slice_ms)
 {
-    struct recv_arg *r = arg;
+    struct io_arg *r = arg;
     return sock_recv(s, r->buf, r->len, slice_ms);
+}
+
+static int send_step(struct socket *s, void *arg, uint32_t slice_ms)
+{
+    struct io_arg *w = arg;
+    return sock_send_some(s, w->buf, w->len, slice_ms);
 }
 
 static int accept_step(struct socket *s, void *arg, uint32_t slice_ms)
@@ -111,7 +119,7 @@ static int usock_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
         return -ENOTCONN;
     if (!len)
         return 0;
-    struct recv_arg r = { buf, len };
+    struct io_arg r = { buf, len };
     return sliced_wait(u->s, u->rcvtimeo_ms, recv_step, &r);
 }
 
@@ -121,8 +129,15 @@ static int usock_write(struct file *f, const void *buf, uint32_t len, uint64_t p
     struct usock *u = f->private_data;
     if (!u->s || u->listening)
         return -ENOTCONN;
-    int r = sock_send(u->s, buf, len, u->sndtimeo_ms);
-    return r == -ETIMEDOUT && u->sndtimeo_ms && !sock_error(u->s) ? -EAGAIN : r;
+    uint32_t done = 0;
+    while (done < len) {
+        struct io_arg w = { (uint8_t *)buf + done, len - done };
+        int r = sliced_wait(u->s, u->sndtimeo_ms, send_step, &w);
+        if (r < 0)
+            return done ? (int)done : r;
+        done += (uint32_t)r;
+    }
+    return (int)done;
 }
 
 static void usock_stat(struct file *f, struct kstat *st)

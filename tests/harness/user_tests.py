@@ -625,6 +625,8 @@ USER_SPECS = {
         r"blockread: read of stdin gave -4"]),
     "process_reading_a_socket_is_woken_by_a_stop": with_user_image([
         r"blockread: read of a socket gave -4"]),
+    "process_sending_to_a_full_socket_is_woken_by_a_stop": with_user_image([
+        r"blockread: writes to a socket nobody reads ended with -4, after some were taken"]),
     "process_limit_is_said_and_every_page_comes_back": with_user_image([
         r"process: /bin/hello not started: PROCESS_MAX \(64\) processes exist"]),
 }

@@ -4,7 +4,8 @@
  * it; without it they skip): a process's children are reaped by its wait4, with the status that
  * says how each ended; PROCESS_MAX is a limit that is said, and every
  * process reaped gives back its memory; a read waiting on a pipe, the
- * console or a socket ends with -EINTR when the task is asked to stop.
+ * console or a socket, and a send waiting for room on a socket, end with
+ * -EINTR when the task is asked to stop.
  */
 #include "kerrno.h"
 #include "ktest.h"
@@ -100,4 +101,9 @@ KTEST(process_reading_the_console_is_woken_by_a_stop)
 KTEST(process_reading_a_socket_is_woken_by_a_stop)
 {
     read_ends_when_stopped("socket", "tcp");
+}
+
+KTEST(process_sending_to_a_full_socket_is_woken_by_a_stop)
+{
+    read_ends_when_stopped("socket-send", "tcp");
 }
