@@ -36,6 +36,11 @@ Every process it starts is bounded in time and stopped at the end: the
 clients by their timeouts, QEMU by the server's exit and halt or, failing
 that, by a signal to its process group.
 
+nbd_user_server_killed_fails_requests_with_eio (a kernel test with a spec
+in NBD_USER_SPECS): the process killed with kill's SIGKILL while 64 of
+nbd0's writes are in flight; they fail with -EIO within nbd_timeout,
+nbd0 is dead, later bios fail at once and the kernel goes on.
+
 NBD_USER_TESTS: each a function (log_path) -> None on pass or a reason.
 """
 import os
@@ -329,6 +334,27 @@ def nbd_user_pattern_round_trip(log):
         or disks.verify(image, SEED, [nbd_tests.PATTERN_WRITE])
     return disks.kept_if_failed(directory, reason)
 
+
+def killed_disks(directory):
+    return [user_image(os.path.join(directory, "root.img")),
+            disks.make_image(os.path.join(directory, "hdb.raw"), EXPORT_BYTES, SEED)]
+
+
+# Kernel tests with disks (run_tests.py's specs).
+NBD_USER_SPECS = {
+    # kill's SIGKILL mid-burst: -EIO within nbd_timeout=3, nbd0 dead, the
+    # kernel goes on.
+    "nbd_user_server_killed_fails_requests_with_eio": {
+        "setup": killed_disks, "cmdline": "nbd_timeout=3", "timeout": 90,
+        "expect": [
+            r"nbd user: nbd0 serves /dev/hdb over loopback",
+            r"process: nbd-server \(pid \d+\) sent SIGKILL by killer",
+            r"nbd: nbd0: .*; failing \d+ requests in flight and \d+ queued with -EIO, "
+            r"device dead",
+            r"nbd_user: /bin/nbd-server \(pid \d+\) was killed with 64 writes in flight: \d+ "
+            r"were answered before it died, [1-9]\d* failed with -EIO after \d+ ms \(nbd_timeout "
+            r"is 3 s\); nbd0 is dead, and 8 of 8 later reads failed at once"]},
+}
 
 NBD_USER_TESTS = {
     "nbd_user_pattern_round_trip": nbd_user_pattern_round_trip,

@@ -33,13 +33,14 @@ from nbd_dead_tests import NBD_DEAD_TESTS
 from stall_tests import STALL_TESTS
 from nbd_tests import NBD_SPECS, NBD_TESTS
 from nbdsrv_tests import NBDSRV_TESTS
-from nbd_user_tests import NBD_USER_TESTS
+from nbd_user_tests import NBD_USER_SPECS, NBD_USER_TESTS
 from net_tests import NET_SPECS, NET_TESTS
 from specs import KERNEL_TESTS, NOT_RUN_DIRECTLY
 from tcp_tests import TCP_SPECS, TCP_TESTS
 from user_tests import USER_SPECS, USER_TESTS
 
-KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS, **USER_SPECS}
+KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS, **USER_SPECS,
+                **NBD_USER_SPECS}
 
 PARALLEL = 2
 TAIL_LINES = 25
