@@ -3,10 +3,12 @@
  * pattern() into a pipe (more than it holds, so the writer waits for the
  * reader) and the parent reads them to the end of the stream; then a
  * child writes to a pipe whose reader -- the parent -- reads a little
- * and closes it: the child is ended by SIGPIPE, and wait4 says so; and a
- * forked child's read moves the position of the file both share.
+ * and closes it: the child is ended by SIGPIPE, and wait4 says so; a
+ * forked child's read moves the position of the file both share; and a
+ * child asleep reading an empty pipe is ended by kill(SIGKILL).
  * Each result is or_errno()'s.
  */
+#include "ksignal.h"
 #include "ulib.h"
 
 #define BYTES       100000
@@ -65,7 +67,7 @@ int main(void)
     check("read 10 bytes of it", or_errno(read(fds[0], buf, 10)), 10);
     check("then close the read end", or_errno(close(fds[0])), 0);
     check("wait4 the writer", or_errno(wait4(child, &status, 0, 0)), child);
-    check("SIGPIPE ended it", WTERMSIG(status), 13);
+    check("SIGPIPE ended it", WTERMSIG(status), SIGPIPE);
 
     /* An open file's position is shared with a forked child, as in Linux. */
     int fd = open("/bin/hello", O_RDONLY);
@@ -76,6 +78,19 @@ int main(void)
     check("wait4 the child that read 5 bytes", or_errno(wait4(child, &status, 0, 0)), child);
     check("the parent's position moved with it", or_errno(lseek(fd, 0, SEEK_CUR)), 5);
     close(fd);
+
+    /* A child asleep reading an empty pipe is ended by kill. */
+    check("a third pipe", or_errno(pipe(fds)), 0);
+    child = fork();
+    if (child == 0)
+        exit(read(fds[0], buf, 1) == 1 ? 0 : 2);    /* nobody ever writes */
+    struct timespec nap = { 0, 200 * 1000 * 1000 };
+    nanosleep(&nap, 0);                 /* let it reach its read */
+    check("kill the reader", or_errno(kill(child, SIGKILL)), 0);
+    check("wait4 it", or_errno(wait4(child, &status, 0, 0)), child);
+    check("SIGKILL ended it", WTERMSIG(status), SIGKILL);
+    close(fds[0]);
+    close(fds[1]);
     printf("pipefork: %d wrong\n", check_wrong);
     return check_wrong;
 }

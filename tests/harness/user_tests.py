@@ -460,7 +460,8 @@ USER_TESTS = {
         reject=[r"WRONG"]),
     # A pipe between a parent and its forked child: 100000 bytes through
     # a page of buffer, the end of the stream, SIGPIPE for a writer whose
-    # reader closed, and a file position the two share.
+    # reader closed, a file position the two share, and kill reaching a
+    # reader asleep on an empty pipe.
     "user_pipe_between_forked_processes": monitor_session(
         "run /bin/pipefork\n",
         [r"pipefork: bytes read from the child: got 100000, want 100000",
@@ -469,6 +470,7 @@ USER_TESTS = {
          r"pipe: pipefork \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
          r"pipefork: SIGPIPE ended it: got 13, want 13",
          r"pipefork: the parent's position moved with it: got 5, want 5",
+         r"pipefork: SIGKILL ended it: got 9, want 9",
          r"pipefork: 0 wrong", ended("/bin/pipefork", "exited with status 0")],
         reject=[r"WRONG"]),
     # A disk as a file: /dev/hdb read and written at any offset through
