@@ -186,7 +186,9 @@ def make_run_suite_ends_green(log):
     32 MiB, fresh swap and ext2 disks), with 'vmstat' and 'halt' typed at
     the monitor: every test and every stress test passes in that one boot,
     the run's summary comes before the prompt, and e2fsck -fn finds the
-    ext2 disk the stress tests wrote clean.  Then, as a newcomer would find
+    ext2 disk the stress tests wrote clean.  Between them, init starts the
+    shell on the console: `ls /bin` there lists the programs, and its
+    `monitor` command leads to the monitor.  Then, as a newcomer would find
     them, ext2 from the host's NBD server is mounted on /nbd and swap is on
     the other: a file written there through the monitor is in that image
     for debugfs, which e2fsck -fn finds clean.  About a minute on an idle
@@ -197,7 +199,8 @@ def make_run_suite_ends_green(log):
     cmd = [os.path.join(kernel.ROOT, "tools", "bootrun"), directory,
            os.path.join(kernel.ROOT, "build", "swiod.iso"),
            "--quiet", "--log", log, "--timeout", "600"]
-    script = b"vmstat\nswap\nwrite /nbd/hello made by make run\nls /nbd\numount /nbd\nhalt\n"
+    script = (b"ls /bin\nmonitor\n"
+              b"vmstat\nswap\nwrite /nbd/hello made by make run\nls /nbd\numount /nbd\nhalt\n")
     r = subprocess.run(cmd, input=script, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     text = kernel.read_log(log)
     m = re.search(r"command line: test=all,(\S+) ", text)
@@ -225,6 +228,12 @@ def make_run_suite_ends_green(log):
         return "the run summary does not say what deadlock_1999_sync left deadlocked"
     if ("kswapd" in left.group(1)) != bool(left.group(2)):
         return "the run summary's left line is wrong about kswapd"
+    reason = missing_in_order(text, [
+        r"boot: hdb mounted on /", r"init: pid \d+, starting /bin/sh", r"^\$ ls /bin$",
+        r"^usertests$", r"^\$ monitor$", r"init: /bin/sh asked for the monitor; init ends",
+        r"process: /bin/init \(pid \d+\) exited with status 0", r"swiod> vmstat"])
+    if reason:
+        return "init and the shell: " + reason
     reason = missing_in_order(text, [
         r"nbd: nbd1: connected to 10\.0\.2\.100:10809", r"nbd: nbd2: connected to 10\.0\.2\.100:10810",
         r"boot: nbd1 mounted on /nbd", r"boot: swapping on nbd2", r"^nbd2 +0 +\d+ ",

@@ -299,22 +299,88 @@ def ps_agrees_with_the_monitor(text):
     return None
 
 
-def init_boot(program, verdict_rc, expect):
-    """Boot with init=PROGRAM (and no monitor): the boot ends when it does,
-    with success only when it exited with status 0."""
+USERTESTS_CASES = [
+    "fork_exec_wait_tree", "cow_pages_swapped_out_and_back", "pipe_with_a_reader_that_dies",
+    "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit",
+    "mmap_of_a_file_shared_between_processes", "mlock_honoured_while_a_hog_swaps",
+    "killed_during_swap_in", "free_pages_come_back",
+]
+# The cases whose system calls main has: these must say ok; the others
+# may say "skipped: CALL not built" until their calls land.
+USERTESTS_MUST_PASS = [
+    "fork_exec_wait_tree", "cow_pages_swapped_out_and_back", "pipe_with_a_reader_that_dies",
+    "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit", "killed_during_swap_in",
+    "free_pages_come_back",
+]
+
+
+USERTESTS_WARM_UP = [
+    "fork_exec_wait_tree", "pipe_with_a_reader_that_dies", "bad_pointers_to_every_call",
+    "fork_bomb_stopped_at_the_limit", "mmap_of_a_file_shared_between_processes",
+]
+
+
+def usertests_verdict(text):
+    """Every case said ok or skipped (the required ones ok); after the
+    full run every page came back (the monitor's free after a warm-up
+    run and after it) and no swap slot is in use."""
+    for name in USERTESTS_CASES:
+        said = re.findall(rf"^usertests: {name}: (ok|skipped: .*)$", text, re.M)
+        if not said:
+            return f"usertests' case {name} said neither ok nor skipped"
+        if name in USERTESTS_MUST_PASS and said[-1] != "ok":
+            return f"usertests' case {name}: {said[-1]}, but its calls are built"
+    used = re.findall(r"^hda +-?\d+ +\d+ +(\d+) +\d+$", text, re.M)
+    if not used or used[-1] != "0":
+        return f"swap slots still in use after usertests ended: {used[-1:] or 'no swap answer'}"
+    return free_pages_come_back(text)
+
+
+def init_boot(program, verdict_rc, expect, script=None, reject=()):
+    """Boot with init=PROGRAM (and no monitor), script typed on the
+    console: the boot ends when it does, with success only when it exited
+    with status 0; the patterns must appear in order, the rejected ones
+    not at all, and e2fsck -fn must find the image clean."""
     def run(log):
         image = user_image(f"{log}.ext2.img")
-        rc = kernel.boot(f"init={program} mount=hda:/", log, disks=[image])
+        rc = kernel.boot(f"init={program} mount=hda:/", log, disks=[image], stdin_text=script)
         text = kernel.read_log(log)
         if rc != verdict_rc:
             return f"qemu-boot status {rc}, want {verdict_rc}: {last_verdict(text)}"
         if "PANIC" in text:
             return "the log shows a PANIC"
         reason = missing_in_order(text, expect)
+        for pattern in reject:
+            if not reason and re.search(pattern, text, re.M):
+                reason = f"output matches /{pattern}/, which must not appear"
+        problems = None if reason else ext2_images.e2fsck_problems(image)
+        if problems:
+            reason = "e2fsck -fn complains after the boot: " + problems[:600]
         if not reason:
             os.unlink(image)
         return reason
     return run
+
+
+SH_SCRIPT = """echo hello world
+echo one two | cat | cat
+echo to a file > /f.txt
+echo more >> /f.txt
+cat < /f.txt
+nothere
+echo status $?
+sh -c 'exit 3'
+echo status $?
+cd /bin
+cat ../f.txt
+cd /nowhere
+echo 'quoted  spaces' "and $?"   # a comment
+segv
+echo status $?
+cat /f.txt | hog 1 | cat
+echo a | b
+exit 0
+"""
 
 
 USER_TESTS = {
@@ -344,6 +410,20 @@ USER_TESTS = {
         "run /bin/free -p\nfree\nswap\n",
         [r"^Mem: ", r"^Swap: ", ended("/bin/free", "exited with status 0")],
         check=free_matches_the_monitor, swap_mib=16),
+    # usertests (user/usertests.c), each case in a child of its own, on a
+    # 32 MiB machine with swap: its hogs push everything else out.  A
+    # warm-up first runs the cases that need no hog: it fills the slab
+    # caches (the fork bomb), reads the programs the cases run (sh, hog)
+    # and the blocks of the root directory (a file made and removed) into
+    # the caches.
+    "user_usertests_pass": monitor_session(
+        "run /bin/usertests " + " ".join(USERTESTS_WARM_UP) + "\n"
+        "run /bin/hog 1\nfree\nrun /bin/usertests\nfree\nswap\n",
+        [r"usertests: \d+ skipped; \d+ passed, 0 failed$",
+         r"usertests: \d+ skipped; \d+ passed, 0 failed$",
+         ended("/bin/usertests", "exited with status 0")],
+        reject=[r"FAILED", r"WRONG"], check=usertests_verdict, mem=32, swap_mib=64,
+        timeout=300),
     # execve from user mode: bad arguments fail and leave the program
     # running; then it becomes hello, same pid, its own arguments.
     "user_execve_replaces_the_program_or_fails_cleanly": monitor_session(
@@ -385,12 +465,15 @@ USER_TESTS = {
          r"swiod> ps\n  id name", r"swiod> free\npages: \d+ free"],
         reject=[r"segv: still alive"]),
     # A 48 MiB program on a 32 MiB machine: its pages go to swap and come
-    # back bit-identical (invariant 4), twice over.  The monitor waits for
+    # back bit-identical (invariant 4), twice over; then three 16 MiB
+    # processes at once.  The monitor waits for
     # it longer than hung_timeout=1 without being reported as hung.
     "user_hog_pages_swap_out_and_back_bit_identical": monitor_session(
-        "run /bin/hog 48\nvmstat\n",
+        "run /bin/hog 48\nrun /bin/hog 16 procs=3\nvmstat\n",
         [r"boot: swapping on hda",
          r"hog: 48 MiB, 12288 pages, 0 bad words", ended("/bin/hog", "exited with status 0"),
+         r"(?s)(hog: 16 MiB, 4096 pages, 0 bad words.*){3}hog: 3 processes of 16 MiB: ok",
+         ended("/bin/hog", "exited with status 0"),
          r"swapouts [1-9]\d{3,}  swapins [1-9]\d{3,}"],
         reject=[r"hung: task \S+ \(id \d+\) blocked for"],
         mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=1"),
@@ -595,6 +678,19 @@ USER_TESTS = {
         [r"(?s)orphans: grandchild \d+: parent now (\d+)\n.*"
          r"orphans: init \(pid \1\) adopted the orphan \(pid \d+\) and reaped it: status 7",
          r"orphans: 0 wrong", ended("/bin/orphans", "exited with status 0")]),
+    # The shell (user/sh.c) as the first program, typed at: programs with
+    # arguments from /bin or a path, pipes, < > >>, quotes, comments, $?,
+    # cd, how a program ended, exit.
+    "user_sh_runs_pipelines_redirections_and_builtins": init_boot(
+        "/bin/sh", 0,
+        [r"^hello world$", r"^one two$", r"^to a file\nmore$",
+         r"^sh: nothere: No such file or directory$", r"^status 127$", r"^status 3$",
+         r"^\$ cat \.\./f\.txt\nto a file\nmore$", r"^sh: cd: /nowhere: No such file or directory$",
+         r"^quoted  spaces and 1$", r"segfault: task segv", r"^sh: segv: killed by signal 11$",
+         r"^status 139$", r"^hog: 1 MiB, 256 pages, 0 bad words$",
+         r"^sh: b: No such file or directory$",
+         ended("/bin/sh", "exited with status 0")],
+        script=SH_SCRIPT, reject=[r"PANIC", r"killed by signal 13"]),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include "file_abi.h"           /* the kernel's pure headers (include/), shared: */
 #include "kerrno.h"
+#include "ksignal.h"
 #include "kstring.h"            /* lib/string.c is the programs' too */
 #include "mman.h"
 #include "prctl.h"
