@@ -1,6 +1,6 @@
 /*
  * fdtable.c - a process's file descriptors and current directory (see
- * include/fdtable.h), and close, dup and dup2.
+ * include/fdtable.h), and close, dup, dup2 and fcntl.
  */
 #include "fdtable.h"
 #include "file.h"
@@ -11,6 +11,8 @@
 #include "sched.h"
 #include "slab.h"
 #include "syscall.h"
+
+static void close_fd(struct process *p, int fd);
 
 static char *copy_string(const char *s)
 {
@@ -47,6 +49,7 @@ int files_dup(struct process *dst, const struct process *src)
         if ((dst->files[fd] = src->files[fd]) != NULL)
             file_get(dst->files[fd]);
     }
+    dst->cloexec = src->cloexec;
     return 0;
 }
 
@@ -62,20 +65,17 @@ int files_set_cwd(struct process *p, const char *path)
 
 void files_close_all(struct process *p)
 {
-    for (int fd = 0; fd < PROCESS_FILES_MAX; fd++) {
-        if (p->files[fd]) {
-            file_put(p->files[fd]);
-            p->files[fd] = NULL;
-        }
-    }
+    for (int fd = 0; fd < PROCESS_FILES_MAX; fd++)
+        if (p->files[fd])
+            close_fd(p, fd);
     kfree(p->cwd);
     p->cwd = NULL;
 }
 
-/* The lowest closed descriptor, or -EMFILE (said). */
-static int free_fd(struct process *p)
+/* The lowest closed descriptor from from on, or -EMFILE (said). */
+static int free_fd(struct process *p, int from)
 {
-    for (int fd = 0; fd < PROCESS_FILES_MAX; fd++)
+    for (int fd = from; fd < PROCESS_FILES_MAX; fd++)
         if (!p->files[fd])
             return fd;
     pr_warn("process: %s (pid %u) has all PROCESS_FILES_MAX (%d) descriptors open: "
@@ -83,15 +83,32 @@ static int free_fd(struct process *p)
     return -EMFILE;
 }
 
-int fd_install(struct file *f)
+/* Put f at fd (closed), marked close-on-exec or not. */
+static void set_fd(struct process *p, int fd, struct file *f, bool cloexec)
+{
+    p->files[fd] = f;
+    if (cloexec)
+        p->cloexec |= 1u << fd;
+    else
+        p->cloexec &= ~(1u << fd);
+}
+
+/* f (referenced, the reference the table takes) at the lowest closed
+ * descriptor from from on. */
+static int install_from(struct file *f, int from, bool cloexec)
 {
     struct process *p = current->proc;
     if (!p)
         return -EMFILE;                 /* a task with no process (a test's blob): no table */
-    int fd = free_fd(p);
+    int fd = free_fd(p, from);
     if (fd >= 0)
-        p->files[fd] = f;
+        set_fd(p, fd, f, cloexec);
     return fd;
+}
+
+int fd_install(struct file *f, bool cloexec)
+{
+    return install_from(f, 0, cloexec);
 }
 
 struct file *fd_get(int fd)
@@ -103,15 +120,28 @@ struct file *fd_get(int fd)
     return p->files[fd];
 }
 
+/* Close fd of p, which is open. */
+static void close_fd(struct process *p, int fd)
+{
+    struct file *f = p->files[fd];
+    set_fd(p, fd, NULL, false);
+    file_put(f);
+}
+
 int fd_close(int fd)
 {
     struct process *p = current->proc;
     if (!p || fd < 0 || fd >= PROCESS_FILES_MAX || !p->files[fd])
         return -EBADF;
-    struct file *f = p->files[fd];
-    p->files[fd] = NULL;
-    file_put(f);
+    close_fd(p, fd);
     return 0;
+}
+
+void files_close_on_exec(struct process *p)
+{
+    for (int fd = 0; fd < PROCESS_FILES_MAX; fd++)
+        if (p->files[fd] && (p->cloexec & (1u << fd)))
+            close_fd(p, fd);
 }
 
 int32_t sys_close(const struct syscall_args *a)
@@ -119,31 +149,72 @@ int32_t sys_close(const struct syscall_args *a)
     return fd_close((int)a->arg[0]);
 }
 
-int32_t sys_dup(const struct syscall_args *a)
+/* A copy of oldfd at the lowest closed descriptor from from on. */
+static int32_t dup_from(int oldfd, int from, bool cloexec)
 {
-    struct file *f = fd_get((int)a->arg[0]);
+    struct file *f = fd_get(oldfd);
     if (!f)
         return -EBADF;
-    int fd = fd_install(f);
+    int fd = install_from(f, from, cloexec);
     if (fd < 0)
         file_put(f);
     return fd;
 }
 
+int32_t sys_dup(const struct syscall_args *a)
+{
+    return dup_from((int)a->arg[0], 0, false);
+}
+
 int32_t sys_dup2(const struct syscall_args *a)
 {
     struct process *p = current->proc;
-    int newfd = (int)a->arg[1];
-    struct file *f = fd_get((int)a->arg[0]);
+    int oldfd = (int)a->arg[0], newfd = (int)a->arg[1];
+    struct file *f = fd_get(oldfd);
     if (!f)
         return -EBADF;
-    if (newfd < 0 || newfd >= PROCESS_FILES_MAX) {
+    if (newfd < 0 || newfd >= PROCESS_FILES_MAX || newfd == oldfd) {
         file_put(f);
-        return -EBADF;
+        return newfd == oldfd ? newfd : -EBADF;     /* dup2(fd, fd) changes nothing */
     }
-    struct file *old = p->files[newfd];
-    p->files[newfd] = f;                /* dup2(fd, fd): f replaces itself */
-    if (old)
-        file_put(old);
+    if (p->files[newfd])
+        close_fd(p, newfd);
+    set_fd(p, newfd, f, false);
     return newfd;
+}
+
+/* fcntl(fd, cmd, arg) */
+int32_t sys_fcntl(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    int fd = (int)a->arg[0];
+    uint32_t cmd = a->arg[1], arg = a->arg[2];
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    int32_t ret = 0;
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        ret = arg >= PROCESS_FILES_MAX ? -EINVAL : dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+        break;
+    case F_GETFD:
+        ret = p->cloexec & (1u << fd) ? FD_CLOEXEC : 0;
+        break;
+    case F_SETFD:
+        set_fd(p, fd, f, arg & FD_CLOEXEC);
+        break;
+    case F_GETFL:
+        ret = f->flags;
+        break;
+    case F_SETFL:                       /* O_APPEND: the only flag that may change */
+        mutex_lock(&f->pos_lock);
+        f->flags = (f->flags & ~O_APPEND) | (int)(arg & O_APPEND);
+        mutex_unlock(&f->pos_lock);
+        break;
+    default:
+        ret = -EINVAL;
+    }
+    file_put(f);
+    return ret;
 }

@@ -93,7 +93,7 @@ int32_t sys_open(const struct syscall_args *a)
     kfree(path);
     if (!f)
         return err;
-    int fd = fd_install(f);
+    int fd = fd_install(f, (int)a->arg[1] & O_CLOEXEC);
     if (fd < 0)
         file_put(f);
     return fd;

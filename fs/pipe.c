@@ -1,5 +1,5 @@
 /*
- * pipe.c - pipes: pipe (42), a page of buffer between a write end and a
+ * pipe.c - pipes: pipe (42) and pipe2 (331), a page of buffer between a write end and a
  * read end (see include/file.h for the file side).
  *
  * A read waits while the pipe is empty and some write end is open, then
@@ -166,16 +166,21 @@ static int pipe_create(struct file *files[2])
     return -ENOMEM;
 }
 
-/* pipe(fds): fds[0] the read end, fds[1] the write end. */
-int32_t sys_pipe(const struct syscall_args *a)
+/* pipe2(fds, flags): fds[0] the read end, fds[1] the write end; flags 0
+ * or O_CLOEXEC (O_NONBLOCK: -EINVAL, every call blocks). */
+int32_t sys_pipe2(const struct syscall_args *a)
 {
+    uint32_t flags = a->arg[1];
+    if (flags & ~(uint32_t)O_CLOEXEC)
+        return -EINVAL;
     struct file *files[2];
     int err = pipe_create(files);
     if (err)
         return err;
-    int fds[2] = { fd_install(files[0]), -1 };
+    bool cloexec = flags & O_CLOEXEC;
+    int fds[2] = { fd_install(files[0], cloexec), -1 };
     if (fds[0] >= 0)
-        fds[1] = fd_install(files[1]);
+        fds[1] = fd_install(files[1], cloexec);
     if (fds[1] >= 0 && copy_to_user((void *)a->arg[0], fds, sizeof(fds)) == 0)
         return 0;
     err = fds[1] >= 0 ? -EFAULT : fds[0] >= 0 ? fds[1] : fds[0];
@@ -186,4 +191,11 @@ int32_t sys_pipe(const struct syscall_args *a)
             file_put(files[i]);
     }
     return err;
+}
+
+/* pipe(fds): pipe2 with no flags. */
+int32_t sys_pipe(const struct syscall_args *a)
+{
+    struct syscall_args a2 = { { a->arg[0], 0 } };
+    return sys_pipe2(&a2);
 }

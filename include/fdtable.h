@@ -17,18 +17,23 @@
  *   files_close_all(p)   exit: close every descriptor, free the directory
  *   files_set_cwd(p, path)  p's current directory is now path (absolute,
  *                        without "." or ".."); 0 or -ENOMEM
- *   fd_install(f)        put f at the current process's lowest free
- *                        descriptor: it, or -EMFILE and a log line when
- *                        all PROCESS_FILES_MAX are in use (the caller
- *                        still owns its reference then)
+ *   fd_install(f, cloexec)  put f at the current process's lowest free
+ *                        descriptor, closed at execve when cloexec: it, or
+ *                        -EMFILE and a log line when all
+ *                        PROCESS_FILES_MAX are in use (the caller still
+ *                        owns its reference then)
+ *   files_close_on_exec(p)  execve's: close the descriptors so marked
  *   fd_close(fd)         close it: 0, or -EBADF when it is not open
  *   fd_get(fd)           the open file at fd, referenced (file_put it), or
  *                        NULL when fd is not open
  *
- * The system calls close (6), dup (41) and dup2 (63) are here too;
+ * The system calls close (6), dup (41), dup2 (63) and fcntl (55:
+ * F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL; F_SETFL changes
+ * O_APPEND only) are here too;
  * pipe (42) is in fs/pipe.c.
  */
 #pragma once
+#include <stdbool.h>
 
 struct file;
 struct process;
@@ -37,6 +42,7 @@ int files_init(struct process *p);
 int files_dup(struct process *dst, const struct process *src);
 void files_close_all(struct process *p);
 int files_set_cwd(struct process *p, const char *path);
-int fd_install(struct file *f);
+int fd_install(struct file *f, bool cloexec);
+void files_close_on_exec(struct process *p);
 int fd_close(int fd);
 struct file *fd_get(int fd);

@@ -1,9 +1,9 @@
 /*
  * file_abi.h - what the file system calls exchange with a program, in
- * Linux i386's values and layouts: open's flags, lseek's whence, the mode
- * bits, struct stat64 (stat64 195, fstat64 197) and struct
- * linux_dirent64 (getdents64 220).  Pure: the kernel (fs/) and user/lib
- * both include it, so the two cannot disagree.
+ * Linux i386's values and layouts: open's flags, fcntl's commands,
+ * lseek's whence, the mode bits, struct stat64 (stat64 195, fstat64 197)
+ * and struct linux_dirent64 (getdents64 220).  Pure: the kernel (fs/)
+ * and user/lib both include it, so the two cannot disagree.
  */
 #pragma once
 #include <stdint.h>
@@ -19,7 +19,16 @@
 #define O_APPEND    0x400       /* every write() goes to the end */
 #define O_LARGEFILE 0x8000      /* accepted: offsets are 64-bit anyway */
 #define O_DIRECTORY 0x10000     /* fail with -ENOTDIR unless it is a directory */
-#define O_CLOEXEC   0x80000     /* accepted; execve keeps every fd (process.h) */
+#define O_CLOEXEC   0x80000     /* execve closes the descriptor (fdtable.h) */
+
+/* fcntl()'s commands, and F_GETFD's and F_SETFD's one flag. */
+#define F_DUPFD         0
+#define F_GETFD         1
+#define F_SETFD         2
+#define F_GETFL         3
+#define F_SETFL         4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC      1
 
 #define SEEK_SET    0
 #define SEEK_CUR    1

@@ -36,8 +36,8 @@
  *
  * Files (fdtable.h, file.h): a new process has the console on fds 0, 1
  * and 2 and "/" as its current directory; open, pipe, dup and dup2 add
- * descriptors, exit closes them all.  execve keeps every descriptor (no
- * close-on-exec).
+ * descriptors, exit closes them all, execve those marked close-on-exec
+ * (O_CLOEXEC, SOCK_CLOEXEC, fcntl's FD_CLOEXEC).
  *
  * fork (2) makes a child that is a copy of its caller: its memory shared
  * copy-on-write (vm_space_fork(), mm/fault.c), its heap end copied,
@@ -76,6 +76,7 @@
 
 #define PROCESS_MAX         64
 #define PROCESS_FILES_MAX   16
+_Static_assert(PROCESS_FILES_MAX <= 32, "struct process's cloexec has a bit per descriptor");
 #define EXEC_ARGS_MAX       4096            /* path and argv strings, NULs included */
 #define EXEC_ARGV_MAX       256             /* argv entries: the stack's vector fits a page */
 #define USER_STACK_SIZE     (256 * 1024)    /* below USER_TOP */
@@ -93,6 +94,8 @@ struct process {
     uint32_t brk;
     struct file *files[PROCESS_FILES_MAX];  /* open files by descriptor, referenced;
                                              * NULL: closed (fdtable.h); its task's */
+    uint32_t cloexec;               /* bit fd set: close it at execve (FD_CLOEXEC);
+                                     * its task's */
     char *cwd;                      /* current directory: an absolute path, no "." or ".."
                                      * (fs/open.c); its task's */
     bool exited;                    /* wait_status is final; process_lock */

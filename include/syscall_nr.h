@@ -25,6 +25,7 @@
 #define NR_dup          41
 #define NR_pipe         42
 #define NR_brk          45
+#define NR_fcntl        55
 #define NR_dup2         63
 #define NR_getppid      64
 #define NR_munmap       91
@@ -50,6 +51,7 @@
 #define NR_getdents64   220
 #define NR_exit_group   252
 #define NR_clock_gettime 265
+#define NR_pipe2        331
 #define NR_socket       359
 #define NR_bind         361
 #define NR_connect      362

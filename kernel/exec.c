@@ -18,6 +18,7 @@
  * most EXEC_PHDRS_MAX program headers.  Anything else is -ENOEXEC, with a
  * log line saying what.
  */
+#include "fdtable.h"
 #include "kelf.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -265,6 +266,7 @@ int32_t sys_execve(const struct syscall_args *a)
             vm_space_destroy(new);
         } else {
             vm_space_destroy(old);
+            files_close_on_exec(p);
             strlcpy(current->name, exec_name(p->exec_args), sizeof(current->name));
         }
     }

@@ -161,8 +161,9 @@ static const struct file_operations usock_ops = {
     .release = usock_release,
 };
 
-/* A socket file holding s (NULL: not connected yet) at a new descriptor. */
-static int usock_install(struct socket *s)
+/* A socket file holding s (NULL: not connected yet) at a new descriptor,
+ * closed at execve when cloexec. */
+static int usock_install(struct socket *s, bool cloexec)
 {
     struct usock *u = kmalloc(sizeof(*u), GFP_KERNEL | __GFP_ZERO);
     struct file *f = u ? file_alloc(&usock_ops, O_RDWR, u) : NULL;
@@ -172,7 +173,7 @@ static int usock_install(struct socket *s)
     }
     mutex_init(&u->lock, "usock->lock");
     u->s = s;
-    int fd = fd_install(f);
+    int fd = fd_install(f, cloexec);
     if (fd < 0) {
         u->s = NULL;                    /* the caller still owns s */
         file_put(f);
@@ -241,7 +242,7 @@ int32_t sys_socket(const struct syscall_args *a)
         return -EINVAL;
     if ((type & ~SOCK_CLOEXEC) != SOCK_STREAM || (a->arg[2] && a->arg[2] != IPPROTO_TCP))
         return -EPROTONOSUPPORT;
-    return usock_install(NULL);
+    return usock_install(NULL, type & SOCK_CLOEXEC);
 }
 
 /* bind(fd, addr, addrlen) */
@@ -309,7 +310,7 @@ static int32_t do_accept4(struct usock *u, const struct syscall_args *a)
         sock_close(c);                  /* the connection is lost, as in Linux */
         return err;
     }
-    int fd = usock_install(c);
+    int fd = usock_install(c, a->arg[3] & SOCK_CLOEXEC);
     if (fd < 0)
         sock_close(c);
     return fd;

@@ -12,12 +12,12 @@
  * number up to NR_MAX.  It spares itself the calls that would only end
  * the run early, never end it, or reach outside it:
  * - exit and exit_group; kill (it could end the machine's other
- *   processes); nanosleep and pipe (a random time can be decades; a read
- *   of its own empty pipe waits forever, and nothing can interrupt it);
+ *   processes); nanosleep, pipe and pipe2 (a random time can be decades;
+ *   a read of its own empty pipe waits forever, and nothing interrupts it);
  * - a read from the console (fds 0-2: it would wait for typing), a write
  *   to it from memory that may be there (noise, or a gigabyte of zeros
  *   from a demand-zero area), close or dup2 onto it (the last line would
- *   be lost), dup or dup2 of it (a copy above 2 would slip past these
+ *   be lost), dup, dup2 or fcntl of it (a copy above 2 would slip past these
  *   rules);
  * - socket (a connection or a listener could wait for a peer for ever);
  * - making names: mkdir, and open's O_CREAT, which is taken out (a name
@@ -88,13 +88,14 @@ static bool spared(long nr, const long *a)
     bool console = (uint32_t)a[0] < CONSOLE_FDS;
     switch (nr) {
     case NR_exit: case NR_exit_group: case NR_kill: case NR_nanosleep: case NR_pipe:
+    case NR_pipe2:
     case NR_mkdir: case NR_socket:
         return true;
     case NR_read: case NR_pread64: case NR_close:
         return console;
     case NR_write: case NR_pwrite64:
         return console && (uint32_t)a[1] < 0xC0000000u;
-    case NR_dup:
+    case NR_dup: case NR_fcntl:
         return console;
     case NR_dup2:
         return console || (uint32_t)a[1] < CONSOLE_FDS;

@@ -556,6 +556,15 @@ USER_TESTS = {
          r"pipefork: SIGKILL ended it: got 9, want 9",
          r"pipefork: 0 wrong", ended("/bin/pipefork", "exited with status 0")],
         reject=[r"WRONG"]),
+    # Close-on-exec (O_CLOEXEC, pipe2, fcntl's FD_CLOEXEC) across execve,
+    # and what fcntl reports and changes.
+    "user_close_on_exec_and_fcntl": monitor_session(
+        "run /bin/cloexec\n",
+        [r"cloexec: F_GETFD of 3: got 1, want 1",
+         r"cloexec: after exec: the O_CLOEXEC file: got -9, want -9",
+         r"cloexec: after exec: its position: got 7, want 7",
+         r"cloexec: 0 wrong", ended("/bin/cloexec", "exited with status 0")],
+        reject=[r"WRONG"]),
     # A disk as a file: /dev/hdb read and written at any offset through
     # the block layer; the image shows exactly what devio wrote.
     "user_block_device_files_read_and_write_a_disk": monitor_session(

@@ -125,6 +125,9 @@ int fsync(int fd);
 int dup(int fd);
 int dup2(int fd, int to);
 int pipe(int fds[2]);
+int pipe2(int fds[2], int flags);
+/* F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD (FD_CLOEXEC), F_GETFL, F_SETFL. */
+int fcntl(int fd, int cmd, long arg);
 int chdir(const char *path);
 /* buf on success (Linux's system call returns the length instead). */
 char *getcwd(char *buf, size_t size);

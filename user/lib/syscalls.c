@@ -129,6 +129,8 @@ int fsync(int fd) { return SYS1(NR_fsync, fd); }
 int dup(int fd) { return SYS1(NR_dup, fd); }
 int dup2(int fd, int to) { return SYS2(NR_dup2, fd, to); }
 int pipe(int fds[2]) { return SYS1(NR_pipe, fds); }
+int pipe2(int fds[2], int flags) { return SYS2(NR_pipe2, fds, flags); }
+int fcntl(int fd, int cmd, long arg) { return SYS3(NR_fcntl, fd, cmd, arg); }
 int chdir(const char *path) { return SYS1(NR_chdir, path); }
 char *getcwd(char *buf, size_t size) { return SYS2(NR_getcwd, buf, size) < 0 ? 0 : buf; }
 
