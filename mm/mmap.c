@@ -11,13 +11,22 @@
  *                  is below the start or the area cannot grow (Linux's
  *                  way of saying no); brk(0) asks where it is.
  *   mmap2(addr, len, prot, flags, fd, pgoff)
- *                  MAP_ANONYMOUS only, private (fork copies it on write)
- *                  or shared (fork shares it); MAP_FIXED replaces
- *                  what was there; else the highest free range below the
- *                  stack.  PROT_WRITE makes it writable; PROT_NONE and
- *                  file mappings are not built yet: -EINVAL and -ENODEV.
+ *                  anonymous (MAP_ANONYMOUS), private (fork copies it on
+ *                  write) or shared (fork shares it); or the file open
+ *                  at fd from its page pgoff, shared (vm_map_file(): the
+ *                  page cache's pages, written back as the file's) --
+ *                  MAP_PRIVATE too when not writable, as nothing can tell
+ *                  the two apart then.  MAP_FIXED replaces what was
+ *                  there; else the highest free range below the stack.
+ *                  PROT_WRITE makes it writable.  Not built yet: PROT_NONE
+ *                  (-EINVAL), a private writable file mapping and a file
+ *                  that is no VFS file -- a pipe, a socket, a device
+ *                  (-ENODEV).  A file opened without read, or a shared
+ *                  writable mapping of one opened without write: -EACCES.
  *   munmap(addr, len)  anonymous ranges, cutting areas as needed.
  */
+#include "fdtable.h"
+#include "file.h"
 #include "kerrno.h"
 #include "mm.h"
 #include "mman.h"
@@ -49,27 +58,55 @@ int32_t sys_brk(const struct syscall_args *a)
     return (int32_t)p->brk;
 }
 
+/* The open file mmap2 may map, referenced (file_put it), or NULL with *err. */
+static struct file *mappable_file(int fd, uint32_t prot, uint32_t flags, int *err)
+{
+    struct file *f = fd_get(fd);
+    *err = -EBADF;
+    if (!f)
+        return NULL;
+    *err = -ENODEV;
+    if (!f->inode || (f->inode->mode & S_IFMT) != S_IFREG ||
+        ((flags & MAP_PRIVATE) && (prot & PROT_WRITE))) {
+        file_put(f);
+        return NULL;
+    }
+    *err = -EACCES;
+    if (!file_readable(f) || ((flags & MAP_SHARED) && (prot & PROT_WRITE) && !file_writable(f))) {
+        file_put(f);
+        return NULL;
+    }
+    return f;
+}
+
 int32_t sys_mmap2(const struct syscall_args *a)
 {
     struct process *p = current->proc;
     uint32_t addr = a->arg[0], len = page_up(a->arg[1]), prot = a->arg[2], flags = a->arg[3];
     if (!p || len == 0 || len < a->arg[1] || !(flags & (MAP_SHARED | MAP_PRIVATE)))
         return -EINVAL;
-    if (!(flags & MAP_ANONYMOUS))
-        return -ENODEV;
     if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
+    struct file *file = NULL;
+    int err;
+    if (!(flags & MAP_ANONYMOUS) && !(file = mappable_file((int)a->arg[4], prot, flags, &err)))
+        return err;
     if (flags & MAP_FIXED) {
         if (addr % PAGE_SIZE || addr + len < addr || addr + len > USER_TOP || addr == 0)
-            return -EINVAL;
-        int err = vm_unmap_range(p->vm, addr, len);
-        if (err)
-            return err;
-    } else if ((addr = vm_find_free(p->vm, len, MMAP_TOP)) == 0) {
-        return -ENOMEM;
+            err = -EINVAL;
+        else
+            err = vm_unmap_range(p->vm, addr, len);
+    } else {
+        addr = vm_find_free(p->vm, len, MMAP_TOP);
+        err = addr ? 0 : -ENOMEM;
     }
-    int err = vm_map_anon(p->vm, addr, len, (prot & PROT_WRITE ? PTE_WRITE : 0) |
-                                            (flags & MAP_SHARED ? PTE_SHARED : 0));
+    uint32_t pte = prot & PROT_WRITE ? PTE_WRITE : 0;
+    if (!err && file)
+        err = vm_map_file(p->vm, addr, len, file->inode, a->arg[5], pte);
+    else if (!err)
+        err = vm_map_anon(p->vm, addr, len, pte | (flags & MAP_SHARED ? PTE_SHARED : 0));
+    if (file)
+        file_put(file);                 /* the area holds the inode */
     return err ? err : (int32_t)addr;
 }
 

@@ -76,11 +76,14 @@ int main(void)
     check("wait4 with no children", or_errno(wait4(-1, KERNEL_HALF, 0, 0)), -ECHILD);
     check("sysinfo into the kernel's half", or_errno(sysinfo(KERNEL_HALF)), -EFAULT);
     check("swiod_ps into the kernel's half", or_errno(swiod_ps(KERNEL_HALF, 4)), -EFAULT);
-    check("swiod_ps of PS_MAX + 1 entries", or_errno(swiod_ps((struct ps_entry *)page, PS_MAX + 1)), -EINVAL);
+    check("swiod_ps of PS_MAX + 1 entries",
+          or_errno(swiod_ps((struct ps_entry *)page, PS_MAX + 1)), -EINVAL);
     check("an unknown system call", syscall6(9999, 0, 0, 0, 0, 0, 0), -ENOSYS);
     check("munmap unaligned", or_errno(munmap(page + 1, PAGE_SIZE)), -EINVAL);
-    check("mmap of a file", or_errno((long)mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, 3, 0)),
-          -ENODEV);
+    check("mmap of a closed fd", or_errno((long)mmap(0, PAGE_SIZE, PROT_READ, MAP_SHARED, 9, 0)),
+          -EBADF);
+    check("mmap of the console, no file's pages",
+          or_errno((long)mmap(0, PAGE_SIZE, PROT_READ, MAP_SHARED, 1, 0)), -ENODEV);
     check("write of the page's last 2 bytes", write(1, page + PAGE_SIZE - 2, 2), 2);
     check("the hole is still a hole", or_errno(write(1, page + PAGE_SIZE, 1)), -EFAULT);
     files(page);

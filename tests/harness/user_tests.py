@@ -309,8 +309,8 @@ USERTESTS_CASES = [
 # may say "skipped: CALL not built" until their calls land.
 USERTESTS_MUST_PASS = [
     "fork_exec_wait_tree", "cow_pages_swapped_out_and_back", "pipe_with_a_reader_that_dies",
-    "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit", "killed_during_swap_in",
-    "free_pages_come_back",
+    "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit",
+    "mmap_of_a_file_shared_between_processes", "killed_during_swap_in", "free_pages_come_back",
 ]
 
 
