@@ -51,10 +51,12 @@ Q := $(if $(V),,@)
 # its pure lib/string.c and lib/vsprintf.c.  General registers only:
 # the kernel does not save a task's FPU state yet, so a program must not use
 # floating point.  The harness copies build/user/root into an ext2 image
-# with mke2fs -d.
+# with mke2fs -d.  -MD, not -MMD: -idirafter makes include/ a system
+# directory, whose headers -MMD leaves out of the dependencies (a changed
+# ps_abi.h would leave /bin/ps stale).
 USER_CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
                 -fno-stack-protector -fno-omit-frame-pointer -mgeneral-regs-only -O2 -g \
-                -Wall -Wextra -Werror -Iuser/include -idirafter include -MMD -MP
+                -Wall -Wextra -Werror -Iuser/include -idirafter include -MD -MP
 USER_LDFLAGS := -m32 -static -nostdlib -no-pie -Wl,-z,max-page-size=4096 \
                 -Wl,-z,noexecstack -Wl,--build-id=none
 USER_KOBJS   := $(BUILD)/user/obj/kpure/lib/string.o $(BUILD)/user/obj/kpure/lib/vsprintf.o

@@ -22,8 +22,10 @@ struct ps_entry {
                                          * Z exited and not yet reaped */
     uint8_t user;                       /* 1: a user process, 0: a kernel task */
     uint8_t prio;                       /* enum task_prio: 0 IO, 1 normal, 2 bulk, 3 idle */
-    uint8_t pad;
+    uint8_t io_flusher;                 /* 1: prctl(PR_SET_IO_FLUSHER) set (GFP_NOIO) */
     char name[PS_NAME_LEN];             /* NUL-ended */
     char wchan[PS_WCHAN_LEN];           /* what it waits on, when S or D; NUL-ended */
+    uint32_t rss;                       /* a process's pages in memory ... */
+    uint32_t swapped;                   /* ... and in swap (its PTEs that name a slot) */
 };
-_Static_assert(sizeof(struct ps_entry) == 52, "struct ps_entry is 52 bytes");
+_Static_assert(sizeof(struct ps_entry) == 60, "struct ps_entry is 60 bytes");

@@ -36,6 +36,7 @@ int32_t sys_getppid(const struct syscall_args *a);
 int32_t sys_wait4(const struct syscall_args *a);
 int32_t sys_fork(const struct syscall_args *a);
 int32_t sys_kill(const struct syscall_args *a);
+int32_t sys_prctl(const struct syscall_args *a);
 int32_t sys_execve(const struct syscall_args *a);       /* kernel/exec.c */
 int32_t sys_nanosleep(const struct syscall_args *a);    /* kernel/sys_time.c */
 int32_t sys_clock_gettime(const struct syscall_args *a);
@@ -45,6 +46,12 @@ int32_t sys_swiod_ps(const struct syscall_args *a);      /* kernel/sys_ps.c */
 int32_t sys_brk(const struct syscall_args *a);          /* mm/mmap.c */
 int32_t sys_mmap2(const struct syscall_args *a);
 int32_t sys_munmap(const struct syscall_args *a);
+int32_t sys_mprotect(const struct syscall_args *a);
+int32_t sys_msync(const struct syscall_args *a);
+int32_t sys_mlock(const struct syscall_args *a);
+int32_t sys_munlock(const struct syscall_args *a);
+int32_t sys_mlockall(const struct syscall_args *a);
+int32_t sys_munlockall(const struct syscall_args *a);
 int32_t sys_read(const struct syscall_args *a);         /* fs/read_write.c */
 int32_t sys_write(const struct syscall_args *a);
 int32_t sys_pread64(const struct syscall_args *a);

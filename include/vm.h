@@ -77,8 +77,7 @@ struct vm_space {
     struct list_head link;      /* on the list of all spaces (vm_for_each_space) */
     struct anon_vma *anon_vma;  /* its fork family (NULL: the kernel's space) */
     struct list_head anon_link; /* on anon_vma->spaces; page_lock */
-    uint32_t locked_pages;      /* pages of its VM_LOCKED areas (mlock); spaces lock */
-    bool lock_future;           /* mlockall(MCL_FUTURE): new areas are locked */
+    bool lock_future;           /* mlockall(MCL_FUTURE): new areas are VM_LOCKED; its task */
 };
 
 struct address_space;
@@ -160,6 +159,15 @@ int handle_page_fault(uint32_t addr, uint32_t error);
  * range unaligned or outside the user half, or one that meets a file
  * mapping; -ENOMEM when an area must be split and there is no memory. */
 int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len);
+/* mprotect, mlock, munlock: the anonymous areas over [start, start+len)
+ * (split at its edges) get prot (PTE_WRITE or 0; -1 keeps theirs) and
+ * have vm_flags set and clear set and cleared (VM_LOCKED); their resident
+ * pages follow, a page shared copy-on-write staying read-only.  0;
+ * -EINVAL for a range unaligned or outside the user half, or one that
+ * meets a file mapping; -ENOMEM when a page of it is in no area, or no
+ * memory is left to split an area. */
+int vm_change_range(struct vm_space *s, uint32_t start, uint32_t len, int prot, uint32_t set,
+                    uint32_t clear);
 /* mprotect of a whole area: the anonymous area that starts at start
  * becomes prot (PTE_WRITE or 0), its resident pages too.  -EINVAL if no
  * anonymous area starts there. */
@@ -203,6 +211,11 @@ uint32_t vm_table_end(struct vm_space *space, uint32_t va);
  * copy, an area's unmapping). */
 uint32_t vm_next_used(struct vm_space *space, uint32_t va, uint32_t end);
 int vm_set_pte(struct vm_space *space, uint32_t va, uint32_t pte);
+
+/* The user half's pages of s that are in memory and in swap (swap PTEs):
+ * a walk of its tables that takes no lock and may run with interrupts
+ * off (ps, a snapshot). */
+void vm_count_pages(struct vm_space *s, uint32_t *resident, uint32_t *swapped);
 
 /* True when every byte of [addr, addr+len) is mapped in the current page
  * tables: safe to read without faulting.  Walks the tables; takes no lock,

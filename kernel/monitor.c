@@ -5,6 +5,9 @@
  * kernel events and would only clutter the log that dmesg shows.
  */
 #include "monitor.h"
+#include "vm.h"
+#include "process.h"
+#include "gfp.h"
 #include "mutex.h"
 #include "cmdline.h"
 #include "console.h"
@@ -39,6 +42,15 @@ static void print_task(struct task *t, void *arg)
     bool blocked = t->state == TASK_SLEEPING || t->state == TASK_UNINTERRUPTIBLE;
     console_printf("%c%3u %-15s %-9s %4d  %s\n", t == current ? '*' : ' ', t->id, t->name,
                    task_state_name(t->state), t->prio, blocked && t->wchan ? t->wchan : "");
+    /* A process: its parent and its memory, read from its page tables. */
+    if (t->proc && t->vm) {
+        uint32_t rss, swapped;
+        vm_count_pages(t->vm, &rss, &swapped);
+        const struct process *parent = t->proc->parent;
+        console_printf("       process: parent %u, %u pages resident, %u swapped%s\n",
+                       parent && parent->task ? parent->task->id : 0, rss, swapped,
+                       t->flags & PF_MEMALLOC_NOIO ? ", IO flusher (GFP_NOIO)" : "");
+    }
     /* A task blocked on a mutex already has it on its held stack: the
      * validator sees a lock when it is asked for, before the wait. */
     const struct mutex *wanted = blocked && t->wait_kind == WAIT_MUTEX ? t->wait_obj : NULL;

@@ -10,6 +10,8 @@
 #include "monitor.h"
 #include "mutex.h"
 #include "printk.h"
+#include "prctl.h"
+#include "gfp.h"
 #include "ratelimit.h"
 #include "sched.h"
 #include "ksignal.h"
@@ -424,4 +426,29 @@ int32_t sys_kill(const struct syscall_args *a)
 {
     int32_t pid = (int32_t)a->arg[0];
     return pid > 0 ? process_kill((uint32_t)pid, (int)a->arg[1]) : -EINVAL;
+}
+
+/* prctl (172): PR_SET_IO_FLUSHER and PR_GET_IO_FLUSHER (prctl.h), nothing
+ * else (-EINVAL).  The flag is PF_MEMALLOC_NOIO for good: every
+ * allocation the task makes -- its page faults' pages (a zeroed page, a
+ * copy on write, a swap-in), the kernel's buffers for its calls, and the
+ * reclaim any of them enters -- is decided in one place, alloc_pages()
+ * (gfp_in_scope(), mm/page_alloc.c), which clears __GFP_IO for it: its
+ * reclaim frees clean pages only, and never waits on a write it would
+ * itself have to serve.  No permission model: any process may set it. */
+int32_t sys_prctl(const struct syscall_args *a)
+{
+    switch (a->arg[0]) {
+    case PR_SET_IO_FLUSHER:
+        if (a->arg[1] > 1)
+            return -EINVAL;
+        if (a->arg[1])
+            current->flags |= PF_MEMALLOC_NOIO;
+        else
+            current->flags &= ~PF_MEMALLOC_NOIO;
+        return 0;
+    case PR_GET_IO_FLUSHER:
+        return (current->flags & PF_MEMALLOC_NOIO) != 0;
+    }
+    return -EINVAL;
 }

@@ -8,6 +8,7 @@
  * and to the program afterwards: a copy to user memory may fault and
  * sleep, which interrupts off does not allow.
  */
+#include "gfp.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "printk.h"
@@ -17,6 +18,7 @@
 #include "slab.h"
 #include "syscall.h"
 #include "uaccess.h"
+#include "vm.h"
 
 struct ps_fill {
     struct ps_entry *entries;
@@ -46,6 +48,9 @@ static void fill_one(struct task *t, void *arg)
     struct process *parent = t->proc ? t->proc->parent : NULL;
     e->ppid = parent && parent->task ? (int32_t)parent->task->id : 0;
     strlcpy(e->name, t->name, sizeof(e->name));
+    e->io_flusher = (t->flags & PF_MEMALLOC_NOIO) != 0;
+    if (t->proc && t->vm)
+        vm_count_pages(t->vm, &e->rss, &e->swapped);
     if ((e->state == 'S' || e->state == 'D') && t->wchan)
         strlcpy(e->wchan, t->wchan, sizeof(e->wchan));
 }

@@ -35,8 +35,10 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "mman.h"
 #include "printk.h"
 #include "reclaim.h"
+#include "sched.h"
 #include "slab.h"
 #include "swap.h"
 #include "vm.h"
@@ -63,11 +65,18 @@ int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
         if (start < a->end && a->start < end)
             return -EINVAL;
     }
+    if (s->lock_future && vm_locked_pages(s, start, end) > MLOCK_LIMIT_PAGES) {
+        pr_err("mm: %s (%u): a mapping of %u KiB under mlockall(MCL_FUTURE) would lock more "
+               "than MLOCK_LIMIT_PAGES (%u KiB): -EAGAIN\n", current->name, current->id,
+               len / 1024, MLOCK_LIMIT_PAGES * 4);
+        return -EAGAIN;
+    }
     struct vm_area *a = kmalloc(sizeof(*a), GFP_KERNEL);
     if (!a)
         return -ENOMEM;
     *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE, .space = s,
-                           .vm_flags = prot & PTE_SHARED ? VM_SHARED : 0 };
+                           .vm_flags = (prot & PTE_SHARED ? VM_SHARED : 0) |
+                                       (s->lock_future ? VM_LOCKED : 0) };
     list_init(&a->shared_link);
     list_add(&a->link, &s->areas);
     if (out)
@@ -484,22 +493,104 @@ int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
     return 0;
 }
 
+/* Split the area that holds addr at addr, if addr falls inside one: 0 or
+ * -ENOMEM.  The new half shares what the old one shared (its ring). */
+static int split_area(struct vm_space *s, uint32_t addr)
+{
+    struct vm_area *a = find_area(s, addr);
+    if (!a || a->start == addr)
+        return 0;
+    struct vm_area *b = kmalloc(sizeof(*b), GFP_KERNEL);
+    if (!b)
+        return -ENOMEM;
+    *b = *a;
+    b->start = addr;
+    b->ra = (struct swap_ra){ 0 };
+    list_add(&b->link, &s->areas);
+    uint32_t flags = spin_lock_irqsave(&page_lock);
+    a->end = addr;
+    list_add(&b->shared_link, &a->shared_link);
+    spin_unlock_irqrestore(&page_lock, flags);
+    return 0;
+}
+
+/* Every PTE of a made again from a's protection and flags: PTE_WRITE only
+ * where no copy-on-write sharer is left (anon_pte_prot), PTE_LOCKED while
+ * VM_LOCKED.  A page in swap comes back with them. */
+static void refresh_ptes(struct vm_space *s, const struct vm_area *a)
+{
+    for (uint32_t va = vm_next_used(s, a->start, a->end); va < a->end;
+         va = vm_next_used(s, va + PAGE_SIZE, a->end)) {
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        uint32_t pte = vm_get_pte(s, va);
+        if (pte & PTE_PRESENT)
+            vm_protect(s, va, anon_pte_prot(pfn_to_page(pte >> PAGE_SHIFT),
+                                            area_pte_prot(a)));
+        spin_unlock_irqrestore(&page_lock, flags);
+    }
+}
+
+int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, uint32_t set,
+                    uint32_t clear)
+{
+    for (uint32_t va = start; va < end;) {
+        struct vm_area *a = find_area(s, va);
+        if (!a)
+            return -ENOMEM;             /* a page of the range is in no area (Linux's answer) */
+        if (a->mapping)
+            return -EINVAL;             /* file areas: not from user mode */
+        va = a->end;
+    }
+    int err = split_area(s, start);
+    if (!err && end < USER_TOP)
+        err = split_area(s, end);
+    if (err)
+        return err;
+    list_for_each(link, &s->areas) {
+        struct vm_area *a = list_entry(link, struct vm_area, link);
+        if (a->start < start || a->end > end)
+            continue;
+        uint32_t flags = spin_lock_irqsave(&page_lock);
+        if (prot >= 0)
+            a->prot = (uint32_t)prot & PTE_WRITE;
+        a->vm_flags = (a->vm_flags | set) & ~clear;
+        spin_unlock_irqrestore(&page_lock, flags);
+        refresh_ptes(s, a);
+    }
+    return 0;
+}
+
 int vm_area_protect(struct vm_space *s, uint32_t start, uint32_t prot)
 {
     struct vm_area *a = find_area(s, start);
     if (!a || a->start != start || a->mapping)
         return -EINVAL;
-    /* Under page_lock: reclaim may be turning one of these PTEs into a
-     * swap PTE.  A page in swap comes back with the area's new prot. */
-    uint32_t flags = spin_lock_irqsave(&page_lock);
-    a->prot = prot & PTE_WRITE;
-    for (uint32_t va = a->start, skip; va < a->end; va += PAGE_SIZE) {
-        if ((skip = vm_table_end(s, va)) != 0)
-            va = skip - PAGE_SIZE;          /* no table: nothing resident there */
-        else if (vm_get_pte(s, va) & PTE_PRESENT)
-            vm_protect(s, va, a->prot | PTE_USER);
+    return vm_change_areas(s, a->start, a->end, (int)prot, 0, 0);
+}
+
+uint32_t vm_locked_pages(struct vm_space *s, uint32_t start, uint32_t end)
+{
+    uint32_t pages = 0;
+    list_for_each(link, &s->areas) {
+        const struct vm_area *a = list_entry(link, struct vm_area, link);
+        uint32_t from = a->start > start ? a->start : start, to = a->end < end ? a->end : end;
+        if (a->vm_flags & VM_LOCKED)
+            pages += (a->end - a->start) / PAGE_SIZE;
+        else if (!a->mapping && from < to)
+            pages += (to - from) / PAGE_SIZE;
     }
-    spin_unlock_irqrestore(&page_lock, flags);
+    return pages;
+}
+
+int vm_populate(struct vm_space *s, uint32_t start, uint32_t end)
+{
+    for (uint32_t va = start; va < end; va += PAGE_SIZE) {
+        /* A read fault: a page shared copy-on-write stays shared (and
+         * locked: PTE_LOCKED survives the copy a write makes). */
+        int err = vm_get_pte(s, va) & PTE_PRESENT ? 0 : handle_page_fault(va, X86_PF_USER);
+        if (err)
+            return err == -EFAULT ? 0 : -ENOMEM;
+    }
     return 0;
 }
 

@@ -76,6 +76,17 @@ uint32_t swap_cache_count(void);
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **area);
 int filemap_fault(struct vm_area *area, uint32_t va);
+/* mprotect, mlock and munlock, spaces lock held: the areas of s over
+ * [start, end), split at its edges, get prot (PTE_WRITE or 0; -1 keeps
+ * theirs) and vm_flags set and clear; their PTEs follow.  0, -ENOMEM (a
+ * page of the range in no area, or no memory to split), -EINVAL (a file
+ * area).  vm_locked_pages: the pages s would have VM_LOCKED if [start,
+ * end) were locked too.  vm_populate: fault in every page of [start, end)
+ * of the current space (mlock): 0 or -ENOMEM. */
+int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, uint32_t set,
+                    uint32_t clear);
+uint32_t vm_locked_pages(struct vm_space *s, uint32_t start, uint32_t end);
+int vm_populate(struct vm_space *s, uint32_t start, uint32_t end);
 /* fork: copy every area of parent into child (empty, spaces lock held):
  * 0 or -ENOMEM, with what was copied left for vm_space_destroy. */
 int vm_copy_areas(struct vm_space *child, struct vm_space *parent);

@@ -24,10 +24,34 @@
  *                  (-ENODEV).  A file opened without read, or a shared
  *                  writable mapping of one opened without write: -EACCES.
  *   munmap(addr, len)  anonymous ranges, cutting areas as needed.
+ *   mprotect(addr, len, prot)  (125) the range's areas (cut as needed)
+ *                  become writable or not; a page shared copy-on-write
+ *                  stays read-only until its write fault.  PROT_NONE is
+ *                  not built (-EINVAL), as for mmap2.
+ *   msync(addr, len, flags)  (144) anonymous memory has nothing to
+ *                  write (its copy is swap's business); a file area is
+ *                  written back with its file (vfs_fsync: the dirty bits
+ *                  of its PTEs harvested first) for MS_SYNC.
+ *   mlock(addr, len), munlock  (150, 151) the range's pages are faulted
+ *                  in and never reclaimed: their areas are VM_LOCKED and
+ *                  their PTEs carry PTE_LOCKED, which reclaim checks
+ *                  (shrink_anon(): such a page goes back to the active
+ *                  list; Linux keeps an unevictable list instead).
+ *                  Anonymous memory only: a range with a file area in it
+ *                  is -EINVAL (mlockall passes file areas over).
+ *   mlockall(flags), munlockall  (152, 153) every area; MCL_FUTURE makes
+ *                  the areas mapped later (mmap2, brk) VM_LOCKED too,
+ *                  their pages locked as they are touched.
+ *   At most MLOCK_LIMIT_PAGES (mman.h) locked per process: -ENOMEM (and
+ *   -EAGAIN for a mapping under MCL_FUTURE) with a log line.  Neither
+ *   fork nor execve passes locks on, as in Linux.
  */
 #include "fdtable.h"
 #include "file.h"
+#include "internal.h"
 #include "kerrno.h"
+#include "printk.h"
+#include "vfs.h"
 #include "mm.h"
 #include "mman.h"
 #include "process.h"
@@ -117,4 +141,126 @@ int32_t sys_munmap(const struct syscall_args *a)
     if (!p || len < a->arg[1])
         return -EINVAL;
     return vm_unmap_range(p->vm, addr, len);
+}
+
+/* addr rounded down, addr + len rounded up: the pages a call means; false
+ * when that wraps or leaves the user half. */
+static bool page_range(uint32_t addr, uint32_t len, uint32_t *start, uint32_t *end)
+{
+    *start = addr & ~(PAGE_SIZE - 1);
+    *end = page_up(addr + len);
+    return addr + len >= addr && *end >= *start && *end <= USER_TOP;
+}
+
+int32_t sys_mprotect(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    uint32_t addr = a->arg[0], len = page_up(a->arg[1]), prot = a->arg[2];
+    if (!p || addr % PAGE_SIZE || len < a->arg[1] ||
+        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+        !(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    return len ? vm_change_range(p->vm, addr, len, prot & PROT_WRITE ? PTE_WRITE : 0, 0, 0) : 0;
+}
+
+int32_t sys_msync(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    uint32_t addr = a->arg[0], flags = a->arg[2], start, end;
+    if (!p || addr % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC) ||
+        !page_range(addr, a->arg[1], &start, &end))
+        return -EINVAL;
+    for (uint32_t va = start; va < end;) {
+        const struct vm_area *area = NULL;
+        list_for_each(link, &p->vm->areas) {
+            const struct vm_area *x = list_entry(link, struct vm_area, link);
+            if (va >= x->start && va < x->end)
+                area = x;
+        }
+        if (!area)
+            return -ENOMEM;             /* a page of the range is in no area */
+        if (area->mapping && (flags & MS_SYNC)) {
+            int err = vfs_fsync(area->mapping->host);
+            if (err)
+                return err;
+        }
+        va = area->end;
+    }
+    return 0;
+}
+
+/* The limit, said: -ENOMEM when locking [start, end) too would pass it. */
+static int check_lock_limit(struct vm_space *s, uint32_t start, uint32_t end, const char *call)
+{
+    uint32_t pages = vm_locked_pages(s, start, end);
+    if (pages <= MLOCK_LIMIT_PAGES)
+        return 0;
+    pr_err("mm: %s (%u): %s would lock %u KiB, more than MLOCK_LIMIT_PAGES (%u KiB): "
+           "-ENOMEM\n", current->name, current->id, call, pages * 4, MLOCK_LIMIT_PAGES * 4);
+    return -ENOMEM;
+}
+
+int32_t sys_mlock(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    uint32_t start, end;
+    if (!p || !page_range(a->arg[0], a->arg[1], &start, &end))
+        return -EINVAL;
+    int err = check_lock_limit(p->vm, start, end, "mlock");
+    if (!err)
+        err = vm_change_range(p->vm, start, end - start, -1, VM_LOCKED, 0);
+    return err ? err : vm_populate(p->vm, start, end);
+}
+
+int32_t sys_munlock(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    uint32_t start, end;
+    if (!p || !page_range(a->arg[0], a->arg[1], &start, &end))
+        return -EINVAL;
+    return vm_change_range(p->vm, start, end - start, -1, 0, VM_LOCKED);
+}
+
+/* Every anonymous area of s locked (faulted in) or unlocked: 0, -ENOMEM. */
+static int lock_all(struct vm_space *s, bool lock)
+{
+    list_for_each(link, &s->areas) {
+        const struct vm_area *area = list_entry(link, struct vm_area, link);
+        if (area->mapping)
+            continue;
+        int err = vm_change_range(s, area->start, area->end - area->start, -1,
+                                  lock ? VM_LOCKED : 0, lock ? 0 : VM_LOCKED);
+        if (!err && lock)
+            err = vm_populate(s, area->start, area->end);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+int32_t sys_mlockall(const struct syscall_args *a)
+{
+    struct process *p = current->proc;
+    uint32_t flags = a->arg[0];
+    if (!p || !flags || (flags & ~(MCL_CURRENT | MCL_FUTURE)))
+        return -EINVAL;
+    if (flags & MCL_CURRENT) {
+        int err = check_lock_limit(p->vm, 0, USER_TOP, "mlockall(MCL_CURRENT)");
+        if (err || (err = lock_all(p->vm, true)) != 0)
+            return err;
+    }
+    if (flags & MCL_FUTURE)
+        p->vm->lock_future = true;
+    return 0;
+}
+
+int32_t sys_munlockall(const struct syscall_args *a)
+{
+    (void)a;
+    struct process *p = current->proc;
+    if (!p)
+        return -EINVAL;
+    p->vm->lock_future = false;
+    return lock_all(p->vm, false);
 }

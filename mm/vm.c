@@ -12,6 +12,7 @@
 #include "mutex.h"
 #include "printk.h"
 #include "slab.h"
+#include "swap.h"
 #include "x86.h"
 
 #define PDE_INDEX(va)       ((va) >> 22)
@@ -190,6 +191,18 @@ int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len)
     return err;
 }
 
+int vm_change_range(struct vm_space *s, uint32_t start, uint32_t len, int prot, uint32_t set,
+                    uint32_t clear)
+{
+    uint32_t end = start + len;
+    if (start % PAGE_SIZE || len % PAGE_SIZE || end < start || end > USER_TOP)
+        return -EINVAL;
+    mutex_lock(&spaces_lock);           /* as munmap: swapoff sees whole areas */
+    int err = vm_change_areas(s, start, end, prot, set, clear);
+    mutex_unlock(&spaces_lock);
+    return err;
+}
+
 int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg)
 {
     int ret = 0;
@@ -277,6 +290,17 @@ uint32_t vm_get_pte(struct vm_space *s, uint32_t va)
 {
     uint32_t *pte = pte_of(s, va & ~(PAGE_SIZE - 1), false);
     return pte ? *pte : 0;
+}
+
+void vm_count_pages(struct vm_space *s, uint32_t *resident, uint32_t *swapped)
+{
+    *resident = *swapped = 0;
+    for (uint32_t va = vm_next_used(s, 0, USER_TOP); va < USER_TOP;
+         va = vm_next_used(s, va + PAGE_SIZE, USER_TOP)) {
+        uint32_t pte = vm_get_pte(s, va);
+        *resident += (pte & PTE_PRESENT) != 0;
+        *swapped += is_swap_pte(pte);
+    }
 }
 
 int vm_set_pte(struct vm_space *s, uint32_t va, uint32_t value)

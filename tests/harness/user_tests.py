@@ -700,6 +700,32 @@ USER_TESTS = {
          r"^sh: b: No such file or directory$",
          ended("/bin/sh", "exited with status 0")],
         script=SH_SCRIPT, reject=[r"PANIC", r"killed by signal 13"]),
+    # mprotect, msync, mlock and prctl with known answers: a write to a
+    # page made read-only ends its writer (SIGSEGV), the IO-flusher flag
+    # shows in ps's view, the lock limit is said and enforced.
+    "user_mprotect_msync_mlock_prctl_answer_as_linux": monitor_session(
+        "run /bin/memlock\n",
+        [r"segfault: task memlock \(\d+\) wrote [0-9a-f]{8} at eip [0-9a-f]{8}: a protection "
+         r"violation; ending it \(SIGSEGV\)",
+         r"memlock: a child writing there is ended by SIGSEGV: got 11, want 11",
+         r"memlock: mprotect over a hole: got -12, want -12",
+         r"memlock: ps shows the flag: got 1, want 1",
+         r"mm: memlock \(\d+\): mlock would lock 17408 KiB, more than MLOCK_LIMIT_PAGES "
+         r"\(16384 KiB\): -ENOMEM",
+         r"memlock: 0 wrong", ended("/bin/memlock", "exited with status 0")],
+        reject=[r"WRONG"]),
+    # mlockall keeps a process's pages in memory while a 48 MiB hog on a
+    # 32 MiB machine swaps everything else: ps's view (its PTEs) shows
+    # none of its pages in swap, and some of an unlocked sibling's.
+    "user_mlock_pages_never_swapped_while_a_hog_swaps": monitor_session(
+        "run /bin/memlock hog 48\nvmstat\n",
+        [r"hog: 48 MiB, 12288 pages, 0 bad words",
+         r"memlock: locked: \d+ pages resident, 0 swapped; unlocked child: \d+ resident, "
+         r"[1-9]\d* swapped",
+         r"memlock: the locked pages hold what was written: got 0, want 0",
+         r"memlock: 0 wrong", ended("/bin/memlock", "exited with status 0"),
+         r"swapouts [1-9]\d{3,}"],
+        reject=[r"WRONG"], mem=32, swap_mib=128, timeout=240),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
