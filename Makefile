@@ -72,7 +72,11 @@ USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso user
+# A program whose user/NAME.c is gone leaves bin/ too: the images the
+# harness and make run build from build/user/root hold what user/ holds.
+USER_STALE = $(filter-out $(USER_PROGS),$(wildcard $(BUILD)/user/root/bin/*))
 user: $(USER_PROGS)
+	$(if $(USER_STALE),@echo "  RM      $(USER_STALE) (no user/*.c)"; rm -f $(USER_STALE))
 
 $(BUILD)/user/obj/%.o: user/%.c
 	@mkdir -p $(dir $@)
