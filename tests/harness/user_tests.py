@@ -310,7 +310,8 @@ USERTESTS_CASES = [
 USERTESTS_MUST_PASS = [
     "fork_exec_wait_tree", "cow_pages_swapped_out_and_back", "pipe_with_a_reader_that_dies",
     "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit",
-    "mmap_of_a_file_shared_between_processes", "killed_during_swap_in", "free_pages_come_back",
+    "mmap_of_a_file_shared_between_processes", "mlock_honoured_while_a_hog_swaps",
+    "killed_during_swap_in", "free_pages_come_back",
 ]
 
 
