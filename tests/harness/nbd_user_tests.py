@@ -16,6 +16,11 @@ that is not page aligned and larger than one request and flushes,
 qemu-img reads the whole export back; the image on the host holds the
 same.
 
+nbd_user_locked_io_flusher_serves_host_qemu_io: the same, the server
+started with -l -f: mlockall(MCL_CURRENT | MCL_FUTURE) and
+prctl(PR_SET_IO_FLUSHER, 1) succeed (its listening line says so) and it
+serves as before.
+
 nbd_user_refuses_lying_clients: LIARS, one connection each, break the
 protocol in the ways the kernel's server is refused for (a wrong option
 magic, a client that leaves mid-handshake or mid-request, a write longer
@@ -236,10 +241,11 @@ def lie(host_port, liar):
 
 # ---- the boot -------------------------------------------------------------
 
-def serve_and_halt(log, directory, connections, clients):
-    """Boot with the server started by the monitor for `connections`
-    connections, then halt; clients(host_port) -> None or a reason runs
-    once it listens.  None, or why the test fails."""
+def serve_and_halt(log, directory, connections, clients, opts="", listening=LISTENING):
+    """Boot with the server started by the monitor (with opts) for
+    `connections` connections, then halt; clients(host_port) -> None or a
+    reason runs once its line, listening, shows.  None, or why the test
+    fails."""
     image = disks.make_image(os.path.join(directory, "hdb.raw"), EXPORT_BYTES, SEED)
     root = user_image(os.path.join(directory, "root.img"))
     host_port = nbd_serve.free_port()
@@ -249,10 +255,11 @@ def serve_and_halt(log, directory, connections, clients):
                             stderr=subprocess.DEVNULL, start_new_session=True)
     # Typed at the prompt: the monitor runs the server until it exits,
     # and only then reads halt.
-    qemu.stdin.write(f"run {SERVER} -p {GUEST_PORT} -c {connections} /dev/hdb\nhalt\n".encode())
+    qemu.stdin.write(f"run {SERVER} {opts} -p {GUEST_PORT} -c {connections} /dev/hdb\nhalt\n"
+                     .encode())
     qemu.stdin.close()
     try:
-        reason = nbdsrv_tests.wait_ready(qemu, log, LISTENING) or clients(host_port)
+        reason = nbdsrv_tests.wait_ready(qemu, log, listening) or clients(host_port)
         qemu.wait(timeout=nbdsrv_tests.BOOT_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         reason = reason or "the server did not exit and the boot did not end"
@@ -276,20 +283,25 @@ def ended_cleanly(connections):
             r"monitor: halt \(0 test failures in this boot\)"]
 
 
-def nbd_user_serves_host_qemu_io(log):
-    directory = disks.scratch_dir("nbd_user_serves_host_qemu_io")
+def host_qemu_io(opts="", said=""):
+    """qemu-io writes and qemu-img reads back through the server started
+    with opts, whose listening line ends with said."""
+    def test(log):
+        directory = disks.scratch_dir(os.path.basename(log).replace(".log", ""))
+        listening = LISTENING + said
 
-    def clients(host_port):
-        return nbdsrv_tests.exchange(directory, f"nbd://127.0.0.1:{host_port}/hdb",
-                                     log + ".clients")
-    reason = serve_and_halt(log, directory, 2, clients)
-    image = os.path.join(directory, "hdb.raw")
-    reason = reason or judge.missing_in_order(
-        kernel.read_log(log),
-        [LISTENING, SERVING, r"nbd-server: the client disconnected",
-         SERVING, r"nbd-server: the client disconnected"] + ended_cleanly(2)) \
-        or disks.verify(image, SEED, written=[nbdsrv_tests.WRITTEN])
-    return disks.kept_if_failed(directory, reason)
+        def clients(host_port):
+            return nbdsrv_tests.exchange(directory, f"nbd://127.0.0.1:{host_port}/hdb",
+                                         log + ".clients")
+        reason = serve_and_halt(log, directory, 2, clients, opts, listening)
+        image = os.path.join(directory, "hdb.raw")
+        reason = reason or judge.missing_in_order(
+            kernel.read_log(log),
+            [listening, SERVING, r"nbd-server: the client disconnected",
+             SERVING, r"nbd-server: the client disconnected"] + ended_cleanly(2)) \
+            or disks.verify(image, SEED, written=[nbdsrv_tests.WRITTEN])
+        return disks.kept_if_failed(directory, reason)
+    return test
 
 
 def nbd_user_refuses_lying_clients(log):
@@ -358,7 +370,11 @@ NBD_USER_SPECS = {
 
 NBD_USER_TESTS = {
     "nbd_user_pattern_round_trip": nbd_user_pattern_round_trip,
-    "nbd_user_serves_host_qemu_io": nbd_user_serves_host_qemu_io,
+    "nbd_user_serves_host_qemu_io": host_qemu_io(),
+    # mlockall(MCL_CURRENT | MCL_FUTURE) and prctl(PR_SET_IO_FLUSHER, 1)
+    # both succeed, and the server serves as before.
+    "nbd_user_locked_io_flusher_serves_host_qemu_io": host_qemu_io(
+        "-l -f", ", memory locked, an IO flusher"),
     "nbd_user_refuses_lying_clients": nbd_user_refuses_lying_clients,
 }
 
