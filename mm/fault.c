@@ -340,37 +340,49 @@ static int map_zeroed_page(struct vm_space *s, const struct vm_area *a, uint32_t
     return 0;
 }
 
+/* One PTE of fork's copy, page_lock held and the child's table made. */
+static void copy_pte(struct vm_space *child, struct vm_space *parent, uint32_t va)
+{
+    uint32_t pte = vm_get_pte(parent, va);
+    uint32_t entry = is_swap_pte(pte) ? pte : 0;
+    if (pte & PTE_PRESENT) {
+        struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
+        if ((pte & (PTE_WRITE | PTE_SHARED)) == PTE_WRITE) {
+            pte &= ~PTE_WRITE;
+            vm_set_pte(parent, va, pte);
+        }
+        page->refcount++;
+        page->mapcount++;
+        entry = page->flags & PG_swapcache ? page->swap : 0;
+        pte &= ~PTE_LOCKED;             /* mlock is the parent's alone */
+    }
+    if (entry)
+        swap_slot_dup(swap_area_by_index(swap_pte_area(entry)), swap_pte_slot(entry));
+    if (pte)
+        vm_set_pte(child, va, pte);
+}
+
 /* fork: the child's PTEs of anonymous area a, as the parent's are.  A
  * private page becomes read-only in both (copy-on-write); every copied
  * PTE is a reference to its page and, for a page in the swap cache or a
- * swap PTE, to its slot.  The child's page table is made first, outside
+ * swap PTE, to its slot.  The child's page tables are made first, outside
  * page_lock. */
 static int copy_anon_ptes(struct vm_space *child, struct vm_space *parent,
                           const struct vm_area *a)
 {
-    for (uint32_t va = vm_next_used(parent, a->start, a->end); va < a->end;
-         va = vm_next_used(parent, va + PAGE_SIZE, a->end)) {
+    for (uint32_t va = vm_next_used(parent, a->start, a->end); va < a->end;) {
         if (vm_prepare(child, va))
             return -ENOMEM;
+        /* One page_lock for the PTEs one table holds: a 1 MiB process
+         * forks with one lock round trip, not 256. */
+        uint32_t table_end = (va & ~(PAGE_SIZE * 1024 - 1)) + PAGE_SIZE * 1024;
+        if (table_end > a->end || table_end == 0)
+            table_end = a->end;
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        uint32_t pte = vm_get_pte(parent, va);
-        uint32_t entry = is_swap_pte(pte) ? pte : 0;
-        if (pte & PTE_PRESENT) {
-            struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
-            if ((pte & (PTE_WRITE | PTE_SHARED)) == PTE_WRITE) {
-                pte &= ~PTE_WRITE;
-                vm_set_pte(parent, va, pte);
-            }
-            page->refcount++;
-            page->mapcount++;
-            entry = page->flags & PG_swapcache ? page->swap : 0;
-            pte &= ~PTE_LOCKED;         /* mlock is the parent's alone */
-        }
-        if (entry)
-            swap_slot_dup(swap_area_by_index(swap_pte_area(entry)), swap_pte_slot(entry));
-        if (pte)
-            vm_set_pte(child, va, pte);
+        for (; va < table_end; va = vm_next_used(parent, va + PAGE_SIZE, table_end))
+            copy_pte(child, parent, va);
         spin_unlock_irqrestore(&page_lock, flags);
+        va = vm_next_used(parent, va, a->end);
     }
     return 0;
 }
@@ -412,35 +424,50 @@ static void free_area(struct vm_area *a)
     kfree(a);
 }
 
-/* Free the pages and swap slots of [start, end), part of an anonymous area. */
+#define UNMAP_BATCH     32              /* pages freed per hold of page_lock, at most */
+
+/* Free the pages and swap slots of [start, end), part of an anonymous
+ * area.  page_lock is held over a run of PTEs (of one table, and up to
+ * UNMAP_BATCH pages to free), not taken per PTE: an exiting 1 MiB process
+ * lets go of its pages in a few rounds. */
 static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
 {
+    struct page *to_free[UNMAP_BATCH];
     /* Only the used PTEs: an area of a few GiB that was hardly touched
      * goes in a few steps, not a million. */
-    for (uint32_t va = vm_next_used(s, start, end); va < end;
-         va = vm_next_used(s, va + PAGE_SIZE, end)) {
-        /* Read and clear the PTE in one step: reclaim may be about to
-         * turn it into a swap PTE. */
+    for (uint32_t va = vm_next_used(s, start, end); va < end; va = vm_next_used(s, va, end)) {
+        uint32_t table_end = (va & ~(PAGE_SIZE * 1024 - 1)) + PAGE_SIZE * 1024;
+        if (table_end > end || table_end == 0)
+            table_end = end;
+        int n = 0;
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        uint32_t pte = vm_get_pte(s, va);
-        struct page *page = NULL;
-        uint32_t entry = is_swap_pte(pte) ? pte : 0;
-        if (pte)
-            vm_set_pte(s, va, 0);
-        if (pte & PTE_PRESENT) {
-            page = pfn_to_page(pte >> PAGE_SHIFT);
-            page->mapcount--;
-            if (page->flags & PG_swapcache)     /* this PTE held the cached page's slot */
-                entry = page->swap;
-            else if (!page->mapcount)
-                page->owner = NULL;             /* no PTE names it any more */
+        /* Two pages at most per PTE: its page and a cached copy of its slot. */
+        for (; va < table_end && n + 2 <= UNMAP_BATCH;
+             va = vm_next_used(s, va + PAGE_SIZE, table_end)) {
+            /* Read and clear the PTE in one step: reclaim may be about to
+             * turn it into a swap PTE. */
+            uint32_t pte = vm_get_pte(s, va);
+            struct page *page = NULL;
+            uint32_t entry = is_swap_pte(pte) ? pte : 0;
+            if (pte)
+                vm_set_pte(s, va, 0);
+            if (pte & PTE_PRESENT) {
+                page = pfn_to_page(pte >> PAGE_SHIFT);
+                page->mapcount--;
+                if (page->flags & PG_swapcache)     /* this PTE held the cached page's slot */
+                    entry = page->swap;
+                else if (!page->mapcount)
+                    page->owner = NULL;             /* no PTE names it any more */
+            }
+            struct page *cached = entry ? swap_entry_free_locked(entry) : NULL;
+            if (cached && put_page_locked(cached))
+                to_free[n++] = cached;
+            if (page && put_page_locked(page))
+                to_free[n++] = page;
         }
-        struct page *cached = entry ? swap_entry_free_locked(entry) : NULL;
         spin_unlock_irqrestore(&page_lock, flags);
-        if (cached)
-            put_page(cached);
-        if (page)
-            put_page(page);
+        while (n)
+            free_page(to_free[--n]);
     }
 }
 

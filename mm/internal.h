@@ -46,6 +46,11 @@ uint32_t lru_count(enum lru_list lru);
 /* Anonymous pages on both lists together. */
 uint32_t lru_count_anon(void);
 
+/* put_page's step under page_lock, for a walk that holds it: one
+ * reference fewer; true when it was the last -- the page is off the LRU
+ * and the caller must free_page it once it has let go of the lock. */
+bool put_page_locked(struct page *page);
+
 /* ---- swap cache (swap_state.c) ------------------------------------------
  * A page in the swap cache is the copy of one swap slot: its data is in
  * the slot (clean) or on its way there (dirty, or under writeback).  The

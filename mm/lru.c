@@ -97,19 +97,24 @@ void get_page(struct page *page)
     spin_unlock_irqrestore(&page_lock, flags);
 }
 
+bool put_page_locked(struct page *page)
+{
+    if (page->refcount > 1) {
+        page->refcount--;
+        return false;
+    }
+    if (page->flags & PG_lru)
+        lru_del(page);
+    page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced | PG_reclaim |
+                     PG_readahead | PG_locked);
+    page->owner = NULL;
+    return true;
+}
+
 void put_page(struct page *page)
 {
     uint32_t flags = spin_lock_irqsave(&page_lock);
-    bool last = page->refcount == 1;
-    if (!last) {
-        page->refcount--;
-    } else {
-        if (page->flags & PG_lru)
-            lru_del(page);
-        page->flags &= ~(PG_anon | PG_dirty | PG_uptodate | PG_referenced | PG_reclaim |
-                         PG_readahead | PG_locked);
-        page->owner = NULL;
-    }
+    bool last = put_page_locked(page);
     spin_unlock_irqrestore(&page_lock, flags);
     if (last)
         free_page(page);
