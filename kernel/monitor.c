@@ -43,9 +43,9 @@ static void print_task(struct task *t, void *arg)
     console_printf("%c%3u %-15s %-9s %4d  %s\n", t == current ? '*' : ' ', t->id, t->name,
                    task_state_name(t->state), t->prio, blocked && t->wchan ? t->wchan : "");
     /* A process: its parent and its memory, read from its page tables. */
-    if (t->proc && t->vm) {
+    if (t->proc && t->proc->vm) {
         uint32_t rss, swapped;
-        vm_count_pages(t->vm, &rss, &swapped);
+        vm_count_pages(t->proc->vm, &rss, &swapped);
         const struct process *parent = t->proc->parent;
         console_printf("       process: parent %u, %u pages resident, %u swapped%s\n",
                        parent && parent->task ? parent->task->id : 0, rss, swapped,

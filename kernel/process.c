@@ -86,6 +86,7 @@ static int process_register(struct process *p, const char *name, void (*entry)(v
         mutex_unlock(&process_lock);
         return -ENOMEM;
     }
+    p->task->proc = p;                  /* ps's and kps's views, before it first runs */
     nr_processes++;
     list_add_tail(&p->link, &all_processes);
     if (p->parent)
@@ -222,9 +223,10 @@ void process_exit(int wait_status)
         /* Its files close now: a pipe's reader sees the end, a peer the FIN. */
         files_close_all(p);
         /* The memory goes now, not at the reaping: a zombie holds no pages. */
+        struct vm_space *vm = p->vm;
+        p->vm = NULL;                   /* first: ps counts p->vm's pages */
         task_set_vm(NULL);
-        vm_space_destroy(p->vm);
-        p->vm = NULL;
+        vm_space_destroy(vm);
         mutex_lock(&process_lock);
         p->wait_status = wait_status;
         p->exited = true;

@@ -49,8 +49,8 @@ static void fill_one(struct task *t, void *arg)
     e->ppid = parent && parent->task ? (int32_t)parent->task->id : 0;
     strlcpy(e->name, t->name, sizeof(e->name));
     e->io_flusher = (t->flags & PF_MEMALLOC_NOIO) != 0;
-    if (t->proc && t->vm)
-        vm_count_pages(t->vm, &e->rss, &e->swapped);
+    if (t->proc && t->proc->vm)
+        vm_count_pages(t->proc->vm, &e->rss, &e->swapped);
     if ((e->state == 'S' || e->state == 'D') && t->wchan)
         strlcpy(e->wchan, t->wchan, sizeof(e->wchan));
 }

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """check_gdb.py - prove the debugging story of `make debug` in batch mode.
 
-usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S] [--kiodq]
+usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S] [--kiodq|--kps-process]
+
+With --kps-process it proves kps's view of user processes: it boots
+init=/bin/forks from the user image, stops where its first forked
+child starts (fork_child_start: a parent and its child exist) and checks that kps gives each forks process a line with its
+parent's pid and its pages resident and in swap.
 
 With --kiodq it proves the IO queue command instead: it boots the test
 swap_pages_out_and_back_bit_identical with an area mkswap made as hda,
@@ -80,6 +85,19 @@ EXPECT = [
     ("kmem printed the buddy books line", r"^buddy: (books balance|WARNING)"),
     ("kmem listed the cache kmalloc-64", r"^kmalloc-64 +64 "),
     ("the sleep_ms breakpoint was hit", SECOND_STOP),
+]
+
+# --kps-process: /bin/forks as init; its first child's first moment
+# (fork_child_start), when a parent and a child exist, each with pages.
+KPS_PROCESS_COMMANDS = ["break kmain", "continue", "tbreak fork_child_start", "continue", "kps"]
+KPS_PROCESS_EXPECT = [
+    ("the fork_child_start breakpoint was hit (a forked child's first moment)",
+     r"^Temporary breakpoint 2, (0x[0-9a-f]+ in )?fork_child_start \("),
+    ("kps listed the forks processes", r"^[* ] +\d+ forks "),
+    ("kps gave a process its parent and its memory",
+     r"^ +process: parent \d+, [1-9]\d* pages resident, 0 swapped$"),
+    ("kps gave the child the parent's pid",
+     r"^ +process: parent [1-9]\d*, [1-9]\d* pages resident, 0 swapped$"),
 ]
 
 KIODQ_COMMANDS = ["break kmain", "continue", "break start_one", "continue", "kiodq"]
@@ -354,9 +372,14 @@ def main():
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "test-logs"))
     p.add_argument("--timeout", type=float, default=60, metavar="S")
     p.add_argument("--kiodq", action="store_true", help="check kiodq during a swap test")
+    p.add_argument("--kps-process", action="store_true",
+                   help="check kps's process lines while /bin/forks runs as init")
     args = p.parse_args()
     os.makedirs(args.log_dir, exist_ok=True)
-    gdb_log = os.path.join(args.log_dir, "gdb-kiodq.log" if args.kiodq else "gdb.log")
+    gdb_log = os.path.join(args.log_dir, "gdb-kiodq.log" if args.kiodq
+                           else "gdb-kps.log" if args.kps_process else "gdb.log")
+    commands, expect = (KIODQ_COMMANDS, KIODQ_EXPECT) if args.kiodq else \
+        (KPS_PROCESS_COMMANDS, KPS_PROCESS_EXPECT) if args.kps_process else (GDB_COMMANDS, EXPECT)
     deadline = time.monotonic() + args.timeout
 
     qemu, port = None, free_port()
@@ -371,14 +394,18 @@ def main():
             subprocess.run(["/sbin/mkswap", area], check=True, capture_output=True)
             qemu = start_qemu(os.path.join(args.log_dir, "gdb-kiodq-serial.log"), port,
                               "test=swap_pages_out_and_back_bit_identical", [area])
+        elif args.kps_process:
+            from user_tests import user_image
+            image = user_image(os.path.join(args.log_dir, "gdb-kps-root.img"))
+            qemu = start_qemu(os.path.join(args.log_dir, "gdb-kps-serial.log"), port,
+                              "init=/bin/forks mount=hda:/", [image])
         else:
             qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"), port)
         wait_for_stub(qemu, port, deadline)
-        out, note = run_gdb(gdb_log, deadline, KIODQ_COMMANDS if args.kiodq else GDB_COMMANDS,
-                            port)
+        out, note = run_gdb(gdb_log, deadline, commands, port)
         try:
-            check_output(out, KIODQ_EXPECT if args.kiodq else EXPECT)
-            if not args.kiodq:
+            check_output(out, expect)
+            if not args.kiodq and not args.kps_process:
                 check_tasks(out)
         except Failure as f:
             print("check_gdb: gdb's last lines:\n    " + "\n    ".join(out.splitlines()[-8:]))

@@ -23,6 +23,7 @@ with a NAME, a docstring whose first line khelp prints, and invoke(); put
 @register above it; add a line to the list above.
 """
 import re
+import struct
 
 import gdb
 
@@ -261,6 +262,7 @@ class KMem(KernelCommand):
 # --- tasks (kernel/sched.c, include/sched.h) --------------------------------
 
 SCHED = "kernel/sched.c"
+KERNEL_VMA = 0xC0000000          # include/mm.h: the direct map's base
 MAX_TASKS = 1000                # a task list longer than this is a corrupt one (a loop)
 MAX_FRAMES = 32                 # kbt stops after this many frames: a corrupt chain
 MAX_NAME = 64                   # a longer lock or channel name is no name (as kernel/hung.c)
@@ -456,6 +458,35 @@ class KPs(KernelCommand):
                     pass
             gdb.write(f"        holds {name or f'? (lockdep_map at {lock_map:#x})'}, "
                       f"taken at {describe_pc(int(held[i]['site']), True)}\n")
+        if int(t["proc"]):
+            KPs.show_process(t)
+
+    @staticmethod
+    def show_process(t):
+        """A user process's line: its parent's pid and its pages in memory
+        and in swap, counted from its page tables as vm_count_pages() does
+        (read through the direct map; a table gdb cannot read is said)."""
+        proc = fetch(t["proc"].dereference())
+        parent = int(proc["parent"])
+        ppid = int(fetch(proc["parent"].dereference()["task"].dereference())["id"]) \
+            if parent else 0
+        if not int(proc["vm"]):
+            gdb.write(f"        process: parent {ppid}, exited (no memory)\n")
+            return
+        pgdir = int(fetch(proc["vm"].dereference())["pgdir"])
+        resident = swapped = 0
+        try:
+            pdes = struct.unpack("<768I", read_bytes(pgdir, 768 * 4))
+            for pde in pdes:
+                if pde & 1:
+                    table = struct.unpack("<1024I", read_bytes(KERNEL_VMA + (pde & ~0xFFF), 4096))
+                    resident += sum(1 for pte in table if pte & 1)
+                    swapped += sum(1 for pte in table if not pte & 1 and pte & 2)
+        except gdb.MemoryError as e:
+            gdb.write(f"        process: parent {ppid}, page tables unreadable ({e})\n")
+            return
+        gdb.write(f"        process: parent {ppid}, {resident} pages resident, "
+                  f"{swapped} swapped\n")
 
 
 @register
