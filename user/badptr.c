@@ -69,7 +69,8 @@ int main(void)
     memset(page, 'x', PAGE_SIZE);
     check("write from NULL", or_errno(write(1, 0, 5)), -EFAULT);
     check("write from the kernel's half", or_errno(write(1, KERNEL_HALF, 4)), -EFAULT);
-    check("write across the end of a mapping", or_errno(write(1, page + PAGE_SIZE - 2, 8)), -EFAULT);
+    check("write across the end of a mapping", or_errno(write(1, page + PAGE_SIZE - 2, 8)),
+          -EFAULT);
     check("write wrapping past 4 GiB", or_errno(write(1, (void *)0xFFFFFFF0, 32)), -EFAULT);
     check("write to a closed fd", or_errno(write(7, "x", 1)), -EBADF);
     check("write to fd -1", or_errno(write(-1, "x", 1)), -EBADF);

@@ -13,7 +13,8 @@ int main(void)
     check("a file that is not there", or_errno(execve("/bin/nothere", argv, 0)), -ENOENT);
     check("a directory", or_errno(execve("/bin", argv, 0)), -EACCES);
     check("a path in the kernel's half", or_errno(execve((char *)0xC0100000, argv, 0)), -EFAULT);
-    check("argv in the kernel's half", or_errno(execve("/bin/hello", (char **)0xC0100000, 0)), -EFAULT);
+    check("argv in the kernel's half", or_errno(execve("/bin/hello", (char **)0xC0100000, 0)),
+          -EFAULT);
     check("a string of argv in the kernel's half", or_errno(execve("/bin/hello", bad_string, 0)),
           -EFAULT);
     printf("execer: pid %d, %d wrong; now becoming /bin/hello\n", (int)getpid(), check_wrong);

@@ -65,9 +65,9 @@ static long arg(void)
 static const long known[] = {
     NR_fork, NR_read, NR_write, NR_open, NR_close, NR_unlink, NR_execve, NR_chdir, NR_lseek,
     NR_getpid, NR_rename, NR_mkdir, NR_rmdir, NR_dup, NR_brk, NR_dup2, NR_getppid,
-    NR_munmap, NR_wait4, NR_sysinfo, NR_fsync, NR_mprotect, NR_msync, NR_mlock, NR_munlock, NR_mlockall,
-    NR_munlockall, NR_sched_yield, NR_prctl, NR_pread64, NR_pwrite64, NR_getcwd, NR_mmap2,
-    NR_getdents64, NR_clock_gettime,
+    NR_munmap, NR_wait4, NR_sysinfo, NR_fsync, NR_mprotect, NR_msync, NR_mlock, NR_munlock,
+    NR_mlockall, NR_munlockall, NR_sched_yield, NR_prctl, NR_pread64, NR_pwrite64, NR_getcwd,
+    NR_mmap2, NR_stat64, NR_fstat64, NR_getdents64, NR_clock_gettime, NR_swiod_ps,
 };
 
 static long number(void)
