@@ -5,7 +5,8 @@
  *
  * Data goes through a kernel buffer of up to a page at a time (file.h's
  * calls take kernel buffers): the file's locks are never held while user
- * memory faults.  A read of a seekable file goes on, page by page, until
+ * memory faults.  A file with read_user/write_user (a block device: one
+ * bio for up to 128 KiB) copies the program's buffer itself instead.  A read of a seekable file goes on, page by page, until
  * len bytes or the end; a read of a stream returns what one page-sized
  * read gave.  A write goes on until all is written.  A bad pointer ends
  * the call with -EFAULT, or with the count done when some bytes were (as
@@ -25,6 +26,28 @@
 #include "syscall.h"
 #include "uaccess.h"
 
+/* A file with read_user/write_user (a block device) moves the program's
+ * buffer itself, in one call: at *at, or at the position, which moves
+ * under pos_lock -- held across the user copies, as getdents64 holds it
+ * and Linux holds f_pos_lock: a page fault never needs it. */
+static int32_t rw_user_by_file(struct file *f, uint8_t *ubuf, uint32_t len, const uint64_t *at,
+                               bool write)
+{
+    if (write ? !file_writable(f) : !file_readable(f))
+        return -EBADF;
+    if (at)
+        return write ? f->ops->write_user(f, ubuf, len, *at) : f->ops->read_user(f, ubuf, len, *at);
+    mutex_lock(&f->pos_lock);
+    if (write && (f->flags & O_APPEND))
+        f->pos = f->ops->size(f);
+    int n = write ? f->ops->write_user(f, ubuf, len, f->pos)
+                  : f->ops->read_user(f, ubuf, len, f->pos);
+    if (n > 0)
+        f->pos += (uint32_t)n;
+    mutex_unlock(&f->pos_lock);
+    return n;
+}
+
 /* read or write len bytes at ubuf: at *at, or at the file's position when
  * at is NULL. */
 static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, bool write)
@@ -34,6 +57,11 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
+    if (write ? f->ops->write_user != NULL : f->ops->read_user != NULL) {
+        int32_t n = rw_user_by_file(f, ubuf, len, at, write);
+        file_put(f);
+        return n;
+    }
     uint32_t chunk_size = len < PAGE_SIZE ? len : PAGE_SIZE;
     uint8_t *chunk = len ? kmalloc(chunk_size, GFP_KERNEL) : NULL;
     int32_t err = len && !chunk ? -ENOMEM : 0;

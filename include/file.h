@@ -47,6 +47,18 @@ struct file_operations {
      * ignore pos): the count, or an errno.  read returns 0 at the end. */
     int (*read)(struct file *f, void *buf, uint32_t len, uint64_t pos);
     int (*write)(struct file *f, const void *buf, uint32_t len, uint64_t pos);
+    /* Optional, for files whose transfers gain from more than a page at a
+     * time (block devices: one bio of up to BIO_MAX_VECS pages): up to len
+     * bytes between a program's buffer ubuf and pos, the file copying the
+     * user memory itself, a page-sized piece at a time into or out of its
+     * own kernel pages (uaccess.h's rules: no lock a page fault needs is
+     * held; no user page stays pinned).  The count -- the bytes done when
+     * a bad pointer or an error stopped it partway -- or an errno
+     * (-EFAULT when the first piece could not be copied).  Seekable files
+     * only (pread of a stream must stay -ESPIPE).  The system
+     * calls (fs/read_write.c) use these when set, read and write when not. */
+    int (*read_user)(struct file *f, void *ubuf, uint32_t len, uint64_t pos);
+    int (*write_user)(struct file *f, const void *ubuf, uint32_t len, uint64_t pos);
     /* SEEK_END's base.  NULL: a stream. */
     uint64_t (*size)(struct file *f);
     /* Make what was written durable; NULL: nothing to do. */

@@ -4,13 +4,20 @@
  * with read, pread, pwrite, lseek and fsync at offsets that are not
  * whole sectors; /dev/hda, the mounted root, refuses to be written.
  * It leaves "written by devio" at WRITE_AT (across a sector boundary)
- * for the test to find in the image after the boot.  Each result is
+ * for the test to find in the image after the boot, and moved(i) over
+ * BIG_LEN bytes at BIG_AT: a transfer of several bios (128 KiB each)
+ * beginning and ending inside a sector, from and to a buffer that is not
+ * page-aligned, read back the same way.  Each result is
  * or_errno()'s: the kernel's answer.
  */
 #include "ulib.h"
 
 #define DISK_SIZE   (1024 * 1024)
 #define WRITE_AT    5110
+#define BIG_AT      200003
+#define BIG_LEN     300001
+
+static uint8_t moved(uint32_t i) { return (uint8_t)((i * 7 + 3) % 253); }
 
 static uint8_t known(uint32_t i) { return (uint8_t)((i * 31 + i / 512) % 251); }
 
@@ -24,6 +31,16 @@ static int differ(const uint8_t *buf, uint32_t off, uint32_t n)
 }
 
 static uint8_t buf[3 * 4096];
+static uint8_t big[BIG_LEN + 64];
+
+/* How many of n bytes at off of the disk differ from moved(). */
+static int differ_moved(const uint8_t *b, uint32_t off, uint32_t n)
+{
+    int bad = 0;
+    for (uint32_t i = 0; i < n; i++)
+        bad += b[i] != moved(off + i);
+    return bad;
+}
 
 int main(void)
 {
@@ -45,6 +62,16 @@ int main(void)
     check("the bytes before", differ(buf, WRITE_AT - 10, 10), 0);
     check("the bytes written", memcmp(buf + 10, msg, 16), 0);
     check("the bytes after", differ(buf + 26, WRITE_AT + 16, 10), 0);
+    uint8_t *odd = big + 3;             /* neither page- nor sector-aligned */
+    for (uint32_t i = 0; i < BIG_LEN; i++)
+        odd[i] = moved(BIG_AT + i);
+    check("pwrite of 300001 bytes at 200003", or_errno(pwrite(fd, odd, BIG_LEN, BIG_AT)), BIG_LEN);
+    memset(big, 0, sizeof(big));
+    check("pread them back with 7 bytes either side",
+          or_errno(pread(fd, odd, BIG_LEN + 14, BIG_AT - 7)), BIG_LEN + 14);
+    check("the bytes before them", differ(odd, BIG_AT - 7, 7), 0);
+    check("the 300001 bytes", differ_moved(odd + 7, BIG_AT, BIG_LEN), 0);
+    check("the bytes after them", differ(odd + 7 + BIG_LEN, BIG_AT + BIG_LEN, 7), 0);
     check("lseek to the end", or_errno(lseek(fd, 0, SEEK_END)), DISK_SIZE);
     check("read at the end", or_errno(read(fd, buf, 10)), 0);
     check("write at the end", or_errno(write(fd, "x", 1)), -ENOSPC);

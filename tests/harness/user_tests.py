@@ -221,6 +221,7 @@ def ls_lists_what_the_host_put_there(text):
 
 
 DEVIO_SIZE, DEVIO_WRITE_AT = 1024 * 1024, 5110
+DEVIO_BIG_AT, DEVIO_BIG_LEN = 200003, 300001      # user/devio.c's BIG_AT, BIG_LEN
 
 
 def devio_known():
@@ -237,12 +238,16 @@ def devio_disk(log):
 
 def devio_wrote_only_its_message(image, disks):
     """The second disk after the boot: known data, but for devio's 16
-    bytes at DEVIO_WRITE_AT."""
+    bytes at DEVIO_WRITE_AT and its moved(i) = (7i + 3) % 253 over
+    DEVIO_BIG_LEN bytes at DEVIO_BIG_AT."""
     with open(disks[-1], "rb") as f:
         got = f.read()
     msg = b"written by devio"
     want = devio_known()
     want = want[:DEVIO_WRITE_AT] + msg + want[DEVIO_WRITE_AT + len(msg):]
+    end = DEVIO_BIG_AT + DEVIO_BIG_LEN
+    want = (want[:DEVIO_BIG_AT] + bytes((i * 7 + 3) % 253 for i in range(DEVIO_BIG_AT, end))
+            + want[end:])
     if got == want:
         return None
     first = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), None)
