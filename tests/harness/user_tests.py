@@ -732,6 +732,17 @@ USER_TESTS = {
          r"memlock: 0 wrong", ended("/bin/memlock", "exited with status 0"),
          r"swapouts [1-9]\d{3,}"],
         reject=[r"WRONG"], mem=32, swap_mib=128, timeout=240),
+    # SIGKILL to a process that is swapping (a 48 MiB hog on a 32 MiB
+    # machine, asleep in swap-in reads most of the time): it ends once its
+    # wait is over, on its way back to user mode; its slots all come back
+    # (swap: 0 used) and, after a first run, its pages too.
+    "user_kill_ends_a_process_in_the_middle_of_swapping": monitor_session(
+        "run /bin/killswap 48\nfree\nrun /bin/killswap 48\nswap\nfree\n",
+        [r"process: hog \(pid \d+\) sent SIGKILL by killswap",
+         r"killswap: it ended by SIGKILL: got 9, want 9",
+         ended("/bin/killswap", "exited with status 0")] * 2
+        + [r"hda\s+0\s+\d+\s+0\s+0\n"],
+        reject=[r"WRONG"], check=free_pages_come_back, mem=32, swap_mib=128, timeout=240),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
