@@ -60,9 +60,8 @@ static int append_components(char *out, size_t *out_len, const char *path)
     return 0;
 }
 
-/* The absolute path upath names from the current directory, in a buffer
- * of VFS_PATH_MAX to kfree; NULL and *err on failure. */
-static char *user_path(const char *upath, int *err)
+/* See include/file.h: the paths of the file calls and of execve. */
+char *path_from_user(const char *upath, int *err)
 {
     char *in = kmalloc(VFS_PATH_MAX, GFP_KERNEL), *out = kmalloc(VFS_PATH_MAX, GFP_KERNEL);
     int n = in && out ? strncpy_from_user(in, upath, VFS_PATH_MAX) : -ENOMEM;
@@ -86,7 +85,7 @@ static char *user_path(const char *upath, int *err)
 int32_t sys_open(const struct syscall_args *a)
 {
     int err;
-    char *path = user_path((const char *)a->arg[0], &err);
+    char *path = path_from_user((const char *)a->arg[0], &err);
     if (!path)
         return err;
     struct file *f = file_open(path, (int)a->arg[1], &err);
@@ -103,7 +102,7 @@ int32_t sys_open(const struct syscall_args *a)
 static int32_t with_path(const char *upath, int (*fn)(const char *path))
 {
     int err;
-    char *path = user_path(upath, &err);
+    char *path = path_from_user(upath, &err);
     if (!path)
         return err;
     err = fn(path);
@@ -129,10 +128,10 @@ int32_t sys_unlink(const struct syscall_args *a)
 int32_t sys_rename(const struct syscall_args *a)
 {
     int err;
-    char *old_path = user_path((const char *)a->arg[0], &err);
+    char *old_path = path_from_user((const char *)a->arg[0], &err);
     if (!old_path)
         return err;
-    char *new_path = user_path((const char *)a->arg[1], &err);
+    char *new_path = path_from_user((const char *)a->arg[1], &err);
     if (new_path)
         err = vfs_rename(old_path, new_path);
     kfree(new_path);
@@ -151,7 +150,7 @@ static int check_dir(const char *path)
 int32_t sys_chdir(const struct syscall_args *a)
 {
     int err;
-    char *path = user_path((const char *)a->arg[0], &err);
+    char *path = path_from_user((const char *)a->arg[0], &err);
     if (!path)
         return err;
     if ((err = check_dir(path)) == 0)
@@ -188,7 +187,7 @@ static int put_stat64(void *ust, const struct kstat *ks)
 int32_t sys_stat64(const struct syscall_args *a)
 {
     int err;
-    char *path = user_path((const char *)a->arg[0], &err);
+    char *path = path_from_user((const char *)a->arg[0], &err);
     if (!path)
         return err;
     /* Opened, not looked up: /dev/NAME is no VFS path (file.h). */

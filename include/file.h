@@ -92,6 +92,11 @@ static inline bool file_writable(const struct file *f)
 
 struct file *file_alloc(const struct file_operations *ops, int flags, void *private_data);
 struct file *file_open(const char *path, int flags, int *err);
+/* The absolute path a program's upath names from its current directory,
+ * "." and ".." resolved (fs/open.c), in a buffer of VFS_PATH_MAX to
+ * kfree; NULL and *err (-EFAULT, -ENOENT for "", -ENAMETOOLONG) on
+ * failure.  The file calls and execve take their paths through it. */
+char *path_from_user(const char *upath, int *err);
 void file_get(struct file *f);
 void file_put(struct file *f);
 int file_read(struct file *f, void *buf, uint32_t len);

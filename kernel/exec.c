@@ -19,6 +19,7 @@
  * log line saying what.
  */
 #include "fdtable.h"
+#include "file.h"
 #include "kelf.h"
 #include "kerrno.h"
 #include "kstring.h"
@@ -243,9 +244,12 @@ int32_t sys_execve(const struct syscall_args *a)
     const uint32_t *uargv = (const uint32_t *)a->arg[1];
     if (!p)
         return -EINVAL;
+    /* A relative path starts at the current directory, as open's does. */
     int err = exec_args_init(p);
+    char *path = err ? NULL : path_from_user((const char *)a->arg[0], &err);
     if (!err)
-        err = exec_args_add_user(p, (const char *)a->arg[0]);
+        err = exec_args_add(p, path);
+    kfree(path);
     for (uint32_t i = 0, uarg; !err; i++) {
         if ((err = copy_from_user(&uarg, uargv + i, sizeof(uarg))) != 0 || !uarg)
             break;

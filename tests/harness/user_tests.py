@@ -379,6 +379,7 @@ sh -c 'exit 3'
 echo status $?
 cd /bin
 cat ../f.txt
+./echo relative
 cd /nowhere
 echo 'quoted  spaces' "and $?"   # a comment
 segv
@@ -700,7 +701,8 @@ USER_TESTS = {
         "/bin/sh", 0,
         [r"^hello world$", r"^one two$", r"^to a file\nmore$",
          r"^sh: nothere: No such file or directory$", r"^status 127$", r"^status 3$",
-         r"^\$ cat \.\./f\.txt\nto a file\nmore$", r"^sh: cd: /nowhere: No such file or directory$",
+         r"^\$ cat \.\./f\.txt\nto a file\nmore$", r"^relative$",
+         r"^sh: cd: /nowhere: No such file or directory$",
          r"^quoted  spaces and 1$", r"segfault: task segv", r"^sh: segv: killed by signal 11$",
          r"^status 139$", r"^hog: 1 MiB, 256 pages, 0 bad words$",
          r"^sh: b: No such file or directory$",
