@@ -16,6 +16,11 @@
  *   file page, dirty                -> PG_writeback and kswiod's queue
  *   file page, dirty, its device dead (blkdev_dead), or  -> active list
  *     its last write failed a moment ago (a backoff)
+ *   dirty (file or anonymous), and the reclaimer may not -> head of the inactive
+ *     write (GFP_NOIO: the IO path, an IO flusher)          list, counted: a pass
+ *                                      that freed nothing then ages the active
+ *                                      list, so that the clean pages behind
+ *                                      the dirty ones come within reach
  *   anything else (in use, kswiod full, no swap)         -> head of a list
  *
  * None of these steps sleeps.  A file page's mapping is locked with a
@@ -76,6 +81,10 @@ enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE, PUT_BACK };
 struct scan_control {
     gfp_t gfp;
     bool sync;                  /* reclaim=sync: write dirty pages itself and wait */
+    /* Counted per pass: dirty pages it kept because it may not write
+     * (no __GFP_IO: GFP_NOIO, an IO flusher).  A pass that freed nothing
+     * with some of these ages the active list, where the clean pages are. */
+    uint32_t nr_unwritable;
 };
 
 /* ---- one page ------------------------------------------------------------ */
@@ -93,7 +102,7 @@ static enum verdict start_writeback(struct page *page, const struct scan_control
 }
 
 /* An anonymous page; page_lock held. */
-static enum verdict shrink_anon(struct page *page, const struct scan_control *sc)
+static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
 {
     struct swap_area *area = (page->flags & PG_swapcache)
                                  ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
@@ -113,8 +122,12 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
             return ACTIVATE;            /* swapoff is taking its slot back */
         if (dirty && area && kswiod_full(area->bdev))
             vm_events.kswiod_full++;
-        if (dirty && (!(sc->gfp & __GFP_IO) || (area && kswiod_full(area->bdev))))
-            return KEEP;                /* may not write, or no room to: clean pages only */
+        if (dirty && !(sc->gfp & __GFP_IO)) {
+            sc->nr_unwritable++;
+            return KEEP;                /* may not write: clean pages only */
+        }
+        if (dirty && area && kswiod_full(area->bdev))
+            return KEEP;                /* no room to write: clean pages only */
         if (!area) {
             uint32_t slot;
             if (swap_slot_alloc(&area, &slot))
@@ -145,7 +158,7 @@ static enum verdict shrink_anon(struct page *page, const struct scan_control *sc
 /* A file page; page_lock held on entry and again on return (*flags), let
  * go in between while the page cache decides.  The mapping is locked by
  * trylock only. */
-static enum verdict shrink_file(struct page *page, const struct scan_control *sc,
+static enum verdict shrink_file(struct page *page, struct scan_control *sc,
                                 uint32_t *flags)
 {
     struct address_space *mapping = page->owner;
@@ -154,13 +167,17 @@ static enum verdict shrink_file(struct page *page, const struct scan_control *sc
         return ACTIVATE;
     }
     bool may_write = (sc->gfp & __GFP_IO) && mapping && !kswiod_full(mapping_bdev(mapping));
-    if ((page->flags & PG_dirty) && !may_write)
+    if ((page->flags & PG_dirty) && !may_write) {
+        sc->nr_unwritable += !(sc->gfp & __GFP_IO);
         return KEEP;
+    }
     if (!mapping || !mutex_trylock(&mapping->lock))
         return KEEP;
     spin_unlock_irqrestore(&page_lock, *flags);
     enum pagecache_reclaim r = pagecache_reclaim_page(mapping, page, may_write);
     *flags = spin_lock_irqsave(&page_lock);
+    if (r == PCR_BUSY && (page->flags & PG_dirty) && !(sc->gfp & __GFP_IO))
+        sc->nr_unwritable++;            /* its mapping's dirty bits, found just now */
     /* A dirty page of a dead device can never be written: out of the
      * way, onto the active list, like a page in use. */
     enum verdict v = r == PCR_FREED                                 ? FREE
@@ -183,7 +200,7 @@ static enum verdict shrink_file(struct page *page, const struct scan_control *sc
 }
 
 /* Look at up to n pages from the inactive tail; the number freed. */
-static uint32_t shrink_inactive(uint32_t n, const struct scan_control *sc)
+static uint32_t shrink_inactive(uint32_t n, struct scan_control *sc)
 {
     uint32_t freed = 0;
     while (n--) {
@@ -214,8 +231,9 @@ static uint32_t shrink_inactive(uint32_t n, const struct scan_control *sc)
 /* Keep the inactive list at least as long as the active one: move pages
  * from the active tail to the inactive head, where they get their second
  * chance.  always: move n whatever the lengths -- when a pass freed
- * nothing and kswiod's queue is full (kswiod blocked, on lock_super say),
- * the inactive list fills with dirty pages that cannot be handed over,
+ * nothing and kswiod's queue is full (kswiod blocked, on lock_super say)
+ * or the reclaimer may not write (GFP_NOIO), the inactive list fills with
+ * dirty pages that cannot be handed over,
  * kept there and scanned again and again, while the clean pages reclaim
  * needs were activated earlier: without this they would never come back
  * within reach, and an allocation would fail with clean pages in memory.
@@ -233,11 +251,16 @@ static void refill_inactive(uint32_t n, bool always)
 }
 
 /* One pass: scan more the longer nothing comes free (Linux's priority),
- * and age the active list too once dirty pages can go nowhere. */
-static uint32_t shrink(const struct scan_control *sc, int fruitless)
+ * and age the active list too once dirty pages can go nowhere: kswiod's
+ * queue is full, or this run may not write them (the last pass kept
+ * some it may not write) -- a GFP_NOIO reclaimer, an IO flusher, would
+ * otherwise rotate an inactive list of dirty pages and fail with clean
+ * ones behind them on the active list (issue #19). */
+static uint32_t shrink(struct scan_control *sc, int fruitless)
 {
     uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
-    refill_inactive(n, fruitless > 0 && kswiod_congested());
+    refill_inactive(n, fruitless > 0 && (kswiod_congested() || sc->nr_unwritable));
+    sc->nr_unwritable = 0;
     return shrink_inactive(n, sc);
 }
 
@@ -294,6 +317,7 @@ struct reclaim_run {
     uint32_t freed;             /* pages freed */
     int passes;
     int idle;                   /* sleeps that saw nothing freed */
+    uint32_t unwritable;        /* the last pass's dirty pages it may not write */
     bool hopeless;              /* stopped with nothing left it could free */
 };
 
@@ -314,6 +338,7 @@ static bool reclaim_run(struct reclaim_run *r)
             return true;
         uint32_t n = shrink(&sc, fruitless);
         r->freed += n;
+        r->unwritable = sc.nr_unwritable;
         if (n) {
             fruitless = 0;
             continue;
@@ -358,9 +383,11 @@ uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
                 lru_count_anon(), swap_slots_left());
     else
         pr_warn("reclaim: %s gives up after %d passes, %d of them with nothing freed in "
-                "%u ms: %u pages free, %u active, %u inactive\n", current->name, r.passes,
-                r.idle, RECLAIM_WAIT_MS, nr_free_pages(), lru_count(LRU_ACTIVE),
-                lru_count(LRU_INACTIVE));
+                "%u ms: %u pages free, %u active, %u inactive; its last pass kept %u dirty "
+                "pages it may not write (%s)\n", current->name, r.passes, r.idle,
+                RECLAIM_WAIT_MS, nr_free_pages(), lru_count(LRU_ACTIVE),
+                lru_count(LRU_INACTIVE), r.unwritable,
+                (gfp & __GFP_IO) ? "GFP_KERNEL" : "GFP_NOIO");
     return 0;
 }
 

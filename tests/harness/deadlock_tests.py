@@ -26,6 +26,13 @@ reclaim and ext2's page write down to lock_super; under kswiod the
 process gets clean pages while kswiod waits, and the files and e2fsck
 are checked as above.
 
+deadlock_1999_user_flusher_completes: reclaim=sync, the 1999 policy, and
+yet it completes: the server runs as nbd-server -f, prctl(PR_SET_IO_FLUSHER),
+so its own reclaim is GFP_NOIO -- it frees clean pages and writes none, so
+never waits on lock_super -- while kswapd, which may write, blocks there
+as the policy says until A lets it go.  No reclaim of nbd-server gives up;
+the files and e2fsck are checked as above.
+
 monitor_demo_deadlock_both_policies: the monitor's 'demo deadlock' (the
 cure, which completes), then 'demo deadlock sync' (the deadlock, named),
 then ps showing task-A, nbdsrv and kswapd still blocked, and a third demo
@@ -104,11 +111,11 @@ NO_CLEAN_EXPECT = [
 KSWIOD_REJECT = [r"hung: DEADLOCK", r"reclaim: BUG", r"lockdep: BUG"]
 
 
-def scenario(cmdline, expect, check_image, reject=(), swap_mib=0, user=False):
+def scenario(cmdline, expect, check_image, reject=(), swap_mib=0, user=False, test=None):
     """deadlock_1999 with cmdline; swap_mib: a swap area as hdb too.
-    user: deadlock_1999_user, with the user image as hda and the ext2
-    as hdb (/bin/nbd-server serves it)."""
-    test = "deadlock_1999_user" if user else "deadlock_1999"
+    user: deadlock_1999_user (or test, a variant of it), with the user
+    image as hda and the ext2 as hdb (/bin/nbd-server serves it)."""
+    test = test or ("deadlock_1999_user" if user else "deadlock_1999")
 
     def run(log):
         image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
@@ -188,6 +195,15 @@ USER_KSWIOD_EXPECT = [
     r"[1-9]\d* requests since, reclaim freed [1-9]\d* clean pages and waited for no write",
 ]
 
+# deadlock_1999_user_flusher: reclaim=sync, the server nbd-server -f.
+USER_FLUSHER_EXPECT = [
+    USER_SERVER,
+    r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=sync",
+    r"deadlock_1999: step 4: nbd0 answers again: nbd-server must allocate for the read",
+    r"deadlock_1999: io flusher: ",
+]
+FLUSHER_REJECT = [r"gives up", r"BUG: task nbd-server", r"hung: DEADLOCK"]
+
 
 USER_DEMO_SCRIPT = "demo deadlock user\ndemo deadlock user sync\nps\ndemo deadlock user\nhalt\n"
 USER_DEMO_EXPECT = [
@@ -238,6 +254,10 @@ DEADLOCK_TESTS = {
                                                     user=True),
     "deadlock_1999_user_kswiod_completes": scenario("", USER_KSWIOD_EXPECT, check_image=True,
                                                     reject=KSWIOD_REJECT, user=True),
+    # Linux 5.6's cure under the 1999 policy: nbd-server -f, an IO flusher.
+    "deadlock_1999_user_flusher_completes": scenario(
+        "reclaim=sync", USER_FLUSHER_EXPECT, check_image=True, reject=FLUSHER_REJECT,
+        user=True, test="deadlock_1999_user_flusher"),
     # The expected-deadlock demonstration: it passes because the kernel
     # deadlocked the 1999 way and said so.
     "deadlock_1999_sync_cycle_named": scenario("reclaim=sync hung_timeout=3", SYNC_EXPECT,

@@ -138,5 +138,5 @@ NOT_RUN_DIRECTLY = {
     "nbd_refused_server_leaves_no_device",
     # Booted with nbdsrv, or (_user) with the user image for /bin/nbd-server,
     # and judged by deadlock_tests.py:
-    "deadlock_1999", "deadlock_1999_user",
+    "deadlock_1999", "deadlock_1999_user", "deadlock_1999_user_flusher",
 }

@@ -119,6 +119,7 @@ static struct task *task_a;
 static int a_result = 1;        /* 1: running */
 /* deadlock_1999_user's server, the process (NULL: nbdsrv serves nbd0). */
 static struct nbd_user *user_server;
+static bool io_flusher;         /* deadlock_1999_user_flusher: the server runs -f */
 bool deadlock_1999_left;        /* a sync run's deadlock is still there */
 
 static uint32_t word(const struct file_job *j, uint32_t off)
@@ -385,11 +386,30 @@ static uint32_t server_counts(struct block_device *nbd0, const struct before *b0
     return st.no_memory;
 }
 
-static void ending_kswiod(struct block_device *nbd0, const struct task *blocked,
-                          const struct before *b0, uint32_t *buf)
+/* Every file as "FILE /PATH SIZE CRC" for the harness to compare with
+ * debugfs, and the mount gone. */
+static void print_files(uint32_t *buf)
+{
+    for (uint32_t i = 0; i <= NR_MAPPED; i++) {
+        if (jobs[i].space)
+            vm_space_destroy(jobs[i].space);
+        iput(jobs[i].inode);
+        pr_info("FILE %s %u %08x\n", jobs[i].path + strlen(MNT), jobs[i].pages * PAGE_SIZE,
+                expected_crc(&jobs[i], buf));
+    }
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+static void wait_for_a(void)
 {
     for (uint32_t waited = 0; a_result == 1 && waited < 4 * STATE_WAIT_MS; waited += POLL_MS)
         sleep_ms(POLL_MS);
+}
+
+static void ending_kswiod(struct block_device *nbd0, const struct task *blocked,
+                          const struct before *b0, uint32_t *buf)
+{
+    wait_for_a();
     drop_ballast();
     char refused[96], answered[64];
     KASSERT_EQ(a_result, 0);
@@ -426,17 +446,38 @@ static void ending_kswiod(struct block_device *nbd0, const struct task *blocked,
                 CLEAN_PAGES, bad);
         KASSERT_EQ(bad, 0);
     }
-    for (uint32_t i = 0; i <= NR_MAPPED; i++) {
-        if (jobs[i].space)
-            vm_space_destroy(jobs[i].space);
-        iput(jobs[i].inode);
-        pr_info("FILE %s %u %08x\n", jobs[i].path + strlen(MNT), jobs[i].pages * PAGE_SIZE,
-                expected_crc(&jobs[i], buf));
-    }
-    KASSERT_EQ(vfs_umount(MNT), 0);
+    print_files(buf);
     /* The run summary keeps 63 characters. */
     ktest_note("done: kswiod, not reclaim, waited on lock_super; %u handed",
                vm_events.pgwrite - b0->pgwrite);
+}
+
+/* reclaim=sync with the process an IO flusher (nbd-server -f): its reclaim
+ * is GFP_NOIO, so it frees clean pages and writes none, and answers A's
+ * read while kswapd -- the 1999 policy's own reclaimer -- waits on
+ * lock_super.  Those waits of kswapd's are the policy's, reported by the
+ * checkers as always; the server makes none. */
+static void ending_io_flusher(struct block_device *nbd0, const struct task *blocked,
+                              const struct before *b0, struct report_counts r0, uint32_t *buf)
+{
+    wait_for_a();
+    drop_ballast();
+    KASSERT_EQ(a_result, 0);
+    KASSERT_EQ(task_join(task_a), 0);
+    char refused[96], answered[64];
+    uint32_t refusals = server_counts(nbd0, b0, refused, answered, sizeof(answered));
+    uint32_t reports = reclaim_violations - r0.reclaim + lockdep_reports - r0.lockdep;
+    pr_info("deadlock_1999: io flusher: reclaim=sync, and A's bitmap read was answered: "
+            "nbd-server, an IO flusher, reclaimed without writing (GFP_NOIO): %s, reclaim "
+            "freed %u clean pages; %s\n", answered, vm_events.pgsteal - b0->pgsteal, refused);
+    pr_info("deadlock_1999: io flusher: %s waited on lock_super (the 1999 policy's own wait, "
+            "%u reports) and went on when A let it go\n", blocked ? blocked->name : "nobody",
+            reports);
+    ktest_expect_reports(reports);
+    KASSERT(blocked != NULL);
+    KASSERT_EQ(refusals, 0);
+    print_files(buf);
+    ktest_note("done: the IO flusher's reclaim wrote nothing; A completed");
 }
 
 static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles0)
@@ -517,6 +558,11 @@ static void scenario(void)
             nbd0->server->task->name);
     sleep_ms(REPORT_DELAY_MS);
     hung_timeout_secs = hung_timeout;
+    if (sync && io_flusher) {
+        ending_io_flusher(nbd0, blocked, &b0, r0, buf);
+        kfree(buf);
+        return;
+    }
     if (sync) {
         ending_sync(r0, hung0, cycles0);    /* buf stays A's: A is stuck with it */
         return;
@@ -539,8 +585,9 @@ KTEST_MANUAL(deadlock_1999)
 static void serve_by_process(void)
 {
     static struct nbd_user u;           /* the sync run leaves it deadlocked */
+    static const char *const flusher[] = { "-f", NULL };
     if (!u.dev) {
-        KASSERT_EQ(nbd_user_start("/dev/hdb", NULL, &u), 0);
+        KASSERT_EQ(nbd_user_start("/dev/hdb", io_flusher ? flusher : NULL, &u), 0);
         KASSERT_STREQ(u.dev->name, "nbd0");
     }
     pr_info("deadlock_1999: nbd0 is served by /bin/nbd-server, pid %u, a process\n",
@@ -552,6 +599,20 @@ KTEST_MANUAL(deadlock_1999_user)
 {
     serve_by_process();
     scenario();
+}
+
+/* Linux 5.6's cure: the server marks itself with prctl(PR_SET_IO_FLUSHER)
+ * (nbd-server -f), and under the 1999 policy, for this test only, the
+ * scenario completes.  It must start the boot's server itself. */
+KTEST_MANUAL(deadlock_1999_user_flusher)
+{
+    io_flusher = true;
+    serve_by_process();
+    enum reclaim_policy saved = reclaim_policy;
+    reclaim_policy = RECLAIM_SYNC;
+    scenario();
+    reclaim_policy = saved;
+    io_flusher = false;
 }
 
 /* make run's last stress test, labelled as what it is: the 1999 policy for
