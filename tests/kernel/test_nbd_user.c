@@ -36,7 +36,10 @@ KTEST_MANUAL(nbd_user_pattern_round_trip)
 /* The server process killed with NBD_USER_BURST writes in flight: they
  * fail with -EIO (those it answered before it died excepted), by
  * nbd_timeout at the latest; nbd0 is dead, later bios fail at once, and
- * the kernel goes on. */
+ * the kernel goes on.  The disk it serves (hdb) is stalled through the
+ * burst until the kill, so the server is in its first pwrite when it is
+ * killed: a server that answers 64 writes in less than KILL_AFTER_MS
+ * (one bio per request, fs/blkdev_file.c) would otherwise finish first. */
 #define NBD_USER_BURST      64          /* more than NBD_MAX_INFLIGHT */
 #define KILL_AFTER_MS       20          /* into the burst */
 #define DEAD_READS          8
@@ -48,9 +51,10 @@ static int kill_result = 1;             /* 1: not sent yet */
 
 static void killer(void *arg)
 {
-    (void)arg;
+    struct block_device *disk = arg;
     sleep_ms(KILL_AFTER_MS);
     kill_result = process_kill(server_pid, SIGKILL);
+    blkdev_stall(disk, false);          /* its pwrite ends; then the kill */
 }
 
 KTEST_MANUAL(nbd_user_server_killed_fails_requests_with_eio)
@@ -68,7 +72,10 @@ KTEST_MANUAL(nbd_user_server_killed_fails_requests_with_eio)
     }
     KASSERT_EQ(flight_rw_status(u.dev, pages, sectors, NBD_MAX_INFLIGHT, BIO_WRITE, NULL), 0);
     server_pid = u.srv.task->id;
-    struct task *k = task_create("killer", killer, NULL, PRIO_NORMAL);
+    struct block_device *disk = blkdev_find("hdb");
+    KASSERT(disk != NULL);
+    blkdev_stall(disk, true);
+    struct task *k = task_create("killer", killer, disk, PRIO_NORMAL);
     KASSERT(k != NULL);
     uint64_t t0 = timer_uptime_ms();
     int failed = flight_rw_status(u.dev, pages, sectors, NBD_USER_BURST, BIO_WRITE, status);
