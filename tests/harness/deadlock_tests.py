@@ -42,6 +42,10 @@ monitor_demo_deadlock_user: 'demo deadlock user' and 'demo deadlock user
 sync', the same with /bin/nbd-server as the server; ps shows nbd-server
 and task-A still blocked.
 
+monitor_demo_deadlock_flusher: 'demo deadlock flusher' completes under
+reclaim=sync with nbd-server -f; then 'demo deadlock user sync' is
+refused: this boot's server is an IO flusher.
+
 Each test is a function (log_path) -> None on pass or a reason.
 """
 import os
@@ -226,6 +230,18 @@ USER_DEMO_EXPECT = [
     r"monitor: halt \(0 test failures in this boot\)",
 ]
 
+FLUSHER_DEMO_SCRIPT = "demo deadlock flusher\ndemo deadlock user sync\nhalt\n"
+FLUSHER_DEMO_EXPECT = [
+    r"swiod> demo deadlock flusher\n",
+    r"demo: the 1999 policy, reclaim=sync, with /bin/nbd-server -f: an IO flusher",
+    USER_SERVER,
+    r"deadlock_1999: io flusher: reclaim=sync, and A's bitmap read was answered",
+    r"test deadlock_1999_user_flusher: ok",
+    r"swiod> demo deadlock user sync",
+    r"demo: nbd-server was started as an IO flusher \(-f\) by an earlier demo in this boot",
+    r"monitor: halt \(0 test failures in this boot\)",
+]
+
 
 def monitor_demo(script, expect, user=False):
     """The monitor's demo, typed: with nbdsrv (make run's disks), or
@@ -270,4 +286,6 @@ DEADLOCK_TESTS = {
                                                reject=KSWIOD_REJECT),
     "monitor_demo_deadlock_both_policies": monitor_demo(DEMO_SCRIPT, DEMO_EXPECT),
     "monitor_demo_deadlock_user": monitor_demo(USER_DEMO_SCRIPT, USER_DEMO_EXPECT, user=True),
+    "monitor_demo_deadlock_flusher": monitor_demo(FLUSHER_DEMO_SCRIPT, FLUSHER_DEMO_EXPECT,
+                                                  user=True),
 }

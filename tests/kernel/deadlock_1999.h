@@ -14,3 +14,10 @@
 #define DEADLOCK_SYNC_HUNG_TIMEOUT_S 3  /* the cycle named well before any nbd_timeout */
 
 extern bool deadlock_1999_left;
+
+/* /bin/nbd-server as nbd0's server in this boot: started by the first
+ * user run, and kept -- as plain, or as an IO flusher (nbd-server -f,
+ * deadlock_1999_user_flusher) -- for the runs after it: a run that wants
+ * the other kind fails, and the demo refuses it. */
+enum deadlock_1999_server { DEADLOCK_SERVER_NONE, DEADLOCK_SERVER_PLAIN, DEADLOCK_SERVER_FLUSHER };
+extern enum deadlock_1999_server deadlock_1999_server;

@@ -1,5 +1,5 @@
 /*
- * deadlock_demo.c - the monitor's "demo deadlock [kswiod|sync]": the 1999
+ * deadlock_demo.c - the monitor's "demo deadlock [...]": the 1999
  * scenario (test_deadlock.c, docs/deadlock-1999.md) started by hand, so
  * that a student at make run's prompt watches it happen.
  *
@@ -13,6 +13,12 @@
  *                          nbd0's server (deadlock_1999_user and
  *                          deadlock_1999_user_sync): boot with the user
  *                          image as hda, a fresh ext2 as hdb, no nbd=
+ *   demo deadlock flusher  Linux 5.6's cure: reclaim=sync, the 1999
+ *                          policy, with nbd-server -f, an IO flusher
+ *                          (deadlock_1999_user_flusher): it completes.
+ *                          The same disks; the boot's first user demo
+ *                          starts the server, -f or not, and a demo
+ *                          wanting the other kind is refused
  *
  * Otherwise it needs nbd0 served by nbdsrv (nbdsrv=PORT nbdsrv_dev=DEV
  * nbd=127.0.0.1:PORT on the command line; make run boots so), and runs
@@ -38,13 +44,14 @@
 
 static void usage(void)
 {
-    console_puts("usage: demo deadlock [user] [kswiod|sync]\n");
+    console_puts("usage: demo deadlock [user] [kswiod|sync] | demo deadlock flusher\n");
 }
 
 static void cmd_demo(int argc, char **argv)
 {
-    bool user = argc >= 3 && strcmp(argv[2], "user") == 0;
-    const char *policy = argc == 3 + user ? argv[2 + user] : NULL;
+    bool flusher = argc == 3 && strcmp(argv[2], "flusher") == 0;
+    bool user = flusher || (argc >= 3 && strcmp(argv[2], "user") == 0);
+    const char *policy = !flusher && argc == 3 + user ? argv[2 + user] : NULL;
     if (argc < 2 || argc > 3 + user || strcmp(argv[1], "deadlock") != 0 ||
         (policy && strcmp(policy, "sync") != 0 && strcmp(policy, "kswiod") != 0)) {
         usage();
@@ -62,9 +69,23 @@ static void cmd_demo(int argc, char **argv)
                      "from hda (the user image): boot with those disks and no nbd=\n");
         return;
     }
+    enum deadlock_1999_server want = flusher ? DEADLOCK_SERVER_FLUSHER : DEADLOCK_SERVER_PLAIN;
+    if (user && deadlock_1999_server != DEADLOCK_SERVER_NONE && deadlock_1999_server != want) {
+        console_printf("demo: nbd-server was started %s by an earlier demo in this boot; "
+                       "halt and boot again\n",
+                       deadlock_1999_server == DEADLOCK_SERVER_FLUSHER ? "as an IO flusher (-f)"
+                                                                       : "without -f");
+        return;
+    }
     if (deadlock_1999_left) {
         console_puts("demo: the sync run's deadlock is still there (ps shows it); "
                      "halt and boot again\n");
+        return;
+    }
+    if (flusher) {
+        console_puts("demo: the 1999 policy, reclaim=sync, with /bin/nbd-server -f: an IO "
+                     "flusher, whose reclaim writes nothing\n");
+        ktest_run("deadlock_1999_user_flusher");
         return;
     }
     bool sync = policy && strcmp(policy, "sync") == 0;
@@ -83,6 +104,7 @@ static void cmd_demo(int argc, char **argv)
     reclaim_policy = saved;
 }
 
-MONITOR_COMMAND("demo", "deadlock [user]",
-                "the 1999 deadlock live: [user] [kswiod|sync]; user: the server a process",
+MONITOR_COMMAND("demo", "deadlock [user|flusher]",
+                "the 1999 deadlock live: [user] [kswiod|sync]; user: the server a process; "
+                "flusher: it -f under sync",
                 cmd_demo);

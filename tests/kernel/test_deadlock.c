@@ -121,6 +121,7 @@ static int a_result = 1;        /* 1: running */
 static struct nbd_user *user_server;
 static bool io_flusher;         /* deadlock_1999_user_flusher: the server runs -f */
 bool deadlock_1999_left;        /* a sync run's deadlock is still there */
+enum deadlock_1999_server deadlock_1999_server;
 
 static uint32_t word(const struct file_job *j, uint32_t off)
 {
@@ -587,20 +588,25 @@ static void scenario(void)
 KTEST_MANUAL(deadlock_1999)
 {
     user_server = NULL;
+    io_flusher = false;
     scenario();
 }
 
 /* The process as nbd0's server, started by the first run in a boot (the
  * monitor's demo runs the scenario again): the harness boots with the
  * user image as hda and the fresh ext2 as hdb. */
-static void serve_by_process(void)
+static void serve_by_process(bool as_flusher)
 {
     static struct nbd_user u;           /* the sync run leaves it deadlocked */
     static const char *const flusher[] = { "-f", NULL };
+    io_flusher = as_flusher;
+    enum deadlock_1999_server want = io_flusher ? DEADLOCK_SERVER_FLUSHER : DEADLOCK_SERVER_PLAIN;
     if (!u.dev) {
         KASSERT_EQ(nbd_user_start("/dev/hdb", io_flusher ? flusher : NULL, &u), 0);
         KASSERT_STREQ(u.dev->name, "nbd0");
+        deadlock_1999_server = want;
     }
+    KASSERT_EQ(deadlock_1999_server, want);     /* the kind this boot started */
     pr_info("deadlock_1999: nbd0 is served by /bin/nbd-server, pid %u, a process\n",
             u.srv.task->id);
     user_server = &u;
@@ -608,22 +614,21 @@ static void serve_by_process(void)
 
 KTEST_MANUAL(deadlock_1999_user)
 {
-    serve_by_process();
+    serve_by_process(false);
     scenario();
 }
 
 /* Linux 5.6's cure: the server marks itself with prctl(PR_SET_IO_FLUSHER)
  * (nbd-server -f), and under the 1999 policy, for this test only, the
- * scenario completes.  It must start the boot's server itself. */
+ * scenario completes.  It must start the boot's server itself (the
+ * monitor's "demo deadlock flusher" first in a boot). */
 KTEST_MANUAL(deadlock_1999_user_flusher)
 {
-    io_flusher = true;
-    serve_by_process();
+    serve_by_process(true);
     enum reclaim_policy saved = reclaim_policy;
     reclaim_policy = RECLAIM_SYNC;
     scenario();
     reclaim_policy = saved;
-    io_flusher = false;
 }
 
 /* make run's last stress test, labelled as what it is: the 1999 policy for
@@ -676,12 +681,13 @@ static void expected_deadlock(void)
 KTEST_MANUAL(deadlock_1999_sync)
 {
     user_server = NULL;
+    io_flusher = false;
     expected_deadlock();
 }
 
 /* The same with the process as the server (the monitor's demo). */
 KTEST_MANUAL(deadlock_1999_user_sync)
 {
-    serve_by_process();
+    serve_by_process(false);
     expected_deadlock();
 }
