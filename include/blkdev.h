@@ -77,8 +77,10 @@ struct bio {
  * that task -- and that task may need what the waiter holds (the 1999
  * deadlock: lock_super held across a bitmap read that nbdsrv, short of
  * memory, cannot answer).  So the wait is made visible to both checkers:
- *   the hang detector follows a waiter on a buffer of the device to
- *       server->task (the buffer's wait queue names it as its owner);
+ *   the hang detector follows a waiter on a buffer of the device, or on
+ *       a bio of it in submit_bio_wait() (a swap-in read, a program's
+ *       read of /dev/NAME), to server->task (the wait queue names it as
+ *       its owner);
  *   the lock validator sees "waiting for the device's IO" as taking the
  *       pseudo-lock server->map (blkdev_might_wait), which the server
  *       holds while it serves a request -- so "lock_super held while

@@ -181,6 +181,11 @@ int submit_bio_wait(struct bio *bio)
 {
     struct completion done;
     init_completion(&done, "bio");
+    /* Only the device's server, when a task here is one, ends this wait:
+     * the hang detector follows it there, as it does a buffer's (a swap-in
+     * read of a server's own page, which only it could answer). */
+    if (bio->bdev->server)
+        done.wq.owner = &bio->bdev->server->task;
     bio->private = &done;
     bio->end_io = wake_submitter;
     blkdev_might_wait(bio->bdev);

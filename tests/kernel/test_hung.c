@@ -11,9 +11,11 @@
  * its two tasks stay blocked for the rest of the boot, harmlessly, already
  * reported (hang_reported stays set as they never wake).
  */
+#include "blkdev.h"
 #include "cmdline.h"
 #include "completion.h"
 #include "hung.h"
+#include "mm.h"
 #include "ktest.h"
 #include "mutex.h"
 #include "printk.h"
@@ -211,6 +213,58 @@ KTEST(hung_task_chain_ends_without_deadlock)
     KASSERT_EQ(hung_reports, reports + 1);
 }
 
+
+/* A synchronous bio of a device whose requests a task here answers (ram0
+ * lent a server for the test, stalled): the waiter in submit_bio_wait()
+ * is followed to that server, as a swap-in read of the server's own page
+ * on nbd0 would be.  Undone after: ram0 unstalled (the read ends), its
+ * server taken back. */
+static void *bio_buf;
+
+static void read_a_sector(void *arg)
+{
+    struct block_device *dev = arg;
+    KASSERT_EQ(blkdev_rw(dev, 0, bio_buf, SECTOR_SIZE, BIO_READ), 0);
+}
+
+KTEST(hung_bio_wait_followed_to_the_device_server)
+{
+    struct block_device *dev = blkdev_find("ram0");
+    KASSERT(dev != NULL);
+    KASSERT(dev->server == NULL);
+    bio_buf = get_zeroed_page(GFP_KERNEL);
+    KASSERT(bio_buf != NULL);
+    static struct lock_class_key key;
+    static struct blk_server srv = {
+        .map = LOCKDEP_MAP_INIT("hung-test request", &key, LOCK_PSEUDO),
+    };
+    uint32_t saved = hung_timeout_secs, reports = hung_reports, mark = log_mark();
+    hung_timeout_secs = TEST_TIMEOUT_SECS;
+    ktest_expect_reports(1);
+
+    srv.task = task_create("bio-server", nap_until_stopped, NULL, PRIO_NORMAL);
+    KASSERT(srv.task);
+    dev->server = &srv;
+    blkdev_stall(dev, true);
+    struct task *waiter = task_create("bio-waiter", read_a_sector, dev, PRIO_NORMAL);
+    KASSERT(waiter);
+    bool reported = wait_for_count(&hung_reports, reports + 1, WAIT_LIMIT_MS);
+
+    blkdev_stall(dev, false);           /* the read ends; the waiter exits */
+    task_join(waiter);
+    dev->server = NULL;
+    task_stop(srv.task);
+    task_join(srv.task);
+    hung_timeout_secs = saved;
+    free_page_address(bio_buf);
+
+    KASSERT(reported);
+    KASSERT(log_contains(mark, "hung: task \"bio-waiter\""));
+    KASSERT(log_contains(mark, "bio-waiter waits on wait queue bio, which only bio-server can "
+                               "end (it answers the IO this waits for)"));
+    KASSERT(log_contains(mark, "bio-server waits on sleep (sleeping): the chain ends here"));
+    KASSERT_EQ(hung_reports, reports + 1);
+}
 
 KTEST(hung_task_join_chain_followed_to_mutex_owner)
 {
