@@ -31,8 +31,8 @@
 /* The kernel buffer's size, when free memory has it: a socket's read
  * gives up to this much per call.  With a page, /bin/nbd-server took 32
  * reads and as many copies through a page for each 128 KiB request, and
- * bench=nbd_user wrote 1.5-2x slower than nbdsrv; with 16 KiB about as
- * fast (0.96-1.34x). */
+ * bench=nbd_user wrote 1.6-2.2x slower than nbdsrv; with 16 KiB
+ * 1.0-1.7x (make bench BENCH=nbd_user, shared machine). */
 #define RW_CHUNK (4 * PAGE_SIZE)
 
 /* A file with read_user/write_user (a block device) moves the program's

@@ -58,7 +58,8 @@ KBENCH(nbd_one_at_a_time)
  * system calls besides mmap and munmap (read header, pread or read data,
  * pwrite or write reply and data).  Measured (release, shared machine):
  * with a page per socket read and per bio, writes took 2.3-2.9x and reads
- * 2x nbdsrv's time; now 0.96-1.34x and 1.1-1.3x. */
+ * 2x nbdsrv's time; now writes 1.0-1.7x and reads 1.1-2.0x, the ratio
+ * largest when the machine is least loaded (nbdsrv gains most then). */
 KBENCH(nbd_user)
 {
     char server[24];
