@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "list.h"
+#include "mutex.h"
 
 /* Page table entry bits (Intel SDM vol. 3A, 4.3). */
 #define PTE_PRESENT     0x001u
@@ -75,6 +76,9 @@ struct vm_space {
     uint32_t *pgdir;            /* page directory, in the direct map */
     struct list_head areas;     /* struct vm_area: anonymous memory and file mappings */
     struct list_head link;      /* on the list of all spaces (vm_for_each_space) */
+    struct mutex mmap_lock;     /* its areas while they change or swapoff walks them (vm.c) */
+    uint32_t users;             /* its owner and swapoff's walk; the spaces lock (vm.c) */
+    bool dead;                  /* destroyed, kept for a walk that holds it; mmap_lock */
     struct anon_vma *anon_vma;  /* its fork family (NULL: the kernel's space) */
     struct list_head anon_link; /* on anon_vma->spaces; page_lock */
     bool lock_future;           /* mlockall(MCL_FUTURE): new areas are VM_LOCKED; its task */
@@ -193,9 +197,12 @@ void filemap_harvest_dirty(struct address_space *mapping);
 /* The protection of the anonymous area holding va (PTE_WRITE or 0),
  * with PTE_USER; 0 when none does. */
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va);
-/* Call fn for every address space but the kernel's; spaces are neither
- * created nor destroyed meanwhile.  fn may sleep; a non-zero return
- * stops the walk and is returned. */
+/* Call fn for every address space but the kernel's, each under its own
+ * mmap_lock (its areas do not change meanwhile).  Spaces may be created
+ * (one made during the walk is walked too: it goes on the list's tail) or
+ * destroyed meanwhile (a destroyed one is skipped, and stays allocated
+ * until the walk has left it).  fn may sleep; a non-zero return stops
+ * the walk and is returned. */
 int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg);
 
 /* A PTE as it is, 0 when there is no page table: for swap PTEs (swap.h),

@@ -477,7 +477,7 @@ static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
  * pages need no fixing when an area is cut: an anonymous page names its
  * space and address (owner, index), not its area.  File areas are not cut
  * (-EINVAL; nothing maps one from user mode yet).  The caller holds the
- * spaces lock (vm.c), as for vm_unmap_all.
+ * space's mmap_lock (vm.c), as for vm_unmap_all.
  */
 int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
 {

@@ -81,7 +81,7 @@ uint32_t swap_cache_count(void);
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **area);
 int filemap_fault(struct vm_area *area, uint32_t va);
-/* mprotect, mlock and munlock, spaces lock held: the areas of s over
+/* mprotect, mlock and munlock, s->mmap_lock held: the areas of s over
  * [start, end), split at its edges, get prot (PTE_WRITE or 0; -1 keeps
  * theirs) and vm_flags set and clear; their PTEs follow.  0, -ENOMEM (a
  * page of the range in no area, or no memory to split), -EINVAL (a file
@@ -92,13 +92,13 @@ int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, 
                     uint32_t clear);
 uint32_t vm_locked_pages(struct vm_space *s, uint32_t start, uint32_t end);
 int vm_populate(struct vm_space *s, uint32_t start, uint32_t end);
-/* fork: copy every area of parent into child (empty, spaces lock held):
+/* fork: copy every area of parent into child (empty; parent->mmap_lock held):
  * 0 or -ENOMEM, with what was copied left for vm_space_destroy. */
 int vm_copy_areas(struct vm_space *child, struct vm_space *parent);
 /* A file area made by copying another: it maps the same file too. */
 void filemap_dup_area(struct vm_area *area);
 /* Take [start, end) (page aligned) out of s's anonymous areas, freeing
- * their pages and slots; spaces lock held.  0, -EINVAL (it meets a file
+ * their pages and slots; s->mmap_lock held.  0, -EINVAL (it meets a file
  * area) or -ENOMEM (an area to split, and no memory for its half). */
 int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end);
 /* Unmap a file area's pages (their dirty bits become PG_dirty) and let go

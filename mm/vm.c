@@ -2,6 +2,22 @@
  * vm.c - page tables, address spaces and kernel stacks (see include/vm.h).
  * Two-level x86 paging without PAE: a page directory of 1024 entries, each
  * pointing to a page table of 1024 entries, each mapping 4 KiB.
+ *
+ * Locking of the spaces (lock order: mmap_lock, then spaces_lock):
+ *   s->mmap_lock   (Linux's mmap_lock) over s's list of areas while they
+ *                  change -- munmap, mprotect/mlock, fork's copy of the
+ *                  parent, the destroy -- and while swapoff walks them, so
+ *                  swapoff never sees a half-removed area.  One space's
+ *                  only: munmap in one process never waits for another's.
+ *   spaces_lock    the list of all spaces and each space's users count;
+ *                  a spinlock, so never held across a sleep.
+ * Why not one lock over all spaces: unmapping a file area
+ * takes the file's lock, which kswapd may hold across a page write to
+ * nbd0; with a global lock held across that wait, the NBD server's own
+ * munmap waited behind it -- the IO path stopped (docs/design.md,
+ * invariant 3).  A space stays allocated while swapoff walks it through
+ * its users count: the destroy empties it under its mmap_lock and marks it
+ * dead, and whoever drops the last use takes it off the list and frees it.
  */
 #include "vm.h"
 #include "gdt.h"
@@ -10,6 +26,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "mutex.h"
+#include "spinlock.h"
 #include "printk.h"
 #include "slab.h"
 #include "swap.h"
@@ -26,7 +43,7 @@ struct vm_space kernel_space;
 static uint32_t *kernel_tables;         /* KERNEL_TABLES tables, contiguous */
 static const char *kstack_owner[KSTACK_SLOTS];  /* NULL: slot free */
 static struct list_head all_spaces = LIST_HEAD_INIT(all_spaces);
-static struct mutex spaces_lock;        /* all_spaces; held across a whole walk */
+static struct spinlock spaces_lock;     /* all_spaces and each space's users */
 
 extern char boot_stack_guard[];
 
@@ -70,7 +87,7 @@ void vm_init(uint32_t lowmem_pfns)
     }
     memset(kernel_space.pgdir, 0, PAGE_SIZE);
     list_init(&kernel_space.areas);
-    mutex_init(&spaces_lock, "vm_spaces");
+    spin_lock_init(&spaces_lock, "vm_spaces");
     memset(kernel_tables, 0, KERNEL_TABLES * PAGE_SIZE);
     for (uint32_t i = 0; i < KERNEL_TABLES; i++)
         kernel_space.pgdir[KERNEL_PDE_FIRST + i] =
@@ -117,6 +134,8 @@ static struct vm_space *space_alloc(struct anon_vma *family)
     memcpy(&s->pgdir[KERNEL_PDE_FIRST], &kernel_space.pgdir[KERNEL_PDE_FIRST],
            KERNEL_TABLES * sizeof(uint32_t));
     list_init(&s->areas);
+    mutex_init(&s->mmap_lock, "mmap_lock");
+    s->users = 1;
     s->anon_vma = family;
     uint32_t flags = spin_lock_irqsave(&page_lock);
     list_add_tail(&s->anon_link, &family->spaces);
@@ -124,14 +143,18 @@ static struct vm_space *space_alloc(struct anon_vma *family)
     return s;
 }
 
+static void add_space(struct vm_space *s)
+{
+    uint32_t flags = spin_lock_irqsave(&spaces_lock);
+    list_add_tail(&s->link, &all_spaces);
+    spin_unlock_irqrestore(&spaces_lock, flags);
+}
+
 struct vm_space *vm_space_create(void)
 {
     struct vm_space *s = space_alloc(NULL);
-    if (!s)
-        return NULL;
-    mutex_lock(&spaces_lock);
-    list_add_tail(&s->link, &all_spaces);
-    mutex_unlock(&spaces_lock);
+    if (s)
+        add_space(s);
     return s;
 }
 
@@ -140,12 +163,15 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     struct vm_space *child = space_alloc(parent->anon_vma);
     if (!child)
         return NULL;
-    /* Under the spaces lock, as munmap: swapoff sees the child whole or
-     * not at all, and the parent's areas do not change under the copy. */
-    mutex_lock(&spaces_lock);
-    list_add_tail(&child->link, &all_spaces);
+    /* The parent's areas do not change under the copy.  The child goes on
+     * the list whole, before the parent is let go: a swapoff that has not
+     * yet walked the parent will walk the child too (it is at the tail);
+     * one that has walked the parent left no swap PTE of its area there
+     * to copy. */
+    mutex_lock(&parent->mmap_lock);
     int err = vm_copy_areas(child, parent);
-    mutex_unlock(&spaces_lock);
+    add_space(child);
+    mutex_unlock(&parent->mmap_lock);
     if (err) {
         vm_space_destroy(child);        /* undoes a partial copy like any space */
         return NULL;
@@ -153,23 +179,24 @@ struct vm_space *vm_space_fork(struct vm_space *parent)
     return child;
 }
 
-void vm_space_destroy(struct vm_space *s)
+/* Drop one use of s; the last takes it off the list and frees it (it was
+ * emptied by vm_space_destroy). */
+static void put_space(struct vm_space *s)
 {
-    if (is_current(s))
-        vm_switch(&kernel_space);
-    /* Not while swapoff walks the spaces: it must see every swap PTE
-     * until it is gone, and never a half-dismantled list of areas. */
-    mutex_lock(&spaces_lock);
-    list_del(&s->link);
-    vm_unmap_all(s);
-    mutex_unlock(&spaces_lock);
+    uint32_t flags = spin_lock_irqsave(&spaces_lock);
+    bool last = --s->users == 0;
+    if (last)
+        list_del(&s->link);
+    spin_unlock_irqrestore(&spaces_lock, flags);
+    if (!last)
+        return;
     /* Out of its family before its tables go: reclaim walks the family's
      * tables.  No page names a family whose last space has gone. */
-    uint32_t flags = spin_lock_irqsave(&page_lock);
+    flags = spin_lock_irqsave(&page_lock);
     list_del(&s->anon_link);
-    bool last = list_empty(&s->anon_vma->spaces);
+    bool last_of_family = list_empty(&s->anon_vma->spaces);
     spin_unlock_irqrestore(&page_lock, flags);
-    if (last)
+    if (last_of_family)
         kfree(s->anon_vma);
     for (uint32_t i = 0; i < KERNEL_PDE_FIRST; i++)
         if (s->pgdir[i] & PTE_PRESENT)
@@ -178,16 +205,28 @@ void vm_space_destroy(struct vm_space *s)
     kfree(s);
 }
 
+void vm_space_destroy(struct vm_space *s)
+{
+    if (is_current(s))
+        vm_switch(&kernel_space);
+    /* Emptied under its own lock only: swapoff, walking it, sees every
+     * swap PTE until it is gone and never a half-dismantled list of
+     * areas; nobody else waits while a file area's lock is awaited. */
+    mutex_lock(&s->mmap_lock);
+    vm_unmap_all(s);
+    s->dead = true;
+    mutex_unlock(&s->mmap_lock);
+    put_space(s);
+}
+
 int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len)
 {
     uint32_t end = start + len;
     if (start % PAGE_SIZE || len % PAGE_SIZE || !len || end < start || end > USER_TOP)
         return -EINVAL;
-    /* The spaces lock, as for vm_space_destroy: swapoff must never see a
-     * half-removed area. */
-    mutex_lock(&spaces_lock);
+    mutex_lock(&s->mmap_lock);          /* swapoff must never see a half-removed area */
     int err = vm_remove_range(s, start, end);
-    mutex_unlock(&spaces_lock);
+    mutex_unlock(&s->mmap_lock);
     return err;
 }
 
@@ -197,21 +236,37 @@ int vm_change_range(struct vm_space *s, uint32_t start, uint32_t len, int prot, 
     uint32_t end = start + len;
     if (start % PAGE_SIZE || len % PAGE_SIZE || end < start || end > USER_TOP)
         return -EINVAL;
-    mutex_lock(&spaces_lock);           /* as munmap: swapoff sees whole areas */
+    mutex_lock(&s->mmap_lock);          /* as munmap: swapoff sees whole areas */
     int err = vm_change_areas(s, start, end, prot, set, clear);
-    mutex_unlock(&spaces_lock);
+    mutex_unlock(&s->mmap_lock);
     return err;
 }
 
 int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg)
 {
     int ret = 0;
-    mutex_lock(&spaces_lock);
-    list_for_each(link, &all_spaces) {
-        if ((ret = fn(list_entry(link, struct vm_space, link), arg)) != 0)
-            break;
+    uint32_t flags = spin_lock_irqsave(&spaces_lock);
+    struct list_head *link = all_spaces.next;
+    struct vm_space *s = link == &all_spaces ? NULL : list_entry(link, struct vm_space, link);
+    if (s)
+        s->users++;
+    spin_unlock_irqrestore(&spaces_lock, flags);
+    while (s) {
+        /* s stays on the list while we use it, so its next is good. */
+        mutex_lock(&s->mmap_lock);
+        if (!s->dead)
+            ret = fn(s, arg);
+        mutex_unlock(&s->mmap_lock);
+        flags = spin_lock_irqsave(&spaces_lock);
+        link = s->link.next;
+        struct vm_space *next = ret || link == &all_spaces ? NULL :
+                                list_entry(link, struct vm_space, link);
+        if (next)
+            next->users++;
+        spin_unlock_irqrestore(&spaces_lock, flags);
+        put_space(s);
+        s = next;
     }
-    mutex_unlock(&spaces_lock);
     return ret;
 }
 

@@ -117,6 +117,10 @@ MMAP_TESTS = {
     "filemap_fsync_writes_pages_dirty_in_a_pte": ext2_stress(
         "filemap_fsync_writes_pages_dirty_in_a_pte", False, files=False, mem=128,
         seeded=False, expect=[r"filemap: fsync handed 1 pages to kswiod"]),
+    "vm_munmap_goes_on_while_a_destroy_waits_for_a_file": ext2_stress(
+        "vm_munmap_goes_on_while_a_destroy_waits_for_a_file", False, files=False, mem=128,
+        seeded=False, expect=[r"vm: munmap of another space while a destroy waits for the "
+                              r"file's lock: done after \d+ ms"]),
     # tests/kernel/test_fsync.c: a slow disk (1 MiB/s), so that the writers'
     # pages are always still being written when fsync looks.
     "fsync_ignores_pages_handed_over_meanwhile": ext2_stress(

@@ -14,11 +14,19 @@
  *   filemap_fsync_writes_pages_dirty_in_a_pte  a task stores through a
  *       mapping that stays; the page is dirty only in its PTE; fsync (the
  *       kernel's msync) hands it to kswiod and leaves the PTE clean
+ *   vm_munmap_goes_on_while_a_destroy_waits_for_a_file  the cycle of the
+ *       1999 scenario with a user-space NBD server, cut: this task holds a
+ *       file's lock (as kswapd did, writing to nbd0); a task destroying a
+ *       space that maps the file waits for it; a third task's munmap of
+ *       an unrelated space (the server's, after a request) must complete
+ *       meanwhile.  With one lock over every space it waited behind the
+ *       destroy.
  */
 #include "kerrno.h"
 #include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
+#include "mutex.h"
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
@@ -121,6 +129,59 @@ KTEST_MANUAL(filemap_fsync_writes_pages_dirty_in_a_pte)
 
     KASSERT_EQ(vfs_fsync(inode), 0);                /* nothing new: nothing written */
     vm_space_destroy(space);
+    iput(inode);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+struct unmapper {
+    struct vm_space *space;
+    volatile bool done;
+    int err;
+};
+
+static void destroy_task(void *arg)
+{
+    vm_space_destroy(arg);
+}
+
+static void unmap_task(void *arg)
+{
+    struct unmapper *u = arg;
+    u->err = vm_unmap_range(u->space, MAP_VA + PAGE_SIZE, PAGE_SIZE);
+    u->done = true;
+}
+
+KTEST_MANUAL(vm_munmap_goes_on_while_a_destroy_waits_for_a_file)
+{
+    struct inode *inode;
+    struct vm_space *mapped = map_new_file(MNT "/held", &inode);
+    static struct unmapper u;
+    u = (struct unmapper){ .space = vm_space_create() };
+    KASSERT(u.space != NULL);
+    KASSERT_EQ(vm_map_anon(u.space, MAP_VA, PAGES * PAGE_SIZE, PTE_WRITE), 0);
+
+    mutex_lock(&inode->mapping.lock);
+    struct task *destroyer = task_create("destroyer", destroy_task, mapped, PRIO_NORMAL);
+    KASSERT(destroyer != NULL);
+    uint32_t waited = 0;
+    for (; waited < 2000 && destroyer->wait_obj != &inode->mapping.lock; waited += 10)
+        sleep_ms(10);
+    struct task *unmapper = task_create("unmapper", unmap_task, &u, PRIO_NORMAL);
+    KASSERT(unmapper != NULL);
+    for (waited = 0; waited < 2000 && !u.done; waited += 10)
+        sleep_ms(10);
+    bool done_meanwhile = u.done;
+    bool destroy_waited = destroyer->wait_obj == &inode->mapping.lock;
+    pr_info("vm: munmap of another space while a destroy %s the file's lock: %s after %u ms\n",
+            destroy_waited ? "waits for" : "does not wait for",
+            done_meanwhile ? "done" : "still waiting", waited);
+    mutex_unlock(&inode->mapping.lock);
+    KASSERT_EQ(task_join(destroyer), 0);
+    KASSERT_EQ(task_join(unmapper), 0);
+    KASSERT(destroy_waited);
+    KASSERT(done_meanwhile);
+    KASSERT_EQ(u.err, 0);
+    vm_space_destroy(u.space);
     iput(inode);
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
