@@ -1,7 +1,18 @@
 #!/usr/bin/env python3
 """check_gdb.py - prove the debugging story of `make debug` in batch mode.
 
-usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S] [--kiodq|--kps-process]
+usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S]
+                                          [--kiodq|--kps-process|--user-program]
+
+With --user-program it proves gdb stops in a user program: it boots
+init=/bin/execer from the user image (execer checks its bad execs, then
+becomes /bin/hello with the arguments "from execer"), loads hello's
+symbols with `kuser hello`, and `break main if $kcurrent("hello")` must
+stop in hello's main, not in execer's code at that address: bt shows
+main in user/hello.c with argc=3, argv[1] reads "from" out of the
+process's memory, and kps lists the hello process with its memory.  Then
+gdb lets it run, and hello's greeting and the boot's clean end must show
+in the serial log.
 
 With --kps-process it proves kps's view of user processes: it boots
 init=/bin/forks from the user image, stops where its first forked
@@ -98,6 +109,28 @@ KPS_PROCESS_EXPECT = [
      r"^ +process: parent \d+, [1-9]\d* pages resident, 0 swapped$"),
     ("kps gave the child the parent's pid",
      r"^ +process: parent [1-9]\d*, [1-9]\d* pages resident, 0 swapped$"),
+]
+
+# --user-program: /bin/execer as init, which execs /bin/hello from execer.
+USER_PROGRAM_COMMANDS = ["break kmain", "continue", "kuser hello",
+                         'break main if $kcurrent("hello")', "continue", "bt",
+                         "print argv[1]", "kps", "continue"]
+USER_PROGRAM_EXPECT = [
+    ("kuser loaded hello's symbols", r"^kuser: build/user/root/bin/hello symbols loaded "),
+    ("the main breakpoint was hit", r"^Breakpoint 2, main \("),
+    ("bt shows main in user/hello.c with its three arguments",
+     r"^#0\s+(0x[0-9a-f]+ in )?main \(argc=3, argv=0x[0-9a-f]+\) at user/hello\.c:\d+$"),
+    ("argv[1] read out of the process's memory", r'^\$1 = 0x[0-9a-f]+ "from"$'),
+    ("kps listed the hello process as current",
+     r"^\* +\d+ hello +running "),
+    ("kps gave it its parent and its memory",
+     r"^ +process: parent \d+, [1-9]\d* pages resident, 0 swapped$"),
+]
+# In the serial log once gdb let go: hello ran on, the boot ended cleanly.
+USER_PROGRAM_SERIAL = [
+    ("hello printed its arguments, gdb gone", r"^hello: argv\[2\] = execer"),
+    ("init (execer become hello) exited with status 0",
+     r"process: /bin/execer \(pid \d+\) exited with status 0$"),
 ]
 
 KIODQ_COMMANDS = ["break kmain", "continue", "break start_one", "continue", "kiodq"]
@@ -367,6 +400,21 @@ def check_stop(out, stop, khungtaskd_asleep):
         print(f"check_gdb: ok: at {stop}: kbt {n} (switched out): {' <- '.join(frames)}")
 
 
+def check_boot_end(qemu, serial_log, deadline):
+    """After gdb's last continue: the program ran on (USER_PROGRAM_SERIAL in
+    the serial log, in order) and the kernel ended the boot with success
+    (qemu-boot's status 0)."""
+    try:
+        status = qemu.wait(timeout=max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        raise Failure("the boot did not end once gdb let it run")
+    with open(serial_log, errors="replace") as f:
+        check_output(f.read(), USER_PROGRAM_SERIAL)
+    if status != 0:
+        raise Failure(f"the boot did not end cleanly: qemu-boot exited with status {status}")
+    print("check_gdb: ok: the boot ended with success")
+
+
 def main():
     p = argparse.ArgumentParser(description="prove gdb can debug swiod (batch mode)")
     p.add_argument("--log-dir", default=os.path.join(ROOT, "build", "test-logs"))
@@ -374,12 +422,17 @@ def main():
     p.add_argument("--kiodq", action="store_true", help="check kiodq during a swap test")
     p.add_argument("--kps-process", action="store_true",
                    help="check kps's process lines while /bin/forks runs as init")
+    p.add_argument("--user-program", action="store_true",
+                   help="check kuser and a breakpoint in /bin/hello's main")
     args = p.parse_args()
     os.makedirs(args.log_dir, exist_ok=True)
     gdb_log = os.path.join(args.log_dir, "gdb-kiodq.log" if args.kiodq
-                           else "gdb-kps.log" if args.kps_process else "gdb.log")
+                           else "gdb-kps.log" if args.kps_process
+                           else "gdb-user.log" if args.user_program else "gdb.log")
     commands, expect = (KIODQ_COMMANDS, KIODQ_EXPECT) if args.kiodq else \
-        (KPS_PROCESS_COMMANDS, KPS_PROCESS_EXPECT) if args.kps_process else (GDB_COMMANDS, EXPECT)
+        (KPS_PROCESS_COMMANDS, KPS_PROCESS_EXPECT) if args.kps_process else \
+        (USER_PROGRAM_COMMANDS, USER_PROGRAM_EXPECT) if args.user_program else \
+        (GDB_COMMANDS, EXPECT)
     deadline = time.monotonic() + args.timeout
 
     qemu, port = None, free_port()
@@ -399,13 +452,20 @@ def main():
             image = user_image(os.path.join(args.log_dir, "gdb-kps-root.img"))
             qemu = start_qemu(os.path.join(args.log_dir, "gdb-kps-serial.log"), port,
                               "init=/bin/forks mount=hda:/", [image])
+        elif args.user_program:
+            from user_tests import user_image
+            image = user_image(os.path.join(args.log_dir, "gdb-user-root.img"))
+            serial_log = os.path.join(args.log_dir, "gdb-user-serial.log")
+            qemu = start_qemu(serial_log, port, "init=/bin/execer mount=hda:/", [image])
         else:
             qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"), port)
         wait_for_stub(qemu, port, deadline)
         out, note = run_gdb(gdb_log, deadline, commands, port)
         try:
             check_output(out, expect)
-            if not args.kiodq and not args.kps_process:
+            if args.user_program:
+                check_boot_end(qemu, serial_log, deadline)
+            elif not args.kiodq and not args.kps_process:
                 check_tasks(out)
         except Failure as f:
             print("check_gdb: gdb's last lines:\n    " + "\n    ".join(out.splitlines()[-8:]))

@@ -7,6 +7,11 @@ Commands:
   kps       every task: id, name, state, priority, wait channel, held locks
   kbt       backtrace of one task (kbt NAME or kbt ID), switched out or current
   kiodq     the kswiods' queues: the page writes reclaim handed over, per device
+  kuser     load a user program's symbols (kuser PROG: build/user/root/bin/PROG)
+
+Convenience function:
+  $kcurrent("NAME")  1 when the current task is named NAME, else 0: the
+                     condition that makes `break main` stop in one program
 
 Rules for every command here:
   - Read kernel memory through gdb only; never call a kernel function.  The
@@ -28,6 +33,7 @@ import struct
 import gdb
 
 COMMANDS = []                   # every registered command class, for khelp
+KERNEL_ELF = "swiod.elf"        # gdbinit's `file build/swiod.elf`
 
 
 def register(cls):
@@ -55,12 +61,25 @@ def symbol_value(name):
         raise gdb.GdbError(f"{name}: {e} (is build/swiod.elf loaded?)")
 
 
+def kernel_global_symbol(name):
+    """The kernel's global symbol `name`, or None.  Looked up in the
+    kernel's objfile: stopped in a user program kuser loaded,
+    gdb.lookup_global_symbol searches that program's symbols only."""
+    try:
+        return gdb.lookup_objfile(KERNEL_ELF).lookup_global_symbol(name)
+    except ValueError:
+        return None                 # no kernel objfile
+
+
 def global_value(name):
     """The gdb.Value of the kernel global `name`, looked up among globals
     only: parse_and_eval would find a local or parameter of the same name in
     the frame the kernel is stopped in first."""
-    sym = gdb.lookup_global_symbol(name)
-    if sym is None or not sym.is_variable:
+    sym = kernel_global_symbol(name)
+    # Before gdb has read the DWARF of the file that defines it, the symbol
+    # found may be an extern declaration's (LOC_UNRESOLVED: not is_variable);
+    # its value() is still the variable's, found by its ELF symbol.
+    if sym is None or not (sym.is_variable or sym.addr_class == gdb.SYMBOL_LOC_UNRESOLVED):
         raise gdb.GdbError(f"no kernel global {name} (is build/swiod.elf loaded and current?)")
     return sym.value()
 
@@ -321,7 +340,7 @@ def describe_pc(pc, return_address):
         # A function's first instruction: its own line, not that of whatever
         # the line table says was inlined there first.  (Several files may
         # have a static function of that name: take the one at this address.)
-        for sym in gdb.lookup_static_symbols(name) + [gdb.lookup_global_symbol(name)]:
+        for sym in gdb.lookup_static_symbols(name) + [kernel_global_symbol(name)]:
             if (sym and sym.is_function and sym.symtab
                     and int(sym.value().address) == look):
                 return where + f" ({sym.symtab.filename}:{sym.line})"
@@ -345,7 +364,7 @@ def state_names():
     TASK_UNINTERRUPTIBLE); {} if gdb cannot find it (then kps falls back to
     the enumerators' names)."""
     try:
-        fn = gdb.lookup_global_symbol("task_state_name")
+        fn = kernel_global_symbol("task_state_name")
         block = gdb.block_for_pc(int(fn.value().address))
         table = gdb.lookup_symbol("names", block)[0].value()
         first, last = table.type.range()
@@ -689,3 +708,85 @@ class KIodq(KernelCommand):
             if len(pages) != queued:
                 gdb.write(f"kiodq: WARNING: {len(pages)} pages on the queue but nr_queued is "
                           f"{queued} (stopped inside kswiod.c while it changes them?)\n")
+
+
+# --- user programs (user/, build/user/root/bin) ------------------------------
+
+USER_BIN = "build/user/root/bin"
+
+
+def current_task_name():
+    """The name of the task `current` points at ("" before sched_init)."""
+    cur = current_task()
+    if cur == 0:
+        return ""
+    return task_name(gdb.Value(cur).cast(gdb.lookup_type("struct task").pointer()).dereference())
+
+
+class KCurrent(gdb.Function):
+    """$kcurrent("NAME"): 1 when the current task is named NAME, else 0.
+
+    For a breakpoint condition: `break main if $kcurrent("hello")`.  A task
+    that execs takes its program's name (kps shows it), so this picks one
+    program out of every process whose code runs at the same user address."""
+
+    def __init__(self):
+        super().__init__("kcurrent")
+
+    def invoke(self, name):
+        return int(current_task_name() == name.string())
+
+
+KCurrent()
+
+
+@register
+class KUser(KernelCommand):
+    """Load a user program's symbols: kuser PROG (build/user/root/bin/PROG).
+
+    The programs are static ELF32 executables linked at 0x08048000 (the
+    Makefile's user link), so their symbols are loaded at the addresses the
+    file gives (add-symbol-file without an address): `break main`, `bt`,
+    `list` and `print argv[0]` then work while the CPU runs that program.
+    A second kuser replaces the program loaded before (both have a main,
+    at different addresses in different address spaces).
+
+    Every process runs at the same user addresses, each in its own address
+    space, and QEMU's gdb stub matches a breakpoint by virtual address
+    alone: `break main` stops in whichever process runs that address first
+    -- the program kuser loaded, or another one (then bt shows the wrong
+    program's source).  Make it stop in the right one with a condition on
+    the current task's name (a process's task takes its program's name at
+    exec): `break main if $kcurrent("PROG")`, or boot with only that
+    program running (init=/bin/PROG)."""
+    NAME = "kuser"
+    loaded = None                   # the file of the program loaded last
+
+    def invoke(self, arg, from_tty):
+        args = arg.split()
+        if len(args) != 1:
+            raise gdb.GdbError("usage: kuser PROG   (a program of build/user/root/bin)")
+        path = f"{USER_BIN}/{args[0]}"
+        try:
+            with open(path, "rb") as f:
+                head = f.read(20)
+        except OSError as e:
+            raise gdb.GdbError(f"kuser: cannot read {path}: {e.strerror} (run make; "
+                               f"the programs are those of user/)")
+        # e_ident: ELFCLASS32, ELFDATA2LSB; e_type ET_EXEC; e_machine EM_386.
+        if head[:6] != b"\x7fELF\x01\x01" or struct.unpack("<HH", head[16:20]) != (2, 3):
+            raise gdb.GdbError(f"kuser: {path} is not a static i386 ELF32 executable")
+        confirm = gdb.parameter("confirm")
+        gdb.execute("set confirm off")      # add/remove-symbol-file would ask
+        try:
+            if KUser.loaded:
+                gdb.execute(f"remove-symbol-file {KUser.loaded}", to_string=True)
+                KUser.loaded = None
+            gdb.execute(f"add-symbol-file {path}", to_string=True)
+        finally:
+            gdb.execute(f"set confirm {'on' if confirm else 'off'}")
+        KUser.loaded = path
+        main = gdb.lookup_objfile(path).lookup_global_symbol("main")
+        where = f"; main at {int(main.value().address):#x}" if main else ""
+        gdb.write(f"kuser: {path} symbols loaded at its link addresses{where}; to stop in "
+                  f"it: break main if $kcurrent(\"{args[0]}\")\n")
