@@ -86,7 +86,10 @@ int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
 
 int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
 {
-    return vm_add_area(s, start, len, prot, NULL);
+    mutex_lock(&s->mmap_lock);          /* not while swapoff walks the areas */
+    int err = vm_add_area(s, start, len, prot, NULL);
+    mutex_unlock(&s->mmap_lock);
+    return err;
 }
 
 /* The PTE bits an anonymous area's pages get: its protection, and the
@@ -592,7 +595,7 @@ int vm_area_protect(struct vm_space *s, uint32_t start, uint32_t prot)
     struct vm_area *a = find_area(s, start);
     if (!a || a->start != start || a->mapping)
         return -EINVAL;
-    return vm_change_areas(s, a->start, a->end, (int)prot, 0, 0);
+    return vm_change_range(s, a->start, a->end - a->start, (int)prot, 0, 0);
 }
 
 uint32_t vm_locked_pages(struct vm_space *s, uint32_t start, uint32_t end)

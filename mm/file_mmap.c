@@ -36,13 +36,16 @@ int vm_map_file(struct vm_space *s, uint32_t start, uint32_t len, struct inode *
                 uint32_t pgoff, uint32_t prot)
 {
     struct vm_area *a;
+    /* Whole before swapoff's walk (under the same lock) can see it. */
+    mutex_lock(&s->mmap_lock);
     int err = vm_add_area(s, start, len, prot, &a);
-    if (err)
-        return err;
-    a->mapping = &inode->mapping;
-    a->pgoff = pgoff;
-    filemap_dup_area(a);
-    return 0;
+    if (!err) {
+        a->mapping = &inode->mapping;
+        a->pgoff = pgoff;
+        filemap_dup_area(a);
+    }
+    mutex_unlock(&s->mmap_lock);
+    return err;
 }
 
 void filemap_dup_area(struct vm_area *a)

@@ -76,8 +76,8 @@ bool swap_mostly_full(void);
 uint32_t swap_cache_count(void);
 
 /* ---- areas (fault.c) and file mappings (file_mmap.c) ------------------ */
-/* A new area of s; 0, -EINVAL (unaligned, outside the user half, or
- * overlapping another) or -ENOMEM. */
+/* A new area of s, s->mmap_lock held; 0, -EINVAL (unaligned, outside the
+ * user half, or overlapping another) or -ENOMEM. */
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **area);
 int filemap_fault(struct vm_area *area, uint32_t va);

@@ -472,12 +472,12 @@ static void ending_io_flusher(struct block_device *nbd0, const struct task *bloc
             "freed %u clean pages; %s\n", answered, vm_events.pgsteal - b0->pgsteal, refused);
     KASSERT(blocked != NULL);
     KASSERT_EQ(refusals, 0);
-    /* The checks tear the mappings down under the global vm_spaces lock,
-     * which nbd-server's munmap (after each request) takes too; kswapd,
-     * writing a page of nbd0 the 1999 way with the file's lock held and
-     * waiting for the server, would close a cycle through that lock.
-     * The story is told: the checks run under the default policy, once
-     * kswapd's last sync run has ended. */
+    /* The checks tear the mappings down, which takes each file's lock;
+     * kswapd, writing a page of nbd0 the 1999 way with that lock held
+     * and waiting for the server, would hold them up.  (It no longer
+     * closes a cycle: nbd-server's munmap takes its own space's lock
+     * only, mm/vm.c.)  The story is told: the checks run under the
+     * default policy, once kswapd's last sync run has ended. */
     reclaim_policy = RECLAIM_KSWIOD;
     for (uint32_t waited = 0; waited < STATE_WAIT_MS && !(blocked->wchan &&
          strcmp(blocked->wchan, "kswapd") == 0); waited += POLL_MS)
