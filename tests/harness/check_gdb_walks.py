@@ -237,13 +237,26 @@ def check_queue_walk(out, serial, typed):
 
 
 def check_console_walk(out, serial, typed):
-    """README: make debug SCENARIO=swap_hog with make console: typed while
-    gdb holds the CPU at monitor_run, `reclaim 100` stops in reclaim_some,
+    """README: make debug SCENARIO=swap_hog with make console: kuser sh and
+    `break main if $kcurrent("sh")` stop in the shell's main when init
+    starts it (bt in user/sh.c, kps with sh current and its process line);
+    `monitor`, typed then, leaves the shell for the monitor; `reclaim 100`,
+    typed while gdb holds the CPU at monitor_run, stops in reclaim_some,
     called by the monitor's command; halt ends the session."""
-    check_bt("reclaim_some", stop_texts(out, ["reclaim_some"])["reclaim_some"],
+    texts = stop_texts(out, ["main", "monitor_run", "reclaim_some"])
+    check_bt("main", texts["main"], ["main"])
+    check_gdb.check_output(texts["main"], [
+        ("bt shows the shell's main in user/sh.c",
+         r"^#0\s+(0x[0-9a-f]+ in )?main \(argc=1, argv=0x[0-9a-f]+\) at user/sh\.c:\d+$"),
+        ("kps lists sh as the current task", r"^\* +\d+ sh +running "),
+        ("kps gives the shell's process its memory",
+         r"^ +process: parent [1-9]\d*, [1-9]\d* pages resident, \d+ swapped$"),
+    ])
+    check_bt("reclaim_some", texts["reclaim_some"],
              ["reclaim_some", "cmd_reclaim", "monitor_run", "kmain"])
     check_gdb.check_output(serial, [
         ("swap_hog passed before the monitor", r"^\[ *[\d.]+\] test swap_4x_ram_reads_back_every_page: ok"),
+        ("the shell left for the monitor", r"^sh: leaving for the kernel's monitor$"),
         ("the monitor ran the line typed at the console",
          r"swiod> reclaim \d+\nreclaimed \d+ pages"),
         ("halt, typed at the console, ended the session", r"monitor: halt \("),
