@@ -7,7 +7,8 @@ usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S]
 With --user-program it proves gdb stops in a user program: it boots
 init=/bin/execer from the user image (execer checks its bad execs, then
 becomes /bin/hello with the arguments "from execer"), loads hello's
-symbols with `kuser hello`, and `break main if $kcurrent("hello")` must
+symbols with `kuser hello` (after `kuser execer`, which it must
+replace: break main has one location, in user/hello.c), and `break main if $kcurrent("hello")` must
 stop in hello's main, not in execer's code at that address: bt shows
 main in user/hello.c with argc=3, argv[1] reads "from" out of the
 process's memory, and kps lists the hello process with its memory.  Then
@@ -112,11 +113,13 @@ KPS_PROCESS_EXPECT = [
 ]
 
 # --user-program: /bin/execer as init, which execs /bin/hello from execer.
-USER_PROGRAM_COMMANDS = ["break kmain", "continue", "kuser hello",
+USER_PROGRAM_COMMANDS = ["break kmain", "continue", "kuser execer", "kuser hello",
                          'break main if $kcurrent("hello")', "continue", "bt",
                          "print argv[1]", "kps", "continue"]
 USER_PROGRAM_EXPECT = [
     ("kuser loaded hello's symbols", r"^kuser: build/user/root/bin/hello symbols loaded "),
+    ("break main found hello's main alone (kuser hello replaced execer)",
+     r"^Breakpoint 2 at 0x[0-9a-f]+: file user/hello\.c, line \d+\.$"),
     ("the main breakpoint was hit", r"^Breakpoint 2, main \("),
     ("bt shows main in user/hello.c with its three arguments",
      r"^#0\s+(0x[0-9a-f]+ in )?main \(argc=3, argv=0x[0-9a-f]+\) at user/hello\.c:\d+$"),

@@ -780,7 +780,13 @@ class KUser(KernelCommand):
         gdb.execute("set confirm off")      # add/remove-symbol-file would ask
         try:
             if KUser.loaded:
-                gdb.execute(f"remove-symbol-file {KUser.loaded}", to_string=True)
+                try:
+                    old = gdb.lookup_objfile(KUser.loaded).filename
+                except ValueError:
+                    old = None          # removed by hand (remove-symbol-file)
+                if old:
+                    # By the objfile's own (absolute) name: gdb matches no other.
+                    gdb.execute(f"remove-symbol-file {old}", to_string=True)
                 KUser.loaded = None
             gdb.execute(f"add-symbol-file {path}", to_string=True)
         finally:
