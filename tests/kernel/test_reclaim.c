@@ -171,26 +171,32 @@ KTEST_MANUAL(swapoff_brings_pages_back)
 /* Dirty (write back what they hold) up to want of the hog's pages that
  * are in memory now, and no other: touching a swapped-out page would read
  * from the stalled disk.  Interrupts off between the look at the PTE and
- * the write, so reclaim cannot take the page in between. */
+ * the write, so reclaim cannot take the page in between.  Every task's
+ * space is looked in: whose pages are still in memory after the hog's
+ * passes depends on how the scheduler interleaved its tasks. */
 struct resident {
-    struct vm_space *space;
-    uint32_t pages, want, dirtied;
+    struct hog *hog;                    /* whose pages: any of its tasks' */
+    uint32_t want, dirtied;
 };
 
 static void dirty_resident_pages(void *arg)
 {
     struct resident *r = arg;
-    task_set_vm(r->space);
-    for (uint32_t i = 0; i < r->pages && r->dirtied < r->want; i++) {
-        volatile uint32_t *w = (volatile uint32_t *)(HOG_VA + i * PAGE_SIZE);
-        uint32_t flags = irq_save();
-        if (vm_get_pte(r->space, (uint32_t)w) & PTE_PRESENT) {
-            w[0] = w[0];
-            r->dirtied++;
+    struct hog *h = r->hog;
+    uint32_t pages = h->pages / h->tasks;
+    for (int t = 0; t < h->tasks && r->dirtied < r->want; t++) {
+        task_set_vm(h->space[t]);
+        for (uint32_t i = 0; i < pages && r->dirtied < r->want; i++) {
+            volatile uint32_t *w = (volatile uint32_t *)(HOG_VA + i * PAGE_SIZE);
+            uint32_t flags = irq_save();
+            if (vm_get_pte(h->space[t], (uint32_t)w) & PTE_PRESENT) {
+                w[0] = w[0];
+                r->dirtied++;
+            }
+            irq_restore(flags);
         }
-        irq_restore(flags);
+        task_set_vm(NULL);
     }
-    task_set_vm(NULL);
 }
 
 struct dirtier {
@@ -238,7 +244,7 @@ KTEST_MANUAL_ALIAS(reclaim_never_waits_for_a_stalled_swap_disk, reclaim_never_wa
     KASSERT_EQ(vm_map_anon(d.space, HOG_VA, d.pages * PAGE_SIZE, PTE_WRITE), 0);
     blkdev_stall(disk, true);
     static struct resident r;
-    r = (struct resident){ .space = h->space[0], .pages = h->pages / h->tasks, .want = 1024 };
+    r = (struct resident){ .hog = h, .want = 1024 };
     KASSERT_EQ(task_join(task_create("dirty-resident", dirty_resident_pages, &r, PRIO_NORMAL)),
                0);
     pr_info("reclaim_never_waits: %s stalled; %u resident pages dirtied; a task dirties %u "
