@@ -355,9 +355,10 @@ def killed_disks(directory):
 # Kernel tests with disks (run_tests.py's specs).
 NBD_USER_SPECS = {
     # kill's SIGKILL mid-burst: -EIO within nbd_timeout=3, nbd0 dead, the
-    # kernel goes on.
+    # kernel goes on, and every view answers after it.
     "nbd_user_server_killed_fails_requests_with_eio": {
         "setup": killed_disks, "cmdline": "nbd_timeout=3", "timeout": 90,
+        "views": ["nbd", "ps", "vmstat", "netstat", "locks", "swap"],
         "expect": [
             r"nbd user: nbd0 serves /dev/hdb over loopback",
             r"process: nbd-server \(pid \d+\) sent SIGKILL by killer",
@@ -365,7 +366,10 @@ NBD_USER_SPECS = {
             r"device dead",
             r"nbd_user: /bin/nbd-server \(pid \d+\) was killed with 64 writes in flight: \d+ "
             r"were answered before it died, [1-9]\d* failed with -EIO after \d+ ms \(nbd_timeout "
-            r"is 3 s\); nbd0 is dead, and 8 of 8 later reads failed at once"]},
+            r"is 3 s\); nbd0 is dead, and 8 of 8 later reads failed at once",
+            r"swiod> nbd", r"  dead; socket closed", r"swiod> ps", r"swiod> vmstat",
+            r"reclaim violations 0", r"swiod> netstat", r"swiod> locks", r"reports: 0",
+            r"swiod> swap"]},
 }
 
 NBD_USER_TESTS = {

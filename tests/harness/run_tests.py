@@ -52,11 +52,15 @@ def kernel_test(name):
 
     def run(log):
         cmdline = f"test={name} {spec.get('cmdline', '')}".strip()
+        views = spec.get("views")       # monitor commands typed after the test, then halt
+        if views:
+            cmdline += " monitor"
         disks = spec.get("disks", ())
         if "setup" in spec:         # images made fresh for every run
             disks = spec["setup"](scratch_dir(name))
         rc = kernel.boot(cmdline, log, timeout=spec.get("timeout", 60),
-                         mem=spec.get("mem"), disks=disks, net=spec.get("net", False))
+                         mem=spec.get("mem"), disks=disks, net=spec.get("net", False),
+                         stdin_text="".join(v + "\n" for v in views) + "halt\n" if views else None)
         text = kernel.read_log(log)
         reason = judge(name, rc, text, spec.get("expect", ()),
                        spec.get("verdict", "pass"), spec.get("reject", ()),
