@@ -89,6 +89,25 @@ void reclaim_reports_rearm(void);
  * and tests: it shows reclaim at work on demand. */
 uint32_t reclaim_some(uint32_t target);
 
+/* Linux's MADV_PAGEOUT for a whole space (process_madvise(pidfd,
+ * MADV_PAGEOUT) on every range): each anonymous page s maps goes the
+ * way reclaim sends a page, used lately or not -- a clean copy in the
+ * swap cache is freed, a dirty page gets a slot and goes to kswiod --
+ * except mlocked pages (PTE_LOCKED), which stay.  A page a call sent to
+ * kswiod is still in the swap cache when its write ends; the next call
+ * frees it.  Never waits for a write; takes s->mmap_lock.  0, or -ESRCH
+ * when s is gone.  Tests use it to page out, on purpose and every run,
+ * what memory pressure pages out in life. */
+struct vm_space;
+struct pageout_counts {
+    uint32_t queued;            /* dirty pages handed to kswiod */
+    uint32_t freed;             /* clean copies freed (their data is in swap) */
+    uint32_t locked;            /* mlocked pages left alone */
+    uint32_t busy;              /* pages being written or read, left for now */
+    uint32_t kept;              /* pages reclaim would not take (no swap slot, kswiod full) */
+};
+int reclaim_space_pages(struct vm_space *s, struct pageout_counts *c);
+
 /* Give bdev a kswiod of its own (kswiod/NAME), if it has none yet: the
  * device will take page writes (swapon, mount).  0 or -ENOMEM. */
 int kswiod_attach(struct block_device *bdev);

@@ -85,6 +85,9 @@ struct scan_control {
      * (no __GFP_IO: GFP_NOIO, an IO flusher).  A pass that freed nothing
      * with some of these ages the active list, where the clean pages are. */
     uint32_t nr_unwritable;
+    /* reclaim_space_pages (MADV_PAGEOUT): a page used lately goes too --
+     * its accessed bits are cleared instead of earning it a second chance. */
+    bool ignore_references;
 };
 
 /* ---- one page ------------------------------------------------------------ */
@@ -114,7 +117,8 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
             return ACTIVATE;            /* mlock (VM_LOCKED): never reclaimed */
         if (pte & PTE_ACCESSED) {
             anon_ptes_clear(page, PTE_ACCESSED);
-            return ACTIVATE;
+            if (!sc->ignore_references)
+                return ACTIVATE;
         }
         bool dirty = (pte & PTE_DIRTY) || (page->flags & PG_dirty) ||
                      !(page->flags & PG_swapcache);
@@ -199,6 +203,24 @@ static enum verdict shrink_file(struct page *page, struct scan_control *sc,
     return v;
 }
 
+/* The verdict on an isolated page (off the LRU, with a reference), acted
+ * on: back on a list, written here (reclaim=sync), or freed; the
+ * reference goes.  Called with page_lock held (flags), returns without. */
+static enum verdict reclaim_page(struct page *page, struct scan_control *sc, uint32_t flags)
+{
+    enum verdict v = (page->flags & PG_anon) ? shrink_anon(page, sc)
+                                             : shrink_file(page, sc, &flags);
+    if (v == KEEP || v == ACTIVATE)
+        lru_add(page, v == ACTIVATE ? LRU_ACTIVE : LRU_INACTIVE);
+    spin_unlock_irqrestore(&page_lock, flags);
+    if (v == SYNC_WRITE)
+        writepage_sync(page);           /* reclaim=sync: write it here and wait */
+    if (v == FREE)
+        vm_events.pgsteal++;
+    put_page(page);
+    return v;
+}
+
 /* Look at up to n pages from the inactive tail; the number freed. */
 static uint32_t shrink_inactive(uint32_t n, struct scan_control *sc)
 {
@@ -211,18 +233,7 @@ static uint32_t shrink_inactive(uint32_t n, struct scan_control *sc)
             break;
         }
         vm_events.pgscan++;
-        enum verdict v = (page->flags & PG_anon) ? shrink_anon(page, sc)
-                                                 : shrink_file(page, sc, &flags);
-        if (v == KEEP || v == ACTIVATE)
-            lru_add(page, v == ACTIVATE ? LRU_ACTIVE : LRU_INACTIVE);
-        spin_unlock_irqrestore(&page_lock, flags);
-        if (v == SYNC_WRITE)
-            writepage_sync(page);       /* reclaim=sync: write it here and wait */
-        if (v == FREE) {
-            vm_events.pgsteal++;
-            freed++;
-        }
-        put_page(page);
+        freed += reclaim_page(page, sc, flags) == FREE;
     }
     kswiod_kick();
     return freed;
@@ -262,6 +273,66 @@ static uint32_t shrink(struct scan_control *sc, int fruitless)
     refill_inactive(n, fruitless > 0 && (kswiod_congested() || sc->nr_unwritable));
     sc->nr_unwritable = 0;
     return shrink_inactive(n, sc);
+}
+
+/* ---- one address space, on demand (MADV_PAGEOUT) ----------------------- */
+
+/* The page at va of s, isolated for reclaim_page (page_lock held): a page
+ * s maps there, or the clean copy left in the swap cache after a write
+ * of an earlier call.  NULL, counted in c, when there is none to take. */
+static struct page *isolate_space_page(struct vm_space *s, uint32_t va,
+                                       struct pageout_counts *c)
+{
+    uint32_t pte = vm_get_pte(s, va);
+    struct page *page = NULL;
+    if (pte & PTE_PRESENT)
+        page = pfn_to_page(pte >> PAGE_SHIFT);
+    else if (is_swap_pte(pte))
+        page = swap_cache_find(pte);
+    if (!page)
+        return NULL;                    /* never touched, or out already */
+    if (pte & PTE_LOCKED) {
+        c->locked++;                    /* mlock: never taken, not even on request */
+        return NULL;
+    }
+    if ((page->flags & (PG_anon | PG_lru)) != (PG_anon | PG_lru)) {
+        c->busy++;                      /* being written or read, or not reclaim's */
+        return NULL;
+    }
+    lru_del(page);
+    page->refcount++;
+    return page;
+}
+
+int reclaim_space_pages(struct vm_space *s, struct pageout_counts *c)
+{
+    /* Always kswiod's to write, whatever the policy: the caller asked, it
+     * is not short of memory, and it does not wait. */
+    struct scan_control sc = { .gfp = GFP_KERNEL, .ignore_references = true };
+    *c = (struct pageout_counts){ 0 };
+    mutex_lock(&s->mmap_lock);          /* its areas stay as they are */
+    if (s->dead) {
+        mutex_unlock(&s->mmap_lock);
+        return -ESRCH;
+    }
+    list_for_each(link, &s->areas) {
+        struct vm_area *a = list_entry(link, struct vm_area, link);
+        for (uint32_t va = a->start; !a->mapping && va < a->end; va += PAGE_SIZE) {
+            uint32_t flags = spin_lock_irqsave(&page_lock);
+            struct page *page = isolate_space_page(s, va, c);
+            if (!page) {
+                spin_unlock_irqrestore(&page_lock, flags);
+                continue;
+            }
+            enum verdict v = reclaim_page(page, &sc, flags);
+            c->queued += v == WRITE;
+            c->freed += v == FREE;
+            c->kept += v != WRITE && v != FREE;
+        }
+    }
+    mutex_unlock(&s->mmap_lock);
+    kswiod_kick();
+    return 0;
 }
 
 /* ---- direct reclaim and kswapd ------------------------------------------ */
