@@ -61,6 +61,8 @@ enum wait_kind {
 struct vm_space;
 struct process;
 
+struct block_device;
+
 struct task {
     uint32_t magic;                 /* TASK_MAGIC, or the task is corrupt */
     uint32_t esp;                   /* saved stack pointer while switched out */
@@ -83,6 +85,11 @@ struct task {
     uint64_t blocked_since;         /* timer ticks: blocked, since when; else since
                                      * when it last stopped waiting */
     bool hang_reported;             /* the hang detector said so already */
+    /* The swap-in read it waits for, while it does (mm/swapin.c): its own
+     * or another fault's.  The device, for the hang detector to follow
+     * to the task that serves it, and the slot; NULL when none. */
+    struct block_device *swapin_bdev;
+    uint32_t swapin_slot;
 
     void (*entry)(void *arg);       /* what the task runs, and its argument */
     void *entry_arg;

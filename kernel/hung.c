@@ -16,6 +16,7 @@
  * name must be a mapped, terminated string, or it is printed as "?".
  */
 #include "hung.h"
+#include "blkdev.h"
 #include "cmdline.h"
 #include "ksyms.h"
 #include "mutex.h"
@@ -108,6 +109,20 @@ struct task *describe_wait(const struct task *t, char *buf, size_t size)
         ksnprintf(buf, size, "waits for " TASK_FMT " to exit", TASK_ARG(joined));
         return joined;
     }
+    /* A swap-in read of a device that a task here serves: its own read or
+     * another fault's (on swapin_wq, which names no one), it ends only
+     * when that task answers.  Devices are never freed; their server's
+     * task is cleared when it exits (blkdev_forget_server). */
+    const struct block_device *bdev = t->swapin_bdev;
+    if (bdev && kernel_addr_mapped((uint32_t)bdev, sizeof(*bdev)) && bdev->server &&
+        kernel_addr_mapped((uint32_t)bdev->server, sizeof(*bdev->server)) &&
+        task_ok(bdev->server->task)) {
+        struct task *server = bdev->server->task;
+        ksnprintf(buf, size, "waits for the %.*s swap-in read of slot %u, which only "
+                  TASK_FMT " can end (it answers %.*s's requests)", BDEV_NAME_LEN, bdev->name,
+                  t->swapin_slot, TASK_ARG(server), BDEV_NAME_LEN, bdev->name);
+        return server;
+    }
     /* A wait queue that names the one task able to end its waits (the
      * buffers of a device an in-kernel server answers: blkdev.h). */
     const struct wait_queue *wq = t->wait_obj;
@@ -172,13 +187,29 @@ static void print_held(const struct task *t)
  * locks of its tasks other than start (whose locks the report began
  * with): they are part of this report and will not get one of their own.
  */
+/* One task of a DEADLOCK line, with its pid when it is a process, and
+ * what it waits for when that is not the next task itself but its IO (a
+ * swap-in read the next one must answer). */
+#define CYCLE_STEP_LEN  (TASK_NAME_LEN + 64)
+
+static void cycle_step(char *buf, const struct task *t, bool last)
+{
+    char pid[16] = "", io[BDEV_NAME_LEN + 24] = "";
+    if (t->proc)
+        ksnprintf(pid, sizeof(pid), " (pid %u)", t->id);
+    if (!last && t->swapin_bdev)
+        ksnprintf(io, sizeof(io), " -> %.*s swap-in read", BDEV_NAME_LEN, t->swapin_bdev->name);
+    ksnprintf(buf, CYCLE_STEP_LEN, TASK_FMT "%s%s%s", TASK_ARG(t), pid, io, last ? "" : " -> ");
+}
+
 static void report_cycle(const struct task *start, struct task *const *cycle, int n)
 {
-    char line[(MAX_CHAIN + 1) * (TASK_NAME_LEN + 4) + 16];
+    char line[(MAX_CHAIN + 1) * CYCLE_STEP_LEN + 16], step[CYCLE_STEP_LEN];
     int len = ksnprintf(line, sizeof(line), "DEADLOCK: ");
-    for (int i = 0; i <= n && len < (int)sizeof(line); i++)
-        len += ksnprintf(line + len, sizeof(line) - len, TASK_FMT "%s",
-                         TASK_ARG(cycle[i % n]), i < n ? " -> " : "");
+    for (int i = 0; i <= n && len < (int)sizeof(line); i++) {
+        cycle_step(step, cycle[i % n], i == n);
+        len += ksnprintf(line + len, sizeof(line) - len, "%s", step);
+    }
     pr_err("hung: %s\n", line);
     hung_deadlocks++;
     for (int i = 0; i < n; i++) {

@@ -110,6 +110,16 @@ struct cluster {
  * (no init call: what wait_queue_init would set). */
 static struct wait_queue swapin_wq = { LIST_HEAD_INIT(swapin_wq.waiters), "swap-in read", NULL };
 
+/* Say which read the current task is about to wait for (a NULL area:
+ * none now), for the hang detector: a wait for a read of a device a task
+ * here serves is a wait for that task (blkdev.h, struct blk_server) --
+ * also a wait on swapin_wq, whose queue names no one. */
+static void swapin_waits_for(const struct swap_area *a, uint32_t slot)
+{
+    current->swapin_slot = slot;
+    current->swapin_bdev = a ? a->bdev : NULL;
+}
+
 /* Does slot hold a page on disk that nothing in memory has?  page_lock
  * held: slots are taken and given up under it. */
 static bool readable(const struct swap_area *a, uint32_t slot)
@@ -201,7 +211,9 @@ static int read_cluster(struct cluster *c)
         bio_add_page(bio, c->page[i], PAGE_SIZE, 0);
     vm_events.swapin_reads++;
     uint64_t t0 = rdtsc();
+    swapin_waits_for(c->area, c->first_slot + c->fault);
     int err = submit_bio_wait(bio);
+    swapin_waits_for(NULL, 0);
     vm_events.swapin_read_tsc += rdtsc() - t0;
     bio_put(bio);
     uint32_t flags = spin_lock_irqsave(&page_lock);
@@ -446,7 +458,9 @@ static int do_swap_in(struct vm_area *a, struct vm_space *s, uint32_t va, uint32
             ra_window(a, s, ra.next, ra_grow(ra.size), 0);
         }
         uint64_t t0 = rdtsc();
+        swapin_waits_for(c.area, slot);
         wait_event(&swapin_wq, !(cached->flags & PG_locked));   /* its read */
+        swapin_waits_for(NULL, 0);
         if (being_read) {
             vm_events.swapin_waits++;
             vm_events.swapin_read_tsc += rdtsc() - t0;
