@@ -173,7 +173,7 @@ USER_SYNC_EXPECT = [
     r"reclaim: BUG: task nbd-server waits on mutex lock_super while reclaiming",
     r"hung:   task-A waits on wait queue buffer, which only nbd-server can end",
     r"hung:   nbd-server waits for mutex lock_super held by task-A since ext2_new_block",
-    r"hung: DEADLOCK: task-A -> nbd-server -> task-A",
+    r"hung: DEADLOCK: task-A -> nbd-server \(pid \d+\) -> task-A",
     r"\] +\[<[0-9a-f]+>\] bread\+",                      # A's stack: the bitmap read
     r"hung: nbd-server is a user process, pid \d+: its kernel stack starts at a system call "
     r"or a fault",
@@ -220,7 +220,7 @@ USER_DEMO_EXPECT = [
     r"swiod> demo deadlock user sync",
     r"demo: the 1999 deadlock under reclaim=sync: ext2 on nbd0, served by /bin/nbd-server",
     r"deadlock_1999: EXPECTED DEADLOCK: the 1999 policy, reclaim=sync, for this test only",
-    r"hung: DEADLOCK: task-A -> nbd-server -> task-A",
+    r"hung: DEADLOCK: task-A -> nbd-server \(pid \d+\) -> task-A",
     r"test deadlock_1999_user_sync: ok",
     r"demo: task-A, nbd-server and kswapd stay deadlocked on purpose: try ps and locks",
     r"swiod> ps",
@@ -262,6 +262,61 @@ def monitor_demo(script, expect, user=False):
         return reason
     return run
 
+
+# The server swapped out (tests/kernel/test_server_swapped.c): the user
+# image as hda, a fresh swap area as hdb, which /bin/nbd-server serves as
+# nbd0, the only swap.
+SWAP_MIB = 16
+SWAPPED_OUT = [
+    r"nbd user: nbd0 serves /dev/hdb over loopback",
+    r"server_swapped_out: paged out the hog: 256 pages to kswiod",
+    r"server_swapped_out: paged out the hog again: 0 pages to kswiod, 256 clean copies freed",
+]
+SWAPPED_NAMED_EXPECT = SWAPPED_OUT + [
+    r"server_swapped_out: paged out nbd-server: [1-9]\d* pages to kswiod",
+    r"server_swapped_out: paged out nbd-server again: \d+ pages to kswiod, [1-9]\d* clean "
+    r"copies freed",
+    r"hung:   hog-[ab] waits for the nbd0 swap-in read of slot \d+, which only nbd-server can "
+    r"end \(it answers nbd0's requests\)",
+    r"hung: DEADLOCK: nbd-server \(pid \d+\) -> nbd0 swap-in read -> nbd-server \(pid \d+\)$",
+    r"hung: nbd-server is a user process, pid \d+: its kernel stack starts at a system call "
+    r"or a fault",
+    r"\] +\[<[0-9a-f]+>\] submit_bio_wait\+",          # the server's own read ...
+    r"\] +\[<[0-9a-f]+>\] swap_in_page\+",             # ... of its page ...
+    r"\] +\[<[0-9a-f]+>\] handle_page_fault\+",        # ... from its fault
+    r"server_swapped_out: nbd-server \(pid \d+\) deadlocked on its own page",
+    r"test deadlock_1999_server_swapped_out_named: ok",
+    r"swiod> ps", r"^ +\d+ nbd-server +blocked", r"swiod> nbd", r"swiod> swap",
+]
+SWAPPED_MLOCK_EXPECT = SWAPPED_OUT + [
+    r"nbd-server: pid \d+ listening on port \d+, serving /dev/hdb \(\d+ bytes\) as \"\" and "
+    r"\"hdb\", memory locked",
+    r"server_swapped_out: paged out nbd-server: 0 pages to kswiod, 0 clean copies freed, "
+    r"[1-9]\d* mlocked left",
+    r"server_swapped_out: mlock: nbd-server \(pid \d+\) ran with -l, mlockall: none of its "
+    r"[1-9]\d* pages could be paged out, so it answered every swap-in read: the hog read 256 "
+    r"and 256 of its 256 pages back from nbd0, 0 and 0 words differ",
+    r"test deadlock_1999_server_swapped_out_mlock_completes: ok",
+]
+
+
+def swapped_disks(directory):
+    return [user_image(os.path.join(directory, "root.img")),
+            mmap_tests.fresh_swap(os.path.join(directory, "swap.img"), SWAP_MIB)]
+
+
+# Kernel tests with disks (run_tests.py's specs).
+DEADLOCK_SPECS = {
+    # The deadlock stays; nbd_timeout must not end it before it is named.
+    "deadlock_1999_server_swapped_out_named": {
+        "setup": swapped_disks, "cmdline": f"hung_timeout=3 nbd_timeout=3600 seed={SEED}",
+        "timeout": 120, "mem": 32, "views": ["ps", "nbd", "swap"],
+        "expect": SWAPPED_NAMED_EXPECT, "reject": [r"reclaim: BUG", r"PANIC"]},
+    "deadlock_1999_server_swapped_out_mlock_completes": {
+        "setup": swapped_disks, "cmdline": f"nbd_timeout=30 seed={SEED}", "timeout": 120,
+        "mem": 32, "expect": SWAPPED_MLOCK_EXPECT,
+        "reject": [r"hung: task", r"hung: DEADLOCK", r"reclaim: BUG"]},
+}
 
 DEADLOCK_TESTS = {
     # The same two endings with the server a process (user/nbd-server.c).

@@ -22,7 +22,7 @@ import sys
 import time
 
 import kernel
-from deadlock_tests import DEADLOCK_TESTS
+from deadlock_tests import DEADLOCK_SPECS, DEADLOCK_TESTS
 from disks import scratch_dir
 from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
@@ -40,7 +40,7 @@ from tcp_tests import TCP_SPECS, TCP_TESTS
 from user_tests import USER_SPECS, USER_TESTS
 
 KERNEL_TESTS = {**KERNEL_TESTS, **NET_SPECS, **TCP_SPECS, **NBD_SPECS, **USER_SPECS,
-                **NBD_USER_SPECS}
+                **NBD_USER_SPECS, **DEADLOCK_SPECS}
 
 PARALLEL = 2
 TAIL_LINES = 25

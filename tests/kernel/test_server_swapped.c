@@ -1,0 +1,209 @@
+/*
+ * test_server_swapped.c - the deadlock a server process adds, which no
+ * policy for reclaim's writes can cure: its own pages swapped out to the
+ * device it serves (docs/deadlock-1999.md, "The server swapped out").
+ * tests/harness/deadlock_tests.py boots it with the user image as hda and
+ * a fresh swap area as hdb.
+ *
+ * /bin/nbd-server (nbd_user.h) serves hdb as nbd0 over loopback, and
+ * nbd0 is the only swap.  A hog -- a space of HOG_PAGES anonymous pages,
+ * a pattern in each -- is paged out to nbd0, its writes answered by the
+ * server.  Then the server's own pages go, while it sleeps in its read of
+ * the socket: in life memory pressure does that, over time; the test
+ * does it on purpose, with reclaim_space_pages() (Linux's MADV_PAGEOUT,
+ * as process_madvise(pidfd, MADV_PAGEOUT) asks it for another process),
+ * so that it happens in every run.  Twice: the first call sends every
+ * page to swap and its write to kswiod/nbd0, which the server answers
+ * (touching some of its pages again as it does); the second frees the
+ * copies whose writes are done -- its code among them -- and writes what
+ * it dirtied meanwhile.  Then two tasks read the hog back, page by page,
+ * the same pages: swap-in reads of nbd0, requests to the server.
+ *
+ *   deadlock_1999_server_swapped_out_named  the server wakes for a request, its next
+ *       instruction is on a page in swap on nbd0, and the read that
+ *       would bring it back is a request only it can answer.  Nothing
+ *       waits for a write, so kswiod cannot help.  The hang detector
+ *       must name the cycle (nbd-server -> nbd0 swap-in read ->
+ *       nbd-server) with the server's stack from its fault, and follow
+ *       the second hog task, which waits on swapin_wq for the first
+ *       one's read, to the server too.  The deadlock stays (nbd_timeout
+ *       is long in its boot): the test passes once it is named.
+ *   deadlock_1999_server_swapped_out_mlock_completes  the server runs with -l
+ *       (mlockall): reclaim_space_pages() leaves every page of it, and
+ *       the hog reads back, every word as written.
+ */
+#include "blkdev.h"
+#include "hung.h"
+#include "kerrno.h"
+#include "ktest.h"
+#include "mm.h"
+#include "nbd_user.h"
+#include "printk.h"
+#include "process.h"
+#include "reclaim.h"
+#include "sched.h"
+#include "swap.h"
+#include "timer.h"
+#include "vm.h"
+
+#define HOG_VA          0x20000000u
+#define HOG_PAGES       256u            /* 1 MiB: 8 swap-in clusters */
+#define NR_READERS      2               /* the second waits for the first's reads */
+#define POLL_MS         10
+#define ASLEEP_MS       300             /* the server off the CPU this long: in its read */
+#define ASLEEP_LIMIT_MS 10000
+#define READ_BACK_MS    60000           /* the mlock run's read-back, loaded host */
+
+struct hog {
+    struct vm_space *space;
+    uint32_t seed;
+    uint32_t pages_read[NR_READERS];    /* by each reader, as it goes */
+    uint32_t bad[NR_READERS];           /* words that differ, by reader */
+    int done;                           /* readers finished */
+};
+
+static struct hog hog;
+
+static uint32_t word(uint32_t page, uint32_t k)
+{
+    return (page * 2654435761u) ^ (k * 0x9E3779B9u) ^ hog.seed;
+}
+
+static void hog_fill(void *arg)
+{
+    (void)arg;
+    task_set_vm(hog.space);
+    for (uint32_t p = 0; p < HOG_PAGES; p++) {
+        uint32_t *w = (uint32_t *)(HOG_VA + p * PAGE_SIZE);
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
+            w[k] = word(p, k);
+    }
+    task_set_vm(NULL);
+}
+
+/* Reader i: every page in order; each fault is a swap-in read of nbd0,
+ * or (the other reader's read of it in flight) a wait on swapin_wq. */
+static void hog_read(void *arg)
+{
+    uint32_t i = (uint32_t)arg;
+    task_set_vm(hog.space);
+    for (uint32_t p = 0; p < HOG_PAGES; p++) {
+        const uint32_t *w = (const uint32_t *)(HOG_VA + p * PAGE_SIZE);
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
+            hog.bad[i] += w[k] != word(p, k);
+        hog.pages_read[i]++;
+    }
+    task_set_vm(NULL);
+    hog.done++;
+}
+
+static void page_out(const char *what, struct vm_space *s, struct pageout_counts *c)
+{
+    KASSERT_EQ(reclaim_space_pages(s, c), 0);
+    pr_info("server_swapped_out: paged out %s: %u pages to kswiod, %u clean copies freed, "
+            "%u mlocked left, %u busy, %u kept\n", what, c->queued, c->freed, c->locked,
+            c->busy, c->kept);
+}
+
+/* Wait until t has been off the CPU for ASLEEP_MS: the server is back in
+ * its read of the socket, between requests. */
+static void wait_asleep(const struct task *t)
+{
+    uint32_t still = 0;
+    for (uint32_t waited = 0; still < ASLEEP_MS && waited < ASLEEP_LIMIT_MS; waited += POLL_MS) {
+        bool running = t->state == TASK_RUNNING || t->state == TASK_RUNNABLE;
+        still = running ? 0 : still + POLL_MS;
+        sleep_ms(POLL_MS);
+    }
+    KASSERT(still >= ASLEEP_MS);
+}
+
+/* The stage, both tests: nbd0 served by the process started with opts,
+ * the only swap; the hog paged out to it, then the server.  The readers
+ * are started, not joined: in the deadlock they never return. */
+static struct nbd_user *stage(const char *const opts[], struct pageout_counts server[2])
+{
+    static struct nbd_user u;
+    KASSERT_EQ(nbd_user_start("/dev/hdb", opts, &u), 0);
+    KASSERT_EQ(swapon(u.dev->name, 0), 0);
+    hog = (struct hog){ .space = vm_space_create(), .seed = ktest_seed() };
+    KASSERT(hog.space != NULL);
+    KASSERT_EQ(vm_map_anon(hog.space, HOG_VA, HOG_PAGES * PAGE_SIZE, PTE_WRITE), 0);
+    struct task *t = task_create("hog-fill", hog_fill, NULL, PRIO_NORMAL);
+    KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
+    struct pageout_counts c;
+    page_out("the hog", hog.space, &c);
+    KASSERT_EQ(c.queued, HOG_PAGES);
+    kswiod_drain(u.dev);                /* the server answers the writes */
+    page_out("the hog again", hog.space, &c);
+    KASSERT_EQ(c.freed, HOG_PAGES);     /* every page now only on nbd0 */
+    pr_info("server_swapped_out: /bin/nbd-server, pid %u, serves nbd0, the swap; the hog's "
+            "%u pages are on it.  Now the server's own pages, while it waits for a request\n",
+            u.srv.task->id, HOG_PAGES);
+    wait_asleep(u.srv.task);
+    page_out("nbd-server", u.server->vm, &server[0]);
+    kswiod_drain(u.dev);                /* it answered the writes of its own pages */
+    wait_asleep(u.srv.task);
+    page_out("nbd-server again", u.server->vm, &server[1]);
+    for (uint32_t i = 0; i < NR_READERS; i++) {
+        t = task_create(i ? "hog-b" : "hog-a", hog_read, (void *)i, PRIO_NORMAL);
+        KASSERT(t != NULL);
+        task_detach(t);
+    }
+    return &u;
+}
+
+KTEST_MANUAL(deadlock_1999_server_swapped_out_named)
+{
+    uint32_t hung0 = hung_reports, cycles0 = hung_deadlocks;
+    struct pageout_counts server[2];
+    struct nbd_user *u = stage(NULL, server);
+    KASSERT(server[0].queued > 0);
+    KASSERT(server[1].freed > 0);       /* its code, at least: only on nbd0 now */
+    uint32_t limit_ms = (3 * hung_timeout_secs + 5) * 1000;
+    for (uint32_t waited = 0; hung_deadlocks == cycles0 && waited < limit_ms; waited += POLL_MS)
+        sleep_ms(POLL_MS);
+    sleep_ms(2 * 1000);                 /* the readers' reports, after the cycle's */
+    hung_timeout_secs = 0;              /* one report each is the lesson */
+    uint32_t hangs = hung_reports - hung0, named = hung_deadlocks - cycles0;
+    pr_info("server_swapped_out: nbd-server (pid %u) deadlocked on its own page: it woke for "
+            "a request, the page it needed next had gone to swap on nbd0, the very device it "
+            "serves, and the read that would bring it back is a request that only nbd-server "
+            "can answer.  No write is waited for, so kswiod cannot help.  %u hang reports "
+            "(%u of a cycle); the hog read %u and %u of its %u pages\n", u->srv.task->id,
+            hangs, named, hog.pages_read[0], hog.pages_read[1], HOG_PAGES);
+    pr_info("server_swapped_out: memory pressure does this in life, some day; the test paged "
+            "the server out on purpose (reclaim_space_pages, Linux's MADV_PAGEOUT) so that it "
+            "happens in every run.  The cure is nbd-server -l: mlockall\n");
+    ktest_expect_reports(hangs);
+    KASSERT(named > 0);
+    KASSERT_EQ(hog.done, 0);
+    ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
+    ktest_left("deadlock_1999_server_swapped_out_named left nbd-server, hog-a and hog-b deadlocked");
+}
+
+KTEST_MANUAL(deadlock_1999_server_swapped_out_mlock_completes)
+{
+    static const char *const locked[] = { "-l", NULL };
+    struct pageout_counts server[2];
+    struct nbd_user *u = stage(locked, server);
+    for (uint32_t i = 0; i < 2; i++) {
+        KASSERT(server[i].locked > 0);
+        KASSERT_EQ(server[i].queued + server[i].freed, 0);
+    }
+    for (uint32_t waited = 0; hog.done < NR_READERS && waited < READ_BACK_MS; waited += POLL_MS)
+        sleep_ms(POLL_MS);
+    pr_info("server_swapped_out: mlock: nbd-server (pid %u) ran with -l, mlockall: none of "
+            "its %u pages could be paged out, so it answered every swap-in read: the hog read "
+            "%u and %u of its %u pages back from nbd0, %u and %u words differ\n",
+            u->srv.task->id, server[0].locked, hog.pages_read[0], hog.pages_read[1],
+            HOG_PAGES, hog.bad[0], hog.bad[1]);
+    KASSERT_EQ(hog.done, NR_READERS);
+    for (uint32_t i = 0; i < NR_READERS; i++) {
+        KASSERT_EQ(hog.pages_read[i], HOG_PAGES);
+        KASSERT_EQ(hog.bad[i], 0);
+    }
+    vm_space_destroy(hog.space);
+    KASSERT_EQ(swapoff(u->dev->name), 0);
+    ktest_note("done: the locked server answered %u pages' reads", HOG_PAGES);
+}
