@@ -122,6 +122,12 @@ struct block_device *blkdev_find(const char *name);
 /* dev's requests are answered by srv (before anyone reads dev: buffers
  * made earlier do not name it). */
 void blkdev_set_server(struct block_device *dev, struct blk_server *srv);
+/* t, about to exit, answers no device's requests from now on: every
+ * device it served forgets it (logged), so that no view, nor the hang
+ * detector, follows a pointer to a freed task.  A process's exit calls
+ * it (process_exit); devices are few, and registered once. */
+struct task;
+void blkdev_forget_server(const struct task *t);
 /* The current task is about to wait for IO on dev: for the lock validator
  * (see struct blk_server); nothing when no task here serves dev. */
 void blkdev_might_wait(struct block_device *dev);

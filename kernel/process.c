@@ -3,6 +3,7 @@
  * about the process itself and its files (see include/process.h).
  */
 #include "process.h"
+#include "blkdev.h"
 #include "console.h"
 #include "fdtable.h"
 #include "kerrno.h"
@@ -220,6 +221,10 @@ void process_exit(int wait_status)
 {
     struct process *p = current->proc;
     if (p) {
+        /* A device it served (/bin/nbd-server's nbd0) has no server from
+         * now on: nothing may follow the device to this task once it is
+         * freed. */
+        blkdev_forget_server(current);
         /* Its files close now: a pipe's reader sees the end, a peer the FIN. */
         files_close_all(p);
         /* The memory goes now, not at the reaping: a zombie holds no pages. */

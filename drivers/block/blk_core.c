@@ -55,6 +55,18 @@ void blkdev_set_server(struct block_device *dev, struct blk_server *srv)
             dev->name, srv->task ? srv->task->name : "(none yet)");
 }
 
+void blkdev_forget_server(const struct task *t)
+{
+    list_for_each(link, &devices) {
+        struct block_device *dev = list_entry(link, struct block_device, link);
+        if (!dev->server || dev->server->task != t)
+            continue;
+        dev->server->task = NULL;
+        pr_info("block: %s: its server %s (id %u) exits: no task here answers its requests "
+                "now\n", dev->name, t->name, t->id);
+    }
+}
+
 void blkdev_might_wait(struct block_device *dev)
 {
     if (!dev->server)

@@ -44,7 +44,9 @@ that, by a signal to its process group.
 nbd_user_server_killed_fails_requests_with_eio (a kernel test with a spec
 in NBD_USER_SPECS): the process killed with kill's SIGKILL while 64 of
 nbd0's writes are in flight; they fail with -EIO within nbd_timeout,
-nbd0 is dead, later bios fail at once and the kernel goes on.
+nbd0 is dead, later bios fail at once and the kernel goes on; its exit
+made nbd0 forget it as its server (blkdev_forget_server()), and the
+views typed after it (nbd, ps, locks...) follow no freed task.
 
 NBD_USER_TESTS: each a function (log_path) -> None on pass or a reason.
 """
@@ -362,6 +364,8 @@ NBD_USER_SPECS = {
         "expect": [
             r"nbd user: nbd0 serves /dev/hdb over loopback",
             r"process: nbd-server \(pid \d+\) sent SIGKILL by killer",
+            r"block: nbd0: its server nbd-server \(id \d+\) exits: no task here answers its "
+            r"requests now",
             r"nbd: nbd0: .*; failing \d+ requests in flight and \d+ queued with -EIO, "
             r"device dead",
             r"nbd_user: /bin/nbd-server \(pid \d+\) was killed with 64 writes in flight: \d+ "

@@ -82,7 +82,6 @@ KTEST_MANUAL(nbd_user_server_killed_fails_requests_with_eio)
     uint64_t took = timer_uptime_ms() - t0;
     KASSERT_EQ(task_join(k), 0);
     KASSERT_EQ(kill_result, 0);
-    u.srv.task = NULL;                  /* nobody answers nbd0 now: its task is freed next */
     int ws = process_wait(u.server);
     int eio = 0;
     for (int i = 0; i < NBD_USER_BURST; i++)
@@ -100,6 +99,7 @@ KTEST_MANUAL(nbd_user_server_killed_fails_requests_with_eio)
             timeout_s, st.connected ? "still connected" : "dead", dead, DEAD_READS,
             (unsigned long long)took_dead);
     KASSERT_EQ(WTERMSIG(ws), SIGKILL);
+    KASSERT(u.srv.task == NULL);        /* its exit made nbd0 forget it */
     KASSERT(failed > 0);
     KASSERT_EQ(eio, failed);
     KASSERT(took <= timeout_s * MS_PER_S + KILL_AFTER_MS + FAST_FAIL_MS);
