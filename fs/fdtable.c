@@ -207,9 +207,9 @@ int32_t sys_fcntl(const struct syscall_args *a)
     case F_GETFL:
         ret = f->flags;
         break;
-    case F_SETFL:                       /* O_APPEND: the only flag that may change */
+    case F_SETFL:                       /* O_APPEND and O_NONBLOCK: the flags that may change */
         mutex_lock(&f->pos_lock);
-        f->flags = (f->flags & ~O_APPEND) | (int)(arg & O_APPEND);
+        f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | (int)(arg & (O_APPEND | O_NONBLOCK));
         mutex_unlock(&f->pos_lock);
         break;
     default:

@@ -14,7 +14,9 @@
  * The waits are TASK_SLEEPING -- a pipe may stay empty for ever by
  * design -- and end early with -EINTR (or the count done so far) when the
  * task is asked to stop (task_should_stop()): that is how a kill wakes a
- * process blocked on a pipe.
+ * process blocked on a pipe.  Under O_NONBLOCK nothing waits: an empty
+ * pipe's read and a write with no room say -EAGAIN (a write of more than
+ * PIPE_BUF the count that fitted).
  *
  * Locking: pipe->lock, a mutex, around the buffer and the counts of
  * ends; never held while waiting.  The wait conditions read the counts
@@ -62,18 +64,21 @@ static int pipe_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
 {
     (void)pos;
     struct pipe *p = f->private_data;
+    bool nonblock = f->flags & O_NONBLOCK;
     if (!len)
         return 0;
-    wait_event_state(&p->wait, p->count || !p->writers || task_should_stop(), TASK_SLEEPING);
+    if (!nonblock)
+        wait_event_state(&p->wait, p->count || !p->writers || task_should_stop(),
+                         TASK_SLEEPING);
     mutex_lock(&p->lock);
     uint32_t n = p->count < len ? p->count : len;
     ring_copy(p, p->start, buf, n, false);
     p->start = (p->start + n) % PIPE_SIZE;
     p->count -= n;
-    bool stopped = !n && p->writers;  /* woken by a stop request, not by data or the end */
+    bool empty = !n && p->writers;  /* not waiting, or woken by a stop request */
     mutex_unlock(&p->lock);
     wake_up(&p->wait);
-    return stopped ? -EINTR : (int)n;
+    return !empty ? (int)n : nonblock ? -EAGAIN : -EINTR;
 }
 
 /* Whether a write of left more bytes can go on now. */
@@ -87,10 +92,12 @@ static int pipe_write(struct file *f, const void *buf, uint32_t len, uint64_t po
 {
     (void)pos;
     struct pipe *p = f->private_data;
+    bool nonblock = f->flags & O_NONBLOCK;
     uint32_t done = 0;
     while (done < len) {
-        wait_event_state(&p->wait, can_write(p, len - done) || task_should_stop(),
-                         TASK_SLEEPING);
+        if (!nonblock)
+            wait_event_state(&p->wait, can_write(p, len - done) || task_should_stop(),
+                             TASK_SLEEPING);
         mutex_lock(&p->lock);
         if (!p->readers) {
             mutex_unlock(&p->lock);
@@ -103,8 +110,8 @@ static int pipe_write(struct file *f, const void *buf, uint32_t len, uint64_t po
         mutex_unlock(&p->lock);
         wake_up(&p->wait);
         done += n;
-        if (!n)                         /* asked to stop */
-            return done ? (int)done : -EINTR;
+        if (!n)                         /* no room under O_NONBLOCK, or asked to stop */
+            return done ? (int)done : nonblock ? -EAGAIN : -EINTR;
     }
     return (int)done;
 }
@@ -138,11 +145,12 @@ static const struct file_operations pipe_ops = {
     .write = pipe_write,
     .stat = pipe_stat,
     .release = pipe_release,
-    .epipe_ends = true,
+    .epipe_ends = "a pipe nobody reads",
 };
 
-/* A new pipe's two ends: files[0] reads, files[1] writes; 0 or -ENOMEM. */
-static int pipe_create(struct file *files[2])
+/* A new pipe's two ends: files[0] reads, files[1] writes, both with
+ * flags' O_NONBLOCK; 0 or -ENOMEM. */
+static int pipe_create(struct file *files[2], int flags)
 {
     struct pipe *p = kmalloc(sizeof(*p), GFP_KERNEL | __GFP_ZERO);
     if (!p || !(p->buf = get_zeroed_page(GFP_KERNEL))) {
@@ -152,8 +160,8 @@ static int pipe_create(struct file *files[2])
     mutex_init(&p->lock, "pipe->lock");
     wait_queue_init(&p->wait, "pipe");
     p->readers = p->writers = 1;
-    files[0] = file_alloc(&pipe_ops, O_RDONLY, p);
-    files[1] = files[0] ? file_alloc(&pipe_ops, O_WRONLY, p) : NULL;
+    files[0] = file_alloc(&pipe_ops, O_RDONLY | flags, p);
+    files[1] = files[0] ? file_alloc(&pipe_ops, O_WRONLY | flags, p) : NULL;
     if (files[1])
         return 0;
     if (files[0]) {
@@ -166,15 +174,15 @@ static int pipe_create(struct file *files[2])
     return -ENOMEM;
 }
 
-/* pipe2(fds, flags): fds[0] the read end, fds[1] the write end; flags 0
- * or O_CLOEXEC (O_NONBLOCK: -EINVAL, every call blocks). */
+/* pipe2(fds, flags): fds[0] the read end, fds[1] the write end; flags
+ * O_CLOEXEC and O_NONBLOCK. */
 int32_t sys_pipe2(const struct syscall_args *a)
 {
     uint32_t flags = a->arg[1];
-    if (flags & ~(uint32_t)O_CLOEXEC)
+    if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK))
         return -EINVAL;
     struct file *files[2];
-    int err = pipe_create(files);
+    int err = pipe_create(files, (int)(flags & O_NONBLOCK));
     if (err)
         return err;
     bool cloexec = flags & O_CLOEXEC;

@@ -12,8 +12,9 @@
  * a read of a stream returns what one buffer-sized read gave.  A write
  * goes on until all is written.  A bad pointer ends the call with
  * -EFAULT, or with the count done when some bytes were (as Linux
- * returns).  A write to a pipe with no reader ends the writer as SIGPIPE
- * does (fs/pipe.c).  Two processes sharing one open file may interleave
+ * returns).  A write that fails with -EPIPE where the file says so
+ * (ops->epipe_ends: a pipe with no reader, a socket shut for writing)
+ * ends the writer as SIGPIPE does -- but for send(MSG_NOSIGNAL).  Two processes sharing one open file may interleave
  * at buffer boundaries within one call larger than the buffer.
  */
 #include "fdtable.h"
@@ -58,8 +59,10 @@ static int32_t rw_user_by_file(struct file *f, uint8_t *ubuf, uint32_t len, cons
 }
 
 /* read or write len bytes at ubuf: at *at, or at the file's position when
- * at is NULL. */
-static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, bool write)
+ * at is NULL; sigpipe: a write's -EPIPE ends the process where the file
+ * says so. */
+static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, bool write,
+                       bool sigpipe)
 {
     if ((int32_t)len < 0)
         return -EINVAL;
@@ -100,12 +103,12 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
         if (got < (int)n || (!write && !f->ops->size))
             break;                      /* the end, or a stream's one read */
     }
-    bool epipe_ends = f->ops->epipe_ends;
+    const char *epipe_ends = f->ops->epipe_ends;
     kfree(chunk);
     file_put(f);
-    if (err == -EPIPE && !done && epipe_ends) {
-        pr_info("pipe: %s (pid %u) wrote to a pipe nobody reads: ending it (SIGPIPE)\n",
-                current->name, current->id);
+    if (err == -EPIPE && !done && epipe_ends && sigpipe) {
+        pr_info("process: %s (pid %u) wrote to %s: ending it (SIGPIPE)\n",
+                current->name, current->id, epipe_ends);
         process_exit(W_EXITCODE(0, SIGPIPE));
     }
     return done ? (int32_t)done : err;
@@ -113,12 +116,12 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
 
 int32_t ksys_read(int fd, void *ubuf, uint32_t len)
 {
-    return rw_user(fd, ubuf, len, NULL, false);
+    return rw_user(fd, ubuf, len, NULL, false, false);
 }
 
-int32_t ksys_write(int fd, const void *ubuf, uint32_t len)
+int32_t ksys_write(int fd, const void *ubuf, uint32_t len, bool sigpipe)
 {
-    return rw_user(fd, (uint8_t *)ubuf, len, NULL, true);
+    return rw_user(fd, (uint8_t *)ubuf, len, NULL, true, sigpipe);
 }
 
 int32_t sys_read(const struct syscall_args *a)
@@ -128,7 +131,7 @@ int32_t sys_read(const struct syscall_args *a)
 
 int32_t sys_write(const struct syscall_args *a)
 {
-    return ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2]);
+    return ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2], true);
 }
 
 /* pread64(fd, buf, count, pos_low, pos_high) and pwrite64 the same. */
@@ -138,7 +141,7 @@ static int32_t prw_user(const struct syscall_args *a, bool write)
     if (pos < 0)
         return -EINVAL;
     uint64_t at = (uint64_t)pos;
-    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], &at, write);
+    return rw_user((int)a->arg[0], (uint8_t *)a->arg[1], a->arg[2], &at, write, true);
 }
 
 int32_t sys_pread64(const struct syscall_args *a) { return prw_user(a, false); }

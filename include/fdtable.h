@@ -29,7 +29,7 @@
  *
  * The system calls close (6), dup (41), dup2 (63) and fcntl (55:
  * F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL; F_SETFL changes
- * O_APPEND only) are here too;
+ * O_APPEND and O_NONBLOCK only) are here too;
  * pipe (42) is in fs/pipe.c.
  */
 #pragma once

@@ -30,6 +30,13 @@
  * pwrite give -ESPIPE.  A read of a stream returns what is there (waiting
  * only while nothing is); a write of any file writes all of it or fails.
  *
+ * O_NONBLOCK (pipe2's, socket's SOCK_NONBLOCK, or fcntl(F_SETFL) later):
+ * a read or write of a stream that would wait -- a pipe, a socket, the
+ * console -- says -EAGAIN instead (or the count done); a disk is not
+ * waited for in that sense, as in Linux.  The flag is read without a lock
+ * by the calls (fcntl changes it under pos_lock); poll (fs/poll.c) tells
+ * when such a call would not wait.
+ *
  * Errors are negative errnos: -EBADF for a read on a write-only file (and
  * the reverse), -EISDIR to read or write a directory, -EINVAL for a bad
  * whence or a negative position.  All of it may sleep: task context.
@@ -66,16 +73,18 @@ struct file_operations {
     void (*stat)(struct file *f, struct kstat *st);
     /* The last reference went. */
     void (*release)(struct file *f);
-    /* A program's write that fails with -EPIPE ends it, as SIGPIPE does
-     * (pipes; sockets answer -EPIPE only: a server outlives its peers). */
-    bool epipe_ends;
+    /* What a program's write that fails with -EPIPE wrote to ("a pipe
+     * nobody reads"): the write ends the program, as SIGPIPE's default
+     * does (there are no handlers), with a log line saying so -- unless
+     * it was a send() with MSG_NOSIGNAL.  NULL: -EPIPE is only an answer. */
+    const char *epipe_ends;
 };
 
 struct file {
     const struct file_operations *ops;
     struct inode *inode;        /* a VFS file's, held while open; NULL for the others */
     void *private_data;         /* the kind's own: a pipe, a block device, a socket */
-    int flags;                  /* open()'s; set at open, then read only */
+    int flags;                  /* open()'s; O_APPEND, O_NONBLOCK change under pos_lock */
     int refcount;               /* descriptors and kernel users; irq_save (one CPU) */
     struct mutex pos_lock;      /* a seekable file's position moves under it */
     uint64_t pos;               /* pos_lock */
@@ -108,9 +117,10 @@ void file_stat(struct file *f, struct kstat *st);
 int file_fsync(struct file *f);
 
 /* fs/read_write.c: read() and write() of a program's buffer at fd, for the
- * calls built on them (recvfrom, sendto). */
+ * calls built on them (recvfrom, sendto); sigpipe false is MSG_NOSIGNAL's
+ * write: -EPIPE only answers (ops->epipe_ends). */
 int32_t ksys_read(int fd, void *ubuf, uint32_t len);
-int32_t ksys_write(int fd, const void *ubuf, uint32_t len);
+int32_t ksys_write(int fd, const void *ubuf, uint32_t len, bool sigpipe);
 
 /* fs/blkdev_file.c: the block device name names, opened with flags, or
  * NULL and *err: -ENOENT when no device has that name. */

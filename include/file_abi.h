@@ -17,6 +17,7 @@
 #define O_EXCL      0x80        /* with O_CREAT: fail with -EEXIST if it is there */
 #define O_TRUNC     0x200       /* cut to 0 (when opened for writing) */
 #define O_APPEND    0x400       /* every write() goes to the end */
+#define O_NONBLOCK  0x800       /* calls that would wait say -EAGAIN (file.h) */
 #define O_LARGEFILE 0x8000      /* accepted: offsets are 64-bit anyway */
 #define O_DIRECTORY 0x10000     /* fail with -ENOTDIR unless it is a directory */
 #define O_CLOEXEC   0x80000     /* execve closes the descriptor (fdtable.h) */

@@ -3,8 +3,9 @@
  *
  * Addresses and ports are in host order.  Every call that can wait takes
  * a timeout in milliseconds (0: wait forever -- only where that is the
- * point, as for a server's accept) and returns -ETIMEDOUT when it ran
- * out.  Errors are negative errno values:
+ * point, as for a server's accept; SOCK_NOWAIT: not at all, the call does
+ * what it can at once -- a non-blocking socket's) and returns -ETIMEDOUT
+ * when it ran out.  Errors are negative errno values:
  *   -ECONNREFUSED   the peer answered the SYN with a reset
  *   -ECONNRESET     the peer reset an established connection
  *   -ETIMEDOUT      the call's timeout, or the retransmission limit: the
@@ -13,6 +14,7 @@
  *   -ENETUNREACH    no interface reaches the address
  *   -EADDRINUSE     sock_listen on a port that is taken
  *   -EPIPE          sending after the connection was closed for writing
+ *                   (sock_shutdown_write, or the connection is over)
  *
  * One task at a time may send and one (another, or the same) may receive
  * on a socket: NBD's sender and its receive task share one connection.
@@ -33,8 +35,17 @@
 
 struct socket;
 
+#define SOCK_NOWAIT     UINT32_MAX      /* a timeout that has run out already */
+
 /* Open a connection to daddr:dport; 0 and *out, or an error. */
 int sock_connect(uint32_t daddr, uint16_t dport, uint32_t timeout_ms, struct socket **out);
+/* The same in two steps, for a caller that does something else meanwhile
+ * (a non-blocking connect): start sends the SYN and gives *out, opening;
+ * wait says 0 once the connection is open, its error if it failed, or
+ * -ETIMEDOUT while it is still opening.  The owner closes *out in every
+ * case (sock_close of one still opening abandons it). */
+int sock_connect_start(uint32_t daddr, uint16_t dport, struct socket **out);
+int sock_connect_wait(struct socket *s, uint32_t timeout_ms);
 /* A listening socket on port of every local address (backlog: connections
  * completed but not yet accepted). */
 int sock_listen(uint16_t port, int backlog, struct socket **out);
@@ -57,6 +68,12 @@ int sock_recv_exact(struct socket *s, void *buf, uint32_t len, uint32_t timeout_
  * waiting and later call with -ECONNABORTED.  The socket stays valid
  * until its owner closes it. */
 void sock_shutdown(struct socket *s);
+/* A half-close (shutdown(SHUT_WR)): the FIN follows the data queued so
+ * far, the peer reads the end of the stream, and this end goes on
+ * receiving until the peer's own FIN.  Sends from then on fail with
+ * -EPIPE.  A connection still opening is abandoned instead, as Linux
+ * does (sock_shutdown). */
+void sock_shutdown_write(struct socket *s);
 /* The error every later call on s returns (the connection is over:
  * -ECONNRESET, -ETIMEDOUT, -ECONNABORTED), or 0 while it is alive: tells a
  * call's own timeout from the connection's death. */

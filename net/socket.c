@@ -31,10 +31,13 @@ void sock_peer(const struct socket *s, uint32_t *addr, uint16_t *port)
     *port = s->rport;
 }
 
-/* Wait on s's queue until ready(s) or the time runs out (0: forever);
- * false on timeout.  Called without net_lock; ready reads plain fields. */
+/* Wait on s's queue until ready(s) or the time runs out (0: forever,
+ * SOCK_NOWAIT: not at all); false on timeout.  Called without net_lock;
+ * ready reads plain fields. */
 static bool sock_wait(struct socket *s, bool (*ready)(const struct socket *s), uint32_t timeout_ms)
 {
+    if (timeout_ms == SOCK_NOWAIT)
+        return ready(s);
     if (!timeout_ms) {
         wait_event(&s->wq, ready(s));
         return true;
@@ -47,7 +50,7 @@ static bool connect_done(const struct socket *s)
     return sock_error(s) || (s->state != TCP_SYN_SENT && s->state != TCP_SYN_RCVD);
 }
 
-int sock_connect(uint32_t daddr, uint16_t dport, uint32_t timeout_ms, struct socket **out)
+int sock_connect_start(uint32_t daddr, uint16_t dport, struct socket **out)
 {
     struct socket *s = tcp_alloc(GFP_NOIO);
     if (!s)
@@ -66,19 +69,27 @@ int sock_connect(uint32_t daddr, uint16_t dport, uint32_t timeout_ms, struct soc
     s->mss = tcp_effective_mss(false, 0, s->our_mss);
     tcp_open(s, TCP_SYN_SENT);
     mutex_unlock(&net_lock);
+    *out = s;
+    return 0;
+}
 
+int sock_connect_wait(struct socket *s, uint32_t timeout_ms)
+{
     bool done = sock_wait(s, connect_done, timeout_ms);
     mutex_lock(&net_lock);
-    err = sock_error(s);
+    int err = sock_error(s);
     if (!err && !done)
         err = -ETIMEDOUT;
-    if (err) {
-        if (s->in_table)
-            tcp_set_closed(s);
-        s->owned = false;
-        tcp_maybe_free(s);
-    }
     mutex_unlock(&net_lock);
+    return err;
+}
+
+int sock_connect(uint32_t daddr, uint16_t dport, uint32_t timeout_ms, struct socket **out)
+{
+    struct socket *s;
+    int err = sock_connect_start(daddr, dport, &s);
+    if (!err && (err = sock_connect_wait(s, timeout_ms)) != 0)
+        sock_close(s);                  /* still opening: abandoned, out of the table */
     if (!err)
         *out = s;
     return err;
@@ -297,6 +308,34 @@ void sock_shutdown(struct socket *s)
     mutex_unlock(&net_lock);
 }
 
+/* RFC 9293 3.10.4: the FIN follows the queued data.  False when the
+ * state has no FIN to send (it was sent already, or never will be). */
+static bool queue_fin(struct socket *s)
+{
+    switch (s->state) {
+    case TCP_SYN_RCVD:
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+        s->fin_queued = true;
+        s->state = s->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT_1;
+        tcp_output(s);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void sock_shutdown_write(struct socket *s)
+{
+    mutex_lock(&net_lock);
+    bool opening = s->state == TCP_SYN_SENT;
+    if (!opening && queue_fin(s))
+        wake_up(&s->wq);                /* a waiting sender sees -EPIPE */
+    mutex_unlock(&net_lock);
+    if (opening)
+        sock_shutdown(s);               /* nothing to finish yet: abandoned, as Linux does */
+}
+
 void sock_close(struct socket *s)
 {
     mutex_lock(&net_lock);
@@ -311,16 +350,15 @@ void sock_close(struct socket *s)
     case TCP_SYN_SENT:
         tcp_set_closed(s);
         break;
-    case TCP_SYN_RCVD:
-    case TCP_ESTABLISHED:
-    case TCP_CLOSE_WAIT:
-        /* RFC 9293 3.10.4: the FIN follows the queued data. */
-        s->fin_queued = true;
-        s->state = s->state == TCP_CLOSE_WAIT ? TCP_LAST_ACK : TCP_FIN_WAIT_1;
-        tcp_output(s);
+    case TCP_FIN_WAIT_2:
+        /* Shut for writing before, its FIN acknowledged: now nobody reads
+         * either, so a peer that never sends its FIN is not waited for
+         * forever (tcp_input.c arms the same timer for a closed socket). */
+        tcp_timer_set(s, TCP_T_TIME_WAIT, TCP_FIN_WAIT2_MS);
         break;
     default:
-        tcp_maybe_free(s);          /* CLOSED: free now; otherwise when it ends */
+        if (!queue_fin(s))
+            tcp_maybe_free(s);      /* CLOSED: free now; otherwise when it ends */
         break;
     }
     mutex_unlock(&net_lock);

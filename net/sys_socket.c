@@ -6,26 +6,41 @@
  * write and close work on a socket's descriptor as on any file.
  *
  * AF_INET and SOCK_STREAM only: another family says -EAFNOSUPPORT,
- * another type or protocol -EPROTONOSUPPORT, SOCK_NONBLOCK -EINVAL (every
- * call blocks).  A socket is made unconnected; bind records a port (the
- * address is not checked: a listener listens on every local address, and
- * a taken port is found by listen, which then says -EADDRINUSE); listen
- * needs a port; connect picks its own local port.
+ * another type or protocol -EPROTONOSUPPORT.  A socket is made
+ * unconnected; bind records a port (the address is not checked: a
+ * listener listens on every local address, and a taken port is found by
+ * listen, which then says -EADDRINUSE); listen needs a port; connect
+ * picks its own local port.
  *
- * Waiting.  A receive, an accept and a send wait in slices of
+ * Waiting.  A receive, an accept, a send and a connect wait in slices of
  * SOCK_SLICE_MS, so that a task asked to stop (task_should_stop(): how
  * kill wakes a process) leaves with -EINTR, or with the count of bytes
- * already sent; SO_RCVTIMEO bounds a receive's or an accept's wait and
+ * already sent; a connect left so is abandoned (nothing stays in
+ * netstat).  SO_RCVTIMEO bounds a receive's or an accept's wait and
  * SO_SNDTIMEO a send's wait for room (counted from the last progress),
- * which then end with -EAGAIN (or the count), as Linux's.  connect waits
- * for SO_SNDTIMEO or SOCK_CONNECT_MS, uninterruptibly.
+ * which then end with -EAGAIN (or the count), as Linux's; connect waits
+ * for SO_SNDTIMEO or SOCK_CONNECT_MS, then says -ETIMEDOUT.
  *
- * A write to a connection the peer closed says -EPIPE and nothing more:
- * no SIGPIPE (as with MSG_NOSIGNAL), since a program cannot ignore a
- * signal here and a server must outlive its clients.  shutdown(SHUT_RDWR)
- * aborts the connection (a reset, and every waiting call fails with
- * -ECONNABORTED), where Linux sends a FIN; SHUT_RD and SHUT_WR alone are
- * not built (-EOPNOTSUPP).  close sends the FIN.
+ * Non-blocking (O_NONBLOCK: socket()'s and accept4()'s SOCK_NONBLOCK, or
+ * fcntl(F_SETFL)): nothing waits.  A receive or an accept with nothing
+ * there and a send with no room say -EAGAIN (a send takes what fits and
+ * returns its count); connect sends the SYN and says -EINPROGRESS, and
+ * the outcome comes later: poll's POLLOUT, getsockopt(SO_ERROR) (0, or
+ * the errno it failed with), or connect again (-EALREADY while it is
+ * opening, then 0 once, then -EISCONN; or its error).  A send on a
+ * connection still opening waits for it (-EAGAIN when non-blocking).  A
+ * socket whose connection failed stays failed until closed: POSIX leaves
+ * its state unspecified and asks for a new socket.
+ *
+ * shutdown as Linux's: SHUT_WR sends the FIN after the queued data
+ * (sock_shutdown_write(): the peer reads the end, this end still
+ * receives); SHUT_RD makes reads return what is queued, then 0, without
+ * waiting; SHUT_RDWR both.  On a listener SHUT_RD (and SHUT_RDWR) stops
+ * it: accepts fail with -ECONNABORTED.  close sends the FIN.  A write
+ * that fails with -EPIPE (after SHUT_WR, or once the connection is over)
+ * ends the program as SIGPIPE does, as for a pipe (fs/read_write.c) --
+ * but for send() with MSG_NOSIGNAL, which a server uses to outlive its
+ * clients.  A reset connection says -ECONNRESET instead, no signal.
  *
  * Options: SO_RCVTIMEO and SO_SNDTIMEO (set and get), SO_TYPE and
  * SO_ERROR (get), SO_REUSEADDR and TCP_NODELAY (accepted; nothing to do:
@@ -34,7 +49,8 @@
  *
  * Locking: usock->lock around the state changes (bind, listen, connect);
  * sending and receiving use the connection as socket.h allows (one sender
- * and one receiver at a time).
+ * and one receiver at a time).  The socket a usock holds goes only when
+ * the file does, so a call without the lock never sees it freed.
  */
 #include "byteorder.h"
 #include "fdtable.h"
@@ -54,9 +70,13 @@
 #define SOCK_CONNECT_MS     20000       /* connect's limit when SO_SNDTIMEO is not set */
 
 struct usock {
-    struct mutex lock;              /* the fields below but the timeouts */
-    struct socket *s;               /* connected or listening; NULL before */
+    struct mutex lock;              /* changes of s, listening, connecting, port */
+    struct file *file;              /* the open file it is: its O_NONBLOCK */
+    struct socket *s;               /* listening, connecting or connected; NULL before */
     bool listening;
+    bool connecting;                /* a non-blocking connect no connect() has
+                                     * said the outcome of yet */
+    bool rd_shut;                   /* shutdown(SHUT_RD): reads no longer wait */
     uint16_t port;                  /* bind's, host order; 0: none */
     uint32_t rcvtimeo_ms;           /* SO_RCVTIMEO; 0: none */
     uint32_t sndtimeo_ms;           /* SO_SNDTIMEO; 0: none */
@@ -67,10 +87,14 @@ struct usock {
 typedef int (*sock_step)(struct socket *s, void *arg, uint32_t slice_ms);
 
 /* Repeat step while it says a slice ran out and the connection lives,
- * for at most timeout_ms (0: no limit: -EAGAIN then), or until the task
- * is asked to stop (-EINTR). */
+ * for at most timeout_ms (0: no limit; -EAGAIN then; SOCK_NOWAIT: once,
+ * without waiting), or until the task is asked to stop (-EINTR). */
 static int sliced_wait(struct socket *s, uint32_t timeout_ms, sock_step step, void *arg)
 {
+    if (timeout_ms == SOCK_NOWAIT) {
+        int r = step(s, arg, SOCK_NOWAIT);
+        return r == -ETIMEDOUT && !sock_error(s) ? -EAGAIN : r;
+    }
     uint64_t start = timer_uptime_ms();
     for (;;) {
         uint32_t slice = SOCK_SLICE_MS;
@@ -89,15 +113,28 @@ static int sliced_wait(struct socket *s, uint32_t timeout_ms, sock_step step, vo
     }
 }
 
+/* How long a call on u may wait: not at all under O_NONBLOCK, else
+ * option_ms (an option's time limit; 0: none).  f_flags is read plainly:
+ * fcntl may change it meanwhile, as in Linux. */
+static uint32_t wait_ms(const struct usock *u, uint32_t option_ms)
+{
+    return u->file->flags & O_NONBLOCK ? SOCK_NOWAIT : option_ms;
+}
+
 struct io_arg {
+    struct usock *u;
     void *buf;
     uint32_t len;
 };
 
+/* After SHUT_RD a receive takes what is queued and never waits: a wait
+ * that began before it ends at its next slice, with the end (0). */
 static int recv_step(struct socket *s, void *arg, uint32_t slice_ms)
 {
     struct io_arg *r = arg;
-    return sock_recv(s, r->buf, r->len, slice_ms);
+    bool shut = r->u->rd_shut;
+    int n = sock_recv(s, r->buf, r->len, shut ? SOCK_NOWAIT : slice_ms);
+    return n == -ETIMEDOUT && shut && !sock_error(s) ? 0 : n;
 }
 
 static int send_step(struct socket *s, void *arg, uint32_t slice_ms)
@@ -111,6 +148,12 @@ static int accept_step(struct socket *s, void *arg, uint32_t slice_ms)
     return sock_accept(s, slice_ms, arg);
 }
 
+static int connect_step(struct socket *s, void *arg, uint32_t slice_ms)
+{
+    (void)arg;
+    return sock_connect_wait(s, slice_ms);
+}
+
 static int usock_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
 {
     (void)pos;
@@ -119,8 +162,8 @@ static int usock_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
         return -ENOTCONN;
     if (!len)
         return 0;
-    struct io_arg r = { buf, len };
-    return sliced_wait(u->s, u->rcvtimeo_ms, recv_step, &r);
+    struct io_arg r = { u, buf, len };
+    return sliced_wait(u->s, wait_ms(u, u->rcvtimeo_ms), recv_step, &r);
 }
 
 static int usock_write(struct file *f, const void *buf, uint32_t len, uint64_t pos)
@@ -129,10 +172,16 @@ static int usock_write(struct file *f, const void *buf, uint32_t len, uint64_t p
     struct usock *u = f->private_data;
     if (!u->s || u->listening)
         return -ENOTCONN;
+    uint32_t timeout = wait_ms(u, u->sndtimeo_ms);
+    /* A connection still opening (a non-blocking connect's) is waited
+     * for, as Linux does, rather than found not ready to send (-EPIPE). */
+    int err = sliced_wait(u->s, timeout, connect_step, NULL);
+    if (err)
+        return err;
     uint32_t done = 0;
     while (done < len) {
-        struct io_arg w = { (uint8_t *)buf + done, len - done };
-        int r = sliced_wait(u->s, u->sndtimeo_ms, send_step, &w);
+        struct io_arg w = { u, (uint8_t *)buf + done, len - done };
+        int r = sliced_wait(u->s, timeout, send_step, &w);
         if (r < 0)
             return done ? (int)done : r;
         done += (uint32_t)r;
@@ -159,21 +208,24 @@ static const struct file_operations usock_ops = {
     .write = usock_write,
     .stat = usock_stat,
     .release = usock_release,
+    .epipe_ends = "a socket shut for writing",
 };
 
-/* A socket file holding s (NULL: not connected yet) at a new descriptor,
- * closed at execve when cloexec. */
-static int usock_install(struct socket *s, bool cloexec)
+/* A socket file holding s (NULL: not connected yet) at a new descriptor;
+ * flags: SOCK_NONBLOCK, SOCK_CLOEXEC (closed at execve). */
+static int usock_install(struct socket *s, uint32_t flags)
 {
     struct usock *u = kmalloc(sizeof(*u), GFP_KERNEL | __GFP_ZERO);
-    struct file *f = u ? file_alloc(&usock_ops, O_RDWR, u) : NULL;
+    int fflags = O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+    struct file *f = u ? file_alloc(&usock_ops, fflags, u) : NULL;
     if (!f) {
         kfree(u);
         return -ENOMEM;
     }
     mutex_init(&u->lock, "usock->lock");
+    u->file = f;
     u->s = s;
-    int fd = fd_install(f, cloexec);
+    int fd = fd_install(f, flags & SOCK_CLOEXEC);
     if (fd < 0) {
         u->s = NULL;                    /* the caller still owns s */
         file_put(f);
@@ -238,11 +290,10 @@ int32_t sys_socket(const struct syscall_args *a)
     uint32_t type = a->arg[1];
     if (a->arg[0] != AF_INET)
         return -EAFNOSUPPORT;
-    if (type & SOCK_NONBLOCK)
-        return -EINVAL;
-    if ((type & ~SOCK_CLOEXEC) != SOCK_STREAM || (a->arg[2] && a->arg[2] != IPPROTO_TCP))
+    if ((type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) != SOCK_STREAM ||
+        (a->arg[2] && a->arg[2] != IPPROTO_TCP))
         return -EPROTONOSUPPORT;
-    return usock_install(NULL, type & SOCK_CLOEXEC);
+    return usock_install(NULL, type);
 }
 
 /* bind(fd, addr, addrlen) */
@@ -276,21 +327,55 @@ static int32_t do_listen(struct usock *u, const struct syscall_args *a)
     return err;
 }
 
-/* connect(fd, addr, addrlen) */
+/* connect's wait: SO_SNDTIMEO, or SOCK_CONNECT_MS when it is not set. */
+static uint32_t connect_ms(const struct usock *u)
+{
+    return wait_ms(u, u->sndtimeo_ms ? u->sndtimeo_ms : SOCK_CONNECT_MS);
+}
+
+/* connect on a socket that has a connection already: how it is going. */
+static int connect_again(struct usock *u)
+{
+    int err = sliced_wait(u->s, connect_ms(u), connect_step, NULL);
+    if (err == -EAGAIN)
+        return u->file->flags & O_NONBLOCK ? -EALREADY : -ETIMEDOUT;
+    if (err)
+        return err;                     /* -EINTR, or how it failed */
+    if (!u->connecting)
+        return -EISCONN;
+    u->connecting = false;              /* the outcome is said once */
+    return 0;
+}
+
+/* connect(fd, addr, addrlen).  A blocking connect keeps its socket to
+ * itself until it is open: a failed one leaves the usock unconnected. */
 static int32_t do_connect(struct usock *u, const struct syscall_args *a)
 {
     int err = 0;
     uint32_t addr;
     uint16_t port;
+    struct socket *s;
     err = get_sockaddr(a->arg[1], a->arg[2], &addr, &port);
     mutex_lock(&u->lock);
-    if (!err && u->s)
-        err = u->listening ? -EINVAL : -EISCONN;
-    if (!err)
-        err = sock_connect(addr, port, u->sndtimeo_ms ? u->sndtimeo_ms : SOCK_CONNECT_MS,
-                           &u->s);
+    if (!err && u->listening)
+        err = -EINVAL;
+    else if (!err && u->s)
+        err = connect_again(u);
+    else if (!err && (err = sock_connect_start(addr, port, &s)) == 0) {
+        if (u->file->flags & O_NONBLOCK) {
+            u->s = s;
+            u->connecting = true;
+            err = -EINPROGRESS;
+        } else {
+            err = sliced_wait(s, connect_ms(u), connect_step, NULL);
+            if (err)
+                sock_close(s);          /* failed, timed out or killed: abandoned */
+            else
+                u->s = s;
+        }
+    }
     mutex_unlock(&u->lock);
-    return err;
+    return err == -EAGAIN ? -ETIMEDOUT : err;
 }
 
 /* accept4(fd, addr, addrlen, flags) */
@@ -298,19 +383,19 @@ static int32_t do_accept4(struct usock *u, const struct syscall_args *a)
 {
     int err = 0;
     struct socket *c = NULL;
-    if (a->arg[3] & ~(uint32_t)SOCK_CLOEXEC)
-        err = -EINVAL;                  /* SOCK_NONBLOCK: every call blocks */
+    if (a->arg[3] & ~(uint32_t)(SOCK_CLOEXEC | SOCK_NONBLOCK))
+        err = -EINVAL;
     else if (!u->listening)
         err = -EINVAL;
     else
-        err = sliced_wait(u->s, u->rcvtimeo_ms, accept_step, &c);
+        err = sliced_wait(u->s, wait_ms(u, u->rcvtimeo_ms), accept_step, &c);
     if (err)
         return err;
     if ((err = put_peer(c, a->arg[1], a->arg[2])) != 0) {
         sock_close(c);                  /* the connection is lost, as in Linux */
         return err;
     }
-    int fd = usock_install(c, a->arg[3] & SOCK_CLOEXEC);
+    int fd = usock_install(c, a->arg[3]);
     if (fd < 0)
         sock_close(c);
     return fd;
@@ -384,7 +469,8 @@ static int32_t do_getsockopt(struct usock *u, const struct syscall_args *a)
     return err;
 }
 
-/* sendto(fd, buf, len, flags, dest, destlen): on a connection, no dest. */
+/* sendto(fd, buf, len, flags, dest, destlen): on a connection, no dest;
+ * MSG_NOSIGNAL: -EPIPE does not end the program. */
 static int32_t do_sendto(struct usock *u, const struct syscall_args *a)
 {
     (void)u;
@@ -392,7 +478,8 @@ static int32_t do_sendto(struct usock *u, const struct syscall_args *a)
         return -EOPNOTSUPP;
     if (a->arg[4])
         return -EISCONN;
-    return ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2]);
+    return ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2],
+                      !(a->arg[3] & MSG_NOSIGNAL));
 }
 
 /* recvfrom(fd, buf, len, flags, src, srclen): MSG_WAITALL waits for all
@@ -422,16 +509,21 @@ static int32_t do_recvfrom(struct usock *u, const struct syscall_args *a)
 /* shutdown(fd, how) */
 static int32_t do_shutdown(struct usock *u, const struct syscall_args *a)
 {
-    int err = 0;
     uint32_t how = a->arg[1];
     if (how > SHUT_RDWR)
-        err = -EINVAL;
-    else if (!u->s)
-        err = -ENOTCONN;
-    else if (how != SHUT_RDWR)
-        err = -EOPNOTSUPP;
-    else
-        sock_shutdown(u->s);
+        return -EINVAL;
+    /* No usock->lock: a blocking connect holds it for as long as it
+     * waits, and shows its socket only once it is open. */
+    int err = u->s ? 0 : -ENOTCONN;
+    if (!err && u->listening) {
+        if (how != SHUT_WR)
+            sock_shutdown(u->s);        /* no more connections: accepts fail */
+    } else if (!err) {
+        if (how != SHUT_WR)
+            u->rd_shut = true;
+        if (how != SHUT_RD)
+            sock_shutdown_write(u->s);
+    }
     return err;
 }
 

@@ -221,9 +221,12 @@ static bool tcp_ack_rcv(struct socket *s, const struct tcp_seg *seg, uint32_t sa
             return false;
         } else if (next == TCP_FIN_WAIT_2 && s->state != next) {
             s->state = next;
-            /* Nobody will read or close any more: do not wait forever
-             * for a peer that never sends its FIN. */
-            tcp_timer_set(s, TCP_T_TIME_WAIT, TCP_FIN_WAIT2_MS);
+            /* Once the owner closed, nobody will read any more: do not
+             * wait forever for a peer that never sends its FIN.  A
+             * socket only shut for writing waits as long as its owner
+             * reads (sock_close arms this when it closes). */
+            if (!s->owned)
+                tcp_timer_set(s, TCP_T_TIME_WAIT, TCP_FIN_WAIT2_MS);
         }
     }
     return true;

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     int fds[2];
     check("pipe2 with O_CLOEXEC", or_errno(pipe2(fds, O_CLOEXEC)), 0);
     check("its ends", fds[0] * 10 + fds[1], 56);
-    check("pipe2 with O_NONBLOCK", or_errno(pipe2(fds, 04000)), -EINVAL);
+    check("pipe2 with a flag it does not take", or_errno(pipe2(fds, O_APPEND)), -EINVAL);
     check("F_GETFD of 3", or_errno(fcntl(3, F_GETFD, 0)), FD_CLOEXEC);
     check("F_GETFD of 4", or_errno(fcntl(4, F_GETFD, 0)), 0);
     check("F_DUPFD_CLOEXEC of 4 from 7", or_errno(fcntl(4, F_DUPFD_CLOEXEC, 7)), 7);

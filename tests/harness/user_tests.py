@@ -11,8 +11,10 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
+import threading
 
 import ext2_images
 import kernel
@@ -99,6 +101,17 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
                 os.unlink(d)
         return reason
     return run
+
+
+def self_checked(command, expect_in_order, **session):
+    """A monitor session that runs one self-checking program (command:
+    its name and arguments): its lines expect_in_order, then its "0 wrong"
+    and a clean exit; no WRONG line anywhere."""
+    name = command.split()[0]
+    return monitor_session(
+        f"run /bin/{command}\n",
+        expect_in_order + [rf"{name}: 0 wrong", ended(f"/bin/{name}", "exited with status 0")],
+        reject=[r"WRONG"], **session)
 
 
 ELF_PHOFF, ELF_ENTRY, ELF_PHNUM = 28, 24, 44     # offsets in the ELF32 header
@@ -277,6 +290,85 @@ def user_socket_talks_to_a_host_peer(log):
     want = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(TCPECHO_BYTES))
     if server.count != len(want) or server.hash.digest() != hashlib.sha256(want).digest():
         return f"the host received {server.count} bytes, not tcpecho's {len(want)}-byte pattern"
+    return None
+
+
+HALF_OUT, HALF_IN = 30000, 50000     # user/halfclose.c's OUT_BYTES and IN_BYTES
+
+
+def half_pattern(n, seed):
+    """user/halfclose.c's pattern(i, seed) for i below n."""
+    return bytes((i * (5 + 2 * seed) + (i >> 9) + seed) & 0xFF for i in range(n))
+
+
+class HalfClosePeer:
+    """The host's side of `halfclose host PORT`: the first connection is
+    read to its end, then answered with HALF_IN bytes of pattern 2 and
+    closed; on the second, HALF_IN bytes of pattern 3 go first and this
+    side shuts its writing, then what the guest sends is read to its end.
+    got[] holds what each connection brought.  Every wait is bounded."""
+
+    def __init__(self):
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(2)
+        self.listener.settimeout(60)
+        self.port = self.listener.getsockname()[1]
+        self.got, self.error = [], None
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def read_to_end(conn):
+        data = bytearray()
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return bytes(data)
+            data += chunk
+
+    def serve(self):
+        try:
+            for first in (True, False):
+                conn, _ = self.listener.accept()
+                conn.settimeout(30)
+                with conn:
+                    if first:
+                        self.got.append(self.read_to_end(conn))
+                        conn.sendall(half_pattern(HALF_IN, 2))
+                    else:
+                        conn.sendall(half_pattern(HALF_IN, 3))
+                        conn.shutdown(socket.SHUT_WR)
+                        self.got.append(self.read_to_end(conn))
+        except OSError as e:
+            self.error = e
+
+    def stop(self):
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+def user_socket_half_close_with_a_host_peer(log):
+    """/bin/halfclose host PORT: each side shuts its writing while the
+    other still sends, and the host checks every byte it was sent."""
+    peer = HalfClosePeer()
+    try:
+        reason = self_checked(
+            f"halfclose host {peer.port}",
+            [r"halfclose: read the host's answer to the end: got 50000, want 50000",
+             r"halfclose: read what the host sends before its FIN: got 50000, want 50000"],
+            guestfwd=[peer.port], timeout=90)(log)
+        peer.thread.join(timeout=10)
+    finally:
+        peer.stop()
+    if reason:
+        return reason
+    want = [half_pattern(HALF_OUT, 1), half_pattern(HALF_OUT, 4)]
+    for i, (got, w) in enumerate(zip(peer.got + [b""] * 2, want)):
+        if got != w:
+            return (f"connection {i + 1}: the host read {len(got)} bytes to the end, not the "
+                    f"guest's {len(w)}-byte pattern ({peer.error or 'no error'})")
     return None
 
 
@@ -545,7 +637,7 @@ USER_TESTS = {
          r"pipes: read it all back, then the end: got 4096, want 4096",
          r"pipes: no descriptor lost: pipe gives 3 and 4 again: got 0, want 0",
          r"pipes: 0 wrong; now writing to a pipe nobody reads",
-         r"pipe: pipes \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
+         r"process: pipes \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
          ended("/bin/pipes", "killed by SIGPIPE"), r"hello: argv\[1\] = after"],
         reject=[r"WRONG"]),
     # A pipe between a parent and its forked child: 100000 bytes through
@@ -557,7 +649,7 @@ USER_TESTS = {
         [r"pipefork: bytes read from the child: got 100000, want 100000",
          r"pipefork: bytes that differ: got 0, want 0",
          r"pipefork: it exited with 0: got 0, want 0",
-         r"pipe: pipefork \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
+         r"process: pipefork \(pid \d+\) wrote to a pipe nobody reads: ending it \(SIGPIPE\)",
          r"pipefork: SIGPIPE ended it: got 13, want 13",
          r"pipefork: the parent's position moved with it: got 5, want 5",
          r"pipefork: SIGKILL ended it: got 9, want 9",
@@ -593,6 +685,19 @@ USER_TESTS = {
         reject=[r"WRONG"]),
     # A program's TCP connection to a peer on the host.
     "user_socket_talks_to_a_host_peer": user_socket_talks_to_a_host_peer,
+    # shutdown as Linux's, over loopback: SHUT_WR's FIN after the data
+    # while reading goes on, SHUT_RD, SHUT_RDWR's FIN, SIGPIPE after
+    # SHUT_WR (MSG_NOSIGNAL: -EPIPE only).
+    "user_socket_half_close_over_loopback_exact_bytes": self_checked(
+        "halfclose",
+        [r"halfclose: the server reads them, then the end: got 30000, want 30000",
+         r"halfclose: the client reads after its SHUT_WR, then the end: got 50000, want 50000",
+         r"process: halfclose \(pid \d+\) wrote to a socket shut for writing: ending it "
+         r"\(SIGPIPE\)",
+         r"halfclose: write after SHUT_WR ends the writer \(SIGPIPE\): got 13, want 13",
+         r"halfclose: the peer reads the bytes and a FIN, not a reset: got 3, want 3"]),
+    # The same against a peer on the host, each side half-closing first.
+    "user_socket_half_close_with_a_host_peer": user_socket_half_close_with_a_host_peer,
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",

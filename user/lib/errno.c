@@ -52,6 +52,8 @@ static const char *const messages[] = {
     [ETIMEDOUT] = "Connection timed out",
     [ECONNREFUSED] = "Connection refused",
     [EHOSTUNREACH] = "No route to host",
+    [EALREADY] = "Operation already in progress",
+    [EINPROGRESS] = "Operation now in progress",
     [EUCLEAN] = "Structure needs cleaning",
 };
 
