@@ -52,6 +52,15 @@ void nbd_set_server(uint32_t addr, uint16_t port, struct blk_server *srv);
  * log line (-ENOSPC: NBD_MAX_DEVICES exist; the handshake's errors). */
 int nbd_attach(const char *server, const char *export, struct block_device **out);
 
+/* What an administrator does to a connection that is alive but stuck:
+ * cut it -- every request queued and in flight fails with -EIO, and so
+ * does every bio until the end of this call: the device is down, not
+ * dead -- then connect and shake hands again.  Sleeps until the server
+ * answers the new connection.  0; -EIO when it could not connect again
+ * (the device is then dead) or was dead already; -ENODEV when dev is no
+ * NBD device. */
+int nbd_reconnect(struct block_device *dev);
+
 int nbd_flush(struct block_device *dev);
 int nbd_trim(struct block_device *dev, uint64_t sector, uint32_t count);
 
@@ -66,6 +75,7 @@ struct nbd_stats {
     uint32_t server_errors;     /* replies with an error */
     uint32_t failed;            /* requests failed by a dead connection */
     uint32_t timeouts;          /* requests that had no reply in time */
+    uint32_t reconnects;        /* connections cut and made again (nbd_reconnect) */
     /* Where the time goes, in TSC cycles (bench=nbd_swap divides them by
      * the TSC's rate): */
     uint64_t busy_tsc;          /* with at least one request in flight */

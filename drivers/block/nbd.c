@@ -30,8 +30,16 @@
  * the timer's interrupt, so it does not touch the socket: the receiver,
  * which looks at dead at least every NBD_TICK_MS while it waits on the
  * socket, fails the request it is reading (if any) and shuts the socket
- * down as it ends, and that ends the sender's waits on it.  A reply carrying an error fails only its request.  There
- * is no reconnect: a dead device stays dead.
+ * down as it ends, and that ends the sender's waits on it.  A reply carrying an error fails
+ * only its request.  A dead device stays dead.
+ *
+ * Reconnecting.  nbd_reconnect() (the monitor's "nbd reconnect") is what
+ * an administrator does to a connection that is alive but stuck: it cuts
+ * it as nbd_fail() would -- everything queued and in flight fails with
+ * -EIO -- but the device is only down, not dead: bios submitted meanwhile
+ * fail with -EIO too, a transient error their writers retry later.  Once
+ * the old connection's tasks have ended, it connects and shakes hands
+ * again, and the device is up with new tasks.  If that fails, it is dead.
  */
 #include "cmdline.h"
 #include "cmdline_parse.h"
@@ -140,9 +148,11 @@ static void finish(struct finished f, int status)
 
 /* --- failing the connection --- */
 
-/* Any context, the timer's interrupt included: nothing here sleeps. */
-__attribute__((format(printf, 2, 3)))
-static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
+/* Fail everything queued and in flight with -EIO, for the reason why
+ * (logged); for_good: the block device dies too (nbd_fail), else it is
+ * down until nbd_reconnect() has connected again.  Any context, the
+ * timer's interrupt included: nothing here sleeps. */
+static void fail_connection(struct nbd_device *nd, bool for_good, const char *why)
 {
     struct finished victims[NBD_MAX_INFLIGHT];
     struct list_head bios, ctls;
@@ -157,12 +167,10 @@ static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
         return;
     }
     nd->dead = true;
-    blkdev_mark_dead(&nd->bdev);    /* before the bios fail: their writers ask */
+    if (for_good)
+        blkdev_mark_dead(&nd->bdev);    /* before the bios fail: their writers ask */
     nd->stats.connected = false;
-    va_list ap;
-    va_start(ap, fmt);
-    kvsnprintf(nd->why, sizeof(nd->why), fmt, ap);
-    va_end(ap);
+    strlcpy(nd->why, why, sizeof(nd->why));
     for (int i = 0; i < NBD_MAX_INFLIGHT; i++)
         if (nd->slots[i].state == SLOT_SENT)
             victims[nr++] = slot_release(nd, &nd->slots[i]);
@@ -175,8 +183,9 @@ static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
     nd->stats.failed += (uint32_t)nr + queued + busy;
     spin_unlock_irqrestore(&nd->lock, flags);
 
-    pr_err("nbd: %s: %s; failing %d requests in flight and %u queued with -EIO, "
-           "device dead\n", nd->bdev.name, nd->why, nr + (int)busy, queued);
+    pr_err("nbd: %s: %s; failing %d requests in flight and %u queued with -EIO, %s\n",
+           nd->bdev.name, why, nr + (int)busy, queued,
+           for_good ? "device dead" : "device down until it has connected again");
     for (int i = 0; i < nr; i++)
         finish(victims[i], -EIO);
     while (!list_empty(&bios)) {
@@ -190,6 +199,17 @@ static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
         finish((struct finished){ NULL, c }, -EIO);
     }
     wake_up(&nd->send_wq);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void nbd_fail(struct nbd_device *nd, const char *fmt, ...)
+{
+    char why[NBD_WHY_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    kvsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    fail_connection(nd, true, why);
 }
 
 /* --- submitting --- */
@@ -324,7 +344,7 @@ static void check_timeouts(struct nbd_device *nd)
 
 /* The owner is done with the socket: clear nd->sock under the lock, so
  * that no view reads it from now on, then close it. */
-static void release_socket(struct nbd_device *nd)
+void nbd_release_socket(struct nbd_device *nd)
 {
     uint32_t flags = spin_lock_irqsave(&nd->lock);
     struct socket *sock = nd->sock;
@@ -365,7 +385,8 @@ static void sender_main(void *arg)
     /* Dead: the receiver ends within a tick; then nobody uses the
      * socket and its owner may close it. */
     task_join(nd->receiver);
-    release_socket(nd);
+    nbd_release_socket(nd);
+    complete(&nd->sender_done);         /* nbd_reconnect() may connect again */
     task_exit(0);
 }
 
@@ -576,13 +597,40 @@ static int parse_server(struct nbd_device *nd, const char *arg)
     return 0;
 }
 
+/* A connection just made (nd->sock, nd->export): up, with its tasks and
+ * its timer.  0, or -ENOMEM after failing the device. */
+static int go_live(struct nbd_device *nd)
+{
+    char task_name[TASK_NAME_LEN];
+    sock_set_memalloc(nd->sock);
+    init_completion(&nd->sender_done, "nbd-sender");
+    uint32_t flags = spin_lock_irqsave(&nd->lock);
+    nd->dead = false;
+    nd->stats.connected = true;
+    spin_unlock_irqrestore(&nd->lock, flags);
+    ksnprintf(task_name, sizeof(task_name), "%s-recv", nd->bdev.name);
+    nd->receiver = task_create(task_name, receiver_main, nd, PRIO_IO);
+    ksnprintf(task_name, sizeof(task_name), "%s-send", nd->bdev.name);
+    struct task *sender = nd->receiver ? task_create(task_name, sender_main, nd, PRIO_IO)
+                                       : NULL;
+    if (!sender) {
+        nbd_fail(nd, "no memory for its tasks");
+        if (nd->receiver)
+            task_join(nd->receiver);
+        nbd_release_socket(nd);
+        return -ENOMEM;
+    }
+    task_detach(sender);                /* it joins the receiver; nobody joins it */
+    ktimer_add(&nd->timeout_timer, NBD_TICK_MS, timeout_tick);
+    return 0;
+}
+
 #define SERVER_ARG_LEN  32      /* "A.B.C.D:PORT" and then some: longer is refused */
 
 /* Device nbdN for server ("A.B.C.D:PORT") and export: connected, its
  * tasks running; 0, or an error after a log line (and no device). */
 static int nbd_start(struct nbd_device *nd, int n, const char *server, const char *export)
 {
-    char task_name[TASK_NAME_LEN];
     ksnprintf(nd->bdev.name, sizeof(nd->bdev.name), "nbd%d", n);
     if (parse_server(nd, server) < 0) {
         pr_err("nbd: %s: server \"%s\": want A.B.C.D:PORT\n", nd->bdev.name, server);
@@ -603,28 +651,12 @@ static int nbd_start(struct nbd_device *nd, int n, const char *server, const cha
     int err = nbd_connect(nd);
     if (err < 0)
         return err;
-    sock_set_memalloc(nd->sock);
     nd->bdev.nr_sectors = nd->export.size >> SECTOR_SHIFT;
     nd->bdev.logical_block_size = nd->export.min_block > SECTOR_SIZE ? nd->export.min_block
                                                                       : SECTOR_SIZE;
     nd->bdev.ops = &nbd_ops;
     nd->bdev.driver_data = nd;
-    nd->stats.connected = true;
-    ksnprintf(task_name, sizeof(task_name), "%s-recv", nd->bdev.name);
-    nd->receiver = task_create(task_name, receiver_main, nd, PRIO_IO);
-    ksnprintf(task_name, sizeof(task_name), "%s-send", nd->bdev.name);
-    struct task *sender = nd->receiver ? task_create(task_name, sender_main, nd, PRIO_IO)
-                                       : NULL;
-    if (!sender) {
-        nbd_fail(nd, "no memory for its tasks");
-        if (nd->receiver)
-            task_join(nd->receiver);
-        release_socket(nd);
-        return -ENOMEM;
-    }
-    task_detach(sender);                /* it joins the receiver; nobody joins it */
-    ktimer_add(&nd->timeout_timer, NBD_TICK_MS, timeout_tick);
-    return 0;
+    return go_live(nd);
 }
 
 /* nbdN in the next free place of nbd_devs, registered; attach_lock held.
@@ -685,5 +717,42 @@ int nbd_attach(const char *server, const char *export, struct block_device **out
     if (!err)
         pr_info("nbd: %s attached to %s, %llu sectors\n", name, server,
                 (unsigned long long)(*out)->nr_sectors);
+    return err;
+}
+
+int nbd_reconnect(struct block_device *dev)
+{
+    struct nbd_device *nd = nbd_of(dev);
+    if (!nd)
+        return -ENODEV;
+    if (blkdev_dead(dev)) {
+        pr_err("nbd: %s: dead for good (%s): nothing to reconnect\n", dev->name, nd->why);
+        return -EIO;
+    }
+    mutex_lock(&attach_lock);           /* one reconnect at a time */
+    uint64_t size = nd->export.size;
+    fail_connection(nd, false, "connection cut to connect again (nbd reconnect)");
+    /* The old connection's sender closes the socket last, once its
+     * receiver has ended: then nothing of it is left. */
+    wait_for_completion(&nd->sender_done);
+    ktimer_cancel(&nd->timeout_timer);  /* dead: its last tick did not re-arm it */
+    int err = nbd_connect(nd);
+    if (!err && nd->export.size != size) {
+        pr_err("nbd: %s: the export is now %llu bytes, not %llu\n", dev->name,
+               (unsigned long long)nd->export.size, (unsigned long long)size);
+        nbd_release_socket(nd);
+        err = -EIO;
+    }
+    if (err) {
+        blkdev_mark_dead(dev);
+        strlcpy(nd->why, "could not connect again (nbd reconnect)", sizeof(nd->why));
+    } else {
+        nd->stats.reconnects++;
+        err = go_live(nd);
+    }
+    mutex_unlock(&attach_lock);
+    if (!err)
+        pr_info("nbd: %s: connected again; requests failed by the cut may be retried\n",
+                dev->name);
     return err;
 }

@@ -89,13 +89,15 @@ struct nbd_device {
     struct list_head bio_queue; /* bios submitted, waiting for a slot */
     struct list_head ctl_queue; /* struct nbd_ctl, likewise */
     struct nbd_slot slots[NBD_MAX_INFLIGHT];
-    bool dead;                  /* set once, by nbd_fail(); never cleared */
-    char why[NBD_WHY_LEN];      /* what killed it */
+    bool dead;                  /* the connection failed or was cut; cleared only
+                                 * by nbd_reconnect() once connected again */
+    char why[NBD_WHY_LEN];      /* what failed or cut it */
     struct nbd_stats stats;     /* connected, inflight, queued and the counts */
     uint64_t busy_since;        /* TSC when inflight last went from 0 to 1 */
 
     struct wait_queue send_wq;  /* the sender: work, a free slot, death */
     struct task *receiver;      /* joined by the sender as it ends */
+    struct completion sender_done; /* the sender has ended: the socket is closed */
     struct ktimer timeout_timer; /* every NBD_TICK_MS until dead (nbd.c) */
 };
 
@@ -103,6 +105,10 @@ struct nbd_device {
  * fills nd->sock, nd->export and used_go.  0, or an error after a log line
  * naming what went wrong (the socket is then closed). */
 int nbd_connect(struct nbd_device *nd);
+
+/* nbd.c: clear nd->sock under the lock, so that no view reads it from
+ * now on, then close it (the socket's owner, once done with it). */
+void nbd_release_socket(struct nbd_device *nd);
 
 /* nbd.c: the i-th NBD device that connected at boot (NULL past the last),
  * for the monitor. */

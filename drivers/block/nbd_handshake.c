@@ -136,8 +136,7 @@ int nbd_connect(struct nbd_device *nd)
     if (ret < 0) {
         pr_err("nbd: %s: handshake with %s:%u failed: %s (%d)\n", nd->bdev.name, addr,
                nd->port, h.why[0] ? h.why : "out of memory", ret);
-        sock_close(nd->sock);
-        nd->sock = NULL;
+        nbd_release_socket(nd);
         return ret;
     }
     pr_info("nbd: %s: connected to %s:%u, export \"%s\" by %s: %llu bytes, flags 0x%x, "

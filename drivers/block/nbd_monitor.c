@@ -1,7 +1,8 @@
 /*
  * nbd_monitor.c - the monitor's nbd command: each device's connection,
  * requests in flight and counters; "nbd flush" sends each NBD_CMD_FLUSH;
- * "nbd connect A.B.C.D:PORT [EXPORT]" attaches one more (nbd_attach()).
+ * "nbd connect A.B.C.D:PORT [EXPORT]" attaches one more (nbd_attach());
+ * "nbd reconnect NAME" cuts a connection and makes it again (nbd_reconnect()).
  *
  * The table is copied under the device's lock and printed after, so the
  * console never runs with interrupts off.  The socket is described under
@@ -9,6 +10,7 @@
  * socket, so a dead device shows "closed" instead of a freed socket.
  */
 #include "console.h"
+#include "kerrno.h"
 #include "monitor.h"
 #include "nbd_dev.h"
 #include "socket.h"
@@ -72,8 +74,8 @@ static void show(struct nbd_device *nd)
                    (unsigned long long)st.reads, (unsigned long long)(st.bytes_read >> 10),
                    (unsigned long long)st.writes, (unsigned long long)(st.bytes_written >> 10),
                    (unsigned long long)st.flushes, (unsigned long long)st.trims);
-    console_printf("  server errors %u  timeouts %u  failed by the connection %u\n",
-                   st.server_errors, st.timeouts, st.failed);
+    console_printf("  server errors %u  timeouts %u  failed by the connection %u  "
+                   "reconnects %u\n", st.server_errors, st.timeouts, st.failed, st.reconnects);
 }
 
 /* "nbd connect A.B.C.D:PORT [EXPORT]": one more device, for a server
@@ -88,6 +90,14 @@ static void connect_more(int argc, char **argv)
         console_printf("nbd connect %s: %s\n", argv[2], dev->name);
 }
 
+/* "nbd reconnect NAME": what an administrator does to a stuck connection. */
+static void reconnect(const char *name)
+{
+    struct block_device *dev = blkdev_find(name);
+    int err = dev ? nbd_reconnect(dev) : -ENODEV;
+    console_printf("nbd reconnect %s: %s (%d)\n", name, err ? "failed" : "connected again", err);
+}
+
 static void cmd_nbd(int argc, char **argv)
 {
     bool flush = argc == 2 && strcmp(argv[1], "flush") == 0;
@@ -95,8 +105,12 @@ static void cmd_nbd(int argc, char **argv)
         connect_more(argc, argv);
         return;
     }
+    if (argc == 3 && strcmp(argv[1], "reconnect") == 0) {
+        reconnect(argv[2]);
+        return;
+    }
     if (argc > 1 && !flush) {
-        console_puts("usage: nbd [flush | connect A.B.C.D:PORT [EXPORT]]\n");
+        console_puts("usage: nbd [flush | connect A.B.C.D:PORT [EXPORT] | reconnect NAME]\n");
         return;
     }
     if (!nbd_device(0))
@@ -113,6 +127,7 @@ static void cmd_nbd(int argc, char **argv)
     }
 }
 
-MONITOR_COMMAND("nbd", "[flush|connect A.B.C.D:PORT [EXPORT]]",
-                "NBD connections, requests in flight, counters; flush; connect one more",
+MONITOR_COMMAND("nbd", "[flush|connect A.B.C.D:PORT [EXPORT]|reconnect NAME]",
+                "NBD connections, requests in flight, counters; flush; connect one more; "
+                "cut one and connect again",
                 cmd_nbd);

@@ -372,35 +372,64 @@ def flood_swap_hog(log):
 
 # --- the monitor ---
 
-def monitor_nbd(log):
-    """The monitor's nbd: the connection, the export's flags, counters
-    that moved after a test's IO, and a flush."""
+def monitor_typed(log, script, cmdline, want, regions=()):
+    """script typed at the monitor of a boot with qemu-nbd serving a
+    patterned image as nbd0; want: lines in order; regions: the
+    (sector, count) written, the only ones the host may find changed."""
     image = disks.make_image(log + ".img", IMAGE_MIB * MIB, SEED)
-    script = ("nbd\ntest nbd_written_data_reads_back\nnbd\nnbd flush\nhalt\n")
     with nbd_serve.Server("qemu-nbd", image, log=server_log(log)) as srv:
-        rc = boot("monitor", log, srv.port, f"disk_seed={SEED} write_sector=0 write_count=256",
-                  stdin_text=script)
+        rc = boot("monitor", log, srv.port, f"disk_seed={SEED} {cmdline}", stdin_text=script)
     text = kernel.read_log(log)
     if rc != 0:
         return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-    want = [r"^nbd0: server 10\.0\.2\.100:\d+ export \"swiod\" \(NBD_OPT_GO\), 8388608 bytes, "
-            r"flags 0x[0-9a-f]+: .*flush",
+    reason = judge.missing_in_order(text, want) or (
+        disks.verify(image, SEED, list(regions)) if regions else None)
+    if not reason:
+        os.unlink(image)
+    return reason
+
+
+def monitor_nbd(log):
+    """The monitor's nbd: the connection, the export's flags, counters
+    that moved after a test's IO, and a flush."""
+    return monitor_typed(log, "nbd\ntest nbd_written_data_reads_back\nnbd\nnbd flush\nhalt\n",
+                         "write_sector=0 write_count=256", [
+        r"^nbd0: server 10\.0\.2\.100:\d+ export \"swiod\" \(NBD_OPT_GO\), 8388608 bytes, "
+        r"flags 0x[0-9a-f]+: .*flush",
+        r"^  connected; socket .*; timeout 15000 ms$",
+        r"^  reads 0 \(0 KiB\)  writes 0 \(0 KiB\)",
+        r"test nbd_written_data_reads_back: ok",
+        r"^  in flight 0 of 16 \(most (1[0-6]|[2-9])\), queued 0$",
+        r"^  reads 32 \(128 KiB\)  writes 32 \(128 KiB\)  flushes 1  trims [01]$",
+        r"^nbd flush nbd0: done \(0\)$"])
+
+
+def reconnect_nbd(log):
+    """The monitor's nbd reconnect: qemu-nbd's connection cut and made
+    again, then the pattern test's reads and writes over the new one --
+    the host finds the written region, and only it, changed -- and the
+    view counts the reconnect.  (A request in flight when the cut comes
+    failing with -EIO: deadlock_1999_sync_cycle_named.)"""
+    write_sector, write_count = PATTERN_WRITE
+    return monitor_typed(
+        log, "nbd reconnect nbd0\ntest nbd_pattern_round_trip\nnbd\nnbd reconnect hda\nhalt\n",
+        f"disk_sectors={IMAGE_MIB * MIB // 512} write_sector={write_sector} "
+        f"write_count={write_count}", [
+            r"nbd: nbd0: connection cut to connect again \(nbd reconnect\); failing 0 requests "
+            r"in flight and 0 queued with -EIO, device down until it has connected again",
+            r"nbd: nbd0: connected to 10\.0\.2\.100:\d+, export \"swiod\"",
+            r"nbd: nbd0: connected again; requests failed by the cut may be retried",
+            r"^nbd reconnect nbd0: connected again \(0\)$",
+            r"test nbd_pattern_round_trip: ok",
             r"^  connected; socket .*; timeout 15000 ms$",
-            r"^  reads 0 \(0 KiB\)  writes 0 \(0 KiB\)",
-            r"test nbd_written_data_reads_back: ok",
-            r"^  in flight 0 of 16 \(most (1[0-6]|[2-9])\), queued 0$",
-            r"^  reads 32 \(128 KiB\)  writes 32 \(128 KiB\)  flushes 1  trims [01]$",
-            r"^nbd flush nbd0: done \(0\)$"]
-    reason = judge.missing_in_order(text, want)
-    if reason:
-        return reason
-    os.unlink(image)
-    return None
+            r"^  server errors 0  timeouts 0  failed by the connection 0  reconnects 1$",
+            r"^nbd reconnect hda: failed \(-19\)$"], regions=[PATTERN_WRITE])
 
 
 NBD_SPECS = {}
 NBD_TESTS = {
     "nbd_pattern_round_trip": pattern_on("qemu-nbd"),
+    "nbd_reconnect_cuts_and_connects_again": reconnect_nbd,
     "nbd_pattern_round_trip_nbd_server": pattern_on("nbd-server"),
     "nbd_pattern_round_trip_nbdkit_file": pattern_on("nbdkit"),
     "nbd_written_data_reads_back": memory_export,
