@@ -61,6 +61,18 @@ BOOT = f"nbdsrv={PORT} nbd=127.0.0.1:{PORT}"
 IMAGE_MIB = 128
 SEED = 1999
 
+# The sync run's end: nbd0's connection cut and made again, as an
+# administrator would; A's write fails, every mapped page reaches the disk.
+RECONNECT_EXPECT = [
+    r"deadlock_1999: sync: ending it as an administrator would: nbd reconnect nbd0",
+    r"nbd: nbd0: connection cut to connect again \(nbd reconnect\); failing [1-9]\d* requests",
+    r"nbd: nbd0: connected again; requests failed by the cut may be retried",
+    r"deadlock_1999: sync: the cut failed A's bitmap read \(A's write: -5\), A let lock_super "
+    r"go, SERVER answered and took the new connection",
+    r"deadlock_1999: sync: every page of the mappings is on nbd0",
+    r"result: deadlocked on purpose, named, ended by nbd reconnect",
+]
+
 SYNC_EXPECT = [
     r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=sync",
     r"deadlock_1999: step 2: task-A holds lock_super and waits for the bitmap",
@@ -84,7 +96,7 @@ SYNC_EXPECT = [
     r"so reclaim_io -> lock_super would close a cycle",
     r"deadlock_1999: sync: the 1999 deadlock happened \(A is still stuck\) and was named: "
     r"[1-9]\d* hang reports \([1-9]\d* of a cycle\), [1-9]\d* lock order cycles",
-]
+] + [line.replace("SERVER", "nbdsrv") for line in RECONNECT_EXPECT]
 
 KSWIOD_EXPECT = [
     r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=kswiod",
@@ -141,7 +153,8 @@ def scenario(cmdline, expect, check_image, reject=(), swap_mib=0, user=False, te
     return run
 
 
-DEMO_SCRIPT = "demo deadlock\ndemo deadlock sync\nps\ndemo deadlock\nhalt\n"
+DEMO_SCRIPT = ("demo deadlock\ndemo deadlock sync\nps\ndemo deadlock\nnbd reconnect nbd0\nps\n"
+               "halt\n")
 DEMO_EXPECT = [
     r"swiod> demo deadlock\n",
     r"demo: the 1999 deadlock under reclaim=kswiod",
@@ -152,12 +165,17 @@ DEMO_EXPECT = [
     r"deadlock_1999: EXPECTED DEADLOCK: the 1999 policy, reclaim=sync, for this test only",
     r"hung: DEADLOCK: task-A -> nbdsrv -> task-A",
     r"test deadlock_1999_sync: ok",
-    r"demo: task-A, nbdsrv and kswapd stay deadlocked on purpose: try ps and locks",
+    r"demo: task-A, nbdsrv and kswapd stay deadlocked on purpose: try ps and locks; "
+    r"nbd reconnect nbd0 ends it",
     r"swiod> ps",
     r"^ +\d+ kswapd +blocked +\d+ +lock_super$",
     r"^ +\d+ nbdsrv +blocked +\d+ +lock_super$",
     r"^ +\d+ task-A +blocked +\d+ +buffer$",
     r"demo: the sync run's deadlock is still there",
+    r"swiod> nbd reconnect nbd0",
+    r"^nbd reconnect nbd0: connected again \(0\)$",
+    r"swiod> ps",
+    r"^ +\d+ nbdsrv +(sleeping|ready|running|blocked) +\d+ +(?!lock_super)",
     r"monitor: halt \(0 test failures in this boot\)",
 ]
 
@@ -185,7 +203,7 @@ USER_SYNC_EXPECT = [
     r"\] +\[<[0-9a-f]+>\] (syscall_dispatch|handle_page_fault)\+",   # its call or fault
     r"deadlock_1999: sync: the 1999 deadlock happened \(A is still stuck\) and was named: "
     r"[1-9]\d* hang reports \([1-9]\d* of a cycle\)",
-]
+] + [line.replace("SERVER", "nbd-server") for line in RECONNECT_EXPECT]
 USER_KSWIOD_EXPECT = [
     USER_SERVER,
     r"deadlock_1999: seed=\d+ \(boot with seed=\d+ to repeat\), reclaim=kswiod",
@@ -222,7 +240,8 @@ USER_DEMO_EXPECT = [
     r"deadlock_1999: EXPECTED DEADLOCK: the 1999 policy, reclaim=sync, for this test only",
     r"hung: DEADLOCK: task-A -> nbd-server \(pid \d+\) -> task-A",
     r"test deadlock_1999_user_sync: ok",
-    r"demo: task-A, nbd-server and kswapd stay deadlocked on purpose: try ps and locks",
+    r"demo: task-A, nbd-server and kswapd stay deadlocked on purpose: try ps and locks; "
+    r"nbd reconnect nbd0 ends it",
     r"swiod> ps",
     r"^ +\d+ nbd-server +blocked +\d+ +lock_super$",
     r"^ +\d+ task-A +blocked +\d+ +buffer$",
@@ -321,7 +340,7 @@ DEADLOCK_SPECS = {
 DEADLOCK_TESTS = {
     # The same two endings with the server a process (user/nbd-server.c).
     "deadlock_1999_user_sync_cycle_named": scenario("reclaim=sync hung_timeout=3",
-                                                    USER_SYNC_EXPECT, check_image=False,
+                                                    USER_SYNC_EXPECT, check_image=True,
                                                     user=True),
     "deadlock_1999_user_kswiod_completes": scenario("", USER_KSWIOD_EXPECT, check_image=True,
                                                     reject=KSWIOD_REJECT, user=True),
@@ -332,7 +351,7 @@ DEADLOCK_TESTS = {
     # The expected-deadlock demonstration: it passes because the kernel
     # deadlocked the 1999 way and said so.
     "deadlock_1999_sync_cycle_named": scenario("reclaim=sync hung_timeout=3", SYNC_EXPECT,
-                                               check_image=False),
+                                               check_image=True),
     # The cure: the same stage under the default policy completes.
     "deadlock_1999_no_clean_pages_completes": scenario(
         "staged=anon swap_dev=hdb", NO_CLEAN_EXPECT, check_image=True, reject=KSWIOD_REJECT,

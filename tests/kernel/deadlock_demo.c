@@ -93,9 +93,10 @@ static void cmd_demo(int argc, char **argv)
     console_printf("demo: the 1999 deadlock under reclaim=%s: ext2 on nbd0, served by %s\n",
                    sync ? "sync" : "kswiod", user ? "/bin/nbd-server, a process" : "nbdsrv");
     if (sync) {
+        deadlock_1999_leave = true;
         if (ktest_run(user ? "deadlock_1999_user_sync" : "deadlock_1999_sync") == 0)
             console_printf("demo: task-A, %s and kswapd stay deadlocked on purpose: "
-                           "try ps and locks\n", server);
+                           "try ps and locks; nbd reconnect nbd0 ends it\n", server);
         return;
     }
     enum reclaim_policy saved = reclaim_policy;

@@ -34,7 +34,9 @@
  *      reclaim=sync: reclaim in nbdsrv writes a dirty page itself, which
  *      needs lock_super, which A holds while waiting for nbdsrv: the hang
  *      detector must name the cycle and the lock validator its lock
- *      order; the test passes once both have (and leaves the deadlock).
+ *      order; once both have, nbd_reconnect() ends it (ending_reconnect),
+ *      and the files are printed as above -- or, for the monitor's demo,
+ *      the deadlock stays.
  *
  * deadlock_1999_user stages the same with the server of 1999 as it was, a
  * process: /bin/nbd-server serving hdb (nbd_user.h; hda is the user
@@ -121,6 +123,7 @@ static int a_result = 1;        /* 1: running */
 static struct nbd_user *user_server;
 static bool io_flusher;         /* deadlock_1999_user_flusher: the server runs -f */
 bool deadlock_1999_left;        /* a sync run's deadlock is still there */
+bool deadlock_1999_leave;       /* the demo's sync run leaves its deadlock */
 enum deadlock_1999_server deadlock_1999_server;
 
 static uint32_t word(const struct file_job *j, uint32_t off)
@@ -514,6 +517,37 @@ static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles
     ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
 }
 
+/* The way out of the sync run's deadlock that an administrator has, and
+ * make run's run takes, so that the machine it leaves works: nbd0's
+ * connection cut and made again (nbd_reconnect).  The cut fails A's
+ * bitmap read with -EIO, and A lets lock_super go; the server's reclaim
+ * gets it, and its page write fails too (nbd0 is down, a retry comes
+ * later); it answers on the cut connection and goes back to accept the
+ * new one.  A's write is lost, and A was told so; every page the
+ * mappings dirtied reaches the disk (the files printed for the harness). */
+static void ending_reconnect(struct block_device *nbd0, uint32_t *buf)
+{
+    const char *server = nbd0->server->task->name;
+    struct report_counts r0 = report_counts_now();
+    pr_info("deadlock_1999: sync: ending it as an administrator would: nbd reconnect nbd0\n");
+    KASSERT_EQ(nbd_reconnect(nbd0), 0);
+    wait_for_a();
+    pr_info("deadlock_1999: sync: the cut failed A's bitmap read (A's write: %d), A let "
+            "lock_super go, %s answered and took the new connection; the dirty pages go to "
+            "nbd0 now\n", a_result, server);
+    KASSERT_EQ(a_result, -EIO);
+    KASSERT_EQ(task_join(task_a), 0);
+    print_files(buf);
+    /* The server and kswapd were inside the 1999 policy's page writes;
+     * each such write, failed by the cut, is waited for and reported as
+     * it ends.  Nothing after them writes the 1999 way. */
+    uint32_t reports = reclaim_violations - r0.reclaim + lockdep_reports - r0.lockdep;
+    pr_info("deadlock_1999: sync: every page of the mappings is on nbd0; the 1999 policy's "
+            "waits that were under way ended with %u more reports\n", reports);
+    ktest_expect_reports(reports);
+    ktest_note("deadlocked on purpose, named, ended by nbd reconnect");
+}
+
 /* The scenario on nbd0, served by nbdsrv or (user_server) the process. */
 static void scenario(void)
 {
@@ -576,7 +610,12 @@ static void scenario(void)
         return;
     }
     if (sync) {
-        ending_sync(r0, hung0, cycles0);    /* buf stays A's: A is stuck with it */
+        ending_sync(r0, hung0, cycles0);
+        if (deadlock_1999_leave)
+            return;                     /* buf stays A's: A is stuck with it */
+        reclaim_policy = RECLAIM_KSWIOD;    /* the policy's own waits may end now */
+        ending_reconnect(nbd0, buf);
+        kfree(buf);
         return;
     }
     ending_kswiod(nbd0, blocked, &b0, buf);
@@ -633,9 +672,11 @@ KTEST_MANUAL(deadlock_1999_user_flusher)
 
 /* make run's last stress test, labelled as what it is: the 1999 policy for
  * this test only, so the deadlock happens, and the test passes when the
- * hang detector and the lock validator have named it.  It leaves task-A,
- * nbdsrv and kswapd blocked for good, with nbd0 and its mount -- for ps
- * and locks to show -- so nothing that needs them may come after it.  (A
+ * hang detector and the lock validator have named it, and nbd reconnect
+ * has ended it with every mapped page on disk.  The monitor's demo sets
+ * deadlock_1999_leave: then task-A, nbdsrv and kswapd stay blocked, with
+ * nbd0 and its mount -- for ps and locks to show -- until the student
+ * types nbd reconnect nbd0, and no run of the scenario may follow.  (A
  * failed assertion leaves reclaim=sync set: the run is red then anyway.) */
 /* Tasks blocked in the deadlock: on lock_super, or (task-A) on the
  * bitmap's buffer; their names joined into arg's buffer. */
@@ -674,8 +715,10 @@ static void expected_deadlock(void)
         hung_timeout_secs = DEADLOCK_SYNC_HUNG_TIMEOUT_S;
     scenario();
     reclaim_policy = saved;
-    deadlock_1999_left = true;
-    say_what_is_left();
+    if (deadlock_1999_leave) {
+        deadlock_1999_left = true;
+        say_what_is_left();
+    }
 }
 
 KTEST_MANUAL(deadlock_1999_sync)

@@ -406,7 +406,10 @@ static void spin_at_io_priority(void *arg)
 }
 
 /* A PRIO_IO task that runs for longer than the timeout without waiting
- * starves everything below it: reported once, by name, as a livelock. */
+ * starves everything below it: reported once, by name, as a livelock.
+ * When the machine is slow the tasks it starves may pass the threshold
+ * too before it ends; each of those reports names a starved task, and is
+ * right. */
 KTEST(hung_io_task_that_never_waits_reported)
 {
     static uint32_t spin_ms = (TEST_TIMEOUT_SECS + 2) * 1000;
@@ -417,10 +420,13 @@ KTEST(hung_io_task_that_never_waits_reported)
     KASSERT(t != NULL);
     KASSERT_EQ(task_join(t), 0);
     hung_timeout_secs = saved;
-    KASSERT_EQ(hung_reports, reports + 1);
+    uint32_t made = hung_reports - reports;
+    KASSERT(made >= 1);
     KASSERT(log_contains(mark, "hung: task \"hung-spinner\""));
     KASSERT(log_contains(mark, "without waiting: every task of lower priority is starved"));
-    ktest_expect_reports(1);
+    if (made > 1)
+        KASSERT(log_contains(mark, "without getting the CPU: tasks of higher priority keep it"));
+    ktest_expect_reports(made);
 }
 
 /* Two PRIO_IO tasks that take turns, each waking the other and waiting:
