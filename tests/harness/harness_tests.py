@@ -201,7 +201,7 @@ def make_run_suite_ends_green(log):
     cmd = [os.path.join(kernel.ROOT, "tools", "bootrun"), directory,
            os.path.join(kernel.ROOT, "build", "swiod.iso"),
            "--quiet", "--log", log, "--timeout", "600"]
-    script = (b"ls /bin\nhog 40\nmonitor\n"
+    script = (b"ls /bin\nhog 24 procs=2\nmonitor\n"
               b"vmstat\nswap\nwrite /nbd/hello made by make run\nls /nbd\numount /nbd\nhalt\n")
     r = subprocess.run(cmd, input=script, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     text = kernel.read_log(log)
@@ -234,8 +234,8 @@ def make_run_suite_ends_green(log):
         return "the expected deadlock, named and then ended: " + reason
     reason = missing_in_order(text, [
         r"boot: hdb mounted on /", r"init: pid \d+, starting /bin/sh", r"^\$ ls /bin$",
-        r"^usertests$", r"^\$ hog 40$", r"^hog: 40 MiB, 10240 pages, 0 bad words$",
-        r"^hog: 1 processes of 40 MiB: ok$", r"^\$ monitor$", r"init: /bin/sh asked for the monitor; init ends",
+        r"^usertests$", r"^\$ hog 24 procs=2$", r"^hog: 24 MiB, 6144 pages, 0 bad words$",
+        r"^hog: 2 processes of 24 MiB: ok$", r"^\$ monitor$", r"init: /bin/sh asked for the monitor; init ends",
         r"process: /bin/init \(pid \d+\) exited with status 0", r"swiod> vmstat"])
     if reason:
         return "init and the shell: " + reason
