@@ -4,7 +4,9 @@
  * A process is one task (kernel stack, scheduling) plus what the program
  * owns: an address space (struct vm_space; its pages are reclaimed and
  * swapped like every other), a heap end for brk, a table of open files,
- * a parent, and an exit status.  The process's pid is its task's id.
+ * a parent, and an exit status.  The process's pid is its task's id
+ * (one pid space for tasks and processes, as in Linux: sched.h's "Ids"),
+ * and pid 1 is init's: the first program, process_run_init()'s, alone.
  *
  *   process_spawn(path, argv, parent, &err)  a new process that execs
  *       path (a static ELF32 program on a mounted ext2) with argv; parent
@@ -46,7 +48,9 @@
  *
  * kill (37) sends SIGKILL or SIGTERM; there are no handlers, so both end
  * the process (any other signal is -EINVAL; signal 0 only asks whether
- * the process exists).  No permission model: any process may kill any
+ * the process exists) -- except init (pid 1), which ignores both, as
+ * Linux's init ignores every signal it has no handler for: kill says 0,
+ * a log line says the signal was ignored.  No permission model: any process may kill any
  * other, as if all ran as root.  The target ends at its next return to
  * user mode (kernel/idt.c calls process_return_to_user()); one asleep
  * in TASK_SLEEPING (nanosleep, wait4) is woken through task_stop() and
@@ -56,8 +60,8 @@
  * when task_should_stop() says so.
  *
  * Orphans: the children of a process that exits go to the init process
- * (the first one, started by init=; its pid is its task's id, as every
- * pid is, not 1) while it lives, and wait4 there reaps them; with no
+ * (pid 1, started by init=) while it lives -- their getppid() says 1 --
+ * and wait4 there reaps them; with no
  * init, to the kernel: such an orphan reaps itself when it exits (its
  * task detached, freed by the idle task), and one that exited already
  * is reaped at once.
@@ -121,8 +125,8 @@ struct process *process_spawn(const char *path, const char *const argv[],
 int process_wait(struct process *p);
 int process_run(const char *const argv[]);
 __attribute__((noreturn)) void process_exit(int wait_status);
-/* process_run for the first program (init=): the process that adopts
- * orphans while it lives. */
+/* process_run for the first program (init=): pid 1, the process that
+ * adopts orphans while it lives.  Called once. */
 int process_run_init(const char *const argv[]);
 /* kill: sig (SIGKILL, SIGTERM, or 0 to ask whether pid exists) to the
  * process pid: 0, -ESRCH (no such process; a zombie counts as one that

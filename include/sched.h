@@ -25,6 +25,15 @@
  * where a task in reclaim (PF_RECLAIM) is checked: it may sleep only on
  * "a page was freed" and on a short timer (mm/reclaim_check.c, reclaim.h).
  *
+ * Ids.  A task's id is its pid, as in Linux, where kernel threads and
+ * processes share one pid space: what getpid() returns, what ps (the
+ * monitor's, /bin/ps) and gdb's kps show.  kmain is 0; id 1 (INIT_PID)
+ * is kept for the first user process and given only by
+ * task_create_init() (process_run_init(), the command line's init=),
+ * even when the kernel's tasks and the boot's tests came first; every
+ * other task takes the next id from 2 on.  Ids are not reused: after
+ * 2^32 - 2 tasks, task_create() says so and fails.
+ *
  * Rules: schedule() must not be called with a spinlock held (the lock
  * validator reports it) nor from an interrupt handler.
  */
@@ -67,7 +76,7 @@ struct task {
     uint32_t magic;                 /* TASK_MAGIC, or the task is corrupt */
     uint32_t esp;                   /* saved stack pointer while switched out */
     char name[TASK_NAME_LEN];
-    uint32_t id;
+    uint32_t id;                    /* its pid: see "Ids" above */
     enum task_state state;          /* changed with interrupts off */
     uint32_t flags;                 /* PF_MEMALLOC, PF_MEMALLOC_NOIO, ... (gfp.h) */
     enum task_prio prio;
@@ -107,9 +116,13 @@ struct task {
 extern struct task *current;
 
 void sched_init(void);
-/* A new runnable task running fn(arg); NULL when out of memory. */
+/* A new runnable task running fn(arg); NULL when out of memory or ids. */
 struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
                          enum task_prio prio);
+#define INIT_PID 1
+/* The same with id INIT_PID, PRIO_NORMAL: for the first user process
+ * only.  Called once (a second call panics: the id is given once). */
+struct task *task_create_init(const char *name, void (*fn)(void *arg), void *arg);
 __attribute__((noreturn)) void task_exit(int code);
 /* Wait for t to exit, free it, return its exit code. */
 int task_join(struct task *t);

@@ -26,7 +26,8 @@
 static struct mutex process_lock;
 static struct list_head all_processes = LIST_HEAD_INIT(all_processes);
 static int nr_processes;            /* alive or unreaped; process_lock */
-static struct process *init_process;    /* adopts orphans while it lives; process_lock */
+static struct process *init_process;    /* pid 1: adopts orphans while it lives;
+                                         * process_lock */
 
 void process_init(void)
 {
@@ -70,9 +71,10 @@ static int pack_args(struct process *p, const char *path, const char *const argv
  * task running entry(p), named name, and goes on every list -- or, with
  * PROCESS_MAX processes alive or unreaped, -EAGAIN and a log line saying
  * what was refused (what).  Under process_lock until p is on every list
- * with its task: a parent's wait4 and the child's own exit find it whole. */
+ * with its task: a parent's wait4 and the child's own exit find it whole.
+ * as_init: p is init, pid 1, the heir of orphans from before it can run. */
 static int process_register(struct process *p, const char *name, void (*entry)(void *),
-                            const char *what)
+                            const char *what, bool as_init)
 {
     /* A fork bomb meets the limit in every one of its processes. */
     static struct ratelimit rl = RATELIMIT_INIT("process");
@@ -83,11 +85,15 @@ static int process_register(struct process *p, const char *name, void (*entry)(v
             pr_err("process: %s: PROCESS_MAX (%d) processes exist\n", what, PROCESS_MAX);
         return -EAGAIN;
     }
-    if (!(p->task = task_create(name, entry, p, PRIO_NORMAL))) {
+    p->task = as_init ? task_create_init(name, entry, p)
+                      : task_create(name, entry, p, PRIO_NORMAL);
+    if (!p->task) {
         mutex_unlock(&process_lock);
         return -ENOMEM;
     }
     p->task->proc = p;                  /* ps's and kps's views, before it first runs */
+    if (as_init)
+        init_process = p;
     nr_processes++;
     list_add_tail(&p->link, &all_processes);
     if (p->parent)
@@ -119,8 +125,9 @@ static void process_free_unstarted(struct process *p)
     kfree(p);
 }
 
-struct process *process_spawn(const char *path, const char *const argv[],
-                              struct process *parent, int *err)
+/* process_spawn(); as_init: the new process is init (pid 1). */
+static struct process *spawn(const char *path, const char *const argv[],
+                             struct process *parent, bool as_init, int *err)
 {
     struct process *p = process_alloc(parent);
     if (!p) {
@@ -135,10 +142,16 @@ struct process *process_spawn(const char *path, const char *const argv[],
     }
     char what[TASK_NAME_LEN + 32];
     ksnprintf(what, sizeof(what), "%s not started", path);
-    if ((*err = process_register(p, exec_name(path), process_start, what)) == 0)
+    if ((*err = process_register(p, exec_name(path), process_start, what, as_init)) == 0)
         return p;
     process_free_unstarted(p);
     return NULL;
+}
+
+struct process *process_spawn(const char *path, const char *const argv[],
+                              struct process *parent, int *err)
+{
+    return spawn(path, argv, parent, false, err);
 }
 
 /* The forked child's entry: the parent's registers, but 0 in EAX. */
@@ -179,7 +192,7 @@ int32_t sys_fork(const struct syscall_args *a)
         char what[TASK_NAME_LEN + 48];
         ksnprintf(what, sizeof(what), "fork by %s (pid %u) refused", current->name,
                   current->id);
-        err = process_register(p, current->name, fork_child_start, what);
+        err = process_register(p, current->name, fork_child_start, what, false);
     }
     if (err) {
         process_free_unstarted(p);
@@ -285,17 +298,11 @@ static int report_end(const char *path, uint32_t pid, int status)
 static int run_for_kernel(const char *const argv[], bool as_init)
 {
     int err;
-    struct process *p = process_spawn(argv[0], argv, NULL, &err);
+    struct process *p = spawn(argv[0], argv, NULL, as_init, &err);
     if (!p) {
         pr_err("process: %s not started: error %d\n", argv[0], err);
         return err;
     }
-    /* Set before the program can have made a child: its exec reads the
-     * disk first. */
-    mutex_lock(&process_lock);
-    if (as_init && !p->exited)
-        init_process = p;
-    mutex_unlock(&process_lock);
     uint32_t pid = pid_of(p);
     return report_end(argv[0], pid, process_wait(p));
 }
@@ -409,6 +416,13 @@ int process_kill(uint32_t pid, int sig)
             t = q;
     }
     bool send = t && sig && !t->exited && !t->kill_signal;
+    if (send && t == init_process) {
+        /* Linux's init gets only the signals it has handlers for, and
+         * there are no handlers here: it ignores both. */
+        send = false;
+        pr_info("process: init (pid %u) ignores %s from %s (%u)\n", pid, signal_name(sig),
+                current->name, current->id);
+    }
     if (send) {
         t->kill_signal = sig;
         pr_info("process: %s (pid %u) sent %s by %s (%u)\n", t->task->name, pid,

@@ -42,7 +42,8 @@ static struct task *idle_task;
 static bool need_resched;
 static struct sched_stats stats;        /* changed with interrupts off */
 static uint64_t idle_since;             /* TSC when idle last got the CPU */
-static uint32_t next_id = 1;
+static uint32_t next_id = INIT_PID + 1;   /* INIT_PID is task_create_init()'s alone */
+static bool init_id_given;              /* task_create_init() ran */
 
 const char *task_state_name(enum task_state s)
 {
@@ -293,8 +294,10 @@ static void task_start(void)
     task_exit(0);
 }
 
-struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
-                         enum task_prio prio)
+/* A task with id (0: the next free one), or NULL when out of memory or
+ * out of ids (said). */
+static struct task *create_with_id(const char *name, void (*fn)(void *arg), void *arg,
+                                   enum task_prio prio, uint32_t id)
 {
     struct task *t = kmalloc(sizeof(*t), GFP_KERNEL | __GFP_ZERO);
     if (!t)
@@ -318,13 +321,35 @@ struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
     t->esp = (uint32_t)f;
 
     uint32_t flags = irq_save();
-    t->id = next_id++;
+    if (!id && next_id == 0) {          /* 2^32 tasks made: ids are never reused */
+        irq_restore(flags);
+        pr_err("sched: %s not created: every task id up to 2^32 - 1 was given\n", name);
+        kstack_free(t->stack);
+        kfree(t);
+        return NULL;
+    }
+    t->id = id ? id : next_id++;
     list_add_tail(&t->all_link, &all_tasks);
     enqueue(t);
     if (t->prio < current->prio)
         need_resched = true;
     irq_restore(flags);
     preempt_check_resched();
+    return t;
+}
+
+struct task *task_create(const char *name, void (*fn)(void *arg), void *arg,
+                         enum task_prio prio)
+{
+    return create_with_id(name, fn, arg, prio, 0);
+}
+
+struct task *task_create_init(const char *name, void (*fn)(void *arg), void *arg)
+{
+    if (init_id_given)
+        panic("sched: task_create_init() called twice: pid %u is given once", INIT_PID);
+    struct task *t = create_with_id(name, fn, arg, PRIO_NORMAL, INIT_PID);
+    init_id_given = t != NULL;
     return t;
 }
 

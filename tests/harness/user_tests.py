@@ -775,7 +775,7 @@ USER_TESTS = {
     # when it exits -- no process is left behind, no page either.
     "user_orphans_reaped_by_the_kernel_without_init": monitor_session(
         "run /bin/orphans\nfree\nrun /bin/orphans\nfree\nps\n",
-        [r"orphans: no init: the kernel took the orphan \(wait4 says no children\): got -10",
+        [r"orphans: not init: the orphan is not its child \(wait4 says no children\): got -10",
          r"orphans: grandchild \d+: parent now 0",
          ended("/bin/orphans", "exited with status 0")] * 2,
         reject=[r"WRONG"],
@@ -792,13 +792,32 @@ USER_TESTS = {
          r"forkbomb: 63 processes made, then fork said -11",
          ended("/bin/forkbomb", "exited with status 0")],
         check=free_pages_come_back),
-    # The first program is init: the orphan is adopted by it (getppid)
-    # and reaped by its wait4.
+    # The first program is init, pid 1: the orphan is adopted by it
+    # (getppid says 1) and reaped by its wait4.
     "user_orphan_adopted_and_reaped_by_init": init_boot(
         "/bin/orphans", 0,
-        [r"(?s)orphans: grandchild \d+: parent now (\d+)\n.*"
-         r"orphans: init \(pid \1\) adopted the orphan \(pid \d+\) and reaped it: status 7",
-         r"orphans: 0 wrong", ended("/bin/orphans", "exited with status 0")]),
+        [r"orphans: grandchild \d+: parent now 1\n",
+         r"orphans: init \(pid 1\) adopted the orphan \(pid \d+\) and reaped it: status 7",
+         r"orphans: 0 wrong", r"process: /bin/orphans \(pid 1\) exited with status 0"],
+        reject=[r"WRONG"]),
+    # /bin/init is pid 1 whatever ran before it (the kernel's tasks take
+    # ids from 2): its getpid says 1, the shell it starts has parent 1 in
+    # ps, an orphan's getppid becomes 1, and init ignores kill's SIGTERM
+    # and SIGKILL (no handlers, as Linux's init) and lives on to end
+    # when the shell asks for the monitor.
+    "user_init_is_pid_1_adopts_orphans_and_ignores_kill": init_boot(
+        "/bin/init", 0,
+        [r"init: pid 1, starting /bin/sh",
+         r"orphans: grandchild \d+: parent now 1\n", r"orphans: 0 wrong",
+         r"process: init \(pid 1\) ignores SIGTERM from initkill \(\d+\)",
+         r"process: init \(pid 1\) ignores SIGKILL from initkill \(\d+\)",
+         r"initkill: init is still there: got 0, want 0", r"initkill: 0 wrong",
+         r"(?m)^  PID  PPID S NAME +WAITS ON\n +1 +0 S init +wait4",
+         r"(?m)^ +\d+ +1 S sh +wait4",
+         r"sh: leaving for the kernel's monitor",
+         r"init: /bin/sh asked for the monitor; init ends",
+         r"process: /bin/init \(pid 1\) exited with status 0"],
+        script="orphans\ninitkill\nps -u\nmonitor\n", reject=[r"WRONG", r"killed by"]),
     # The shell (user/sh.c) as the first program, typed at: programs with
     # arguments from /bin or a path, pipes, < > >>, quotes, comments, $?,
     # cd, how a program ended, exit.
@@ -851,7 +870,7 @@ USER_TESTS = {
         + [r"hda\s+0\s+\d+\s+0\s+0\n"],
         reject=[r"WRONG"], check=free_pages_come_back, mem=32, swap_mib=128, timeout=240),
     "user_init_runs_the_first_program": init_boot(
-        "/bin/hello", 0, [r"hello: hello, world from pid \d+ \(parent 0\)",
+        "/bin/hello", 0, [r"hello: hello, world from pid 1 \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),
     "user_init_that_segfaults_fails_the_boot_without_a_panic": init_boot(
         "/bin/segv", 1, [r"segfault: task segv", ended("/bin/segv", "killed by SIGSEGV")]),
