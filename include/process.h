@@ -27,14 +27,18 @@
  *
  * Limits, said when reached: PROCESS_MAX processes alive or unreaped
  * (-EAGAIN and a log line), PROCESS_FILES_MAX descriptors (-EMFILE and
- * a log line), EXEC_ARGS_MAX bytes of argument strings or EXEC_ARGV_MAX arguments
- * (-E2BIG and a log line), a stack of
+ * a log line), EXEC_ARGS_MAX bytes of path, argument and environment
+ * strings together, EXEC_ARGV_MAX arguments or EXEC_ENVP_MAX environment
+ * strings (-E2BIG and a log line naming the limit), a stack of
  * USER_STACK_SIZE that does not grow (a push below it is a segfault).
  *
  * execve (11) replaces the calling process's program: the new address
  * space is built whole before the old one goes, so a failed execve
- * returns its error to a program that is still there.  The environment
- * is not passed on (envp comes out empty).
+ * returns its error to a program that is still there.  envp is copied as
+ * argv is, and the new program finds it after argv on its stack; a NULL
+ * argv or envp is an empty one, as in Linux.  A program the kernel
+ * starts (process_spawn(), init=, the monitor's run) gets an empty
+ * environment: /bin/init makes the shell's (user/init.c).
  *
  * Files (fdtable.h, file.h): a new process has the console on fds 0, 1
  * and 2 and "/" as its current directory; open, pipe, dup and dup2 add
@@ -82,7 +86,8 @@
 #define PROCESS_FILES_MAX   16
 _Static_assert(PROCESS_FILES_MAX <= 32, "struct process's cloexec has a bit per descriptor");
 #define EXEC_ARGS_MAX       4096            /* path and argv strings, NULs included */
-#define EXEC_ARGV_MAX       256             /* argv entries: the stack's vector fits a page */
+#define EXEC_ARGV_MAX       256             /* argv entries and ... */
+#define EXEC_ENVP_MAX       256             /* ... envp's: the stack's vector fits a page */
 #define USER_STACK_SIZE     (256 * 1024)    /* below USER_TOP */
 
 struct file;
@@ -109,7 +114,10 @@ struct process {
     char *exec_args;                /* spawn or execve to exec: path then argv, each
                                      * NUL-ended; NULL outside an exec */
     uint32_t exec_args_len;         /* bytes used */
-    int argc;                       /* strings after the path */
+    int argc;                       /* strings after the path: argv ... */
+    int envc;                       /* ... then the environment's */
+    bool exec_adding_env;           /* strings added now go to envc (after
+                                     * exec_args_begin_env()) */
     struct int_frame *fork_frame;   /* fork: the parent's user registers, for the
                                      * child's first return; NULL after it */
     int kill_signal;                /* kill sent it SIGKILL or SIGTERM: it ends on its
@@ -144,10 +152,13 @@ void process_return_to_user(void);
  * -ENOMEM, -EIO. */
 int exec_load(struct process *p, uint32_t *entry, uint32_t *sp);
 /* The exec arguments: a buffer of EXEC_ARGS_MAX, then the path and each
- * argument appended (from kernel or user memory); -E2BIG with a log line
- * past EXEC_ARGS_MAX bytes or EXEC_ARGV_MAX arguments, -EFAULT for a bad
- * user pointer.  exec_args_free() may be called at any point. */
+ * argument appended (from kernel or user memory), then, after
+ * exec_args_begin_env(), each string of the environment; -E2BIG with a
+ * log line past EXEC_ARGS_MAX bytes, EXEC_ARGV_MAX arguments or
+ * EXEC_ENVP_MAX environment strings, -EFAULT for a bad user pointer.
+ * exec_args_free() may be called at any point. */
 int exec_args_init(struct process *p);
+void exec_args_begin_env(struct process *p);
 int exec_args_add(struct process *p, const char *s);
 int exec_args_add_user(struct process *p, const char *us);
 void exec_args_free(struct process *p);

@@ -10,8 +10,9 @@
  * (brk) starts at the first page after the highest segment.
  *
  * The stack, as Linux's i386 ELF loader leaves it, lowest address first:
- *   argc, argv[0..argc-1], NULL, envp (empty) NULL, auxv (AT_PAGESZ,
- *   4096), (AT_NULL, 0), then the argument strings up to USER_TOP.
+ *   argc, argv[0..argc-1], NULL, envp[0..envc-1], NULL, auxv
+ *   (AT_PAGESZ, 4096), (AT_NULL, 0), then the argument strings and the
+ *   environment's up to USER_TOP.
  *
  * Segments must be page aligned apart (no page shared by two segments,
  * which the user Makefile's linking guarantees) and below USER_TOP; at
@@ -108,7 +109,8 @@ static int load_segments(struct process *p, const char *path, struct inode *inod
 }
 
 /* argc, argv, envp and auxv under the strings, at the top of the stack;
- * vec is a page to build them in. */
+ * vec is a page to build them in (EXEC_ARGV_MAX + EXEC_ENVP_MAX + 7
+ * words fit: process.h). */
 static int build_stack(struct process *p, uint32_t *sp, uint32_t *vec)
 {
     int err = vm_map_anon(p->vm, USER_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PTE_WRITE);
@@ -118,15 +120,19 @@ static int build_stack(struct process *p, uint32_t *sp, uint32_t *vec)
     const char *strings = path + strlen(path) + 1;
     uint32_t strings_len = p->exec_args_len - (uint32_t)(strings - path);
     uint32_t ustrings = (USER_TOP - strings_len) & ~3u;
-    /* argc, argv + NULL, envp NULL, two auxv pairs */
-    uint32_t words = 1 + (uint32_t)p->argc + 1 + 1 + 4;
+    /* argc, argv + NULL, envp + NULL, two auxv pairs */
+    uint32_t words = 1 + (uint32_t)p->argc + 1 + (uint32_t)p->envc + 1 + 4;
     uint32_t usp = (ustrings - words * 4) & ~(STACK_ALIGN - 1);
     uint32_t w = 0;
     vec[w++] = (uint32_t)p->argc;
-    for (uint32_t off = 0; off < strings_len; off += strlen(strings + off) + 1)
+    for (uint32_t off = 0, i = 0; off < strings_len; off += strlen(strings + off) + 1, i++) {
+        if (i == (uint32_t)p->argc)
+            vec[w++] = 0;               /* argv's end: the environment follows */
         vec[w++] = ustrings + off;
-    vec[w++] = 0;                       /* argv's end */
-    vec[w++] = 0;                       /* envp: empty */
+    }
+    if (!p->envc)
+        vec[w++] = 0;                   /* argv's end, with no environment after it */
+    vec[w++] = 0;                       /* envp's end */
     vec[w++] = AT_PAGESZ;
     vec[w++] = PAGE_SIZE;
     vec[w++] = AT_NULL;
@@ -143,7 +149,14 @@ int exec_args_init(struct process *p)
     p->exec_args = kmalloc(EXEC_ARGS_MAX, GFP_KERNEL);
     p->exec_args_len = 0;
     p->argc = -1;                       /* the first string is the path */
+    p->envc = 0;
+    p->exec_adding_env = false;
     return p->exec_args ? 0 : -ENOMEM;
+}
+
+void exec_args_begin_env(struct process *p)
+{
+    p->exec_adding_env = true;
 }
 
 void exec_args_free(struct process *p)
@@ -152,37 +165,62 @@ void exec_args_free(struct process *p)
     p->exec_args = NULL;
 }
 
-static int args_too_big(struct process *p)
+static int args_too_big(struct process *p, const char *which)
 {
-    pr_err("exec: %s: more than EXEC_ARGV_MAX (%d) arguments or EXEC_ARGS_MAX (%d) bytes\n",
-           p->exec_args_len ? p->exec_args : "(the path itself)", EXEC_ARGV_MAX,
-           EXEC_ARGS_MAX);
+    pr_err("exec: %s: more than %s\n", p->exec_args_len ? p->exec_args : "(the path itself)",
+           which);
     return -E2BIG;
+}
+
+#define TOO_MANY_BYTES  "EXEC_ARGS_MAX (4096) bytes of path, arguments and environment"
+_Static_assert(EXEC_ARGS_MAX == 4096, "TOO_MANY_BYTES says the number");
+
+/* Room for one more string of the kind being added (an argument, or a
+ * string of the environment), or -E2BIG said. */
+static int room_for_one(struct process *p)
+{
+    if (!p->exec_adding_env && p->argc == EXEC_ARGV_MAX)
+        return args_too_big(p, "EXEC_ARGV_MAX (256) arguments");
+    if (p->exec_adding_env && p->envc == EXEC_ENVP_MAX)
+        return args_too_big(p, "EXEC_ENVP_MAX (256) environment strings");
+    return 0;
+}
+_Static_assert(EXEC_ARGV_MAX == 256 && EXEC_ENVP_MAX == 256, "room_for_one() says the numbers");
+
+static void count_one(struct process *p, uint32_t len)
+{
+    p->exec_args_len += len;
+    if (p->exec_adding_env)
+        p->envc++;
+    else
+        p->argc++;
 }
 
 int exec_args_add(struct process *p, const char *s)
 {
     uint32_t len = strlen(s) + 1;
-    if (p->argc == EXEC_ARGV_MAX || len > EXEC_ARGS_MAX - p->exec_args_len)
-        return args_too_big(p);
+    int err = room_for_one(p);
+    if (err)
+        return err;
+    if (len > EXEC_ARGS_MAX - p->exec_args_len)
+        return args_too_big(p, TOO_MANY_BYTES);
     memcpy(p->exec_args + p->exec_args_len, s, len);
-    p->exec_args_len += len;
-    p->argc++;
+    count_one(p, len);
     return 0;
 }
 
 int exec_args_add_user(struct process *p, const char *us)
 {
-    if (p->argc == EXEC_ARGV_MAX)
-        return args_too_big(p);
+    int err = room_for_one(p);
+    if (err)
+        return err;
     int len = strncpy_from_user(p->exec_args + p->exec_args_len, us,
                                 EXEC_ARGS_MAX - p->exec_args_len);
     if (len == -ENAMETOOLONG)
-        return args_too_big(p);
+        return args_too_big(p, TOO_MANY_BYTES);
     if (len < 0)
         return len;
-    p->exec_args_len += (uint32_t)len + 1;
-    p->argc++;
+    count_one(p, (uint32_t)len + 1);
     return 0;
 }
 
@@ -233,15 +271,28 @@ int exec_load(struct process *p, uint32_t *entry, uint32_t *sp)
     return err;
 }
 
-/* execve(path, argv, envp): the arguments come from the old program's
- * memory, so they are copied first; then a new space is filled and only
+/* Copy a user vector of strings (argv or envp, NULL-ended) into the exec
+ * arguments; NULL for the vector itself is an empty one, as in Linux. */
+static int add_user_vector(struct process *p, const uint32_t *uvec)
+{
+    int err = 0;
+    for (uint32_t i = 0, ustr; uvec && !err; i++) {
+        if ((err = copy_from_user(&ustr, uvec + i, sizeof(ustr))) != 0 || !ustr)
+            break;
+        err = exec_args_add_user(p, (const char *)ustr);
+    }
+    return err;
+}
+
+/* execve(path, argv, envp): the arguments and the environment come from
+ * the old program's memory, so they are copied first; then a new space
+ * is filled and only
  * when it is whole does the old one go.  On success the system call
  * "returns" into the new program: the frame the int 0x80 left is
  * rewritten to its entry point and stack, every register cleared. */
 int32_t sys_execve(const struct syscall_args *a)
 {
     struct process *p = current->proc;
-    const uint32_t *uargv = (const uint32_t *)a->arg[1];
     if (!p)
         return -EINVAL;
     /* A relative path starts at the current directory, as open's does. */
@@ -250,11 +301,11 @@ int32_t sys_execve(const struct syscall_args *a)
     if (!err)
         err = exec_args_add(p, path);
     kfree(path);
-    for (uint32_t i = 0, uarg; !err; i++) {
-        if ((err = copy_from_user(&uarg, uargv + i, sizeof(uarg))) != 0 || !uarg)
-            break;
-        err = exec_args_add_user(p, (const char *)uarg);
-    }
+    if (!err)
+        err = add_user_vector(p, (const uint32_t *)a->arg[1]);
+    exec_args_begin_env(p);
+    if (!err)
+        err = add_user_vector(p, (const uint32_t *)a->arg[2]);
     struct vm_space *old = p->vm, *new = err ? NULL : vm_space_create();
     uint32_t brk_start = p->brk_start, brk = p->brk, entry, sp;
     if (!err && !new)

@@ -5,6 +5,9 @@
  * It mounts nothing: the kernel mounted the root (and whatever else)
  * from the command line's mount= before starting it.  fds 0, 1 and 2
  * are the console already, and the shell inherits them.  The kernel
+ * gives init an empty environment; init gives the shell its own with
+ * PATH=/bin, HOME=/ and TERM=vt100 (a serial console: lib/readline.c
+ * reads a VT100's arrow keys) for whichever of them it lacks.  The kernel
  * gives init the orphans of processes that exit (process.h), so its
  * wait4(-1) loop is what reaps them.
  *
@@ -30,8 +33,7 @@ static long now_ms(void)
 
 static void become(char **argv)
 {
-    char *envp[] = { 0 };
-    execve(argv[0], argv, envp);
+    execve(argv[0], argv, environ);
     dprintf(2, "init: %s: %s\n", argv[0], strerror(errno));
     exit(127);
 }
@@ -54,6 +56,9 @@ int main(int argc, char **argv)
 {
     char *sh_argv[] = { "/bin/sh", 0 };
     char **program = argc > 1 ? argv + 1 : sh_argv;
+    if (setenv("PATH", "/bin", 0) < 0 || setenv("HOME", "/", 0) < 0 ||
+        setenv("TERM", "vt100", 0) < 0)
+        perror("init: setenv");         /* the shell starts with less */
     printf("init: pid %d, starting %s\n", (int)getpid(), program[0]);
     pid_t sh = start(program);
     long started = now_ms();

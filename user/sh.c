@@ -1,14 +1,25 @@
 /*
  * sh.c - the shell: reads command lines from fd 0 and runs them.
  *
- *   NAME ARGS...        runs /bin/NAME (a NAME with a slash: that path)
- *                       with its arguments, by fork, execve and wait4
+ *   NAME ARGS...        runs NAME, found in the directories of $PATH
+ *                       (colon-separated; /bin when PATH is not set; a
+ *                       NAME with a slash: that path) with its arguments
+ *                       and the shell's environment, by fork, execve and
+ *                       wait4
  *   A | B | C           a pipeline: each one's output is the next's input
  *   < FILE  > FILE  >> FILE   input from, output to (made or emptied),
  *                       output added to the end of FILE
  *   'a b'  "a b"        one argument with spaces (no escapes inside)
  *   $?                  the exit status of the last command (in any word,
  *                       and inside "...", not inside '...')
+ *   $NAME               NAME's value in the environment (empty when it is
+ *                       not set), where $? may be
+ *   NAME=value          sets NAME in the shell's environment, which every
+ *                       command it runs gets; before a command's name,
+ *                       in that command's environment only
+ *   export [NAME=value...]  the same; with no words, prints the
+ *                       environment (as env does)
+ *   unset NAME...       removes NAME from the environment
  *   # ...               a comment, to the end of the line
  *   cd [DIR]            change directory (default /)
  *   exit [N]            leave the shell with N (default: $?)
@@ -118,6 +129,48 @@ static bool put_char(struct lexer *lx, char c)
     return true;
 }
 
+static bool name_start(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool name_char(char c)
+{
+    return name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* At p: $? or $NAME, which expand() replaces. */
+static bool is_var(const char *p)
+{
+    return p[0] == '$' && (p[1] == '?' || name_start(p[1]));
+}
+
+/* Copies the value of the $? or $NAME at lx->p into the word (NAME not
+ * set: nothing) and leaves lx->p on its last character; false when the
+ * store is full. */
+static bool expand(struct lexer *lx)
+{
+    char buf[LINE_MAX];                 /* the number, or the name: shorter than the line */
+    const char *value = buf;
+    if (lx->p[1] == '?') {
+        snprintf(buf, sizeof(buf), "%d", last_status);
+        lx->p++;
+    } else {
+        size_t n = 0;
+        for (; name_char(lx->p[1 + n]); n++)
+            buf[n] = lx->p[1 + n];
+        buf[n] = 0;
+        lx->p += n;
+        value = getenv(buf);
+        if (!value)
+            value = "";
+    }
+    bool ok = true;
+    for (; *value; value++)
+        ok &= put_char(lx, *value);
+    return ok;
+}
+
 static enum token next_token(struct lexer *lx)
 {
     while (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r')
@@ -141,19 +194,15 @@ static enum token next_token(struct lexer *lx)
         char c = *lx->p;
         if (quote && c == quote) {
             quote = 0;
-        } else if (quote == '\'' || (quote && !(c == '$' && lx->p[1] == '?'))) {
+        } else if (quote == '\'' || (quote && !is_var(lx->p))) {
             ok &= put_char(lx, c);
         } else if (c == '\'' || c == '"') {
             quote = c;
         } else if (!quote && (c == ' ' || c == '\t' || c == '\r' || c == '|' || c == '<' ||
                               c == '>')) {
             break;
-        } else if (c == '$' && lx->p[1] == '?') {       /* also inside "..." */
-            char num[12];
-            snprintf(num, sizeof(num), "%d", last_status);
-            for (char *d = num; *d; d++)
-                ok &= put_char(lx, *d);
-            lx->p++;
+        } else if (is_var(lx->p)) {     /* also inside "..." */
+            ok &= expand(lx);
         } else {
             ok &= put_char(lx, c);
         }
@@ -164,7 +213,8 @@ static enum token next_token(struct lexer *lx)
         return T_ERROR;
     }
     if (!ok) {
-        dprintf(2, "sh: the line's words, $? expanded, are longer than %d bytes\n", LINE_MAX * 2);
+        dprintf(2, "sh: the line's words, $? and $NAME expanded, are longer than %d bytes\n",
+                LINE_MAX * 2);
         return T_ERROR;
     }
     return T_WORD;
@@ -236,8 +286,61 @@ static void move_fd(int fd, int target)
     close(fd);
 }
 
+/* How many of c's first words are NAME=value. */
+static int assignments(const struct command *c)
+{
+    int i = 0;
+    for (; i < c->argc; i++) {
+        const char *w = c->argv[i];
+        if (!name_start(*w))
+            break;
+        while (name_char(*w))
+            w++;
+        if (*w != '=')
+            break;
+    }
+    return i;
+}
+
+/* setenv for one NAME=value word: 0, or 1 after saying why not. */
+static int assign(char *word)
+{
+    char *eq = strchr(word, '=');
+    *eq = 0;
+    int r = setenv(word, eq + 1, 1);
+    *eq = '=';
+    if (r < 0)
+        dprintf(2, "sh: %s: %s\n", word, strerror(errno));
+    return r < 0;
+}
+
+/* In the child: run name with argv, trying each directory of $PATH for a
+ * name without a slash.  Returns only when none could be run: with the
+ * errno to say (the first that is not ENOENT, as other shells do). */
+static int exec_path(const char *name, char **argv)
+{
+    char path[LINE_MAX + 8];
+    if (strchr(name, '/')) {
+        execve(name, argv, environ);
+        return errno;
+    }
+    const char *dirs = getenv("PATH");
+    int err = ENOENT;
+    for (const char *d = dirs ? dirs : "/bin";; d++) {
+        const char *end = strchr(d, ':');
+        size_t len = end ? (size_t)(end - d) : strlen(d);
+        snprintf(path, sizeof(path), "%.*s%s%s", (int)len, d, len ? "/" : "", name);
+        execve(path, argv, environ);
+        if (err == ENOENT)
+            err = errno;
+        if (!end)
+            return err;
+        d = end;
+    }
+}
+
 /* In the child: the redirections, then the program.  Never returns. */
-static void exec_command(const struct command *c, int in, int out, int spare)
+static void exec_command(struct command *c, int in, int out, int spare)
 {
     if (spare >= 0)
         close(spare);                   /* the next command's read end */
@@ -259,16 +362,16 @@ static void exec_command(const struct command *c, int in, int out, int spare)
         }
         move_fd(fd, 1);
     }
-    char path[LINE_MAX + 8];
-    const char *name = c->argv[0];
-    if (strchr(name, '/'))
-        strlcpy(path, name, sizeof(path));
-    else
-        snprintf(path, sizeof(path), "/bin/%s", name);
-    char *envp[] = { 0 };
-    execve(path, c->argv, envp);
-    dprintf(2, "sh: %s: %s\n", name, strerror(errno));
-    exit(errno == ENOENT ? 127 : 126);
+    int n = assignments(c);             /* NAME=value before the name: its own */
+    for (int i = 0; i < n; i++)
+        if (assign(c->argv[i]))
+            exit(1);
+    if (n == c->argc)
+        exit(0);                        /* only assignments: nothing to run */
+    const char *name = c->argv[n];
+    int err = exec_path(name, c->argv + n);
+    dprintf(2, "sh: %s: %s\n", name, strerror(err));
+    exit(err == ENOENT ? 127 : 126);
 }
 
 static int status_of(const char *name, int ws)
@@ -321,8 +424,8 @@ static int run_pipeline(struct command *cmds, int n)
     return status;
 }
 
-/* cd, exit and monitor, which change the shell itself: true when the
- * command was one of them. */
+/* cd, exit, NAME=value, export, unset and monitor, which change the
+ * shell itself: true when the command was one of them. */
 static bool builtin(const struct command *c)
 {
     const char *name = c->argv[0];
@@ -335,6 +438,37 @@ static bool builtin(const struct command *c)
     }
     if (strcmp(name, "exit") == 0)
         exit(c->argc > 1 ? (int)atol_or(c->argv[1], 1) : last_status);
+    if (assignments(c) == c->argc) {    /* NAME=value...: the shell's own */
+        last_status = 0;
+        for (int i = 0; i < c->argc; i++)
+            last_status |= assign(c->argv[i]);
+        return true;
+    }
+    if (strcmp(name, "export") == 0) {
+        last_status = 0;
+        for (char **e = environ; c->argc == 1 && *e; e++)
+            printf("%s\n", *e);
+        for (int i = 1; i < c->argc; i++) {
+            if (strchr(c->argv[i], '=')) {
+                last_status |= assign(c->argv[i]);
+            } else if (!getenv(c->argv[i])) {
+                /* Every variable is in the environment: nothing to export. */
+                dprintf(2, "sh: export: %s is not set\n", c->argv[i]);
+                last_status = 1;
+            }
+        }
+        return true;
+    }
+    if (strcmp(name, "unset") == 0) {
+        last_status = 0;
+        for (int i = 1; i < c->argc; i++) {
+            if (unsetenv(c->argv[i]) < 0) {
+                dprintf(2, "sh: unset: %s: %s\n", c->argv[i], strerror(errno));
+                last_status = 1;
+            }
+        }
+        return true;
+    }
     if (strcmp(name, "monitor") == 0) {
         printf("sh: leaving for the kernel's monitor\n");
         exit(SH_EXIT_MONITOR);

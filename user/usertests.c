@@ -266,6 +266,11 @@ static long b_pread(void) { return pread(open_fd, bad, 8, 0); }
 static long b_open(void) { return open(bad, O_RDONLY); }
 static long b_execve_path(void) { return execve(bad, 0, 0); }
 static long b_execve_argv(void) { return execve("/bin/sh", (char **)bad, 0); }
+static long b_execve_envp(void)
+{
+    char *argv[] = { "/bin/sh", 0 };
+    return execve("/bin/sh", argv, (char **)bad);
+}
 static long b_chdir(void) { return chdir(bad); }
 static long b_mkdir(void) { return mkdir(bad, 0755); }
 static long b_rmdir(void) { return rmdir(bad); }
@@ -297,7 +302,8 @@ static const struct bad_call {
 } bad_calls[] = {
     { "write", b_write, false }, { "read", b_read, false }, { "pread64", b_pread, false },
     { "open", b_open, false }, { "execve (path)", b_execve_path, false },
-    { "execve (argv)", b_execve_argv, true }, { "chdir", b_chdir, false },
+    { "execve (argv)", b_execve_argv, true }, { "execve (envp)", b_execve_envp, true },
+    { "chdir", b_chdir, false },
     { "mkdir", b_mkdir, false }, { "rmdir", b_rmdir, false }, { "unlink", b_unlink, false },
     { "rename", b_rename, false }, { "getcwd", b_getcwd, false }, { "pipe", b_pipe, false },
     { "clock_gettime", b_clock, false }, { "nanosleep", b_nanosleep, false },

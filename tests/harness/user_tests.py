@@ -530,9 +530,16 @@ USER_TESTS = {
         [r"execer: a file that is not there: got -2, want -2",
          r"execer: a directory: got -13, want -13",
          r"execer: a string of argv in the kernel's half: got -14, want -14",
+         r"execer: a string of envp in the kernel's half: got -14, want -14",
+         r"exec: /bin/hello: more than EXEC_ENVP_MAX \(256\) environment strings",
+         r"execer: EXEC_ENVP_MAX \+ 1 environment strings: got -7, want -7",
+         r"exec: /bin/hello: more than EXEC_ARGS_MAX \(4096\) bytes of path, arguments and "
+         r"environment",
+         r"execer: environment strings past EXEC_ARGS_MAX bytes: got -7, want -7",
          r"(?s)execer: pid (\d+), 0 wrong; now becoming /bin/hello\n"
          r".*hello: hello, world from pid \1 \(parent 0\)",
-         r"hello: argv\[0\] = /bin/hello\nhello: argv\[1\] = from\nhello: argv\[2\] = execer",
+         r"hello: argv\[0\] = /bin/hello\nhello: argv\[1\] = from\nhello: argv\[2\] = execer\n"
+         r"hello: envp\[0\] = FROM=execer\nhello: envp\[1\] = EMPTY=\n",
          ended("/bin/execer", "exited with status 0")],
         reject=[r"WRONG", r"execve of /bin/hello failed"]),
     # nanosleep, clock_gettime and sched_yield; a monitor that waits for a
@@ -869,6 +876,28 @@ USER_TESTS = {
          ended("/bin/killswap", "exited with status 0")] * 2
         + [r"hda\s+0\s+\d+\s+0\s+0\n"],
         reject=[r"WRONG"], check=free_pages_come_back, mem=32, swap_mib=128, timeout=240),
+    # The environment: /bin/init gives the shell PATH, HOME and TERM; the
+    # shell's NAME=value, export and unset change it, $NAME reads it, a
+    # NAME=value before a command is that command's alone, and PATH is
+    # where commands are looked for.  /bin/env prints exactly what
+    # execve passed.
+    "user_sh_passes_the_environment_env_prints_it": init_boot(
+        "/bin/init", 0,
+        [r"(?m)^\$ env\nPATH=/bin\nHOME=/\nTERM=vt100\n\$ ",
+         r"(?m)^\$ env\nPATH=/bin\nHOME=/\nTERM=vt100\nGREETING=hello\nCOLOR=light blue\n\$ ",
+         r"(?m)^hello, light blue at / \.$",
+         r"(?m)^\$ ONCE=1 env\nPATH=/bin\nHOME=/\nTERM=vt100\nGREETING=hello\n"
+         r"COLOR=light blue\nONCE=1\n\$ ",
+         r"(?m)^\$ env\nPATH=/bin\nHOME=/\nTERM=vt100\nCOLOR=light blue\n\$ ",
+         r"(?m)^sh: hello: No such file or directory$",
+         r"(?m)^hello: argv\[0\] = hello\nhello: envp\[0\] = PATH=/usr:/bin\n"
+         r"hello: envp\[1\] = HOME=/\nhello: envp\[2\] = TERM=vt100\n"
+         r"hello: envp\[3\] = COLOR=light blue\n\$ ",
+         r"process: /bin/init \(pid 1\) exited with status 0"],
+        script="env\nexport GREETING=hello\nCOLOR='light blue'\nenv\n"
+               "echo $GREETING, $COLOR at $HOME $NOTSET.\nONCE=1 env\nunset GREETING\nenv\n"
+               "PATH=/nowhere\nhello\nexport PATH=/usr:/bin\nhello\nmonitor\n",
+        reject=[r"killed by"]),
     "user_init_runs_the_first_program": init_boot(
         "/bin/hello", 0, [r"hello: hello, world from pid 1 \(parent 0\)",
                           ended("/bin/hello", "exited with status 0")]),

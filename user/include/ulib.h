@@ -24,7 +24,8 @@
  *   in include/ (searched after user/include).
  *
  * crt0 (lib/crt0.asm) calls main(argc, argv) and then exit() with its
- * result; ulib_name is then the program's name (argv[0]'s last part).
+ * result; ulib_name is then the program's name (argv[0]'s last part),
+ * and environ the environment execve passed.
  * exit() runs nothing first: there are no buffers to flush.
  */
 #pragma once
@@ -171,6 +172,16 @@ void *malloc(size_t size);
 void free(void *p);
 void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t size);
+
+/* ---- the environment (lib/env.c) ---- */
+/* "NAME=value" strings, NULL-ended: what execve passed, then changed by
+ * setenv() and unsetenv(); pass it on with execve(path, argv, environ). */
+extern char **environ;
+/* NAME's value, or NULL. */
+char *getenv(const char *name);
+/* 0, or -1 with errno: EINVAL (an empty name, or one with '='), ENOMEM. */
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
 
 /* ---- helpers (lib/start.c, lib/atol.c) ---- */
 extern const char *ulib_name;

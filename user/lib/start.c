@@ -11,6 +11,7 @@ int check_wrong;
 
 void ulib_start(int argc, char **argv)
 {
+    environ = argv + argc + 1;          /* the stack: argv's NULL, then envp (exec.c) */
     if (argc > 0) {
         ulib_name = argv[0] + strlen(argv[0]);
         while (ulib_name > argv[0] && ulib_name[-1] != '/')
