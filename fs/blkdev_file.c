@@ -4,10 +4,13 @@
  *
  * There is no devfs: file_open() looks a path "/dev/NAME" up in the block
  * layer's registry (blkdev_find()) before the VFS, so every registered
- * device has its file and nothing else is under /dev (a directory /dev on
- * the root file system, if there is one, is reached only for names that no
- * device has).  stat64 answers for them too; getdents64 of /dev does not
- * list them.
+ * device has its file (a directory /dev on the root file system, if there
+ * is one, is reached only for names that no device has).  stat64 answers
+ * for them too (S_IFBLK).  /dev itself is a directory made here, whatever
+ * the root file system has there, as Linux's devtmpfs is mounted over it:
+ * getdents64 gives ".", ".." and each registered device (DT_BLK) in the
+ * order they registered -- so `ls /dev` lists hda, nbd0, ... -- and
+ * chdir may go there.
  *
  * Reads and writes go to the block layer directly, not through the buffer
  * cache: one bio of up to BIO_MAX_VECS pages (128 KiB) of whole sectors
@@ -197,6 +200,54 @@ static const struct file_operations blkdev_file_ops = {
     .size = blkdev_file_size,
     .stat = blkdev_file_stat,
 };
+
+/* ---- /dev: the devices' directory ----------------------------------------- */
+
+static int devdir_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
+{
+    (void)f, (void)buf, (void)len, (void)pos;
+    return -EISDIR;                     /* getdents64 reads it */
+}
+
+/* Devices only come (blkdev_register()), never go, so the registry is
+ * walked without a lock and the positions getdents64 counts stay put.
+ * The inode numbers only tell entries apart: these files have no inode. */
+static int devdir_readdir(struct file *f, filldir_t fn, void *arg)
+{
+    (void)f;
+    uint32_t ino = 1;
+    if (fn(arg, ".", 1, ino++, DT_DIR) || fn(arg, "..", 2, ino++, DT_DIR))
+        return 0;
+    for (struct block_device *dev = blkdev_next(NULL); dev; dev = blkdev_next(dev))
+        if (fn(arg, dev->name, strlen(dev->name), ino++, DT_BLK))
+            return 0;
+    return 0;
+}
+
+static void devdir_stat(struct file *f, struct kstat *st)
+{
+    (void)f;
+    *st = (struct kstat){ .ino = 1, .mode = S_IFDIR | 0755, .nlink = 2 };
+}
+
+static const struct file_operations devdir_ops = {
+    .read = devdir_read,
+    .stat = devdir_stat,
+    .readdir = devdir_readdir,
+};
+
+struct file *blkdev_dir_open(int flags, int *err)
+{
+    if ((flags & O_ACCMODE) != O_RDONLY || ((flags & O_CREAT) && (flags & O_EXCL))) {
+        *err = (flags & O_ACCMODE) != O_RDONLY ? -EISDIR : -EEXIST;
+        return NULL;
+    }
+    struct file *f = file_alloc(&devdir_ops, flags, NULL);
+    *err = f ? 0 : -ENOMEM;
+    return f;
+}
+
+/* ---- /dev/NAME: a device ---------------------------------------------------- */
 
 struct file *blkdev_file_open(const char *name, int flags, int *err)
 {

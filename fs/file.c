@@ -71,6 +71,11 @@ static void inode_file_stat(struct file *f, struct kstat *st)
     *st = (struct kstat){ i->ino, i->mode, i->nlink, i->mtime, i->size };
 }
 
+static int inode_file_readdir(struct file *f, filldir_t fn, void *arg)
+{
+    return s_isdir(f->inode->mode) ? vfs_readdir(f->inode, fn, arg) : -ENOTDIR;
+}
+
 static void inode_file_release(struct file *f)
 {
     iput(f->inode);
@@ -82,6 +87,7 @@ static const struct file_operations inode_file_ops = {
     .size = inode_file_size,
     .fsync = inode_file_fsync,
     .stat = inode_file_stat,
+    .readdir = inode_file_readdir,
     .release = inode_file_release,
 };
 
@@ -89,6 +95,8 @@ static const struct file_operations inode_file_ops = {
 
 struct file *file_open(const char *path, int flags, int *err)
 {
+    if (!strcmp(path, "/dev"))
+        return blkdev_dir_open(flags, err);
     if (!strncmp(path, DEV_PREFIX, strlen(DEV_PREFIX))) {
         struct file *f = blkdev_file_open(path + strlen(DEV_PREFIX), flags, err);
         if (f || *err != -ENOENT)

@@ -139,12 +139,15 @@ int32_t sys_rename(const struct syscall_args *a)
     return err;
 }
 
-/* The directory path names, or -ENOTDIR. */
+/* The directory path names (/dev too: opened, as stat64 opens), or
+ * -ENOTDIR. */
 static int check_dir(const char *path)
 {
-    struct kstat st;
-    int err = vfs_stat(path, &st);
-    return err ? err : s_isdir(st.mode) ? 0 : -ENOTDIR;
+    int err;
+    struct file *f = file_open(path, O_RDONLY | O_DIRECTORY, &err);
+    if (f)
+        file_put(f);
+    return err;
 }
 
 int32_t sys_chdir(const struct syscall_args *a)

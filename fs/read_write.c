@@ -195,14 +195,6 @@ struct dirents {
     bool full;                  /* an entry did not fit */
 };
 
-/* ext2's file_type (the readdir of the only file system) as a d_type. */
-static uint8_t dirent_type(uint32_t ext2_type)
-{
-    static const uint8_t types[] = { DT_UNKNOWN, DT_REG, DT_DIR, DT_CHR, DT_BLK,
-                                     DT_FIFO, DT_SOCK, DT_LNK };
-    return ext2_type < sizeof(types) ? types[ext2_type] : DT_UNKNOWN;
-}
-
 static int fill_dirent(void *arg, const char *name, uint32_t name_len, uint32_t ino,
                        uint32_t type)
 {
@@ -221,7 +213,7 @@ static int fill_dirent(void *arg, const char *name, uint32_t name_len, uint32_t 
     e->d_ino = ino;
     e->d_off = (int64_t)++d->index;
     e->d_reclen = (uint16_t)reclen;
-    e->d_type = dirent_type(type);
+    e->d_type = (uint8_t)type;
     memcpy(e->d_name, name, name_len);
     d->used += reclen;
     return 0;
@@ -237,11 +229,11 @@ int32_t sys_getdents64(const struct syscall_args *a)
         return -EBADF;
     uint32_t count = a->arg[2] < PAGE_SIZE ? a->arg[2] : PAGE_SIZE;
     struct dirents d = { .buf = kmalloc(count ? count : 1, GFP_KERNEL), .size = count };
-    int32_t err = !d.buf ? -ENOMEM : !f->inode || !s_isdir(f->inode->mode) ? -ENOTDIR : 0;
+    int32_t err = !d.buf ? -ENOMEM : !f->ops->readdir ? -ENOTDIR : 0;
     if (!err) {
         mutex_lock(&f->pos_lock);
         d.skip = f->pos;
-        err = vfs_readdir(f->inode, fill_dirent, &d);
+        err = f->ops->readdir(f, fill_dirent, &d);
         if (!err && d.full && !d.used)
             err = -EINVAL;
         if (!err && d.used && copy_to_user((void *)a->arg[1], d.buf, d.used))

@@ -118,6 +118,10 @@ void block_init(void);
 /* Register dev (name, size, ops filled in); -EBUSY if the name is taken. */
 int blkdev_register(struct block_device *dev);
 struct block_device *blkdev_find(const char *name);
+/* The device registered after prev (NULL: the first), in the order they
+ * registered; NULL after the last.  No lock: devices are never
+ * unregistered. */
+struct block_device *blkdev_next(struct block_device *prev);
 
 /* dev's requests are answered by srv (before anyone reads dev: buffers
  * made earlier do not name it). */

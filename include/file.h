@@ -9,7 +9,8 @@
  *
  * For kernel code (the system calls are in fs/read_write.c, fs/open.c):
  *   file_open(path, flags, &err)  an absolute path: /dev/NAME is the block
- *       device NAME (fs/blkdev_file.c), anything else the VFS's.  Flags
+ *       device NAME and /dev itself the directory of the block devices
+ *       (fs/blkdev_file.c), anything else the VFS's.  Flags
  *       as open()'s (file_abi.h): O_RDONLY/O_WRONLY/O_RDWR, O_CREAT (make
  *       it if missing), O_EXCL, O_TRUNC (cut to 0), O_APPEND (every write
  *       goes to the end), O_DIRECTORY.
@@ -71,6 +72,10 @@ struct file_operations {
     /* Make what was written durable; NULL: nothing to do. */
     int (*fsync)(struct file *f);
     void (*stat)(struct file *f, struct kstat *st);
+    /* A directory's entries, each given to fn (vfs.h's filldir_t) from
+     * the first, until fn says stop: 0 or an errno.  NULL: not a
+     * directory (getdents64 says -ENOTDIR). */
+    int (*readdir)(struct file *f, filldir_t fn, void *arg);
     /* The last reference went. */
     void (*release)(struct file *f);
     /* What a program's write that fails with -EPIPE wrote to ("a pipe
@@ -125,5 +130,8 @@ int32_t ksys_write(int fd, const void *ubuf, uint32_t len, bool sigpipe);
 /* fs/blkdev_file.c: the block device name names, opened with flags, or
  * NULL and *err: -ENOENT when no device has that name. */
 struct file *blkdev_file_open(const char *name, int flags, int *err);
+/* /dev, the directory whose entries are the block devices: read only
+ * (-EISDIR for a write, -EEXIST for O_CREAT | O_EXCL). */
+struct file *blkdev_dir_open(int flags, int *err);
 /* fs/console_file.c: the console as a file (fds 0, 1 and 2). */
 struct file *console_file_open(void);

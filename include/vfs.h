@@ -63,7 +63,9 @@ struct inode {
     void *fs_private;               /* the file system's own */
 };
 
-/* readdir calls it per entry; a nonzero return stops the walk. */
+/* readdir calls it per entry; a nonzero return stops the walk.  type is
+ * the entry's d_type (DT_REG, DT_DIR, ...: file_abi.h), DT_UNKNOWN when
+ * the file system does not keep it. */
 typedef int (*filldir_t)(void *arg, const char *name, uint32_t name_len, uint32_t ino,
                          uint32_t type);
 

@@ -48,6 +48,12 @@ struct block_device *blkdev_find(const char *name)
     return NULL;
 }
 
+struct block_device *blkdev_next(struct block_device *prev)
+{
+    struct list_head *next = prev ? prev->link.next : devices.next;
+    return next == &devices ? NULL : list_entry(next, struct block_device, link);
+}
+
 void blkdev_set_server(struct block_device *dev, struct blk_server *srv)
 {
     dev->server = srv;

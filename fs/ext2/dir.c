@@ -14,11 +14,24 @@
  */
 #include "buffer.h"
 #include "ext2_fs.h"
+#include "file_abi.h"
 #include "kerrno.h"
 #include "kstring.h"
 #include "vsprintf.h"
 
 #define NO_ENTRY UINT32_MAX
+
+/* An entry's file_type (EXT2_FT_*, checked below EXT2_FT_MAX) as the
+ * d_type readdir gives (vfs.h). */
+static uint8_t dirent_type(uint8_t file_type)
+{
+    static const uint8_t types[EXT2_FT_MAX] = {
+        [EXT2_FT_UNKNOWN] = DT_UNKNOWN, [EXT2_FT_REG_FILE] = DT_REG, [EXT2_FT_DIR] = DT_DIR,
+        [EXT2_FT_CHRDEV] = DT_CHR, [EXT2_FT_BLKDEV] = DT_BLK, [EXT2_FT_FIFO] = DT_FIFO,
+        [EXT2_FT_SOCK] = DT_SOCK, [EXT2_FT_SYMLINK] = DT_LNK,
+    };
+    return types[file_type];
+}
 
 int ext2_readdir(struct inode *dir, filldir_t fn, void *arg)
 {
@@ -43,7 +56,7 @@ int ext2_readdir(struct inode *dir, filldir_t fn, void *arg)
         char why[EXT2_WHY_LEN];
         int r;
         while ((r = ext2_dir_next(bh->data, bs, &offset, &d, &sbi->g, why, sizeof(why))) > 0) {
-            if (fn(arg, d.name, d.name_len, d.inode, d.file_type)) {
+            if (fn(arg, d.name, d.name_len, d.inode, dirent_type(d.file_type))) {
                 brelse(bh);
                 return 0;
             }

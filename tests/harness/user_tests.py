@@ -233,6 +233,28 @@ def ls_lists_what_the_host_put_there(text):
     return None
 
 
+def ls_dev_lists_the_block_devices(text):
+    """ls /dev, ls -l /dev and sh's cd /dev + ls against the kernel's
+    "block: NAME: N sectors" lines: the same names in the order they
+    registered, each a block device (b) of N * 512 bytes, named in /dev
+    or by its path."""
+    devs = re.findall(r"^\[ *[\d.]+\] block: (\w+): (\d+) sectors", text, re.M)
+    names = [name for name, _ in devs]
+    if len(names) < 3:
+        return f"the boot registered {names}, not hda, hdb and ram0 at least"
+    m = re.search(r"swiod> run /bin/ls /dev\n(.*?)\n\[ *[\d.]+\] process: /bin/ls", text, re.S)
+    if not m or m.group(1).split("\n") != names:
+        return f"ls /dev says {m.group(1).split() if m else None}, the kernel registered {names}"
+    for name, sectors in devs:
+        if not re.search(rf"^b +{int(sectors) * 512} {name}$", text, re.M):
+            return f"ls -l /dev does not give {name} as a block device of {int(sectors) * 512} bytes"
+    if not re.search(rf"^b +{int(devs[0][1]) * 512} /dev/{names[0]}$", text, re.M):
+        return f"ls -l /dev/{names[0]} does not give it as a block device"
+    if "$ ls\n" + "\n".join(names) + "\n$ " not in text:
+        return "sh's cd /dev then ls does not list the devices"
+    return None
+
+
 DEVIO_SIZE, DEVIO_WRITE_AT = 1024 * 1024, 5110
 DEVIO_BIG_AT, DEVIO_BIG_LEN = 200003, 300001      # user/devio.c's BIG_AT, BIG_LEN
 
@@ -681,6 +703,13 @@ USER_TESTS = {
          r"devio: ext2's magic: got 61267, want 61267",
          r"devio: 0 wrong", ended("/bin/devio", "exited with status 0")],
         reject=[r"WRONG"], more_disks=devio_disk, check_image=devio_wrote_only_its_message),
+    # /dev lists the block devices (getdents64), each a block device
+    # (stat64's S_IFBLK) of its size; chdir goes there.
+    "user_ls_dev_lists_the_block_devices": monitor_session(
+        "run /bin/ls /dev\nrun /bin/ls -l /dev\nrun /bin/ls -l /dev/hda\n"
+        "run /bin/sh\ncd /dev\nls\nexit\n",
+        [ended("/bin/ls", "exited with status 0")] * 3 + [ended("/bin/sh", "exited with status 0")],
+        more_disks=devio_disk, check=ls_dev_lists_the_block_devices),
     # TCP sockets over the guest's loopback, within one program.
     "user_sockets_connect_accept_and_carry_bytes_over_loopback": monitor_session(
         "run /bin/sockets\n",
