@@ -143,7 +143,8 @@ struct tcp_stats {
     uint32_t retransmits;           /* segments sent again (timeout or fast) */
     uint32_t timeouts;              /* retransmission timer expiries */
     uint32_t fast_retransmits;
-    uint32_t rst_in, rst_out, rst_ignored, challenge_acks;
+    uint32_t rst_in, rst_out, challenge_acks;
+    uint32_t rst_ignored;           /* outside the window, or in TIME_WAIT (RFC 1337) */
     uint32_t oow_acks_limited;      /* answers to unacceptable segments not sent */
     uint32_t listen_overflow;       /* SYNs dropped: the backlog was full */
     uint32_t nomem;                 /* segments not sent: the skb pool was dry */

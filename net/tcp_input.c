@@ -6,7 +6,8 @@
  * The order is RFC 9293 3.10.7's: checksum and lengths, then the
  * connection; LISTEN and SYN-SENT have their own steps; every other state
  * checks the sequence number, RST (RFC 5961 3: only exactly at rcv_nxt),
- * SYN (RFC 5961 4: a challenge ACK), ACK, data, FIN.
+ * SYN (RFC 5961 4: a challenge ACK), ACK, data, FIN.  TIME-WAIT answers
+ * the peer's FIN sent again and ignores resets first (tcp_time_wait_check).
  *
  * Out-of-order segments are held (up to TCP_OOO_MAX, within the window
  * and the buffer bound) and answered at once with a duplicate ACK; the
@@ -380,9 +381,29 @@ static bool tcp_receiving(enum tcp_state st)
     return st == TCP_ESTABLISHED || st == TCP_FIN_WAIT_1 || st == TCP_FIN_WAIT_2;
 }
 
+/* TIME-WAIT's own answers (tcp_time_wait_check).  True when the segment
+ * is done with; false: the usual checks follow. */
+static bool tcp_time_wait_rcv(struct socket *s, const struct tcp_seg *seg)
+{
+    switch (tcp_time_wait_check(s->rcv_nxt, seg)) {
+    case TCP_TW_FIN_AGAIN:
+        tcp_timer_set(s, TCP_T_TIME_WAIT, TCP_TIME_WAIT_MS);
+        tcp_send_ack(s);
+        return true;
+    case TCP_TW_IGNORE_RST:
+        tcp_stats.rst_ignored++;
+        return true;
+    case TCP_TW_PROCESS:
+        break;
+    }
+    return false;
+}
+
 /* Every synchronized state, and SYN-RCVD.  True when skb was kept. */
 static bool tcp_conn_rcv(struct socket *s, struct sk_buff *skb, struct tcp_seg *seg)
 {
+    if (s->state == TCP_TIME_WAIT && tcp_time_wait_rcv(s, seg))
+        return false;
     uint32_t saddr = skb->saddr, daddr = skb->daddr;
     uint32_t wnd = seq_gt(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
     if (!tcp_seg_acceptable(s->rcv_nxt, wnd, seg->seq, tcp_seg_len(seg))) {

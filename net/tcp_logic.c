@@ -137,6 +137,16 @@ enum tcp_ack_action tcp_ack_check(uint32_t snd_una, uint32_t snd_max, uint32_t m
     return snd_una - ack <= max_snd_wnd ? TCP_ACK_OLD : TCP_ACK_INVALID;
 }
 
+enum tcp_tw_action tcp_time_wait_check(uint32_t rcv_nxt, const struct tcp_seg *seg)
+{
+    if (seg->flags & TCP_RST)
+        return TCP_TW_IGNORE_RST;
+    bool fin_ack = (seg->flags & (TCP_SYN | TCP_FIN | TCP_ACK)) == (TCP_FIN | TCP_ACK);
+    if (fin_ack && seg->seq + seg->data_len + 1 == rcv_nxt)
+        return TCP_TW_FIN_AGAIN;
+    return TCP_TW_PROCESS;
+}
+
 static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
 uint32_t tcp_rcv_window(uint32_t queued_skbs, uint32_t queued_bytes, uint32_t buf_skbs,

@@ -14,6 +14,8 @@
  *                        is exactly at rcv_nxt; elsewhere in the window it
  *                        earns a challenge ACK; outside it is ignored
  *   tcp_ack_check        RFC 9293 3.10.7.4 fifth check with RFC 5961 5.2
+ *   tcp_time_wait_check  what a segment does in TIME-WAIT: the peer's FIN
+ *                        again restarts it, a reset does not end it
  *   tcp_rcv_window       the window to announce for the receive queue
  *   tcp_send_len         bytes to put in the next segment (sender SWS
  *                        avoidance, RFC 9293 3.8.6.2.1; no Nagle)
@@ -134,6 +136,24 @@ void tcp_rtt_init(struct tcp_rtt *r, uint32_t initial_ms, uint32_t min_ms, uint3
 void tcp_rtt_sample(struct tcp_rtt *r, uint32_t sample_ms);
 /* After a timeout: the RTO doubles, up to max_ms (RFC 6298 5.5). */
 void tcp_rto_backoff(struct tcp_rtt *r);
+
+/* A segment that arrives in TIME-WAIT, before the usual checks.  Our ACK
+ * of the peer's FIN may have been lost: the peer then sends its FIN again
+ * (a segment whose FIN is the last sequence number we took, rcv_nxt - 1),
+ * and RFC 9293 3.10.7.4 asks that it be acknowledged and the 2 MSL wait
+ * restarted, so that the new ACK too has the whole wait to arrive -- the
+ * first check alone would only ACK it, as an old segment.  A reset is
+ * ignored, as RFC 1337 (fix F1) asks: the peer's TCP, closed once an ACK
+ * reaches it, answers each further ACK of ours with one, and obeying it
+ * would end TIME-WAIT as soon as the peer's FIN was resent ("TIME-WAIT
+ * assassination"), letting a new connection on the same ports meet the
+ * old one's segments. */
+enum tcp_tw_action {
+    TCP_TW_PROCESS,             /* anything else: the usual checks */
+    TCP_TW_FIN_AGAIN,           /* the peer's FIN again: ACK it, restart the wait */
+    TCP_TW_IGNORE_RST,          /* a reset: dropped, TIME-WAIT goes on */
+};
+enum tcp_tw_action tcp_time_wait_check(uint32_t rcv_nxt, const struct tcp_seg *seg);
 
 /* The state after a FIN arrived in state s (RFC 9293 3.10.7.4, eighth
  * check); our_fin_acked: the peer has acknowledged our FIN. */

@@ -12,7 +12,8 @@
  *                    flight and data waiting for a shut window it is the
  *                    persist timer: a window probe, with the same backoff.
  *   TCP_T_DELACK     the delayed ACK is due
- *   TCP_T_TIME_WAIT  TIME-WAIT (or an abandoned FIN-WAIT-2) is over
+ *   TCP_T_TIME_WAIT  TIME-WAIT (or an abandoned FIN-WAIT-2) is over;
+ *                    the peer's FIN sent again restarts it (tcp_input.c)
  *   TCP_T_XMIT       the interface was busy: try sending again
  */
 #include "printk.h"

@@ -234,6 +234,36 @@ static void test_states(void)
         CHECK(tcp_state_names[s] != NULL);
 }
 
+/* TIME-WAIT: only the peer's FIN again (its last sequence number is
+ * rcv_nxt - 1, with or without the data before it) restarts the wait; a
+ * reset, wherever it lands, is ignored (RFC 1337). */
+static void test_time_wait(void)
+{
+    const uint32_t bases[] = { 5000, 0, 1, 0xffffffffu };
+    for (size_t i = 0; i < ARRAY_SIZE(bases); i++) {
+        uint32_t nxt = bases[i];
+        struct tcp_seg fin = { .seq = nxt - 1, .flags = TCP_FIN | TCP_ACK };
+        CHECK_INT(tcp_time_wait_check(nxt, &fin), TCP_TW_FIN_AGAIN);
+        struct tcp_seg fin_data = { .seq = nxt - 3, .data_len = 2,
+                                    .flags = TCP_FIN | TCP_ACK | TCP_PSH };
+        CHECK_INT(tcp_time_wait_check(nxt, &fin_data), TCP_TW_FIN_AGAIN);
+        struct tcp_seg fin_new = { .seq = nxt, .flags = TCP_FIN | TCP_ACK };
+        CHECK_INT(tcp_time_wait_check(nxt, &fin_new), TCP_TW_PROCESS);
+        struct tcp_seg fin_old = { .seq = nxt - 2, .flags = TCP_FIN | TCP_ACK };
+        CHECK_INT(tcp_time_wait_check(nxt, &fin_old), TCP_TW_PROCESS);
+        struct tcp_seg fin_no_ack = { .seq = nxt - 1, .flags = TCP_FIN };
+        CHECK_INT(tcp_time_wait_check(nxt, &fin_no_ack), TCP_TW_PROCESS);
+        struct tcp_seg syn_fin = { .seq = nxt - 1, .flags = TCP_SYN | TCP_FIN | TCP_ACK };
+        CHECK_INT(tcp_time_wait_check(nxt, &syn_fin), TCP_TW_PROCESS);
+        struct tcp_seg ack = { .seq = nxt, .flags = TCP_ACK };
+        CHECK_INT(tcp_time_wait_check(nxt, &ack), TCP_TW_PROCESS);
+        struct tcp_seg rst = { .seq = nxt, .flags = TCP_RST };
+        CHECK_INT(tcp_time_wait_check(nxt, &rst), TCP_TW_IGNORE_RST);
+        struct tcp_seg rst_fin = { .seq = nxt - 1, .flags = TCP_RST | TCP_FIN | TCP_ACK };
+        CHECK_INT(tcp_time_wait_check(nxt, &rst_fin), TCP_TW_IGNORE_RST);
+    }
+}
+
 int main(int argc, char **argv)
 {
     check_seed(argc, argv, "test_tcp_logic");
@@ -244,5 +274,6 @@ int main(int argc, char **argv)
     test_windows();
     test_rto();
     test_states();
+    test_time_wait();
     return check_exit("test_tcp_logic");
 }

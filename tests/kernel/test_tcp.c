@@ -2,7 +2,8 @@
  * test_tcp.c - TCP and the socket calls over the loopback interface, both
  * ends in this kernel: seeded streams both ways, the orderly close and
  * TIME_WAIT, a refused connection, a receive timeout, sock_shutdown
- * unblocking a receiver, and (with the harness's net_drop= / net_reorder=,
+ * unblocking a receiver, TIME_WAIT's answers to a FIN sent again and to
+ * resets, and (with the harness's net_drop= / net_reorder=,
  * tcp_tests.py) exact delivery despite loss and reordering, and the retry
  * limit when every segment is lost.  tcp_host_echo talks to a server on
  * the host through QEMU (tcp_tests.py starts it).
@@ -29,16 +30,23 @@ KERNEL_PARAM(stream_seed, "1", "seed of the TCP echo test's byte stream");
 
 /* This test's sockets (either end on TEST_PORT) in TCP's own table in
  * state st, or in any state (TCP_NR_STATES): other tests of the same
- * boot (NBD's, in the boot suite) may have connections of their own. */
-static uint32_t test_sockets(enum tcp_state st)
+ * boot (NBD's, in the boot suite) may have connections of their own.
+ * The _locked one with net_lock held. */
+static uint32_t test_sockets_locked(enum tcp_state st)
 {
     uint32_t n = 0;
-    mutex_lock(&net_lock);
     list_for_each(pos, &tcp_sockets) {
         struct socket *s = list_entry(pos, struct socket, link);
         bool ours = s->lport == TEST_PORT || s->rport == TEST_PORT;
         n += ours && (st == TCP_NR_STATES || s->state == st);
     }
+    return n;
+}
+
+static uint32_t test_sockets(enum tcp_state st)
+{
+    mutex_lock(&net_lock);
+    uint32_t n = test_sockets_locked(st);
     mutex_unlock(&net_lock);
     return n;
 }
@@ -124,9 +132,15 @@ static void transfer_both_ways(uint32_t bytes)
     KASSERT_EQ(test_sockets(TCP_TIME_WAIT), 1);
     pr_info("tcp-test: client in TIME_WAIT\n");
     uint64_t tw = timer_uptime_ms();
+    uint32_t rst_ignored = tcp_stats.rst_ignored, timeouts = tcp_stats.timeouts;
     while (!table_empty() && timer_uptime_ms() < deadline)
         sleep_ms(10);
     KASSERT(table_empty());
+    /* A lost last ACK shows here: the server's FIN timed out and came
+     * again, and its closed port's reset to our second ACK was ignored. */
+    pr_info("tcp-test: TIME_WAIT lasted %llu ms; meanwhile %u timeouts, %u resets ignored\n",
+            timer_uptime_ms() - tw, tcp_stats.timeouts - timeouts,
+            tcp_stats.rst_ignored - rst_ignored);
     KASSERT(timer_uptime_ms() - tw + 100 >= TCP_TIME_WAIT_MS);
 }
 
@@ -296,26 +310,41 @@ KTEST_MANUAL(tcp_host_echo)
     sock_close(s);
 }
 
-/* Hand tcp_rcv a SYN to a listening port, as IP would, after spoil() has
- * damaged it; returns how many segments TCP sent in answer. */
-static uint32_t deliver_spoiled_syn(void (*spoil)(uint8_t *hdr))
+/* Segment f from 127.0.0.1 to itself, checksummed, as IP hands it to
+ * tcp_rcv, after spoil (if not NULL) has damaged it. */
+static struct sk_buff *build_segment(const struct tcp_hdr_fields *f, void (*spoil)(uint8_t *hdr))
 {
     struct sk_buff *skb = alloc_skb(GFP_NOIO);
     KASSERT(skb);
-    struct tcp_hdr_fields f = { .sport = 40000, .dport = TEST_PORT, .seq = 1, .flags = TCP_SYN,
-                                .wnd = 1000 };
     uint8_t *hdr = skb_put(skb, TCP_HDR_LEN);
-    tcp_build_header(hdr, &f);
+    tcp_build_header(hdr, f);
     uint16_t csum = csum_fold(csum_partial(hdr, TCP_HDR_LEN, csum_tcpudp_pseudo(
         LOOPBACK_ADDR, LOOPBACK_ADDR, IPPROTO_TCP, TCP_HDR_LEN)));
     hdr[16] = (uint8_t)(csum >> 8);
     hdr[17] = (uint8_t)csum;
-    spoil(hdr);
+    if (spoil)
+        spoil(hdr);
     skb->saddr = skb->daddr = LOOPBACK_ADDR;
-    mutex_lock(&net_lock);
+    return skb;
+}
+
+/* tcp_rcv(skb); returns how many segments TCP sent in answer.  With
+ * net_lock held. */
+static uint32_t deliver_locked(struct sk_buff *skb)
+{
     uint32_t out = tcp_stats.segs_out;
     tcp_rcv(skb);
-    out = tcp_stats.segs_out - out;
+    return tcp_stats.segs_out - out;
+}
+
+/* A SYN to a listening port, damaged by spoil. */
+static uint32_t deliver_spoiled_syn(void (*spoil)(uint8_t *hdr))
+{
+    struct tcp_hdr_fields f = { .sport = 40000, .dport = TEST_PORT, .seq = 1, .flags = TCP_SYN,
+                                .wnd = 1000 };
+    struct sk_buff *skb = build_segment(&f, spoil);
+    mutex_lock(&net_lock);
+    uint32_t out = deliver_locked(skb);
     mutex_unlock(&net_lock);
     return out;
 }
@@ -338,4 +367,100 @@ KTEST(tcp_bad_checksum_and_lying_header_dropped_and_counted)
     KASSERT_EQ(tcp_stats.bad_csum, csum0 + 1);
     sock_close(l);
     KASSERT(table_empty());
+}
+
+/* The client of a connection on TEST_PORT in TIME_WAIT, the only socket
+ * left on the port, or NULL.  With net_lock held: the socket is freed as
+ * TIME_WAIT ends. */
+static struct socket *time_wait_client(void)
+{
+    if (test_sockets_locked(TCP_NR_STATES) != 1)
+        return NULL;
+    list_for_each(pos, &tcp_sockets) {
+        struct socket *s = list_entry(pos, struct socket, link);
+        if (s->rport == TEST_PORT && s->state == TCP_TIME_WAIT)
+            return s;
+    }
+    return NULL;
+}
+
+/* As the server's end would send it to the client in TIME_WAIT, which
+ * has taken sequence numbers up to rcv_nxt: flags at rcv_nxt + seq_off,
+ * with an ACK of everything the client sent.  How many segments the
+ * client sent in answer, and in *deadline the end of its TIME_WAIT (0:
+ * over); -1 when TIME_WAIT was over before. */
+static int send_to_time_wait(uint8_t flags, uint32_t seq_off, uint64_t *deadline)
+{
+    struct tcp_hdr_fields f = { .flags = flags, .wnd = 1000 };
+    mutex_lock(&net_lock);
+    struct socket *s = time_wait_client();
+    if (s) {
+        f.sport = s->rport;
+        f.dport = s->lport;
+        f.seq = s->rcv_nxt + seq_off;
+        f.ack = s->snd_nxt;
+    }
+    mutex_unlock(&net_lock);
+    if (!s)
+        return -1;
+    /* Built without the lock (a failed KASSERT must not leave it held);
+     * TCP's own segments do not move rcv_nxt or snd_nxt in TIME_WAIT. */
+    struct sk_buff *skb = build_segment(&f, NULL);
+    mutex_lock(&net_lock);
+    int out = (int)deliver_locked(skb);
+    s = time_wait_client();
+    *deadline = s ? s->timer[TCP_T_TIME_WAIT] : 0;
+    mutex_unlock(&net_lock);
+    return out;
+}
+
+/*
+ * TIME_WAIT is there for a lost ACK of the peer's FIN: the peer sends its
+ * FIN again, and RFC 9293 3.10.7.4 has it acknowledged and the 2 MSL wait
+ * restarted.  The server's end is gone here (it took our first ACK), so
+ * it answers that second ACK with a reset -- which must not end TIME_WAIT
+ * (RFC 1337), nor must a reset exactly at rcv_nxt sent first.  Before
+ * both fixes, the reset ended TIME_WAIT at once: with the scheduler's
+ * timing of 467447f, tcp_reordered_segments_streams_arrive_exactly lost
+ * its client's last ACK to net_reorder= and met exactly this.
+ */
+KTEST(tcp_time_wait_acks_resent_fin_and_ignores_resets)
+{
+    wait_port_quiet();
+    struct tcp_conn_pair p;
+    KASSERT_EQ(tcp_pair_open(TEST_PORT, &p), 0);
+    sock_close(p.client);
+    char c;
+    KASSERT_EQ(sock_recv(p.server, &c, 1, XFER_TIMEOUT_MS), 0);
+    sock_close(p.server);
+    sock_close(p.listener);
+    uint64_t deadline = timer_uptime_ms() + XFER_TIMEOUT_MS;
+    while (!test_sockets(TCP_TIME_WAIT) || test_sockets(TCP_NR_STATES) != 1) {
+        KASSERT(timer_uptime_ms() < deadline);
+        sleep_ms(10);
+    }
+
+    uint32_t rst_in = tcp_stats.rst_in, rst_ignored = tcp_stats.rst_ignored;
+    uint64_t tw_end;
+    KASSERT_EQ(send_to_time_wait(TCP_RST, 0, &tw_end), 0);
+    KASSERT(tw_end);                        /* still in TIME_WAIT */
+    KASSERT_EQ(tcp_stats.rst_ignored, rst_ignored + 1);
+
+    sleep_ms(TCP_TIME_WAIT_MS / 2);
+    uint64_t fin_at = timer_uptime_ms(), restarted;
+    KASSERT_EQ(send_to_time_wait(TCP_FIN | TCP_ACK, (uint32_t)-1, &restarted), 1);
+    pr_info("tcp-test: the FIN sent again moved the end of TIME_WAIT by %llu ms\n",
+            restarted - tw_end);
+    KASSERT(restarted >= fin_at + TCP_TIME_WAIT_MS);
+
+    /* The closed port's reset answers that ACK; TIME_WAIT goes on to the end. */
+    while (!table_empty() && timer_uptime_ms() < fin_at + 2 * TCP_TIME_WAIT_MS)
+        sleep_ms(10);
+    KASSERT(table_empty());
+    uint64_t lasted = timer_uptime_ms() - fin_at;
+    pr_info("tcp-test: TIME_WAIT ended %llu ms after the FIN; resets ignored %u\n", lasted,
+            tcp_stats.rst_ignored - rst_ignored);
+    KASSERT(lasted + 100 >= TCP_TIME_WAIT_MS);
+    KASSERT_EQ(tcp_stats.rst_ignored, rst_ignored + 2);
+    KASSERT_EQ(tcp_stats.rst_in, rst_in);
 }
