@@ -90,6 +90,11 @@ void serial_enable_rx_irq(void)
     outb(COM1 + UART_IER, IER_RX_AVAILABLE);
 }
 
+bool serial_input_pending(void)
+{
+    return rx_tail != rx_head;
+}
+
 int serial_getc(void)
 {
     if (rx_tail == rx_head)

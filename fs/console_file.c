@@ -14,6 +14,11 @@
  * A reader asked to stop (task_should_stop(): how kill ends a process)
  * leaves with -EINTR, and what it had typed of its line is lost.
  *
+ * poll: POLLIN while the rest of a line waits, or a key was typed and
+ * nobody is reading; a read may then still wait for the line's end,
+ * since lines are edited by the reader (readline()).  Under O_NONBLOCK a
+ * read that poll would not call ready says -EAGAIN.  Writing never waits.
+ *
  * Several readers take turns: one reads a line while the others wait (in
  * TASK_SLEEPING, as a wait for a person is no hang); what one was given is
  * not seen by the others.  The line is shared by every console file, as
@@ -23,8 +28,10 @@
 #include "file.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "poll.h"
 #include "printk.h"
 #include "readline.h"
+#include "serial.h"
 #include "wait.h"
 #include "x86.h"
 
@@ -45,11 +52,23 @@ static bool take_turn(void)
     return took;
 }
 
+/* Plain reads: the state may change the moment after. */
+static uint32_t console_file_poll(struct file *f, struct poll_table *pt)
+{
+    (void)f;
+    poll_wait(pt, &turn);
+    poll_wait(pt, &serial_input_wait);
+    bool ready = !reading && (line_off < line_len || serial_input_pending());
+    return POLLOUT | (ready ? POLLIN : 0);
+}
+
 static int console_file_read(struct file *f, void *buf, uint32_t len, uint64_t pos)
 {
-    (void)f, (void)pos;
+    (void)pos;
     if (!len)
         return 0;
+    if ((f->flags & O_NONBLOCK) && !(console_file_poll(f, NULL) & POLLIN))
+        return -EAGAIN;
     wait_event_state(&turn, take_turn(), TASK_SLEEPING);
     if (line_off == line_len) {
         int n = readline("", line, sizeof(line) - 1);
@@ -92,6 +111,7 @@ static const struct file_operations console_file_ops = {
     .read = console_file_read,
     .write = console_file_write,
     .stat = console_file_stat,
+    .poll = console_file_poll,
 };
 
 struct file *console_file_open(void)

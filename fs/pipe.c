@@ -16,7 +16,11 @@
  * task is asked to stop (task_should_stop()): that is how a kill wakes a
  * process blocked on a pipe.  Under O_NONBLOCK nothing waits: an empty
  * pipe's read and a write with no room say -EAGAIN (a write of more than
- * PIPE_BUF the count that fitted).
+ * PIPE_BUF the count that fitted).  poll: the read end is POLLIN while
+ * bytes wait and POLLHUP once no write end is left; the write end is
+ * POLLOUT while there is room (a write of up to PIPE_BUF needs room for
+ * all of it, so it may still say -EAGAIN) and POLLERR once no read end is
+ * left.
  *
  * Locking: pipe->lock, a mutex, around the buffer and the counts of
  * ends; never held while waiting.  The wait conditions read the counts
@@ -27,6 +31,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mm.h"
+#include "poll.h"
 #include "sched.h"
 #include "slab.h"
 #include "syscall.h"
@@ -116,6 +121,20 @@ static int pipe_write(struct file *f, const void *buf, uint32_t len, uint64_t po
     return (int)done;
 }
 
+static uint32_t pipe_poll(struct file *f, struct poll_table *pt)
+{
+    struct pipe *p = f->private_data;
+    poll_wait(pt, &p->wait);
+    mutex_lock(&p->lock);
+    uint32_t mask;
+    if (file_readable(f))
+        mask = (p->count ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
+    else
+        mask = (p->count < PIPE_SIZE ? POLLOUT : 0) | (p->readers ? 0 : POLLERR);
+    mutex_unlock(&p->lock);
+    return mask;
+}
+
 static void pipe_stat(struct file *f, struct kstat *st)
 {
     struct pipe *p = f->private_data;
@@ -145,6 +164,7 @@ static const struct file_operations pipe_ops = {
     .write = pipe_write,
     .stat = pipe_stat,
     .release = pipe_release,
+    .poll = pipe_poll,
     .epipe_ends = "a pipe nobody reads",
 };
 

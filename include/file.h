@@ -49,6 +49,7 @@
 #include "vfs.h"
 
 struct file;
+struct poll_table;
 
 struct file_operations {
     /* Up to len bytes into or out of a kernel buffer at pos (streams
@@ -78,6 +79,10 @@ struct file_operations {
     int (*readdir)(struct file *f, filldir_t fn, void *arg);
     /* The last reference went. */
     void (*release)(struct file *f);
+    /* What a read or write would find now, as poll_abi.h's bits, after
+     * naming the queues that wake a poller (include/poll.h).  NULL: a
+     * file that never waits but for the disk (POLLIN | POLLOUT). */
+    uint32_t (*poll)(struct file *f, struct poll_table *pt);
     /* What a program's write that fails with -EPIPE wrote to ("a pipe
      * nobody reads"): the write ends the program, as SIGPIPE's default
      * does (there are no handlers), with a log line saying so -- unless

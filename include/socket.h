@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 struct socket;
+struct poll_table;
 
 #define SOCK_NOWAIT     UINT32_MAX      /* a timeout that has run out already */
 
@@ -78,6 +79,12 @@ void sock_shutdown_write(struct socket *s);
  * -ECONNRESET, -ETIMEDOUT, -ECONNABORTED), or 0 while it is alive: tells a
  * call's own timeout from the connection's death. */
 int sock_error(const struct socket *s);
+/* What a call on s would find now, as poll_abi.h's bits: POLLIN (data,
+ * the peer's FIN, or a connection to accept), POLLOUT (room to send, or
+ * a send would fail at once), POLLRDHUP (the peer's FIN), POLLHUP (both
+ * ways shut, or over), POLLERR (sock_error()); nothing while opening.
+ * pt: the poller goes on s's wait queue first (include/poll.h). */
+uint32_t sock_poll(struct socket *s, struct poll_table *pt);
 /* The far end's address and port (0 for a listener). */
 void sock_peer(const struct socket *s, uint32_t *addr, uint16_t *port);
 /* The owner is done with s: an orderly close (FIN) if it is still open. */

@@ -75,6 +75,7 @@ int32_t sys_dup2(const struct syscall_args *a);
 int32_t sys_fcntl(const struct syscall_args *a);
 int32_t sys_pipe(const struct syscall_args *a);         /* fs/pipe.c */
 int32_t sys_pipe2(const struct syscall_args *a);
+int32_t sys_poll(const struct syscall_args *a);         /* fs/poll.c */
 int32_t sys_socket(const struct syscall_args *a);       /* net/sys_socket.c */
 int32_t sys_bind(const struct syscall_args *a);
 int32_t sys_connect(const struct syscall_args *a);

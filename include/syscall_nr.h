@@ -41,6 +41,7 @@
 #define NR_munlockall   153
 #define NR_sched_yield  158
 #define NR_nanosleep    162
+#define NR_poll         168
 #define NR_prctl        172
 #define NR_pread64      180
 #define NR_pwrite64     181

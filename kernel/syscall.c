@@ -46,6 +46,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR__llseek] = sys_llseek,
     [NR_sched_yield] = sys_sched_yield,
     [NR_nanosleep] = sys_nanosleep,
+    [NR_poll] = sys_poll,
     [NR_pread64] = sys_pread64,
     [NR_pwrite64] = sys_pwrite64,
     [NR_getcwd] = sys_getcwd,

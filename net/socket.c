@@ -13,6 +13,7 @@
  * the caller's buffer.
  */
 #include "kstring.h"
+#include "poll.h"
 #include "slab.h"
 #include "tcp.h"
 #include "tcp_seq.h"
@@ -231,6 +232,25 @@ int sock_send_some(struct socket *s, const void *buf, uint32_t len, uint32_t tim
     uint32_t sent = 0;
     int err = send_queue(s, buf, len, timeout_ms, &sent);
     return sent ? (int)sent : err;
+}
+
+uint32_t sock_poll(struct socket *s, struct poll_table *pt)
+{
+    poll_wait(pt, &s->wq);
+    mutex_lock(&net_lock);
+    uint32_t mask = sock_error(s) ? POLLERR : 0;
+    if (s->state == TCP_LISTEN) {
+        mask |= list_empty(&s->accept_q) ? 0 : POLLIN;
+    } else if (s->state == TCP_CLOSED) {
+        mask |= POLLIN | POLLOUT | POLLHUP;     /* every call answers at once */
+    } else if (s->state != TCP_SYN_SENT && s->state != TCP_SYN_RCVD) {
+        mask |= s->rcvq.qlen || s->fin_rcvd ? POLLIN : 0;
+        mask |= s->fin_rcvd ? POLLRDHUP : 0;
+        mask |= s->fin_rcvd && s->fin_queued ? POLLHUP : 0;
+        mask |= !may_send(s->state) || s->sndq.bytes < TCP_SNDBUF ? POLLOUT : 0;
+    }
+    mutex_unlock(&net_lock);
+    return mask;
 }
 
 static bool recv_ready(const struct socket *s)

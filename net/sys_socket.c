@@ -58,6 +58,7 @@
 #include "kerrno.h"
 #include "kstring.h"
 #include "mutex.h"
+#include "poll.h"
 #include "sched.h"
 #include "slab.h"
 #include "socket.h"
@@ -189,6 +190,17 @@ static int usock_write(struct file *f, const void *buf, uint32_t len, uint64_t p
     return (int)done;
 }
 
+/* An unconnected socket is POLLOUT | POLLHUP, as Linux's; after SHUT_RD
+ * a read never waits. */
+static uint32_t usock_poll(struct file *f, struct poll_table *pt)
+{
+    struct usock *u = f->private_data;
+    struct socket *s = u->s;
+    if (!s)
+        return POLLOUT | POLLHUP;
+    return sock_poll(s, pt) | (u->rd_shut ? POLLIN | POLLRDHUP : 0);
+}
+
 static void usock_stat(struct file *f, struct kstat *st)
 {
     (void)f;
@@ -208,6 +220,7 @@ static const struct file_operations usock_ops = {
     .write = usock_write,
     .stat = usock_stat,
     .release = usock_release,
+    .poll = usock_poll,
     .epipe_ends = "a socket shut for writing",
 };
 

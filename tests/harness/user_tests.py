@@ -103,13 +103,14 @@ def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, ti
     return run
 
 
-def self_checked(command, expect_in_order, **session):
+def self_checked(command, expect_in_order, then="", **session):
     """A monitor session that runs one self-checking program (command:
-    its name and arguments): its lines expect_in_order, then its "0 wrong"
-    and a clean exit; no WRONG line anywhere."""
+    its name and arguments; then: more typed after it): its lines
+    expect_in_order, then its "0 wrong" and a clean exit; no WRONG line
+    anywhere."""
     name = command.split()[0]
     return monitor_session(
-        f"run /bin/{command}\n",
+        f"run /bin/{command}\n{then}",
         expect_in_order + [rf"{name}: 0 wrong", ended(f"/bin/{name}", "exited with status 0")],
         reject=[r"WRONG"], **session)
 
@@ -392,6 +393,14 @@ def user_socket_half_close_with_a_host_peer(log):
             return (f"connection {i + 1}: the host read {len(got)} bytes to the end, not the "
                     f"guest's {len(w)}-byte pattern ({peer.error or 'no error'})")
     return None
+
+
+def netstat_lists_no_connection(text):
+    """The last netstat of the boot lists no TCP connection."""
+    m = re.findall(r"swiod> netstat\nTCP connections:\n(.*?)segments in", text, re.S)
+    if not m:
+        return "no netstat answer"
+    return f"netstat still lists: {m[-1].strip()}" if m[-1].strip() else None
 
 
 def ps_agrees_with_the_monitor(text):
@@ -734,6 +743,27 @@ USER_TESTS = {
          r"halfclose: the peer reads the bytes and a FIN, not a reset: got 3, want 3"]),
     # The same against a peer on the host, each side half-closing first.
     "user_socket_half_close_with_a_host_peer": user_socket_half_close_with_a_host_peer,
+    # O_NONBLOCK and poll on sockets, pipes and the console.
+    "user_socket_nonblocking_calls_and_poll_readiness": self_checked(
+        "nonblock",
+        [r"nonblock: connect: got -115, want -115",
+         r"nonblock: poll until it is open: got 4, want 4",
+         r"nonblock: writes until the buffers are full: then: got -11, want -11",
+         r"nonblock: the peer reads every byte: got 0, want 0",
+         r"nonblock: SO_ERROR: got 0, want 0\nnonblock: it says: got 111, want 111",
+         r"nonblock: poll sleeps until a child writes: got 1, want 1",
+         r"nonblock: a kill ends a process asleep in poll: got 15, want 15",
+         r"poll: nonblock \(pid \d+\) asked about 17 descriptors: more than POLL_FDS_MAX",
+         r"nonblock: read it: got 0, want 0"],
+        then="typed line\n"),
+    # A connect nobody answers (every segment dropped): killed, timed out
+    # by SO_SNDTIMEO, or closed while opening -- and nothing left behind.
+    "user_socket_connect_killed_or_abandoned_leaves_nothing": self_checked(
+        "connkill",
+        [r"connkill: it ended by SIGKILL: got 9, want 9", r"connkill: within a second: got 1",
+         r"connkill: connect with it: got -110, want -110",
+         r"connkill: again while it is opening: got -114, want -114"],
+        then="netstat\n", cmdline="net_drop=1 seed=1999", check=netstat_lists_no_connection),
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",

@@ -37,6 +37,7 @@
 #include "ksignal.h"
 #include "kstring.h"            /* lib/string.c is the programs' too */
 #include "mman.h"
+#include "poll_abi.h"
 #include "prctl.h"
 #include "ps_abi.h"
 #include "socket_abi.h"
@@ -151,6 +152,9 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr_in *from,
                  uint32_t *fromlen);
 int shutdown(int fd, int how);
+/* Wait until one of fds can be read or written without waiting, for at
+ * most timeout ms (negative: for ever); how many have revents set. */
+int poll(struct pollfd *fds, uint32_t nfds, int timeout);
 /* Host to network byte order and back (the machine is little-endian). */
 static inline uint16_t htons(uint16_t v) { return (uint16_t)(v << 8 | v >> 8); }
 static inline uint16_t ntohs(uint16_t v) { return htons(v); }

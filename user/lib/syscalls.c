@@ -173,3 +173,4 @@ ssize_t recv(int fd, void *buf, size_t len, int flags)
     return recvfrom(fd, buf, len, flags, 0, 0);
 }
 int shutdown(int fd, int how) { return SYS2(NR_shutdown, fd, how); }
+int poll(struct pollfd *fds, uint32_t nfds, int timeout) { return SYS3(NR_poll, fds, nfds, timeout); }
