@@ -756,6 +756,13 @@ USER_TESTS = {
          r"poll: nonblock \(pid \d+\) asked about 17 descriptors: more than POLL_FDS_MAX",
          r"nonblock: read it: got 0, want 0"],
         then="typed line\n"),
+    # The console with nothing typed: poll times out, O_NONBLOCK's read
+    # says -EAGAIN.
+    "user_console_poll_and_nonblocking_read_with_nothing_typed": init_boot(
+        "/bin/consoleidle", 0,
+        [r"consoleidle: nothing typed: poll for 300 ms: got 0, want 0",
+         r"consoleidle: a read of the console: got -11, want -11", r"consoleidle: 0 wrong",
+         ended("/bin/consoleidle", "exited with status 0")], reject=[r"WRONG"]),
     # A connect nobody answers (every segment dropped): killed, timed out
     # by SO_SNDTIMEO, or closed while opening -- and nothing left behind.
     "user_socket_connect_killed_or_abandoned_leaves_nothing": self_checked(
