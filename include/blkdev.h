@@ -91,6 +91,11 @@ struct bio {
 struct blk_server {
     struct task *task;          /* answers the requests; NULL while none does */
     struct lockdep_map map;     /* "a request to this server" (LOCK_PSEUDO) */
+    /* Pages the server task's own reclaim handed to a write to this very
+     * device (mm/vmscan.c): a write only it can answer, which under
+     * reclaim=sync it would wait for.  An IO flusher's reclaim
+     * (PR_SET_IO_FLUSHER, GFP_NOIO) never makes one.  page_lock. */
+    uint32_t own_reclaim_writes;
 };
 
 struct block_device_ops {

@@ -108,6 +108,7 @@ struct task {
     bool detached;                  /* task_detach: nobody joins it; freed once dead */
     uint64_t runtime_ticks;         /* ticks it was running when the timer hit */
     uint64_t last_ran;              /* timer ticks when it last got the CPU */
+    uint32_t direct_reclaims;       /* its allocations that reclaimed (try_to_free_pages) */
 
     int nr_held;                    /* lockdep: locks held, innermost last */
     struct held_lock held[MAX_HELD_LOCKS];

@@ -94,8 +94,11 @@ struct scan_control {
 
 /* Give a dirty page to kswiod (or, under reclaim=sync, to the caller to
  * write); page_lock held, page off the LRU. */
-static enum verdict start_writeback(struct page *page, const struct scan_control *sc)
+static enum verdict start_writeback(struct page *page, struct block_device *bdev,
+                                    const struct scan_control *sc)
 {
+    if (bdev->server && bdev->server->task == current)
+        bdev->server->own_reclaim_writes++;     /* a write only it can answer */
     page->flags = (page->flags & ~PG_dirty) | PG_writeback | PG_reclaim;
     if (sc->sync)
         return SYNC_WRITE;
@@ -149,7 +152,7 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
          * cache until it is freed. */
         anon_unmap_to_swap(page);
         if (dirty)
-            return start_writeback(page, sc);
+            return start_writeback(page, area->bdev, sc);
     }
     if ((page->flags & PG_swapcache) && !(page->flags & (PG_dirty | PG_writeback)) &&
         page->refcount == 2) {          /* the cache's and ours: nobody else */
@@ -190,7 +193,7 @@ static enum verdict shrink_file(struct page *page, struct scan_control *sc,
     if (r == PCR_DIRTY && !sc->sync && kswiod_full(mapping_bdev(mapping)))
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
     else if (r == PCR_DIRTY)
-        v = start_writeback(page, sc);
+        v = start_writeback(page, mapping_bdev(mapping), sc);
     /* Back on the LRU before the file's lock goes: its next holder (fsync,
      * say) may give the page to kswiod, whose queue uses the same link. */
     if (v == KEEP || v == ACTIVATE) {
@@ -441,6 +444,7 @@ static bool reclaim_run_entered(struct reclaim_run *r)
 uint32_t try_to_free_pages(gfp_t gfp, unsigned order)
 {
     vm_events.direct_reclaims++;
+    current->direct_reclaims++;
     struct reclaim_run r = { .gfp = gfp, .free_goal = wanted(order) };
     /* "Enough" is judged here, where the loop saw it: other tasks may take
      * those pages before the caller tries again, and the caller retries. */

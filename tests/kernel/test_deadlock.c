@@ -362,7 +362,20 @@ struct before {
     /* kswiod on lock_super, and A holding it while it waits for nbd0: then
      * nbdsrv's pages for A's read can only come while kswiod is blocked. */
     bool kswiod_blocked_under_a;
+    /* The server task's: its direct reclaims, and the pages its own reclaim
+     * handed to a write to nbd0, the device it serves (struct blk_server). */
+    uint32_t server_reclaims, server_writes;
 };
+
+/* What the server's own reclaim did since b0: its direct reclaims, and
+ * (returned) the pages it handed to a write to nbd0, which it serves --
+ * a write only it can answer. */
+static uint32_t server_own_writes(const struct block_device *nbd0, const struct before *b0,
+                                  uint32_t *reclaims)
+{
+    *reclaims = nbd0->server->task->direct_reclaims - b0->server_reclaims;
+    return nbd0->server->own_reclaim_writes - b0->server_writes;
+}
 
 /* The server's counts since b0, in the words of the kswiod ending:
  * "NAME: N requests refused for want of a page" into refused, and "N
@@ -473,8 +486,13 @@ static void ending_io_flusher(struct block_device *nbd0, const struct task *bloc
     pr_info("deadlock_1999: io flusher: reclaim=sync, and A's bitmap read was answered: "
             "nbd-server, an IO flusher, reclaimed without writing (GFP_NOIO): %s, reclaim "
             "freed %u clean pages; %s\n", answered, vm_events.pgsteal - b0->pgsteal, refused);
+    uint32_t own_reclaims, own_writes = server_own_writes(nbd0, b0, &own_reclaims);
+    pr_info("deadlock_1999: io flusher: nbd-server's own reclaim ran %u times and handed %u "
+            "pages to a write to nbd0, the device it serves\n", own_reclaims, own_writes);
     KASSERT(blocked != NULL);
     KASSERT_EQ(refusals, 0);
+    KASSERT(own_reclaims > 0);          /* it reclaimed: the count means something */
+    KASSERT_EQ(own_writes, 0);
     /* The checks tear the mappings down, which takes each file's lock;
      * kswapd, writing a page of nbd0 the 1999 way with that lock held
      * and waiting for the server, would hold them up.  (It no longer
@@ -495,7 +513,8 @@ static void ending_io_flusher(struct block_device *nbd0, const struct task *bloc
     ktest_note("done: the IO flusher's reclaim wrote nothing; A completed");
 }
 
-static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles0)
+static void ending_sync(const struct block_device *nbd0, const struct before *b0,
+                        struct report_counts r0, uint32_t hung0, uint32_t cycles0)
 {
     uint32_t limit_ms = (3 * hung_timeout_secs + 5) * 1000;
     for (uint32_t waited = 0; waited < limit_ms && (hung_deadlocks == cycles0 ||
@@ -510,8 +529,13 @@ static void ending_sync(struct report_counts r0, uint32_t hung0, uint32_t cycles
     pr_info("deadlock_1999: sync: the 1999 deadlock happened (A is %s) and was named: %u hang "
             "reports (%u of a cycle), %u lock order cycles, %u waits reclaim must not make\n",
             a_result == 1 ? "still stuck" : "done", hangs, named, cycles, waits);
+    uint32_t own_reclaims, own_writes = server_own_writes(nbd0, b0, &own_reclaims);
+    pr_info("deadlock_1999: sync: %s's own reclaim ran %u times and handed %u pages to a write "
+            "to nbd0, the device it serves: the write it waits for\n",
+            nbd0->server->task->name, own_reclaims, own_writes);
     ktest_expect_reports(hangs + cycles + waits);
     KASSERT(named > 0);
+    KASSERT(own_writes > 0);
     KASSERT(cycles > 0);
     KASSERT_EQ(a_result, 1);
     ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
@@ -599,6 +623,8 @@ static void scenario(void)
     b0.pgsteal = vm_events.pgsteal;
     KASSERT_EQ(user_server ? nbd_get_stats(nbd0, &b0.nbd) : nbdsrv_get_stats(&b0.srv), 0);
     b0.kswiod_blocked_under_a = waits_on(blocked, "lock_super") && waits_on(task_a, "buffer");
+    b0.server_reclaims = nbd0->server->task->direct_reclaims;
+    b0.server_writes = nbd0->server->own_reclaim_writes;
     blkdev_stall(nbd0, false);
     pr_info("deadlock_1999: step 4: nbd0 answers again: %s must allocate for the read\n",
             nbd0->server->task->name);
@@ -610,7 +636,7 @@ static void scenario(void)
         return;
     }
     if (sync) {
-        ending_sync(r0, hung0, cycles0);
+        ending_sync(nbd0, &b0, r0, hung0, cycles0);
         if (deadlock_1999_leave)
             return;                     /* buf stays A's: A is stuck with it */
         reclaim_policy = RECLAIM_KSWIOD;    /* the policy's own waits may end now */

@@ -52,7 +52,7 @@
 #define POLL_MS         10
 #define ASLEEP_MS       300             /* the server off the CPU this long: in its read */
 #define ASLEEP_LIMIT_MS 10000
-#define READ_BACK_MS    60000           /* the mlock run's read-back, loaded host */
+#define READ_BACK_MS    60000           /* the read-back, on a loaded host */
 
 struct hog {
     struct vm_space *space;
@@ -69,11 +69,13 @@ static uint32_t word(uint32_t page, uint32_t k)
     return (page * 2654435761u) ^ (k * 0x9E3779B9u) ^ hog.seed;
 }
 
+struct fill { struct vm_space *space; uint32_t pages; };
+
 static void hog_fill(void *arg)
 {
-    (void)arg;
-    task_set_vm(hog.space);
-    for (uint32_t p = 0; p < HOG_PAGES; p++) {
+    const struct fill *f = arg;
+    task_set_vm(f->space);
+    for (uint32_t p = 0; p < f->pages; p++) {
         uint32_t *w = (uint32_t *)(HOG_VA + p * PAGE_SIZE);
         for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
             w[k] = word(p, k);
@@ -97,6 +99,15 @@ static void hog_read(void *arg)
     hog.done++;
 }
 
+/* pages of anonymous memory at HOG_VA in s, the hog's pattern written. */
+static void fill_space(struct vm_space *s, uint32_t pages)
+{
+    KASSERT_EQ(vm_map_anon(s, HOG_VA, pages * PAGE_SIZE, PTE_WRITE), 0);
+    struct fill f = { s, pages };
+    struct task *t = task_create("hog-fill", hog_fill, &f, PRIO_NORMAL);
+    KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
+}
+
 static void page_out(const char *what, struct vm_space *s, struct pageout_counts *c)
 {
     KASSERT_EQ(reclaim_space_pages(s, c), 0);
@@ -118,19 +129,16 @@ static void wait_asleep(const struct task *t)
     KASSERT(still >= ASLEEP_MS);
 }
 
-/* The stage, both tests: nbd0 served by the process started with opts,
- * the only swap; the hog paged out to it, then the server.  The readers
- * are started, not joined: in the deadlock they never return. */
-static struct nbd_user *stage(const char *const opts[], struct pageout_counts server[2])
+/* nbd0 served by the process started with opts, the only swap, and the
+ * hog paged out to it: every page of it only on nbd0. */
+static struct nbd_user *serve_swap_and_hog(const char *const opts[])
 {
     static struct nbd_user u;
     KASSERT_EQ(nbd_user_start("/dev/hdb", opts, &u), 0);
     KASSERT_EQ(swapon(u.dev->name, 0), 0);
     hog = (struct hog){ .space = vm_space_create(), .seed = ktest_seed() };
     KASSERT(hog.space != NULL);
-    KASSERT_EQ(vm_map_anon(hog.space, HOG_VA, HOG_PAGES * PAGE_SIZE, PTE_WRITE), 0);
-    struct task *t = task_create("hog-fill", hog_fill, NULL, PRIO_NORMAL);
-    KASSERT_EQ(t ? task_join(t) : -ENOMEM, 0);
+    fill_space(hog.space, HOG_PAGES);
     struct pageout_counts c;
     page_out("the hog", hog.space, &c);
     KASSERT_EQ(c.queued, HOG_PAGES);
@@ -138,26 +146,57 @@ static struct nbd_user *stage(const char *const opts[], struct pageout_counts se
     page_out("the hog again", hog.space, &c);
     KASSERT_EQ(c.freed, HOG_PAGES);     /* every page now only on nbd0 */
     pr_info("server_swapped_out: /bin/nbd-server, pid %u, serves nbd0, the swap; the hog's "
-            "%u pages are on it.  Now the server's own pages, while it waits for a request\n",
-            u.srv.task->id, HOG_PAGES);
-    wait_asleep(u.srv.task);
-    page_out("nbd-server", u.server->vm, &server[0]);
-    kswiod_drain(u.dev);                /* it answered the writes of its own pages */
-    wait_asleep(u.srv.task);
-    page_out("nbd-server again", u.server->vm, &server[1]);
+            "%u pages are on it\n", u.srv.task->id, HOG_PAGES);
+    return &u;
+}
+
+/* The server's own pages out, while it waits for a request: twice (the
+ * file's first comment says why). */
+static void page_out_server(struct nbd_user *u, struct pageout_counts server[2])
+{
+    pr_info("server_swapped_out: now the server's own pages, while it waits for a request\n");
+    wait_asleep(u->srv.task);
+    page_out("nbd-server", u->server->vm, &server[0]);
+    kswiod_drain(u->dev);               /* it answered the writes of its own pages */
+    wait_asleep(u->srv.task);
+    page_out("nbd-server again", u->server->vm, &server[1]);
+}
+
+/* The readers are started, not joined: in the deadlock they never return. */
+static void start_readers(void)
+{
     for (uint32_t i = 0; i < NR_READERS; i++) {
-        t = task_create(i ? "hog-b" : "hog-a", hog_read, (void *)i, PRIO_NORMAL);
+        struct task *t = task_create(i ? "hog-b" : "hog-a", hog_read, (void *)i, PRIO_NORMAL);
         KASSERT(t != NULL);
         task_detach(t);
     }
-    return &u;
+}
+
+/* Both readers done within READ_BACK_MS, every page of the hog read back
+ * as written; the hog and the swap area go. */
+static void check_read_back(struct nbd_user *u)
+{
+    for (uint32_t waited = 0; hog.done < NR_READERS && waited < READ_BACK_MS; waited += POLL_MS)
+        sleep_ms(POLL_MS);
+    pr_info("server_swapped_out: the hog read %u and %u of its %u pages back from nbd0, %u and "
+            "%u words differ\n", hog.pages_read[0], hog.pages_read[1], HOG_PAGES, hog.bad[0],
+            hog.bad[1]);
+    KASSERT_EQ(hog.done, NR_READERS);
+    for (uint32_t i = 0; i < NR_READERS; i++) {
+        KASSERT_EQ(hog.pages_read[i], HOG_PAGES);
+        KASSERT_EQ(hog.bad[i], 0);
+    }
+    vm_space_destroy(hog.space);
+    KASSERT_EQ(swapoff(u->dev->name), 0);
 }
 
 KTEST_MANUAL(deadlock_1999_server_swapped_out_named)
 {
     uint32_t hung0 = hung_reports, cycles0 = hung_deadlocks;
     struct pageout_counts server[2];
-    struct nbd_user *u = stage(NULL, server);
+    struct nbd_user *u = serve_swap_and_hog(NULL);
+    page_out_server(u, server);
+    start_readers();
     KASSERT(server[0].queued > 0);
     KASSERT(server[1].freed > 0);       /* its code, at least: only on nbd0 now */
     uint32_t limit_ms = (3 * hung_timeout_secs + 5) * 1000;
@@ -179,31 +218,24 @@ KTEST_MANUAL(deadlock_1999_server_swapped_out_named)
     KASSERT(named > 0);
     KASSERT_EQ(hog.done, 0);
     ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
-    ktest_left("deadlock_1999_server_swapped_out_named left nbd-server, hog-a and hog-b deadlocked");
+    ktest_left("deadlock_1999_server_swapped_out_named left nbd-server, hog-a and hog-b "
+               "deadlocked");
 }
 
 KTEST_MANUAL(deadlock_1999_server_swapped_out_mlock_completes)
 {
     static const char *const locked[] = { "-l", NULL };
     struct pageout_counts server[2];
-    struct nbd_user *u = stage(locked, server);
+    struct nbd_user *u = serve_swap_and_hog(locked);
+    page_out_server(u, server);
     for (uint32_t i = 0; i < 2; i++) {
         KASSERT(server[i].locked > 0);
         KASSERT_EQ(server[i].queued + server[i].freed, 0);
     }
-    for (uint32_t waited = 0; hog.done < NR_READERS && waited < READ_BACK_MS; waited += POLL_MS)
-        sleep_ms(POLL_MS);
+    start_readers();
     pr_info("server_swapped_out: mlock: nbd-server (pid %u) ran with -l, mlockall: none of "
-            "its %u pages could be paged out, so it answered every swap-in read: the hog read "
-            "%u and %u of its %u pages back from nbd0, %u and %u words differ\n",
-            u->srv.task->id, server[0].locked, hog.pages_read[0], hog.pages_read[1],
-            HOG_PAGES, hog.bad[0], hog.bad[1]);
-    KASSERT_EQ(hog.done, NR_READERS);
-    for (uint32_t i = 0; i < NR_READERS; i++) {
-        KASSERT_EQ(hog.pages_read[i], HOG_PAGES);
-        KASSERT_EQ(hog.bad[i], 0);
-    }
-    vm_space_destroy(hog.space);
-    KASSERT_EQ(swapoff(u->dev->name), 0);
+            "its %u pages could be paged out, so it can answer every swap-in read\n",
+            u->srv.task->id, server[0].locked);
+    check_read_back(u);
     ktest_note("done: the locked server answered %u pages' reads", HOG_PAGES);
 }
