@@ -16,11 +16,12 @@
  *                        connection this end sends OUT_BYTES of
  *                        pattern(i, 1), shuts writing, and reads the
  *                        peer's IN_BYTES of pattern(i, 2) to the end; on a
- *                        second the peer sends IN_BYTES of pattern(i, 3)
- *                        and shuts its writing first, and this end reads
- *                        them to the end, then sends OUT_BYTES of
- *                        pattern(i, 4) and closes.  The peer checks what
- *                        it got.
+ *                        second, non-blocking (connect's -EINPROGRESS,
+ *                        then reads as poll says data came) the peer
+ *                        sends IN_BYTES of pattern(i, 3) and shuts its
+ *                        writing first, and this end reads them to the
+ *                        end, then sends OUT_BYTES of pattern(i, 4) and
+ *                        closes.  The peer checks what it got.
  *
  * Each result is or_errno()'s; exits with the count of wrong ones.
  */
@@ -49,6 +50,27 @@ static long read_to_end(int fd, long cap)
     long got = 0;
     for (;;) {
         long n = or_errno(read(fd, buf + got, (size_t)(cap + 1 - got)));
+        if (n <= 0)
+            return n < 0 ? n : got;
+        got += n;
+        if (got > cap)
+            return got;
+    }
+}
+
+/* read_to_end() of a non-blocking fd, waiting in poll (at most 10 s a
+ * time) whenever a read says -EAGAIN; -ETIMEDOUT if nothing came. */
+static long read_to_end_polled(int fd, long cap)
+{
+    long got = 0;
+    for (;;) {
+        long n = or_errno(read(fd, buf + got, (size_t)(cap + 1 - got)));
+        if (n == -EAGAIN) {
+            struct pollfd p = { fd, POLLIN, 0 };
+            if (poll(&p, 1, 10000) != 1)
+                return -ETIMEDOUT;
+            continue;
+        }
         if (n <= 0)
             return n < 0 ? n : got;
         got += n;
@@ -152,11 +174,16 @@ static void host(long port)
     check("every byte as the host sent it", differ(IN_BYTES, 2), 0);
     close(fd);
 
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    check("connect again", or_errno(connect(fd, &peer, sizeof(peer))), 0);
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    check("read what the host sends before its FIN", read_to_end(fd, IN_BYTES), IN_BYTES);
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    check("connect again, non-blocking", or_errno(connect(fd, &peer, sizeof(peer))),
+          -EINPROGRESS);
+    struct pollfd p = { fd, POLLOUT, 0 };
+    check("poll until it is open", or_errno(poll(&p, 1, 10000)), 1);
+    check("connect says so", or_errno(connect(fd, &peer, sizeof(peer))), 0);
+    check("read what the host sends before its FIN", read_to_end_polled(fd, IN_BYTES),
+          IN_BYTES);
     check("every byte as the host sent it", differ(IN_BYTES, 3), 0);
+    check("blocking again", or_errno(fcntl(fd, F_SETFL, 0)), 0);
     check("send after the host's FIN", send_pattern(fd, OUT_BYTES, 4), OUT_BYTES);
     close(fd);
 }

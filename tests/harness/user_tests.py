@@ -374,7 +374,8 @@ class HalfClosePeer:
 
 def user_socket_half_close_with_a_host_peer(log):
     """/bin/halfclose host PORT: each side shuts its writing while the
-    other still sends, and the host checks every byte it was sent."""
+    other still sends (the second connection non-blocking, read as poll
+    says data came), and the host checks every byte it was sent."""
     peer = HalfClosePeer()
     try:
         reason = self_checked(
