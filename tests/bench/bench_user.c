@@ -7,10 +7,15 @@
  * its data page; the median, the cost of an empty rdtsc pair taken off,
  * in guest instructions under icount.
  *
- * fork_exit_wait_1MiB: /bin/forkbench (user/forkbench.c), from the user
- * image on hda, maps and touches 1 MiB and times fork + the child's exit
- * + wait4 with rdtsc, ROUNDS times, into a file; the median, in
- * instructions.  Without a user image on hda, said and skipped.
+ * Then /bin/userbench (user/userbench.c), from the user image on hda,
+ * times ROUNDS rounds of each of these with rdtsc in user mode, into a
+ * file; the median of each, in instructions:
+ *   fork_exit_wait_1MiB   fork + the child's exit + wait4, 1 MiB touched
+ *   execve_small          execve of userbench itself (a few pages), from
+ *                         the call to the new program's main()
+ *   pipe_4KiB_round_trip  4 KiB to a child through a pipe and back
+ *   pipe_64KiB_one_way    64 KiB through a pipe from a child
+ * Without a user image on hda, said and skipped.
  */
 #include "kbench.h"
 #include "file.h"
@@ -30,32 +35,41 @@ extern const uint32_t user_blob_getpid_rounds;
 
 static uint32_t samples[MAX_ROUNDS];
 
-#define FORK_ROUNDS 101                 /* user/forkbench.c's ROUNDS */
-#define FORK_OUT    "/forkbench.out"
+#define USERBENCH_ROUNDS 101            /* user/userbench.c's ROUNDS */
+#define USERBENCH_OUT   "/userbench.out"
 
-static void bench_fork(void)
+/* /bin/userbench MODE: the median of its rounds, reported as metric. */
+static void bench_program(const char *mode, const char *metric)
 {
-    static uint32_t tsc[FORK_ROUNDS];
-    int err = vfs_mount("hda", "/", "ext2");
-    if (err) {
-        pr_info("bench user: fork_exit_wait_1MiB skipped: no user image on hda (%d)\n", err);
-        return;
-    }
-    const char *argv[] = { "/bin/forkbench", FORK_OUT, NULL };
-    int status = process_run(argv);
-    struct file *f = status == 0 ? file_open(FORK_OUT, O_RDONLY, &err) : NULL;
+    static uint32_t tsc[USERBENCH_ROUNDS];
+    const char *argv[] = { "/bin/userbench", mode, USERBENCH_OUT, NULL };
+    int err = 0, status = process_run(argv);
+    struct file *f = status == 0 ? file_open(USERBENCH_OUT, O_RDONLY, &err) : NULL;
     int got = f ? file_read(f, tsc, sizeof(tsc)) : -1;
     if (f)
         file_put(f);
     if (got != (int)sizeof(tsc)) {
-        pr_err("bench user: /bin/forkbench status %d, its results %d bytes (%d)\n", status, got,
-               err);
+        pr_err("bench user: /bin/userbench %s: status %d, its results %d bytes (%d)\n", mode,
+               status, got, err);
         return;
     }
-    for (int i = 0; i < FORK_ROUNDS; i++)
+    for (int i = 0; i < USERBENCH_ROUNDS; i++)
         tsc[i] = (uint32_t)bench_instructions(tsc[i]);
-    bench_report("user", "fork_exit_wait_1MiB", "instructions", bench_median(tsc, FORK_ROUNDS),
+    bench_report("user", metric, "instructions", bench_median(tsc, USERBENCH_ROUNDS),
                  "instructions");
+}
+
+static void bench_programs(void)
+{
+    int err = vfs_mount("hda", "/", "ext2");
+    if (err) {
+        pr_info("bench user: fork, execve and pipe skipped: no user image on hda (%d)\n", err);
+        return;
+    }
+    bench_program("fork", "fork_exit_wait_1MiB");
+    bench_program("execve", "execve_small");
+    bench_program("pipe", "pipe_4KiB_round_trip");
+    bench_program("stream", "pipe_64KiB_one_way");
 }
 
 KBENCH(user)
@@ -76,5 +90,5 @@ KBENCH(user)
     vm_space_destroy(s);
     bench_report("user", "getpid_round_trip", "instructions", bench_median(samples, rounds),
                  "instructions");
-    bench_fork();
+    bench_programs();
 }

@@ -75,7 +75,7 @@ BENCHES = {
     "nbd_swap": dict(nbd=scratch_swap(512), icount=False),
     # bench=nbd's stream over loopback through nbdsrv, then /bin/nbd-server
     # (from the user image, hda), both serving hdb.
-    # getpid's round trip, then /bin/forkbench from the user image (hda).
+    # getpid's round trip, then /bin/userbench from the user image (hda).
     "user": dict(setup=lambda: user_root()),
     "nbd_user": dict(setup=lambda: user_root() + scratch_disk(64)(),
                      cmdline="nbdsrv=10809 nbdsrv_dev=hdb", icount=False),
