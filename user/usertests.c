@@ -281,6 +281,7 @@ static long b_pipe(void) { return pipe((int *)bad); }
 static long b_clock(void) { return clock_gettime(CLOCK_MONOTONIC, (struct timespec *)bad); }
 static long b_nanosleep(void) { return nanosleep((struct timespec *)bad, 0); }
 static long b_sysinfo(void) { return sysinfo((struct sysinfo *)bad); }
+static long b_poll(void) { return poll((struct pollfd *)bad, 1, 0); }
 static long b_wait4(void)
 {
     pid_t pid = fork();
@@ -308,6 +309,7 @@ static const struct bad_call {
     { "rename", b_rename, false }, { "getcwd", b_getcwd, false }, { "pipe", b_pipe, false },
     { "clock_gettime", b_clock, false }, { "nanosleep", b_nanosleep, false },
     { "sysinfo", b_sysinfo, false }, { "wait4 (status)", b_wait4, true },
+    { "poll", b_poll, false },
 };
 
 /* Each call above, given NULL (where NULL is not "none"), a pointer into
