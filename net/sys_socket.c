@@ -42,8 +42,12 @@
  * but for send() with MSG_NOSIGNAL, which a server uses to outlive its
  * clients.  A reset connection says -ECONNRESET instead, no signal.
  *
+ * poll (fs/poll.c) asks usock_poll(), which is sock_poll()'s answer, and
+ * POLLIN after SHUT_RD.
+ *
  * Options: SO_RCVTIMEO and SO_SNDTIMEO (set and get), SO_TYPE and
- * SO_ERROR (get), SO_REUSEADDR and TCP_NODELAY (accepted; nothing to do:
+ * SO_ERROR (get; the error stays, where Linux's reading clears it: every
+ * later call says it anyway), SO_REUSEADDR and TCP_NODELAY (accepted; nothing to do:
  * listen does not refuse a port in TIME_WAIT, and the TCP here sends at
  * once, without Nagle's delay).  Others: -ENOPROTOOPT.
  *
