@@ -10,7 +10,9 @@
  *
  * A user pointer is checked first: the whole range must lie in the user
  * half (below USER_TOP), or the call fails at once -- otherwise a program
- * could name kernel memory, which is mapped.  Then the copy runs, and a
+ * could name kernel memory, which is mapped.  So must every page a copy
+ * reads be the program's to read: a PROT_NONE page (vm.h, VM_PROTNONE)
+ * is mapped for the kernel alone, and reading it fails too.  Then the copy runs, and a
  * page fault on the user side is handled like the program's own: a page
  * an area explains is brought in (which may sleep: swap-in, a file
  * read), anything else stops the copy through the exception table

@@ -38,7 +38,7 @@
  * anonymous PTEs with two, so that reclaim and fork can read what they
  * need from the PTE alone, without the area list (which has no lock
  * reclaim may take): */
-#define PTE_SHARED      0x200u  /* a MAP_SHARED anonymous page: fork shares it, no COW */
+#define PTE_SHARED      0x200u  /* a MAP_SHARED page: fork shares it, no COW */
 #define PTE_LOCKED      0x400u  /* mlock: reclaim never takes this page (VM_LOCKED) */
 #define PTE_SOFT_MASK   (PTE_SHARED | PTE_LOCKED)
 
@@ -96,24 +96,34 @@ struct swap_ra {
 };
 
 /* A range of the user half: anonymous memory (pages appear, zeroed, when
- * first touched) or a shared mapping of a file (its page-cache pages). */
+ * first touched) or a mapping of a file: shared (its page-cache pages) or
+ * private (the file's pages read-only, and anonymous copies of those
+ * written, mm/file_mmap.c). */
 struct vm_area {
     uint32_t start, end;        /* page aligned, [start, end) */
-    uint32_t prot;              /* PTE_WRITE or 0 */
-    uint32_t vm_flags;          /* VM_SHARED, VM_LOCKED */
+    uint32_t prot;              /* PTE_WRITE or 0 (VM_PROTNONE: what it gets back) */
+    uint32_t vm_flags;          /* VM_SHARED, VM_LOCKED, VM_PROTNONE */
     struct vm_space *space;     /* the space it is in */
     struct address_space *mapping;  /* the file mapped, or NULL: anonymous */
-    uint32_t pgoff;             /* the file page at start */
+    uint32_t pgoff;             /* the file page at start; start, end and pgoff of a
+                                 * file area change under mapping->lock too */
     struct list_head link;      /* on space->areas */
     struct list_head mmap_link; /* on mapping->mmaps, under mapping->lock */
-    struct list_head shared_link;   /* VM_SHARED: a ring of the areas fork made of one,
-                                     * one per space, that share its pages; page_lock */
-    struct swap_ra ra;          /* anonymous: where swap read-ahead is */
+    struct list_head shared_link;   /* VM_SHARED anonymous: a ring of the areas fork made
+                                     * of one, one per space, that share its pages;
+                                     * page_lock */
+    struct swap_ra ra;          /* anonymous pages: where swap read-ahead is */
 };
 
-/* An area's vm_flags (Linux's names). */
+/* An area's vm_flags (Linux's names).  VM_PROTNONE is Linux's PROT_NONE
+ * (no VM_READ, VM_WRITE or VM_EXEC): the pages stay, resident or in swap,
+ * but their PTEs lack PTE_USER and PTE_WRITE, so that any access from
+ * user mode faults, and the fault ends the process (SIGSEGV); a read by
+ * copy_from_user fails with -EFAULT (kernel/uaccess.c).  mprotect back
+ * gives the pages prot again. */
 #define VM_SHARED       0x1u    /* MAP_SHARED: fork shares its pages, never copies them */
 #define VM_LOCKED       0x2u    /* mlock: its pages are faulted in and never reclaimed */
+#define VM_PROTNONE     0x4u    /* PROT_NONE: no access from user mode */
 
 extern struct vm_space kernel_space;
 
@@ -145,12 +155,16 @@ int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot)
  * PTE_WRITE or 0, with PTE_SHARED for MAP_SHARED (VM_SHARED).  -EINVAL for a
  * range that is unaligned, not in the user half, or overlaps another. */
 int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t prot);
-/* A shared mapping of inode's pages from file page pgoff on, at [start,
- * start+len) (mm/file_mmap.c): a fault maps the page-cache page; a write
- * sets the PTE's dirty bit, which becomes PG_dirty when the page is
- * unmapped (by reclaim or when the area goes) -- then the page is written
- * like any dirty file page.  Pages past the end of the file are a fault.
- * Holds a reference to the inode.  -EINVAL as for vm_map_anon. */
+/* A mapping of inode's pages from file page pgoff on, at [start,
+ * start+len) (mm/file_mmap.c); prot is PTE_WRITE or 0, with PTE_SHARED
+ * for MAP_SHARED.  Shared: a fault maps the page-cache page; a write sets
+ * the PTE's dirty bit, which becomes PG_dirty when the page is unmapped
+ * (by reclaim or when the area goes) -- then the page is written like any
+ * dirty file page.  Private: the page-cache page is mapped read-only, and
+ * the first write copies it into an anonymous page of the space's own
+ * (swapped, and shared copy-on-write by fork, like any); the file never
+ * sees it.  Pages past the end of the file are a fault.  Holds a
+ * reference to the inode.  -EINVAL as for vm_map_anon. */
 struct inode;
 int vm_map_file(struct vm_space *space, uint32_t start, uint32_t len, struct inode *inode,
                 uint32_t pgoff, uint32_t prot);
@@ -158,18 +172,20 @@ int vm_map_file(struct vm_space *space, uint32_t start, uint32_t len, struct ino
  * task's space that may be touched this way?  Then map a page and return
  * 0; else -EFAULT (a real fault) or -ENOMEM.  May sleep. */
 int handle_page_fault(uint32_t addr, uint32_t error);
-/* munmap: take [start, start+len) out of s's anonymous areas (cutting or
- * splitting them) and free its pages and swap slots.  0; -EINVAL for a
- * range unaligned or outside the user half, or one that meets a file
- * mapping; -ENOMEM when an area must be split and there is no memory. */
+/* munmap: take [start, start+len) out of s's areas (cutting or splitting
+ * them) and free its pages and swap slots; a file area lets go of the
+ * file's pages (their PTE dirty bits become PG_dirty: the file's
+ * writeback writes them later) and, when it goes whole, of the file.  0;
+ * -EINVAL for a range unaligned or outside the user half; -ENOMEM when
+ * an area must be split and there is no memory. */
 int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len);
-/* mprotect, mlock, munlock: the anonymous areas over [start, start+len)
- * (split at its edges) get prot (PTE_WRITE or 0; -1 keeps theirs) and
- * have vm_flags set and clear set and cleared (VM_LOCKED); their resident
- * pages follow, a page shared copy-on-write staying read-only.  0;
- * -EINVAL for a range unaligned or outside the user half, or one that
- * meets a file mapping; -ENOMEM when a page of it is in no area, or no
- * memory is left to split an area. */
+/* mprotect, mlock, munlock: the areas over [start, start+len) (split at
+ * its edges) get prot (PTE_WRITE or 0; -1 keeps theirs) and have vm_flags
+ * set and clear set and cleared (VM_LOCKED, VM_PROTNONE); their resident
+ * pages follow, a page shared copy-on-write (or a file's page in a
+ * private mapping) staying read-only.  0; -EINVAL for a range unaligned
+ * or outside the user half; -ENOMEM when a page of it is in no area, or
+ * no memory is left to split an area. */
 int vm_change_range(struct vm_space *s, uint32_t start, uint32_t len, int prot, uint32_t set,
                     uint32_t clear);
 /* mprotect of a whole area: the anonymous area that starts at start
@@ -183,8 +199,9 @@ uint32_t vm_find_free(struct vm_space *s, uint32_t len, uint32_t below);
 void vm_unmap_all(struct vm_space *s);
 /* Reclaim's reverse map for a file page, mapping->lock held: if any PTE
  * maps page and was used since last time, clear the accessed bits and
- * return true (keep it); else unmap it everywhere, moving the PTEs' dirty
- * bits to PG_dirty, and return false. */
+ * return true (keep it); the same when a PTE that maps it is mlocked
+ * (PTE_LOCKED: never reclaimed); else unmap it everywhere, moving the
+ * PTEs' dirty bits to PG_dirty, and return false. */
 bool vm_unmap_file_page(struct address_space *mapping, struct page *page);
 /* Truncation's: unmap page from every area, used or not (mapping->lock
  * held).  A later touch of the address faults past the end of the file:
@@ -194,8 +211,10 @@ void filemap_unmap_page(struct address_space *mapping, struct page *page);
  * bit to its page's PG_dirty, so that fsync (the kernel's msync) writes
  * what was stored through a mapping that stays. */
 void filemap_harvest_dirty(struct address_space *mapping);
-/* The protection of the anonymous area holding va (PTE_WRITE or 0),
- * with PTE_USER; 0 when none does. */
+/* The PTE bits an anonymous page at va gets from the area holding it
+ * (anonymous, or a private file mapping, whose written pages are
+ * anonymous): its protection (PTE_USER unless VM_PROTNONE, PTE_WRITE)
+ * and software bits; 0 when no such area holds va. */
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va);
 /* Call fn for every address space but the kernel's, each under its own
  * mmap_lock (its areas do not change meanwhile).  Spaces may be created
@@ -223,6 +242,12 @@ int vm_set_pte(struct vm_space *space, uint32_t va, uint32_t pte);
  * a walk of its tables that takes no lock and may run with interrupts
  * off (ps, a snapshot). */
 void vm_count_pages(struct vm_space *s, uint32_t *resident, uint32_t *swapped);
+
+/* True when a page of [addr, addr+len) (in the user half) is mapped but
+ * not for the user: PROT_NONE's (VM_PROTNONE), which the kernel could
+ * read but copy_from_user must not, since the program may not.  Reads
+ * the PTEs and takes no lock. */
+bool vm_user_denied(struct vm_space *s, uint32_t addr, uint32_t len);
 
 /* True when every byte of [addr, addr+len) is mapped in the current page
  * tables: safe to read without faulting.  Walks the tables; takes no lock,

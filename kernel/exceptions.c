@@ -176,7 +176,8 @@ static __attribute__((noreturn)) void end_user_fault(const struct int_frame *f, 
         pr_err("segfault: task %s (%u) %s %08x at eip %08x: %s; ending it (%s)\n",
                current->name, current->id, f->error & X86_PF_WRITE ? "wrote" : "read", addr,
                f->eip, f->error & X86_PF_PROT ? "a protection violation"
-               : addr >= USER_TOP ? "kernel memory" : "no area there, or not writable",
+               : addr >= USER_TOP ? "kernel memory"
+               : "no area there, or its protection forbids it (read-only, PROT_NONE)",
                signal_name(sig));
     else
         pr_err("user fault: task %s (%u): %s at eip %08x; ending it (%s)\n", current->name,

@@ -4,6 +4,7 @@
  */
 #include "uaccess.h"
 #include "kerrno.h"
+#include "sched.h"
 #include "vm.h"
 
 struct exception_table_entry {
@@ -23,9 +24,16 @@ static bool user_range_ok(const void *p, size_t n)
     return addr <= USER_TOP && n <= USER_TOP - addr;
 }
 
+/* A page the program may not read (PROT_NONE: mapped, but not for the
+ * user) among [p, p + n): the kernel could read it, so it must ask. */
+static bool user_read_denied(const void *p, size_t n)
+{
+    return current->vm && vm_user_denied(current->vm, (uint32_t)p, n);
+}
+
 int copy_from_user(void *dst, const void *usrc, size_t n)
 {
-    if (!user_range_ok(usrc, n))
+    if (!user_range_ok(usrc, n) || user_read_denied(usrc, n))
         return -EFAULT;
     return uaccess_copy(dst, usrc, n) ? -EFAULT : 0;
 }
@@ -47,7 +55,8 @@ int strncpy_from_user(char *dst, const char *usrc, size_t n)
     size_t room = USER_TOP - addr;
     size_t limit = n < room ? n : room;
     int32_t len = uaccess_strncpy(dst, usrc, limit);
-    if (len < 0)
+    /* The bytes it read, its NUL too: were they the program's to read? */
+    if (len < 0 || user_read_denied(usrc, (size_t)len < limit ? (size_t)len + 1 : limit))
         return -EFAULT;
     if ((size_t)len < limit)
         return len;

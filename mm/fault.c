@@ -1,7 +1,8 @@
 /*
  * fault.c - the areas of an address space, demand-zero anonymous memory,
  * and the page fault handler that fills them (see include/vm.h); file
- * mappings are mm/file_mmap.c.
+ * mappings are mm/file_mmap.c.  A private file mapping's written pages
+ * are anonymous pages, so everything below about them holds there too.
  *
  * A page of an area has no mapping until it is first touched; the fault
  * then allocates a zeroed page and maps it.  A write to a read-only area,
@@ -29,6 +30,12 @@
  * that a COW page swapped out and back stays shared until a write.  A
  * MAP_SHARED area's pages (VM_SHARED, PTE_SHARED) are never copied: fork
  * maps the same pages writable in both.
+ *
+ * PROT_NONE (VM_PROTNONE) keeps an area's pages where they are and takes
+ * PTE_USER and PTE_WRITE off their PTEs: reclaim, swap and fork treat
+ * them as ever, a touch from user mode is a protection fault that no
+ * area explains (SIGSEGV), and mprotect back makes them the program's
+ * again, those in swap as they fault in.
  */
 #include "gfp.h"
 #include "internal.h"
@@ -36,6 +43,7 @@
 #include "kstring.h"
 #include "mm.h"
 #include "mman.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "reclaim.h"
 #include "sched.h"
@@ -92,18 +100,27 @@ int vm_map_anon(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot)
     return err;
 }
 
-/* The PTE bits an anonymous area's pages get: its protection, and the
- * software bits that say VM_SHARED and VM_LOCKED (vm.h). */
+/* The PTE bits an area's pages get: its protection (none for the user
+ * under VM_PROTNONE), and the software bits that say VM_SHARED and
+ * VM_LOCKED (vm.h). */
 static uint32_t area_pte_prot(const struct vm_area *a)
 {
-    return a->prot | PTE_USER | (a->vm_flags & VM_SHARED ? PTE_SHARED : 0) |
+    uint32_t prot = a->vm_flags & VM_PROTNONE ? 0 : a->prot | PTE_USER;
+    return prot | (a->vm_flags & VM_SHARED ? PTE_SHARED : 0) |
            (a->vm_flags & VM_LOCKED ? PTE_LOCKED : 0);
+}
+
+/* Does a hold anonymous pages: an anonymous area, or a private file
+ * mapping (its written pages)? */
+static bool has_anon_pages(const struct vm_area *a)
+{
+    return !a->mapping || !(a->vm_flags & VM_SHARED);
 }
 
 uint32_t vm_anon_prot(struct vm_space *s, uint32_t va)
 {
     struct vm_area *a = find_area(s, va);
-    return a && !a->mapping ? area_pte_prot(a) : 0;
+    return a && has_anon_pages(a) ? area_pte_prot(a) : 0;
 }
 
 /* ---- the reverse map (page_lock held for all of these) ------------------ */
@@ -169,6 +186,13 @@ bool anon_exclusive(const struct page *page)
 uint32_t anon_pte_prot(const struct page *page, uint32_t prot)
 {
     return (prot & PTE_SHARED) || anon_exclusive(page) ? prot : prot & ~PTE_WRITE;
+}
+
+uint32_t vm_area_page_prot(const struct vm_area *a, const struct page *page)
+{
+    if (page->flags & PG_anon)
+        return anon_pte_prot(page, area_pte_prot(a));
+    return area_pte_prot(a) & (a->vm_flags & VM_SHARED ? ~0u : ~PTE_WRITE);
 }
 
 void anon_remap_swap(struct page *page, uint32_t entry)
@@ -259,9 +283,10 @@ static int shared_fault(struct vm_space *s, const struct vm_area *a, uint32_t va
  * A write to a present, read-only page of a writable private area: a page
  * shared copy-on-write.  The last sharer writes in place; any other gets
  * a copy (the allocation first, outside page_lock, then everything looked
- * at again under it).  0, or -ENOMEM.
+ * at again under it).  A file's page in a private file area is always
+ * copied, under the file's lock (filemap_cow_fault).  0, or -ENOMEM.
  */
-static int do_wp_page(struct vm_space *s, uint32_t va)
+static int do_wp_page(struct vm_area *a, struct vm_space *s, uint32_t va)
 {
     struct page *copy = NULL;
     for (;;) {
@@ -275,6 +300,12 @@ static int do_wp_page(struct vm_space *s, uint32_t va)
             return 0;
         }
         struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
+        if (!(page->flags & PG_anon)) {
+            spin_unlock_irqrestore(&page_lock, flags);
+            if (copy)
+                free_page(copy);
+            return filemap_cow_fault(a, va);
+        }
         if (anon_exclusive(page)) {
             vm_set_pte(s, va, pte | PTE_WRITE);
             vm_events.cow_reused++;
@@ -310,16 +341,18 @@ int handle_page_fault(uint32_t addr, uint32_t error)
 {
     struct vm_space *s = current->vm;
     struct vm_area *a = s && addr < USER_TOP ? find_area(s, addr) : NULL;
-    if (!a || ((error & X86_PF_WRITE) && !(a->prot & PTE_WRITE)))
+    bool write = error & X86_PF_WRITE;
+    if (!a || (a->vm_flags & VM_PROTNONE) || (write && !(a->prot & PTE_WRITE)))
         return -EFAULT;
     uint32_t va = addr & ~(PAGE_SIZE - 1);
     if (error & X86_PF_PROT)            /* present: only a copy-on-write page explains it */
-        return (error & X86_PF_WRITE) && !a->mapping ? do_wp_page(s, va) : -EFAULT;
-    if (a->mapping)
-        return filemap_fault(a, va);
+        return write && has_anon_pages(a) ? do_wp_page(a, s, va) : -EFAULT;
     uint32_t pte = vm_get_pte(s, va);
     if (is_swap_pte(pte))               /* it was here, and went to swap */
         return swap_in_page(a, s, va, pte, area_pte_prot(a), true);
+    if (a->mapping)
+        return write && !(a->vm_flags & VM_SHARED) ? filemap_cow_fault(a, va)
+                                                   : filemap_fault(a, va);
     return a->vm_flags & VM_SHARED ? shared_fault(s, a, va) : map_zeroed_page(s, a, va);
 }
 
@@ -343,13 +376,17 @@ static int map_zeroed_page(struct vm_space *s, const struct vm_area *a, uint32_t
     return 0;
 }
 
-/* One PTE of fork's copy, page_lock held and the child's table made. */
+/* One PTE of fork's copy, page_lock held and the child's table made.  A
+ * file's page in a private file area is left out: the child's fault
+ * maps it from the file again. */
 static void copy_pte(struct vm_space *child, struct vm_space *parent, uint32_t va)
 {
     uint32_t pte = vm_get_pte(parent, va);
     uint32_t entry = is_swap_pte(pte) ? pte : 0;
     if (pte & PTE_PRESENT) {
         struct page *page = pfn_to_page(pte >> PAGE_SHIFT);
+        if (!(page->flags & PG_anon))
+            return;
         if ((pte & (PTE_WRITE | PTE_SHARED)) == PTE_WRITE) {
             pte &= ~PTE_WRITE;
             vm_set_pte(parent, va, pte);
@@ -365,8 +402,8 @@ static void copy_pte(struct vm_space *child, struct vm_space *parent, uint32_t v
         vm_set_pte(child, va, pte);
 }
 
-/* fork: the child's PTEs of anonymous area a, as the parent's are.  A
- * private page becomes read-only in both (copy-on-write); every copied
+/* fork: the child's PTEs of the anonymous pages of area a, as the
+ * parent's are.  A private page becomes read-only in both (copy-on-write); every copied
  * PTE is a reference to its page and, for a page in the swap cache or a
  * swap PTE, to its slot.  The child's page tables are made first, outside
  * page_lock. */
@@ -402,28 +439,31 @@ int vm_copy_areas(struct vm_space *child, struct vm_space *parent)
         b->vm_flags &= ~VM_LOCKED;
         b->ra = (struct swap_ra){ 0 };
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        if (a->vm_flags & VM_SHARED)
+        if ((a->vm_flags & VM_SHARED) && !a->mapping)
             list_add(&b->shared_link, (struct list_head *)&a->shared_link);
         else
             list_init(&b->shared_link);
         spin_unlock_irqrestore(&page_lock, flags);
         list_add_tail(&b->link, &child->areas);
         if (a->mapping)
-            filemap_dup_area(b);        /* its pages fault in from the file again */
-        else if (copy_anon_ptes(child, parent, a))
+            filemap_dup_area(b);        /* the file's pages fault in from it again */
+        if (has_anon_pages(a) && copy_anon_ptes(child, parent, a))
             return -ENOMEM;
     }
     return 0;
 }
 
 /* An area goes: out of its space's list and its ring of shared areas
- * (under page_lock: a fault in a sharer walks the ring), then freed. */
+ * (under page_lock: a fault in a sharer walks the ring), or off its
+ * file's list, then freed. */
 static void free_area(struct vm_area *a)
 {
     list_del(&a->link);
     uint32_t flags = spin_lock_irqsave(&page_lock);
     list_del(&a->shared_link);
     spin_unlock_irqrestore(&page_lock, flags);
+    if (a->mapping)
+        filemap_detach_area(a);
     kfree(a);
 }
 
@@ -474,57 +514,20 @@ static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
     }
 }
 
-/*
- * Take [start, end) out of s's anonymous areas: an area inside it goes, one
- * that overlaps an edge is cut, one that holds it is split in two.  The
- * pages need no fixing when an area is cut: an anonymous page names its
- * space and address (owner, index), not its area.  File areas are not cut
- * (-EINVAL; nothing maps one from user mode yet).  The caller holds the
- * space's mmap_lock (vm.c), as for vm_unmap_all.
- */
-int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
+/* The pages and slots of [from, to), part of area a, let go of: a
+ * file's pages (their dirty bits moved to the file's pages first), then
+ * the anonymous ones. */
+static void unmap_area_pages(struct vm_space *s, struct vm_area *a, uint32_t from, uint32_t to)
 {
-    struct vm_area *spare = NULL;       /* the split's second half, made first */
-    list_for_each(link, &s->areas) {
-        struct vm_area *a = list_entry(link, struct vm_area, link);
-        if (a->start < end && start < a->end && a->mapping)
-            return -EINVAL;
-        if (a->start < start && end < a->end && !spare) {
-            spare = kmalloc(sizeof(*spare), GFP_KERNEL);
-            if (!spare)
-                return -ENOMEM;
-        }
-    }
-    struct list_head *link = s->areas.next;
-    while (link != &s->areas) {
-        struct vm_area *a = list_entry(link, struct vm_area, link);
-        link = link->next;
-        if (end <= a->start || a->end <= start)
-            continue;
-        uint32_t from = start > a->start ? start : a->start;
-        uint32_t to = end < a->end ? end : a->end;
+    if (a->mapping)
+        filemap_unmap_pages(a, from, to);
+    if (has_anon_pages(a))
         unmap_anon_pages(s, from, to);
-        if (from == a->start && to == a->end) {
-            free_area(a);
-        } else if (from == a->start) {
-            a->start = to;
-        } else if (to == a->end) {
-            a->end = from;
-        } else {
-            *spare = *a;
-            spare->start = to;
-            a->end = from;
-            list_add(&spare->link, &s->areas);
-            uint32_t flags = spin_lock_irqsave(&page_lock);
-            list_add(&spare->shared_link, &a->shared_link);    /* shares what a shared */
-            spin_unlock_irqrestore(&page_lock, flags);
-        }
-    }
-    return 0;
 }
 
 /* Split the area that holds addr at addr, if addr falls inside one: 0 or
- * -ENOMEM.  The new half shares what the old one shared (its ring). */
+ * -ENOMEM.  The new half shares what the old one shared (its ring), or
+ * maps the file from where it is now. */
 static int split_area(struct vm_space *s, uint32_t addr)
 {
     struct vm_area *a = find_area(s, addr);
@@ -535,8 +538,14 @@ static int split_area(struct vm_space *s, uint32_t addr)
         return -ENOMEM;
     *b = *a;
     b->start = addr;
+    b->pgoff += (addr - a->start) / PAGE_SIZE;
     b->ra = (struct swap_ra){ 0 };
+    list_init(&b->shared_link);
     list_add(&b->link, &s->areas);
+    if (a->mapping) {
+        filemap_split_area(a, b);
+        return 0;
+    }
     uint32_t flags = spin_lock_irqsave(&page_lock);
     a->end = addr;
     list_add(&b->shared_link, &a->shared_link);
@@ -544,20 +553,60 @@ static int split_area(struct vm_space *s, uint32_t addr)
     return 0;
 }
 
+/* Split the areas at start and at end, so that each area is inside
+ * [start, end) or outside it: 0 or -ENOMEM. */
+static int split_at_edges(struct vm_space *s, uint32_t start, uint32_t end)
+{
+    int err = split_area(s, start);
+    return err || end >= USER_TOP ? err : split_area(s, end);
+}
+
+/*
+ * Take [start, end) out of s's areas, as Linux's munmap does: the areas
+ * are split at its edges first, then every area inside it goes with its
+ * pages.  The anonymous pages need no fixing when an area is split: an
+ * anonymous page names its space and address (owner, index), not its
+ * area.  A split that finds no memory fails before anything is unmapped
+ * (the first split may stay: two areas where there was one, alike).
+ * The caller holds the space's mmap_lock (vm.c), as for vm_unmap_all.
+ */
+int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
+{
+    int err = split_at_edges(s, start, end);
+    if (err)
+        return err;
+    struct list_head *link = s->areas.next;
+    while (link != &s->areas) {
+        struct vm_area *a = list_entry(link, struct vm_area, link);
+        link = link->next;
+        if (start <= a->start && a->end <= end) {
+            unmap_area_pages(s, a, a->start, a->end);
+            free_area(a);
+        }
+    }
+    return 0;
+}
+
 /* Every PTE of a made again from a's protection and flags: PTE_WRITE only
- * where no copy-on-write sharer is left (anon_pte_prot), PTE_LOCKED while
- * VM_LOCKED.  A page in swap comes back with them. */
+ * where no copy-on-write sharer is left and never for a file's page in
+ * a private area (vm_area_page_prot), PTE_USER unless VM_PROTNONE,
+ * PTE_LOCKED while VM_LOCKED.  A page in swap comes back with them.  A
+ * file area's PTEs change under the file's lock, an anonymous page's
+ * under page_lock. */
 static void refresh_ptes(struct vm_space *s, const struct vm_area *a)
 {
+    if (a->mapping)
+        mutex_lock(&a->mapping->lock);
     for (uint32_t va = vm_next_used(s, a->start, a->end); va < a->end;
          va = vm_next_used(s, va + PAGE_SIZE, a->end)) {
         uint32_t flags = spin_lock_irqsave(&page_lock);
         uint32_t pte = vm_get_pte(s, va);
         if (pte & PTE_PRESENT)
-            vm_protect(s, va, anon_pte_prot(pfn_to_page(pte >> PAGE_SHIFT),
-                                            area_pte_prot(a)));
+            vm_protect(s, va, vm_area_page_prot(a, pfn_to_page(pte >> PAGE_SHIFT)));
         spin_unlock_irqrestore(&page_lock, flags);
     }
+    if (a->mapping)
+        mutex_unlock(&a->mapping->lock);
 }
 
 int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, uint32_t set,
@@ -567,13 +616,9 @@ int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, 
         struct vm_area *a = find_area(s, va);
         if (!a)
             return -ENOMEM;             /* a page of the range is in no area (Linux's answer) */
-        if (a->mapping)
-            return -EINVAL;             /* file areas: not from user mode */
         va = a->end;
     }
-    int err = split_area(s, start);
-    if (!err && end < USER_TOP)
-        err = split_area(s, end);
+    int err = split_at_edges(s, start, end);
     if (err)
         return err;
     list_for_each(link, &s->areas) {
@@ -606,7 +651,7 @@ uint32_t vm_locked_pages(struct vm_space *s, uint32_t start, uint32_t end)
         uint32_t from = a->start > start ? a->start : start, to = a->end < end ? a->end : end;
         if (a->vm_flags & VM_LOCKED)
             pages += (a->end - a->start) / PAGE_SIZE;
-        else if (!a->mapping && from < to)
+        else if (from < to)
             pages += (to - from) / PAGE_SIZE;
     }
     return pages;
@@ -618,8 +663,10 @@ int vm_populate(struct vm_space *s, uint32_t start, uint32_t end)
         /* A read fault: a page shared copy-on-write stays shared (and
          * locked: PTE_LOCKED survives the copy a write makes). */
         int err = vm_get_pte(s, va) & PTE_PRESENT ? 0 : handle_page_fault(va, X86_PF_USER);
+        /* -EFAULT: PROT_NONE (nothing to fault in); -ENXIO: past the end
+         * of a mapped file (so is the rest).  Locked all the same. */
         if (err)
-            return err == -EFAULT ? 0 : -ENOMEM;
+            return err == -EFAULT || err == -ENXIO ? 0 : -ENOMEM;
     }
     return 0;
 }
@@ -648,10 +695,7 @@ void vm_unmap_all(struct vm_space *s)
 {
     while (!list_empty(&s->areas)) {
         struct vm_area *a = list_first_entry(&s->areas, struct vm_area, link);
-        if (a->mapping)
-            filemap_unmap_area(a);
-        else
-            unmap_anon_pages(s, a->start, a->end);
+        unmap_area_pages(s, a, a->start, a->end);
         free_area(a);
     }
 }

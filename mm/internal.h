@@ -80,12 +80,23 @@ uint32_t swap_cache_count(void);
  * user half, or overlapping another) or -ENOMEM. */
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **area);
+/* The PTE bits page gets in area a: the area's protection and software
+ * bits (vm.h), less PTE_WRITE for an anonymous page shared copy-on-write
+ * (anon_pte_prot) and for a file's page in a private area (a write
+ * copies it).  page_lock held when page is anonymous. */
+uint32_t vm_area_page_prot(const struct vm_area *a, const struct page *page);
+/* A file area's faults (file_mmap.c): filemap_fault maps the file's page
+ * at va (read-only in a private area); filemap_cow_fault, a write in a
+ * private area where nothing or the file's page is mapped, maps a copy
+ * of it, an anonymous page.  0, -ENOMEM, -ENXIO (past the end of the
+ * file) or the read's error. */
 int filemap_fault(struct vm_area *area, uint32_t va);
+int filemap_cow_fault(struct vm_area *area, uint32_t va);
 /* mprotect, mlock and munlock, s->mmap_lock held: the areas of s over
  * [start, end), split at its edges, get prot (PTE_WRITE or 0; -1 keeps
- * theirs) and vm_flags set and clear; their PTEs follow.  0, -ENOMEM (a
- * page of the range in no area, or no memory to split), -EINVAL (a file
- * area).  vm_locked_pages: the pages s would have VM_LOCKED if [start,
+ * theirs) and vm_flags set and clear; their PTEs follow.  0 or -ENOMEM (a
+ * page of the range in no area, or no memory to split).
+ * vm_locked_pages: the pages s would have VM_LOCKED if [start,
  * end) were locked too.  vm_populate: fault in every page of [start, end)
  * of the current space (mlock): 0 or -ENOMEM. */
 int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, uint32_t set,
@@ -97,13 +108,20 @@ int vm_populate(struct vm_space *s, uint32_t start, uint32_t end);
 int vm_copy_areas(struct vm_space *child, struct vm_space *parent);
 /* A file area made by copying another: it maps the same file too. */
 void filemap_dup_area(struct vm_area *area);
-/* Take [start, end) (page aligned) out of s's anonymous areas, freeing
- * their pages and slots; s->mmap_lock held.  0, -EINVAL (it meets a file
- * area) or -ENOMEM (an area to split, and no memory for its half). */
+/* A file area a is split: b, a copy of it with start and pgoff moved
+ * on, takes [b->start, a->end) and the file gets one more area. */
+void filemap_split_area(struct vm_area *a, struct vm_area *b);
+/* Take [start, end) (page aligned) out of s's areas, freeing their pages
+ * and slots; s->mmap_lock held.  0 or -ENOMEM (an area to split, and no
+ * memory for its half). */
 int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end);
-/* Unmap a file area's pages (their dirty bits become PG_dirty) and let go
- * of the file; the caller frees the area. */
-void filemap_unmap_area(struct vm_area *area);
+/* Unmap the file's pages that a file area maps in [from, to) (their
+ * dirty bits become PG_dirty); a private area's anonymous pages are left
+ * for the caller. */
+void filemap_unmap_pages(struct vm_area *area, uint32_t from, uint32_t to);
+/* A file area goes: off the file's list, and its reference to the file
+ * dropped (the last one may write the file back: it may sleep). */
+void filemap_detach_area(struct vm_area *area);
 /* The reverse map of anonymous pages (fault.c; struct anon_vma in vm.h),
  * page_lock held for each:
  *   anon_ptes(page)    the PTE bits of every PTE that maps page, or'ed

@@ -2,9 +2,11 @@
  * mmap.c - a process's own view of its memory: brk, mmap2 and munmap
  * (Linux's numbers 45, 192, 91; include/syscall.h).
  *
- * Everything a process maps is a demand-zero anonymous area (vm.h), so
- * its pages are reclaimed and swapped like every other anonymous page --
- * the lesson is the same from user mode.
+ * What a process maps is a demand-zero anonymous area or a mapping of a
+ * file (vm.h); its anonymous pages -- a private file mapping's written
+ * ones too -- are reclaimed and swapped like every other anonymous page,
+ * and its file pages like every other file page: the lesson is the same
+ * from user mode.
  *
  *   brk(addr)      the heap runs from the end of the program's segments
  *                  to addr; returns the new end, or the old one when addr
@@ -13,21 +15,29 @@
  *   mmap2(addr, len, prot, flags, fd, pgoff)
  *                  anonymous (MAP_ANONYMOUS), private (fork copies it on
  *                  write) or shared (fork shares it); or the file open
- *                  at fd from its page pgoff, shared (vm_map_file(): the
- *                  page cache's pages, written back as the file's) --
- *                  MAP_PRIVATE too when not writable, as nothing can tell
- *                  the two apart then.  MAP_FIXED replaces what was
- *                  there; else the highest free range below the stack.
- *                  PROT_WRITE makes it writable.  Not built yet: PROT_NONE
- *                  (-EINVAL), a private writable file mapping and a file
- *                  that is no VFS file -- a pipe, a socket, a device
- *                  (-ENODEV).  A file opened without read, or a shared
- *                  writable mapping of one opened without write: -EACCES.
- *   munmap(addr, len)  anonymous ranges, cutting areas as needed.
+ *                  at fd from its page pgoff (vm_map_file()): shared --
+ *                  the page cache's pages, written back as the file's --
+ *                  or private -- the file's pages read-only, each copied
+ *                  into an anonymous page at its first write, which the
+ *                  file never sees.  MAP_FIXED replaces what was there;
+ *                  else the highest free range below the stack.
+ *                  PROT_WRITE makes it writable; PROT_NONE (no PROT_READ,
+ *                  PROT_WRITE or PROT_EXEC) makes it untouchable until an
+ *                  mprotect (VM_PROTNONE: a touch is a segfault).  Not
+ *                  built yet: a file that is no VFS file -- a pipe, a
+ *                  socket, a device (-ENODEV).  A file opened without
+ *                  read, or a shared writable mapping of one opened
+ *                  without write: -EACCES.
+ *   munmap(addr, len)  any ranges, cutting areas as needed; a file area's
+ *                  dirty pages stay dirty in the page cache (the file's
+ *                  writeback writes them: fsync, sync, reclaim), and the
+ *                  last area of a file that goes lets go of the file.
  *   mprotect(addr, len, prot)  (125) the range's areas (cut as needed)
- *                  become writable or not; a page shared copy-on-write
- *                  stays read-only until its write fault.  PROT_NONE is
- *                  not built (-EINVAL), as for mmap2.
+ *                  become writable, read-only or PROT_NONE; a page shared
+ *                  copy-on-write (or a file's page in a private mapping)
+ *                  stays read-only until its write fault.  PROT_WRITE on
+ *                  a shared mapping of a file opened read-only is not
+ *                  refused (the open mode is not kept with the area).
  *   msync(addr, len, flags)  (144) anonymous memory has nothing to
  *                  write (its copy is swap's business); a file area is
  *                  written back with its file (vfs_fsync: the dirty bits
@@ -36,9 +46,9 @@
  *                  in and never reclaimed: their areas are VM_LOCKED and
  *                  their PTEs carry PTE_LOCKED, which reclaim checks
  *                  (shrink_anon(): such a page goes back to the active
- *                  list; Linux keeps an unevictable list instead).
- *                  Anonymous memory only: a range with a file area in it
- *                  is -EINVAL (mlockall passes file areas over).
+ *                  list; Linux keeps an unevictable list instead) --
+ *                  for a file area, the file's pages its PTEs map
+ *                  (vm_unmap_file_page() keeps them).
  *   mlockall(flags), munlockall  (152, 153) every area; MCL_FUTURE makes
  *                  the areas mapped later (mmap2, brk) VM_LOCKED too,
  *                  their pages locked as they are touched.
@@ -90,8 +100,7 @@ static struct file *mappable_file(int fd, uint32_t prot, uint32_t flags, int *er
     if (!f)
         return NULL;
     *err = -ENODEV;
-    if (!f->inode || (f->inode->mode & S_IFMT) != S_IFREG ||
-        ((flags & MAP_PRIVATE) && (prot & PROT_WRITE))) {
+    if (!f->inode || (f->inode->mode & S_IFMT) != S_IFREG) {
         file_put(f);
         return NULL;
     }
@@ -107,9 +116,8 @@ int32_t sys_mmap2(const struct syscall_args *a)
 {
     struct process *p = current->proc;
     uint32_t addr = a->arg[0], len = page_up(a->arg[1]), prot = a->arg[2], flags = a->arg[3];
-    if (!p || len == 0 || len < a->arg[1] || !(flags & (MAP_SHARED | MAP_PRIVATE)))
-        return -EINVAL;
-    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+    if (!p || len == 0 || len < a->arg[1] || !(flags & (MAP_SHARED | MAP_PRIVATE)) ||
+        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
     struct file *file = NULL;
     int err;
@@ -124,13 +132,18 @@ int32_t sys_mmap2(const struct syscall_args *a)
         addr = vm_find_free(p->vm, len, MMAP_TOP);
         err = addr ? 0 : -ENOMEM;
     }
-    uint32_t pte = prot & PROT_WRITE ? PTE_WRITE : 0;
+    uint32_t pte = (prot & PROT_WRITE ? PTE_WRITE : 0) | (flags & MAP_SHARED ? PTE_SHARED : 0);
     if (!err && file)
         err = vm_map_file(p->vm, addr, len, file->inode, a->arg[5], pte);
     else if (!err)
-        err = vm_map_anon(p->vm, addr, len, pte | (flags & MAP_SHARED ? PTE_SHARED : 0));
+        err = vm_map_anon(p->vm, addr, len, pte);
     if (file)
         file_put(file);                 /* the area holds the inode */
+    /* PROT_NONE: the new area, whole, is one to change, so no split (and
+     * no allocation) can fail here; and the process's one task is in
+     * this call, so nothing touched it in between. */
+    if (!err && !(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        err = vm_change_range(p->vm, addr, len, -1, VM_PROTNONE, 0);
     return err ? err : (int32_t)addr;
 }
 
@@ -156,11 +169,11 @@ int32_t sys_mprotect(const struct syscall_args *a)
 {
     struct process *p = current->proc;
     uint32_t addr = a->arg[0], len = page_up(a->arg[1]), prot = a->arg[2];
-    if (!p || addr % PAGE_SIZE || len < a->arg[1] ||
-        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-        !(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+    if (!p || addr % PAGE_SIZE || len < a->arg[1] || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
-    return len ? vm_change_range(p->vm, addr, len, prot & PROT_WRITE ? PTE_WRITE : 0, 0, 0) : 0;
+    bool none = !(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
+    return len ? vm_change_range(p->vm, addr, len, prot & PROT_WRITE ? PTE_WRITE : 0,
+                                 none ? VM_PROTNONE : 0, none ? 0 : VM_PROTNONE) : 0;
 }
 
 int32_t sys_msync(const struct syscall_args *a)
@@ -222,13 +235,11 @@ int32_t sys_munlock(const struct syscall_args *a)
     return vm_change_range(p->vm, start, end - start, -1, 0, VM_LOCKED);
 }
 
-/* Every anonymous area of s locked (faulted in) or unlocked: 0, -ENOMEM. */
+/* Every area of s locked (faulted in) or unlocked: 0, -ENOMEM. */
 static int lock_all(struct vm_space *s, bool lock)
 {
     list_for_each(link, &s->areas) {
         const struct vm_area *area = list_entry(link, struct vm_area, link);
-        if (area->mapping)
-            continue;
         int err = vm_change_range(s, area->start, area->end - area->start, -1,
                                   lock ? VM_LOCKED : 0, lock ? 0 : VM_LOCKED);
         if (!err && lock)

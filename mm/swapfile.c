@@ -158,18 +158,20 @@ int swapon(const char *name, int prio)
     return err;
 }
 
-/* swapoff's walk: bring back every page of one space that is in area. */
+/* swapoff's walk: bring back every page of one space that is in area --
+ * of an anonymous area or a private file mapping -- with the PTE bits
+ * its area gives it (VM_SHARED's, VM_LOCKED's, PROT_NONE's too). */
 static int unuse_space(struct vm_space *s, void *arg)
 {
     struct swap_area *area = arg;
     list_for_each(link, &s->areas) {
         const struct vm_area *va_range = list_entry(link, struct vm_area, link);
-        for (uint32_t va = va_range->start; !va_range->mapping && va < va_range->end;
-             va += PAGE_SIZE) {
+        for (uint32_t va = vm_next_used(s, va_range->start, va_range->end); va < va_range->end;
+             va = vm_next_used(s, va + PAGE_SIZE, va_range->end)) {
             uint32_t pte = vm_get_pte(s, va);
             if (!is_swap_pte(pte) || swap_pte_area(pte) != area->index)
                 continue;
-            int err = swap_in_page(NULL, s, va, pte, va_range->prot | PTE_USER, false);
+            int err = swap_in_page(NULL, s, va, pte, vm_anon_prot(s, va), false);
             if (err)
                 return err;
         }

@@ -370,6 +370,16 @@ int vm_set_pte(struct vm_space *s, uint32_t va, uint32_t value)
     return 0;
 }
 
+bool vm_user_denied(struct vm_space *s, uint32_t addr, uint32_t len)
+{
+    if (!len || addr >= USER_TOP || len > USER_TOP - addr)
+        return false;               /* the caller refuses those itself */
+    for (uint32_t pn = addr >> PAGE_SHIFT; pn <= (addr + len - 1) >> PAGE_SHIFT; pn++)
+        if ((vm_get_pte(s, pn << PAGE_SHIFT) & (PTE_PRESENT | PTE_USER)) == PTE_PRESENT)
+            return true;
+    return false;
+}
+
 int vm_protect(struct vm_space *s, uint32_t va, uint32_t prot)
 {
     if (!changeable(va))

@@ -428,11 +428,16 @@ def ps_agrees_with_the_monitor(text):
     return None
 
 
+FILEMAP_CASES = [
+    "mmap_private_file_writes_stay_private", "munmap_of_a_file_mapping_whole_and_in_part",
+    "prot_none_touch_ends_a_child", "private_file_and_prot_none_pages_swap_out_and_back",
+    "mlock_of_a_file_mapping_keeps_its_pages",
+]
 USERTESTS_CASES = [
     "fork_exec_wait_tree", "cow_pages_swapped_out_and_back", "pipe_with_a_reader_that_dies",
     "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit",
     "mmap_of_a_file_shared_between_processes", "mlock_honoured_while_a_hog_swaps",
-    "killed_during_swap_in", "free_pages_come_back",
+    *FILEMAP_CASES, "killed_during_swap_in", "free_pages_come_back",
 ]
 # The cases whose system calls main has: these must say ok; the others
 # may say "skipped: CALL not built" until their calls land.
@@ -440,7 +445,7 @@ USERTESTS_MUST_PASS = [
     "fork_exec_wait_tree", "cow_pages_swapped_out_and_back", "pipe_with_a_reader_that_dies",
     "bad_pointers_to_every_call", "fork_bomb_stopped_at_the_limit",
     "mmap_of_a_file_shared_between_processes", "mlock_honoured_while_a_hog_swaps",
-    "killed_during_swap_in", "free_pages_come_back",
+    *FILEMAP_CASES, "killed_during_swap_in", "free_pages_come_back",
 ]
 
 
@@ -464,6 +469,33 @@ def usertests_verdict(text):
     if not used or used[-1] != "0":
         return f"swap slots still in use after usertests ended: {used[-1:] or 'no swap answer'}"
     return free_pages_come_back(text)
+
+
+def usertests_pattern(pages, who):
+    """user/usertests.c's pattern(i, who) over pages pages: its words as
+    the disk holds them (little-endian)."""
+    return b"".join(struct.pack("<I", ((i * 2654435761) & 0xFFFFFFFF) ^ who)
+                    for i in range(pages * 1024))
+
+
+def file_mappings_reached_the_disk(image, disks):
+    """After the file-mapping cases: debugfs reads /usertests.shared with
+    what the processes wrote through their shared mappings before munmap
+    and fsync (pages 0-1 the child's, 2-3 the parent's), and
+    /usertests.private with what was written before it was mapped -- none
+    of the private writes."""
+    want = {
+        "/usertests.shared": usertests_pattern(2, 31) + usertests_pattern(4, 32)[8192:],
+        "/usertests.private": usertests_pattern(4, 20),
+    }
+    for path, data in want.items():
+        got = ext2_images.debugfs_dump(image, path)
+        if got != data:
+            first = None if got is None else next(
+                (i for i in range(min(len(got), len(data))) if got[i] != data[i]), len(got))
+            return (f"debugfs: {path} is " + ("missing" if got is None else
+                    f"{len(got)} bytes, first byte unlike the writes at {first}"))
+    return None
 
 
 def init_boot(program, verdict_rc, expect, script=None, reject=()):
@@ -549,12 +581,32 @@ USER_TESTS = {
     # the caches.
     "user_usertests_pass": monitor_session(
         "run /bin/usertests " + " ".join(USERTESTS_WARM_UP) + "\n"
-        "run /bin/hog 1\nfree\nrun /bin/usertests\nfree\nswap\n",
+        "run /bin/hog 1\nfree\nrun /bin/usertests\nfree\nswap\nsync\n",
         [r"usertests: \d+ skipped; \d+ passed, 0 failed$",
          r"usertests: \d+ skipped; \d+ passed, 0 failed$",
          ended("/bin/usertests", "exited with status 0")],
         reject=[r"FAILED", r"WRONG"], check=usertests_verdict, mem=32, swap_mib=64,
         timeout=300),
+    # Mappings of files, private and shared, cut by munmap, PROT_NONE and
+    # mlocked (usertests' cases, each in a child of its own), on a 32 MiB
+    # machine with swap: the touches that must fail end their children
+    # with the segfault report; after a sync, debugfs finds what the
+    # shared mappings wrote in the file and no private write in the other,
+    # and e2fsck no inode left by the file unlinked while mapped.
+    "user_file_mappings_private_shared_unmapped_prot_none_locked": monitor_session(
+        "run /bin/usertests " + " ".join(FILEMAP_CASES) + "\nswap\nsync\n",
+        [r"segfault: task usertests \(\d+\) wrote [0-9a-f]{8} at eip [0-9a-f]{8}: no area "
+         r"there, or its protection forbids it",
+         r"^usertests: mmap_private_file_writes_stay_private: ok$",
+         r"segfault: task usertests \(\d+\) read [0-9a-f]{8} ", r"segfault: .* wrote ",
+         r"^usertests: munmap_of_a_file_mapping_whole_and_in_part: ok$",
+         r"segfault: task usertests \(\d+\) read [0-9a-f]{8} at eip [0-9a-f]{8}: a protection "
+         r"violation; ending it \(SIGSEGV\)", r"segfault: .* wrote .*: a protection violation",
+         *[rf"^usertests: {name}: ok$" for name in FILEMAP_CASES[2:]],
+         rf"usertests: 0 skipped; {len(FILEMAP_CASES)} passed, 0 failed$",
+         ended("/bin/usertests", "exited with status 0")],
+        reject=[r"FAILED", r"PANIC"], check_image=file_mappings_reached_the_disk, mem=32,
+        swap_mib=64, timeout=300),
     # execve from user mode: bad arguments fail and leave the program
     # running; then it becomes hello, same pid, its own arguments.
     "user_execve_replaces_the_program_or_fails_cleanly": monitor_session(

@@ -57,7 +57,8 @@ int stalled_file_start(struct stalled_file *f, struct block_device *dev, uint32_
     if (!err && !(f->space = vm_space_create()))
         err = -ENOMEM;
     if (!err)
-        err = vm_map_file(f->space, MAP_VA, FILE_PAGES * PAGE_SIZE, f->inode, 0, PTE_WRITE);
+        err = vm_map_file(f->space, MAP_VA, FILE_PAGES * PAGE_SIZE, f->inode, 0,
+                          PTE_WRITE | PTE_SHARED);
     if (!err)
         err = run("stall-fill", fill, f);
     if (err)

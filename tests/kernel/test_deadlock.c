@@ -259,7 +259,8 @@ static void dirty_then_read(void)
     for (uint32_t i = 0; i <= NR_MAPPED; i++) {
         struct file_job *j = &jobs[i];
         KASSERT_EQ(vfs_lookup(j->path, &j->inode), 0);
-        uint32_t prot = i < NR_MAPPED ? PTE_WRITE : 0;     /* the clean file: read only */
+        /* The clean file: read only. */
+        uint32_t prot = (i < NR_MAPPED ? PTE_WRITE : 0) | PTE_SHARED;
         uint32_t start = MAP_VA + i * MAPPED_PAGES * PAGE_SIZE;
         if (i == NR_MAPPED && staged_anon)
             KASSERT_EQ(vm_map_anon(space, start, CLEAN_PAGES * PAGE_SIZE, PTE_WRITE), 0);

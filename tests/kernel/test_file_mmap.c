@@ -55,7 +55,8 @@ static struct vm_space *map_new_file(const char *path, struct inode **inode)
     KASSERT_EQ(vfs_truncate(*inode, PAGES * PAGE_SIZE), 0);
     struct vm_space *space = vm_space_create();
     KASSERT(space != NULL);
-    KASSERT_EQ(vm_map_file(space, MAP_VA, PAGES * PAGE_SIZE, *inode, 0, PTE_WRITE), 0);
+    KASSERT_EQ(vm_map_file(space, MAP_VA, PAGES * PAGE_SIZE, *inode, 0, PTE_WRITE | PTE_SHARED),
+               0);
     return space;
 }
 

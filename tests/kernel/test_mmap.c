@@ -124,7 +124,8 @@ static int file_job_setup(struct file_job *j)
     if (!err && !j->space)
         err = -ENOMEM;
     if (!err)
-        err = vm_map_file(j->space, MAP_VA, j->pages * PAGE_SIZE, j->inode, 0, PTE_WRITE);
+        err = vm_map_file(j->space, MAP_VA, j->pages * PAGE_SIZE, j->inode, 0,
+                          PTE_WRITE | PTE_SHARED);
     return err;
 }
 

@@ -98,7 +98,8 @@ KTEST_MANUAL(nbd_dead_device_keeps_dirty_pages)
     KASSERT_EQ(vfs_truncate(r.inode, (uint64_t)FILE_PAGES * PAGE_SIZE), 0);
     r.space = vm_space_create();
     KASSERT(r.space != NULL);
-    KASSERT_EQ(vm_map_file(r.space, MAP_VA, FILE_PAGES * PAGE_SIZE, r.inode, 0, PTE_WRITE), 0);
+    KASSERT_EQ(vm_map_file(r.space, MAP_VA, FILE_PAGES * PAGE_SIZE, r.inode, 0,
+                           PTE_WRITE | PTE_SHARED), 0);
 
     pr_info("nbd_dead: writing %u pages through a shared mapping and fsync, pass after pass; "
             "the server may go now\n", FILE_PAGES);

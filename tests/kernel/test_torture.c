@@ -116,7 +116,7 @@ static uint32_t op_file(struct worker *w, struct rng *r, int op, uint32_t *buf)
         struct vm_space *s = vm_space_create();
         err = !s ? -ENOMEM : vfs_truncate(inode, size);
         if (!err)
-            err = vm_map_file(s, AREA_VA, size, inode, 0, PTE_WRITE);
+            err = vm_map_file(s, AREA_VA, size, inode, 0, PTE_WRITE | PTE_SHARED);
         if (!err) {
             task_set_vm(s);
             for (uint32_t p = 0; p < pages; p++)

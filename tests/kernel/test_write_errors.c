@@ -99,7 +99,8 @@ KTEST_MANUAL(write_errors_never_livelock)
     KASSERT_EQ(vfs_lookup(MNT "/sparse", &inode), 0);
     KASSERT_EQ(vfs_truncate(inode, HOLE_PAGES * PAGE_SIZE), 0);
     KASSERT((r.space = vm_space_create()) != NULL);
-    KASSERT_EQ(vm_map_file(r.space, MAP_VA, HOLE_PAGES * PAGE_SIZE, inode, 0, PTE_WRITE), 0);
+    KASSERT_EQ(vm_map_file(r.space, MAP_VA, HOLE_PAGES * PAGE_SIZE, inode, 0,
+                           PTE_WRITE | PTE_SHARED), 0);
     uint32_t filled = fill_fs();
     KASSERT_EQ(run_task("dirty-holes", dirty_holes, &r), 0);
     pr_info("write errors: the file system is full (%u KiB filler); %u hole pages dirty in a "
