@@ -102,7 +102,7 @@ struct swap_ra {
 struct vm_area {
     uint32_t start, end;        /* page aligned, [start, end) */
     uint32_t prot;              /* PTE_WRITE or 0 (VM_PROTNONE: what it gets back) */
-    uint32_t vm_flags;          /* VM_SHARED, VM_LOCKED, VM_PROTNONE */
+    uint32_t vm_flags;          /* VM_SHARED, VM_LOCKED, VM_PROTNONE, VM_MAYWRITE */
     struct vm_space *space;     /* the space it is in */
     struct address_space *mapping;  /* the file mapped, or NULL: anonymous */
     uint32_t pgoff;             /* the file page at start; start, end and pgoff of a
@@ -124,6 +124,8 @@ struct vm_area {
 #define VM_SHARED       0x1u    /* MAP_SHARED: fork shares its pages, never copies them */
 #define VM_LOCKED       0x2u    /* mlock: its pages are faulted in and never reclaimed */
 #define VM_PROTNONE     0x4u    /* PROT_NONE: no access from user mode */
+#define VM_MAYWRITE     0x8u    /* mprotect may make it writable: every area but a shared
+                                 * mapping of a file opened without write (-EACCES) */
 
 extern struct vm_space kernel_space;
 
@@ -181,11 +183,12 @@ int handle_page_fault(uint32_t addr, uint32_t error);
 int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len);
 /* mprotect, mlock, munlock: the areas over [start, start+len) (split at
  * its edges) get prot (PTE_WRITE or 0; -1 keeps theirs) and have vm_flags
- * set and clear set and cleared (VM_LOCKED, VM_PROTNONE); their resident
- * pages follow, a page shared copy-on-write (or a file's page in a
- * private mapping) staying read-only.  0; -EINVAL for a range unaligned
- * or outside the user half; -ENOMEM when a page of it is in no area, or
- * no memory is left to split an area. */
+ * set and clear set and cleared (VM_LOCKED, VM_PROTNONE, VM_MAYWRITE);
+ * their resident pages follow, a page shared copy-on-write (or a file's
+ * page in a private mapping) staying read-only.  0; -EINVAL for a range
+ * unaligned or outside the user half; -ENOMEM when a page of it is in no
+ * area, or no memory is left to split an area; -EACCES when PTE_WRITE is
+ * asked of an area without VM_MAYWRITE (nothing is changed then). */
 int vm_change_range(struct vm_space *s, uint32_t start, uint32_t len, int prot, uint32_t set,
                     uint32_t clear);
 /* mprotect of a whole area: the anonymous area that starts at start

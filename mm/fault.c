@@ -83,7 +83,7 @@ int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
     if (!a)
         return -ENOMEM;
     *a = (struct vm_area){ .start = start, .end = end, .prot = prot & PTE_WRITE, .space = s,
-                           .vm_flags = (prot & PTE_SHARED ? VM_SHARED : 0) |
+                           .vm_flags = (prot & PTE_SHARED ? VM_SHARED : 0) | VM_MAYWRITE |
                                        (s->lock_future ? VM_LOCKED : 0) };
     list_init(&a->shared_link);
     list_add(&a->link, &s->areas);
@@ -616,6 +616,8 @@ int vm_change_areas(struct vm_space *s, uint32_t start, uint32_t end, int prot, 
         struct vm_area *a = find_area(s, va);
         if (!a)
             return -ENOMEM;             /* a page of the range is in no area (Linux's answer) */
+        if (prot >= 0 && (prot & PTE_WRITE) && !(a->vm_flags & VM_MAYWRITE))
+            return -EACCES;             /* a file opened read-only, shared */
         va = a->end;
     }
     int err = split_at_edges(s, start, end);

@@ -94,8 +94,9 @@ int filemap_fault(struct vm_area *area, uint32_t va);
 int filemap_cow_fault(struct vm_area *area, uint32_t va);
 /* mprotect, mlock and munlock, s->mmap_lock held: the areas of s over
  * [start, end), split at its edges, get prot (PTE_WRITE or 0; -1 keeps
- * theirs) and vm_flags set and clear; their PTEs follow.  0 or -ENOMEM (a
- * page of the range in no area, or no memory to split).
+ * theirs) and vm_flags set and clear; their PTEs follow.  0, -ENOMEM (a
+ * page of the range in no area, or no memory to split) or -EACCES (see
+ * vm_change_range).
  * vm_locked_pages: the pages s would have VM_LOCKED if [start,
  * end) were locked too.  vm_populate: fault in every page of [start, end)
  * of the current space (mlock): 0 or -ENOMEM. */

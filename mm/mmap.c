@@ -36,8 +36,8 @@
  *                  become writable, read-only or PROT_NONE; a page shared
  *                  copy-on-write (or a file's page in a private mapping)
  *                  stays read-only until its write fault.  PROT_WRITE on
- *                  a shared mapping of a file opened read-only is not
- *                  refused (the open mode is not kept with the area).
+ *                  a shared mapping of a file opened without write is
+ *                  -EACCES, as in Linux (the area has no VM_MAYWRITE).
  *   msync(addr, len, flags)  (144) anonymous memory has nothing to
  *                  write (its copy is swap's business); a file area is
  *                  written back with its file (vfs_fsync: the dirty bits
@@ -137,13 +137,17 @@ int32_t sys_mmap2(const struct syscall_args *a)
         err = vm_map_file(p->vm, addr, len, file->inode, a->arg[5], pte);
     else if (!err)
         err = vm_map_anon(p->vm, addr, len, pte);
+    /* PROT_NONE, and a shared mapping of a file that may not be written
+     * (mprotect may not make it writable): the new area, whole, is the
+     * one to change, so no split (and no allocation) can fail here; and
+     * the process's one task is in this call, so nothing touched it in
+     * between. */
+    uint32_t set = prot & (PROT_READ | PROT_WRITE | PROT_EXEC) ? 0 : VM_PROTNONE;
+    uint32_t clear = file && (flags & MAP_SHARED) && !file_writable(file) ? VM_MAYWRITE : 0;
     if (file)
         file_put(file);                 /* the area holds the inode */
-    /* PROT_NONE: the new area, whole, is one to change, so no split (and
-     * no allocation) can fail here; and the process's one task is in
-     * this call, so nothing touched it in between. */
-    if (!err && !(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-        err = vm_change_range(p->vm, addr, len, -1, VM_PROTNONE, 0);
+    if (!err && (set || clear))
+        err = vm_change_range(p->vm, addr, len, -1, set, clear);
     return err ? err : (int32_t)addr;
 }
 

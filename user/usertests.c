@@ -540,7 +540,9 @@ static void touch_ends_a_child(volatile uint32_t *addr, bool write, const char *
  * in a page not written privately -- and writes are the process's own:
  * not in the file (pread, a shared mapping, another process's shared
  * mapping, fsync'ed) and, after fork, copied on write on either side.
- * A read-only private mapping ends a writer with SIGSEGV. */
+ * A read-only private mapping ends a writer with SIGSEGV, and mprotect
+ * may make it writable; a shared one of that descriptor it may not
+ * (EACCES). */
 static void mmap_private_file_writes_stay_private(void)
 {
     const size_t len = MAP_PAGES * PAGE_SIZE, words = len / 4;
@@ -581,6 +583,14 @@ static void mmap_private_file_writes_stay_private(void)
     if (wrong_words(r, 0, words, 20))
         fail("a read-only private mapping does not read the file");
     touch_ends_a_child(r, true, "a read-only private mapping");
+    if (mprotect(r, PAGE_SIZE, PROT_READ | PROT_WRITE) < 0)
+        fail("mprotect of a private mapping to writable: %s", strerror(errno));
+    r[0] = 1;                           /* a copy: the file stays as it is */
+    munmap(r, len);
+    r = map_file(len, PROT_READ, MAP_SHARED, ro);
+    if (mprotect(r, len, PROT_READ | PROT_WRITE) != -1 || errno != EACCES)
+        fail("mprotect to writable of a shared mapping of a file opened read-only: %s, "
+             "want EACCES", strerror(errno));
     munmap(r, len);
     munmap(p, len);
     munmap(s, len);
