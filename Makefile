@@ -4,7 +4,8 @@
 #                   (build/user/root/bin/NAME, one per user/NAME.c)
 #   make run        boot the ISO: boot test suite, then the monitor
 #   make test       every test, each in a fresh QEMU  (TESTS='glob' for some)
-#   make bench      every benchmark                  (BENCH='glob' for some)
+#   make bench      every benchmark                  (BENCH='glob' for some;
+#                   BENCH_CMDLINE='e1000_offload=off' adds to each one's command line)
 #   make debug      make run's boot halted at the first instruction, gdb attached
 #                   (SCENARIO=TESTS for other tests on the same machine)
 #   make console    the serial console of make debug's boot, in another terminal
@@ -165,7 +166,8 @@ test: deps all
 
 bench: deps
 	@$(MAKE) --no-print-directory BUILD=build/release KCONFIG="-DMM_DEBUG=0 -DLOCKDEP=0" build/release/swiod.elf
-	python3 tests/harness/run_bench.py --kernel build/release/swiod.elf $(if $(BENCH),--only '$(BENCH)')
+	python3 tests/harness/run_bench.py --kernel build/release/swiod.elf $(if $(BENCH),--only '$(BENCH)') \
+		$(if $(BENCH_CMDLINE),--cmdline '$(BENCH_CMDLINE)')
 
 # SCENARIO, DEBUG_CMDLINE and DEBUG_ARGS reach tools/debug in its environment.
 debug: deps all

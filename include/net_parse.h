@@ -66,9 +66,11 @@ struct ipv4_info {
     uint8_t ttl, proto;
     uint16_t id;
     uint32_t saddr, daddr;
+    bool nic_csum;              /* build: leave the checksum 0, the NIC sums it (TSO) */
 };
 enum ipv4_verdict ipv4_parse(const uint8_t *p, uint32_t len, struct ipv4_info *out);
-/* A 20-byte header (no options, don't-fragment set) with its checksum. */
+/* A 20-byte header (no options, don't-fragment set) with its checksum
+ * (0 when nic_csum). */
 void ipv4_build(uint8_t p[NP_IPV4_HLEN], const struct ipv4_info *h);
 
 #define ICMP_ECHO_REPLY     0

@@ -19,6 +19,22 @@
  * -EBUSY; TCP's retransmission copes).  xmit is called from knetd or with
  * the network lock held (net.h); it never sleeps.
  *
+ * Transmit offloads (Linux's NETIF_F_ names).  A driver whose NIC can
+ * finish a frame's work sets them in features before netdev_register;
+ * TCP looks at the interface a connection leaves by and then hands xmit
+ * frames that need that work (skbuff.h):
+ *   NETIF_F_HW_CSUM  csum_partial: the TCP checksum field holds the
+ *                    pseudo-header sum (with the TCP length), and the NIC
+ *                    sums the segment into it.
+ *   NETIF_F_TSO      gso_size: one frame of up to gso_max_size payload
+ *                    bytes behind one Ethernet/IPv4/TCP header (a
+ *                    frag_next chain); the NIC cuts it into segments of
+ *                    gso_size bytes, each with its own IPv4 length, id and
+ *                    checksum and TCP sequence number and checksum (the
+ *                    field holds the pseudo-header sum without the
+ *                    length).  Only with NETIF_F_HW_CSUM.
+ * Software does all of it when features is 0 (lo; e1000_offload=off).
+ *
  * Configuration: ip=A.B.C.D/N, gw=A.B.C.D on the command line (defaults
  * for QEMU's user networking: 10.0.2.15/24, gateway 10.0.2.2).
  */
@@ -36,6 +52,9 @@ struct net_device;
 #define ETH_FRAME_LEN   1514        /* header + largest payload, without FCS */
 #define IFNAMSIZ        8
 
+#define NETIF_F_HW_CSUM (1u << 0)   /* completes TCP checksums (above) */
+#define NETIF_F_TSO     (1u << 1)   /* cuts large TCP frames into segments (above) */
+
 struct net_device_ops {
     /* Send one frame; 0, or -EBUSY when it was dropped (always consumed). */
     int (*xmit)(struct net_device *dev, struct sk_buff *skb);
@@ -49,6 +68,9 @@ struct net_device_stats {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint32_t rx_dropped;            /* no buffer to refill with, or no taker */
     uint32_t tx_dropped;            /* ring full */
+    uint32_t tx_tso_frames;         /* TSO frames handed to the NIC (each counted in
+                                     * tx_packets as the segments it becomes) */
+    uint32_t tx_csum_offloaded;     /* frames whose TCP checksum the NIC computed */
     uint32_t rx_errors;             /* the NIC said the frame was bad */
     uint32_t interrupts;
 };
@@ -58,6 +80,8 @@ struct net_device {
     uint8_t mac[ETH_ALEN];
     uint32_t mtu;
     bool link_up;                   /* as the NIC last reported it */
+    uint32_t features;              /* NETIF_F_*: set before registering, then fixed */
+    uint32_t gso_max_size;          /* NETIF_F_TSO: most payload bytes in one frame */
     uint32_t ipaddr, netmask;       /* host order; 0: unconfigured */
     const struct net_device_ops *ops;
     void *priv;                     /* the driver's */

@@ -39,6 +39,14 @@
  * connection is not marked) may see them dropped while the pool is dry,
  * and TCP sends them again.
  *
+ * A frame larger than a page (a TSO frame, netdev.h) is a chain: the
+ * head buffer holds the headers and the first payload bytes, frag_next
+ * buffers the rest (each filled from head[0], skb_reset(skb, 0)), and
+ * the head's frag_bytes counts them.  The chain has one owner, the head:
+ * kfree_skb(head) frees every buffer of it.  Only TCP builds chains, only
+ * for an interface that offers TSO, and nothing but the driver reads
+ * past the head.
+ *
  * Rules: skb_push/skb_pull/skb_put past the buffer's bounds panic (that
  * is a kernel bug, never bad input: parsers check lengths before pulling).
  */
@@ -65,6 +73,13 @@ struct sk_buff {
     uint8_t *transport_header;      /* TCP/ICMP header */
     uint32_t saddr, daddr;          /* IPv4 source and destination, host order */
     bool pfmemalloc;                /* taken from the emergency reserve (above) */
+    /* Sending only, set by TCP for an interface that offers them (netdev.h): */
+    struct sk_buff *frag_next;      /* the frame's next buffer of payload (above) */
+    uint32_t frag_bytes;            /* head only: payload bytes in the frag_next chain */
+    uint16_t gso_size;              /* TSO: the NIC cuts the TCP payload into segments
+                                     * of this many bytes; 0: one frame as it is */
+    bool csum_partial;              /* the TCP checksum field holds the pseudo-header
+                                     * sum; the NIC completes it */
     uint8_t head[];                 /* the rest of the page */
 };
 
@@ -80,6 +95,7 @@ struct sk_buff *alloc_skb(gfp_t gfp);
  * the pool without waiting, else the emergency reserve (pfmemalloc set);
  * with __GFP_RECLAIM it waits for either rather than fail. */
 struct sk_buff *alloc_skb_memalloc(gfp_t gfp);
+/* Frees skb and every buffer chained after it (frag_next). */
 void kfree_skb(struct sk_buff *skb);
 /* Make the buffer empty with data at head[offset]: a NIC receives into
  * head[0..SKB_BUF_SIZE) (offset 0), a sender starts at SKB_HEADROOM. */

@@ -56,7 +56,12 @@ int sock_accept(struct socket *listener, uint32_t timeout_ms, struct socket **ou
  * peer is then unknown).  Waits while the send buffer is full; the timeout
  * counts from the last progress. */
 int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms);
-/* The same, but an error or the timeout after some bytes were queued
+/* The same, when the caller sends more at once (Linux's MSG_MORE): a
+ * partial segment at the end waits for the next call, so a request's
+ * header and pages leave in full segments.  The next sock_send (or
+ * sock_close) sends what waits. */
+int sock_send_more(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms);
+/* The same as sock_send, but an error or the timeout after some bytes were queued
  * returns their count: a caller can wait in slices and lose no count. */
 int sock_send_some(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms);
 /* Receive 1..len bytes as they come: the count, 0 at the end of the

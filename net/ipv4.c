@@ -90,15 +90,22 @@ int ip_output(struct sk_buff *skb, uint32_t saddr, uint32_t daddr, uint8_t proto
         kfree_skb(skb);
         return -ENETUNREACH;
     }
-    if (skb->len + NP_IPV4_HLEN > dev->mtu) {
+    /* A TSO frame (netdev.h) is cut by the NIC into segments of gso_size
+     * bytes, which TCP took from this route's MSS; the datagram's length
+     * says the whole frame's, and each segment gets its own id and
+     * checksum from the NIC. */
+    uint32_t len = skb->len + skb->frag_bytes;
+    if (!skb->gso_size && len + NP_IPV4_HLEN > dev->mtu) {
         net_stats.ip_too_big++;
         kfree_skb(skb);
         return -EINVAL;            /* TCP keeps its segments to the MSS */
     }
     skb->transport_header = skb->data;
-    struct ipv4_info h = { .total_len = skb->len + NP_IPV4_HLEN, .ttl = IP_DEFAULT_TTL,
-                           .proto = proto, .id = next_id++, .saddr = saddr ? saddr : src,
-                           .daddr = daddr };
+    struct ipv4_info h = { .total_len = len + NP_IPV4_HLEN, .ttl = IP_DEFAULT_TTL,
+                           .proto = proto, .id = next_id, .saddr = saddr ? saddr : src,
+                           .daddr = daddr, .nic_csum = skb->gso_size != 0 };
+    /* The NIC numbers a TSO frame's segments id, id + 1, ... */
+    next_id += skb->gso_size ? (uint16_t)((skb->frag_bytes + skb->len) / skb->gso_size + 1) : 1;
     skb->network_header = skb_push(skb, NP_IPV4_HLEN);
     ipv4_build(skb->network_header, &h);
     net_stats.ip_out++;

@@ -40,6 +40,10 @@ static void print_dev(struct net_device *dev, void *arg)
                    (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
                    s->rx_dropped, s->rx_errors, (unsigned long long)s->tx_packets,
                    (unsigned long long)s->tx_bytes, s->tx_dropped, s->interrupts);
+    if (dev->features)
+        console_printf("    offload %s: %u TSO frames, %u checksums by the NIC\n",
+                       dev->features & NETIF_F_TSO ? "tso, csum" : "csum", s->tx_tso_frames,
+                       s->tx_csum_offloaded);
 }
 
 static void cmd_ifconfig(int argc, char **argv)

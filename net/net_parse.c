@@ -154,7 +154,8 @@ void ipv4_build(uint8_t p[NP_IPV4_HLEN], const struct ipv4_info *h)
     put_be16(p + IP_OFF_CSUM, 0);
     put_be32(p + IP_OFF_SADDR, h->saddr);
     put_be32(p + IP_OFF_DADDR, h->daddr);
-    put_be16(p + IP_OFF_CSUM, csum_fold(csum_partial(p, NP_IPV4_HLEN, 0)));
+    if (!h->nic_csum)
+        put_be16(p + IP_OFF_CSUM, csum_fold(csum_partial(p, NP_IPV4_HLEN, 0)));
 }
 
 int icmp_parse(const uint8_t *p, uint32_t len, struct icmp_info *out)

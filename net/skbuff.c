@@ -77,6 +77,10 @@ static struct sk_buff *skb_setup(struct sk_buff *skb, bool pfmemalloc)
     list_init(&skb->list);
     skb->dev = NULL;
     skb->pfmemalloc = pfmemalloc;
+    skb->frag_next = NULL;
+    skb->frag_bytes = 0;
+    skb->gso_size = 0;
+    skb->csum_partial = false;
     skb_reset(skb, SKB_HEADROOM);
     return skb;
 }
@@ -116,10 +120,8 @@ struct sk_buff *alloc_skb_memalloc(gfp_t gfp)
     }
 }
 
-void kfree_skb(struct sk_buff *skb)
+static void kfree_one(struct sk_buff *skb)
 {
-    if (!skb)
-        return;
     uint32_t flags = irq_save();
     nr_in_use--;
     /* Whichever buffer this was, a short emergency reserve comes first:
@@ -133,6 +135,15 @@ void kfree_skb(struct sk_buff *skb)
         wake_up(&emergency.wait);
     else
         mempool_free(skb, skb_pool);
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+    while (skb) {
+        struct sk_buff *next = skb->frag_next;
+        kfree_one(skb);
+        skb = next;
+    }
 }
 
 static uint32_t tailroom(const struct sk_buff *skb)

@@ -57,7 +57,7 @@ int sock_connect_start(uint32_t daddr, uint16_t dport, struct socket **out)
     if (!s)
         return -ENOMEM;
     mutex_lock(&net_lock);
-    s->our_mss = tcp_route_mss(daddr, &s->laddr);
+    s->our_mss = tcp_route_mss(daddr, &s->laddr, &s->dev);
     s->lport = s->our_mss ? tcp_ephemeral_port() : 0;
     int err = !s->our_mss ? -ENETUNREACH : !s->lport ? -EADDRINUSE : 0;
     if (err) {
@@ -185,9 +185,11 @@ static uint32_t sndq_append(struct socket *s, const uint8_t *buf, uint32_t len,
 }
 
 /* Queue len bytes of buf, waiting for room (for timeout_ms each time);
- * 0 or the error that stopped it, and in *sent how many were queued. */
+ * 0 or the error that stopped it, and in *sent how many were queued.
+ * The socket is corked (tcp.h) while the rest of buf, or with more the
+ * caller's next call, is still to come: a partial segment waits for it. */
 static int send_queue(struct socket *s, const uint8_t *p, uint32_t len, uint32_t timeout_ms,
-                      uint32_t *sent)
+                      uint32_t *sent, bool more)
 {
     struct sk_buff *spare = NULL;
     int err = 0;
@@ -199,6 +201,7 @@ static int send_queue(struct socket *s, const uint8_t *p, uint32_t len, uint32_t
         if (!err) {
             uint32_t n = sndq_append(s, p + *sent, len - *sent, &spare);
             *sent += n;
+            s->corked = more || *sent < len;
             if (n)
                 tcp_output(s);
         }
@@ -223,14 +226,21 @@ static int send_queue(struct socket *s, const uint8_t *p, uint32_t len, uint32_t
 int sock_send(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms)
 {
     uint32_t sent = 0;
-    int err = send_queue(s, buf, len, timeout_ms, &sent);
+    int err = send_queue(s, buf, len, timeout_ms, &sent, false);
+    return err ? err : (int)len;
+}
+
+int sock_send_more(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms)
+{
+    uint32_t sent = 0;
+    int err = send_queue(s, buf, len, timeout_ms, &sent, true);
     return err ? err : (int)len;
 }
 
 int sock_send_some(struct socket *s, const void *buf, uint32_t len, uint32_t timeout_ms)
 {
     uint32_t sent = 0;
-    int err = send_queue(s, buf, len, timeout_ms, &sent);
+    int err = send_queue(s, buf, len, timeout_ms, &sent, false);
     return sent ? (int)sent : err;
 }
 

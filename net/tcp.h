@@ -83,6 +83,8 @@ struct socket {
     bool fin_queued;                /* the owner closed: a FIN follows the data */
     bool aborted;                   /* sock_shutdown was called */
     bool memalloc;                  /* sock_set_memalloc: reclaim's IO rides on it */
+    bool corked;                    /* its sender queues more at once (socket.c):
+                                     * tcp_output holds back a partial segment */
     int err;                        /* why it died (negative errno), or 0 */
     struct wait_queue wq;           /* every change: data, space, state */
 
@@ -91,6 +93,8 @@ struct socket {
     uint32_t snd_wnd, max_snd_wnd;  /* the peer's window, the largest seen */
     uint32_t snd_wl1, snd_wl2;      /* seq and ack of the last window update */
     uint16_t mss;                   /* largest segment we send */
+    const struct net_device *dev;   /* the interface it sends by (its offloads,
+                                     * netdev.h); NULL: unrouted (a listener) */
     uint16_t our_mss;               /* what we announced we take */
     struct sk_buff_head sndq;
     struct tcp_rtt rtt;
@@ -152,6 +156,8 @@ struct tcp_stats {
                                      * not for a socket of reclaim's (skbuff.h) */
     uint32_t xmit_busy;             /* the interface's ring was full */
     uint32_t wnd_limited;           /* sending stopped at the edge of the peer's window */
+    uint32_t tso_frames;            /* frames of more than one segment given to a TSO NIC */
+    uint32_t tso_deferred;          /* sends put off for a larger TSO frame (tcp_output.c) */
     uint32_t conn_timedout;         /* connections failed by the retry limit */
 };
 extern struct tcp_stats tcp_stats;
@@ -160,9 +166,9 @@ extern struct list_head tcp_sockets;
 /* tcp_table.c */
 /* A fresh control block (CLOSED, owned, not in the table), or NULL. */
 struct socket *tcp_alloc(gfp_t gfp);
-/* Our MSS towards raddr and the local address that reaches it; 0 when
- * no interface does. */
-uint16_t tcp_route_mss(uint32_t raddr, uint32_t *laddr);
+/* Our MSS towards raddr, the local address and the interface that reach
+ * it; 0 when no interface does. */
+uint16_t tcp_route_mss(uint32_t raddr, uint32_t *laddr, const struct net_device **dev);
 void tcp_insert(struct socket *s);
 /* The connection for a segment from raddr:rport to laddr:lport, else the
  * listener on lport, else NULL. */

@@ -41,7 +41,8 @@ static void tcp_listen_rcv(struct socket *l, struct sk_buff *skb, const struct t
         return;                     /* the peer's SYN is retransmitted */
     }
     uint32_t laddr;
-    uint16_t our_mss = tcp_route_mss(skb->saddr, &laddr);
+    const struct net_device *dev;
+    uint16_t our_mss = tcp_route_mss(skb->saddr, &laddr, &dev);
     struct socket *c = our_mss ? tcp_alloc(GFP_ATOMIC) : NULL;
     if (!c) {
         tcp_stats.nomem++;
@@ -58,6 +59,7 @@ static void tcp_listen_rcv(struct socket *l, struct sk_buff *skb, const struct t
     c->rcv_nxt = seg->seq + 1;
     c->rcv_adv = c->rcv_nxt;
     c->our_mss = our_mss;
+    c->dev = dev;
     c->mss = tcp_effective_mss(seg->has_mss, seg->mss, our_mss);
     c->snd_wnd = c->max_snd_wnd = seg->wnd;
     c->snd_wl1 = seg->seq;

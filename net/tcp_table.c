@@ -42,9 +42,10 @@ struct socket *tcp_alloc(gfp_t gfp)
     return s;
 }
 
-uint16_t tcp_route_mss(uint32_t raddr, uint32_t *laddr)
+uint16_t tcp_route_mss(uint32_t raddr, uint32_t *laddr, const struct net_device **out)
 {
     struct net_device *dev = ip_route(raddr, laddr);
+    *out = dev;
     if (!dev)
         return 0;
     /* The interface's MTU less the IPv4 and TCP headers without options

@@ -292,11 +292,15 @@ static int send_request(struct nbd_device *nd, struct nbd_slot *s)
     struct nbd_request rq = { s->cmd_flags, s->cmd, nbd_cookie((uint32_t)(s - nd->slots), s->gen),
                               s->offset, s->cmd == NBD_CMD_FLUSH ? 0 : s->len };
     nbd_encode_request(hdr, &rq);
-    int ret = sock_send(nd->sock, hdr, sizeof(hdr), nd->timeout_ms);
-    for (int i = 0; ret >= 0 && s->cmd == NBD_CMD_WRITE && i < s->bio->nvecs; i++) {
+    /* The header and every page but the last with "more": they leave as
+     * full segments (and TSO frames), not a 28-byte segment and a partial
+     * one per page. */
+    int nvecs = s->cmd == NBD_CMD_WRITE ? s->bio->nvecs : 0;
+    int ret = (nvecs ? sock_send_more : sock_send)(nd->sock, hdr, sizeof(hdr), nd->timeout_ms);
+    for (int i = 0; ret >= 0 && i < nvecs; i++) {
         const struct bio_vec *v = &s->bio->vecs[i];
-        ret = sock_send(nd->sock, (uint8_t *)page_address(v->page) + v->offset, v->len,
-                        nd->timeout_ms);
+        ret = (i + 1 < nvecs ? sock_send_more : sock_send)(
+            nd->sock, (uint8_t *)page_address(v->page) + v->offset, v->len, nd->timeout_ms);
     }
     return ret < 0 ? ret : 0;
 }

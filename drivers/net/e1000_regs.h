@@ -120,3 +120,44 @@ struct e1000_tx_desc {
 #define E1000_TXD_CMD_IFCS  (1u << 1)   /* insert the CRC */
 #define E1000_TXD_CMD_RS    (1u << 3)   /* report status (sets DD) */
 #define E1000_TXD_STAT_DD   (1u << 0)
+
+/* TCP/IP context descriptor (3.3.6): where the checksums of the frames
+ * after it start, sit and end (offsets from the Ethernet header; an end
+ * of 0 is the frame's end), and for TCP segmentation the payload length,
+ * the header length and the MSS.  It holds until the next one. */
+struct e1000_context_desc {
+    volatile uint8_t ipcss;             /* IP checksum start */
+    volatile uint8_t ipcso;             /* IP checksum offset */
+    volatile uint16_t ipcse;            /* IP checksum end, inclusive */
+    volatile uint8_t tucss;             /* TCP checksum start */
+    volatile uint8_t tucso;             /* TCP checksum offset */
+    volatile uint16_t tucse;            /* TCP checksum end, inclusive; 0: to the end */
+    volatile uint32_t cmd_and_length;   /* PAYLEN (bits 0-19), DTYP 0, TUCMD (24-31) */
+    volatile uint8_t status;
+    volatile uint8_t hdr_len;           /* TSO: bytes of header copied to every segment */
+    volatile uint16_t mss;              /* TSO: payload bytes per segment */
+};
+#define E1000_CTX_PAYLEN_MAX 0xFFFFFu   /* 20 bits */
+
+/* TCP/IP data descriptor (3.3.7): a buffer of a frame that a context
+ * describes.  lower: length (bits 0-19), DTYP, DCMD; upper: status, POPTS. */
+struct e1000_data_desc {
+    volatile uint64_t addr;
+    volatile uint32_t lower;
+    volatile uint32_t upper;
+};
+#define E1000_TXD_DTYP_D    (1u << 20)  /* a data descriptor (context: 0) */
+#define E1000_TXD_LEN_MASK  0xFFFFu     /* QEMU's e1000 reads 16 bits of DTALEN */
+/* Command bits in the top byte of a context's cmd_and_length or a data
+ * descriptor's lower word (3.3.6.1, 3.3.7.1). */
+#define E1000_TXD_DCMD_EOP  (1u << 24)  /* data: end of packet */
+#define E1000_TXD_DCMD_IFCS (1u << 25)  /* data: insert the CRC */
+#define E1000_TXD_CMD_TCP   (1u << 24)  /* context: the frames carry TCP */
+#define E1000_TXD_CMD_IP    (1u << 25)  /* context: IPv4 */
+#define E1000_TXD_CMD_TSE   (1u << 26)  /* context and data: TCP segmentation */
+#define E1000_TXD_DCMD_RS   (1u << 27)  /* data: report status */
+#define E1000_TXD_CMD_DEXT  (1u << 29)  /* not a legacy descriptor */
+/* Packet options, in the first data descriptor of a frame (upper word). */
+#define E1000_TXD_POPTS_IXSM (1u << 8)  /* insert the IP checksum */
+#define E1000_TXD_POPTS_TXSM (1u << 9)  /* insert the TCP checksum */
+#define E1000_TXD_UPPER_DD  (1u << 0)   /* status: descriptor done */

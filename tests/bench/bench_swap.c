@@ -216,10 +216,12 @@ static void nbd_swap_pass(const char *pass, const struct nbd_swap_counts *a,
             (uint32_t)((b->tsc - a->tsc - (b->sched.idle_tsc - a->sched.idle_tsc)) / ms),
             (uint32_t)(b->sched.switches - a->sched.switches));
     pr_info("BENCH nbd_swap pass=%s tcp_segs_out=%u tcp_segs_in=%u tcp_wnd_limited=%u "
-            "tcp_retransmits=%u tcp_xmit_busy=%u tcp_nomem=%u\n", pass,
+            "tcp_retransmits=%u tcp_xmit_busy=%u tcp_nomem=%u tcp_tso_frames=%u "
+            "tcp_tso_deferred=%u\n", pass,
             b->tcp.segs_out - a->tcp.segs_out, b->tcp.segs_in - a->tcp.segs_in,
             b->tcp.wnd_limited - a->tcp.wnd_limited, b->tcp.retransmits - a->tcp.retransmits,
-            b->tcp.xmit_busy - a->tcp.xmit_busy, b->tcp.nomem - a->tcp.nomem);
+            b->tcp.xmit_busy - a->tcp.xmit_busy, b->tcp.nomem - a->tcp.nomem,
+            b->tcp.tso_frames - a->tcp.tso_frames, b->tcp.tso_deferred - a->tcp.tso_deferred);
 }
 
 KBENCH(nbd_swap)

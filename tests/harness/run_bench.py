@@ -8,7 +8,10 @@ only the host can measure, as "BENCH name host_... ms" lines.  The
 benchmark's own settings (memory, disks, an NBD export, more of the
 command line) come from BENCHES below.
 
-usage: run_bench.py [--only 'glob,glob']
+usage: run_bench.py [--only 'glob,glob'] [--cmdline 'more kernel arguments']
+
+--cmdline adds to every benchmark's command line, to compare settings:
+make bench BENCH=nbd_swap BENCH_CMDLINE=e1000_offload=off.
 """
 import argparse
 import fnmatch
@@ -88,7 +91,7 @@ def user_root():
     return [user_image(os.path.join(kernel.ROOT, "build", "bench-user-root.img"))]
 
 
-def run_bench(name, kernel_elf):
+def run_bench(name, kernel_elf, more_cmdline=""):
     spec = BENCHES.get(name, {})
     log = os.path.join(kernel.LOG_DIR, f"bench-{name}.log")
     cmd = [kernel.QEMU_BOOT, "--quiet", "--timing", "--log", log, "--kernel", kernel_elf,
@@ -100,7 +103,8 @@ def run_bench(name, kernel_elf):
     if "nbd" in spec:
         cmd += ["--nbd", spec["nbd"]()[0]]
     start = time.monotonic()
-    r = subprocess.run(cmd + ["--", f"bench={name} {spec.get('cmdline', '')}".strip()],
+    line = " ".join(a for a in (f"bench={name}", spec.get("cmdline", ""), more_cmdline) if a)
+    r = subprocess.run(cmd + ["--", line],
                        capture_output=True, text=True)
     wall = time.monotonic() - start
     text = kernel.read_log(log)
@@ -119,12 +123,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", help="comma-separated globs of benchmark names")
     ap.add_argument("--kernel", default=kernel.KERNEL, help="the kernel to measure")
+    ap.add_argument("--cmdline", default="", help="more kernel arguments for every benchmark")
     args = ap.parse_args()
     names = kernel.registered("kbench_desc_", args.kernel)
     if args.only:
         names = [n for n in names if any(fnmatch.fnmatch(n, g) for g in args.only.split(","))]
     os.makedirs(kernel.LOG_DIR, exist_ok=True)
-    ok = all([run_bench(n, args.kernel) for n in names])
+    ok = all([run_bench(n, args.kernel, args.cmdline) for n in names])
     return 0 if ok and names else 1
 
 

@@ -102,18 +102,43 @@ class EchoServer:
         self.thread.join(timeout=5)
 
 
-def tcp_host_echo(log):
-    server = EchoServer()
-    try:
-        cmdline = (f"test=tcp_host_echo tcp_peer_port={server.port} tcp_kib={ECHO_KIB} "
-                   f"stream_seed={ECHO_SEED}")
-        rc = kernel.boot(cmdline, log, timeout=ECHO_TIMEOUT_S + 30, net=True,
-                         guestfwd=[server.port])
-        server.thread.join(timeout=10)      # the kernel's FIN ends it
-    finally:
-        server.stop()
+# What tcp_host_echo's last line must say in each e1000_offload= mode:
+# TSO frames sent (and every frame's checksum left to the NIC), checksums
+# alone, or neither.
+OFFLOAD_SAYS = {
+    "tso": r"[1-9]\d* TSO frames \(\d+ TCP segments out\), \d+ deferred; "
+           r"eth0 [1-9]\d* TSO frames, [1-9]\d* checksums by the NIC",
+    "csum": r"0 TSO frames \(\d+ TCP segments out\), 0 deferred; "
+            r"eth0 0 TSO frames, [1-9]\d* checksums by the NIC",
+    "off": r"0 TSO frames \(\d+ TCP segments out\), 0 deferred; "
+           r"eth0 0 TSO frames, 0 checksums by the NIC",
+}
+
+
+def host_echo(offload, extra=""):
+    """tcp_host_echo with e1000_offload=offload (and more of the command
+    line): the seeded stream reaches the host byte for byte and comes back
+    checked, and the NIC did the work that mode gives it."""
+    def run(log):
+        server = EchoServer()
+        try:
+            cmdline = (f"test=tcp_host_echo tcp_peer_port={server.port} tcp_kib={ECHO_KIB} "
+                       f"stream_seed={ECHO_SEED} e1000_offload={offload} {extra}")
+            rc = kernel.boot(cmdline.strip(), log, timeout=ECHO_TIMEOUT_S + 30, net=True,
+                             guestfwd=[server.port])
+            server.thread.join(timeout=10)      # the kernel's FIN ends it
+        finally:
+            server.stop()
+        return echo_verdict(server, rc, log, OFFLOAD_SAYS[offload])
+    return run
+
+
+def echo_verdict(server, rc, log, offload_line):
+    """None when the kernel passed, said offload_line, and the host got
+    exactly the stream; else why not."""
     reason = judge("tcp_host_echo", rc, kernel.read_log(log),
-                   [r"tcp-test: host echo: 2048 KiB out and back"])
+                   [r"tcp-test: host echo: 2048 KiB out and back",
+                    r"tcp-test: host echo: " + offload_line])
     if reason:
         return reason
     want = stream_bytes(ECHO_SEED, ECHO_KIB * 1024)
@@ -125,5 +150,10 @@ def tcp_host_echo(log):
 
 
 TCP_TESTS = {
-    "tcp_host_echo": tcp_host_echo,
+    "tcp_host_echo": host_echo("tso"),
+    "tcp_host_echo_checksum_offload_only": host_echo("csum"),
+    "tcp_host_echo_software_segments_and_checksums": host_echo("off"),
+    # Every 37th segment from the host lost: the TSO frames are sent again
+    # from the hole, by fast retransmit or timeout, and still arrive whole.
+    "tcp_host_echo_tso_with_dropped_segments": host_echo("tso", f"net_drop=37 seed={SEED}"),
 }

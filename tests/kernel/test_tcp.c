@@ -307,6 +307,14 @@ KTEST_MANUAL(tcp_host_echo)
     uint64_t ms = timer_uptime_ms() - t0;
     pr_info("tcp-test: host echo: %u KiB out and back in %llu ms\n", bytes / 1024, ms);
     print_counters("host echo");
+    /* What the NIC did for TCP (e1000_offload=): the harness checks these
+     * against the mode it booted with. */
+    const struct net_device *eth = netdev_find("eth0");
+    KASSERT(eth);
+    pr_info("tcp-test: host echo: %u TSO frames (%u TCP segments out), %u deferred; "
+            "eth0 %u TSO frames, %u checksums by the NIC\n", tcp_stats.tso_frames,
+            tcp_stats.segs_out, tcp_stats.tso_deferred, eth->stats.tx_tso_frames,
+            eth->stats.tx_csum_offloaded);
     sock_close(s);
 }
 
