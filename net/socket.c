@@ -220,6 +220,15 @@ static int send_queue(struct socket *s, const uint8_t *p, uint32_t len, uint32_t
     }
     if (spare)
         kfree_skb(spare);
+    if (*sent < len && !more) {
+        /* Stopped early (an error, a timeout, a slice of a user's wait
+         * ended): what is queued must not wait for bytes that may never
+         * come. */
+        mutex_lock(&net_lock);
+        s->corked = false;
+        tcp_output(s);
+        mutex_unlock(&net_lock);
+    }
     return err;
 }
 
