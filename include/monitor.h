@@ -32,3 +32,9 @@ struct monitor_command {
         { name_, args_, help_, fn_ }
 
 __attribute__((noreturn)) void monitor_run(void);
+/* One command line, its words split in place: what the prompt does with
+ * each line it reads, and what the shell's "monitor CMD" asks for
+ * (swiod_monitor, kernel/sys_monitor.c), in the caller's task.  0, or
+ * -E2BIG (more than MONITOR_MAX_WORDS words) or -ENOENT (no such
+ * command), each said on the console. */
+int monitor_exec(char *line);

@@ -43,6 +43,7 @@ int32_t sys_clock_gettime(const struct syscall_args *a);
 int32_t sys_sched_yield(const struct syscall_args *a);
 int32_t sys_sysinfo(const struct syscall_args *a);       /* kernel/sys_info.c */
 int32_t sys_swiod_ps(const struct syscall_args *a);      /* kernel/sys_ps.c */
+int32_t sys_swiod_monitor(const struct syscall_args *a); /* kernel/sys_monitor.c */
 int32_t sys_brk(const struct syscall_args *a);          /* mm/mmap.c */
 int32_t sys_mmap2(const struct syscall_args *a);
 int32_t sys_munmap(const struct syscall_args *a);

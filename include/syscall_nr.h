@@ -65,4 +65,5 @@
 #define NR_shutdown     373
 /* swiod's own, above Linux's numbers: */
 #define NR_swiod_ps     500             /* the task list (ps_abi.h): Linux has /proc */
-#define NR_SYSCALLS     501             /* the table's size: one past the highest it has */
+#define NR_swiod_monitor 501            /* one monitor command line (kernel/sys_monitor.c) */
+#define NR_SYSCALLS     502             /* the table's size: one past the highest it has */

@@ -165,7 +165,6 @@ static int split_words(char *line, char **argv)
 void monitor_run(void)
 {
     static char line[MONITOR_LINE_MAX];     /* too big for the stack; one monitor */
-    char *argv[MONITOR_MAX_WORDS];
 
     console_puts("monitor: type help for the commands\n");
     for (;;) {
@@ -175,18 +174,27 @@ void monitor_run(void)
                            MONITOR_LINE_MAX - 1);
             continue;
         }
-        if ((argc = split_words(line, argv)) < 0) {
-            console_printf("monitor: more than %d words; not run\n", MONITOR_MAX_WORDS);
-            continue;
-        }
-        if (argc == 0)
-            continue;
-        const struct monitor_command *c = monitor_commands_start;
-        while (c < monitor_commands_end && strcmp(c->name, argv[0]) != 0)
-            c++;
-        if (c < monitor_commands_end)
-            c->run(argc, argv);
-        else
-            console_printf("unknown command \"%s\"; try help\n", argv[0]);
+        monitor_exec(line);
     }
+}
+
+int monitor_exec(char *line)
+{
+    char *argv[MONITOR_MAX_WORDS];
+    int argc = split_words(line, argv);
+    if (argc < 0) {
+        console_printf("monitor: more than %d words; not run\n", MONITOR_MAX_WORDS);
+        return argc;
+    }
+    if (argc == 0)
+        return 0;
+    const struct monitor_command *c = monitor_commands_start;
+    while (c < monitor_commands_end && strcmp(c->name, argv[0]) != 0)
+        c++;
+    if (c == monitor_commands_end) {
+        console_printf("unknown command \"%s\"; try help\n", argv[0]);
+        return -ENOENT;
+    }
+    c->run(argc, argv);
+    return 0;
 }

@@ -68,6 +68,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [NR_recvfrom] = sys_recvfrom,
     [NR_shutdown] = sys_shutdown,
     [NR_swiod_ps] = sys_swiod_ps,
+    [NR_swiod_monitor] = sys_swiod_monitor,
 };
 
 void syscall_dispatch(struct int_frame *f)

@@ -27,6 +27,10 @@
  *                       with SH_EXIT_MONITOR, which init (user/init.c)
  *                       takes as "end", and the kernel then starts its
  *                       monitor when the command line says monitor
+ *   monitor CMD [ARGS]  run one monitor command and stay: `monitor demo
+ *                       deadlock user`, `monitor ps` (swiod_monitor(), the
+ *                       kernel's answers on the console); status 1 when
+ *                       the kernel refused the line
  *
  * The status of a command is its exit code, or 128 + the signal that
  * ended it (said on fd 2, as "sh: NAME: killed by signal 11", except for
@@ -467,6 +471,22 @@ static bool builtin(const struct command *c)
                 last_status = 1;
             }
         }
+        return true;
+    }
+    if (strcmp(name, "monitor") == 0 && c->argc > 1) {
+        static char line[LINE_MAX];
+        size_t len = 0;
+        for (int i = 1; i < c->argc && len < sizeof(line); i++)
+            len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i > 1 ? " " : "",
+                                    c->argv[i]);
+        if (len >= sizeof(line)) {              /* $NAME made the words longer than a line */
+            dprintf(2, "sh: monitor: the command is longer than LINE_MAX (%d)\n", LINE_MAX);
+            last_status = 1;
+            return true;
+        }
+        last_status = swiod_monitor(line) < 0;
+        if (last_status)
+            dprintf(2, "sh: monitor: %s\n", strerror(errno));
         return true;
     }
     if (strcmp(name, "monitor") == 0) {

@@ -88,6 +88,9 @@ int sched_yield(void);
 int sysinfo(struct sysinfo *info);
 /* swiod's own: the task list (ps_abi.h); how many tasks there are. */
 int swiod_ps(struct ps_entry *entries, int max);
+/* One line for the kernel's monitor (its commands answer on the console):
+ * 0, or -1 with errno. */
+int swiod_monitor(const char *line);
 
 /* The system call's own brk, not glibc's: asks for the heap to end at
  * addr and returns where it ends now (addr 0 only asks). */

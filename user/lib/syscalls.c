@@ -57,6 +57,7 @@ int clock_gettime(int clock, struct timespec *tp) { return SYS2(NR_clock_gettime
 int sched_yield(void) { return SYS0(NR_sched_yield); }
 int sysinfo(struct sysinfo *info) { return SYS1(NR_sysinfo, info); }
 int swiod_ps(struct ps_entry *entries, int max) { return SYS2(NR_swiod_ps, entries, max); }
+int swiod_monitor(const char *line) { return SYS1(NR_swiod_monitor, line); }
 
 /* brk never fails as a system call: it answers where the heap ends. */
 void *brk(void *addr) { return (void *)syscall6(NR_brk, (long)addr, 0, 0, 0, 0, 0); }
