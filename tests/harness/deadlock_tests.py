@@ -266,24 +266,81 @@ FLUSHER_DEMO_EXPECT = [
 ]
 
 
-def monitor_demo(script, expect, user=False):
+def typed_boot(log, cmdline, disks, script, expect):
+    """Boot with 32 MiB, nbd_timeout=3600 (a deadlock stays while it is
+    looked at) and script typed: None when the boot ends well and expect
+    appears in order (the disks go then), else why not."""
+    rc = kernel.boot(f"{cmdline} nbd_timeout=3600 seed={SEED}".strip(), log, timeout=90,
+                     mem=32, disks=disks, stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, expect)
+    if not reason:
+        for d in disks:
+            os.unlink(d)
+    return reason
+
+
+def monitor_demo(script, expect, user=False, swap=False):
     """The monitor's demo, typed: with nbdsrv (make run's disks), or
-    (user) with the user image as hda and a fresh ext2 as hdb."""
+    (user) with the user image as hda and a fresh ext2 (swap: a fresh
+    swap area) as hdb."""
     def run(log):
-        image = mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)
+        image = (mmap_tests.fresh_swap(f"{log}.swap.img", SWAP_MIB) if swap
+                 else mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB))
         disks = ([user_image(f"{log}.root.img")] if user else []) + [image]
-        server = "" if user else BOOT
-        rc = kernel.boot(f"{server} nbd_timeout=3600 seed={SEED} monitor".strip(), log,
-                         timeout=90, mem=32, disks=disks, stdin_text=script)
-        text = kernel.read_log(log)
-        if rc != 0:
-            return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-        reason = judge.missing_in_order(text, expect)
-        if not reason:
-            for d in disks:
-                os.unlink(d)
-        return reason
+        return typed_boot(log, f"{'' if user else BOOT} monitor", disks, script, expect)
     return run
+
+
+SWAPPED_DEMO_SCRIPT = "demo deadlock swapped\nps\nnbd\ndemo deadlock mlock\nhalt\n"
+SWAPPED_DEMO_EXPECT = [
+    r"swiod> demo deadlock swapped\n",
+    r"demo: /bin/nbd-server serves nbd0, the only swap; its own pages are paged out on purpose",
+    r"hung: DEADLOCK: nbd-server \(pid \d+\) -> nbd0 swap-in read -> nbd-server \(pid \d+\)$",
+    r"test deadlock_1999_server_swapped_out_named: ok",
+    r"demo: nbd-server, hog-a and hog-b stay deadlocked on purpose: try ps and nbd",
+    r"swiod> ps", r"^ +\d+ nbd-server +blocked +\d+ +bio$",
+    r"^ +\d+ hog-b +blocked +\d+ +swap-in read$",
+    r"swiod> nbd", r"in flight [1-9]\d* of",
+    r"swiod> demo deadlock mlock",
+    r"demo: an earlier demo's deadlock is still there",
+    r"monitor: halt \(0 test failures in this boot\)",
+]
+MLOCK_DEMO_SCRIPT = "demo deadlock mlock\ndemo deadlock swapped\nhalt\n"
+MLOCK_DEMO_EXPECT = [
+    r"swiod> demo deadlock mlock\n",
+    r"demo: /bin/nbd-server -l \(mlockall\) serves nbd0, the only swap",
+    r"the hog read 256 and 256 of its 256 pages back from nbd0, 0 and 0 words differ",
+    r"test deadlock_1999_server_swapped_out_mlock_completes: ok",
+    r"swiod> demo deadlock swapped",
+    r"demo: the swapped demo serves hdb \(a swap area\) as nbd0 .*it runs once per boot",
+    r"monitor: halt \(0 test failures in this boot\)",
+]
+
+# The shell's "monitor CMD": a demo typed at make run's shell, and a line
+# the monitor refuses.
+SHELL_DEMO_SCRIPT = ("monitor demo deadlock user\necho status $?\nmonitor nosuch\n"
+                     "echo status $?\nexit 0\n")
+SHELL_DEMO_EXPECT = [
+    r"demo: the 1999 deadlock under reclaim=kswiod: ext2 on nbd0, served by /bin/nbd-server",
+    USER_SERVER,
+    r"and nbd-server still got its pages: A's read answered",
+    r"test deadlock_1999_user: ok",
+    r"^status 0$",
+    r"unknown command \"nosuch\"; try help",
+    r"sh: monitor: ",
+    r"^status 1$",
+]
+
+
+def shell_demo(log):
+    """init=/bin/sh with the user image as / (hda) and a fresh ext2 as
+    hdb; SHELL_DEMO_SCRIPT typed; the boot ends when the shell exits 0."""
+    disks = [user_image(f"{log}.root.img"), mmap_tests.fresh_ext2(f"{log}.ext2.img", IMAGE_MIB)]
+    return typed_boot(log, "init=/bin/sh mount=hda:/", disks, SHELL_DEMO_SCRIPT,
+                      SHELL_DEMO_EXPECT)
 
 
 # The server swapped out (tests/kernel/test_server_swapped.c): the user
@@ -367,4 +424,9 @@ DEADLOCK_TESTS = {
     "monitor_demo_deadlock_user": monitor_demo(USER_DEMO_SCRIPT, USER_DEMO_EXPECT, user=True),
     "monitor_demo_deadlock_flusher": monitor_demo(FLUSHER_DEMO_SCRIPT, FLUSHER_DEMO_EXPECT,
                                                   user=True),
+    "monitor_demo_deadlock_swapped": monitor_demo(SWAPPED_DEMO_SCRIPT, SWAPPED_DEMO_EXPECT,
+                                                  user=True, swap=True),
+    "monitor_demo_deadlock_mlock": monitor_demo(MLOCK_DEMO_SCRIPT, MLOCK_DEMO_EXPECT, user=True,
+                                                swap=True),
+    "shell_monitor_runs_demo_deadlock_user": shell_demo,
 }

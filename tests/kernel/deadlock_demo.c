@@ -19,6 +19,14 @@
  *                          The same disks; the boot's first user demo
  *                          starts the server, -f or not, and a demo
  *                          wanting the other kind is refused
+ *   demo deadlock swapped  the server's own pages swapped out to the
+ *                          device it serves, a deadlock no reclaim
+ *                          policy cures (deadlock_1999_server_swapped_out
+ *                          _named; it stays, for ps and nbd)
+ *   demo deadlock mlock    the same with nbd-server -l, mlockall: it
+ *                          completes (..._mlock_completes).  Both: boot
+ *                          with the user image as hda, a swap area as
+ *                          hdb, no nbd=; one of them per boot
  *
  * Otherwise it needs nbd0 served by nbdsrv (nbdsrv=PORT nbdsrv_dev=DEV
  * nbd=127.0.0.1:PORT on the command line; make run boots so), and runs
@@ -44,11 +52,45 @@
 
 static void usage(void)
 {
-    console_puts("usage: demo deadlock [user] [kswiod|sync] | demo deadlock flusher\n");
+    console_puts("usage: demo deadlock [user] [kswiod|sync] | demo deadlock "
+                 "flusher|swapped|mlock\n");
+}
+
+/* demo deadlock swapped|mlock (test_server_swapped.c). */
+static void demo_swapped(bool mlock)
+{
+    if (!blkdev_find("hdb") || blkdev_find("nbd0")) {
+        console_puts("demo: the swapped demo serves hdb (a swap area) as nbd0 with "
+                     "/bin/nbd-server from hda (the user image): boot with those disks and no "
+                     "nbd=; it runs once per boot\n");
+        return;
+    }
+    if (mlock) {
+        console_puts("demo: /bin/nbd-server -l (mlockall) serves nbd0, the only swap; its "
+                     "pages are paged out on purpose, and the locked ones stay\n");
+        ktest_run("deadlock_1999_server_swapped_out_mlock_completes");
+        return;
+    }
+    console_puts("demo: /bin/nbd-server serves nbd0, the only swap; its own pages are paged "
+                 "out on purpose (MADV_PAGEOUT), as memory pressure would some day\n");
+    if (ktest_run("deadlock_1999_server_swapped_out_named") == 0)
+        console_puts("demo: nbd-server, hog-a and hog-b stay deadlocked on purpose: try ps "
+                     "and nbd\n");
 }
 
 static void cmd_demo(int argc, char **argv)
 {
+    bool swapped = argc == 3 && strcmp(argv[1], "deadlock") == 0 &&
+                   (strcmp(argv[2], "swapped") == 0 || strcmp(argv[2], "mlock") == 0);
+    if (swapped && deadlock_1999_left) {
+        console_puts("demo: an earlier demo's deadlock is still there (ps shows it); halt "
+                     "and boot again\n");
+        return;
+    }
+    if (swapped) {
+        demo_swapped(strcmp(argv[2], "mlock") == 0);
+        return;
+    }
     bool flusher = argc == 3 && strcmp(argv[2], "flusher") == 0;
     bool user = flusher || (argc >= 3 && strcmp(argv[2], "user") == 0);
     const char *policy = !flusher && argc == 3 + user ? argv[2 + user] : NULL;
@@ -105,7 +147,8 @@ static void cmd_demo(int argc, char **argv)
     reclaim_policy = saved;
 }
 
-MONITOR_COMMAND("demo", "deadlock [user|flusher]",
+MONITOR_COMMAND("demo", "deadlock [user|flusher|swapped|mlock]",
                 "the 1999 deadlock live: [user] [kswiod|sync]; user: the server a process; "
-                "flusher: it -f under sync",
+                "flusher: it -f under sync; swapped: its pages on the device it serves; "
+                "mlock: -l",
                 cmd_demo);

@@ -17,10 +17,18 @@
 #define LISTEN_POLL_MS      250
 #define PORT_LEN            8
 #define SERVER_LEN          24      /* "127.0.0.1:PORT" */
+#define NBD_SERVER_PATH     "/bin/nbd-server"
 
 int nbd_user_start(const char *path, const char *const opts[], struct nbd_user *u)
 {
-    int err = vfs_mount("hda", "/", "ext2");
+    /* A boot whose shell runs the demo (monitor demo ...) has the image
+     * mounted on / already. */
+    struct inode *program;
+    int err = vfs_lookup(NBD_SERVER_PATH, &program);
+    if (!err)
+        iput(program);
+    else
+        err = vfs_mount("hda", "/", "ext2");
     if (err) {
         pr_err("nbd user: hda holds no user image to mount (%d)\n", err);
         return err;
@@ -28,7 +36,7 @@ int nbd_user_start(const char *path, const char *const opts[], struct nbd_user *
     char port[PORT_LEN], server[SERVER_LEN];
     ksnprintf(port, sizeof(port), "%u", NBD_USER_PORT);
     ksnprintf(server, sizeof(server), "127.0.0.1:%u", NBD_USER_PORT);
-    const char *argv[3 + NBD_USER_OPTS + 2] = { "/bin/nbd-server", "-p", port };
+    const char *argv[3 + NBD_USER_OPTS + 2] = { NBD_SERVER_PATH, "-p", port };
     int argc = 3;
     for (int i = 0; opts && opts[i]; i++) {
         if (i == NBD_USER_OPTS) {

@@ -33,6 +33,7 @@
  *       the hog reads back, every word as written.
  */
 #include "blkdev.h"
+#include "deadlock_1999.h"
 #include "hung.h"
 #include "kerrno.h"
 #include "ktest.h"
@@ -192,6 +193,9 @@ static void check_read_back(struct nbd_user *u)
 
 KTEST_MANUAL(deadlock_1999_server_swapped_out_named)
 {
+    KASSERT(!deadlock_1999_left);
+    if (!hung_timeout_secs || hung_timeout_secs > DEADLOCK_SYNC_HUNG_TIMEOUT_S)
+        hung_timeout_secs = DEADLOCK_SYNC_HUNG_TIMEOUT_S;  /* named soon, at the demo too */
     uint32_t hung0 = hung_reports, cycles0 = hung_deadlocks;
     struct pageout_counts server[2];
     struct nbd_user *u = serve_swap_and_hog(NULL);
@@ -215,6 +219,7 @@ KTEST_MANUAL(deadlock_1999_server_swapped_out_named)
             "the server out on purpose (reclaim_space_pages, Linux's MADV_PAGEOUT) so that it "
             "happens in every run.  The cure is nbd-server -l: mlockall\n");
     ktest_expect_reports(hangs);
+    deadlock_1999_left = true;          /* no demo after it in this boot */
     KASSERT(named > 0);
     KASSERT_EQ(hog.done, 0);
     ktest_note("deadlocked on purpose, and named (%u hang reports)", hangs);
