@@ -117,6 +117,9 @@ MMAP_TESTS = {
     "filemap_fsync_writes_pages_dirty_in_a_pte": ext2_stress(
         "filemap_fsync_writes_pages_dirty_in_a_pte", False, files=False, mem=128,
         seeded=False, expect=[r"filemap: fsync handed 1 pages to kswiod"]),
+    "filemap_split_area_reverse_map_finds_each_pte_once": ext2_stress(
+        "filemap_split_area_reverse_map_finds_each_pte_once", False, files=False, mem=128,
+        seeded=False, expect=[r"filemap: mlock of the middle: 3 areas map the file"]),
     "vm_munmap_goes_on_while_a_destroy_waits_for_a_file": ext2_stress(
         "vm_munmap_goes_on_while_a_destroy_waits_for_a_file", False, files=False, mem=128,
         seeded=False, expect=[r"vm: munmap of another space while a destroy waits for the "

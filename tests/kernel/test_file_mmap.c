@@ -1,5 +1,5 @@
 /*
- * test_file_mmap.c - shared file mappings meeting the file's other calls.
+ * test_file_mmap.c - file mappings meeting the file's other calls.
  *
  * KTEST_MANUAL: each needs a fresh, empty ext2 file system on hda, which
  * tests/harness/mmap_tests.py makes (and judges with e2fsck -fn after).
@@ -14,6 +14,14 @@
  *   filemap_fsync_writes_pages_dirty_in_a_pte  a task stores through a
  *       mapping that stays; the page is dirty only in its PTE; fsync (the
  *       kernel's msync) hands it to kswiod and leaves the PTE clean
+ *   filemap_split_area_reverse_map_finds_each_pte_once  a task stores
+ *       in every page of a shared 4-page mapping; mlock of the middle two
+ *       splits the area in three, each on the file's list: only those
+ *       PTEs become PTE_LOCKED, no page gains or loses a reference;
+ *       truncation to one page unmaps pages 1-3 once each (a PTE found
+ *       twice would be put twice: the allocator's checks would say so);
+ *       munmap of page 0 moves its dirty bit to the page, and fsync
+ *       writes it to the file
  *   vm_munmap_goes_on_while_a_destroy_waits_for_a_file  the cycle of the
  *       1999 scenario with a user-space NBD server, cut: this task holds a
  *       file's lock (as kswapd did, writing to nbd0); a task destroying a
@@ -24,6 +32,7 @@
  */
 #include "kerrno.h"
 #include "kstring.h"
+#include "list.h"
 #include "ktest.h"
 #include "mm.h"
 #include "mutex.h"
@@ -130,6 +139,66 @@ KTEST_MANUAL(filemap_fsync_writes_pages_dirty_in_a_pte)
 
     KASSERT_EQ(vfs_fsync(inode), 0);                /* nothing new: nothing written */
     vm_space_destroy(space);
+    iput(inode);
+    KASSERT_EQ(vfs_umount(MNT), 0);
+}
+
+static void fill_task(void *arg)
+{
+    task_set_vm(arg);
+    for (uint32_t p = 0; p < PAGES; p++)
+        *(volatile uint32_t *)(MAP_VA + p * PAGE_SIZE) = 0xa0 + p;
+}
+
+/* The page mapped at page p of the mapping, or NULL. */
+static struct page *mapped_page(struct vm_space *space, uint32_t p)
+{
+    uint32_t pa;
+    return vm_lookup(space, MAP_VA + p * PAGE_SIZE, &pa, NULL) ? NULL
+                                                               : pfn_to_page(pa >> PAGE_SHIFT);
+}
+
+KTEST_MANUAL(filemap_split_area_reverse_map_finds_each_pte_once)
+{
+    struct inode *inode;
+    uint32_t reports = mm_debug_reports;
+    struct vm_space *space = map_new_file(MNT "/split", &inode);
+    struct task *task = task_create("filler", fill_task, space, PRIO_NORMAL);
+    KASSERT(task != NULL);
+    KASSERT_EQ(task_join(task), 0);
+    struct page *pages[PAGES];
+    int32_t refs[PAGES];
+    for (uint32_t p = 0; p < PAGES; p++) {
+        KASSERT((pages[p] = mapped_page(space, p)) != NULL);
+        refs[p] = pages[p]->refcount;
+    }
+    KASSERT_EQ(vm_change_range(space, MAP_VA + PAGE_SIZE, 2 * PAGE_SIZE, -1, VM_LOCKED, 0), 0);
+    uint32_t areas = 0;
+    list_for_each(link, &inode->mapping.mmaps)
+        areas++;
+    pr_info("filemap: mlock of the middle: %u areas map the file\n", areas);
+    KASSERT_EQ(areas, 3);
+    for (uint32_t p = 0; p < PAGES; p++) {
+        bool locked = vm_get_pte(space, MAP_VA + p * PAGE_SIZE) & PTE_LOCKED;
+        KASSERT_EQ(locked, p == 1 || p == 2);
+        KASSERT_EQ(pages[p]->refcount, refs[p]);
+    }
+    KASSERT_EQ(vfs_truncate(inode, PAGE_SIZE), 0);
+    KASSERT(mapped_page(space, 0) == pages[0]);
+    for (uint32_t p = 1; p < PAGES; p++)
+        KASSERT(mapped_page(space, p) == NULL);
+    KASSERT_EQ(vm_unmap_range(space, MAP_VA, PAGE_SIZE), 0);
+    KASSERT(pages[0]->flags & PG_dirty);            /* the PTE's dirty bit, kept */
+    KASSERT_EQ(vfs_fsync(inode), 0);
+    uint32_t word = 0;
+    KASSERT_EQ(vfs_read(inode, 0, &word, 4), 4);
+    KASSERT_EQ(word, 0xa0);
+    KASSERT_EQ(mm_debug_reports, reports);
+    vm_space_destroy(space);
+    areas = 0;
+    list_for_each(link, &inode->mapping.mmaps)
+        areas++;
+    KASSERT_EQ(areas, 0);
     iput(inode);
     KASSERT_EQ(vfs_umount(MNT), 0);
 }
