@@ -3,7 +3,12 @@
  *
  * One run queue per priority, each a FIFO: schedule() takes the first task
  * of the most urgent non-empty queue, and a task that used up its slice or
- * yields goes to the back of its own.  All run-queue and task-state
+ * yields goes to the back of its own with a new slice.  A task preempted
+ * by a more urgent one goes back to the front of its queue and keeps what
+ * is left of its slice (as Linux's SCHED_RR): otherwise a task that keeps
+ * waking -- an IO task answering every few ticks -- would cost whichever
+ * task it happened to interrupt its turn, and busy tasks of one priority
+ * would no longer share the CPU evenly.  All run-queue and task-state
  * changes happen with interrupts off, which on one CPU is the whole of the
  * locking.
  */
@@ -64,10 +69,19 @@ static void check_task(const struct task *t, const char *when)
 
 /* ---- the core: with interrupts off ----------------------------------------- */
 
+/* At the back of its queue, with a whole slice for its next turn. */
 static void enqueue(struct task *t)
 {
     t->state = TASK_RUNNABLE;
+    t->slice = TIME_SLICE_TICKS;
     list_add_tail(&t->run_link, &run_queue[t->prio]);
+}
+
+/* Back at the front, to finish the turn a more urgent task interrupted. */
+static void enqueue_interrupted(struct task *t)
+{
+    t->state = TASK_RUNNABLE;
+    list_add(&t->run_link, &run_queue[t->prio]);
 }
 
 static struct task *pick_next(void)
@@ -95,7 +109,9 @@ static void __schedule(bool preempted)
      * task goes back on one only as it is switched out -- if it is still
      * running (a yield), or was preempted on its way to blocking. */
     bool blocked = prev->state == TASK_SLEEPING || prev->state == TASK_UNINTERRUPTIBLE;
-    if (prev->state == TASK_RUNNING || (preempted && blocked))
+    if (preempted && prev->state == TASK_RUNNING && prev->slice && prev != idle_task)
+        enqueue_interrupted(prev);
+    else if (prev->state == TASK_RUNNING || (preempted && blocked))
         enqueue(prev);
     struct task *next = pick_next();
     if (!next)
@@ -103,7 +119,6 @@ static void __schedule(bool preempted)
     check_task(next, "switch in");
     next->state = TASK_RUNNING;
     next->last_ran = timer_ticks();
-    next->slice = TIME_SLICE_TICKS;
     need_resched = false;
     if (next == prev)
         return;

@@ -50,6 +50,78 @@ KTEST(sched_busy_tasks_share_fairly)
     }
 }
 
+/*
+ * A task preempted by a more urgent one resumes its turn: two busy tasks
+ * note which of them runs; a PRIO_IO task wakes every other tick, notes
+ * the busy task it interrupted (when that task had some of its slice
+ * left, so its turn was not over), and looks, at its next wake, at which busy task ran first after
+ * it went back to sleep.  It must be the one it interrupted -- a task sent
+ * to the back instead loses its turn to whichever task a steady waker
+ * happens to interrupt least.
+ */
+#define RESUME_ROUNDS 40
+
+struct resume_probe {
+    struct task *volatile running;      /* the busy task that ran last */
+    struct task *volatile first_after;  /* the first to run after the waker slept */
+    volatile bool watching;             /* the waker slept; first_after not yet set */
+    int checked, resumed;               /* the waker's verdicts */
+};
+
+static void busy_noting(void *arg)
+{
+    struct resume_probe *p = arg;
+    while (!task_should_stop()) {
+        if (p->watching) {
+            p->first_after = current;
+            p->watching = false;
+        }
+        p->running = current;
+    }
+}
+
+static void wake_and_check(void *arg)
+{
+    struct resume_probe *p = arg;
+    struct task *interrupted = NULL;
+    for (int round = 0; round < RESUME_ROUNDS; round++) {
+        sleep_ms(2 * 1000 / HZ);
+        if (interrupted && !p->watching) {
+            p->checked++;
+            p->resumed += p->first_after == interrupted;
+        }
+        struct task *victim = p->running;
+        /* The tick that woke us took one tick of the victim's slice: a
+         * whole slice means the tick ended its turn and it was sent to the
+         * back with a new one, as it should be. */
+        bool turn_left = victim && victim->slice && victim->slice < TIME_SLICE_TICKS;
+        interrupted = turn_left ? victim : NULL;
+        p->watching = true;
+    }
+}
+
+KTEST(sched_preempted_task_resumes_its_turn)
+{
+    static struct resume_probe p;
+    p = (struct resume_probe){ NULL, NULL, false, 0, 0 };
+    struct task *busy[2];
+    for (int i = 0; i < 2; i++) {
+        busy[i] = task_create("busy", busy_noting, &p, PRIO_NORMAL);
+        KASSERT(busy[i] != NULL);
+    }
+    struct task *waker = task_create("waker", wake_and_check, &p, PRIO_IO);
+    KASSERT(waker != NULL);
+    KASSERT_EQ(task_join(waker), 0);
+    for (int i = 0; i < 2; i++) {
+        task_stop(busy[i]);
+        KASSERT_EQ(task_join(busy[i]), 0);
+    }
+    pr_info("sched: %d of %d interrupted tasks resumed their turn first\n", p.resumed,
+            p.checked);
+    KASSERT(p.checked >= RESUME_ROUNDS / 4);
+    KASSERT_EQ(p.resumed, p.checked);
+}
+
 struct priority_probe {
     volatile uint32_t bulk_progress;
     volatile uint32_t io_rounds;
