@@ -9,7 +9,9 @@
  * Scheduling is preemptive and round robin within a priority; a runnable
  * task of a higher priority (smaller number) always runs first, so the IO
  * tasks (PRIO_IO) run before bulk work when both are runnable.  The timer
- * ends a task's time slice; preemption waits while preempt_count > 0 (a
+ * ends a task's time slice (TIME_SLICE_TICKS); a task preempted by a more
+ * urgent one before its slice ran out resumes first, with what was left of
+ * it (kernel/sched.c says why).  Preemption waits while preempt_count > 0 (a
  * spinlock held) or irq_depth > 0 (inside an interrupt handler) and happens
  * on the way out of the interrupt.
  *
