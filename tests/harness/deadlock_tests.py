@@ -358,6 +358,10 @@ SWAPPED_NAMED_EXPECT = SWAPPED_OUT + [
     r"copies freed",
     r"hung:   hog-[ab] waits for the nbd0 swap-in read of slot \d+, which only nbd-server can "
     r"end \(it answers nbd0's requests\)",
+    # The reader waiting on swapin_wq for the other's read, followed too:
+    r"hung: task \"(hog-[ab])\" \(id \d+\) blocked for \d+ s on wait queue swap-in read "
+    r"\(uninterruptible\)\n(?:.*\n){0,4}.*hung:   \1 waits for the nbd0 swap-in read of slot "
+    r"\d+, which only nbd-server can end",
     r"hung: DEADLOCK: nbd-server \(pid \d+\) -> nbd0 swap-in read -> nbd-server \(pid \d+\)$",
     r"hung: nbd-server is a user process, pid \d+: its kernel stack starts at a system call "
     r"or a fault",

@@ -494,16 +494,10 @@ static void ending_io_flusher(struct block_device *nbd0, const struct task *bloc
     KASSERT_EQ(refusals, 0);
     KASSERT(own_reclaims > 0);          /* it reclaimed: the count means something */
     KASSERT_EQ(own_writes, 0);
-    /* The checks tear the mappings down, which takes each file's lock;
-     * kswapd, writing a page of nbd0 the 1999 way with that lock held
-     * and waiting for the server, would hold them up.  (It no longer
-     * closes a cycle: nbd-server's munmap takes its own space's lock
-     * only, mm/vm.c.)  The story is told: the checks run under the
-     * default policy, once kswapd's last sync run has ended. */
-    reclaim_policy = RECLAIM_KSWIOD;
-    for (uint32_t waited = 0; waited < STATE_WAIT_MS && !(blocked->wchan &&
-         strcmp(blocked->wchan, "kswapd") == 0); waited += POLL_MS)
-        sleep_ms(POLL_MS);
+    /* The checks tear the mappings down under the 1999 policy still:
+     * kswapd, writing a page of nbd0 with its file's lock held, waits for
+     * the server, which answers (its munmap takes its own space's lock
+     * only, mm/vm.c), and the teardown waits for kswapd -- no cycle. */
     print_files(buf);
     /* Counted once the mount is gone: until then kswapd, under the 1999
      * policy, may still write a page and wait, and be reported. */
