@@ -403,9 +403,9 @@ static void copy_pte(struct vm_space *child, struct vm_space *parent, uint32_t v
 }
 
 /* fork: the child's PTEs of the anonymous pages of area a, as the
- * parent's are.  A private page becomes read-only in both (copy-on-write); every copied
- * PTE is a reference to its page and, for a page in the swap cache or a
- * swap PTE, to its slot.  The child's page tables are made first, outside
+ * parent's are.  A private page becomes read-only in both
+ * (copy-on-write); every copied PTE is a reference to its page and, for
+ * a page in the swap cache or a swap PTE, to its slot.  The child's page tables are made first, outside
  * page_lock. */
 static int copy_anon_ptes(struct vm_space *child, struct vm_space *parent,
                           const struct vm_area *a)
@@ -514,15 +514,14 @@ static void unmap_anon_pages(struct vm_space *s, uint32_t start, uint32_t end)
     }
 }
 
-/* The pages and slots of [from, to), part of area a, let go of: a
- * file's pages (their dirty bits moved to the file's pages first), then
- * the anonymous ones. */
-static void unmap_area_pages(struct vm_space *s, struct vm_area *a, uint32_t from, uint32_t to)
+/* The pages and slots of area a let go of: a file's pages (their dirty
+ * bits moved to the file's pages first), then the anonymous ones. */
+static void unmap_area_pages(struct vm_space *s, struct vm_area *a)
 {
     if (a->mapping)
-        filemap_unmap_pages(a, from, to);
+        filemap_unmap_pages(a);
     if (has_anon_pages(a))
-        unmap_anon_pages(s, from, to);
+        unmap_anon_pages(s, a->start, a->end);
 }
 
 /* Split the area that holds addr at addr, if addr falls inside one: 0 or
@@ -580,7 +579,7 @@ int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end)
         struct vm_area *a = list_entry(link, struct vm_area, link);
         link = link->next;
         if (start <= a->start && a->end <= end) {
-            unmap_area_pages(s, a, a->start, a->end);
+            unmap_area_pages(s, a);
             free_area(a);
         }
     }
@@ -697,7 +696,7 @@ void vm_unmap_all(struct vm_space *s)
 {
     while (!list_empty(&s->areas)) {
         struct vm_area *a = list_first_entry(&s->areas, struct vm_area, link);
-        unmap_area_pages(s, a, a->start, a->end);
+        unmap_area_pages(s, a);
         free_area(a);
     }
 }

@@ -257,12 +257,12 @@ void filemap_harvest_dirty(struct address_space *mapping)
     }
 }
 
-void filemap_unmap_pages(struct vm_area *a, uint32_t from, uint32_t to)
+void filemap_unmap_pages(struct vm_area *a)
 {
     struct address_space *mapping = a->mapping;
     mutex_lock(&mapping->lock);
-    for (uint32_t va = vm_next_used(a->space, from, to); va < to;
-         va = vm_next_used(a->space, va + PAGE_SIZE, to)) {
+    for (uint32_t va = vm_next_used(a->space, a->start, a->end); va < a->end;
+         va = vm_next_used(a->space, va + PAGE_SIZE, a->end)) {
         uint32_t pte = vm_get_pte(a->space, va);
         struct page *page = pte & PTE_PRESENT ? pfn_to_page(pte >> PAGE_SHIFT) : NULL;
         if (page && !(page->flags & PG_anon))   /* anonymous: a private area's copy */

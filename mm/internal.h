@@ -116,10 +116,9 @@ void filemap_split_area(struct vm_area *a, struct vm_area *b);
  * and slots; s->mmap_lock held.  0 or -ENOMEM (an area to split, and no
  * memory for its half). */
 int vm_remove_range(struct vm_space *s, uint32_t start, uint32_t end);
-/* Unmap the file's pages that a file area maps in [from, to) (their
- * dirty bits become PG_dirty); a private area's anonymous pages are left
- * for the caller. */
-void filemap_unmap_pages(struct vm_area *area, uint32_t from, uint32_t to);
+/* Unmap the file's pages that a file area maps (their dirty bits become
+ * PG_dirty); a private area's anonymous pages are left for the caller. */
+void filemap_unmap_pages(struct vm_area *area);
 /* A file area goes: off the file's list, and its reference to the file
  * dropped (the last one may write the file back: it may sleep). */
 void filemap_detach_area(struct vm_area *area);
