@@ -79,6 +79,15 @@ static bool blocked(const struct task *t)
 
 /* ---- following who waits for whom --------------------------------------- */
 
+/* The device whose swap-in read t waits for: swap-in marks the task
+ * around its waits for a read (a completion's or swapin_wq's queue), so
+ * a wait of another kind meanwhile -- a mutex on the way to submitting
+ * the read -- is not that. */
+static const struct block_device *swapin_wait(const struct task *t)
+{
+    return t->wait_kind == WAIT_QUEUE ? t->swapin_bdev : NULL;
+}
+
 struct task *describe_wait(const struct task *t, char *buf, size_t size)
 {
     const char *what = name_ok(t->wchan);
@@ -113,7 +122,7 @@ struct task *describe_wait(const struct task *t, char *buf, size_t size)
      * another fault's (on swapin_wq, which names no one), it ends only
      * when that task answers.  Devices are never freed; their server's
      * task is cleared when it exits (blkdev_forget_server). */
-    const struct block_device *bdev = t->swapin_bdev;
+    const struct block_device *bdev = swapin_wait(t);
     if (bdev && kernel_addr_mapped((uint32_t)bdev, sizeof(*bdev)) && bdev->server &&
         kernel_addr_mapped((uint32_t)bdev->server, sizeof(*bdev->server)) &&
         task_ok(bdev->server->task)) {
@@ -197,7 +206,7 @@ static void cycle_step(char *buf, const struct task *t, bool last)
     char pid[16] = "", io[BDEV_NAME_LEN + 24] = "";
     if (t->proc)
         ksnprintf(pid, sizeof(pid), " (pid %u)", t->id);
-    if (!last && t->swapin_bdev)
+    if (!last && swapin_wait(t))
         ksnprintf(io, sizeof(io), " -> %.*s swap-in read", BDEV_NAME_LEN, t->swapin_bdev->name);
     ksnprintf(buf, CYCLE_STEP_LEN, TASK_FMT "%s%s%s", TASK_ARG(t), pid, io, last ? "" : " -> ");
 }
