@@ -129,8 +129,13 @@ static void __schedule(bool preempted)
     if (next == idle_task)
         idle_since = now;
     current = next;
-    if (next->vm != prev->vm)
-        vm_switch(next->vm ? next->vm : &kernel_space);
+    /* A kernel thread (no space) runs on whichever space is loaded: the
+     * kernel half is the same in all of them.  So a process that gets the
+     * CPU back after knetd or an NBD task ran finds its own space still
+     * loaded and its TLB warm (Linux's lazy TLB).  A space that goes away
+     * is unloaded first (vm_space_destroy, put_space in mm/vm.c). */
+    if (next->vm)
+        vm_switch(next->vm);
     /* A task in user mode enters the kernel on its own kernel stack, empty
      * each time (it left the kernel with nothing on it).  kmain never runs
      * user code and keeps the boot stack's value. */

@@ -190,6 +190,10 @@ static void put_space(struct vm_space *s)
     spin_unlock_irqrestore(&spaces_lock, flags);
     if (!last)
         return;
+    /* A kernel thread may run on it still (sched.c loads no space for
+     * one): its directory must not stay in CR3 once freed. */
+    if (is_current(s))
+        vm_switch(&kernel_space);
     /* Out of its family before its tables go: reclaim walks the family's
      * tables.  No page names a family whose last space has gone. */
     flags = spin_lock_irqsave(&page_lock);
@@ -272,7 +276,12 @@ int vm_for_each_space(int (*fn)(struct vm_space *s, void *arg), void *arg)
 
 void vm_switch(struct vm_space *s)
 {
-    __asm__ volatile("mov %0, %%cr3" : : "r"(virt_to_phys(s->pgdir)) : "memory");
+    /* A CR3 load empties the TLB -- under QEMU's TCG its whole software
+     * TLB, refilled one slow lookup at a time -- so none when s is
+     * loaded already: its PTE changes were invalidated one by one
+     * (is_current). */
+    if (!is_current(s))
+        __asm__ volatile("mov %0, %%cr3" : : "r"(virt_to_phys(s->pgdir)) : "memory");
 }
 
 /* Addresses the caller may change: page aligned, and not the direct map
