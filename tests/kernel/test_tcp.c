@@ -21,6 +21,8 @@
 KERNEL_PARAM(tcp_kib, "per test", "KiB each TCP stream test sends each way");
 KERNEL_PARAM(tcp_peer_port, "0", "the host port of the TCP echo test's peer");
 KERNEL_PARAM(stream_seed, "1", "seed of the TCP echo test's byte stream");
+KERNEL_PARAM(tcp_silence_ms, "0",
+             "the TCP echo test drops every segment it receives for this long, mid-stream");
 
 #define TEST_PORT        5001
 #define CLOSED_PORT      5999
@@ -290,6 +292,18 @@ KTEST_MANUAL(tcp_established_peer_gone_silent_times_out)
     sock_close(l);
 }
 
+/* tcp_silence_ms= mid-stream: every segment received is dropped for that
+ * long, so what is in flight times out and is sent again from snd_una --
+ * as TSO frames when the NIC offers TSO. */
+static void silence_midway(void *arg)
+{
+    uint32_t ms = (uint32_t)(uintptr_t)arg;
+    sleep_ms(100);
+    fault_silence(true);
+    sleep_ms(ms);
+    fault_silence(false);
+}
+
 /* tcp_tests.py's echo server at 10.0.2.100:tcp_peer_port: a seeded stream
  * out, the same stream back, checked; the server checks it too. */
 KTEST_MANUAL(tcp_host_echo)
@@ -301,9 +315,14 @@ KTEST_MANUAL(tcp_host_echo)
     struct socket *s;
     KASSERT_EQ(sock_connect(GUESTFWD_ADDR, port, XFER_TIMEOUT_MS, &s), 0);
     uint64_t t0 = timer_uptime_ms();
+    uint32_t silence = cmdline_get_u32("tcp_silence_ms", 0);
+    struct task *silencer = silence ? task_create("tcp-silencer", silence_midway,
+                                                  (void *)(uintptr_t)silence, PRIO_NORMAL) : NULL;
     struct tcp_stream_task *rx = tcp_stream_start(s, seed, bytes, XFER_TIMEOUT_MS, 0);
     KASSERT_EQ(tcp_stream_send(s, seed, bytes, XFER_TIMEOUT_MS), 0);
     KASSERT_EQ(tcp_stream_join(rx), 0);
+    if (silencer)
+        KASSERT_EQ(task_join(silencer), 0);
     uint64_t ms = timer_uptime_ms() - t0;
     pr_info("tcp-test: host echo: %u KiB out and back in %llu ms\n", bytes / 1024, ms);
     print_counters("host echo");
