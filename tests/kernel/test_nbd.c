@@ -166,7 +166,12 @@ KTEST_MANUAL(nbd_survives_faulty_server)
         KASSERT(st.connected && r.failed > 0 && r.ok > 0 && st.server_errors > 0);
     } else {
         KASSERT(dead_wanted);
-        KASSERT(!st.connected && r.failed > 0);
+        KASSERT(!st.connected);
+        /* A server killed between two rounds had nothing in flight to
+         * fail; the bio below shows the death all the same.  (A stall
+         * always has: the harness wants its timeout line.) */
+        if (!r.failed)
+            pr_info("nbd test: the server died with nothing in flight\n");
         uint64_t t0 = timer_uptime_ms();    /* later bios fail at once */
         KASSERT_EQ(flight_rw_status(r.dev, r.pages, r.sectors, 1, BIO_READ, r.status), 1);
         KASSERT(timer_uptime_ms() - t0 < FAST_FAIL_MS);
