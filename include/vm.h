@@ -252,9 +252,12 @@ void vm_count_pages(struct vm_space *s, uint32_t *resident, uint32_t *swapped);
  * the PTEs and takes no lock. */
 bool vm_user_denied(struct vm_space *s, uint32_t addr, uint32_t len);
 
-/* True when every byte of [addr, addr+len) is mapped in the current page
- * tables: safe to read without faulting.  Walks the tables; takes no lock,
- * so backtraces and fault reports can use it. */
+/* True when every byte of [addr, addr+len) is in the kernel's half and
+ * mapped: safe to read without faulting.  Walks the tables; takes no lock,
+ * so backtraces, fault reports and the views can use it on pointers they
+ * do not trust.  A user address is never one: which program's memory is
+ * loaded depends on whose space the CPU is in (a kernel thread borrows
+ * the last one), so a pointer there in a kernel structure is corrupt. */
 bool kernel_addr_mapped(uint32_t addr, uint32_t len);
 
 /* Map len bytes of device registers at physical address phys, uncached

@@ -433,8 +433,8 @@ bool kernel_addr_mapped(uint32_t addr, uint32_t len)
     if (len == 0)
         return true;
     uint32_t last = addr + len - 1;
-    if (last < addr)
-        return false;           /* wraps around 4 GiB */
+    if (addr < KERNEL_VMA || last < addr)
+        return false;           /* user memory, or wraps around 4 GiB */
     for (uint32_t page = addr & ~(PAGE_SIZE - 1);; page += PAGE_SIZE) {
         if (!page_mapped(page))
             return false;

@@ -58,6 +58,8 @@ KTEST(vm_read_only_page_faults_on_write)
     KASSERT_EQ(vm_map(space, TEST_VA, page_to_phys(frame), PTE_WRITE), 0);
     vm_switch(space);
     write_word((uint32_t *)TEST_VA, 7);
+    /* Mapped, but in the user half: no view may read it on trust. */
+    KASSERT(!kernel_addr_mapped(TEST_VA, 4));
     KASSERT_EQ(vm_protect(space, TEST_VA, 0), 0);           /* now read-only */
     KASSERT_EQ(read_word((uint32_t *)TEST_VA), 7);          /* reading is fine */
 
