@@ -2,6 +2,7 @@
  * kbench.c - the built-in benchmark runner (see include/kbench.h).
  */
 #include "kbench.h"
+#include "profile.h"
 #include "cmdline.h"
 #include "console.h"
 #include "kerrno.h"
@@ -64,7 +65,9 @@ int kbench_run(const char *name)
     for (const struct kbench *b = kbenches_start; b < kbenches_end; b++) {
         if (strcmp(b->name, name) == 0) {
             pr_info("bench %s: begin\n", name);
+            profile_reset();            /* profile=: the bench's own ticks */
             b->fn();
+            profile_report(name, PROFILE_BENCH_TOP);
             pr_info("bench %s: done\n", name);
             return 0;
         }

@@ -35,6 +35,7 @@
 #include "pic.h"
 #include "printk.h"
 #include "process.h"
+#include "profile.h"
 #include "reclaim.h"
 #include "ramdisk.h"
 #include "sched.h"
@@ -88,6 +89,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     sched_init();
     process_init();
 
+    profile_init();
     timer_init();
     serial_enable_rx_irq();
     sti();

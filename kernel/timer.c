@@ -4,6 +4,7 @@
 #include "timer.h"
 #include "interrupts.h"
 #include "pit.h"
+#include "profile.h"
 #include "sched.h"
 #include "x86.h"
 
@@ -26,8 +27,8 @@ static void run_expired_timers(void)
 
 static void timer_irq(struct int_frame *frame)
 {
-    (void)frame;
     ticks++;
+    profile_tick(frame);
     run_expired_timers();
     sched_tick();
 }

@@ -108,8 +108,8 @@ def run_bench(name, kernel_elf, more_cmdline=""):
                        capture_output=True, text=True)
     wall = time.monotonic() - start
     text = kernel.read_log(log)
-    for line in re.findall(r"^\[ *[\d.]+\] (BENCH .*)$", text, re.M):
-        print(line)
+    for line in re.findall(r"^\[ *[\d.]+\] ((?:BENCH|profile) .*)$", text, re.M):
+        print(line)                     # profile lines: BENCH_CMDLINE=profile=N
     m = re.search(r"first kernel output after (\d+) ms", r.stderr)
     if m:
         print(f"BENCH {name} host_ms_to_first_kernel_line={m.group(1)} ms")

@@ -70,6 +70,13 @@ KERNEL_TESTS = {
         expect=[r"ata: hda: timeout: read at sector 500 \(1 sectors\) had no answer in 5000 ms: "
                 r"status 0x[0-9a-f]{2}.*; resetting ide0$"]),
     "block_ramdisk_round_trip_and_bounds": dict(cmdline="ramdisk=2"),
+    # The profile's first line is the spinner, with nearly every tick.
+    "profile_finds_the_function_that_spins": dict(
+        cmdline="profile=2",
+        expect=[r"profile: \d+ buckets of 4 bytes over \d+ KiB of kernel text",
+                r"profile test: (\d+) ticks, \d+ in the kernel",
+                r"profile test: +(9\d|1\d\d) +(9\d|100)% profile_spin_target$",
+                r"profile irqs off: +([1-9]\d|1\d\d) +(9\d|100)% profile_irqs_off_target$"]),
     "boot_memory_map_sane": dict(
         cmdline="expect_mem_mib=128",
         expect=[r"swiod 0\.1\.0: a teaching kernel",
