@@ -82,6 +82,10 @@ int swapoff(const char *dev);
  * holder).  swap_slot_count: its references, 0 when free or bad.
  */
 int swap_slot_alloc(struct swap_area **area, uint32_t *slot);
+/* The area swap_slot_alloc() would take a slot from has a full kswiod
+ * queue: a page going there now would only be kept (reclaim asks first,
+ * to spare the reverse map walk and the slot). */
+bool swap_next_area_congested(void);
 void swap_slot_dup(struct swap_area *area, uint32_t slot);
 bool swap_slot_put(struct swap_area *area, uint32_t slot);
 uint32_t swap_slot_count(const struct swap_area *area, uint32_t slot);

@@ -281,6 +281,21 @@ int swap_slot_alloc(struct swap_area **area, uint32_t *slot)
     return err;
 }
 
+bool swap_next_area_congested(void)
+{
+    bool congested = false;
+    uint32_t flags = spin_lock_irqsave(&swap_lock);
+    list_for_each(link, &areas) {
+        struct swap_area *a = list_entry(link, struct swap_area, link);
+        if (!a->draining && a->inuse + a->nr_bad < a->last_page && !blkdev_dead(a->bdev)) {
+            congested = kswiod_full(a->bdev);   /* the area swap_slot_alloc would pick */
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&swap_lock, flags);
+    return congested;
+}
+
 uint64_t swap_ran_out_ms(void)
 {
     return ran_out_ms;

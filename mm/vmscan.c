@@ -85,6 +85,10 @@ struct scan_control {
      * (no __GFP_IO: GFP_NOIO, an IO flusher).  A pass that freed nothing
      * with some of these ages the active list, where the clean pages are. */
     uint32_t nr_unwritable;
+    /* Counted per pass: dirty pages it kept because the kswiod that would
+     * write them had a full queue.  A batch of these ends the pass
+     * (shrink_inactive): scanning on finds only more of them. */
+    uint32_t nr_congested;
     /* reclaim_space_pages (MADV_PAGEOUT): a page used lately goes too --
      * its accessed bits are cleared instead of earning it a second chance. */
     bool ignore_references;
@@ -114,6 +118,16 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
                                  ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
     if (area && blkdev_dead(area->bdev))
         return ACTIVATE;                /* the copy on disk is out of reach: this is the one */
+    /* Dirty for sure (no copy in swap, or one known stale) and its kswiod
+     * full: kept, before the reverse map walk and a slot taken and given
+     * back -- under writeback's load reclaim meets hundreds of thousands
+     * of these (bench=nbd_swap's kswiod_full). */
+    if ((!area || (page->flags & PG_dirty)) && (sc->gfp & __GFP_IO) && !sc->sync &&
+        (area ? kswiod_full(area->bdev) : swap_next_area_congested())) {
+        vm_events.kswiod_full++;
+        sc->nr_congested++;
+        return KEEP;
+    }
     uint32_t pte = anon_ptes(page);     /* every PTE's bits: after fork, several */
     if (pte) {
         if (pte & PTE_LOCKED)
@@ -127,8 +141,10 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
                      !(page->flags & PG_swapcache);
         if (area && area->draining)
             return ACTIVATE;            /* swapoff is taking its slot back */
-        if (dirty && area && kswiod_full(area->bdev))
+        if (dirty && area && kswiod_full(area->bdev)) {
             vm_events.kswiod_full++;
+            sc->nr_congested++;
+        }
         if (dirty && !(sc->gfp & __GFP_IO)) {
             sc->nr_unwritable++;
             return KEEP;                /* may not write: clean pages only */
@@ -141,6 +157,7 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
                 return ACTIVATE;        /* no swap (left) */
             if (kswiod_full(area->bdev)) {
                 vm_events.kswiod_full++;
+                sc->nr_congested++;
                 swap_slot_free(area, slot);
                 return KEEP;            /* no room to write there */
             }
@@ -190,8 +207,10 @@ static enum verdict shrink_file(struct page *page, struct scan_control *sc,
     enum verdict v = r == PCR_FREED                                 ? FREE
                      : r == PCR_REFERENCED || r == PCR_UNWRITABLE   ? ACTIVATE
                                                                     : KEEP;
-    if (r == PCR_DIRTY && !sc->sync && kswiod_full(mapping_bdev(mapping)))
+    if (r == PCR_DIRTY && !sc->sync && kswiod_full(mapping_bdev(mapping))) {
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
+        sc->nr_congested++;
+    }
     else if (r == PCR_DIRTY)
         v = start_writeback(page, mapping_bdev(mapping), sc);
     /* Back on the LRU before the file's lock goes: its next holder (fsync,
@@ -237,6 +256,12 @@ static uint32_t shrink_inactive(uint32_t n, struct scan_control *sc)
         }
         vm_events.pgscan++;
         freed += reclaim_page(page, sc, flags) == FREE;
+        /* Pages whose kswiod is full lie together on the list (written
+         * in turn, kept in turn): past a batch of them, the rest of this
+         * pass would find more -- pages kswiod has written come back at
+         * the tail, where the next pass starts. */
+        if (sc->nr_congested >= SCAN_BATCH)
+            break;
     }
     kswiod_kick();
     return freed;
@@ -275,6 +300,7 @@ static uint32_t shrink(struct scan_control *sc, int fruitless)
     uint32_t n = SCAN_BATCH << (fruitless < 5 ? fruitless : 5);
     refill_inactive(n, fruitless > 0 && (kswiod_congested() || sc->nr_unwritable));
     sc->nr_unwritable = 0;
+    sc->nr_congested = 0;
     return shrink_inactive(n, sc);
 }
 

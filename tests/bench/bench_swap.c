@@ -55,6 +55,7 @@
 #include "reclaim.h"
 #include "sched.h"
 #include "printk.h"
+#include "profile.h"
 #include "swap.h"
 #include "vsprintf.h"
 #include "x86.h"
@@ -242,10 +243,15 @@ KBENCH(nbd_swap)
     }
     uint32_t out0 = vm_events.pswpout, in0 = vm_events.pswpin;
     nbd_swap_counts(nbd0, &c0);
+    profile_reset();
     h.write_us = hog_pass(&h, true);
     nbd_swap_counts(nbd0, &c1);
+    profile_report("nbd_swap write pass", PROFILE_BENCH_TOP);
+    profile_reset();
     h.verify_us = hog_pass(&h, false);
     nbd_swap_counts(nbd0, &c2);
+    profile_report("nbd_swap verify pass", PROFILE_BENCH_TOP);
+    profile_reset();
     h.swapouts = vm_events.pswpout - out0;
     h.swapins = vm_events.pswpin - in0;
     pr_info("BENCH nbd_swap hog_mb=%u %s bad_pages=%u swapouts=%u swapins=%u ended=%d\n",
