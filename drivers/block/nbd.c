@@ -740,20 +740,25 @@ int nbd_reconnect(struct block_device *dev)
      * receiver has ended: then nothing of it is left. */
     wait_for_completion(&nd->sender_done);
     ktimer_cancel(&nd->timeout_timer);  /* dead: its last tick did not re-arm it */
-    int err = nbd_connect(nd);
+    /* The connection may have died for good on its own before the cut
+     * (a timeout, a lie): that stays. */
+    int err = blkdev_dead(dev) ? -EIO : nbd_connect(nd);
     if (!err && nd->export.size != size) {
         pr_err("nbd: %s: the export is now %llu bytes, not %llu\n", dev->name,
                (unsigned long long)nd->export.size, (unsigned long long)size);
         nbd_release_socket(nd);
         err = -EIO;
     }
-    if (err) {
-        blkdev_mark_dead(dev);
+    uint32_t flags = spin_lock_irqsave(&nd->lock);     /* views copy why and stats */
+    if (err && !blkdev_dead(dev))
         strlcpy(nd->why, "could not connect again (nbd reconnect)", sizeof(nd->why));
-    } else {
+    if (!err)
         nd->stats.reconnects++;
+    spin_unlock_irqrestore(&nd->lock, flags);
+    if (err)
+        blkdev_mark_dead(dev);
+    else
         err = go_live(nd);
-    }
     mutex_unlock(&attach_lock);
     if (!err)
         pr_info("nbd: %s: connected again; requests failed by the cut may be retried\n",

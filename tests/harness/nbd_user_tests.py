@@ -360,7 +360,7 @@ NBD_USER_SPECS = {
     # kernel goes on, and every view answers after it.
     "nbd_user_server_killed_fails_requests_with_eio": {
         "setup": killed_disks, "cmdline": "nbd_timeout=3", "timeout": 90,
-        "views": ["nbd", "ps", "vmstat", "netstat", "locks", "swap"],
+        "views": ["nbd", "ps", "vmstat", "netstat", "locks", "swap", "nbd reconnect nbd0"],
         "expect": [
             r"nbd user: nbd0 serves /dev/hdb over loopback",
             r"process: nbd-server \(pid \d+\) sent SIGKILL by killer",
@@ -373,7 +373,8 @@ NBD_USER_SPECS = {
             r"is 3 s\); nbd0 is dead, and 8 of 8 later reads failed at once",
             r"swiod> nbd", r"  dead; socket closed", r"swiod> ps", r"swiod> vmstat",
             r"reclaim violations 0", r"swiod> netstat", r"swiod> locks", r"reports: 0",
-            r"swiod> swap"]},
+            r"swiod> swap", r"nbd: nbd0: dead for good \(.*\): nothing to reconnect",
+            r"^nbd reconnect nbd0: failed \(-5\)$"]},
 }
 
 NBD_USER_TESTS = {
