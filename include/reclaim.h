@@ -65,6 +65,7 @@ struct vm_event_counts {
     uint32_t kswiod_errors;     /* ... and failed (the page stayed) */
     uint32_t kswiod_bios;       /* bios it submitted */
     uint32_t kswiod_full;       /* dirty pages reclaim kept: their kswiod's queue was full */
+    uint32_t reclaim_throttled; /* passes that freed some, kept more for kswiod, and waited */
     uint32_t kswiod_bio_limited; /* times a kswiod stopped with pages queued: its
                                  * KSWIOD_MAX_BIOS bios were all in flight */
     uint64_t reclaim_wait_tsc;  /* TSC cycles reclaim slept on "a page was freed",

@@ -86,8 +86,7 @@ struct scan_control {
      * with some of these ages the active list, where the clean pages are. */
     uint32_t nr_unwritable;
     /* Counted per pass: dirty pages it kept because the kswiod that would
-     * write them had a full queue.  A batch of these ends the pass
-     * (shrink_inactive): scanning on finds only more of them. */
+     * write them had a full queue (reclaim_run throttles on them). */
     uint32_t nr_congested;
     /* reclaim_space_pages (MADV_PAGEOUT): a page used lately goes too --
      * its accessed bits are cleared instead of earning it a second chance. */
@@ -141,10 +140,8 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
                      !(page->flags & PG_swapcache);
         if (area && area->draining)
             return ACTIVATE;            /* swapoff is taking its slot back */
-        if (dirty && area && kswiod_full(area->bdev)) {
+        if (dirty && area && kswiod_full(area->bdev))
             vm_events.kswiod_full++;
-            sc->nr_congested++;
-        }
         if (dirty && !(sc->gfp & __GFP_IO)) {
             sc->nr_unwritable++;
             return KEEP;                /* may not write: clean pages only */
@@ -157,7 +154,6 @@ static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
                 return ACTIVATE;        /* no swap (left) */
             if (kswiod_full(area->bdev)) {
                 vm_events.kswiod_full++;
-                sc->nr_congested++;
                 swap_slot_free(area, slot);
                 return KEEP;            /* no room to write there */
             }
@@ -207,10 +203,8 @@ static enum verdict shrink_file(struct page *page, struct scan_control *sc,
     enum verdict v = r == PCR_FREED                                 ? FREE
                      : r == PCR_REFERENCED || r == PCR_UNWRITABLE   ? ACTIVATE
                                                                     : KEEP;
-    if (r == PCR_DIRTY && !sc->sync && kswiod_full(mapping_bdev(mapping))) {
+    if (r == PCR_DIRTY && !sc->sync && kswiod_full(mapping_bdev(mapping)))
         pagecache_writeback_cancel(mapping, page);  /* filled up meanwhile: keep it dirty */
-        sc->nr_congested++;
-    }
     else if (r == PCR_DIRTY)
         v = start_writeback(page, mapping_bdev(mapping), sc);
     /* Back on the LRU before the file's lock goes: its next holder (fsync,
@@ -256,12 +250,6 @@ static uint32_t shrink_inactive(uint32_t n, struct scan_control *sc)
         }
         vm_events.pgscan++;
         freed += reclaim_page(page, sc, flags) == FREE;
-        /* Pages whose kswiod is full lie together on the list (written
-         * in turn, kept in turn): past a batch of them, the rest of this
-         * pass would find more -- pages kswiod has written come back at
-         * the tail, where the next pass starts. */
-        if (sc->nr_congested >= SCAN_BATCH)
-            break;
     }
     kswiod_kick();
     return freed;
@@ -439,6 +427,16 @@ static bool reclaim_run(struct reclaim_run *r)
         uint32_t n = shrink(&sc, fruitless);
         r->freed += n;
         r->unwritable = sc.nr_unwritable;
+        if (n && sc.nr_congested > n) {
+            /* Linux's reclaim_throttle: a pass that kept more pages for
+             * want of room in kswiod's queue than it freed would find the
+             * same again at once, scanning with page_lock held and
+             * interrupts off -- the network's time.  Until kswiod ends a
+             * write (page_freed), or a short timer: no particular write
+             * is waited for. */
+            vm_events.reclaim_throttled++;
+            wait_on_page_freed(RECLAIM_WAIT_MS);
+        }
         if (n) {
             fruitless = 0;
             continue;

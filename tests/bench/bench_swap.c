@@ -205,14 +205,16 @@ static void nbd_swap_pass(const char *pass, const struct nbd_swap_counts *a,
     uint64_t ms = tsc_hz / 1000;
     uint32_t wr = writes ? writes : 1;
     pr_info("BENCH nbd_swap pass=%s nbd_busy_ms=%u nbd_send_ms=%u us_per_write=%u "
-            "kswiod_full=%u kswiod_bio_limited=%u reclaim_waits=%u reclaim_wait_ms=%u\n", pass,
+            "kswiod_full=%u kswiod_bio_limited=%u reclaim_waits=%u reclaim_wait_ms=%u "
+            "reclaim_throttled=%u\n", pass,
             (uint32_t)((b->nbd.busy_tsc - a->nbd.busy_tsc) / ms),
             (uint32_t)((b->nbd.send_tsc - a->nbd.send_tsc) / ms),
             (uint32_t)((b->nbd.write_tsc - a->nbd.write_tsc) * 1000 / ms / wr),
             b->vm.kswiod_full - a->vm.kswiod_full,
             b->vm.kswiod_bio_limited - a->vm.kswiod_bio_limited,
             b->vm.reclaim_waits - a->vm.reclaim_waits,
-            (uint32_t)((b->vm.reclaim_wait_tsc - a->vm.reclaim_wait_tsc) / ms));
+            (uint32_t)((b->vm.reclaim_wait_tsc - a->vm.reclaim_wait_tsc) / ms),
+            b->vm.reclaim_throttled - a->vm.reclaim_throttled);
     pr_info("BENCH nbd_swap pass=%s cpu_busy_ms=%u task_switches=%u\n", pass,
             (uint32_t)((b->tsc - a->tsc - (b->sched.idle_tsc - a->sched.idle_tsc)) / ms),
             (uint32_t)(b->sched.switches - a->sched.switches));
