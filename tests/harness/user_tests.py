@@ -5,115 +5,17 @@ test checks the programs' own output, the kernel's line saying how each
 ended (its exit status or the signal that ended it), that the kernel
 outlives whatever a program does (the monitor still answers and `halt`
 reports success), and that e2fsck -fn finds the image clean afterwards.
-Each test is a function (log_path) -> None on pass or a reason.
+Each test is a function (log_path) -> None on pass or a reason.  How
+the boots are made and judged is user_session.py's; the socket and poll
+tests are in user_socket_tests.py and join USER_TESTS here.
 """
-import hashlib
 import os
 import re
-import shutil
-import socket
 import struct
-import subprocess
-import threading
 
 import ext2_images
-import kernel
-from judge import last_verdict, missing_in_order
-from mmap_tests import fresh_swap
-from tcp_tests import EchoServer
-
-MKE2FS = "/sbin/mke2fs"
-USER_ROOT = os.path.join(kernel.ROOT, "build", "user", "root")
-
-
-def user_image(path, mib=16, extra=None):
-    """A fresh ext2 image holding build/user/root (/bin/hello, ...) and,
-    when given, extra: {"/bin/NAME": bytes} more files."""
-    if not os.path.isdir(os.path.join(USER_ROOT, "bin")):
-        raise RuntimeError("no build/user/root/bin: run make first")
-    if os.path.exists(path):
-        os.unlink(path)
-    root = USER_ROOT
-    if extra:
-        root = path + ".root"
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.copytree(USER_ROOT, root)
-        for name, data in extra.items():
-            with open(os.path.join(root, name.lstrip("/")), "wb") as f:
-                f.write(data)
-            os.chmod(os.path.join(root, name.lstrip("/")), 0o755)
-    subprocess.run([MKE2FS, "-q", "-F", "-t", "ext2", "-b", "1024", "-d", root, path,
-                    f"{mib}M"], check=True, capture_output=True)
-    if extra:
-        shutil.rmtree(root)
-    return path
-
-
-def ended(path, how):
-    """The kernel's line for a program that ended: how is 'exited with
-    status N' or 'killed by SIGNAME'."""
-    return rf"process: {re.escape(path)} \(pid \d+\) {how}"
-
-
-def monitor_session(script, expect_in_order, reject=(), mem=None, swap_mib=0, timeout=60,
-                    cmdline="", check=None, extra=None, check_image=None, more_disks=None,
-                    guestfwd=()):
-    """Boot the monitor with the user image as hda (after a swap area as
-    hda when swap_mib, the image then hdb), mounted on /; type script;
-    halt must report success and the patterns must appear in order;
-    check(text), when given, has the last word (None or a reason), after
-    check_image(image, disks) (the same, on the image and all the disks
-    after the boot);
-    extra() gives more files for the image (see user_image);
-    more_disks(log) gives the paths of more disks, after the image;
-    guestfwd: host ports the guest reaches at 10.0.2.100 (with a NIC)."""
-    def run(log):
-        disks, swapon = [], ""
-        if swap_mib:
-            disks.append(fresh_swap(f"{log}.swap.img", swap_mib))
-            swapon = " swapon=hda"
-        image = user_image(f"{log}.ext2.img", extra=extra() if extra else None)
-        disks.append(image)
-        if more_disks:
-            disks.extend(more_disks(log))
-        dev = "hdb" if swap_mib else "hda"
-        rc = kernel.boot(f"monitor mount={dev}:/{swapon} {cmdline}".strip(), log,
-                         timeout=timeout, mem=mem, disks=disks,
-                         stdin_text=script + "halt\n", net=bool(guestfwd), guestfwd=guestfwd)
-        text = kernel.read_log(log)
-        if rc != 0:
-            return f"qemu-boot status {rc}: {last_verdict(text)}"
-        if "PANIC" in text:
-            return "the log shows a PANIC"
-        reason = missing_in_order(text, expect_in_order + [r"monitor: halt \(0 test failures"])
-        for pattern in reject:
-            if not reason and re.search(pattern, text, re.M):
-                reason = f"output matches /{pattern}/, which must not appear"
-        if not reason and check_image:
-            reason = check_image(image, disks)
-        if not reason and check:
-            reason = check(text)
-        problems = None if reason else ext2_images.e2fsck_problems(image)
-        if problems:
-            reason = "e2fsck -fn complains after the boot: " + problems[:600]
-        if not reason:
-            for d in disks:
-                os.unlink(d)
-        return reason
-    return run
-
-
-def self_checked(command, expect_in_order, then="", **session):
-    """A monitor session that runs one self-checking program (command:
-    its name and arguments; then: more typed after it): its lines
-    expect_in_order, then its "0 wrong" and a clean exit; no WRONG line
-    anywhere."""
-    name = command.split()[0]
-    return monitor_session(
-        f"run /bin/{command}\n{then}",
-        expect_in_order + [rf"{name}: 0 wrong", ended(f"/bin/{name}", "exited with status 0")],
-        reject=[r"WRONG"], **session)
-
+from user_session import USER_ROOT, ended, init_boot, monitor_session, user_image
+from user_socket_tests import USER_SOCKET_TESTS
 
 ELF_PHOFF, ELF_ENTRY, ELF_PHNUM = 28, 24, 44     # offsets in the ELF32 header
 PHDR_SIZE, PH_VADDR, PH_MEMSZ = 32, 8, 20         # ... and in a program header
@@ -290,120 +192,6 @@ def devio_wrote_only_its_message(image, disks):
     return f"hdb after the boot: {len(got)} bytes, first wrong byte at {first}"
 
 
-TCPECHO_BYTES = 200000
-
-
-def user_socket_talks_to_a_host_peer(log):
-    """/bin/tcpecho sends a pattern to an echo server on the host (through
-    guestfwd) and reads it back; the host must have received exactly the
-    pattern."""
-    server = EchoServer()
-    try:
-        run = monitor_session(
-            f"run /bin/tcpecho {server.port} {TCPECHO_BYTES}\n",
-            [rf"tcpecho: {TCPECHO_BYTES} bytes out and back, 0 differ",
-             ended("/bin/tcpecho", "exited with status 0")],
-            guestfwd=[server.port], timeout=90)
-        reason = run(log)
-        server.thread.join(timeout=10)      # the program's FIN ends it
-    finally:
-        server.stop()
-    if reason:
-        return reason
-    want = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(TCPECHO_BYTES))
-    if server.count != len(want) or server.hash.digest() != hashlib.sha256(want).digest():
-        return f"the host received {server.count} bytes, not tcpecho's {len(want)}-byte pattern"
-    return None
-
-
-HALF_OUT, HALF_IN = 30000, 50000     # user/halfclose.c's OUT_BYTES and IN_BYTES
-
-
-def half_pattern(n, seed):
-    """user/halfclose.c's pattern(i, seed) for i below n."""
-    return bytes((i * (5 + 2 * seed) + (i >> 9) + seed) & 0xFF for i in range(n))
-
-
-class HalfClosePeer:
-    """The host's side of `halfclose host PORT`: the first connection is
-    read to its end, then answered with HALF_IN bytes of pattern 2 and
-    closed; on the second, HALF_IN bytes of pattern 3 go first and this
-    side shuts its writing, then what the guest sends is read to its end.
-    got[] holds what each connection brought.  Every wait is bounded."""
-
-    def __init__(self):
-        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(2)
-        self.listener.settimeout(60)
-        self.port = self.listener.getsockname()[1]
-        self.got, self.error = [], None
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    @staticmethod
-    def read_to_end(conn):
-        data = bytearray()
-        while True:
-            chunk = conn.recv(65536)
-            if not chunk:
-                return bytes(data)
-            data += chunk
-
-    def serve(self):
-        try:
-            for first in (True, False):
-                conn, _ = self.listener.accept()
-                conn.settimeout(30)
-                with conn:
-                    if first:
-                        self.got.append(self.read_to_end(conn))
-                        conn.sendall(half_pattern(HALF_IN, 2))
-                    else:
-                        conn.sendall(half_pattern(HALF_IN, 3))
-                        conn.shutdown(socket.SHUT_WR)
-                        self.got.append(self.read_to_end(conn))
-        except OSError as e:
-            self.error = e
-
-    def stop(self):
-        self.listener.close()
-        self.thread.join(timeout=5)
-
-
-def user_socket_half_close_with_a_host_peer(log):
-    """/bin/halfclose host PORT: each side shuts its writing while the
-    other still sends (the second connection non-blocking, read as poll
-    says data came), and the host checks every byte it was sent."""
-    peer = HalfClosePeer()
-    try:
-        reason = self_checked(
-            f"halfclose host {peer.port}",
-            [r"halfclose: read the host's answer to the end: got 50000, want 50000",
-             r"halfclose: read what the host sends before its FIN: got 50000, want 50000"],
-            guestfwd=[peer.port], timeout=90)(log)
-        peer.thread.join(timeout=10)
-    finally:
-        peer.stop()
-    if reason:
-        return reason
-    want = [half_pattern(HALF_OUT, 1), half_pattern(HALF_OUT, 4)]
-    for i, (got, w) in enumerate(zip(peer.got + [b""] * 2, want)):
-        if got != w:
-            return (f"connection {i + 1}: the host read {len(got)} bytes to the end, not the "
-                    f"guest's {len(w)}-byte pattern ({peer.error or 'no error'})")
-    return None
-
-
-def netstat_lists_no_connection(text):
-    """The last netstat of the boot lists no TCP connection."""
-    m = re.findall(r"swiod> netstat\nTCP connections:\n(.*?)segments in", text, re.S)
-    if not m:
-        return "no netstat answer"
-    return f"netstat still lists: {m[-1].strip()}" if m[-1].strip() else None
-
-
 def ps_agrees_with_the_monitor(text):
     """/bin/ps's tasks against the monitor's ps just after: every kernel
     task the monitor lists is in /bin/ps, bracketed, under the same id;
@@ -492,32 +280,6 @@ def file_mappings_reached_the_disk(image, disks):
             return (f"debugfs: {path} is " + ("missing" if got is None else
                     f"{len(got)} bytes, first byte unlike the writes at {first}"))
     return None
-
-
-def init_boot(program, verdict_rc, expect, script=None, reject=()):
-    """Boot with init=PROGRAM (and no monitor), script typed on the
-    console: the boot ends when it does, with success only when it exited
-    with status 0; the patterns must appear in order, the rejected ones
-    not at all, and e2fsck -fn must find the image clean."""
-    def run(log):
-        image = user_image(f"{log}.ext2.img")
-        rc = kernel.boot(f"init={program} mount=hda:/", log, disks=[image], stdin_text=script)
-        text = kernel.read_log(log)
-        if rc != verdict_rc:
-            return f"qemu-boot status {rc}, want {verdict_rc}: {last_verdict(text)}"
-        if "PANIC" in text:
-            return "the log shows a PANIC"
-        reason = missing_in_order(text, expect)
-        for pattern in reject:
-            if not reason and re.search(pattern, text, re.M):
-                reason = f"output matches /{pattern}/, which must not appear"
-        problems = None if reason else ext2_images.e2fsck_problems(image)
-        if problems:
-            reason = "e2fsck -fn complains after the boot: " + problems[:600]
-        if not reason:
-            os.unlink(image)
-        return reason
-    return run
 
 
 SH_SCRIPT = """echo hello world
@@ -768,58 +530,7 @@ USER_TESTS = {
         "run /bin/sh\ncd /dev\nls\nexit\n",
         [ended("/bin/ls", "exited with status 0")] * 3 + [ended("/bin/sh", "exited with status 0")],
         more_disks=devio_disk, check=ls_dev_lists_the_block_devices),
-    # TCP sockets over the guest's loopback, within one program.
-    "user_sockets_connect_accept_and_carry_bytes_over_loopback": monitor_session(
-        "run /bin/sockets\n",
-        [r"sockets: the peer is 127.0.0.1: got \d+, want \d+\n",
-         r"sockets: recv them all \(MSG_WAITALL\): got 3000, want 3000",
-         r"sockets: a receive with nothing coming: got -11, want -11",
-         r"sockets: the server reads the end: got 0, want 0",
-         r"sockets: 0 wrong", ended("/bin/sockets", "exited with status 0")],
-        reject=[r"WRONG"]),
-    # A program's TCP connection to a peer on the host.
-    "user_socket_talks_to_a_host_peer": user_socket_talks_to_a_host_peer,
-    # shutdown as Linux's, over loopback: SHUT_WR's FIN after the data
-    # while reading goes on, SHUT_RD, SHUT_RDWR's FIN, SIGPIPE after
-    # SHUT_WR (MSG_NOSIGNAL: -EPIPE only).
-    "user_socket_half_close_over_loopback_exact_bytes": self_checked(
-        "halfclose",
-        [r"halfclose: the server reads them, then the end: got 30000, want 30000",
-         r"halfclose: the client reads after its SHUT_WR, then the end: got 50000, want 50000",
-         r"process: halfclose \(pid \d+\) wrote to a socket shut for writing: ending it "
-         r"\(SIGPIPE\)",
-         r"halfclose: write after SHUT_WR ends the writer \(SIGPIPE\): got 13, want 13",
-         r"halfclose: the peer reads the bytes and a FIN, not a reset: got 3, want 3"]),
-    # The same against a peer on the host, each side half-closing first.
-    "user_socket_half_close_with_a_host_peer": user_socket_half_close_with_a_host_peer,
-    # O_NONBLOCK and poll on sockets, pipes and the console.
-    "user_socket_nonblocking_calls_and_poll_readiness": self_checked(
-        "nonblock",
-        [r"nonblock: connect: got -115, want -115",
-         r"nonblock: poll until it is open: got 4, want 4",
-         r"nonblock: writes until the buffers are full: then: got -11, want -11",
-         r"nonblock: the peer reads every byte: got 0, want 0",
-         r"nonblock: SO_ERROR: got 0, want 0\nnonblock: it says: got 111, want 111",
-         r"nonblock: poll sleeps until a child writes: got 1, want 1",
-         r"nonblock: a kill ends a process asleep in poll: got 15, want 15",
-         r"poll: nonblock \(pid \d+\) asked about 17 descriptors: more than POLL_FDS_MAX",
-         r"nonblock: read it: got 0, want 0"],
-        then="typed line\n"),
-    # The console with nothing typed: poll times out, O_NONBLOCK's read
-    # says -EAGAIN.
-    "user_console_poll_and_nonblocking_read_with_nothing_typed": init_boot(
-        "/bin/consoleidle", 0,
-        [r"consoleidle: nothing typed: poll for 300 ms: got 0, want 0",
-         r"consoleidle: a read of the console: got -11, want -11", r"consoleidle: 0 wrong",
-         ended("/bin/consoleidle", "exited with status 0")], reject=[r"WRONG"]),
-    # A connect nobody answers (every segment dropped): killed, timed out
-    # by SO_SNDTIMEO, or closed while opening -- and nothing left behind.
-    "user_socket_connect_killed_or_abandoned_leaves_nothing": self_checked(
-        "connkill",
-        [r"connkill: it ended by SIGKILL: got 9, want 9", r"connkill: within a second: got 1",
-         r"connkill: connect with it: got -110, want -110",
-         r"connkill: again while it is opening: got -114, want -114"],
-        then="netstat\n", cmdline="net_drop=1 seed=1999", check=netstat_lists_no_connection),
+    **USER_SOCKET_TESTS,
     # fd 0 reads lines typed on the serial console, as a terminal does.
     "user_stdin_reads_lines_typed_on_the_console": monitor_session(
         "run /bin/readlines\nfirst line\nsecond\nend\nrun /bin/hello after\n",
