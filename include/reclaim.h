@@ -85,6 +85,13 @@ void reclaim_check_wait(void);
  * told, whatever ran before it in the same boot. */
 void reclaim_reports_rearm(void);
 
+/* Linux's kswapd_stop/kswapd_run: kswapd starts no run until
+ * kswapd_run(); kswapd_stop returns once a run under way has ended.
+ * For tests that must see an allocation reclaim for itself: a woken
+ * kswapd would free memory first, sooner or later. */
+void kswapd_stop(void);
+void kswapd_run(void);
+
 /* Reclaim until target pages are freed or a bounded number of passes
  * find nothing, the way kswapd does; the number freed.  For the monitor
  * and tests: it shows reclaim at work on demand. */

@@ -111,6 +111,8 @@ struct task {
     uint64_t runtime_ticks;         /* ticks it was running when the timer hit */
     uint64_t last_ran;              /* timer ticks when it last got the CPU */
     uint32_t direct_reclaims;       /* its allocations that reclaimed (try_to_free_pages) */
+    uint32_t reclaim_noio_kept;     /* dirty pages its reclaim kept: it may not write
+                                     * (GFP_NOIO: an IO flusher, say) */
 
     int nr_held;                    /* lockdep: locks held, innermost last */
     struct held_lock held[MAX_HELD_LOCKS];

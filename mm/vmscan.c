@@ -72,6 +72,10 @@ struct vm_event_counts vm_events;
 enum reclaim_policy reclaim_policy = RECLAIM_KSWIOD;
 static struct wait_queue kswapd_wq;
 static struct task *kswapd_task;
+/* kswapd_stop(): no run starts until kswapd_run().  kswapd_reclaiming is
+ * set before the check of kswapd_stopped, so that the two cannot pass
+ * each other (kswapd_stop waits for a run it did not see begin). */
+static volatile bool kswapd_stopped, kswapd_reclaiming;
 
 enum verdict { KEEP, ACTIVATE, FREE, WRITE, SYNC_WRITE, PUT_BACK };
 
@@ -427,6 +431,7 @@ static bool reclaim_run(struct reclaim_run *r)
         uint32_t n = shrink(&sc, fruitless);
         r->freed += n;
         r->unwritable = sc.nr_unwritable;
+        current->reclaim_noio_kept += sc.nr_unwritable;
         if (n && sc.nr_congested > n) {
             /* Linux's reclaim_throttle: a pass that kept more pages for
              * want of room in kswiod's queue than it freed would find the
@@ -513,7 +518,13 @@ static void kswapd(void *arg)
     (void)arg;
     current->flags |= PF_MEMALLOC;
     for (;;) {
-        wait_event_state(&kswapd_wq, nr_free_pages() < mm_watermarks()->low, TASK_SLEEPING);
+        wait_event_state(&kswapd_wq, !kswapd_stopped && nr_free_pages() < mm_watermarks()->low,
+                         TASK_SLEEPING);
+        kswapd_reclaiming = true;
+        if (kswapd_stopped) {
+            kswapd_reclaiming = false;
+            continue;
+        }
         vm_events.kswapd_wakeups++;
         struct reclaim_run r = { .gfp = GFP_KERNEL, .free_goal = mm_watermarks()->high };
         reclaim_enter(r.gfp);
@@ -521,9 +532,23 @@ static void kswapd(void *arg)
         reclaim_run(&r);
         memalloc_flag_restore(PF_RECLAIM, saved);
         reclaim_exit(r.gfp);
+        kswapd_reclaiming = false;
         if (nr_free_pages() < mm_watermarks()->low)
             sleep_ms(RECLAIM_WAIT_MS * 5);  /* nothing to do now: do not spin */
     }
+}
+
+void kswapd_stop(void)
+{
+    kswapd_stopped = true;
+    while (kswapd_reclaiming)
+        sleep_ms(1);
+}
+
+void kswapd_run(void)
+{
+    kswapd_stopped = false;
+    wake_up(&kswapd_wq);
 }
 
 void reclaim_init(void)

@@ -384,6 +384,28 @@ SWAPPED_MLOCK_EXPECT = SWAPPED_OUT + [
     r"test deadlock_1999_server_swapped_out_mlock_completes: ok",
 ]
 
+# The server's own reclaim, with the hog dirty and kswapd stopped.
+OWN_RECLAIM = r"server_swapped_out: own reclaim: nbd-server \(pid \d+, %s\) reclaimed [1-9]\d* times, "
+OWN_READ_BACK = (r"server_swapped_out: the hog read 256 and 256 of its 256 pages back from nbd0, "
+                 r"0 and 0 words differ")
+FLUSHER_OWN_EXPECT = [
+    r"server_swapped_out: own reclaim: \d+ clean pages freed first; the hog's 256 pages dirty, "
+    r"kswapd stopped",
+    OWN_RECLAIM % "-l -f" + r"kept [1-9]\d* dirty pages it may not write, and handed 0 pages "
+    r"to a write to nbd0, the device it serves",
+    r"an IO flusher's reclaim is GFP_NOIO",
+    OWN_READ_BACK,
+    r"test deadlock_1999_server_flusher_reclaim_writes_nothing_to_nbd0: ok",
+]
+PLAIN_OWN_EXPECT = [
+    OWN_RECLAIM % "-l" + r"kept 0 dirty pages it may not write, and handed [1-9]\d* pages to "
+    r"a write to nbd0, the device it serves",
+    r"without -f the server's reclaim gave kswiod [1-9]\d* writes that only the server itself "
+    r"can answer",
+    OWN_READ_BACK,
+    r"test deadlock_1999_server_plain_reclaim_writes_to_nbd0: ok",
+]
+
 
 def swapped_disks(directory):
     return [user_image(os.path.join(directory, "root.img")),
@@ -400,6 +422,14 @@ DEADLOCK_SPECS = {
     "deadlock_1999_server_swapped_out_mlock_completes": {
         "setup": swapped_disks, "cmdline": f"nbd_timeout=30 seed={SEED}", "timeout": 120,
         "mem": 32, "expect": SWAPPED_MLOCK_EXPECT,
+        "reject": [r"hung: task", r"hung: DEADLOCK", r"reclaim: BUG"]},
+    "deadlock_1999_server_flusher_reclaim_writes_nothing_to_nbd0": {
+        "setup": swapped_disks, "cmdline": f"nbd_timeout=30 seed={SEED}", "timeout": 120,
+        "mem": 32, "expect": FLUSHER_OWN_EXPECT,
+        "reject": [r"hung: task", r"hung: DEADLOCK", r"reclaim: BUG"]},
+    "deadlock_1999_server_plain_reclaim_writes_to_nbd0": {
+        "setup": swapped_disks, "cmdline": f"nbd_timeout=30 seed={SEED}", "timeout": 120,
+        "mem": 32, "expect": PLAIN_OWN_EXPECT,
         "reject": [r"hung: task", r"hung: DEADLOCK", r"reclaim: BUG"]},
 }
 

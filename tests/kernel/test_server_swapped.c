@@ -31,11 +31,30 @@
  *   deadlock_1999_server_swapped_out_mlock_completes  the server runs with -l
  *       (mlockall): reclaim_space_pages() leaves every page of it, and
  *       the hog reads back, every word as written.
+ *
+ * The server's own reclaim: whatever it frees, it must not hand a page
+ * to a write of nbd0, which only it can answer.  The hog stays dirty in
+ * memory, the clean pages are gone beforehand, kswapd is stopped
+ * (kswapd_stop) and free memory is taken down to min: then the test's
+ * read of nbd0's first page makes the server allocate for itself, and
+ * its reclaim, finding nothing clean, works through the hog -- whose
+ * pages can only go to nbd0 -- until the test sees what it did with
+ * them and gives the memory back.  Both servers are locked (-l), so that
+ * the hog is all there is to find.
+ *   deadlock_1999_server_flusher_reclaim_writes_nothing_to_nbd0  -l -f:
+ *       an IO flusher (PR_SET_IO_FLUSHER): its reclaim is GFP_NOIO and
+ *       keeps the hog's pages; none goes to kswiod.
+ *   deadlock_1999_server_plain_reclaim_writes_to_nbd0  -l only: its reclaim
+ *       hands the hog's pages to kswiod, writes only it can answer --
+ *       kswiod waits for them, not the server; under reclaim=sync the
+ *       server would wait for them itself, for good.
+ * Both end by paging the hog out and reading it back, every word.
  */
 #include "blkdev.h"
 #include "deadlock_1999.h"
 #include "hung.h"
 #include "kerrno.h"
+#include "kstring.h"
 #include "ktest.h"
 #include "mm.h"
 #include "nbd_user.h"
@@ -44,6 +63,7 @@
 #include "reclaim.h"
 #include "sched.h"
 #include "swap.h"
+#include "test_helpers.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -54,6 +74,8 @@
 #define ASLEEP_MS       300             /* the server off the CPU this long: in its read */
 #define ASLEEP_LIMIT_MS 10000
 #define READ_BACK_MS    60000           /* the read-back, on a loaded host */
+#define OWN_RECLAIM_MS  5000            /* for the server's reclaim to meet the hog */
+#define CLEAN_OUT_PAGES 100000u         /* reclaim_some's target: every clean page */
 
 struct hog {
     struct vm_space *space;
@@ -130,25 +152,37 @@ static void wait_asleep(const struct task *t)
     KASSERT(still >= ASLEEP_MS);
 }
 
-/* nbd0 served by the process started with opts, the only swap, and the
- * hog paged out to it: every page of it only on nbd0. */
-static struct nbd_user *serve_swap_and_hog(const char *const opts[])
+/* nbd0 served by the process started with opts, the only swap. */
+static struct nbd_user *serve_swap(const char *const opts[])
 {
     static struct nbd_user u;
     KASSERT_EQ(nbd_user_start("/dev/hdb", opts, &u), 0);
     KASSERT_EQ(swapon(u.dev->name, 0), 0);
+    return &u;
+}
+
+/* The hog in memory, dirty. */
+static void fill_hog(void)
+{
     hog = (struct hog){ .space = vm_space_create(), .seed = ktest_seed() };
     KASSERT(hog.space != NULL);
     fill_space(hog.space, HOG_PAGES);
+}
+
+/* Both, and the hog paged out: every page of it only on nbd0. */
+static struct nbd_user *serve_swap_and_hog(const char *const opts[])
+{
+    struct nbd_user *u = serve_swap(opts);
+    fill_hog();
     struct pageout_counts c;
     page_out("the hog", hog.space, &c);
     KASSERT_EQ(c.queued, HOG_PAGES);
-    kswiod_drain(u.dev);                /* the server answers the writes */
+    kswiod_drain(u->dev);               /* the server answers the writes */
     page_out("the hog again", hog.space, &c);
     KASSERT_EQ(c.freed, HOG_PAGES);     /* every page now only on nbd0 */
     pr_info("server_swapped_out: /bin/nbd-server, pid %u, serves nbd0, the swap; the hog's "
-            "%u pages are on it\n", u.srv.task->id, HOG_PAGES);
-    return &u;
+            "%u pages are on it\n", u->srv.task->id, HOG_PAGES);
+    return u;
 }
 
 /* The server's own pages out, while it waits for a request: twice (the
@@ -243,4 +277,97 @@ KTEST_MANUAL(deadlock_1999_server_swapped_out_mlock_completes)
             u->srv.task->id, server[0].locked);
     check_read_back(u);
     ktest_note("done: the locked server answered %u pages' reads", HOG_PAGES);
+}
+
+/* ---- the server's own reclaim -------------------------------------------- */
+
+struct header_read {
+    struct block_device *dev;
+    uint8_t *buf;               /* a page */
+    int result;
+    volatile bool go, done;
+};
+
+/* Started before memory is taken (a task needs some), it waits for go. */
+static void read_header(void *arg)
+{
+    struct header_read *r = arg;
+    while (!r->go)
+        sleep_ms(1);
+    r->result = blkdev_rw(r->dev, 0, r->buf, PAGE_SIZE, BIO_READ);
+    r->done = true;
+}
+
+/* The file's comment tells the stage.  flusher: the server runs -f too. */
+static void own_reclaim(bool flusher)
+{
+    static const char *const locked[] = { "-l", NULL };
+    static const char *const locked_flusher[] = { "-l", "-f", NULL };
+    struct nbd_user *u = serve_swap(flusher ? locked_flusher : locked);
+    uint32_t clean = reclaim_some(CLEAN_OUT_PAGES);
+    fill_hog();
+    struct task *srv = u->srv.task;
+    struct page *page = alloc_page(GFP_KERNEL);
+    KASSERT(page != NULL);
+    struct header_read r = { .dev = u->dev, .buf = page_address(page) };
+    uint32_t reclaims0 = srv->direct_reclaims, kept0 = srv->reclaim_noio_kept;
+    uint32_t writes0 = u->srv.own_reclaim_writes;
+
+    struct task *reader = task_create("read-nbd0", read_header, &r, PRIO_NORMAL);
+    KASSERT(reader != NULL);
+    kswapd_stop();
+    struct list_head ballast = LIST_HEAD_INIT(ballast);
+    fill_until_refused(0, &ballast);    /* down to min, and no reclaim of its own */
+    pr_info("server_swapped_out: own reclaim: %u clean pages freed first; the hog's %u pages "
+            "dirty, kswapd stopped, %u pages free (min); reading nbd0's first page\n", clean,
+            HOG_PAGES, nr_free_pages());
+    r.go = true;
+    bool met = false;
+    for (uint32_t waited = 0; !met && !r.done && waited < OWN_RECLAIM_MS; waited += POLL_MS) {
+        sleep_ms(POLL_MS);
+        met = flusher ? srv->reclaim_noio_kept > kept0 : u->srv.own_reclaim_writes > writes0;
+    }
+    free_page_list(&ballast);
+    kswapd_run();
+    KASSERT_EQ(task_join(reader), 0);
+    uint32_t reclaims = srv->direct_reclaims - reclaims0, kept = srv->reclaim_noio_kept - kept0;
+    uint32_t writes = u->srv.own_reclaim_writes - writes0;
+    pr_info("server_swapped_out: own reclaim: nbd-server (pid %u, %s) reclaimed %u times, "
+            "kept %u dirty pages it may not write, and handed %u pages to a write to nbd0, "
+            "the device it serves\n", srv->id, flusher ? "-l -f" : "-l", reclaims, kept, writes);
+    KASSERT_EQ(r.result, 0);
+    KASSERT_EQ(memcmp(r.buf + PAGE_SIZE - 10, "SWAPSPACE2", 10), 0);
+    free_page(page);
+    KASSERT(reclaims > 0);
+    if (flusher) {
+        KASSERT(kept > 0);              /* it met pages it would have written */
+        KASSERT_EQ(writes, 0);
+        pr_info("server_swapped_out: own reclaim: an IO flusher's reclaim is GFP_NOIO: it "
+                "looked at the hog's dirty pages, whose only way out is a write to nbd0 that "
+                "only nbd-server can answer, and kept every one\n");
+    } else {
+        KASSERT(writes > 0);
+        pr_info("server_swapped_out: own reclaim: without -f the server's reclaim gave "
+                "kswiod %u writes that only the server itself can answer.  kswiod waits for "
+                "them, not the server; under reclaim=sync the server would wait for its own "
+                "write, for good.  PR_SET_IO_FLUSHER (nbd-server -f) is Linux's cure\n", writes);
+    }
+    struct pageout_counts c;
+    page_out("the hog", hog.space, &c);
+    kswiod_drain(u->dev);
+    page_out("the hog again", hog.space, &c);
+    start_readers();
+    check_read_back(u);
+}
+
+KTEST_MANUAL(deadlock_1999_server_flusher_reclaim_writes_nothing_to_nbd0)
+{
+    own_reclaim(true);
+    ktest_note("done: the IO flusher's reclaim kept the hog's pages, and wrote none to nbd0");
+}
+
+KTEST_MANUAL(deadlock_1999_server_plain_reclaim_writes_to_nbd0)
+{
+    own_reclaim(false);
+    ktest_note("done: the plain server's reclaim queued writes to nbd0, which it serves");
 }
