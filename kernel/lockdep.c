@@ -268,6 +268,8 @@ static void note_held_irqs_on(const struct held_view *v, const struct lockdep_ma
  * cycle; it adds no edge to itself (but later locks order after it). */
 static void acquire(struct lockdep_map *map, uint32_t site, bool trylock)
 {
+    if (!LOCKDEP)
+        return;                         /* the release build: no validator */
     uint32_t flags = irq_save();
     bool irqs_on = flags & EFLAGS_IF;
     struct held_view v = held_now();
@@ -303,6 +305,8 @@ void lockdep_acquire_trylock(struct lockdep_map *map, uint32_t site)
 
 void lockdep_release(struct lockdep_map *map, uint32_t site)
 {
+    if (!LOCKDEP)
+        return;                         /* the release build: no validator */
     uint32_t flags = irq_save();
     if (lockdep_disabled)
         goto out;
@@ -325,6 +329,8 @@ out:
 
 void lockdep_check_sleep(uint32_t site)
 {
+    if (!LOCKDEP)
+        return;                         /* the release build: no validator */
     uint32_t flags = irq_save();
     struct held_view v = held_now();
     for (int i = 0; !lockdep_disabled && i < *v.nr; i++) {
@@ -344,6 +350,8 @@ void lockdep_check_sleep(uint32_t site)
 
 void lockdep_check_exit(void)
 {
+    if (!LOCKDEP)
+        return;                         /* the release build: no validator */
     uint32_t flags = irq_save();
     if (!lockdep_disabled && current->nr_held > 0) {
         lockdep_report_exit(current);

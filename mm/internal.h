@@ -42,6 +42,8 @@ void lru_del(struct page *page);
 /* Take the page at the tail of a list off it, with a reference; NULL when
  * the list is empty. */
 struct page *lru_isolate(enum lru_list lru);
+/* The page at the tail of a list, left there; NULL when it is empty. */
+struct page *lru_tail(enum lru_list lru);
 uint32_t lru_count(enum lru_list lru);
 /* Anonymous pages on both lists together. */
 uint32_t lru_count_anon(void);

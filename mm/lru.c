@@ -57,11 +57,16 @@ void lru_del(struct page *page)
     page->flags &= ~(PG_lru | PG_active);
 }
 
+struct page *lru_tail(enum lru_list lru)
+{
+    return list_empty(&lists[lru]) ? NULL : list_entry(lists[lru].prev, struct page, lru);
+}
+
 struct page *lru_isolate(enum lru_list lru)
 {
-    if (list_empty(&lists[lru]))
+    struct page *page = lru_tail(lru);
+    if (!page)
         return NULL;
-    struct page *page = list_entry(lists[lru].prev, struct page, lru);
     lru_del(page);
     page->refcount++;
     return page;

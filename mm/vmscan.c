@@ -114,19 +114,32 @@ static enum verdict start_writeback(struct page *page, struct block_device *bdev
     return WRITE;
 }
 
+/* The area an anonymous page's copy in swap is on; NULL when it has none. */
+static struct swap_area *anon_area(const struct page *page)
+{
+    return (page->flags & PG_swapcache) ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
+}
+
+/* Dirty for sure (no copy in swap, or one known stale) and its kswiod
+ * full: kept before the reverse map walk and a slot taken and given
+ * back -- under writeback's load reclaim meets hundreds of thousands of
+ * these (bench=nbd_swap's kswiod_full).  next_full: the kswiod of the
+ * area a new slot would come from is full (swap_next_area_congested). */
+static bool keep_congested(const struct page *page, const struct swap_area *area,
+                           const struct scan_control *sc, bool next_full)
+{
+    if (!(sc->gfp & __GFP_IO) || sc->sync)
+        return false;
+    return area ? (page->flags & PG_dirty) && kswiod_full(area->bdev) : next_full;
+}
+
 /* An anonymous page; page_lock held. */
 static enum verdict shrink_anon(struct page *page, struct scan_control *sc)
 {
-    struct swap_area *area = (page->flags & PG_swapcache)
-                                 ? swap_area_by_index(swap_pte_area(page->swap)) : NULL;
+    struct swap_area *area = anon_area(page);
     if (area && blkdev_dead(area->bdev))
         return ACTIVATE;                /* the copy on disk is out of reach: this is the one */
-    /* Dirty for sure (no copy in swap, or one known stale) and its kswiod
-     * full: kept, before the reverse map walk and a slot taken and given
-     * back -- under writeback's load reclaim meets hundreds of thousands
-     * of these (bench=nbd_swap's kswiod_full). */
-    if ((!area || (page->flags & PG_dirty)) && (sc->gfp & __GFP_IO) && !sc->sync &&
-        (area ? kswiod_full(area->bdev) : swap_next_area_congested())) {
+    if (keep_congested(page, area, sc, !area && swap_next_area_congested())) {
         vm_events.kswiod_full++;
         sc->nr_congested++;
         return KEEP;
@@ -241,17 +254,44 @@ static enum verdict reclaim_page(struct page *page, struct scan_control *sc, uin
     return v;
 }
 
+/* Pass over the anonymous pages at the inactive tail that keep_congested
+ * keeps, up to KEEP_BATCH of them and *n in all, to the head, as KEEP
+ * would, without isolating them: one page_lock hold and one look at the
+ * swap areas for the lot, where isolating each costs two of each. */
+#define KEEP_BATCH  32
+static void pass_over_congested(uint32_t *n, struct scan_control *sc, bool next_full)
+{
+    struct page *page;
+    for (uint32_t k = 0; *n && k < KEEP_BATCH && (page = lru_tail(LRU_INACTIVE)); k++) {
+        struct swap_area *area = (page->flags & PG_anon) ? anon_area(page) : NULL;
+        if (!(page->flags & PG_anon) || (area && blkdev_dead(area->bdev)) ||
+            !keep_congested(page, area, sc, next_full))
+            return;
+        lru_del(page);
+        lru_add(page, LRU_INACTIVE);
+        vm_events.pgscan++;
+        vm_events.kswiod_full++;
+        sc->nr_congested++;
+        (*n)--;
+    }
+}
+
 /* Look at up to n pages from the inactive tail; the number freed. */
 static uint32_t shrink_inactive(uint32_t n, struct scan_control *sc)
 {
     uint32_t freed = 0;
-    while (n--) {
+    bool may_pass_over = (sc->gfp & __GFP_IO) && !sc->sync;
+    while (n) {
+        bool next_full = may_pass_over && swap_next_area_congested();
         uint32_t flags = spin_lock_irqsave(&page_lock);
-        struct page *page = lru_isolate(LRU_INACTIVE);
+        if (may_pass_over)
+            pass_over_congested(&n, sc, next_full);
+        struct page *page = n ? lru_isolate(LRU_INACTIVE) : NULL;
         if (!page) {
             spin_unlock_irqrestore(&page_lock, flags);
             break;
         }
+        n--;
         vm_events.pgscan++;
         freed += reclaim_page(page, sc, flags) == FREE;
     }
