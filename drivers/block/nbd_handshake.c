@@ -33,9 +33,9 @@ static int hs_recv(struct handshake *h, void *buf, uint32_t len, const char *wha
 {
     int ret = sock_recv_exact(h->nd->sock, buf, len, h->nd->timeout_ms);
     if (ret < 0)
-        ksnprintf(h->why, sizeof(h->why), "%s: %s (%d)", what,
+        ksnprintf(h->why, sizeof(h->why), "%s: %s", what,
                   ret == -EPIPE ? "the server closed the connection"
-                  : ret == -ETIMEDOUT ? "no answer in time" : "receive failed", ret);
+                  : ret == -ETIMEDOUT ? "no answer in time" : "receive failed");
     return ret < 0 ? ret : 0;
 }
 
@@ -43,7 +43,7 @@ static int hs_send(struct handshake *h, const void *buf, uint32_t len, const cha
 {
     int ret = sock_send(h->nd->sock, buf, len, h->nd->timeout_ms);
     if (ret < 0)
-        ksnprintf(h->why, sizeof(h->why), "sending %s failed (%d)", what, ret);
+        ksnprintf(h->why, sizeof(h->why), "sending %s failed", what);
     return ret < 0 ? ret : 0;
 }
 

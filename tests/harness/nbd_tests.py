@@ -243,6 +243,7 @@ def pause_socket(log):
 # Why the device died, as the log and the monitor's nbd say it.
 DEATHS = {
     "bad_magic": r"reply magic 0x12345678 is wrong",
+    "structured": r"structured reply \(magic 0x668e33ef\), never negotiated",
     "unknown_cookie": r"unknown cookie 0x5a5a[0-9a-f]{12} \(error 0\)",
     "not_in_flight": r"reply for a request not in flight \(answered already\) "
                      r"0x[0-9a-f]{16} \(error 0\)",
@@ -324,6 +325,53 @@ def option_length_lie(log):
     return judged("nbd_refused_server_leaves_no_device", log, rc, [
         r"nbd: nbd0: handshake with 10\.0\.2\.100:\d+ failed: option reply \(type 0x3\) "
         r"claims 1048576 bytes of data, more than the 4098 the protocol allows \(-71\)$"])
+
+
+# --- a server that lies in the handshake ---
+
+HANDSHAKE_FAILED = r"nbd: nbd0: handshake with 10\.0\.2\.100:\d+ failed: "
+# Why each handshake lie is refused, as the log says it.
+REFUSALS = {
+    "size_zero": r"export size 0 is not a whole number of 512-byte sectors \(-22\)$",
+    "size_unaligned": rf"export size {nbd_fake.EXPORT_BYTES + nbd_fake.ODD_BYTES} is not a "
+                      r"whole number of 512-byte sectors \(-22\)$",
+    "greeting_only": r"option reply: no answer in time \(-110\)$",
+    "closes_in_options": r"option reply: the server closed the connection \(-32\)$",
+}
+NO_DEVICE = r"^nbd: no NBD device \(boot with nbd=A\.B\.C\.D:PORT\)$"
+
+
+def refused_handshake(mode):
+    """nbd_refused_server_leaves_no_device against nbd_fake.py's mode: the
+    handshake fails within nbd_timeout with one line saying why, there is
+    no nbd0, and every view answers after it -- nbd saying there is no
+    device -- and the machine halts."""
+    def test(log):
+        name = "nbd_refused_server_leaves_no_device"
+        with nbd_fake.FakeServer(mode) as srv:
+            rc = boot(name, log, srv.port, f"nbd_timeout={FAULT_TIMEOUT_S}",
+                      stdin_text=with_views(name))
+        text = kernel.read_log(log)
+        if rc != 0:
+            return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+        return judge.missing_in_order(text, [
+            HANDSHAKE_FAILED + REFUSALS[mode], rf"test {name}: ok", NO_DEVICE,
+            *list(VIEWS.values())[1:], r"monitor: halt \(0 test failures"])
+    return test
+
+
+def huge_export(log):
+    """An export past 2^41 bytes (2^32 sectors): taken whole -- the device's
+    size is 64 bits wide everywhere -- and its first sectors serve the
+    faulty-server test's rounds clean; the nbd view gives the size."""
+    name = "nbd_survives_faulty_server"
+    with nbd_fake.FakeServer("size_huge") as srv:
+        rc = boot(name, log, srv.port, "nbd_expect=clean nbd_io_ms=2000",
+                  stdin_text=with_views(name))
+    return judged_with_views(name, log, rc, [
+        CONNECTED + rf": {nbd_fake.HUGE_BYTES} bytes,", r"nbd test: \d+ rounds, \d+ bios ok, "
+        r"0 failed; server errors 0, timeouts 0; device connected"], [
+        r"^  connected; socket .*; timeout \d+ ms$"])
 
 
 # --- another connection floods, free memory is gone (test_nbd_flood.c) ---
@@ -459,4 +507,6 @@ NBD_TESTS = {
     "nbd_flood_stalled_server_times_out": flood_stalled_server,
     "nbd_flood_swap_hog": flood_swap_hog,
     **{f"nbd_lying_server_{mode}": lying(mode) for mode in (*DEATHS, "unknown_error")},
+    **{f"nbd_lying_handshake_{mode}": refused_handshake(mode) for mode in REFUSALS},
+    "nbd_huge_export_taken_whole": huge_export,
 }
