@@ -12,7 +12,9 @@
  * a read of a stream returns what one buffer-sized read gave.  A write
  * goes on until all is written.  A bad pointer ends the call with
  * -EFAULT, or with the count done when some bytes were (as Linux
- * returns).  A write that fails with -EPIPE where the file says so
+ * returns), counted in whole buffers; the file's position moves by that
+ * count and no more.  A stream's (a pipe's, a socket's) bytes read into
+ * the buffer that could not be copied out are lost.  A write that fails with -EPIPE where the file says so
  * (ops->epipe_ends: a pipe with no reader, a socket shut for writing)
  * ends the writer as SIGPIPE does -- but for send(MSG_NOSIGNAL).  Two processes sharing one open file may interleave
  * at buffer boundaries within one call larger than the buffer.
@@ -93,8 +95,14 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
             got = at ? file_pwrite(f, chunk, n, *at + done) : file_write(f, chunk, n);
         } else {
             got = at ? file_pread(f, chunk, n, *at + done) : file_read(f, chunk, n);
-            if (got > 0 && copy_to_user(ubuf + done, chunk, (uint32_t)got))
+            if (got > 0 && copy_to_user(ubuf + done, chunk, (uint32_t)got)) {
                 err = -EFAULT;
+                /* The position must say what the program got: give back
+                 * what file_read() moved it by.  A stream's bytes cannot
+                 * go back (-ESPIPE): they are lost, as the header says. */
+                if (!at)
+                    file_lseek(f, -(int64_t)got, SEEK_CUR);
+            }
         }
         if (got < 0)
             err = got;

@@ -30,7 +30,8 @@
  * a log line), EXEC_ARGS_MAX bytes of path, argument and environment
  * strings together, EXEC_ARGV_MAX arguments or EXEC_ENVP_MAX environment
  * strings (-E2BIG and a log line naming the limit), a stack of
- * USER_STACK_SIZE that does not grow (a push below it is a segfault).
+ * USER_STACK_SIZE that does not grow (a push below it is a segfault: mmap
+ * leaves a guard gap under it, mm/mmap.c's STACK_GUARD_GAP).
  *
  * execve (11) replaces the calling process's program: the new address
  * space is built whole before the old one goes, so a failed execve

@@ -20,7 +20,8 @@
  *                  or private -- the file's pages read-only, each copied
  *                  into an anonymous page at its first write, which the
  *                  file never sees.  MAP_FIXED replaces what was there;
- *                  else the highest free range below the stack.
+ *                  else the highest free range below the stack and its
+ *                  guard gap (STACK_GUARD_GAP).
  *                  PROT_WRITE makes it writable; PROT_NONE (no PROT_READ,
  *                  PROT_WRITE or PROT_EXEC) makes it untouchable until an
  *                  mprotect (VM_PROTNONE: a touch is a segfault).  Not
@@ -38,10 +39,13 @@
  *                  stays read-only until its write fault.  PROT_WRITE on
  *                  a shared mapping of a file opened without write is
  *                  -EACCES, as in Linux (the area has no VM_MAYWRITE).
+ *                  A range with a page in no area -- a hole, the
+ *                  kernel's half, past 4 GiB -- is -ENOMEM, as in Linux.
  *   msync(addr, len, flags)  (144) anonymous memory has nothing to
  *                  write (its copy is swap's business); a file area is
  *                  written back with its file (vfs_fsync: the dirty bits
- *                  of its PTEs harvested first) for MS_SYNC.
+ *                  of its PTEs harvested first) for MS_SYNC.  A range
+ *                  in no area: -ENOMEM, as mprotect's.
  *   mlock(addr, len), munlock  (150, 151) the range's pages are faulted
  *                  in and never reclaimed: their areas are VM_LOCKED and
  *                  their PTEs carry PTE_LOCKED, which reclaim checks
@@ -69,7 +73,14 @@
 #include "syscall.h"
 #include "vm.h"
 
-#define MMAP_TOP        (USER_TOP - USER_STACK_SIZE)    /* mappings go below the stack */
+/* Mappings go below the stack and a gap: the stack does not grow, so a
+ * program that recurses too deep must fault on the page under it -- with
+ * a mapping right there it would write on into that mapping instead, and
+ * a frame larger than a page would jump a one-page gap.  Linux's
+ * stack_guard_gap is 256 pages too.  MAP_FIXED may still map into the
+ * gap, as in Linux. */
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)
+#define MMAP_TOP        (USER_TOP - USER_STACK_SIZE - STACK_GUARD_GAP)
 
 static uint32_t page_up(uint32_t a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
@@ -175,6 +186,8 @@ int32_t sys_mprotect(const struct syscall_args *a)
     uint32_t addr = a->arg[0], len = page_up(a->arg[1]), prot = a->arg[2];
     if (!p || addr % PAGE_SIZE || len < a->arg[1] || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
+    if (addr + len < addr || addr + len > USER_TOP)
+        return -ENOMEM;                 /* no area there: Linux's answer, as for a hole */
     bool none = !(prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
     return len ? vm_change_range(p->vm, addr, len, prot & PROT_WRITE ? PTE_WRITE : 0,
                                  none ? VM_PROTNONE : 0, none ? 0 : VM_PROTNONE) : 0;
@@ -185,9 +198,10 @@ int32_t sys_msync(const struct syscall_args *a)
     struct process *p = current->proc;
     uint32_t addr = a->arg[0], flags = a->arg[2], start, end;
     if (!p || addr % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
-        (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC) ||
-        !page_range(addr, a->arg[1], &start, &end))
+        (flags & (MS_ASYNC | MS_SYNC)) == (MS_ASYNC | MS_SYNC))
         return -EINVAL;
+    if (!page_range(addr, a->arg[1], &start, &end))
+        return -ENOMEM;                 /* no area there: Linux's answer, as for a hole */
     for (uint32_t va = start; va < end;) {
         const struct vm_area *area = NULL;
         list_for_each(link, &p->vm->areas) {

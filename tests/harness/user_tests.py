@@ -62,6 +62,10 @@ REFUSALS = {
 }
 
 
+# The first round warms the caches (the programs' pages, the slab caches
+# fork and exec grow), so that the second must give every page back.
+HOSTILE_ROUND = "run /bin/hostile\nrun /bin/sh\nhostile recurse\necho status $?\nps\nexit 0\n"
+
 FUZZ_SEEDS = [1]
 FUZZ_CALLS = 100000
 
@@ -401,6 +405,29 @@ USER_TESTS = {
          r"^badptr: written with DF set$",
          r"badptr: 0 wrong", ended("/bin/badptr", "exited with status 0")],
         reject=[r"WRONG"]),
+    # A hostile program (user/hostile.c): the memory calls given lengths
+    # and addresses that wrap or reach the kernel's half, copies into
+    # read-only, PROT_NONE and holed buffers (a partial read says what it
+    # delivered and moves the position by that), poll, wait4 and kill
+    # given numbers out of range, execve of argv that runs into a hole and
+    # of files that are no program -- each Linux's errno; then a
+    # recursion until the stack is gone ends in SIGSEGV, the shell says
+    # 139, and the mapping nearest the stack is untouched.  The views
+    # answer after each, and every page comes back.
+    "user_hostile_program_gets_linux_errnos_and_the_kernel_stays_up": monitor_session(
+        HOSTILE_ROUND + "free\n" + "run /bin/hostile\nps\nvmstat\nswap\n" + HOSTILE_ROUND
+        + "free\n",
+        [r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
+         r"sh: hostile: killed by signal 11", r"^status 139$",
+         r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
+         r"swiod> ps\n  id name", r"swiod> vmstat\n", r"swiod> swap\n",
+         r"hostile: a child that recursed: its signal: got 11, want 11",
+         r"hostile: words changed in the mapping nearest the stack: got 0, want 0",
+         r"segfault: task hostile \(\d+\) wrote [0-9a-f]{8} at eip [0-9a-f]{8}: no area there",
+         r"sh: hostile: killed by signal 11", r"^status 139$", r"PID +PPID",
+         ended("/bin/sh", "exited with status 0")],
+        reject=[r"WRONG", r"hostile: still alive"], check=free_pages_come_back, mem=32,
+        swap_mib=16),
     # A segfault ends the program with a report; the kernel goes on: the
     # next program runs, the views answer, halt reports success.
     "user_segfault_ends_the_program_not_the_kernel": monitor_session(

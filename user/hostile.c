@@ -1,0 +1,233 @@
+/*
+ * hostile.c - a hostile program's attacks on the kernel's edges, each
+ * judged against Linux's answer: the memory calls given lengths and
+ * addresses that wrap or reach the kernel's half (mmap2, munmap,
+ * mprotect, brk), copies into pages the program may not write (read-only,
+ * PROT_NONE, a hole in the middle of a long buffer, a range crossing
+ * USER_TOP), poll with nfds 2^31, wait4 storing its status nowhere, kill
+ * of pid 0, -1 and -2^31, execve with argv running into a hole half way
+ * and of files that are no program (empty, a script).  Prints one line
+ * per case ("hostile: WHAT: got N, want N") and exits with the number
+ * that went wrong.
+ *
+ *   hostile            every case above
+ *   hostile recurse    recurse until the stack is gone: the kernel must
+ *                      end it with SIGSEGV (a shell says status 139), and
+ *                      the mapping nearest the stack must not be written
+ *                      on the way down ("hostile: still alive" and
+ *                      "hostile: ... WRONG" must never appear)
+ */
+#include "ulib.h"
+
+#define KERNEL_HALF     0xC0100000u
+#define USER_TOP        0xC0000000u
+#define ANON            (MAP_PRIVATE | MAP_ANONYMOUS)
+
+static long raw_mmap(uint32_t addr, uint32_t len, int prot, int flags)
+{
+    return syscall6(NR_mmap2, (long)addr, (long)len, prot, flags, -1, 0);
+}
+
+static void *map(uint32_t len, int prot)
+{
+    void *p = mmap(0, len, prot, ANON, -1, 0);
+    if (p == MAP_FAILED) {
+        perror("hostile: mmap");
+        exit(100);
+    }
+    return p;
+}
+
+/* mmap2, munmap, mprotect and brk given what no program should ask. */
+static void memory_calls(void)
+{
+    check("mmap of 0 bytes", raw_mmap(0, 0, PROT_READ, ANON), -EINVAL);
+    check("mmap of 2^32 - 4096 bytes", raw_mmap(0, 0xFFFFF000u, PROT_READ, ANON), -ENOMEM);
+    check("mmap of 2^32 - 1 bytes (rounds up past 4 GiB)",
+          raw_mmap(0, 0xFFFFFFFFu, PROT_READ, ANON), -EINVAL);
+    check("MAP_FIXED wrapping past 4 GiB",
+          raw_mmap(0xFFFFF000u, 0x2000, PROT_READ, ANON | MAP_FIXED), -EINVAL);
+    check("MAP_FIXED across USER_TOP",
+          raw_mmap(USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ, ANON | MAP_FIXED), -EINVAL);
+    check("MAP_FIXED in the kernel's half",
+          raw_mmap(KERNEL_HALF, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED), -EINVAL);
+    check("munmap of the kernel's half", or_errno(munmap((void *)KERNEL_HALF, PAGE_SIZE)),
+          -EINVAL);
+    check("munmap wrapping past 4 GiB", or_errno(munmap((void *)0xFFFFF000u, 0x2000)), -EINVAL);
+    check("mprotect of the kernel's half",
+          or_errno(mprotect((void *)KERNEL_HALF, PAGE_SIZE, PROT_READ)), -ENOMEM);
+    check("mprotect wrapping past 4 GiB",
+          or_errno(mprotect((void *)0xFFFFF000u, 0x2000, PROT_READ)), -ENOMEM);
+    check("mprotect of a hole", or_errno(mprotect((void *)0x40000000u, PAGE_SIZE, PROT_READ)),
+          -ENOMEM);
+    check("msync of the kernel's half", or_errno(msync((void *)KERNEL_HALF, PAGE_SIZE, MS_SYNC)),
+          -ENOMEM);
+    check("msync wrapping past 4 GiB", or_errno(msync((void *)0xFFFFF000u, 0x2000, MS_SYNC)),
+          -ENOMEM);
+
+    long end = syscall6(NR_brk, 0, 0, 0, 0, 0, 0);
+    check("brk far below the data's end", syscall6(NR_brk, 0x1000, 0, 0, 0, 0, 0), end);
+    check("brk into the stack", syscall6(NR_brk, (long)(USER_TOP - PAGE_SIZE), 0, 0, 0, 0, 0),
+          end);
+    check("brk into the kernel's half", syscall6(NR_brk, (long)KERNEL_HALF, 0, 0, 0, 0, 0), end);
+    /* A mapping placed where the heap would grow: brk must stop, not
+     * take or clear its page. */
+    uint32_t next = ((uint32_t)end + 2 * PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    long fixed = raw_mmap(next, PAGE_SIZE, PROT_READ | PROT_WRITE, ANON | MAP_FIXED);
+    check("a page mapped just past the heap", fixed, (long)next);
+    *(volatile uint32_t *)next = 0x5a5a5a5a;
+    check("brk over that mapping", syscall6(NR_brk, (long)(next + 2 * PAGE_SIZE), 0, 0, 0, 0, 0),
+          end);
+    check("the mapping's word", (long)*(volatile uint32_t *)next, 0x5a5a5a5a);
+    munmap((void *)next, PAGE_SIZE);
+}
+
+/* Copies the kernel makes into and out of pages that are not the
+ * program's to use that way. */
+static void user_copies(void)
+{
+    int fd = open("/bin/hostile", O_RDONLY);
+    check("open /bin/hostile", fd, 3);
+    char *ro = map(PAGE_SIZE, PROT_READ);
+    check("read into a read-only page", or_errno(read(fd, ro, 16)), -EFAULT);
+    check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 0);
+    char *none = map(PAGE_SIZE, PROT_NONE);
+    check("read into a PROT_NONE page", or_errno(read(fd, none, 16)), -EFAULT);
+    check("write from a PROT_NONE page", or_errno(write(1, none, 16)), -EFAULT);
+    check("stat64 into a read-only page", or_errno(stat64("/bin", (struct stat64 *)ro)), -EFAULT);
+    check("read across USER_TOP", or_errno(read(fd, (void *)(USER_TOP - 8), 16)), -EFAULT);
+    check("write across USER_TOP", or_errno(write(1, (void *)(USER_TOP - 8), 16)), -EFAULT);
+    check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 0);
+
+    /* Eight pages with a hole at the seventh: the kernel's buffer moves
+     * 16 KiB at a time, so the first four pages arrive, then the copy
+     * faults; the call says what it delivered, and the position moved by
+     * exactly that. */
+    char *buf = map(8 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+    munmap(buf + 6 * PAGE_SIZE, PAGE_SIZE);
+    check("read of 8 pages with a hole at the 7th", or_errno(read(fd, buf, 8 * PAGE_SIZE)),
+          4 * PAGE_SIZE);
+    check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 4 * PAGE_SIZE);
+    lseek(fd, 0, SEEK_SET);
+    check("read of 3 pages with a hole at the 7th of 8",
+          or_errno(read(fd, buf + 4 * PAGE_SIZE, 3 * PAGE_SIZE)), -EFAULT);
+    check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 0);
+    close(fd);
+}
+
+/* poll, wait4 and kill given numbers out of every range. */
+static void numbers(void)
+{
+    struct pollfd *ro = map(PAGE_SIZE, PROT_READ);
+    check("poll of 2^31 descriptors", or_errno(poll((struct pollfd *)KERNEL_HALF, 0x80000000u, 0)),
+          -EINVAL);
+    check("poll of 2^32 - 1 descriptors", or_errno(poll(0, 0xFFFFFFFFu, 0)), -EINVAL);
+    check("poll given the kernel's half", or_errno(poll((struct pollfd *)KERNEL_HALF, 1, 0)),
+          -EFAULT);
+    check("poll storing into a read-only page", or_errno(poll(ro, 1, 0)), -EFAULT);
+    check("poll of nothing", or_errno(poll(0, 0, 0)), 0);
+
+    pid_t child = fork();
+    if (child == 0)
+        exit(7);
+    struct timespec nap = { 0, 100 * 1000 * 1000 };
+    nanosleep(&nap, 0);                 /* let it end first */
+    check("wait4 storing the status into the kernel's half",
+          or_errno(wait4(child, (int *)KERNEL_HALF, 0, 0)), -EFAULT);
+    check("wait4 storing the status into a read-only page",
+          or_errno(wait4(-1, (int *)ro, WNOHANG, 0)), -ECHILD);
+
+    check("kill of pid 0", or_errno(kill(0, SIGKILL)), -EINVAL);
+    check("kill of pid -1", or_errno(kill(-1, SIGKILL)), -EINVAL);
+    check("kill of pid -2^31", or_errno(kill((pid_t)0x80000000u, SIGKILL)), -EINVAL);
+    check("kill of pid 2^31 - 1", or_errno(kill(0x7FFFFFFF, SIGKILL)), -ESRCH);
+    check("kill of a kernel task (pid 2)", or_errno(kill(2, SIGKILL)), -ESRCH);
+    check("kill with signal 99", or_errno(kill(getpid(), 99)), -EINVAL);
+    check("kill with signal -1", or_errno(kill(getpid(), -1)), -EINVAL);
+}
+
+/* execve of argv that runs into a hole, and of files that are no
+ * program: each fails, and this program goes on. */
+static void execs(void)
+{
+    char *page = map(2 * PAGE_SIZE, PROT_READ | PROT_WRITE);
+    munmap(page + PAGE_SIZE, PAGE_SIZE);
+    char **argv = (char **)(page + PAGE_SIZE - 2 * sizeof(char *));
+    argv[0] = "/bin/hello";
+    argv[1] = "half way";               /* and argv[2] is in the hole */
+    check("execve with argv running into a hole", or_errno(execve("/bin/hello", argv, 0)),
+          -EFAULT);
+    char *s = page + PAGE_SIZE - 4;
+    memcpy(s, "abcd", 4);               /* no NUL before the hole */
+    char *strs[] = { "/bin/hello", s, 0 };
+    check("execve with a string running into a hole", or_errno(execve("/bin/hello", strs, 0)),
+          -EFAULT);
+    char *envs[] = { "A=b", s, 0 };
+    char *args[] = { "/bin/hello", 0 };
+    check("execve with an env string running into a hole",
+          or_errno(execve("/bin/hello", args, envs)), -EFAULT);
+
+    int fd = open("/hostile.empty", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    close(fd);
+    check("execve of a 0-byte file", or_errno(execve("/hostile.empty", args, 0)), -ENOEXEC);
+    unlink("/hostile.empty");
+    fd = open("/hostile.sh", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    write(fd, "#!/bin/sh\necho hi\n", 18);
+    close(fd);
+    check("execve of a #! script", or_errno(execve("/hostile.sh", args, 0)), -ENOEXEC);
+    unlink("/hostile.sh");
+}
+
+static volatile uint32_t depth_limit = 0xFFFFFFFFu;  /* never reached: the stack ends first */
+
+/* Deep enough frames that the stack runs out in a few hundred calls. */
+static uint32_t recurse(volatile char *up, uint32_t depth)
+{
+    volatile char frame[1024];
+    frame[0] = (char)depth;
+    if (depth == depth_limit)
+        return 0;
+    return recurse(frame, depth + 1) + (uint32_t)up[0];
+}
+
+/* A shared mapping made before anything else gets the highest free
+ * range: the nearest to the stack.  A child recurses; its stack must end
+ * in a fault on the stack's own end (SIGSEGV), not run on into that
+ * mapping, which the parent then reads unchanged.  Then this process
+ * recurses too, for whoever started it to see how it ended. */
+static int run_recurse(void)
+{
+    uint32_t *near = mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (near == MAP_FAILED) {
+        perror("hostile: mmap");
+        return 100;
+    }
+    for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+        near[i] = 0x600d600d;
+    pid_t child = fork();
+    if (child == 0)
+        recurse((volatile char *)near, 0);
+    int status = 0;
+    waitpid(child, &status, 0);
+    check("a child that recursed: its signal", WTERMSIG(status), SIGSEGV);
+    uint32_t changed = 0;
+    for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+        changed += near[i] != 0x600d600d;
+    check("words changed in the mapping nearest the stack", (long)changed, 0);
+    printf("hostile: recursing\n");
+    recurse((volatile char *)near, 0);
+    printf("hostile: still alive\n");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "recurse") == 0)
+        return run_recurse();
+    memory_calls();
+    user_copies();
+    numbers();
+    execs();
+    printf("hostile: %d wrong\n", check_wrong);
+    return check_wrong;
+}
