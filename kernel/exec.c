@@ -15,8 +15,9 @@
  *   environment's up to USER_TOP.
  *
  * Segments must be page aligned apart (no page shared by two segments,
- * which the user Makefile's linking guarantees) and below USER_TOP; at
- * most EXEC_PHDRS_MAX program headers.  Anything else is -ENOEXEC, with a
+ * which the user Makefile's linking guarantees), above page 0 (NULL must
+ * stay a bad pointer, as mmap2 keeps it) and below the stack; at most
+ * EXEC_PHDRS_MAX program headers.  Anything else is -ENOEXEC, with a
  * log line saying what.
  */
 #include "fdtable.h"
@@ -92,6 +93,8 @@ static int load_segments(struct process *p, const char *path, struct inode *inod
         uint32_t end = ph->p_vaddr + ph->p_memsz;
         if (ph->p_filesz > ph->p_memsz || end < ph->p_vaddr || end > USER_TOP - USER_STACK_SIZE)
             return refuse(path, "a segment larger than its memory or past the user half");
+        if (start == 0)                 /* as mmap2's MAP_FIXED: NULL stays a bad pointer */
+            return refuse(path, "a segment in page 0, where NULL points");
         int err = vm_map_anon(p->vm, start, page_up(end) - start, PTE_WRITE);
         if (err == -EINVAL)
             return refuse(path, "segments that share a page or overlap");

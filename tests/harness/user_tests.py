@@ -17,8 +17,8 @@ import ext2_images
 from user_session import USER_ROOT, ended, init_boot, monitor_session, user_image
 from user_socket_tests import USER_SOCKET_TESTS
 
-ELF_PHOFF, ELF_ENTRY, ELF_PHNUM = 28, 24, 44     # offsets in the ELF32 header
-PHDR_SIZE, PH_VADDR, PH_MEMSZ = 32, 8, 20         # ... and in a program header
+ELF_PHOFF, ELF_ENTRY, ELF_PHENTSIZE, ELF_PHNUM = 28, 24, 42, 44   # offsets in the ELF32 header
+PHDR_SIZE, PH_OFFSET, PH_VADDR, PH_MEMSZ = 32, 4, 8, 20             # ... and in a program header
 
 
 def patched(data, *edits):
@@ -35,7 +35,7 @@ def broken_programs():
     with open(os.path.join(USER_ROOT, "bin", "hello"), "rb") as f:
         hello = f.read()
     phoff = struct.unpack_from("<I", hello, ELF_PHOFF)[0]
-    first, second = phoff, phoff + PHDR_SIZE
+    first, second, fourth = phoff, phoff + PHDR_SIZE, phoff + 3 * PHDR_SIZE
     with open("/bin/true", "rb") as f:
         host_true = f.read()
     return {
@@ -48,6 +48,12 @@ def broken_programs():
         "/bin/wraps": patched(hello, (first + PH_MEMSZ, "<I", 0xFFFFFFF0)),
         "/bin/truncated": hello[:0x1800],
         "/bin/entry0": patched(hello, (ELF_ENTRY, "<I", 0)),
+        "/bin/empty": b"",
+        "/bin/phentsize": patched(hello, (ELF_PHENTSIZE, "<H", 16)),
+        "/bin/offset_past": patched(hello, (second + PH_OFFSET, "<I", 0x7FFFF000)),
+        "/bin/memsz_small": patched(hello, (fourth + PH_MEMSZ, "<I", 2)),   # filesz is 4
+        "/bin/page0": patched(hello, (first + PH_VADDR, "<I", 0)),
+        "/bin/entry_kernel": patched(hello, (ELF_ENTRY, "<I", 0xC0100000)),
     }
 
 
@@ -59,6 +65,11 @@ REFUSALS = {
     "kernel_half": "a segment larger than its memory or past the user half",
     "overlap": "segments that share a page or overlap",
     "wraps": "a segment larger than its memory or past the user half",
+    "empty": "not an ELF file",
+    "phentsize": r"no program headers, or more than EXEC_PHDRS_MAX \(16\)",
+    "offset_past": "the file ends inside a segment",
+    "memsz_small": "a segment larger than its memory or past the user half",
+    "page0": "a segment in page 0, where NULL points",
 }
 
 
@@ -453,17 +464,20 @@ USER_TESTS = {
         reject=[r"hung: task \S+ \(id \d+\) blocked for"],
         mem=32, swap_mib=128, timeout=240, cmdline="hung_timeout=1"),
     # Damaged programs are refused, each with its reason and status 127; a
-    # program whose entry point is 0 starts and segfaults; the kernel and
-    # the next program go on (invariant 5, bad input fails one operation).
+    # program whose entry point is 0 or in the kernel's half starts and
+    # segfaults; the kernel, its ps and the next program go on (invariant
+    # 5, bad input fails one operation).
     "user_exec_refuses_damaged_programs": monitor_session(
         "".join(f"run /bin/{n}\n" for n in REFUSALS)
-        + "run /bin/truncated\nrun /bin/entry0\nrun /bin/hello\n",
+        + "run /bin/truncated\nrun /bin/entry0\nrun /bin/entry_kernel\nps\nrun /bin/hello\n",
         [p for n, why in REFUSALS.items()
          for p in (rf"exec: /bin/{n}: {why}", ended(f"/bin/{n}", "exited with status 127"))]
         + [r"exec: /bin/truncated: the file ends inside a segment",
            ended("/bin/truncated", "exited with status 127"),
            r"segfault: task entry0 \(\d+\) read 00000000 at eip 00000000",
            ended("/bin/entry0", "killed by SIGSEGV"),
+           r"segfault: task entry_kernel \(\d+\) read c0100000 at eip c0100000",
+           ended("/bin/entry_kernel", "killed by SIGSEGV"), r"swiod> ps\n  id name",
            ended("/bin/hello", "exited with status 0")],
         extra=broken_programs),
     # Random system calls with hostile arguments (user/syscall_fuzz.c):
