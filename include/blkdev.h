@@ -113,6 +113,9 @@ struct block_device {
     uint32_t errors;
     bool stalled;               /* blkdev_stall: hold requests, do not start them */
     bool dead;                  /* blkdev_mark_dead: every bio fails, for good */
+    bool read_only;             /* the disk takes no writes (an NBD export's READ_ONLY
+                                 * flag): swapon refuses it, ext2 mounts it read-only;
+                                 * set by its driver before it registers, never changed */
     struct list_head held;      /* the bios held meanwhile */
     struct blk_server *server;  /* who answers its requests, if a task here does */
     struct kswiod_dev *kswiod;  /* who writes its pages (mm/kswiod.c), once it takes

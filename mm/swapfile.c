@@ -101,6 +101,10 @@ int swapon(const char *name, int prio)
     struct block_device *dev = blkdev_find(name);
     if (!dev)
         return -ENOENT;
+    if (dev->read_only) {           /* every swap-out would fail: no area at all */
+        pr_err("swap: %s: the device is read-only; no swap area on it\n", name);
+        return -EROFS;
+    }
     mutex_lock(&swapon_mutex);
     int err = find_area(dev) ? -EBUSY : 0;
     unsigned index = 0;

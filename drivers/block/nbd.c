@@ -656,6 +656,7 @@ static int nbd_start(struct nbd_device *nd, int n, const char *server, const cha
     if (err < 0)
         return err;
     nd->bdev.nr_sectors = nd->export.size >> SECTOR_SHIFT;
+    nd->bdev.read_only = nd->export.flags & NBD_FLAG_READ_ONLY;
     nd->bdev.logical_block_size = nd->export.min_block > SECTOR_SIZE ? nd->export.min_block
                                                                       : SECTOR_SIZE;
     nd->bdev.ops = &nbd_ops;
@@ -734,29 +735,46 @@ int nbd_reconnect(struct block_device *dev)
         return -EIO;
     }
     mutex_lock(&attach_lock);           /* one reconnect at a time */
-    uint64_t size = nd->export.size;
+    struct nbd_export old = nd->export;
     fail_connection(nd, false, "connection cut to connect again (nbd reconnect)");
     /* The old connection's sender closes the socket last, once its
      * receiver has ended: then nothing of it is left. */
     wait_for_completion(&nd->sender_done);
     ktimer_cancel(&nd->timeout_timer);  /* dead: its last tick did not re-arm it */
+    /* Only this handshake's answers count: a server that acknowledges
+     * without NBD_INFO_EXPORT must not pass on the last one's. */
+    nd->export = (struct nbd_export){ 0 };
     /* The connection may have died for good on its own before the cut
      * (a timeout, a lie): that stays. */
     int err = blkdev_dead(dev) ? -EIO : nbd_connect(nd);
-    if (!err && nd->export.size != size) {
-        pr_err("nbd: %s: the export is now %llu bytes, not %llu\n", dev->name,
-               (unsigned long long)nd->export.size, (unsigned long long)size);
+    char why[NBD_WHY_LEN] = "could not connect again (nbd reconnect)";
+    /* What uses the device (a file system, swap) sized and wrote it by
+     * the old export: a smaller one would lose its end, a read-only one
+     * every write.  Such a server is not the same disk. */
+    bool changed = !err && (nd->export.size != old.size ||
+                            (nd->export.flags & ~old.flags & NBD_FLAG_READ_ONLY));
+    if (changed && nd->export.size != old.size)
+        ksnprintf(why, sizeof(why), "connected again, but the export is now %llu bytes, "
+                  "not %llu", (unsigned long long)nd->export.size,
+                  (unsigned long long)old.size);
+    else if (changed)
+        strlcpy(why, "connected again, but the export is now read-only", sizeof(why));
+    if (changed) {
         nbd_release_socket(nd);
         err = -EIO;
     }
+    if (err)
+        nd->export = old;               /* the views show the disk the device was */
     uint32_t flags = spin_lock_irqsave(&nd->lock);     /* views copy why and stats */
     if (err && !blkdev_dead(dev))
-        strlcpy(nd->why, "could not connect again (nbd reconnect)", sizeof(nd->why));
+        strlcpy(nd->why, why, sizeof(nd->why));
     if (!err)
         nd->stats.reconnects++;
     spin_unlock_irqrestore(&nd->lock, flags);
-    if (err)
+    if (err) {
+        pr_err("nbd: %s: %s; device dead\n", dev->name, nd->why);
         blkdev_mark_dead(dev);
+    }
     else
         err = go_live(nd);
     mutex_unlock(&attach_lock);

@@ -117,6 +117,13 @@ static int read_super(struct super_block *sb, struct ext2_sb_info *sbi)
         return ext2_error(sb, err, why);
     if (sbi->g.read_only)
         pr_warn("ext2: %s: %s; mounting read-only\n", sb->bdev->name, why);
+    if (sb->bdev->read_only && !sbi->g.read_only) {
+        /* Writes would fail one by one, each dirty page kept: refuse
+         * them all at once instead (invariant 5, bad input fails one
+         * operation). */
+        pr_warn("ext2: %s: the device is read-only; mounting read-only\n", sb->bdev->name);
+        sbi->g.read_only = true;
+    }
     if (sbi->g.unclean)
         pr_warn("ext2: %s: not cleanly unmounted or errors recorded; e2fsck is advised\n",
                 sb->bdev->name);

@@ -14,16 +14,28 @@ swap_read_fails_on_dead_server: the hog's pages swapped out to nbd0,
 the server killed, the read pass: its tasks ended with a report naming
 page, slot, device and error, no unread page mapped, and the monitor's
 views and halt answered after it.
+swap_read_fails_on_late_server: the same read pass (swap_server_stalls)
+against nbd_fake.py's "late" server, which stops answering when the test
+says the server may go: the pass's reads time out (nbd_timeout=5), and
+the server sends every held reply LATE_S later.  The late replies are
+ignored (the device died once, of the timeout), and only after they were
+sent are the views typed.
+nbd_reconnect_to_changed_export_leaves_it_dead: swap on nbd0, then `nbd
+reconnect nbd0` to a server whose export is now half as large: the
+device is dead with the reason in its view, the swap area stays on a dead
+device, and swapoff, the views and halt answer.
 NBD_DEAD_TESTS: name -> function (log_path) -> None on pass or a reason.
 """
 import os
 import re
 import subprocess
 import threading
+import time
 
 import judge
 import kernel
 import mmap_tests
+import nbd_fake
 import nbd_tests
 import swap_tests
 
@@ -36,6 +48,16 @@ DEAD_SAID = (r"writeback: nbd0: inode \d+: device dead, writes fail for good \(-
              r"its dirty pages \(\d+ now\) stay in memory")
 RETRY_LINE = r"kswiod: inode \d+: writing \d+ pages failed"
 MAX_RETRY_LINES = 10            # include/ratelimit.h's burst
+
+
+def judged_lines(text, patterns, scratch):
+    """None when text has the patterns in order and no panic (scratch, the
+    test's image, is then removed); else why not."""
+    reason = judge.missing_in_order(text, patterns) or (
+        "a panic" if "panic" in text.lower() else None)
+    if not reason:
+        os.unlink(scratch)
+    return reason
 
 
 def dead_device_keeps_dirty_pages(log):
@@ -95,7 +117,7 @@ def swap_read_fails_on_dead_server(log):
     text = kernel.read_log(log)
     if rc != 0:
         return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-    reason = judge.missing_in_order(text, [
+    return judged_lines(text, [
         nbd_tests.CONNECTED, r"swap_read_fails: \d+ pages swapped out to nbd0; the server may go now",
         r"nbd: nbd0: .*" + nbd_tests.DIED,
         r"swap-in: task hog \(\d+\): page [0-9a-f]{8}, slot \d+ of nbd0: "
@@ -104,16 +126,90 @@ def swap_read_fails_on_dead_server(log):
         r"ending it",
         r"swap_read_fails: [1-4] of 4 tasks ended \([1-9]\d* by bus errors\), 0 bad pages",
         rf"test {SWAP_TEST}: ok", r"^nbd0: ", r"^free \d+ pages  active \d+  inactive \d+$",
-        r"^  id name +state +prio +waits on$", r"monitor: halt \(0 test failures"])
-    if reason:
-        return reason
-    if "panic" in text.lower():
-        return "a panic"
-    os.unlink(area)
-    return None
+        r"^  id name +state +prio +waits on$", r"monitor: halt \(0 test failures"], area)
+
+
+def swap_read_fails_on_late_server(log):
+    area = mmap_tests.fresh_swap(log + ".img", SWAP_AREA_MIB)
+    with open(area, "rb") as f:
+        image = f.read()
+    with nbd_fake.FakeServer("late", image=image) as srv:
+        def stall_when_told():
+            deadline = time.monotonic() + nbd_tests.WATCH_LIMIT_S
+            while time.monotonic() < deadline and not srv.stalled.is_set():
+                if os.path.exists(log) and "the server may go now" in kernel.read_log(log):
+                    srv.stall_now()
+                time.sleep(0.1)
+        watcher = threading.Thread(target=stall_when_told, daemon=True)
+        watcher.start()
+        cmd = kernel.boot_command(
+            f"monitor nbd={nbd_tests.GUEST_SERVER}:{srv.port} nbd_export={nbd_tests.EXPORT} "
+            "nbd_timeout=5 swap_server_stalls", log, timeout=BOOT_LIMIT_S, mem=SWAP_RAM_MIB, net=True,
+            guestfwd=[srv.port])
+        qemu = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        qemu.stdin.write(f"test {SWAP_TEST}\n".encode())
+        qemu.stdin.flush()
+        # The views only once the late replies went: they come after them.
+        sent = srv.late_sent.wait(BOOT_LIMIT_S)
+        qemu.stdin.write(f"{VIEWS}halt\n".encode())
+        qemu.stdin.close()
+        try:
+            rc = qemu.wait(timeout=BOOT_LIMIT_S)
+        except subprocess.TimeoutExpired:
+            qemu.kill()
+            rc = qemu.wait()
+        watcher.join(timeout=nbd_tests.WATCH_LIMIT_S)
+        events = "; ".join(srv.events)
+    text = kernel.read_log(log)
+    if not sent:
+        return f"the server never sent its late replies ({events})"
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    deaths = len(re.findall(r"^\[[ \d.]+\] nbd: nbd0: .*" + nbd_tests.DIED, text, re.M))
+    if deaths != 1:
+        return f"nbd0 died {deaths} times, not once: a late reply was taken for a new lie"
+    reason = judged_lines(text, [
+        nbd_tests.CONNECTED, r"swap_read_fails: \d+ pages swapped out to nbd0; the server may go now",
+        nbd_tests.LIES["stall"].replace(str(nbd_tests.FAULT_TIMEOUT_S * 1000), "5000") +
+        nbd_tests.DIED,
+        r"swap_read_fails: [1-4] of 4 tasks ended \([1-9]\d* by bus errors\), 0 bad pages",
+        rf"test {SWAP_TEST}: ok", r"^nbd0: ", r"^  died: timeout: ",
+        r"^free \d+ pages  active \d+  inactive \d+$",
+        r"^  id name +state +prio +waits on$", r"monitor: halt \(0 test failures"], area)
+    return reason and f"{reason} (server: {events})"
+
+
+CHANGED_BYTES = nbd_fake.EXPORT_BYTES // 2
+
+
+def reconnect_to_changed_export(log):
+    area = mmap_tests.fresh_swap(log + ".img", nbd_fake.EXPORT_BYTES >> 20)
+    with open(area, "rb") as f:
+        image = f.read()
+    script = f"swapon nbd0\nnbd reconnect nbd0\n{VIEWS}swapoff nbd0\nswap\nhalt\n"
+    with nbd_fake.FakeServer("size_change", image=image) as srv:
+        rc = nbd_tests.boot("monitor", log, srv.port, stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    changed = (rf"connected again, but the export is now {CHANGED_BYTES} bytes, not "
+               rf"{nbd_fake.EXPORT_BYTES}")
+    return judged_lines(text, [
+        nbd_tests.CONNECTED + rf": {nbd_fake.EXPORT_BYTES} bytes", r"swap: nbd0: \d+ pages",
+        r"nbd: nbd0: connection cut to connect again \(nbd reconnect\); failing 0 requests "
+        r"in flight and 0 queued with -EIO, device down until it has connected again",
+        nbd_tests.CONNECTED + rf": {CHANGED_BYTES} bytes",
+        rf"nbd: nbd0: {changed}; device dead$", r"^nbd reconnect nbd0: failed \(-5\)$",
+        rf"^nbd0: server .* {nbd_fake.EXPORT_BYTES} bytes,", r"^  dead; socket closed;",
+        rf"^  died: {changed}$", r"^nbd0 ", r"^free \d+ pages  active \d+  inactive \d+$",
+        r"^  id name +state +prio +waits on$", r"^segments in \d+ out \d+",
+        r"swiod> swapoff nbd0", r"swiod> swap", r"monitor: halt \(0 test failures"], area)
 
 
 NBD_DEAD_TESTS = {
+    "swap_read_fails_on_late_server": swap_read_fails_on_late_server,
+    "nbd_reconnect_to_changed_export_leaves_it_dead": reconnect_to_changed_export,
     "swap_read_fails_on_dead_server": swap_read_fails_on_dead_server,
     "nbd_dead_device_keeps_dirty_pages": dead_device_keeps_dirty_pages,
 }

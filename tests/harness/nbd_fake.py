@@ -105,6 +105,8 @@ class FakeServer:
         self.port = self.sock.getsockname()[1]
         self.stopping = threading.Event()
         self.stalled = threading.Event()    # late: stall_now() was called
+        self.late_sent = threading.Event()  # late: the held replies went (or failed to)
+        self.late_thread = None     # late: the thread that sends them
         self.send_lock = threading.Lock()   # late: the replier thread sends too
         self.events = []            # what happened, for the test's report
         self.conn = None            # the client being served
@@ -155,6 +157,8 @@ class FakeServer:
             except (OSError, ConnectionError) as e:
                 self.events.append(f"connection {self.connections} ended: {e}")
             finally:
+                if self.late_thread:    # the late replies go even to a client that left
+                    self.late_thread.join()
                 conn.close()
 
     def export(self):
@@ -217,6 +221,7 @@ class FakeServer:
                 self.reply(conn, cookie, data)
         except OSError as e:
             self.events.append(f"late replies ended: {e}")
+        self.late_sent.set()
 
     def io(self, conn, cmd, offset, length):
         """An honest request's data (a read's) and NBD error."""
@@ -247,8 +252,9 @@ class FakeServer:
             if self.mode == "late" and self.stalled.is_set():
                 if not held:
                     self.events.append(f"holding replies from request {served}")
-                    threading.Thread(target=self.answer_late, args=(conn, held),
-                                     daemon=True).start()
+                    self.late_thread = threading.Thread(target=self.answer_late,
+                                                        args=(conn, held), daemon=True)
+                    self.late_thread.start()
                 held.append((cookie, data))
                 continue
             if (served < self.lie_after or self.mode in HONEST or

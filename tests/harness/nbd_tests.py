@@ -26,6 +26,7 @@ import ext2_images
 import ext2_tests
 import judge
 import kernel
+import mmap_tests
 import nbd_fake
 import swap_tests
 import tcp_tests
@@ -374,6 +375,40 @@ def huge_export(log):
         r"^  connected; socket .*; timeout \d+ ms$"])
 
 
+READ_ONLY_MIB = nbd_fake.EXPORT_BYTES >> 20
+
+
+def read_only_export(log):
+    """An export whose transmission flags say NBD_FLAG_READ_ONLY, holding an
+    ext2: swapon refuses it (-EROFS), the mount is read-only, a write to a
+    file fails (-EROFS) -- and no write ever reaches the device, so the
+    driver never refuses one -- reading goes on; then every view and halt."""
+    image = mmap_tests.fresh_ext2(log + ".img", READ_ONLY_MIB)
+    with open(image, "rb") as f:
+        data = f.read()
+    script = ("swapon nbd0\nmount nbd0 /mnt\nwrite /mnt/f text\nls /mnt\numount /mnt\n" +
+              "".join(v + "\n" for v in VIEWS) + "halt\n")
+    with nbd_fake.FakeServer("read_only", image=data) as srv:
+        rc = boot("monitor", log, srv.port, stdin_text=script)
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    if "refused: the export is read-only" in text:
+        return "a write reached the read-only device"
+    reason = judge.missing_in_order(text, [
+        CONNECTED + r": \d+ bytes, flags 0x7,",
+        r"swap: nbd0: the device is read-only; no swap area on it",
+        r"^swapon nbd0: error -30$",
+        r"ext2: nbd0: the device is read-only; mounting read-only",
+        r"vfs: mounted nbd0 on /mnt \(read-only\)", r"^write /mnt/f: error -30$",
+        r"lost\+found", VIEWS["nbd"] + r".*: read-only flush$",
+        r"^  connected; socket .*; timeout \d+ ms$", *list(VIEWS.values())[1:],
+        r"monitor: halt \(0 test failures"])
+    if not reason:
+        os.unlink(image)
+    return reason
+
+
 # --- another connection floods, free memory is gone (test_nbd_flood.c) ---
 
 FLOOD_HOLDS_POOL = r"nbd_flood: free memory 0 pages; the flood holds the skb pool"
@@ -509,4 +544,5 @@ NBD_TESTS = {
     **{f"nbd_lying_server_{mode}": lying(mode) for mode in (*DEATHS, "unknown_error")},
     **{f"nbd_lying_handshake_{mode}": refused_handshake(mode) for mode in REFUSALS},
     "nbd_huge_export_taken_whole": huge_export,
+    "nbd_read_only_export_refuses_swap_and_writes": read_only_export,
 }

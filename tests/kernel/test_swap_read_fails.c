@@ -18,7 +18,11 @@
  *       kills the NBD server.  The hog's read pass then meets pages it
  *       cannot read: its tasks are ended with reports, the kernel goes
  *       on, no page that was never read is mapped (0 bad pages among the
- *       pages checked), and no slot is left behind.
+ *       pages checked), and no slot is left behind.  With
+ *       swap_server_stalls the server stops answering instead (and
+ *       answers late, after nbd_timeout): the read pass starts while the
+ *       device is alive, its reads wait, time out and kill the device --
+ *       the same ends, and the late replies change nothing.
  */
 #include "blkdev.h"
 #include "cmdline.h"
@@ -38,6 +42,12 @@
 #define POLL_MS         5
 #define POLL_LIMIT_MS   10000       /* a read or a wait starts long before this */
 #define DEATH_WAIT_MS   30000       /* the harness kills the server well before */
+/* swap_server_stalls: the harness stalls the server within this of the
+ * line saying it may (it polls the log every 100 ms). */
+#define STALL_START_MS  1000
+
+KERNEL_PARAM(swap_server_stalls, "", "swap_read_fails_on_dead_server: the server stalls "
+             "instead of dying; read at once and let the request timeout kill the device");
 
 struct toucher {
     struct vm_space *space;
@@ -163,11 +173,15 @@ KTEST_MANUAL(swap_read_fails_on_dead_server)
     KASSERT_EQ(h.ended, 0);
     pr_info("swap_read_fails: %u pages swapped out to %s; the server may go now\n",
             vm_events.pswpout - out0, dev);
-    for (uint32_t ms = 0; !blkdev_dead(bdev) && ms < DEATH_WAIT_MS; ms += 100)
+    bool stalls = cmdline_has("swap_server_stalls");
+    if (stalls)
+        sleep_ms(STALL_START_MS);
+    for (uint32_t ms = 0; !stalls && !blkdev_dead(bdev) && ms < DEATH_WAIT_MS; ms += 100)
         sleep_ms(100);
-    KASSERT(blkdev_dead(bdev));
+    KASSERT(stalls || blkdev_dead(bdev));
 
     hog_pass(&h, false);
+    KASSERT(blkdev_dead(bdev));                     /* a stall too: it timed out */
     uint32_t bus_errors = vm_events.bus_errors - errors0;
     pr_info("swap_read_fails: %d of %d tasks ended (%u by bus errors), %u bad pages\n",
             h.ended, h.tasks, bus_errors, h.bad_pages);
