@@ -22,8 +22,13 @@ NM      := $(CROSS)nm
 BUILD   ?= build
 KCONFIG ?=
 
+# -fno-asynchronous-unwind-tables: with -g, the call frame information
+# goes to .debug_frame, which gdb unwinds by, instead of .eh_frame, which
+# the link discards (no C++ exceptions here); without it gdb guesses each
+# frame from its prologue and loses its way where -O2 interleaves one.
 CFLAGS  := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
            -fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+           -fno-asynchronous-unwind-tables \
            -mgeneral-regs-only -O2 -g -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
            -Wshadow -Wundef -Werror -Iinclude -MMD -MP $(KCONFIG)
 ASFLAGS := -f elf32 -g -F dwarf
@@ -73,6 +78,7 @@ USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
 all: $(BUILD)/swiod.elf $(BUILD)/swiod.iso user
+$(OBJS): Makefile                       # new flags: everything again
 # A program whose user/NAME.c is gone leaves bin/ too: the images the
 # harness and make run build from build/user/root hold what user/ holds.
 USER_STALE = $(filter-out $(USER_PROGS),$(wildcard $(BUILD)/user/root/bin/*))
