@@ -23,10 +23,13 @@ serves as before.
 
 nbd_user_refuses_lying_clients: LIARS, one connection each, break the
 protocol in the ways the kernel's server is refused for (a wrong option
-magic, a client that leaves mid-handshake or mid-request, a write longer
-than offered, a wrong request magic) or ask what the protocol lets a
-server refuse with an error (an unknown option, an unknown command, a
-range past the export, a length that is not whole sectors); each gets
+magic, an option claiming more than 64 KiB, an NBD_OPT_GO whose name runs
+past the option, a client that leaves mid-option, mid-handshake or
+mid-request, a write longer than offered or of 2^32-1 bytes, a wrong
+request magic) or ask what the protocol lets a server refuse with an
+error (an unknown option, an unknown command, a range past the export or
+at the last sector below 2^64, a length of 0, of 2^32-1 or that is not
+whole sectors); each gets
 the protocol's answer, read here, or a close.  A last honest client
 (qemu-img) reads the whole export back unchanged: the server lived
 through them all.
@@ -77,6 +80,11 @@ SERVER = "/bin/nbd-server"
 MAX_REQUEST = 128 * 1024        # user/nbd-server.c's
 OPT_LIST = 3                    # an option the server does not do
 CMD_UNKNOWN = 9
+OPT_MAX_LEN = 4 + 4096 + 2 + 2 * 16     # net/nbdsrv/nbdsrv_proto.h's NBDSRV_OPT_MAX_LEN
+OPTION_LIE = 70000              # an option's claimed length, past 64 KiB
+NAME_LIE = 1000                 # a name length past its NBD_OPT_GO's 8 bytes
+LEN_MAX = (1 << 32) - 1         # the largest length a request can carry
+OFFSET_LIE = (1 << 64) - 512    # the last sector a request can name
 NBD_EINVAL, NBD_ENOSPC = 22, 28
 SOCKET_TIMEOUT_S = 20
 LISTENING = (rf"nbd-server: pid \d+ listening on port {GUEST_PORT}, serving /dev/hdb "
@@ -181,6 +189,10 @@ def refusals_then_bad_magic(conn):
         ("a write past the export", (CMD_WRITE, EXPORT_BYTES, 512, b"\x55" * 512), NBD_ENOSPC),
         ("a read of part of a sector", (CMD_READ, 0, 100, b""), NBD_EINVAL),
         ("a read longer than offered", (CMD_READ, 0, 2 * MAX_REQUEST, b""), NBD_EINVAL),
+        ("a read of 0 bytes", (CMD_READ, 0, 0, b""), NBD_EINVAL),
+        ("a write of 0 bytes", (CMD_WRITE, 0, 0, b""), NBD_EINVAL),
+        ("a read of 2^32-1 bytes", (CMD_READ, 0, LEN_MAX, b""), NBD_EINVAL),
+        ("a read at the last sector below 2^64", (CMD_READ, OFFSET_LIE, 512, b""), NBD_ENOSPC),
     ]
     want = disks.pattern(SEED, 8, 8)
     for what, (cmd, offset, length, data), error in asks:
@@ -210,8 +222,36 @@ def leaves_mid_request(conn):
     return None
 
 
+def option_too_long(conn):
+    """An option claiming more than 64 KiB of data, a few bytes of it sent."""
+    greet(conn)
+    conn.sendall(struct.pack(">QII", IHAVEOPT, OPT_GO, OPTION_LIE) + b"\0" * 16)
+    return None if closed_by_server(conn) else "no close after an option past 64 KiB"
+
+
+def go_name_past_option(conn):
+    """NBD_OPT_GO whose name length runs past the option's own length."""
+    greet(conn)
+    option(conn, OPT_GO, struct.pack(">I", NAME_LIE) + b"ab" + struct.pack(">H", 0))
+    return None if closed_by_server(conn) else "no close after a name past its option"
+
+
+def leaves_mid_option(conn):
+    greet(conn)
+    conn.sendall(struct.pack(">QII", IHAVEOPT, OPT_GO, 100) + b"\0" * 10)
+    return None
+
+
+def write_of_4_gib(conn):
+    greet(conn)
+    go(conn)
+    request(conn, CMD_WRITE, 0, LEN_MAX, b"\x55" * 4096)
+    return None if closed_by_server(conn) else "no close after a write of 2^32-1 bytes"
+
+
 LIARS = [bad_option_magic, leaves_mid_handshake, refusals_then_bad_magic, write_too_long,
-         leaves_mid_request]
+         leaves_mid_request, option_too_long, go_name_past_option, leaves_mid_option,
+         write_of_4_gib]
 # What the server says of each, in order.
 LIARS_EXPECT = [
     r"nbd-server: the handshake with 10\.0\.2\.2:\d+ ended: option magic 0x0000000000001999 "
@@ -223,12 +263,24 @@ LIARS_EXPECT = [
     rf"nbd-server: write of 512 bytes at {EXPORT_BYTES} answered ENOSPC",
     r"nbd-server: read of 100 bytes at 0 answered EINVAL",
     rf"nbd-server: read of {2 * MAX_REQUEST} bytes at 0 answered EINVAL",
+    r"nbd-server: read of 0 bytes at 0 answered EINVAL",
+    r"nbd-server: write of 0 bytes at 0 answered EINVAL",
+    rf"nbd-server: read of {LEN_MAX} bytes at 0 answered EINVAL",
+    rf"nbd-server: read of 512 bytes at {OFFSET_LIE} answered ENOSPC",
     r"nbd-server: request magic 0x00001999 is wrong; closing the connection",
     SERVING,
     rf"nbd-server: a write of {4 * MAX_REQUEST} bytes, more than the {MAX_REQUEST} offered; "
     r"closing the connection",
     SERVING,
     r"nbd-server: the connection ended mid-request: the client closed it",
+    rf"nbd-server: the handshake with 10\.0\.2\.2:\d+ ended: option 7 claims {OPTION_LIE} "
+    rf"bytes of data, more than the {OPT_MAX_LEN} accepted",
+    rf"nbd-server: the handshake with 10\.0\.2\.2:\d+ ended: NBD_OPT_GO names {NAME_LIE} "
+    r"bytes of name in 8 bytes",
+    r"nbd-server: the handshake with 10\.0\.2\.2:\d+ ended: the client left",
+    SERVING,
+    rf"nbd-server: a write of {LEN_MAX} bytes, more than the {MAX_REQUEST} offered; "
+    r"closing the connection",
 ]
 
 
