@@ -152,10 +152,19 @@ int vm_unmap(struct vm_space *space, uint32_t va, uint32_t *pa);
 int vm_protect(struct vm_space *space, uint32_t va, uint32_t prot);
 int vm_lookup(struct vm_space *space, uint32_t va, uint32_t *pa, uint32_t *prot);
 
+/* At most VM_AREAS_MAX areas in a space: each is kernel memory reclaim
+ * cannot take back, so a program mapping page after page (or cutting an
+ * area into pieces) is stopped there -- -ENOMEM with a log line, from
+ * every call that would add one: a mapping, or a split by munmap or
+ * mprotect.  Linux's max_map_count, 65530, is for machines of gigabytes;
+ * 1024 areas of 64 bytes is 64 KiB per process. */
+#define VM_AREAS_MAX    1024
+
 /* Anonymous memory in the user half: [start, start+len) gets a zeroed
  * page the first time each page is touched (mm/fault.c); prot is
  * PTE_WRITE or 0, with PTE_SHARED for MAP_SHARED (VM_SHARED).  -EINVAL for a
- * range that is unaligned, not in the user half, or overlaps another. */
+ * range that is unaligned, not in the user half, or overlaps another;
+ * -ENOMEM past VM_AREAS_MAX. */
 int vm_map_anon(struct vm_space *space, uint32_t start, uint32_t len, uint32_t prot);
 /* A mapping of inode's pages from file page pgoff on, at [start,
  * start+len) (mm/file_mmap.c); prot is PTE_WRITE or 0, with PTE_SHARED
@@ -179,7 +188,7 @@ int handle_page_fault(uint32_t addr, uint32_t error);
  * file's pages (their PTE dirty bits become PG_dirty: the file's
  * writeback writes them later) and, when it goes whole, of the file.  0;
  * -EINVAL for a range unaligned or outside the user half; -ENOMEM when
- * an area must be split and there is no memory. */
+ * an area must be split and there is no memory or VM_AREAS_MAX is reached. */
 int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len);
 /* mprotect, mlock, munlock: the areas over [start, start+len) (split at
  * its edges) get prot (PTE_WRITE or 0; -1 keeps theirs) and have vm_flags
@@ -187,7 +196,7 @@ int vm_unmap_range(struct vm_space *s, uint32_t start, uint32_t len);
  * their resident pages follow, a page shared copy-on-write (or a file's
  * page in a private mapping) staying read-only.  0; -EINVAL for a range
  * unaligned or outside the user half; -ENOMEM when a page of it is in no
- * area, or no memory is left to split an area; -EACCES when PTE_WRITE is
+ * area, or no memory or VM_AREAS_MAX is left to split an area; -EACCES when PTE_WRITE is
  * asked of an area without VM_MAYWRITE (nothing is changed then). */
 int vm_change_range(struct vm_space *s, uint32_t start, uint32_t len, int prot, uint32_t set,
                     uint32_t clear);

@@ -62,6 +62,20 @@ static struct vm_area *find_area(struct vm_space *s, uint32_t addr)
     return NULL;
 }
 
+/* Room in s for one more area, or -ENOMEM said (VM_AREAS_MAX, vm.h). */
+static int area_room(struct vm_space *s)
+{
+    uint32_t areas = 0;
+    list_for_each(link, &s->areas)
+        areas++;
+    if (areas < VM_AREAS_MAX)
+        return 0;
+    pr_err("mm: %s (%u): its space has all VM_AREAS_MAX (%u) areas: -ENOMEM\n", current->name,
+           current->id, VM_AREAS_MAX);
+    return -ENOMEM;
+}
+_Static_assert(VM_AREAS_MAX == 1024, "vm.h's comment says the number");
+
 int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
                 struct vm_area **out)
 {
@@ -73,6 +87,9 @@ int vm_add_area(struct vm_space *s, uint32_t start, uint32_t len, uint32_t prot,
         if (start < a->end && a->start < end)
             return -EINVAL;
     }
+    int err = area_room(s);
+    if (err)
+        return err;
     if (s->lock_future && vm_locked_pages(s, start, end) > MLOCK_LIMIT_PAGES) {
         pr_err("mm: %s (%u): a mapping of %u KiB under mlockall(MCL_FUTURE) would lock more "
                "than MLOCK_LIMIT_PAGES (%u KiB): -EAGAIN\n", current->name, current->id,
@@ -525,14 +542,15 @@ static void unmap_area_pages(struct vm_space *s, struct vm_area *a)
 }
 
 /* Split the area that holds addr at addr, if addr falls inside one: 0 or
- * -ENOMEM.  The new half shares what the old one shared (its ring), or
+ * -ENOMEM (no memory, or VM_AREAS_MAX).  The new half shares what the old one shared (its ring), or
  * maps the file from where it is now. */
 static int split_area(struct vm_space *s, uint32_t addr)
 {
     struct vm_area *a = find_area(s, addr);
     if (!a || a->start == addr)
         return 0;
-    struct vm_area *b = kmalloc(sizeof(*b), GFP_KERNEL);
+    int err = area_room(s);
+    struct vm_area *b = err ? NULL : kmalloc(sizeof(*b), GFP_KERNEL);
     if (!b)
         return -ENOMEM;
     *b = *a;

@@ -11,6 +11,8 @@
  * that went wrong.
  *
  *   hostile            every case above
+ *   hostile areas      one-page mappings until VM_AREAS_MAX stops them
+ *                      with -ENOMEM; splits are refused too
  *   hostile recurse    recurse until the stack is gone: the kernel must
  *                      end it with SIGSEGV (a shell says status 139), and
  *                      the mapping nearest the stack must not be written
@@ -220,10 +222,39 @@ static int run_recurse(void)
     return 1;
 }
 
+/* One-page mappings, each unlike its neighbour (read-only, PROT_NONE in
+ * turn), until the kernel says no (VM_AREAS_MAX); then a cut that would
+ * split an area says no too, and with one mapping gone a new one fits. */
+static int run_areas(void)
+{
+    char *three = map(3 * PAGE_SIZE, PROT_READ);
+    long n = 0, r;
+    uint32_t last = 0;
+    while ((uint32_t)(r = raw_mmap(0, PAGE_SIZE, n % 2 ? PROT_NONE : PROT_READ, ANON)) <
+           USER_TOP) {
+        last = (uint32_t)r;
+        n++;
+    }
+    printf("hostile: %d mappings, then %d\n", (int)n, (int)r);
+    check("mmap past the limit", r, -ENOMEM);
+    check("mprotect of a page in the middle of an area",
+          or_errno(mprotect(three + PAGE_SIZE, PAGE_SIZE, PROT_NONE)), -ENOMEM);
+    check("munmap of a page in the middle of an area",
+          or_errno(munmap(three + PAGE_SIZE, PAGE_SIZE)), -ENOMEM);
+    check("its pages still read", three[PAGE_SIZE], 0);
+    check("munmap of a whole mapping", or_errno(munmap((void *)last, PAGE_SIZE)), 0);
+    check("then a mapping fits again",
+          raw_mmap(0, PAGE_SIZE, PROT_READ, ANON) < (long)USER_TOP, 1);
+    printf("hostile: %d wrong\n", check_wrong);
+    return check_wrong;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "recurse") == 0)
         return run_recurse();
+    if (argc > 1 && strcmp(argv[1], "areas") == 0)
+        return run_areas();
     memory_calls();
     user_copies();
     numbers();

@@ -75,7 +75,8 @@ REFUSALS = {
 
 # The first round warms the caches (the programs' pages, the slab caches
 # fork and exec grow), so that the second must give every page back.
-HOSTILE_ROUND = "run /bin/hostile\nrun /bin/sh\nhostile recurse\necho status $?\nps\nexit 0\n"
+HOSTILE_ROUND = ("run /bin/hostile\nrun /bin/hostile areas\n"
+                 "run /bin/sh\nhostile recurse\necho status $?\nps\nexit 0\n")
 
 FUZZ_SEEDS = [1]
 FUZZ_CALLS = 100000
@@ -421,7 +422,8 @@ USER_TESTS = {
     # read-only, PROT_NONE and holed buffers (a partial read says what it
     # delivered and moves the position by that), poll, wait4 and kill
     # given numbers out of range, execve of argv that runs into a hole and
-    # of files that are no program -- each Linux's errno; then a
+    # of files that are no program -- each Linux's errno; one-page
+    # mappings until VM_AREAS_MAX says -ENOMEM (splits too); then a
     # recursion until the stack is gone ends in SIGSEGV, the shell says
     # 139, and the mapping nearest the stack is untouched.  The views
     # answer after each, and every page comes back.
@@ -429,6 +431,11 @@ USER_TESTS = {
         HOSTILE_ROUND + "free\n" + "run /bin/hostile\nps\nvmstat\nswap\n" + HOSTILE_ROUND
         + "free\n",
         [r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
+         r"mm: hostile \(\d+\): its space has all VM_AREAS_MAX \(1024\) areas: -ENOMEM",
+         r"hostile: mmap past the limit: got -12, want -12",
+         r"hostile: munmap of a page in the middle of an area: got -12, want -12",
+         r"hostile: then a mapping fits again: got 1, want 1",
+         r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
          r"sh: hostile: killed by signal 11", r"^status 139$",
          r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
          r"swiod> ps\n  id name", r"swiod> vmstat\n", r"swiod> swap\n",
