@@ -64,9 +64,10 @@ static int print_entry(void *arg, const char *name, uint32_t len, uint32_t ino, 
         console_printf("%.*s\n", (int)len, name);
         return 0;
     }
-    struct inode *inode = iget(st->dir->sb, ino);
+    int err;
+    struct inode *inode = iget_error(st->dir->sb, ino, &err);
     if (!inode) {
-        console_printf("%8u  ?  %.*s\n", ino, (int)len, name);
+        console_printf("%8u  ?  %.*s: error %d\n", ino, (int)len, name, err);
         return 0;
     }
     console_printf("%8u %06o %3u %10llu  %.*s\n", ino, inode->mode, inode->nlink,
@@ -93,6 +94,16 @@ static void cmd_ls(int argc, char **argv)
     if (err)
         say_error("ls", path, err);
 }
+
+/*
+ * What cat prints and tree checksums of one file, at most: a file may be
+ * valid and still far too big to read here -- a sparse file of 2^40 bytes
+ * takes an hour of zero pages to checksum and days to print on the serial
+ * console, and the monitor would answer nothing else meanwhile.  A file
+ * past the limit is said to be, never cut silently.
+ */
+#define CAT_MAX_BYTES (1u << 20)
+#define TREE_MAX_BYTES (1ull << 30)
 
 /* Feed a file's bytes to fn, a page at a time. */
 static int for_each_chunk(struct inode *inode, void (*fn)(void *arg, const uint8_t *p, int n),
@@ -122,12 +133,20 @@ static void cmd_cat(int argc, char **argv)
     }
     struct inode *inode;
     int err = vfs_lookup(argv[1], &inode);
-    if (!err) {
-        err = for_each_chunk(inode, write_out, NULL);
-        iput(inode);
-    }
-    if (err)
+    if (err) {
         say_error("cat", argv[1], err);
+        return;
+    }
+    uint64_t size = inode->size;
+    if (size > CAT_MAX_BYTES) {
+        console_puts("cat ");
+        console_puts(argv[1]);
+        console_printf(": error %d (%llu bytes: more than the %u cat prints; not printed)\n",
+                       -EFBIG, (unsigned long long)size, CAT_MAX_BYTES);
+    } else if ((err = for_each_chunk(inode, write_out, NULL)) != 0) {
+        say_error("cat", argv[1], err);
+    }
+    iput(inode);
 }
 
 static void cmd_stat(int argc, char **argv)
@@ -155,7 +174,11 @@ static void cmd_stat(int argc, char **argv)
  * N linear lookups.  What is bounded says so where it is hit: a directory
  * more than TREE_MAX_DEPTH levels down (the walk recurses on a 16 KiB
  * kernel stack) and a path of VFS_PATH_MAX bytes or more (no VFS call
- * could name it) are reported with -ELOOP and -ENAMETOOLONG, not listed. */
+ * could name it) are reported with -ELOOP and -ENAMETOOLONG, not listed.
+ * A directory that is also one of its own ancestors (a damaged image: a
+ * dirent naming a directory above it) is reported with -ELOOP and not
+ * entered: two such names in one directory would otherwise make the walk
+ * 2^TREE_MAX_DEPTH paths long. */
 
 #define TREE_MAX_DEPTH 64
 
@@ -238,6 +261,13 @@ static void crc_chunk(void *arg, const uint8_t *p, int n)
 
 static void tree_file(struct inode *inode, const char *path)
 {
+    if (inode->size > TREE_MAX_BYTES) {
+        console_puts("tree ");
+        console_puts(path);
+        console_printf(": error %d (%llu bytes: more than the %llu tree reads; not listed)\n",
+                       -EFBIG, (unsigned long long)inode->size, TREE_MAX_BYTES);
+        return;
+    }
     uint32_t crc = crc32_begin();
     int err = for_each_chunk(inode, crc_chunk, &crc);
     if (err) {
@@ -248,10 +278,27 @@ static void tree_file(struct inode *inode, const char *path)
     console_printf(" %llu %08x\n", (unsigned long long)inode->size, crc32_end(crc));
 }
 
-/* Everything below dir, whose path is the first len bytes of path (a
- * buffer of VFS_PATH_MAX bytes; "" for the root of the name space). */
-static void tree_dir(struct inode *dir, char *path, size_t len, int depth)
+/* The directories tree_dir is inside, innermost first: one per frame. */
+struct tree_level {
+    const struct inode *dir;
+    const struct tree_level *up;        /* NULL above the directory tree started at */
+};
+
+static bool tree_above(const struct tree_level *level, const struct inode *dir)
 {
+    for (; level; level = level->up)
+        if (level->dir->sb == dir->sb && level->dir->ino == dir->ino)
+            return true;
+    return false;
+}
+
+/* Everything below dir, whose path is the first len bytes of path (a
+ * buffer of VFS_PATH_MAX bytes; "" for the root of the name space); up:
+ * the directories above it. */
+static void tree_dir(struct inode *dir, char *path, size_t len, int depth,
+                     const struct tree_level *up)
+{
+    const struct tree_level here = { dir, up };
     struct dir_listing l = { NULL, 0, 0 };
     int err = vfs_readdir(dir, collect, &l);
     if (err < 0)
@@ -269,19 +316,24 @@ static void tree_dir(struct inode *dir, char *path, size_t len, int depth)
         }
         path[len] = '/';
         memcpy(path + len + 1, l.v[i]->name, n + 1);
-        struct inode *child = iget(dir->sb, l.v[i]->ino);
+        struct inode *child = iget_error(dir->sb, l.v[i]->ino, &err);
         if (!child)
-            say_error("tree", path, -EIO);
+            say_error("tree", path, err);
         else if (!s_isdir(child->mode))
             tree_file(child, path);
-        else if (depth == TREE_MAX_DEPTH) {
+        else if (tree_above(&here, child)) {
+            console_puts("tree ");
+            console_puts(path);
+            console_printf(": error %d (inode %u is a directory above it: a loop; not listed)\n",
+                           -ELOOP, child->ino);
+        } else if (depth == TREE_MAX_DEPTH) {
             console_puts("tree ");
             console_puts(path);
             console_printf(": error %d (more than %d levels down; not listed)\n", -ELOOP,
                            TREE_MAX_DEPTH);
         }
         else
-            tree_dir(child, path, len + 1 + n, depth + 1);
+            tree_dir(child, path, len + 1 + n, depth + 1, &here);
         iput(child);
     }
     path[len] = '\0';
@@ -310,7 +362,7 @@ static void cmd_tree(int argc, char **argv)
     while (len && path[len - 1] == '/')
         path[--len] = '\0';             /* "/mnt/" lists as "/mnt", "/" as "" */
     if (s_isdir(inode->mode))
-        tree_dir(inode, path, len, 0);
+        tree_dir(inode, path, len, 0, NULL);
     else
         tree_file(inode, path);
     iput(inode);

@@ -5,9 +5,12 @@
  * cutting the map back at truncate.
  *
  * Every block number read from disk is checked (ext2_check_data_block)
- * before it is followed or freed.  i_blocks counts 512-byte units of every
- * block the map owns, indirect ones included, as e2fsck counts them.  The
- * caller holds the inode's mapping->lock (a directory: the namespace lock).
+ * before it is followed or freed, and so is that it is none of the
+ * indirect blocks on the way to it: an indirect block naming itself (or
+ * one above it) would otherwise be read as file data, and freed twice at
+ * truncate.  i_blocks counts 512-byte units of every block the map owns,
+ * indirect ones included, as e2fsck counts them.  The caller holds the
+ * inode's mapping->lock (a directory: the namespace lock).
  */
 #include "buffer.h"
 #include "ext2_fs.h"
@@ -36,16 +39,41 @@ static int check_block(struct inode *inode, uint32_t block, const char *what)
     return ext2_error(inode->sb, -EUCLEAN, full);
 }
 
+/* Whether block is one of the n indirect blocks in above[]. */
+static bool on_path(const uint32_t *above, int n, uint32_t block)
+{
+    for (int i = 0; i < n; i++)
+        if (above[i] == block)
+            return true;
+    return false;
+}
+
+/* check_block, and block is none of the n indirect blocks above it on
+ * this path (above[0] outermost): a map that loops is corrupt too. */
+static int check_path_block(struct inode *inode, uint32_t block, const char *what,
+                            const uint32_t *above, int n)
+{
+    int err = check_block(inode, block, what);
+    if (!err && on_path(above, n, block)) {
+        char why[EXT2_WHY_LEN];
+        ksnprintf(why, sizeof(why), "inode %u: %s %u is also an indirect block above it: "
+                  "the block map loops", inode->ino, what, block);
+        err = ext2_error(inode->sb, -EUCLEAN, why);
+    }
+    return err;
+}
+
 /* How many of the slots from slot on (at most max, and at most left: the
  * slots to the end of its array) name the blocks that follow block on
- * disk, block's own slot included.  A block that fails its check ends the run quietly:
- * the lookup of that file block meets it and reports it. */
+ * disk, block's own slot included.  A block that fails its checks (above:
+ * the n_above indirect blocks on the way) ends the run quietly: the lookup
+ * of that file block meets it and reports it. */
 static uint32_t run_length(struct inode *inode, const uint32_t *slot, uint32_t block,
-                           uint32_t left, uint32_t max)
+                           uint32_t left, uint32_t max, const uint32_t *above, int n_above)
 {
     char why[EXT2_WHY_LEN];
     uint32_t n = 1;
-    while (n < max && n < left && slot[n] == block + n &&
+    while (n < max && n < left && slot[n] == block + n && !on_path(above, n_above, block + n) &&
            block_valid(inode, block + n, why, sizeof(why)) == 0)
         n++;
     return n;
@@ -91,6 +119,7 @@ static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t 
     /* Depth 1: a direct block; 2, 3, 4: through i_block[12], [13], [14]. */
     uint32_t *slot = &ei->i_block[depth == 1 ? path.index[0] : (uint32_t)(EXT2_IND_BLOCK + depth - 2)];
     struct buffer_head *bh = NULL;      /* holds *slot, or NULL: the inode does */
+    uint32_t above[3];                  /* the indirect blocks passed, outermost first */
     bool inode_changed = false;
     int err = 0;
     for (int level = 1; ; level++) {
@@ -104,7 +133,8 @@ static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t 
                 mark_buffer_dirty(bh);
             inode_changed = true;       /* i_blocks, at least */
         } else if (block) {
-            err = check_block(inode, block, last ? "data block" : "indirect block");
+            err = check_path_block(inode, block, last ? "data block" : "indirect block",
+                                   above, level - 1);
             if (err)
                 break;
         }
@@ -115,10 +145,12 @@ static int walk(struct inode *inode, uint32_t file_block, bool create, uint32_t 
                  * indirect one's is in its block. */
                 uint32_t left = (depth == 1 ? EXT2_NDIR_BLOCKS : sbi->g.addr_per_block) -
                                 path.index[depth - 1];
-                *run = last && block ? run_length(inode, slot, block, left, *run) : 1;
+                *run = last && block ? run_length(inode, slot, block, left, *run, above,
+                                                  depth - 1) : 1;
             }
             break;
         }
+        above[level - 1] = block;
         brelse(bh);
         if (!(bh = bread(inode->sb->bdev, block, sbi->g.block_size))) {
             err = -EIO;
@@ -155,11 +187,11 @@ int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_bloc
 /*
  * Free what *slot leads to that holds file blocks from keep on.  The
  * subtree holds file blocks base .. base + apb^level - 1 (level 0: *slot
- * is a data block).  Clears *slot and sets *changed when it frees the
- * block *slot names.
+ * is a data block); above[0..n-1] are the indirect blocks on the way to
+ * it.  Clears *slot and sets *changed when it frees the block *slot names.
  */
 static int trim(struct inode *inode, uint32_t *slot, int level, uint64_t base, uint64_t keep,
-                bool *changed)
+                bool *changed, uint32_t *above, int n)
 {
     struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
     uint64_t span = 1;
@@ -167,10 +199,11 @@ static int trim(struct inode *inode, uint32_t *slot, int level, uint64_t base, u
         span *= sbi->g.addr_per_block;
     if (!*slot || base + span <= keep)
         return 0;
-    int err = check_block(inode, *slot, level ? "indirect block" : "data block");
+    int err = check_path_block(inode, *slot, level ? "indirect block" : "data block", above, n);
     if (err)
         return err;
     if (level > 0) {
+        above[n] = *slot;
         struct buffer_head *bh = bread(inode->sb->bdev, *slot, sbi->g.block_size);
         if (!bh)
             return -EIO;
@@ -178,7 +211,7 @@ static int trim(struct inode *inode, uint32_t *slot, int level, uint64_t base, u
         uint32_t *entries = (uint32_t *)bh->data;
         for (uint32_t i = 0; i < sbi->g.addr_per_block && !err; i++)
             err = trim(inode, &entries[i], level - 1, base + i * (span / sbi->g.addr_per_block),
-                       keep, &dirty);
+                       keep, &dirty, above, n + 1);
         if (dirty)
             mark_buffer_dirty(bh);
         brelse(bh);
@@ -201,15 +234,17 @@ int ext2_truncate(struct inode *inode)
     struct ext2_inode_info *ei = EXT2_I(inode);
     uint32_t bs = sbi->g.block_size, apb = sbi->g.addr_per_block;
     uint64_t keep = (inode->size + bs - 1) / bs;
+    uint32_t above[3];                  /* trim's path: at most 3 indirect levels */
     bool changed = false;
     int err = 0;
-    if ((inode->mode & S_IFMT) == S_IFLNK && ei->i_blocks == 0)
-        return ext2_write_inode(inode);     /* a fast symlink: i_block is its target */
+    if (ext2_fast_symlink(inode))
+        return ext2_write_inode(inode);     /* i_block is its target */
     for (uint32_t i = 0; i < EXT2_NDIR_BLOCKS && !err; i++)
-        err = trim(inode, &ei->i_block[i], 0, i, keep, &changed);
+        err = trim(inode, &ei->i_block[i], 0, i, keep, &changed, above, 0);
     uint64_t base = EXT2_NDIR_BLOCKS, span = apb;
     for (int level = 1; level <= 3 && !err; level++, base += span, span *= apb)
-        err = trim(inode, &ei->i_block[EXT2_IND_BLOCK + level - 1], level, base, keep, &changed);
+        err = trim(inode, &ei->i_block[EXT2_IND_BLOCK + level - 1], level, base, keep, &changed,
+                   above, 0);
     ei->alloc_goal = 0;
     int e = ext2_write_inode(inode);
     return err ? err : e;

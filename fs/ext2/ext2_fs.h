@@ -42,6 +42,13 @@ struct ext2_inode_info {
 static inline struct ext2_sb_info *EXT2_SB(const struct super_block *sb) { return sb->fs_info; }
 static inline struct ext2_inode_info *EXT2_I(const struct inode *i) { return i->fs_private; }
 
+/* A symlink whose target (up to sizeof(i_block) bytes) is kept in i_block
+ * instead of a data block: it owns no blocks, and i_block is no block map. */
+static inline bool ext2_fast_symlink(const struct inode *inode)
+{
+    return (inode->mode & S_IFMT) == S_IFLNK && EXT2_I(inode)->i_blocks == 0;
+}
+
 /* super.c; the caller of ext2_write_group_desc holds lock_super. */
 void ext2_write_group_desc(struct super_block *sb, uint32_t group);
 int ext2_write_super(struct super_block *sb);

@@ -152,6 +152,59 @@ static int read_group_descriptors(struct super_block *sb, struct ext2_sb_info *s
     return 0;
 }
 
+/* Clear bits among the first nbits of a bitmap: free blocks or inodes. */
+static uint32_t count_free(const uint8_t *map, uint32_t nbits)
+{
+    uint32_t free = 0;
+    for (uint32_t i = 0; i < nbits; i++)
+        free += !(map[i / 8] & (1u << (i % 8)));
+    return free;
+}
+
+/* Does the bitmap at block say as many are free as the descriptor does?
+ * 0 when it does; 1 when not (logged); -EIO when it cannot be read. */
+static int check_bitmap(struct super_block *sb, uint32_t group, const char *what,
+                        uint32_t block, uint32_t nbits, uint32_t counted)
+{
+    struct buffer_head *bh = bread(sb->bdev, block, EXT2_SB(sb)->g.block_size);
+    if (!bh)
+        return ext2_error(sb, -EIO, "cannot read a bitmap block");
+    uint32_t free = count_free(bh->data, nbits);
+    brelse(bh);
+    if (free == counted)
+        return 0;
+    pr_err("ext2: %s: group %u: its %s bitmap (block %u) has %u free, its descriptor says "
+           "%u; mounting read-only, e2fsck is needed\n", sb->bdev->name, group, what, block,
+           free, counted);
+    return 1;
+}
+
+/*
+ * A bitmap that says a used block or inode is free would have the
+ * allocator hand it out again -- one block in two files, and the first
+ * file's data overwritten.  A bitmap that disagrees with its group's
+ * free count is damaged, and the whole file system is then mounted
+ * read-only: nothing is allocated from a bitmap that cannot be trusted.
+ * (A bitmap and a count that lie together, as a debugfs freeb makes them,
+ * only e2fsck's walk of every inode can find.)  1 when one disagrees.
+ */
+static int check_bitmaps(struct super_block *sb, struct ext2_sb_info *sbi)
+{
+    int bad = 0;
+    for (uint32_t group = 0; group < sbi->g.groups; group++) {
+        const struct ext2_group_desc *gd = &sbi->groups[group];
+        int r = check_bitmap(sb, group, "block", gd->bg_block_bitmap,
+                             ext2_group_blocks(&sbi->g, group), gd->bg_free_blocks_count);
+        if (r >= 0)
+            r = r | check_bitmap(sb, group, "inode", gd->bg_inode_bitmap,
+                                 sbi->g.inodes_per_group, gd->bg_free_inodes_count);
+        if (r < 0)
+            return r;
+        bad |= r;
+    }
+    return bad;
+}
+
 static int ext2_mount(struct block_device *bdev, struct super_block **out)
 {
     struct super_block *sb = kmalloc(sizeof(*sb), GFP_KERNEL | __GFP_ZERO);
@@ -172,12 +225,15 @@ static int ext2_mount(struct block_device *bdev, struct super_block **out)
     int err = read_super(sb, sbi);
     if (!err)
         err = read_group_descriptors(sb, sbi);
+    int bitmaps_bad = err ? 0 : check_bitmaps(sb, sbi);
+    if (bitmaps_bad < 0)
+        err = bitmaps_bad;
     if (err) {
         invalidate_bdev(bdev);
         free_super(sb);
         return err;
     }
-    sb->read_only = sbi->g.read_only;
+    sb->read_only = sbi->g.read_only || bitmaps_bad;
     /* No clock chip driver yet: time goes on from the last time the file
      * system was written or mounted. */
     struct ext2_super *es = &sbi->super;

@@ -24,6 +24,7 @@ import time
 import kernel
 from deadlock_tests import DEADLOCK_SPECS, DEADLOCK_TESTS
 from disks import scratch_dir
+from ext2_corrupt_tests import EXT2_CORRUPT_TESTS
 from ext2_tests import EXT2_TESTS
 from harness_tests import HARNESS_TESTS
 from swap_tests import SWAP_TESTS
@@ -76,6 +77,7 @@ def all_tests():
              if n not in NOT_RUN_DIRECTLY}
     tests.update(HARNESS_TESTS)
     tests.update(EXT2_TESTS)
+    tests.update(EXT2_CORRUPT_TESTS)
     tests.update(SWAP_TESTS)
     tests.update(MMAP_TESTS)
     for more in (NET_TESTS, TCP_TESTS, NBD_TESTS, NBD_DEAD_TESTS, NBDSRV_TESTS, NBD_USER_TESTS,
