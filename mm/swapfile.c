@@ -26,8 +26,10 @@
 #include "swap.h"
 #include "timer.h"
 #include "vm.h"
+#include "vsprintf.h"
 
 #define SWAP_MAGIC          "SWAPSPACE2"
+#define SWAP_MAGIC_V0       "SWAP-SPACE"    /* the old format, before Linux 2.2 */
 #define SWAP_MAGIC_LEN      10
 #define SWAP_VERSION        1
 
@@ -59,26 +61,32 @@ void swap_init(void)
 }
 
 /* Check the header page of dev; 0 and *h usable, or -EINVAL with the
- * reason logged. */
+ * reason logged, naming the field and its value. */
 static int check_header(const struct block_device *dev, const uint8_t *page)
 {
     const struct swap_header_info *h = (const void *)page;
     uint64_t dev_pages = dev->nr_sectors / (PAGE_SIZE / SECTOR_SIZE);
-    const char *why = NULL;
-    if (memcmp(page + PAGE_SIZE - SWAP_MAGIC_LEN, SWAP_MAGIC, SWAP_MAGIC_LEN) != 0)
-        why = "no swap signature (SWAPSPACE2) at the end of page 0: not made by mkswap";
+    char why[120] = "";
+    if (memcmp(page + PAGE_SIZE - SWAP_MAGIC_LEN, SWAP_MAGIC_V0, SWAP_MAGIC_LEN) == 0)
+        ksnprintf(why, sizeof(why), "an old version 0 area (SWAP-SPACE), not SWAPSPACE2: "
+                  "run mkswap again");
+    else if (memcmp(page + PAGE_SIZE - SWAP_MAGIC_LEN, SWAP_MAGIC, SWAP_MAGIC_LEN) != 0)
+        ksnprintf(why, sizeof(why), "no swap signature (SWAPSPACE2) at the end of page 0: "
+                  "not made by mkswap");
     else if (h->version != SWAP_VERSION)
-        why = "swap header version is not 1";
+        ksnprintf(why, sizeof(why), "swap header version is not 1");
     else if (h->last_page < 1)
-        why = "swap header says the area has no pages";
+        ksnprintf(why, sizeof(why), "swap header says the area has no pages");
     else if (h->last_page >= dev_pages)
-        why = "swap header's last_page is past the end of the device";
+        ksnprintf(why, sizeof(why), "swap header's last_page is past the end of the device");
     else if (h->nr_badpages > SWAP_MAX_BADPAGES)
-        why = "swap header lists more bad pages than fit in it";
-    for (uint32_t i = 0; !why && i < h->nr_badpages; i++)
+        ksnprintf(why, sizeof(why), "swap header lists %u bad pages, more than the %u that "
+                  "fit in it", h->nr_badpages, SWAP_MAX_BADPAGES);
+    for (uint32_t i = 0; !why[0] && i < h->nr_badpages; i++)
         if (h->badpages[i] < 1 || h->badpages[i] > h->last_page)
-            why = "swap header lists a bad page outside the area";
-    if (why) {
+            ksnprintf(why, sizeof(why), "swap header lists a bad page outside the area: "
+                      "badpages[%u] is %u (1..last_page)", i, h->badpages[i]);
+    if (why[0]) {
         pr_err("swap: %s: %s (version %u, last_page %u, device %llu pages)\n", dev->name, why,
                h->version, h->last_page, (unsigned long long)dev_pages);
         return -EINVAL;
@@ -116,6 +124,12 @@ int swapon(const char *name, int prio)
     struct swap_area *a = NULL;
     if (!err && !page)
         err = -ENOMEM;
+    if (!err && dev->nr_sectors < PAGE_SIZE / SECTOR_SIZE) {
+        /* Else the read of the header would fail with -EIO, blaming the disk. */
+        pr_err("swap: %s: the device has %llu sectors, less than the page a swap header "
+               "takes\n", name, (unsigned long long)dev->nr_sectors);
+        err = -EINVAL;
+    }
     if (!err)
         err = kswiod_attach(dev);               /* its pages will need a writer */
     if (!err)

@@ -15,14 +15,20 @@ import kernel
 MKSWAP = "/sbin/mkswap"
 AREA_MIB = 4
 HEADER = 1024                   # version, last_page, nr_badpages follow the boot bits
+PAGE = 4096
+BADPAGES = 4 * 3 + 16 + 16 + 4 * 117    # the badpages array, after the header's fields
+MAX_BADPAGES = 637                      # include/swap.h: what fits before the magic
 BAD_PAGES = (5, 6, 40)
 
 
-def make_area(path, patch=None):
-    """A fresh mkswap'd area in path; patch(f) may then damage it."""
+def make_area(path, patch=None, size=AREA_MIB << 20):
+    """A fresh mkswap'd area of size bytes in path (a device smaller than
+    a page is left as zeros: mkswap refuses it); patch(f) may then damage
+    it."""
     with open(path, "wb") as f:
-        f.truncate(AREA_MIB << 20)
-    subprocess.run([MKSWAP, path], check=True, capture_output=True)
+        f.truncate(size)
+    if size >= PAGE:
+        subprocess.run([MKSWAP, path], check=True, capture_output=True)
     if patch:
         with open(path, "r+b") as f:
             patch(f)
@@ -39,38 +45,78 @@ def set_field(offset, value):
 def list_bad_pages(f):
     f.seek(HEADER + 8)
     f.write(struct.pack("<I", len(BAD_PAGES)))
-    f.seek(HEADER + 4 * 3 + 16 + 16 + 4 * 117)          # the badpages array
+    f.seek(HEADER + BADPAGES)
     f.write(struct.pack(f"<{len(BAD_PAGES)}I", *BAD_PAGES))
 
 
-def zero_signature(f):
-    f.seek(4096 - 10)
-    f.write(bytes(10))
+def set_signature(offset, magic):
+    """Zero the signature at the end of page 0, and write magic at offset."""
+    def patch(f):
+        f.seek(PAGE - 10)
+        f.write(bytes(10))
+        f.seek(offset)
+        f.write(magic)
+    return patch
 
 
+def bad_page(index, value):
+    """A header listing index good bad pages (BAD_PAGES), then value."""
+    def patch(f):
+        set_field(8, index + 1)(f)
+        for i in range(index):
+            set_field(BADPAGES + 4 * i, BAD_PAGES[i])(f)
+        set_field(BADPAGES + 4 * index, value)(f)
+    return patch
+
+
+# name -> (damage, what the refusal must say[, device size])
 REFUSALS = {
-    "no_signature": (zero_signature, "no swap signature (SWAPSPACE2)"),
-    "wrong_version": (set_field(0, 2), "swap header version is not 1"),
-    "last_page_past_end": (set_field(4, (AREA_MIB << 8) + 10), "last_page is past the end"),
-    "bad_page_outside": (lambda f: (set_field(8, 1)(f), set_field(4 * 3 + 16 + 16 + 4 * 117, 99999)(f)),
-                         "bad page outside the area"),
+    "no_signature": (set_signature(PAGE - 10, bytes(10)), "no swap signature (SWAPSPACE2)"),
+    "signature_a_page_late": (set_signature(2 * PAGE - 10, b"SWAPSPACE2"),
+                              "no swap signature (SWAPSPACE2) at the end of page 0"),
+    "old_version_0_signature": (set_signature(PAGE - 10, b"SWAP-SPACE"),
+                                "an old version 0 area (SWAP-SPACE), not SWAPSPACE2"),
+    "wrong_version": (set_field(0, 2), "swap header version is not 1 (version 2,"),
+    "version_0": (set_field(0, 0), "swap header version is not 1 (version 0,"),
+    "no_pages": (set_field(4, 0), "swap header says the area has no pages"),
+    "last_page_past_end": (set_field(4, (AREA_MIB << 8) + 10),
+                           f"swap header's last_page is past the end of the device (version 1, "
+                           f"last_page {(AREA_MIB << 8) + 10}, device {AREA_MIB << 8} pages)"),
+    "last_page_2pow32": (set_field(4, 0xffffffff), "swap header's last_page is past the end of "
+                         "the device (version 1, last_page 4294967295,"),
+    "too_many_bad_pages": (set_field(8, MAX_BADPAGES + 1),
+                           f"swap header lists {MAX_BADPAGES + 1} bad pages, more than the "
+                           f"{MAX_BADPAGES} that fit in it"),
+    "bad_page_outside": (bad_page(0, 99999), "swap header lists a bad page outside the area: "
+                         "badpages[0] is 99999"),
+    "bad_page_0": (bad_page(2, 0), "swap header lists a bad page outside the area: "
+                   "badpages[2] is 0"),
+    "device_smaller_than_a_page": (None, "the device has 6 sectors, less than the page a swap "
+                                   "header takes", 3072),
 }
 
 
 def swapon_refuses_bad_headers(log):
-    """Each damaged header is refused with its reason; the monitor goes on."""
-    for name, (patch, message) in REFUSALS.items():
-        area = make_area(f"{log}.{name}.img", patch)
+    """Each damaged header is refused with its reason and -EINVAL; the
+    views after it answer (no area listed) and the monitor halts."""
+    for name, (patch, message, *size) in REFUSALS.items():
+        area = make_area(f"{log}.{name}.img", patch, *size)
         sublog = f"{log}.{name}"
         rc = kernel.boot("monitor", sublog, disks=[area],
-                         stdin_text="swapon hda\nswap\nhalt\n")
+                         stdin_text="swapon hda\nswap\nvmstat\nhalt\n")
         text = kernel.read_log(sublog)
         if rc != 0:
             return f"{name}: qemu-boot status {rc}"
-        if message not in text or "swapon hda: error -22" not in text:
+        if f"swap: hda: {message}" not in text or "swapon hda: error -22" not in text:
             return f"{name}: no refusal saying '{message}'"
-        if "swap: hda:" in text.split("swapon hda: error")[1]:
+        after = text.split("swapon hda: error")[1]
+        if "swap: hda:" in after or re.search(r"^hda ", after, re.M):
             return f"{name}: the area shows up although it was refused"
+        reason = judge.missing_in_order(after, [r"^device +prio +pages +used +bad$",
+                                                r"^reclaim violations 0$",
+                                                r"monitor: halt \(0 test failures"])
+        if reason:
+            return f"{name}: {reason}"
         os.unlink(area)
     return None
 
