@@ -39,8 +39,10 @@ static void cmd_umount(int argc, char **argv)
         return;
     }
     int err = vfs_umount(argv[1]);
-    if (err)
+    if (err == -ENOENT || err == -EBUSY)
         say_error("umount", argv[1], err);
+    else if (err)       /* unmounted all the same: say so, not only the error */
+        console_printf("umount %s: unmounted, but writing it back failed (%d)\n", argv[1], err);
 }
 
 static void cmd_sync(int argc, char **argv)

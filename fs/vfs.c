@@ -170,6 +170,9 @@ int vfs_umount(const char *path)
     list_del(&m->link);
     mutex_unlock(&mount_lock);
     kfree(m);
+    if (err || sync_err)
+        pr_err("vfs: unmounted %s, but writing it back to %s failed (%d)\n", path, bdev->name,
+               err ? err : sync_err);
     return err ? err : sync_err;
 }
 

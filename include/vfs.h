@@ -137,6 +137,9 @@ int register_filesystem(struct file_system_type *fs);
 /* Mount dev (a block device name) at path with file system type fstype:
  * -ENODEV when no registered type has that name. */
 int vfs_mount(const char *dev, const char *path, const char *fstype);
+/* Unmount path: 0, or -ENOENT, -EBUSY (files in use; still mounted), or
+ * the error of writing it back -- then it is unmounted all the same
+ * (logged): a dead device must not keep a mount forever. */
 int vfs_umount(const char *path);
 int vfs_sync(void);
 

@@ -24,6 +24,10 @@ nbd_reconnect_to_changed_export_leaves_it_dead: swap on nbd0, then `nbd
 reconnect nbd0` to a server whose export is now half as large: the
 device is dead with the reason in its view, the swap area stays on a dead
 device, and swapoff, the views and halt answer.
+nbd_reconnect_to_read_only_export_leaves_it_dead: the same with an ext2
+mounted read-write and a file just written, to a server whose export is
+now read-only: dead, the file system's reads and sync fail with -EIO,
+umount unmounts all the same and says writing back failed.
 NBD_DEAD_TESTS: name -> function (log_path) -> None on pass or a reason.
 """
 import os
@@ -183,33 +187,75 @@ def swap_read_fails_on_late_server(log):
 CHANGED_BYTES = nbd_fake.EXPORT_BYTES // 2
 
 
+CUT = (r"nbd: nbd0: connection cut to connect again \(nbd reconnect\); failing 0 requests "
+       r"in flight and 0 queued with -EIO, device down until it has connected again")
+
+
+def reconnected_to(mode, image, script, log):
+    """script typed at the monitor with nbd_fake.py's mode serving image
+    (its file: removed when the test passes); (rc, log text)."""
+    with open(image, "rb") as f:
+        data = f.read()
+    with nbd_fake.FakeServer(mode, image=data) as srv:
+        rc = nbd_tests.boot("monitor", log, srv.port, stdin_text=script)
+    return rc, kernel.read_log(log)
+
+
+def refused_says(changed):
+    """What the log and the reconnect command say of a reconnect refused
+    because the export changed."""
+    return [rf"nbd: nbd0: {changed}; device dead$", r"^nbd reconnect nbd0: failed \(-5\)$"]
+
+
+def died_view(changed):
+    """The nbd view of it: the old export, dead, and why."""
+    return [rf"^nbd0: server .* {nbd_fake.EXPORT_BYTES} bytes, flags 0x5:",
+            r"^  dead; socket closed;", rf"^  died: {changed}$"]
+
+
+SHRANK = (rf"connected again, but the export is now {CHANGED_BYTES} bytes, not "
+          rf"{nbd_fake.EXPORT_BYTES}")
+READ_ONLY = r"connected again, but the export is now read-only"
+
+
 def reconnect_to_changed_export(log):
     area = mmap_tests.fresh_swap(log + ".img", nbd_fake.EXPORT_BYTES >> 20)
-    with open(area, "rb") as f:
-        image = f.read()
-    script = f"swapon nbd0\nnbd reconnect nbd0\n{VIEWS}swapoff nbd0\nswap\nhalt\n"
-    with nbd_fake.FakeServer("size_change", image=image) as srv:
-        rc = nbd_tests.boot("monitor", log, srv.port, stdin_text=script)
-    text = kernel.read_log(log)
+    rc, text = reconnected_to("size_change", area, "swapon nbd0\nnbd reconnect nbd0\n"
+                              f"{VIEWS}swapoff nbd0\nswap\nhalt\n", log)
     if rc != 0:
         return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-    changed = (rf"connected again, but the export is now {CHANGED_BYTES} bytes, not "
-               rf"{nbd_fake.EXPORT_BYTES}")
     return judged_lines(text, [
         nbd_tests.CONNECTED + rf": {nbd_fake.EXPORT_BYTES} bytes", r"swap: nbd0: \d+ pages",
-        r"nbd: nbd0: connection cut to connect again \(nbd reconnect\); failing 0 requests "
-        r"in flight and 0 queued with -EIO, device down until it has connected again",
-        nbd_tests.CONNECTED + rf": {CHANGED_BYTES} bytes",
-        rf"nbd: nbd0: {changed}; device dead$", r"^nbd reconnect nbd0: failed \(-5\)$",
-        rf"^nbd0: server .* {nbd_fake.EXPORT_BYTES} bytes,", r"^  dead; socket closed;",
-        rf"^  died: {changed}$", r"^nbd0 ", r"^free \d+ pages  active \d+  inactive \d+$",
+        CUT, nbd_tests.CONNECTED + rf": {CHANGED_BYTES} bytes",
+        *refused_says(SHRANK), *died_view(SHRANK),
+        r"^nbd0 ", r"^free \d+ pages  active \d+  inactive \d+$",
         r"^  id name +state +prio +waits on$", r"^segments in \d+ out \d+",
         r"swiod> swapoff nbd0", r"swiod> swap", r"monitor: halt \(0 test failures"], area)
+
+
+def reconnect_to_read_only_export(log):
+    image = mmap_tests.fresh_ext2(log + ".img", nbd_fake.EXPORT_BYTES >> 20)
+    rc, text = reconnected_to(
+        "read_only_later", image, "mount nbd0 /mnt\nwrite /mnt/kept written-before\n"
+        f"nbd reconnect nbd0\ncat /mnt/kept\nsync\numount /mnt\ncat /mnt/kept\n{VIEWS}"
+        "halt\n", log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    return judged_lines(text, [
+        nbd_tests.CONNECTED + r": \d+ bytes, flags 0x5,", r"vfs: mounted nbd0 on /mnt$",
+        CUT, nbd_tests.CONNECTED + r": \d+ bytes, flags 0x7,", *refused_says(READ_ONLY),
+        r"^cat /mnt/kept: error -5$", r"^sync : error -5$",
+        r"vfs: unmounted /mnt, but writing it back to nbd0 failed \(-5\)",
+        r"^umount /mnt: unmounted, but writing it back failed \(-5\)$",
+        r"^cat /mnt/kept: error -2$", *died_view(READ_ONLY), r"^device +prio +pages +used +bad$",
+        r"^free \d+ pages  active \d+  inactive \d+$", r"^  id name +state +prio +waits on$",
+        r"^segments in \d+ out \d+", r"monitor: halt \(0 test failures"], image)
 
 
 NBD_DEAD_TESTS = {
     "swap_read_fails_on_late_server": swap_read_fails_on_late_server,
     "nbd_reconnect_to_changed_export_leaves_it_dead": reconnect_to_changed_export,
+    "nbd_reconnect_to_read_only_export_leaves_it_dead": reconnect_to_read_only_export,
     "swap_read_fails_on_dead_server": swap_read_fails_on_dead_server,
     "nbd_dead_device_keeps_dirty_pages": dead_device_keeps_dirty_pages,
 }

@@ -33,6 +33,7 @@ protocol as mode says:
   closes_in_options  (handshake) reads the client's first option and closes
   size_change     honest, but each connection after the first offers an
                   export of half the size: a reconnect finds it changed
+  read_only_later honest, but each connection after the first is read-only
   late            honest until stall_now() is called (by the harness, when
                   the kernel's log says so); from then on every reply is held
                   and all of them are sent LATE_S after, to a client that
@@ -75,10 +76,11 @@ LATE_S = 8                      # late: longer than the nbd_timeout= its tests u
 # Modes whose requests are all answered honestly (their lie, if any, is in
 # the handshake, or comes from stall_now()).
 HONEST = ("no_go", "size_zero", "size_unaligned", "size_huge", "read_only", "greeting_only",
-          "closes_in_options", "size_change", "late")
+          "closes_in_options", "size_change", "read_only_later", "late")
 MODES = ("bad_magic", "unknown_cookie", "not_in_flight", "truncated", "closes", "stall",
          "unknown_error", "opt_len_lie", "no_go", "structured", "size_zero", "size_unaligned",
-         "size_huge", "read_only", "greeting_only", "closes_in_options", "size_change", "late")
+         "size_huge", "read_only", "greeting_only", "closes_in_options", "size_change",
+         "read_only_later", "late")
 
 
 def recv_exact(conn, n):
@@ -168,7 +170,9 @@ class FakeServer:
         if self.mode == "size_change" and self.connections > 1:
             size //= 2
         flags = FLAG_HAS_FLAGS | FLAG_SEND_FLUSH
-        return size, flags | FLAG_READ_ONLY if self.mode == "read_only" else flags
+        read_only = self.mode == "read_only" or (self.mode == "read_only_later" and
+                                                 self.connections > 1)
+        return size, flags | FLAG_READ_ONLY if read_only else flags
 
     def option_reply(self, conn, option, rtype, data=b"", claimed=None):
         length = len(data) if claimed is None else claimed
@@ -228,7 +232,7 @@ class FakeServer:
         end = offset + length
         if cmd == CMD_WRITE:
             data = recv_exact(conn, length)
-            if self.mode == "read_only":
+            if self.export()[1] & FLAG_READ_ONLY:
                 return b"", NBD_EPERM
             if end > len(self.disk):        # size_huge: beyond the memory, forgotten
                 data = data[:max(0, len(self.disk) - offset)]
