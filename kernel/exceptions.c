@@ -26,6 +26,7 @@
 #include "x86.h"
 
 #define VECTOR_DIVIDE_ERROR     0
+#define VECTOR_DEBUG            1
 #define VECTOR_BREAKPOINT       3
 #define VECTOR_INVALID_OPCODE   6
 #define VECTOR_PAGE_FAULT       14
@@ -157,6 +158,7 @@ static int user_fault_signal(unsigned vector)
 {
     switch (vector) {
     case VECTOR_DIVIDE_ERROR:   return SIGFPE;
+    case VECTOR_DEBUG:          return SIGTRAP;     /* the trap flag a program set */
     case VECTOR_BREAKPOINT:     return SIGTRAP;
     case VECTOR_INVALID_OPCODE: return SIGILL;
     default:                    return SIGSEGV;

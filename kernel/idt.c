@@ -15,6 +15,7 @@
 #define GATE_INTERRUPT_32   0x8E    /* present, ring 0, 32-bit interrupt gate */
 #define GATE_TASK           0x85    /* present, ring 0, task gate */
 #define GATE_DPL3           0x60    /* ring 3 may raise it with int n */
+#define VECTOR_BREAKPOINT   3
 #define VECTOR_DOUBLE_FAULT 8
 
 struct idt_entry {
@@ -57,6 +58,10 @@ void idt_init(void)
      * trap gate) so that the entry runs with interrupts off until the
      * dispatcher has the frame; syscall_dispatch turns them back on. */
     set_gate(SYSCALL_VECTOR, (uint32_t)isr_stub_128, GDT_KERNEL_CODE,
+             GATE_INTERRUPT_32 | GATE_DPL3);
+    /* int3 too, as in Linux: a breakpoint a program sets in itself is
+     * SIGTRAP (kernel/exceptions.c), not a protection fault's SIGSEGV. */
+    set_gate(VECTOR_BREAKPOINT, isr_stub_table[VECTOR_BREAKPOINT], GDT_KERNEL_CODE,
              GATE_INTERRUPT_32 | GATE_DPL3);
 
     struct idt_pointer ptr = { sizeof(idt) - 1, (uint32_t)idt };

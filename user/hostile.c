@@ -11,6 +11,12 @@
  * that went wrong.
  *
  *   hostile            every case above
+ *   hostile insns      instructions a program may not use (hlt, cli, out,
+ *                      lgdt, a kernel selector, int of a kernel vector)
+ *                      or that trap (int3, ud2, a division by zero, the
+ *                      trap flag): each child ends with Linux's signal;
+ *                      the nested-task flag across a system call is
+ *                      harmless
  *   hostile areas      one-page mappings until VM_AREAS_MAX stops them
  *                      with -ENOMEM; splits are refused too
  *   hostile recurse    recurse until the stack is gone: the kernel must
@@ -249,8 +255,84 @@ static int run_areas(void)
     return check_wrong;
 }
 
+/* Instructions a program may not use, or that trap: each in a child of
+ * its own, which the kernel must end with Linux's signal for it. */
+static void insn_int3(void) { __asm__ volatile("int3"); }
+static void insn_ud2(void) { __asm__ volatile("ud2"); }
+static void insn_hlt(void) { __asm__ volatile("hlt"); }
+static void insn_cli(void) { __asm__ volatile("cli"); }
+static void insn_outb(void) { __asm__ volatile("outb %%al, $0x80" : : "a"(0)); }
+static void insn_divide(void)
+{
+    __asm__ volatile("divl %%ecx" : : "a"(1), "d"(0), "c"(0));
+}
+static void insn_int_timer(void) { __asm__ volatile("int $0x20"); }
+static void insn_int_page_fault(void) { __asm__ volatile("int $0x0e"); }
+static void insn_lgdt(void)
+{
+    static uint8_t gdtr[6];
+    __asm__ volatile("lgdt %0" : : "m"(gdtr));
+}
+static void insn_bad_selector(void) { __asm__ volatile("mov %0, %%ds" : : "r"(0x08 | 3)); }
+static void insn_far_call_kernel(void)
+{
+    static const uint32_t far[2] = { 0x100000, 0x08 };
+    __asm__ volatile("lcall *%0" : : "m"(far));
+}
+/* The trap flag set from user mode: the next instruction traps. */
+static void insn_single_step(void)
+{
+    __asm__ volatile("pushf; orl $0x100, (%%esp); popf; nop" : : : "memory");
+}
+/* The nested-task flag set from user mode, then a system call: the
+ * kernel's iret must not take it for a task return. */
+static void insn_nested_task(void)
+{
+    __asm__ volatile("pushf; orl $0x4000, (%%esp); popf" : : : "memory");
+    getpid();
+    __asm__ volatile("pushf; andl $~0x4000, (%%esp); popf" : : : "memory");
+    exit(0);
+}
+
+static const struct insn_case {
+    const char *name;
+    void (*run)(void);
+    int sig;                            /* Linux's; 0: exits 0 */
+} insn_cases[] = {
+    { "int3", insn_int3, SIGTRAP }, { "ud2", insn_ud2, SIGILL }, { "hlt", insn_hlt, SIGSEGV },
+    { "cli", insn_cli, SIGSEGV }, { "outb", insn_outb, SIGSEGV },
+    { "a division by zero", insn_divide, SIGFPE },
+    { "int $0x20 (the timer's vector)", insn_int_timer, SIGSEGV },
+    { "int $0x0e (the page fault's vector)", insn_int_page_fault, SIGSEGV },
+    { "lgdt", insn_lgdt, SIGSEGV }, { "a kernel selector into ds", insn_bad_selector, SIGSEGV },
+    { "a far call to the kernel's code segment", insn_far_call_kernel, SIGSEGV },
+    { "the trap flag", insn_single_step, SIGTRAP },
+    { "the nested-task flag across a system call", insn_nested_task, 0 },
+};
+
+static int run_insns(void)
+{
+    for (size_t i = 0; i < sizeof(insn_cases) / sizeof(insn_cases[0]); i++) {
+        const struct insn_case *c = &insn_cases[i];
+        pid_t child = fork();
+        if (child == 0) {
+            c->run();
+            exit(99);                   /* it should not have got here */
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        char what[80];
+        snprintf(what, sizeof(what), "%s: the signal", c->name);
+        check(what, c->sig ? WTERMSIG(status) : WEXITSTATUS(status), c->sig);
+    }
+    printf("hostile: %d wrong\n", check_wrong);
+    return check_wrong;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "insns") == 0)
+        return run_insns();
     if (argc > 1 && strcmp(argv[1], "recurse") == 0)
         return run_recurse();
     if (argc > 1 && strcmp(argv[1], "areas") == 0)

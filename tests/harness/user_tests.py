@@ -76,7 +76,8 @@ REFUSALS = {
 # Two rounds warm the caches (the programs' pages, the slab caches fork,
 # exec and the areas grow: one round leaves them 2 pages short of where
 # they settle), so that the third, the same, must give every page back.
-HOSTILE_ROUND = ("run /bin/hostile\nrun /bin/hostile areas\nps\nvmstat\nswap\n"
+HOSTILE_ROUND = ("run /bin/hostile\nrun /bin/hostile areas\nrun /bin/hostile insns\n"
+                 "ps\nvmstat\nswap\n"
                  "run /bin/sh\nhostile recurse\necho status $?\nps\nexit 0\n")
 
 FUZZ_SEEDS = [1]
@@ -448,7 +449,9 @@ USER_TESTS = {
     # delivered and moves the position by that), poll, wait4 and kill
     # given numbers out of range, execve of argv that runs into a hole and
     # of files that are no program -- each Linux's errno; one-page
-    # mappings until VM_AREAS_MAX says -ENOMEM (splits too); then a
+    # mappings until VM_AREAS_MAX says -ENOMEM (splits too); instructions
+    # a program may not use or that trap, each child ended with Linux's
+    # signal (int3 and the trap flag SIGTRAP); then a
     # recursion until the stack is gone ends in SIGSEGV, the shell says
     # 139, and the mapping nearest the stack is untouched.  The views
     # answer after each, and every page comes back.
@@ -459,6 +462,15 @@ USER_TESTS = {
          r"hostile: mmap past the limit: got -12, want -12",
          r"hostile: munmap of a page in the middle of an area: got -12, want -12",
          r"hostile: then a mapping fits again: got 1, want 1",
+         r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
+         r"user fault: task hostile \(\d+\): breakpoint at eip [0-9a-f]{8}; ending it \(SIGTRAP\)",
+         r"hostile: int3: the signal: got 5, want 5",
+         r"user fault: task hostile \(\d+\): general protection fault at eip [0-9a-f]{8}; "
+         r"ending it \(SIGSEGV\)", r"hostile: hlt: the signal: got 11, want 11",
+         r"user fault: task hostile \(\d+\): divide error at eip [0-9a-f]{8}; ending it \(SIGFPE\)",
+         r"hostile: int \$0x0e \(the page fault's vector\): the signal: got 11, want 11",
+         r"user fault: task hostile \(\d+\): debug at eip [0-9a-f]{8}; ending it \(SIGTRAP\)",
+         r"hostile: the nested-task flag across a system call: the signal: got 0, want 0",
          r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
          r"sh: hostile: killed by signal 11", r"^status 139$",
          r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
