@@ -2,7 +2,7 @@
 """check_gdb.py - prove the debugging story of `make debug` in batch mode.
 
 usage: python3 tests/harness/check_gdb.py [--log-dir DIR] [--timeout S]
-                                          [--kiodq|--kps-process|--user-program]
+                                          [--kiodq|--kps-process|--user-program|--nbd-dead]
 
 With --user-program it proves gdb stops in a user program: it boots
 init=/bin/execer from the user image (execer checks its bad execs, then
@@ -25,6 +25,14 @@ swap_pages_out_and_back_bit_identical with an area mkswap made as hda,
 stops in kswiod's start_one (kswiod is about to write: its queue holds
 the pages reclaim handed over) and checks that `kiodq` lists them, each
 with the swap device and slot it goes to.
+
+With --nbd-dead it proves the views of a device whose server lied: it
+boots nbd_survives_faulty_server (nbd_expect=dead) with nbd0 served by
+nbd_fake.py's "closes" server, which closes the connection mid-IO (the
+client sees it as a failed send or receive, whichever comes first), stops
+at machine_exit (the test is over, the device dead, its two tasks gone)
+and checks that kdmesg shows why nbd0 died, kps lists no task of the
+dead connection alive, and kiodq and kmem still read the kernel whole.
 
 Boots `monitor` halted under QEMU's gdb stub (tools/qemu-boot --gdb on a
 free port of 127.0.0.1, serial console to DIR/gdb-serial.log), runs gdb -batch with
@@ -83,6 +91,23 @@ TASK_COMMANDS = ["kps"] + [f"kbt {name}" for name in TASKS]
 GDB_COMMANDS = (["break kmain", "continue", "bt",
                  "break monitor_run", "continue", "kdmesg", "kmem"] + TASK_COMMANDS
                 + ["tbreak sleep_ms", "continue"] + TASK_COMMANDS)
+
+# --nbd-dead: the boot's end, after the lying server killed nbd0.
+NBD_DEAD_COMMANDS = ["break kmain", "continue", "break machine_exit", "continue", "kdmesg",
+                     "kps", "kiodq", "kmem"]
+NBD_DEAD_EXPECT = [
+    ("the machine_exit breakpoint was hit", r"^Breakpoint 2, (0x[0-9a-f]+ in )?machine_exit \("),
+    ("kdmesg showed why nbd0 died",
+     r"^\[ *\d+\.\d+\] nbd: nbd0: .*\(-\d+\); failing \d+ requests in flight and \d+ "
+     r"queued with -EIO, device dead$"),
+    ("kdmesg showed the test passed", r"^\[ *\d+\.\d+\] tests: 1 passed, 0 failed"),
+    ("kps listed the tasks", r"^ +id +name +state +prio +waits on$"),
+    ("kiodq read kswiod's devices", r"^kswiod: \d+ queued, \d+ in flight in \d+ bios"),
+    ("kmem printed the totals", r"^free: [1-9]\d* pages "),
+]
+# A task of the dead connection still alive in kps's table: both have
+# exited (a detached one may still be listed, "dead", until it is reaped).
+NBD_TASK_LINE = r"^[* ] +\d+ nbd0-(recv|send) +(?!dead )\S+"
 
 # Where the second stop begins in gdb's output (check_tasks splits there).
 SECOND_STOP = r"^Temporary breakpoint 3, (0x[0-9a-f]+ in )?sleep_ms \("
@@ -188,14 +213,16 @@ def port_open(port):
         return False
 
 
-def start_qemu(serial_log, port, cmdline="monitor", disks=(), mem=None):
+def start_qemu(serial_log, port, cmdline="monitor", disks=(), mem=None, guestfwd=None):
     """qemu-boot, its gdb stub on port, in a process group of its own, so
-    stop_group's one killpg ends qemu-boot and the QEMU it started."""
+    stop_group's one killpg ends qemu-boot and the QEMU it started;
+    guestfwd: a host port the guest reaches at 10.0.2.100."""
     disk_args = [a for d in disks for a in ("--disk", d)]
     mem_args = ["--mem", str(mem)] if mem else []
+    net_args = ["--guestfwd", str(guestfwd)] if guestfwd else []
     return subprocess.Popen([os.path.join(ROOT, "tools", "qemu-boot"), "--gdb",
                              "--gdb-port", str(port), "--quiet", "--log", serial_log,
-                             *mem_args, *disk_args, "--", cmdline],
+                             *mem_args, *disk_args, *net_args, "--", cmdline],
                             cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -427,18 +454,22 @@ def main():
                    help="check kps's process lines while /bin/forks runs as init")
     p.add_argument("--user-program", action="store_true",
                    help="check kuser and a breakpoint in /bin/hello's main")
+    p.add_argument("--nbd-dead", action="store_true",
+                   help="check the views once a lying NBD server killed nbd0")
     args = p.parse_args()
     os.makedirs(args.log_dir, exist_ok=True)
     gdb_log = os.path.join(args.log_dir, "gdb-kiodq.log" if args.kiodq
                            else "gdb-kps.log" if args.kps_process
-                           else "gdb-user.log" if args.user_program else "gdb.log")
+                           else "gdb-user.log" if args.user_program
+                           else "gdb-nbd-dead.log" if args.nbd_dead else "gdb.log")
     commands, expect = (KIODQ_COMMANDS, KIODQ_EXPECT) if args.kiodq else \
         (KPS_PROCESS_COMMANDS, KPS_PROCESS_EXPECT) if args.kps_process else \
         (USER_PROGRAM_COMMANDS, USER_PROGRAM_EXPECT) if args.user_program else \
+        (NBD_DEAD_COMMANDS, NBD_DEAD_EXPECT) if args.nbd_dead else \
         (GDB_COMMANDS, EXPECT)
     deadline = time.monotonic() + args.timeout
 
-    qemu, port = None, free_port()
+    qemu, port, fake = None, free_port(), None
     try:
         if not os.path.exists(os.path.join(ROOT, "build", "swiod.elf")):
             raise Failure("build/swiod.elf is missing; run make")
@@ -460,6 +491,12 @@ def main():
             image = user_image(os.path.join(args.log_dir, "gdb-user-root.img"))
             serial_log = os.path.join(args.log_dir, "gdb-user-serial.log")
             qemu = start_qemu(serial_log, port, "init=/bin/execer mount=hda:/", [image])
+        elif args.nbd_dead:
+            import nbd_fake
+            fake = nbd_fake.FakeServer("closes").__enter__()
+            qemu = start_qemu(os.path.join(args.log_dir, "gdb-nbd-dead-serial.log"), port,
+                              f"test=nbd_survives_faulty_server nbd_expect=dead nbd_io_ms=30000 "
+                              f"nbd=10.0.2.100:{fake.port} nbd_export=swiod", guestfwd=fake.port)
         else:
             qemu = start_qemu(os.path.join(args.log_dir, "gdb-serial.log"), port)
         wait_for_stub(qemu, port, deadline)
@@ -468,6 +505,10 @@ def main():
             check_output(out, expect)
             if args.user_program:
                 check_boot_end(qemu, serial_log, deadline)
+            elif args.nbd_dead:
+                m = re.search(NBD_TASK_LINE, out, re.M)
+                if m:
+                    raise Failure(f"kps lists a task of the dead connection alive: {m.group(0)}")
             elif not args.kiodq and not args.kps_process:
                 check_tasks(out)
         except Failure as f:
@@ -479,6 +520,8 @@ def main():
     finally:
         if qemu:
             stop_group(qemu)
+        if fake:
+            fake.stop()
     print(f"check_gdb: PASS (gdb output in {gdb_log})")
     return 0
 

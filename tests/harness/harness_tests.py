@@ -63,10 +63,12 @@ def gdb_batch_session(log):
     """gdb stops at kmain, shows the backtrace, and kdmesg, kmem, kps and kbt
     read the kernel; then, in a second session, kiodq lists kswiod's queue;
     in a third, kps shows forked user processes with parent and memory; in
-    a fourth, kuser loads /bin/hello's symbols and gdb stops in its main."""
+    a fourth, kuser loads /bin/hello's symbols and gdb stops in its main;
+    in a fifth, once a lying NBD server killed nbd0, kdmesg says why and
+    kps, kiodq and kmem still read the kernel."""
     output = ""
     harness = os.path.join(kernel.ROOT, "tests", "harness")
-    for extra in ([], ["--kiodq"], ["--kps-process"], ["--user-program"]):
+    for extra in ([], ["--kiodq"], ["--kps-process"], ["--user-program"], ["--nbd-dead"]):
         r = subprocess.run(["python3", os.path.join(harness, "check_gdb.py"),
                             "--log-dir", os.path.dirname(log), *extra],
                            capture_output=True, text=True, timeout=120)
