@@ -21,10 +21,25 @@ static void say_error(const char *what, const char *path, int err)
     console_printf(": error %d\n", err);
 }
 
+static void print_mount(void *arg, const char *dev, const char *path, bool read_only)
+{
+    (void)arg;
+    console_printf("%s on ", dev);
+    console_puts(path);
+    console_puts(read_only ? " (read-only)\n" : "\n");
+}
+
+/* "mount" alone lists the mounts; "mount DEV PATH" mounts. */
 static void cmd_mount(int argc, char **argv)
 {
+    if (argc == 1) {
+        int err = vfs_for_each_mount(print_mount, NULL);
+        if (err)
+            console_printf("mount: error %d (a mount or umount holds the mount table)\n", err);
+        return;
+    }
     if (argc != 3) {
-        console_puts("usage: mount DEV PATH\n");
+        console_puts("usage: mount [DEV PATH]\n");
         return;
     }
     int err = vfs_mount(argv[1], argv[2], "ext2");
@@ -443,7 +458,8 @@ static void cmd_mv(int argc, char **argv)
         say_error("mv", argv[1], err);
 }
 
-MONITOR_COMMAND("mount", "DEV PATH", "mount an ext2 file system", cmd_mount);
+MONITOR_COMMAND("mount", "[DEV PATH]", "mount an ext2 file system; alone: list the mounts",
+                cmd_mount);
 MONITOR_COMMAND("umount", "PATH", "write back and unmount", cmd_umount);
 MONITOR_COMMAND("sync", "", "write every dirty block", cmd_sync);
 MONITOR_COMMAND("ls", "[-l] PATH", "list a directory", cmd_ls);

@@ -141,6 +141,19 @@ int vfs_mount(const char *dev, const char *path, const char *fstype)
     return err;
 }
 
+int vfs_for_each_mount(void (*fn)(void *arg, const char *dev, const char *path,
+                                   bool read_only), void *arg)
+{
+    if (!mutex_trylock(&mount_lock))
+        return -EBUSY;
+    list_for_each(link, &mounts) {
+        const struct mount *m = list_entry(link, struct mount, link);
+        fn(arg, m->sb->bdev->name, m->path, m->sb->read_only);
+    }
+    mutex_unlock(&mount_lock);
+    return 0;
+}
+
 int vfs_umount(const char *path)
 {
     mutex_lock(&mount_lock);

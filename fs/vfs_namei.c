@@ -9,8 +9,10 @@
  * So no other directory change on that file system can slip in between
  * the check and the change.
  */
+#include "blkdev.h"
 #include "kerrno.h"
 #include "kstring.h"
+#include "printk.h"
 #include "vfs.h"
 
 /* The parent directory of a path's last component, and the component. */
@@ -123,15 +125,19 @@ static int is_below(struct inode *dir, struct inode *ancestor)
             return 1;
         if (ino == sb->root_ino)
             return 0;
-        struct inode *d = iget(sb, ino);
+        int err;
+        struct inode *d = iget_error(sb, ino, &err);
         if (!d)
-            return -EIO;
-        int err = sb->ops->lookup(d, "..", 2, &ino);
+            return err;
+        err = sb->ops->lookup(d, "..", 2, &ino);
         iput(d);
         if (err)
             return err;
     }
-    return -EUCLEAN;                    /* ".." chains that never reach the root */
+    /* A damaged image: a ".." that names the directory itself, or one below. */
+    pr_err("vfs: %s: the \"..\" entries above directory %u never reach the root (a loop); "
+           "e2fsck is needed\n", sb->bdev->name, dir->ino);
+    return -EUCLEAN;
 }
 
 int vfs_rename(const char *old_path, const char *new_path)

@@ -141,6 +141,12 @@ int vfs_mount(const char *dev, const char *path, const char *fstype);
  * the error of writing it back -- then it is unmounted all the same
  * (logged): a dead device must not keep a mount forever. */
 int vfs_umount(const char *path);
+/* Call fn for every mount, in the order they were made: its device, where
+ * it is mounted, whether read-only.  A view: only trylocks the mount
+ * table, and gives -EBUSY while a mount or umount holds it (one stuck on
+ * a dead device must not wedge the monitor too). */
+int vfs_for_each_mount(void (*fn)(void *arg, const char *dev, const char *path,
+                                  bool read_only), void *arg);
 int vfs_sync(void);
 
 int vfs_lookup(const char *path, struct inode **out);

@@ -13,8 +13,8 @@ own ancestor, a superblock whose block size is 2^20 KiB.  For each:
     (-117 EUCLEAN for damage, -22 EINVAL for what swiod does not handle,
     -30 EROFS for writes to a file system it would not trust to write);
   - no panic and no hang: the views typed afterwards (ls, cat, stat, tree,
-    write, swap, vmstat, umount) all answer, and the monitor's halt ends
-    the boot with status 0;
+    write, mkdir, mv, mount, swap, vmstat, umount) all answer, and the
+    monitor's halt ends the boot with status 0;
   - nothing is lost: every file `tree` lists has the size and CRC-32 it
     was made with, and `e2fsck -fn` finds no damage after the boot that it
     did not find before it (the kernel's own writes are checked by
@@ -35,13 +35,14 @@ import kernel
 MOUNT = "/mnt"
 # The files every image holds: a small file, one past the direct blocks
 # (1 KiB blocks: 40 blocks, through the indirect block), a directory with
-# a file and a subdirectory.
+# a file and a subdirectory, and a directory of three 1 KiB blocks.
 FILES = {
     "f": b"hello, file\n" * 10,
     "big": bytes((i * 7) & 0xff for i in range(40 * 1024)),
     "d/g": b"in d\n",
     "d/sub/h": b"deeper\n",
     "d/sub/k": b"k" * 3000,
+    **{f"m/an-entry-with-a-longer-name-{i:02d}": b"" for i in range(60)},
 }
 PLAIN_1K = ["-t", "ext2", "-O", "none", "-I", "128", "-b", "1024"]
 LARGE_FILE_1K = ["-t", "ext2", "-O", "none,large_file", "-I", "128", "-b", "1024"]
@@ -50,7 +51,8 @@ IMAGE_KIB = 4096
 NEW_TEXT = "written after the damage"
 VIEWS = [f"mount hda {MOUNT}", f"ls {MOUNT}", f"ls -l {MOUNT}/d", f"cat {MOUNT}/f",
          f"stat {MOUNT}/big", f"tree {MOUNT}", f"write {MOUNT}/new {NEW_TEXT}",
-         f"cat {MOUNT}/new", "swap", "vmstat", f"umount {MOUNT}", "halt"]
+         f"cat {MOUNT}/new", f"mkdir {MOUNT}/x", f"mv {MOUNT}/x {MOUNT}/d/sub/x", "mount",
+         "swap", "vmstat", f"umount {MOUNT}", "halt"]
 TREE_LINE = re.compile(rf"^{MOUNT}(/\S*) (\d+) ([0-9a-f]{{8}})$", re.M)
 HALTED = r"monitor: halt \(0 test failures in this boot\)"
 
@@ -131,7 +133,7 @@ def bad_dirent(field, value, name, why):
 def dirent_inode_0(image):
     """An entry with inode 0 is unused space: g is gone, nothing is wrong."""
     dirent_field("inode", 0, "g")(image)
-    return [rf"^swiod> ls -l {MOUNT}/d\n +\d+ 040755 +3 +1024  \.\n +2 040755 +4 +1024  \.\.\n"
+    return [rf"^swiod> ls -l {MOUNT}/d\n +\d+ 040755 +3 +1024  \.\n +2 040755 +\d+ +1024  \.\.\n"
             r" +\d+ 040755 +2 +1024  sub\nswiod> "]
 
 
@@ -145,11 +147,11 @@ def dir_block_at(block, why):
 
 
 def dir_hole(image):
-    """/d grows to 3 blocks with none at block 1: a hole in a directory."""
-    third = blocks_of(image, "/d/sub")[0]
-    debugfs(image, "sif /d size 3072", f"sif /d block[2] {third}")
-    return [rf"ext2: hda: directory {inode_of(image, '/d')} has a hole at block 1",
-            rf"^ls {MOUNT}/d: error -117$"]
+    """The middle one of /m's three blocks is gone: a hole in a directory."""
+    assert len(blocks_of(image, "/m")) == 3
+    debugfs(image, "sif /m block[1] 0")
+    return [rf"ext2: hda: directory {inode_of(image, '/m')} has a hole at block 1",
+            rf"^tree {MOUNT}/m: error -117$"]
 
 
 def huge_size(image):
@@ -227,13 +229,18 @@ def symlinks_and_devices(image):
 
 def directory_loops(image):
     """/d/sub/up and /d/sub/up2 name /d, an ancestor: walked, they would
-    make tree's walk 2^64 paths long.  /d/sub's ".." names itself."""
+    make tree's walk 2^64 paths long.  /d/sub's ".." names itself: mv's
+    check that a directory is not moved below itself climbs ".." to the
+    root, and never gets there."""
     d = inode_of(image, "/d")
     debugfs(image, "link /d /d/sub/up", "link /d /d/sub/up2")
     sub = blocks_of(image, "/d/sub")[0]
     poke(image, sub * 1024 + dirents(image, sub)[".."], struct.pack("<I", inode_of(image, "/d/sub")))
     return [rf"^tree {MOUNT}/d/sub/up: error -40 \(inode {d} is a directory above it: a loop; "
-            r"not listed\)$", rf"^tree {MOUNT}/d/sub/up2: error -40 "]
+            r"not listed\)$", rf"^tree {MOUNT}/d/sub/up2: error -40 ",
+            rf"vfs: hda: the \"\.\.\" entries above directory {inode_of(image, '/d/sub')} "
+            r"never reach the root \(a loop\); e2fsck is needed",
+            rf"^mv {MOUNT}/x: error -117$"]
 
 
 # name -> (mke2fs options, corruption)
@@ -301,8 +308,12 @@ def corrupt_test(options, corrupt):
             return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
         if "PANIC" in text:
             return "the log shows a PANIC"
+        mounted = re.search(rf"vfs: mounted hda on {MOUNT}( \(read-only\))?$", text, re.M)
+        listed = rf"^swiod> mount\nhda on {MOUNT}{re.escape(mounted.group(1) or '')}\n" \
+            if mounted else r"^swiod> mount\nswiod> "
         reason = judge.missing_in_order(text, [
-            *expect, r"^device +prio +pages +used +bad$", r"^reclaim violations 0$", HALTED])
+            *expect, listed, r"^device +prio +pages +used +bad$", r"^reclaim violations 0$",
+            HALTED])
         if reason:
             return reason
         # Files listed are listed right; the new one, if written, reads back.
