@@ -31,6 +31,7 @@ import zlib
 import ext2_images
 import judge
 import kernel
+from user_session import ended, monitor_session
 
 MOUNT = "/mnt"
 # The files every image holds: a small file, one past the direct blocks
@@ -334,3 +335,28 @@ def corrupt_test(options, corrupt):
 
 EXT2_CORRUPT_TESTS = {f"ext2_corrupt_{name}": corrupt_test(options, corrupt)
                       for name, (options, corrupt) in CASES.items()}
+
+
+# ---- the shell's ls on a damaged image ----------------------------------------
+
+def damaged_disk(log):
+    """hdb for the shell test: /d's entry g with rec_len 0."""
+    image = log + ".damaged.img"
+    ext2_images.make_image(image, FILES, PLAIN_1K, IMAGE_KIB)
+    dirent_field("rec_len", 0, "g")(image)
+    return [image]
+
+
+# The user image is hda, mounted on /; the damaged one hdb on /mnt.  /bin/ls
+# of the damaged directory says why and exits 1; of the rest of that file
+# system, and from the shell, it goes on.
+EXT2_CORRUPT_TESTS["ext2_corrupt_shell_ls_says_why_and_goes_on"] = monitor_session(
+    f"mount hdb {MOUNT}\nrun /bin/ls {MOUNT}/d\nrun /bin/ls -l {MOUNT}\n"
+    f"run /bin/sh\nls {MOUNT}/d\nls {MOUNT}/m\nexit\nmount\nvmstat\n",
+    [r"ext2: hdb: directory \d+, block \d+: directory entry at offset 24: rec_len 0 ",
+     rf"ls: {MOUNT}/d: Structure needs cleaning", ended("/bin/ls", "exited with status 1"),
+     r"^d +1024 d$", r"^- +120 f$", ended("/bin/ls", "exited with status 0"),
+     rf"ls: {MOUNT}/d: Structure needs cleaning", r"^an-entry-with-a-longer-name-59$",
+     ended("/bin/sh", "exited with status 0"), rf"^hda on /\nhdb on {MOUNT}$",
+     r"^reclaim violations 0$"],
+    more_disks=damaged_disk)
