@@ -19,6 +19,11 @@
  *                      harmless
  *   hostile areas      one-page mappings until VM_AREAS_MAX stops them
  *                      with -ENOMEM; splits are refused too
+ *   hostile sockets PORT  a process per free process slot, each with as
+ *                      many loopback connections (to PORT) as its
+ *                      descriptors allow, each written until -EAGAIN and
+ *                      never read: more socket buffers than memory holds;
+ *                      then all are killed, and TIME_WAIT waited out
  *   hostile recurse    recurse until the stack is gone: the kernel must
  *                      end it with SIGSEGV (a shell says status 139), and
  *                      the mapping nearest the stack must not be written
@@ -329,8 +334,83 @@ static int run_insns(void)
     return check_wrong;
 }
 
+static void nap_ms(long ms)
+{
+    struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+    nanosleep(&t, 0);
+}
+
+/* Loopback connections whose reader never reads, each written until the
+ * kernel says -EAGAIN, in as many processes as the limit allows (each as
+ * many connections as its descriptors allow): the socket buffers of them
+ * all are more than memory holds.  Each child says how far it got; then
+ * they are killed and every connection must go. */
+static int run_socket_flood(uint16_t port)
+{
+    struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(port),
+                               .sin_addr = htonl(INADDR_ANY) };
+    struct sockaddr_in lo = any;
+    lo.sin_addr = htonl(0x7F000001);
+    int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    check("bind", or_errno(bind(l, &any, sizeof(any))), 0);
+    check("listen", or_errno(listen(l, 8)), 0);
+    int report[2];
+    pipe(report);
+    pid_t kids[64];
+    int n = 0;
+    for (; n < 64; n++) {
+        pid_t k = fork();
+        if (k < 0)
+            break;
+        if (k == 0) {
+            long bytes = 0, last = 0;
+            int conns = 0;
+            for (;;) {
+                int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+                if (c < 0 || or_errno(connect(c, &lo, sizeof(lo))) != -EINPROGRESS)
+                    break;
+                struct pollfd p = { l, POLLIN, 0 };
+                poll(&p, 1, 2000);
+                int a = accept4(l, 0, 0, 0);
+                if (a < 0)
+                    break;
+                conns++;
+                while ((last = or_errno(write(c, "0123456789abcdef", 16))) > 0)
+                    bytes += last;
+            }
+            char line[120];
+            int len = snprintf(line, sizeof(line), "hostile: child %d: %d connections, %d bytes "
+                               "queued, last write %d\n", getpid(), conns, (int)bytes, (int)last);
+            write(1, line, (size_t)len);
+            write(report[1], "x", 1);
+            for (;;)
+                nap_ms(1000000);
+        }
+        kids[n] = k;
+        char x;
+        read(report[0], &x, 1);         /* one at a time: the listener is shared */
+    }
+    struct sysinfo si;
+    sysinfo(&si);
+    printf("hostile: %d processes flooding; %d pages free\n", n, (int)si.freeram);
+    for (int i = 0; i < n; i++)
+        kill(kids[i], SIGKILL);
+    for (int i = 0; i < n; i++) {
+        int status = 0;
+        waitpid(kids[i], &status, 0);
+        if (WTERMSIG(status) != SIGKILL)
+            check("a flooding child's end", WTERMSIG(status), SIGKILL);
+    }
+    close(l);
+    nap_ms(3000);                       /* TIME_WAIT (2 s) is over for all */
+    printf("hostile: %d wrong\n", check_wrong);
+    return check_wrong;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "sockets") == 0)
+        return run_socket_flood((uint16_t)atol_or(argv[2], 7777));
     if (argc > 1 && strcmp(argv[1], "insns") == 0)
         return run_insns();
     if (argc > 1 && strcmp(argv[1], "recurse") == 0)
