@@ -4,15 +4,17 @@
  * seed, default from the clock, is printed first so that a run can be
  * made again) with arguments drawn from values that hurt: 0, -1, small
  * numbers (fds), pointers into nothing, into the kernel's half, across
- * the end of an area and wrapping past 4 GiB.  The kernel must stay up
- * and give back every page; this process may die (a fault it made
- * itself), and says so if it gets to the end.
+ * the end of an area and wrapping past 4 GiB, lengths of 2^32 - 4096.
+ * The kernel must stay up and give back every page; this process may
+ * die (a fault it made itself), and says so if it gets to the end.
  *
  * Half the calls are numbers of include/syscall_nr.h, the others any
  * number up to NR_MAX.  It spares itself the calls that would only end
  * the run early, never end it, or reach outside it:
- * - exit and exit_group; kill (it could end the machine's other
- *   processes); nanosleep, pipe and pipe2 (a random time can be decades;
+ * - exit and exit_group; kill of a pid that could be alive (it could end
+ *   the machine's other processes: only pid 0, negative pids -- process
+ *   groups, "every process" -- and pids from KILL_SPARED_BELOW on are
+ *   sent); nanosleep, pipe and pipe2 (a random time can be decades;
  *   a read of its own empty pipe waits forever, and nothing interrupts it);
  * - a read from the console (fds 0-2: it would wait for typing), a write
  *   to it from memory that may be there (noise, or a gigabyte of zeros
@@ -38,6 +40,7 @@
 #define SPARED_LOW  0x40000000u         /* the program and its heap live below */
 #define SPARED_HIGH 0xB0000000u         /* its stack lives above */
 #define CONSOLE_FDS 3                   /* 0, 1 and 2 */
+#define KILL_SPARED_BELOW 0x10000000u   /* the pids a run can meet are far below */
 
 static uint32_t state;
 
@@ -53,7 +56,7 @@ static long arg(void)
 {
     static const uint32_t bad[] = {
         0, 0xFFFFFFFFu, 1, 4096, 0xC0000000u, 0xC0100000u, 0xBFFFFFFCu, 0xFFFFFFF0u,
-        0x08048000u, 0x7FFFFFFFu, 0x40000000u, 0x80000000u,
+        0x08048000u, 0x7FFFFFFFu, 0x40000000u, 0x80000000u, 0xFFFFF000u,
     };
     switch (next() % 4) {
     case 0:  return (long)bad[next() % (sizeof(bad) / sizeof(bad[0]))];
@@ -69,6 +72,7 @@ static const long known[] = {
     NR_munmap, NR_wait4, NR_sysinfo, NR_fsync, NR_mprotect, NR_msync, NR_mlock, NR_munlock,
     NR_mlockall, NR_munlockall, NR_sched_yield, NR_prctl, NR_pread64, NR_pwrite64, NR_getcwd,
     NR_mmap2, NR_stat64, NR_fstat64, NR_getdents64, NR_clock_gettime, NR_swiod_ps, NR_poll,
+    NR_kill,
 };
 
 static long number(void)
@@ -88,10 +92,12 @@ static bool spared(long nr, const long *a)
 {
     bool console = (uint32_t)a[0] < CONSOLE_FDS;
     switch (nr) {
-    case NR_exit: case NR_exit_group: case NR_kill: case NR_nanosleep: case NR_pipe:
+    case NR_exit: case NR_exit_group: case NR_nanosleep: case NR_pipe:
     case NR_pipe2:
     case NR_mkdir: case NR_socket:
         return true;
+    case NR_kill:                       /* pid 0, negative or far past any alive: harmless */
+        return (int32_t)a[0] > 0 && (uint32_t)a[0] < KILL_SPARED_BELOW;
     case NR_read: case NR_pread64: case NR_close:
         return console;
     case NR_write: case NR_pwrite64:
