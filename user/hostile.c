@@ -2,13 +2,15 @@
  * hostile.c - a hostile program's attacks on the kernel's edges, each
  * judged against Linux's answer: the memory calls given lengths and
  * addresses that wrap or reach the kernel's half (mmap2, munmap,
- * mprotect, brk), copies into pages the program may not write (read-only,
- * PROT_NONE, a hole in the middle of a long buffer, a range crossing
- * USER_TOP), poll with nfds 2^31, wait4 storing its status nowhere, kill
- * of pid 0, -1 and -2^31, execve with argv running into a hole half way
- * and of files that are no program (empty, a script).  Prints one line
- * per case ("hostile: WHAT: got N, want N") and exits with the number
- * that went wrong.
+ * mprotect, msync, brk), copies into pages the program may not write
+ * (read-only, PROT_NONE, a hole in the middle of a long buffer), every
+ * call that takes a buffer given one across USER_TOP, in a PROT_NONE
+ * page or (if it stores) in a read-only page, poll with nfds 2^31, wait4
+ * storing its status nowhere, kill of pid 0, -1 and -2^31, execve with
+ * argv running into a hole half way and of files that are no program
+ * (empty, a script).  Prints one line per case ("hostile: WHAT: got N,
+ * want N"; the buffer calls a summary and each one wrong) and exits
+ * with the number that went wrong.
  *
  *   hostile            every case above
  *   hostile insns      instructions a program may not use (hlt, cli, out,
@@ -30,6 +32,7 @@
  *                      on the way down ("hostile: still alive" and
  *                      "hostile: ... WRONG" must never appear)
  */
+#include <stdbool.h>
 #include "ulib.h"
 
 #define KERNEL_HALF     0xC0100000u
@@ -126,6 +129,81 @@ static void user_copies(void)
           or_errno(read(fd, buf + 4 * PAGE_SIZE, 3 * PAGE_SIZE)), -EFAULT);
     check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 0);
     close(fd);
+}
+
+/* Each call that takes a buffer, given one the kernel may not use: a
+ * range that crosses USER_TOP (its first bytes are the stack's), a
+ * PROT_NONE page, and -- for the calls that store into it -- a read-only
+ * page.  Each says -EFAULT. */
+static int buf_fd = -1;                 /* /bin/hostile, for the calls that read a file */
+static int dir_fd = -1;                 /* /bin */
+static void *buf;                       /* the buffer of the round */
+
+static long c_read(void) { return read(buf_fd, buf, 64); }
+static long c_pread(void) { return pread(buf_fd, buf, 64, 0); }
+static long c_write(void) { return write(1, buf, 64); }
+static long c_stat(void) { return stat64("/bin", buf); }
+static long c_fstat(void) { return fstat64(buf_fd, buf); }
+static long c_getcwd(void) { return syscall6(NR_getcwd, (long)buf, 64, 0, 0, 0, 0); }
+static long c_clock(void) { return clock_gettime(CLOCK_MONOTONIC, buf); }
+static long c_sysinfo(void) { return sysinfo(buf); }
+static long c_pipe(void) { return pipe(buf); }
+static long c_poll(void) { return poll(buf, 1, 0); }
+static long c_llseek(void) { return llseek(buf_fd, 0, buf, SEEK_SET); }
+static long c_getdents(void)
+{
+    lseek(dir_fd, 0, SEEK_SET);
+    return getdents64(dir_fd, buf, 256);
+}
+static long c_swiod_ps(void) { return swiod_ps(buf, 4); }
+static long c_nanosleep(void) { return nanosleep(buf, 0); }
+static long c_wait4(void) { return wait4_of_an_exited_child(buf); }
+
+static const struct buf_call {
+    const char *name;
+    long (*call)(void);
+    bool stores;                        /* the kernel writes the buffer */
+} buf_calls[] = {
+    { "read", c_read, true }, { "pread64", c_pread, true }, { "write", c_write, false },
+    { "stat64", c_stat, true }, { "fstat64", c_fstat, true }, { "getcwd", c_getcwd, true },
+    { "clock_gettime", c_clock, true }, { "sysinfo", c_sysinfo, true },
+    { "pipe", c_pipe, true }, { "poll", c_poll, true }, { "_llseek", c_llseek, true },
+    { "getdents64", c_getdents, true }, { "swiod_ps", c_swiod_ps, true },
+    { "nanosleep", c_nanosleep, false }, { "wait4", c_wait4, true },
+};
+
+static void buffers(void)
+{
+    buf_fd = open("/bin/hostile", O_RDONLY);
+    dir_fd = open("/bin", O_RDONLY | O_DIRECTORY);
+    struct pollfd *ro = map(PAGE_SIZE, PROT_READ | PROT_WRITE);
+    ro->fd = 1;                         /* poll reads a good entry, then cannot store */
+    ro->events = POLLOUT;
+    mprotect(ro, PAGE_SIZE, PROT_READ);
+    void *none = map(PAGE_SIZE, PROT_NONE);
+    void *const kinds[] = { (void *)(USER_TOP - 1), none, ro };     /* 1 byte: all need more */
+    const char *kind_names[] = { "across USER_TOP", "in a PROT_NONE page", "in a read-only page" };
+    int wrong = 0, tried = 0;
+    for (size_t c = 0; c < sizeof(buf_calls) / sizeof(buf_calls[0]); c++) {
+        for (int k = 0; k < 3; k++) {
+            const struct buf_call *b = &buf_calls[c];
+            if (k == 2 && !b->stores)
+                continue;
+            buf = kinds[k];
+            long r = or_errno(b->call());
+            tried++;
+            if (r != -EFAULT) {
+                printf("hostile: %s given a buffer %s: got %d, want %d  WRONG\n", b->name,
+                       kind_names[k], (int)r, -EFAULT);
+                wrong++;
+            }
+        }
+    }
+    check_wrong += wrong;
+    printf("hostile: %d calls given %d bad buffers: %d not -EFAULT\n",
+           (int)(sizeof(buf_calls) / sizeof(buf_calls[0])), tried, wrong);
+    close(buf_fd);
+    close(dir_fd);
 }
 
 /* poll, wait4 and kill given numbers out of every range. */
@@ -419,6 +497,7 @@ int main(int argc, char **argv)
         return run_areas();
     memory_calls();
     user_copies();
+    buffers();
     numbers();
     execs();
     printf("hostile: %d wrong\n", check_wrong);

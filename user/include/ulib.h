@@ -196,6 +196,10 @@ extern const char *ulib_name;
  * when they differ, and counted in check_wrong). */
 void check(const char *what, long got, long want);
 extern int check_wrong;
+/* wait4 of a child that exits 0 at once, its status stored at status (a
+ * bad pointer, for the tests): wait4's answer, with errno; the child is
+ * reaped either way. */
+long wait4_of_an_exited_child(int *status);
 /* The number at the start of s (decimal), or dflt when there is none. */
 long atol_or(const char *s, long dflt);
 /* The number of the argument KEY=N (argv[1] on), or dflt when there is none. */

@@ -1,6 +1,6 @@
 /*
- * start.c - what runs between crt0 and main, and the check() helper
- * the test programs share (ulib.h).
+ * start.c - what runs between crt0 and main, and the helpers the test
+ * programs share (ulib.h): check(), wait4_of_an_exited_child().
  */
 #include "ulib.h"
 
@@ -25,4 +25,18 @@ void check(const char *what, long got, long want)
     printf("%s: %s: got %d, want %d%s\n", ulib_name, what, (int)got, (int)want,
            got == want ? "" : "  WRONG");
     check_wrong += got != want;
+}
+
+long wait4_of_an_exited_child(int *status)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        exit(0);
+    if (pid < 0)
+        return -1;
+    long r = wait4(pid, status, 0, 0);
+    int saved = errno;
+    waitpid(pid, 0, 0);                 /* reaped either way */
+    errno = saved;
+    return r;
 }
