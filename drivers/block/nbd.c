@@ -400,12 +400,17 @@ static void sender_main(void *arg)
  * come within the timeout of the one before -- except, at the start of
  * a reply (idle), the first: an idle connection is quiet.  The wait is
  * sliced into ticks, so that the task sees the device die (the timer
- * failing a request) within one: -ECONNABORTED. */
+ * failing a request) within one: -ECONNABORTED.  It looks at dead before
+ * every read, not only when a tick passes in silence: a server that
+ * trickles a byte every tick would otherwise keep a request the timeout
+ * failed in flight for as long as it likes. */
 static int recv_all(struct nbd_device *nd, uint8_t *buf, uint32_t len, bool idle)
 {
     uint32_t got = 0;
     uint64_t last = timer_uptime_ms();
     while (got < len) {
+        if (nd->dead)
+            return -ECONNABORTED;
         int ret = sock_recv(nd->sock, buf + got, len - got, NBD_TICK_MS);
         if (ret == -ETIMEDOUT && nd->dead)
             return -ECONNABORTED;

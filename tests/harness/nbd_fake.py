@@ -13,6 +13,8 @@ protocol as mode says:
   truncated       a read's reply header and half its data, then it closes
   closes          it closes the connection instead of replying
   stall           it stops answering, and keeps the connection open
+  trickle         a read's reply header, then its data one byte every
+                  TRICKLE_S: never silent for a whole timeout, never done
   unknown_error   the next UNKNOWN_ERRORS replies carry error UNKNOWN_ERROR,
                   a number the protocol does not define (and, as it asks of
                   an error reply, no read data); then honest ones again
@@ -72,12 +74,13 @@ SOCKET_TIMEOUT_S = 60           # longer than any test that talks to it
 TRUNCATE_PAUSE_S = 1
 ODD_BYTES = 100                 # size_unaligned: not a whole number of sectors
 HUGE_BYTES = 1 << 42            # size_huge
+TRICKLE_S = 0.1                 # trickle: a byte within every tick of the client's wait
 LATE_S = 8                      # late: longer than the nbd_timeout= its tests use
 # Modes whose requests are all answered honestly (their lie, if any, is in
 # the handshake, or comes from stall_now()).
 HONEST = ("no_go", "size_zero", "size_unaligned", "size_huge", "read_only", "greeting_only",
           "closes_in_options", "size_change", "read_only_later", "late")
-MODES = ("bad_magic", "unknown_cookie", "not_in_flight", "truncated", "closes", "stall",
+MODES = ("bad_magic", "unknown_cookie", "not_in_flight", "truncated", "trickle", "closes", "stall",
          "unknown_error", "opt_len_lie", "no_go", "structured", "size_zero", "size_unaligned",
          "size_huge", "read_only", "greeting_only", "closes_in_options", "size_change",
          "read_only_later", "late")
@@ -262,7 +265,7 @@ class FakeServer:
                 held.append((cookie, data))
                 continue
             if (served < self.lie_after or self.mode in HONEST or
-                    (self.mode == "truncated" and cmd != CMD_READ) or
+                    (self.mode in ("truncated", "trickle") and cmd != CMD_READ) or
                     (self.mode == "unknown_error" and
                      served >= self.lie_after + UNKNOWN_ERRORS)):
                 self.reply(conn, cookie, data, error=error)
@@ -285,6 +288,13 @@ class FakeServer:
                 conn.sendall(struct.pack(">IIQ", SIMPLE_REPLY_MAGIC, 0, cookie) +
                              data[:len(data) // 2])
                 self.stopping.wait(TRUNCATE_PAUSE_S)
+                return
+            elif self.mode == "trickle":
+                self.reply(conn, cookie)
+                for byte in data:
+                    if self.stopping.wait(TRICKLE_S):
+                        return
+                    conn.sendall(bytes([byte]))
                 return
             elif self.mode == "closes":
                 return

@@ -251,6 +251,9 @@ DEATHS = {
     "truncated": r"truncated reply to read of \d+ bytes at sector \d+ "
                  r"\(cookie 0x[0-9a-f]{16}\): -\d+",
     "closes": r"the server closed the connection \(-\d+\)",
+    # Data that keeps coming, too slowly to ever end: the timeout ends it.
+    "trickle": rf"timeout: read of \d+ bytes at sector \d+ \(cookie 0x[0-9a-f]{{16}}\) "
+               rf"had no reply in {FAULT_TIMEOUT_S * 1000} ms",
     "stall": rf"timeout: \w+ of \d+ bytes at sector \d+ \(cookie 0x[0-9a-f]{{16}}\) "
              rf"had no reply in {FAULT_TIMEOUT_S * 1000} ms",
 }
