@@ -493,9 +493,12 @@ int vfs_truncate(struct inode *inode, uint64_t size)
         put_cache_page(page);
     }
     truncate_mapping_from(mapping, (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE));
+    uint64_t old_size = inode->size;
     inode->size = size;
     inode->mtime = vfs_now(inode->sb);
     err = inode->sb->ops->truncate(inode);
+    if (err)
+        inode->size = old_size;     /* refused (a damaged map): its blocks are all there */
     mutex_unlock(&mapping->lock);
     return err;
 }

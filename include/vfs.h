@@ -87,7 +87,8 @@ struct fs_ops {
     /* Copy the inode's fields to its disk copy. */
     int (*write_inode)(struct inode *inode);
     /* Free the blocks past inode->size (already set, pages already
-     * dropped, mapping->lock held) and write the inode. */
+     * dropped, mapping->lock held) and write the inode.  On an error the
+     * VFS puts the old size back: a file system refuses before freeing. */
     int (*truncate)(struct inode *inode);
     /* A new empty file or, when s_isdir(mode), directory named name in dir;
      * namespace_lock held, name not in dir. */

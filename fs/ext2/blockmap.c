@@ -184,68 +184,94 @@ int ext2_get_block(struct inode *inode, uint32_t file_block, uint32_t *disk_bloc
     return walk(inode, file_block, true, disk_block, NULL);
 }
 
+/* One cut of a map: what trim() shares down its recursion. */
+struct trim_state {
+    struct inode *inode;
+    uint64_t keep;                      /* file blocks from here on go */
+    bool dry;                           /* only check what would go: free nothing */
+    uint32_t above[3];                  /* the indirect blocks on the way, outermost first */
+};
+
 /*
- * Free what *slot leads to that holds file blocks from keep on.  The
+ * Free what *slot leads to that holds file blocks from t->keep on.  The
  * subtree holds file blocks base .. base + apb^level - 1 (level 0: *slot
- * is a data block); above[0..n-1] are the indirect blocks on the way to
- * it.  Clears *slot and sets *changed when it frees the block *slot names.
+ * is a data block); t->above[0..n-1] are the indirect blocks on the way
+ * to it.  Clears *slot and sets *changed when it frees the block *slot
+ * names.  Dry, it checks every block it would free and frees none.
  */
-static int trim(struct inode *inode, uint32_t *slot, int level, uint64_t base, uint64_t keep,
-                bool *changed, uint32_t *above, int n)
+static int trim(struct trim_state *t, uint32_t *slot, int level, uint64_t base, int n,
+                bool *changed)
 {
-    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+    struct ext2_sb_info *sbi = EXT2_SB(t->inode->sb);
     uint64_t span = 1;
     for (int i = 0; i < level; i++)
         span *= sbi->g.addr_per_block;
-    if (!*slot || base + span <= keep)
+    if (!*slot || base + span <= t->keep)
         return 0;
-    int err = check_path_block(inode, *slot, level ? "indirect block" : "data block", above, n);
+    int err = check_path_block(t->inode, *slot, level ? "indirect block" : "data block",
+                               t->above, n);
     if (err)
         return err;
     if (level > 0) {
-        above[n] = *slot;
-        struct buffer_head *bh = bread(inode->sb->bdev, *slot, sbi->g.block_size);
+        t->above[n] = *slot;
+        struct buffer_head *bh = bread(t->inode->sb->bdev, *slot, sbi->g.block_size);
         if (!bh)
             return -EIO;
         bool dirty = false;
         uint32_t *entries = (uint32_t *)bh->data;
         for (uint32_t i = 0; i < sbi->g.addr_per_block && !err; i++)
-            err = trim(inode, &entries[i], level - 1, base + i * (span / sbi->g.addr_per_block),
-                       keep, &dirty, above, n + 1);
+            err = trim(t, &entries[i], level - 1, base + i * (span / sbi->g.addr_per_block),
+                       n + 1, &dirty);
         if (dirty)
             mark_buffer_dirty(bh);
         brelse(bh);
         if (err)
             return err;
     }
-    if (base < keep)
+    if (base < t->keep || t->dry)
         return 0;                       /* partly kept: the block stays */
-    if ((err = ext2_free_block(inode->sb, *slot)) != 0)
+    if ((err = ext2_free_block(t->inode->sb, *slot)) != 0)
         return err;
-    EXT2_I(inode)->i_blocks -= sbi->g.block_size / 512;
+    EXT2_I(t->inode)->i_blocks -= sbi->g.block_size / 512;
     *slot = 0;
     *changed = true;
     return 0;
 }
 
-int ext2_truncate(struct inode *inode)
+/* trim() the whole map from file block keep on. */
+static int trim_map(struct inode *inode, uint64_t keep, bool dry)
 {
-    struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
     struct ext2_inode_info *ei = EXT2_I(inode);
-    uint32_t bs = sbi->g.block_size, apb = sbi->g.addr_per_block;
-    uint64_t keep = (inode->size + bs - 1) / bs;
-    uint32_t above[3];                  /* trim's path: at most 3 indirect levels */
+    uint32_t apb = EXT2_SB(inode->sb)->g.addr_per_block;
+    struct trim_state t = { .inode = inode, .keep = keep, .dry = dry };
     bool changed = false;
     int err = 0;
-    if (ext2_fast_symlink(inode))
-        return ext2_write_inode(inode);     /* i_block is its target */
     for (uint32_t i = 0; i < EXT2_NDIR_BLOCKS && !err; i++)
-        err = trim(inode, &ei->i_block[i], 0, i, keep, &changed, above, 0);
+        err = trim(&t, &ei->i_block[i], 0, i, 0, &changed);
     uint64_t base = EXT2_NDIR_BLOCKS, span = apb;
     for (int level = 1; level <= 3 && !err; level++, base += span, span *= apb)
-        err = trim(inode, &ei->i_block[EXT2_IND_BLOCK + level - 1], level, base, keep, &changed,
-                   above, 0);
-    ei->alloc_goal = 0;
+        err = trim(&t, &ei->i_block[EXT2_IND_BLOCK + level - 1], level, base, 0, &changed);
+    return err;
+}
+
+int ext2_check_map(struct inode *inode)
+{
+    return ext2_fast_symlink(inode) ? 0 : trim_map(inode, 0, true);
+}
+
+int ext2_truncate(struct inode *inode)
+{
+    uint32_t bs = EXT2_SB(inode->sb)->g.block_size;
+    uint64_t keep = (inode->size + bs - 1) / bs;
+    if (ext2_fast_symlink(inode))
+        return ext2_write_inode(inode);     /* i_block is its target */
+    /* Check first, free after: a damaged map found halfway would leave
+     * the file half freed, its size saying one thing and its map another. */
+    int err = trim_map(inode, keep, true);
+    if (err)
+        return err;
+    err = trim_map(inode, keep, false);
+    EXT2_I(inode)->alloc_goal = 0;
     int e = ext2_write_inode(inode);
     return err ? err : e;
 }

@@ -223,12 +223,22 @@ static int has_room(const struct ext2_dirent_view *d, void *arg)
     return ext2_dirent_slack(d) >= *(uint32_t *)arg;
 }
 
-/* A new block at the end of the directory, zeroed; held. */
+/* A new block at the end of the directory, zeroed; held.  The map must
+ * have none there yet: a damaged i_size (0, say) short of the blocks the
+ * map holds would otherwise have the entries of a block in use zeroed. */
 static struct buffer_head *grow_dir(struct inode *dir, int *err)
 {
-    uint32_t bs = EXT2_SB(dir->sb)->g.block_size, block;
+    uint32_t bs = EXT2_SB(dir->sb)->g.block_size, block, end = dir_blocks(dir);
     mutex_lock(&dir->mapping.lock);
-    *err = ext2_get_block(dir, dir_blocks(dir), &block);
+    *err = ext2_bmap(dir, end, &block);
+    if (!*err && block) {
+        char why[EXT2_WHY_LEN];
+        ksnprintf(why, sizeof(why), "directory %u: its size %llu ends before its block %u "
+                  "(block %u)", dir->ino, (unsigned long long)dir->size, end, block);
+        *err = ext2_error(dir->sb, -EUCLEAN, why);
+    }
+    if (!*err)
+        *err = ext2_get_block(dir, end, &block);
     mutex_unlock(&dir->mapping.lock);
     if (*err)
         return NULL;

@@ -81,8 +81,13 @@ int ext2_readpages(struct address_space *mapping, struct page **pages, int n);
 int ext2_writepages(struct address_space *mapping, struct page **pages, int n);
 /* The address_space_ops readahead: start reading, return at once. */
 int ext2_readahead(struct address_space *mapping, struct page **pages, int n);
-/* Free every block past inode->size, indirect ones included, and write the inode. */
+/* Free every block past inode->size, indirect ones included, and write
+ * the inode; a damaged map is found before anything is freed, and then
+ * nothing is (-EUCLEAN, logged). */
 int ext2_truncate(struct inode *inode);
+/* Check every block of the map, as freeing it all would: 0 or -EUCLEAN
+ * (logged, naming the inode and block), before a last unlink. */
+int ext2_check_map(struct inode *inode);
 
 /* inode.c */
 int ext2_read_inode(struct inode *inode);

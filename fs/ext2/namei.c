@@ -45,15 +45,25 @@ int ext2_create(struct inode *dir, const char *name, uint32_t len, uint32_t mode
     return err;
 }
 
+/* Before victim's last name goes: its blocks will be freed at its last
+ * iput, with no one left to tell.  A damaged map refuses the unlink now,
+ * while the file is still whole, instead of leaving it half freed. */
+static int check_last_link(struct inode *victim)
+{
+    return s_isdir(victim->mode) || victim->nlink <= 1 ? ext2_check_map(victim) : 0;
+}
+
 int ext2_unlink(struct inode *dir, const char *name, uint32_t len, struct inode *victim)
 {
+    int err = check_last_link(victim);
+    if (err)
+        return err;
     if (s_isdir(victim->mode)) {
         int empty = ext2_dir_is_empty(victim);
         if (empty <= 0)
             return empty < 0 ? empty : -ENOTEMPTY;
     }
-    int err = ext2_delete_entry(dir, name, len);
-    if (err)
+    if ((err = ext2_delete_entry(dir, name, len)) != 0)
         return err;
     if (s_isdir(victim->mode)) {
         victim->nlink = 0;              /* its name and its "." */
@@ -76,6 +86,8 @@ int ext2_rename(struct inode *old_dir, const char *old_name, uint32_t old_len,
     if (target) {
         if (is_dir && (err = ext2_dir_is_empty(target)) <= 0)
             return err < 0 ? err : -ENOTEMPTY;
+        if ((err = check_last_link(target)) != 0)
+            return err;
         if ((err = ext2_set_entry(new_dir, new_name, new_len, moved)) != 0)
             return err;
         if (is_dir) {

@@ -18,6 +18,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "slab.h"
+#include "vsprintf.h"
 
 int ext2_error(const struct super_block *sb, int err, const char *why)
 {
@@ -100,6 +101,14 @@ static const struct fs_ops ext2_ops = {
 /* The superblock lives at byte 1024 whatever the block size. */
 static int read_super(struct super_block *sb, struct ext2_sb_info *sbi)
 {
+    uint64_t bytes = sb->bdev->nr_sectors * SECTOR_SIZE;
+    if (bytes < EXT2_SUPER_OFFSET + EXT2_SUPER_SIZE) {
+        /* Else the read would fail with -EIO, blaming the disk. */
+        char why[EXT2_WHY_LEN];
+        ksnprintf(why, sizeof(why), "the device has %llu bytes, too few for a superblock "
+                  "at byte %u", (unsigned long long)bytes, EXT2_SUPER_OFFSET);
+        return ext2_error(sb, -EINVAL, why);
+    }
     uint8_t *page = get_zeroed_page(GFP_KERNEL);
     if (!page)
         return -ENOMEM;

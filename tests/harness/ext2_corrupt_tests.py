@@ -13,7 +13,7 @@ own ancestor, a superblock whose block size is 2^20 KiB.  For each:
     (-117 EUCLEAN for damage, -22 EINVAL for what swiod does not handle,
     -30 EROFS for writes to a file system it would not trust to write);
   - no panic and no hang: the views typed afterwards (ls, cat, stat, tree,
-    write, mkdir, mv, mount, swap, vmstat, umount) all answer, and the
+    write, mkdir, mv, rm, mount, swap, vmstat, umount) all answer, and the
     monitor's halt ends the boot with status 0;
   - nothing is lost: every file `tree` lists has the size and CRC-32 it
     was made with, and `e2fsck -fn` finds no damage after the boot that it
@@ -52,7 +52,8 @@ IMAGE_KIB = 4096
 NEW_TEXT = "written after the damage"
 VIEWS = [f"mount hda {MOUNT}", f"ls {MOUNT}", f"ls -l {MOUNT}/d", f"cat {MOUNT}/f",
          f"stat {MOUNT}/big", f"tree {MOUNT}", f"write {MOUNT}/new {NEW_TEXT}",
-         f"cat {MOUNT}/new", f"mkdir {MOUNT}/x", f"mv {MOUNT}/x {MOUNT}/d/sub/x", "mount",
+         f"cat {MOUNT}/new", f"mkdir {MOUNT}/x", f"mv {MOUNT}/x {MOUNT}/d/sub/x",
+         f"write {MOUNT}/d/w {NEW_TEXT}", f"rm {MOUNT}/big", f"ls {MOUNT}", "mount",
          "swap", "vmstat", f"umount {MOUNT}", "halt"]
 TREE_LINE = re.compile(rf"^{MOUNT}(/\S*) (\d+) ([0-9a-f]{{8}})$", re.M)
 HALTED = r"monitor: halt \(0 test failures in this boot\)"
@@ -175,18 +176,28 @@ def huge_sparse_file(image):
 
 def indirect_loop(image):
     """/big's indirect block names itself as file block 12: read as data,
-    it would be the map; freed, it would be freed twice."""
+    it would be the map; freed, it would be freed twice.  rm refuses before
+    it frees anything."""
     ind = indirect_block(image, "/big")
     poke(image, ind * 1024, struct.pack("<I", ind))
     return [rf"ext2: hda: inode {inode_of(image, '/big')}: data block {ind} is also an "
             r"indirect block above it: the block map loops",
-            rf"^tree {MOUNT}/big: error -117$"]
+            rf"^tree {MOUNT}/big: error -117$", rf"^rm {MOUNT}/big: error -117$"]
 
 
 def indirect_in_inode_table(image):
     debugfs(image, "sif /big block[IND] 10")
     return [rf"ext2: hda: inode {inode_of(image, '/big')}: indirect block: block 10 is "
-            r"metadata: group 0's inode table", rf"^tree {MOUNT}/big: error -117$"]
+            r"metadata: group 0's inode table", rf"^tree {MOUNT}/big: error -117$",
+            rf"^rm {MOUNT}/big: error -117$"]
+
+
+def dir_size_0(image):
+    """/d's i_size 0, its block still mapped: a new entry must not get a
+    zeroed block where g and sub are."""
+    debugfs(image, "sif /d size 0")
+    return [rf"ext2: hda: directory {inode_of(image, '/d')}: its size 0 ends before its "
+            rf"block 0 \(block {blocks_of(image, '/d')[0]}\)", rf"^write {MOUNT}/d/w: error -117$"]
 
 
 def bitmap_frees_used_block(image):
@@ -236,12 +247,23 @@ def directory_loops(image):
     d = inode_of(image, "/d")
     debugfs(image, "link /d /d/sub/up", "link /d /d/sub/up2")
     sub = blocks_of(image, "/d/sub")[0]
-    poke(image, sub * 1024 + dirents(image, sub)[".."], struct.pack("<I", inode_of(image, "/d/sub")))
+    dotdot = sub * 1024 + dirents(image, sub)[".."]
+    poke(image, dotdot, struct.pack("<I", inode_of(image, "/d/sub")))
     return [rf"^tree {MOUNT}/d/sub/up: error -40 \(inode {d} is a directory above it: a loop; "
             r"not listed\)$", rf"^tree {MOUNT}/d/sub/up2: error -40 ",
             rf"vfs: hda: the \"\.\.\" entries above directory {inode_of(image, '/d/sub')} "
             r"never reach the root \(a loop\); e2fsck is needed",
             rf"^mv {MOUNT}/x: error -117$"]
+
+
+def cut_to(size, why):
+    """The image cut short to size bytes: the mount is refused with -22
+    when not even the superblock is there, else -117."""
+    def corrupt(image):
+        os.truncate(image, size)
+        errno = -22 if size < 2048 else -117
+        return [r"ext2: hda: " + why, rf"^mount hda: error {errno}$"]
+    return corrupt
 
 
 # name -> (mke2fs options, corruption)
@@ -262,6 +284,7 @@ CASES = {
     "dir_block_on_the_descriptors": (PLAIN_1K, dir_block_at(
         2, r"block 2 is metadata: group 0's descriptor table copy")),
     "dir_hole_in_the_middle": (PLAIN_1K, dir_hole),
+    "dir_size_0_short_of_its_block": (PLAIN_1K, dir_size_0),
     "size_2pow40_past_the_map": (LARGE_FILE_1K, huge_size),
     "size_2pow40_sparse_file": (LARGE_FILE_4K, huge_sparse_file),
     "indirect_block_names_itself": (PLAIN_1K, indirect_loop),
@@ -274,6 +297,12 @@ CASES = {
     "log_block_size_10": (PLAIN_1K, super_field(
         "log_block_size", 10, r"superblock: s_log_block_size 10 \(block size over 64 KiB\)")),
     "inode_table_past_the_disk": (PLAIN_1K, inode_table_past_disk),
+    "device_smaller_than_a_superblock": (PLAIN_1K, cut_to(
+        1536, r"the device has 1536 bytes, too few for a superblock at byte 1024")),
+    "image_cut_in_half": (PLAIN_1K, cut_to(
+        IMAGE_KIB * 512,
+        r"superblock: s_blocks_count 4096: 4194304 bytes, larger than the device "
+        r"\(2097152 bytes\)")),
     "symlinks_and_devices": (PLAIN_1K, symlinks_and_devices),
     "directory_loops": (PLAIN_1K, directory_loops),
 }
