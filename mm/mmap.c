@@ -28,7 +28,8 @@
  *                  built yet: a file that is no VFS file -- a pipe, a
  *                  socket, a device (-ENODEV).  A file opened without
  *                  read, or a shared writable mapping of one opened
- *                  without write: -EACCES.
+ *                  without write: -EACCES.  File page numbers that wrap
+ *                  past 2^32 (pgoff + the pages): -EOVERFLOW.
  *   munmap(addr, len)  any ranges, cutting areas as needed; a file area's
  *                  dirty pages stay dirty in the page cache (the file's
  *                  writeback writes them: fsync, sync, reclaim), and the
@@ -130,6 +131,12 @@ int32_t sys_mmap2(const struct syscall_args *a)
     if (!p || len == 0 || len < a->arg[1] || !(flags & (MAP_SHARED | MAP_PRIVATE)) ||
         (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
         return -EINVAL;
+    /* A file's page numbers must not wrap past 2^32 within the area: a
+     * page whose number wrapped would sit where the reverse map
+     * (index - pgoff) never looks, and stay mapped after truncate or
+     * reclaim let it go.  Linux's answer. */
+    if (!(flags & MAP_ANONYMOUS) && a->arg[5] + len / PAGE_SIZE < a->arg[5])
+        return -EOVERFLOW;
     struct file *file = NULL;
     int err;
     if (!(flags & MAP_ANONYMOUS) && !(file = mappable_file((int)a->arg[4], prot, flags, &err)))

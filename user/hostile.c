@@ -81,6 +81,16 @@ static void memory_calls(void)
     check("msync wrapping past 4 GiB", or_errno(msync((void *)0xFFFFF000u, 0x2000, MS_SYNC)),
           -ENOMEM);
 
+    /* A file's page number that wraps past 2^32 within the mapping: its
+     * second page would be the file's page 0, where the reverse map
+     * (index - pgoff) could never find it. */
+    int fd = open("/bin/hostile", O_RDONLY);
+    check("mmap of a file from page 2^32 - 1, 2 pages",
+          syscall6(NR_mmap2, 0, 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, fd, 0xFFFFFFFF), -EOVERFLOW);
+    check("mmap of a file from page 2^32 - 16, 64 pages, shared",
+          syscall6(NR_mmap2, 0, 64 * PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0xFFFFFFF0), -EOVERFLOW);
+    close(fd);
+
     long end = syscall6(NR_brk, 0, 0, 0, 0, 0, 0);
     check("brk far below the data's end", syscall6(NR_brk, 0x1000, 0, 0, 0, 0, 0), end);
     check("brk into the stack", syscall6(NR_brk, (long)(USER_TOP - PAGE_SIZE), 0, 0, 0, 0, 0),
