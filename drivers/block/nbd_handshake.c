@@ -6,9 +6,10 @@
  * NBD_OPT_GO first, asking for NBD_INFO_EXPORT and NBD_INFO_BLOCK_SIZE; a
  * server that answers NBD_REP_ERR_UNSUP (an old one) gets
  * NBD_OPT_EXPORT_NAME instead, whose only failure report is closing the
- * connection.  Every read has the request timeout; the number of option
- * replies is bounded, so a server that talks forever cannot keep the boot
- * waiting.
+ * connection.  The whole handshake has the request timeout, counted from
+ * the connection, not each read: a server that sends its bytes slowly
+ * enough (one in each timeout) would otherwise keep the boot waiting for
+ * as long as it liked.  The number of option replies is bounded too.
  */
 #include "kerrno.h"
 #include "mm.h"
@@ -16,6 +17,7 @@
 #include "printk.h"
 #include "slab.h"
 #include "socket.h"
+#include "timer.h"
 #include "vsprintf.h"
 #include "net_parse.h"
 
@@ -26,16 +28,31 @@
 struct handshake {
     struct nbd_device *nd;
     uint8_t *buf;               /* NBD_OPT_REPLY_MAX_LEN bytes for option replies */
+    uint64_t deadline_ms;       /* uptime by which the handshake must be over */
     char why[NBD_WHY_LEN];
 };
 
 static int hs_recv(struct handshake *h, void *buf, uint32_t len, const char *what)
 {
-    int ret = sock_recv_exact(h->nd->sock, buf, len, h->nd->timeout_ms);
-    if (ret < 0)
+    uint8_t *p = buf;
+    uint32_t got = 0;
+    int ret = 0;
+    while (got < len) {
+        uint64_t now = timer_uptime_ms();
+        ret = now >= h->deadline_ms ? -ETIMEDOUT
+            : sock_recv(h->nd->sock, p + got, len - got, (uint32_t)(h->deadline_ms - now));
+        if (ret <= 0) {
+            ret = ret ? ret : -EPIPE;       /* 0: the stream ended first */
+            break;
+        }
+        got += (uint32_t)ret;
+    }
+    if (ret == -ETIMEDOUT)
+        ksnprintf(h->why, sizeof(h->why), "%s: not there within the handshake's %u ms", what,
+                  h->nd->timeout_ms);
+    else if (ret < 0)
         ksnprintf(h->why, sizeof(h->why), "%s: %s", what,
-                  ret == -EPIPE ? "the server closed the connection"
-                  : ret == -ETIMEDOUT ? "no answer in time" : "receive failed");
+                  ret == -EPIPE ? "the server closed the connection" : "receive failed");
     return ret < 0 ? ret : 0;
 }
 
@@ -129,7 +146,8 @@ int nbd_connect(struct nbd_device *nd)
         pr_err("nbd: %s: cannot connect to %s:%u (%d)\n", nd->bdev.name, addr, nd->port, ret);
         return ret;
     }
-    struct handshake h = { .nd = nd, .why = "" };
+    struct handshake h = { .nd = nd, .deadline_ms = timer_uptime_ms() + nd->timeout_ms,
+                           .why = "" };
     h.buf = kmalloc(NBD_OPT_REPLY_MAX_LEN, GFP_KERNEL);
     ret = h.buf ? handshake(&h) : -ENOMEM;
     kfree(h.buf);

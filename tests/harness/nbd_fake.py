@@ -33,6 +33,8 @@ protocol as mode says:
                   honest after (a write is answered EPERM, as the protocol says)
   greeting_only   (handshake) the greeting, then silence
   closes_in_options  (handshake) reads the client's first option and closes
+  slow_handshake  (handshake) honest, but every byte of it one
+                  TRICKLE_HANDSHAKE_S after the one before
   size_change     honest, but each connection after the first offers an
                   export of half the size: a reconnect finds it changed
   read_only_later honest, but each connection after the first is read-only
@@ -74,16 +76,17 @@ SOCKET_TIMEOUT_S = 60           # longer than any test that talks to it
 TRUNCATE_PAUSE_S = 1
 ODD_BYTES = 100                 # size_unaligned: not a whole number of sectors
 HUGE_BYTES = 1 << 42            # size_huge
+TRICKLE_HANDSHAKE_S = 0.5       # slow_handshake: its ~70 bytes take half a minute
 TRICKLE_S = 0.1                 # trickle: a byte within every tick of the client's wait
 LATE_S = 8                      # late: longer than the nbd_timeout= its tests use
 # Modes whose requests are all answered honestly (their lie, if any, is in
 # the handshake, or comes from stall_now()).
 HONEST = ("no_go", "size_zero", "size_unaligned", "size_huge", "read_only", "greeting_only",
-          "closes_in_options", "size_change", "read_only_later", "late")
+          "closes_in_options", "size_change", "read_only_later", "late", "slow_handshake")
 MODES = ("bad_magic", "unknown_cookie", "not_in_flight", "truncated", "trickle", "closes", "stall",
          "unknown_error", "opt_len_lie", "no_go", "structured", "size_zero", "size_unaligned",
          "size_huge", "read_only", "greeting_only", "closes_in_options", "size_change",
-         "read_only_later", "late")
+         "read_only_later", "late", "slow_handshake")
 
 
 def recv_exact(conn, n):
@@ -179,11 +182,21 @@ class FakeServer:
 
     def option_reply(self, conn, option, rtype, data=b"", claimed=None):
         length = len(data) if claimed is None else claimed
-        conn.sendall(struct.pack(">QIII", OPT_REPLY_MAGIC, option, rtype, length) + data)
+        self.handshake_send(conn, struct.pack(">QIII", OPT_REPLY_MAGIC, option, rtype, length) +
+                            data)
+
+    def handshake_send(self, conn, data):
+        if self.mode != "slow_handshake":
+            conn.sendall(data)
+            return
+        for byte in data:
+            if self.stopping.wait(TRICKLE_HANDSHAKE_S):
+                return
+            conn.sendall(bytes([byte]))
 
     def handshake(self, conn):
-        conn.sendall(struct.pack(">QQH", NBDMAGIC, IHAVEOPT,
-                                 FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES))
+        self.handshake_send(conn, struct.pack(">QQH", NBDMAGIC, IHAVEOPT,
+                                              FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES))
         if self.mode == "greeting_only":
             self.events.append("sent the greeting, then nothing")
             self.stopping.wait(SOCKET_TIMEOUT_S)
@@ -198,7 +211,7 @@ class FakeServer:
                 self.events.append(f"closed after option {option}")
                 return False
             if option == OPT_EXPORT_NAME:
-                conn.sendall(struct.pack(">QH", *self.export()))
+                self.handshake_send(conn, struct.pack(">QH", *self.export()))
                 self.events.append("export name negotiated")
                 return True
             if option != OPT_GO or self.mode == "no_go":

@@ -339,7 +339,10 @@ REFUSALS = {
     "size_zero": r"export size 0 is not a whole number of 512-byte sectors \(-22\)$",
     "size_unaligned": rf"export size {nbd_fake.EXPORT_BYTES + nbd_fake.ODD_BYTES} is not a "
                       r"whole number of 512-byte sectors \(-22\)$",
-    "greeting_only": r"option reply: no answer in time \(-110\)$",
+    "greeting_only": rf"option reply: not there within the handshake's {FAULT_TIMEOUT_S * 1000} "
+                     r"ms \(-110\)$",
+    "slow_handshake": rf"\w[\w ]*: not there within the handshake's {FAULT_TIMEOUT_S * 1000} ms "
+                      r"\(-110\)$",
     "closes_in_options": r"option reply: the server closed the connection \(-32\)$",
 }
 NO_DEVICE = r"^nbd: no NBD device \(boot with nbd=A\.B\.C\.D:PORT\)$"
