@@ -3,7 +3,8 @@
  * judged against Linux's answer: the memory calls given lengths and
  * addresses that wrap or reach the kernel's half (mmap2, munmap,
  * mprotect, msync, brk), copies into pages the program may not write
- * (read-only, PROT_NONE, a hole in the middle of a long buffer), every
+ * (read-only, PROT_NONE, a hole in the middle of a long buffer), file
+ * positions past 4 GiB, 2^40 and negative, every
  * call that takes a buffer given one across USER_TOP, in a PROT_NONE
  * page or (if it stores) in a read-only page, poll with nfds 2^31, wait4
  * storing its status nowhere, kill of pid 0, -1 and -2^31, execve with
@@ -139,6 +140,25 @@ static void user_copies(void)
           or_errno(read(fd, buf + 4 * PAGE_SIZE, 3 * PAGE_SIZE)), -EFAULT);
     check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 0);
     close(fd);
+
+    /* Positions past 4 GiB: the bytes go there (not to where the
+     * position's low 32 bits point), and past what ext2 can hold the
+     * write says -EFBIG. */
+    fd = open("/hostile.far", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    check("pwrite64 at 2^32 + 5", syscall6(NR_pwrite64, fd, (long)"far", 3, 5, 1, 0), 3);
+    char back[8] = "";
+    check("pread64 at 0 after it", syscall6(NR_pread64, fd, (long)back, 8, 0, 0, 0), 8);
+    check("  its bytes 5 to 7 are zeros", back[5] | back[6] | back[7], 0);
+    check("pwrite64 at 2^40 + 5", syscall6(NR_pwrite64, fd, (long)"far", 3, 5, 0x100, 0), -EFBIG);
+    check("pwrite64 at 2^63 - 2",
+          syscall6(NR_pwrite64, fd, (long)"far", 3, (long)0xFFFFFFFE, 0x7FFFFFFF, 0), -EFBIG);
+    check("pwrite64 at a negative position", syscall6(NR_pwrite64, fd, (long)"far", 3, 0, -1, 0),
+          -EINVAL);
+    struct stat64 st;
+    fstat64(fd, &st);
+    check("  the size is 2^32 + 8", st.st_size == (1ll << 32) + 8, 1);
+    close(fd);
+    unlink("/hostile.far");
 }
 
 /* Each call that takes a buffer, given one the kernel may not use: a
