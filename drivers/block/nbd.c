@@ -747,8 +747,10 @@ int nbd_reconnect(struct block_device *dev)
     wait_for_completion(&nd->sender_done);
     ktimer_cancel(&nd->timeout_timer);  /* dead: its last tick did not re-arm it */
     /* Only this handshake's answers count: a server that acknowledges
-     * without NBD_INFO_EXPORT must not pass on the last one's. */
-    nd->export = (struct nbd_export){ 0 };
+     * without NBD_INFO_EXPORT must not pass on the last one's.  The flags
+     * stay until it answers, so that a flush meanwhile fails with -EIO on
+     * the down device instead of -EOPNOTSUPP ("nothing to flush"). */
+    nd->export = (struct nbd_export){ .flags = old.flags };
     /* The connection may have died for good on its own before the cut
      * (a timeout, a lie): that stays. */
     int err = blkdev_dead(dev) ? -EIO : nbd_connect(nd);
