@@ -140,6 +140,15 @@ static void user_copies(void)
           or_errno(read(fd, buf + 4 * PAGE_SIZE, 3 * PAGE_SIZE)), -EFAULT);
     check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 0);
     close(fd);
+    fd = open("/hostile.out", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    check("write of 8 pages with a hole at the 7th", or_errno(write(fd, buf, 8 * PAGE_SIZE)),
+          4 * PAGE_SIZE);
+    struct stat64 st;
+    fstat64(fd, &st);
+    check("  the file's size after", (long)st.st_size, 4 * PAGE_SIZE);
+    check("  the file's position after", or_errno(lseek(fd, 0, SEEK_CUR)), 4 * PAGE_SIZE);
+    close(fd);
+    unlink("/hostile.out");
 
     /* Positions past 4 GiB: the bytes go there (not to where the
      * position's low 32 bits point), and past what ext2 can hold the
@@ -154,7 +163,6 @@ static void user_copies(void)
           syscall6(NR_pwrite64, fd, (long)"far", 3, (long)0xFFFFFFFE, 0x7FFFFFFF, 0), -EFBIG);
     check("pwrite64 at a negative position", syscall6(NR_pwrite64, fd, (long)"far", 3, 0, -1, 0),
           -EINVAL);
-    struct stat64 st;
     fstat64(fd, &st);
     check("  the size is 2^32 + 8", st.st_size == (1ll << 32) + 8, 1);
     close(fd);
