@@ -92,7 +92,9 @@ int ext2_check_map(struct inode *inode);
 /* inode.c */
 int ext2_read_inode(struct inode *inode);
 int ext2_write_inode(struct inode *inode);
-/* Give a just-allocated inode number a fresh disk inode, so iget takes it. */
+/* Give a just-allocated inode number a fresh disk inode, so iget takes it;
+ * -EUCLEAN (logged) when the disk inode still has links: in use, though
+ * its bitmap said free. */
 int ext2_init_inode(struct super_block *sb, uint32_t ino, uint32_t mode, uint32_t links);
 void ext2_drop_inode(struct inode *inode);
 extern const struct address_space_ops ext2_aops;

@@ -120,6 +120,16 @@ int ext2_init_inode(struct super_block *sb, uint32_t ino, uint32_t mode, uint32_
     int err = locate_inode(sb, ino, &bh, &raw);
     if (err)
         return err;
+    if (raw->i_links_count) {
+        /* A freed inode has no links (unlink wrote 0 before it was
+         * freed): this one is a file a directory still names, and the
+         * bitmap that called it free is damaged. */
+        char why[EXT2_WHY_LEN];
+        ksnprintf(why, sizeof(why), "inode %u is free in its bitmap but has %u links: the "
+                  "bitmap is wrong, the inode is not reused", ino, raw->i_links_count);
+        brelse(bh);
+        return ext2_error(sb, -EUCLEAN, why);
+    }
     /* The whole slot, as Linux does: with 256-byte inodes the extra part
      * (i_extra_isize 0) must not keep a previous owner's fields. */
     memset(raw, 0, EXT2_SB(sb)->g.inode_size);

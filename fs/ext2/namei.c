@@ -21,7 +21,10 @@ int ext2_create(struct inode *dir, const char *name, uint32_t len, uint32_t mode
     if (err)
         return err;
     if ((err = ext2_init_inode(sb, ino, mode, is_dir ? 2 : 1)) != 0) {
-        ext2_free_inode(sb, ino, is_dir);
+        /* -EUCLEAN: the inode is in use after all, and its bit, set now,
+         * is right at last; clearing it would bring the lie back. */
+        if (err != -EUCLEAN)
+            ext2_free_inode(sb, ino, is_dir);
         return err;
     }
     struct inode *inode = iget(sb, ino);

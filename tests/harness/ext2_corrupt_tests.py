@@ -211,6 +211,19 @@ def bitmap_frees_used_block(image):
             rf"vfs: mounted hda on {MOUNT} \(read-only\)", rf"^write {MOUNT}/new: error -30$"]
 
 
+def inode_bitmap_frees_used_inode(image):
+    """/f's inode marked free, with the group's and the superblock's free
+    counts moved to match: the mount's count check cannot see it, and the
+    next new file would get /f's inode and wipe it."""
+    f = inode_of(image, "/f")
+    stats = debugfs_says(image, "stats")
+    group_free = int(re.search(r"Group  0: .*\n.*?(\d+) free inodes", stats).group(1))
+    debugfs(image, "freei /f", f"set_bg 0 free_inodes_count {group_free + 1}",
+            f"ssv free_inodes_count {group_free + 1}")
+    return [rf"ext2: hda: inode {f} is free in its bitmap but has 1 links: the bitmap is "
+            r"wrong, the inode is not reused", rf"^write {MOUNT}/new: error -117$"]
+
+
 def super_field(field, value, why):
     """debugfs's set_super_value: the mount is refused, naming the field."""
     def corrupt(image):
@@ -290,6 +303,7 @@ CASES = {
     "indirect_block_names_itself": (PLAIN_1K, indirect_loop),
     "indirect_block_in_inode_table": (PLAIN_1K, indirect_in_inode_table),
     "bitmap_frees_used_blocks": (PLAIN_1K, bitmap_frees_used_block),
+    "inode_bitmap_frees_used_inode": (PLAIN_1K, inode_bitmap_frees_used_inode),
     "blocks_per_group_0": (PLAIN_1K, super_field(
         "blocks_per_group", 0, r"superblock: s_blocks_per_group 0 \(a multiple of 8, 8\.\.8192\)")),
     "blocks_per_group_huge": (PLAIN_1K, super_field(
