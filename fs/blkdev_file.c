@@ -25,7 +25,8 @@
  * device a file system or swap has used since boot (it has a kswiod,
  * which never goes) may have buffers and pages this path would not see:
  * opening one for writing fails with -EBUSY and a log line; reading one
- * gives what its disk holds.  Reads
+ * gives what its disk holds.  A read-only device (an NBD export that
+ * says so) is not opened for writing either: -EROFS, and a log line.  Reads
  * end at the device's end (0 there); a write past it gives -ENOSPC.
  */
 #include "blkdev.h"
@@ -258,6 +259,11 @@ struct file *blkdev_file_open(const char *name, int flags, int *err)
     }
     if ((flags & O_DIRECTORY) || ((flags & O_CREAT) && (flags & O_EXCL))) {
         *err = flags & O_DIRECTORY ? -ENOTDIR : -EEXIST;
+        return NULL;
+    }
+    if ((flags & O_ACCMODE) != O_RDONLY && dev->read_only) {
+        pr_warn("blkdev: %s is read-only: not opened for writing (-EROFS)\n", name);
+        *err = -EROFS;
         return NULL;
     }
     if ((flags & O_ACCMODE) != O_RDONLY && dev->kswiod) {

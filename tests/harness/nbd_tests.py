@@ -30,6 +30,7 @@ import mmap_tests
 import nbd_fake
 import swap_tests
 import tcp_tests
+from user_session import user_image
 
 nbd_serve = SourceFileLoader("nbd_serve",
                              os.path.join(kernel.ROOT, "tools", "nbd-serve")).load_module()
@@ -396,13 +397,7 @@ def read_only_export(log):
               "".join(v + "\n" for v in VIEWS) + "halt\n")
     with nbd_fake.FakeServer("read_only", image=data) as srv:
         rc = boot("monitor", log, srv.port, stdin_text=script)
-    text = kernel.read_log(log)
-    if rc != 0:
-        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
-    if "refused: the export is read-only" in text:
-        return "a write reached the read-only device"
-    reason = judge.missing_in_order(text, [
-        CONNECTED + r": \d+ bytes, flags 0x7,",
+    return read_only_judged(log, rc, image, [
         r"swap: nbd0: the device is read-only; no swap area on it",
         r"^swapon nbd0: error -30$",
         r"ext2: nbd0: the device is read-only; mounting read-only",
@@ -410,9 +405,38 @@ def read_only_export(log):
         r"lost\+found", VIEWS["nbd"] + r".*: read-only flush$",
         r"^  connected; socket .*; timeout \d+ ms$", *list(VIEWS.values())[1:],
         r"monitor: halt \(0 test failures"])
+
+
+def read_only_judged(log, rc, image, lines):
+    """A boot against the read-only export: exit 0, connected with the
+    flag, then the lines in order, and no write ever reached the driver;
+    image (the test's scratch file) is removed when it passes."""
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    if "refused: the export is read-only" in text:
+        return "a write reached the read-only device"
+    reason = judge.missing_in_order(text, [CONNECTED + r": \d+ bytes, flags 0x7,", *lines])
     if not reason:
         os.unlink(image)
     return reason
+
+
+def read_only_export_from_a_program(log):
+    """The read-only export as /dev/nbd0 to a program: the shell's
+    `echo lost > /dev/nbd0` is refused at open (-EROFS, "Read-only file
+    system"), so no write reaches the driver; the nbd view after."""
+    image = user_image(log + ".ext2.img")
+    script = "echo lost > /dev/nbd0\necho status $?\nmonitor nbd\nmonitor\n"
+    with nbd_fake.FakeServer("read_only") as srv:
+        rc = kernel.boot(f"init=/bin/init mount=hda:/ nbd={GUEST_SERVER}:{srv.port} "
+                         f"nbd_export={EXPORT}", log, disks=[image], net=True,
+                         guestfwd=[srv.port], stdin_text=script)
+    return read_only_judged(log, rc, image, [
+        r"blkdev: nbd0 is read-only: not opened for writing \(-EROFS\)",
+        r"^sh: /dev/nbd0: Read-only file system$", r"^status 1$",
+        VIEWS["nbd"] + r".*: read-only flush$", r"^  connected; socket .*; timeout \d+ ms$",
+        r"process: /bin/init \(pid 1\) exited with status 0"])
 
 
 # --- another connection floods, free memory is gone (test_nbd_flood.c) ---
@@ -551,4 +575,5 @@ NBD_TESTS = {
     **{f"nbd_lying_handshake_{mode}": refused_handshake(mode) for mode in REFUSALS},
     "nbd_huge_export_taken_whole": huge_export,
     "nbd_read_only_export_refuses_swap_and_writes": read_only_export,
+    "nbd_read_only_export_refused_to_a_program": read_only_export_from_a_program,
 }
