@@ -7,7 +7,9 @@
  * positions past 4 GiB, 2^40 and negative, every
  * call that takes a buffer given one across USER_TOP, in a PROT_NONE
  * page or (if it stores) in a read-only page, poll with nfds 2^31, wait4
- * storing its status nowhere, kill of pid 0, -1 and -2^31, execve with
+ * storing its status nowhere, kill of pid 0, -1 and -2^31, a directory
+ * moved into itself and the other renames and removals Linux refuses
+ * (the image must pass e2fsck after), execve with
  * argv running into a hole half way and of files that are no program
  * (empty, a script).  Prints one line per case ("hostile: WHAT: got N,
  * want N"; the buffer calls a summary and each one wrong) and exits
@@ -242,6 +244,34 @@ static void buffers(void)
            (int)(sizeof(buf_calls) / sizeof(buf_calls[0])), tried, wrong);
     close(buf_fd);
     close(dir_fd);
+}
+
+/* The directory tree asked what would break it: a directory moved into
+ * itself (a loop no path reaches), and the mismatches Linux refuses.
+ * e2fsck after the boot says whether the tree held. */
+static void names(void)
+{
+    mkdir("/hx", 0755);
+    mkdir("/hx/sub", 0755);
+    mkdir("/hx/full", 0755);
+    close(open("/hx/full/f", O_WRONLY | O_CREAT, 0644));
+    close(open("/hx/file", O_WRONLY | O_CREAT, 0644));
+    check("rename a directory into its own child", or_errno(rename("/hx", "/hx/sub/in")), -EINVAL);
+    check("rename a directory onto its own child", or_errno(rename("/hx", "/hx/sub")), -EINVAL);
+    check("rename a directory to itself", or_errno(rename("/hx/sub", "/hx/sub")), 0);
+    check("rmdir a directory with a file", or_errno(rmdir("/hx/full")), -ENOTEMPTY);
+    check("unlink a directory", or_errno(unlink("/hx/sub")), -EISDIR);
+    check("rename a file over a directory", or_errno(rename("/hx/file", "/hx/sub")), -EISDIR);
+    check("rename a directory over a file", or_errno(rename("/hx/sub", "/hx/file")), -ENOTDIR);
+    check("rename a directory over a full one", or_errno(rename("/hx/sub", "/hx/full")),
+          -ENOTEMPTY);
+    check("mkdir of a name that is there", or_errno(mkdir("/hx/file", 0755)), -EEXIST);
+    check("a file as a directory", or_errno(open("/hx/file/x", O_RDONLY)), -ENOTDIR);
+    unlink("/hx/full/f");
+    rmdir("/hx/full");
+    unlink("/hx/file");
+    rmdir("/hx/sub");
+    check("rmdir the emptied directory", or_errno(rmdir("/hx")), 0);
 }
 
 /* poll, wait4 and kill given numbers out of every range. */
@@ -536,6 +566,7 @@ int main(int argc, char **argv)
     memory_calls();
     user_copies();
     buffers();
+    names();
     numbers();
     execs();
     printf("hostile: %d wrong\n", check_wrong);
