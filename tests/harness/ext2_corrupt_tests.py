@@ -269,6 +269,19 @@ def directory_loops(image):
             rf"^mv {MOUNT}/x: error -117$"]
 
 
+def root_not_a_directory(image):
+    debugfs(image, "sif <2> mode 0100644")
+    return [r"ext2: hda: the root inode is not a directory", r"^mount hda: error -117$"]
+
+
+def root_hole(image):
+    """The root directory's only block pointer is 0: it mounts, and every
+    lookup in it says why it fails."""
+    debugfs(image, "sif <2> block[0] 0")
+    return [r"ext2: hda: directory 2 has a hole at block 0", rf"^ls {MOUNT}: error -117$",
+            rf"^write {MOUNT}/new: error -117$"]
+
+
 def cut_to(size, why):
     """The image cut short to size bytes: the mount is refused with -22
     when not even the superblock is there, else -117."""
@@ -317,6 +330,8 @@ CASES = {
         IMAGE_KIB * 512,
         r"superblock: s_blocks_count 4096: 4194304 bytes, larger than the device "
         r"\(2097152 bytes\)")),
+    "root_inode_not_a_directory": (PLAIN_1K, root_not_a_directory),
+    "root_directory_hole": (PLAIN_1K, root_hole),
     "symlinks_and_devices": (PLAIN_1K, symlinks_and_devices),
     "directory_loops": (PLAIN_1K, directory_loops),
 }
