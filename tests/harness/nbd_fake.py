@@ -28,7 +28,8 @@ protocol as mode says:
   size_zero       (handshake) an export of 0 bytes
   size_unaligned  (handshake) an export of EXPORT_BYTES + ODD_BYTES bytes
   size_huge       (handshake) an export of HUGE_BYTES (past 2^41: 2^32
-                  sectors); honest after, reading zeros past its memory
+                  sectors); honest after, keeping what is written past
+                  its memory sector by sector
   read_only       (handshake) NBD_FLAG_READ_ONLY in the transmission flags;
                   honest after (a write is answered EPERM, as the protocol says)
   greeting_only   (handshake) the greeting, then silence
@@ -64,6 +65,7 @@ FLAG_HAS_FLAGS, FLAG_READ_ONLY, FLAG_SEND_FLUSH = 1, 2, 4
 NBD_EPERM = 1
 CMD_READ, CMD_WRITE, CMD_DISC, CMD_FLUSH = 0, 1, 2, 3
 REQUEST_LEN = 28
+SECTOR = 512
 
 EXPORT_BYTES = 4 << 20
 LIE_AFTER = 200                 # honest requests first: the lie comes mid-IO
@@ -106,6 +108,7 @@ class FakeServer:
         self.mode = mode
         self.lie_after = lie_after
         self.disk = bytearray(image) if image is not None else bytearray(EXPORT_BYTES)
+        self.far = {}               # size_huge: sector number -> its bytes, past disk
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(1)
@@ -244,20 +247,24 @@ class FakeServer:
         self.late_sent.set()
 
     def io(self, conn, cmd, offset, length):
-        """An honest request's data (a read's) and NBD error."""
-        end = offset + length
+        """An honest request's data (a read's) and NBD error.  Past the
+        memory export (size_huge) sectors are kept in self.far, by number."""
+        sectors = range(offset // SECTOR, (offset + length) // SECTOR)
         if cmd == CMD_WRITE:
             data = recv_exact(conn, length)
             if self.export()[1] & FLAG_READ_ONLY:
                 return b"", NBD_EPERM
-            if end > len(self.disk):        # size_huge: beyond the memory, forgotten
-                data = data[:max(0, len(self.disk) - offset)]
-            self.disk[offset:offset + len(data)] = data
+            if offset + length <= len(self.disk):
+                self.disk[offset:offset + length] = data
+            else:
+                for i, n in enumerate(sectors):
+                    self.far[n] = data[i * SECTOR:(i + 1) * SECTOR]
             return b"", 0
         if cmd != CMD_READ:
             return b"", 0
-        data = bytes(self.disk[offset:end])
-        return data + bytes(length - len(data)), 0
+        if offset + length <= len(self.disk):
+            return bytes(self.disk[offset:offset + length]), 0
+        return b"".join(self.far.get(n, bytes(SECTOR)) for n in sectors), 0
 
     def transmit(self, conn):
         served = 0

@@ -368,14 +368,22 @@ def refused_handshake(mode):
     return test
 
 
+# Where the huge export's test writes and reads: its 64 pages cross
+# sector 2^32, where a sector number cut to 32 bits would wrap to 0.
+HUGE_WRITE_SECTOR = (1 << 32) - 256
+
+
 def huge_export(log):
-    """An export past 2^41 bytes (2^32 sectors): taken whole -- the device's
-    size is 64 bits wide everywhere -- and its first sectors serve the
-    faulty-server test's rounds clean; the nbd view gives the size."""
+    """An export past 2^41 bytes (2^32 sectors): taken whole -- sector
+    numbers are 64 bits wide on the way to the server -- and the faulty-
+    server test's rounds across sector 2^32 read back what they wrote,
+    clean; the connect line gives the size, and every view answers after."""
     name = "nbd_survives_faulty_server"
     with nbd_fake.FakeServer("size_huge") as srv:
-        rc = boot(name, log, srv.port, "nbd_expect=clean nbd_io_ms=2000",
-                  stdin_text=with_views(name))
+        rc = boot(name, log, srv.port, f"nbd_expect=clean nbd_io_ms=2000 "
+                  f"write_sector={HUGE_WRITE_SECTOR}", stdin_text=with_views(name))
+        if not any((HUGE_WRITE_SECTOR + 256 + i) in srv.far for i in range(256)):
+            return "no write reached the server past sector 2^32"
     return judged_with_views(name, log, rc, [
         CONNECTED + rf": {nbd_fake.HUGE_BYTES} bytes,", r"nbd test: \d+ rounds, \d+ bios ok, "
         r"0 failed; server errors 0, timeouts 0; device connected"], [
