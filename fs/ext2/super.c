@@ -180,6 +180,10 @@ static int check_bitmap(struct super_block *sb, uint32_t group, const char *what
         return ext2_error(sb, -EIO, "cannot read a bitmap block");
     uint32_t free = count_free(bh->data, nbits);
     brelse(bh);
+    /* Out of the cache again: the mount only looked.  As in Linux, a
+     * group's bitmap is read when something is first allocated there --
+     * with lock_super held, the read docs/deadlock-1999.md is about. */
+    bforget(sb->bdev, block, EXT2_SB(sb)->g.block_size);
     if (free == counted)
         return 0;
     pr_err("ext2: %s: group %u: its %s bitmap (block %u) has %u free, its descriptor says "
