@@ -138,11 +138,18 @@ int swapon(const char *name, int prio)
         err = check_header(dev, page);
     if (!err) {
         const struct swap_header_info *h = (const void *)page;
+        /* A slot's count and its swap cache page: 5 bytes a page, from a
+         * last_page the device's size allows -- 200 GiB asks for 250 MiB.
+         * In 64 bits, so that the product cannot wrap on the way. */
+        uint64_t slots = (uint64_t)h->last_page + 1;
+        uint64_t cache_bytes = slots * sizeof(struct page *);
         a = kmalloc(sizeof(*a), GFP_KERNEL | __GFP_ZERO);
-        uint8_t *map = a ? kmalloc(h->last_page + 1, GFP_KERNEL | __GFP_ZERO) : NULL;
-        struct page **cache = map ? kmalloc((h->last_page + 1) * sizeof(*cache),
-                                            GFP_KERNEL | __GFP_ZERO) : NULL;
+        uint8_t *map = a ? kmalloc((size_t)slots, GFP_KERNEL | __GFP_ZERO) : NULL;
+        struct page **cache = map && cache_bytes <= SIZE_MAX
+                                  ? kmalloc((size_t)cache_bytes, GFP_KERNEL | __GFP_ZERO) : NULL;
         if (!cache) {
+            pr_err("swap: %s: no memory for the slot maps of %u pages (%llu KiB)\n", name,
+                   h->last_page, (unsigned long long)((slots + cache_bytes) / 1024));
             kfree(map);
             kfree(a);
             err = -ENOMEM;

@@ -121,6 +121,29 @@ def swapon_refuses_bad_headers(log):
     return None
 
 
+def swapon_of_a_huge_area_says_no_memory(log):
+    """A valid area of 200 GiB (a sparse file mkswap made) wants 250 MiB of
+    slot maps in 128 MiB of RAM: swapon says so and gives -12; the views
+    answer, and a small area is taken afterwards."""
+    huge = make_area(log + ".huge.img", size=200 << 30)
+    small = make_area(log + ".small.img")
+    pages = (200 << 18) - 1
+    rc = kernel.boot("monitor", log, disks=[huge, small],
+                     stdin_text="swapon hda\nswap\nvmstat\nswapon hdb\nswap\nhalt\n")
+    text = kernel.read_log(log)
+    if rc != 0:
+        return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
+    reason = judge.missing_in_order(text, [
+        rf"swap: hda: no memory for the slot maps of {pages} pages \(\d+ KiB\)$",
+        r"^swapon hda: error -12$", r"^device +prio +pages +used +bad\nswiod> vmstat",
+        r"^reclaim violations 0$", r"swap: hdb: 1023 pages", r"^hdb +-?\d+ +1023 +0 +0$",
+        r"monitor: halt \(0 test failures"])
+    if not reason:
+        os.unlink(huge)
+        os.unlink(small)
+    return reason
+
+
 def swapon_takes_a_mkswap_area(log):
     """The kernel test swap_slots_cluster_and_skip_bad_pages, on an area
     mkswap made whose header lists bad pages 5, 6 and 40."""
@@ -256,4 +279,5 @@ SWAP_TESTS = {
     "monitor_swap_and_vmstat": monitor_swap_and_vmstat,
     "swapon_refuses_bad_headers": swapon_refuses_bad_headers,
     "swapon_takes_a_mkswap_area": swapon_takes_a_mkswap_area,
+    "swapon_of_a_huge_area_says_no_memory": swapon_of_a_huge_area_says_no_memory,
 }
