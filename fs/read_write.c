@@ -13,8 +13,11 @@
  * goes on until all is written.  A bad pointer ends the call with
  * -EFAULT, or with the count done when some bytes were (as Linux
  * returns), counted in whole buffers; the file's position moves by that
- * count and no more.  A stream's (a pipe's, a socket's) bytes read into
- * the buffer that could not be copied out are lost.  A write that fails with -EPIPE where the file says so
+ * count and no more.  A read of a stream (a pipe, a socket, the console)
+ * takes no more bytes than the run of writable memory at the buffer
+ * holds (user_writable_bytes()), so a bad buffer leaves them there;
+ * only a page that cannot come back (swap that fails, no memory) loses
+ * what the read took.  A write that fails with -EPIPE where the file says so
  * (ops->epipe_ends: a pipe with no reader, a socket shut for writing)
  * ends the writer as SIGPIPE does -- but for send(MSG_NOSIGNAL).  Two processes sharing one open file may interleave
  * at buffer boundaries within one call larger than the buffer.
@@ -76,6 +79,17 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
         file_put(f);
         return n;
     }
+    if (!write && !f->ops->size) {
+        /* A stream's bytes, once read, cannot go back: take no more than
+         * the program's buffer can hold, and leave the rest in the pipe
+         * or socket, as Linux does. */
+        uint32_t room = user_writable_bytes(ubuf, len);
+        if (len && !room) {
+            file_put(f);
+            return -EFAULT;
+        }
+        len = room;
+    }
     /* RW_CHUNK only when free memory has it at once (no reclaim for
      * contiguous pages); else a page, which may reclaim. */
     uint32_t chunk_size = len < RW_CHUNK ? len : RW_CHUNK;
@@ -99,7 +113,9 @@ static int32_t rw_user(int fd, uint8_t *ubuf, uint32_t len, const uint64_t *at, 
                 err = -EFAULT;
                 /* The position must say what the program got: give back
                  * what file_read() moved it by.  A stream's bytes cannot
-                 * go back (-ESPIPE): they are lost, as the header says. */
+                 * go back (-ESPIPE): its read was kept to the writable
+                 * bytes, so only a page that could not come back gets
+                 * here (the header). */
                 if (!at)
                     file_lseek(f, -(int64_t)got, SEEK_CUR);
             }

@@ -33,6 +33,10 @@
 int copy_from_user(void *dst, const void *usrc, size_t n);
 int copy_to_user(void *udst, const void *src, size_t n);
 int strncpy_from_user(char *dst, const char *usrc, size_t n);
+/* How many of the n bytes at udst a copy_to_user could store (the
+ * writable run from udst on; n for a kernel task): for a caller that
+ * must not take what it cannot give back, a stream's bytes. */
+size_t user_writable_bytes(void *udst, size_t n);
 
 /* The page fault handler's question: is eip an instruction of the
  * copies above, and where does it resume when it faults?  0 if not. */

@@ -260,6 +260,11 @@ void vm_count_pages(struct vm_space *s, uint32_t *resident, uint32_t *swapped);
  * read but copy_from_user must not, since the program may not.  Reads
  * the PTEs and takes no lock. */
 bool vm_user_denied(struct vm_space *s, uint32_t addr, uint32_t len);
+/* How many bytes from addr on (up to len) the program may write: the run
+ * of areas that allow it (writable, not PROT_NONE) without a gap, in the
+ * user half; a page fault would fill or copy their pages.  Called by the
+ * space's own task, which alone changes its areas. */
+uint32_t vm_user_writable(struct vm_space *s, uint32_t addr, uint32_t len);
 
 /* True when every byte of [addr, addr+len) is in the kernel's half and
  * mapped: safe to read without faulting.  Walks the tables; takes no lock,

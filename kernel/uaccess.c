@@ -45,6 +45,11 @@ int copy_to_user(void *udst, const void *src, size_t n)
     return uaccess_copy(udst, src, n) ? -EFAULT : 0;
 }
 
+size_t user_writable_bytes(void *udst, size_t n)
+{
+    return current->vm ? vm_user_writable(current->vm, (uint32_t)udst, n) : n;
+}
+
 int strncpy_from_user(char *dst, const char *usrc, size_t n)
 {
     uint32_t addr = (uint32_t)usrc;

@@ -354,6 +354,19 @@ static int do_wp_page(struct vm_area *a, struct vm_space *s, uint32_t va)
     }
 }
 
+uint32_t vm_user_writable(struct vm_space *s, uint32_t addr, uint32_t len)
+{
+    uint32_t done = 0;
+    while (done < len && addr + done >= addr && addr + done < USER_TOP) {
+        const struct vm_area *a = find_area(s, addr + done);
+        if (!a || (a->vm_flags & VM_PROTNONE) || !(a->prot & PTE_WRITE))
+            break;
+        uint32_t room = a->end - (addr + done);
+        done = len - done <= room ? len : done + room;
+    }
+    return done;
+}
+
 int handle_page_fault(uint32_t addr, uint32_t error)
 {
     struct vm_space *s = current->vm;

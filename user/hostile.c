@@ -152,6 +152,22 @@ static void user_copies(void)
     close(fd);
     unlink("/hostile.out");
 
+    /* A pipe's bytes are not lost to a bad buffer: a read into one the
+     * program cannot write says -EFAULT and leaves them; a buffer whose
+     * end runs into a hole takes what fits, and the rest stays. */
+    int p[2];
+    pipe(p);
+    write(p[1], "abcdefgh", 8);
+    check("read of a pipe into a read-only page", or_errno(read(p[0], ro, 8)), -EFAULT);
+    check("read of a pipe into 4 bytes before a hole",
+          or_errno(read(p[0], buf + 6 * PAGE_SIZE - 4, 8)), 4);
+    char rest[8] = "";
+    check("  then the other 4", or_errno(read(p[0], rest, 8)), 4);
+    check("  which are efgh", memcmp(buf + 6 * PAGE_SIZE - 4, "abcd", 4) |
+          memcmp(rest, "efgh", 4), 0);
+    close(p[0]);
+    close(p[1]);
+
     /* Positions past 4 GiB: the bytes go there (not to where the
      * position's low 32 bits point), and past what ext2 can hold the
      * write says -EFBIG. */
