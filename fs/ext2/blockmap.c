@@ -230,7 +230,12 @@ static int trim(struct trim_state *t, uint32_t *slot, int level, uint64_t base, 
     }
     if (base < t->keep || t->dry)
         return 0;                       /* partly kept: the block stays */
-    if ((err = ext2_free_block(t->inode->sb, *slot)) != 0)
+    /* -EUCLEAN: free already (logged): the map names the block twice, or
+     * the bitmap lost it.  No file may keep a free block, so the slot is
+     * cleared all the same and the cut goes on: stopping here would leave
+     * the file half cut, its size saying one thing and its map another. */
+    err = ext2_free_block(t->inode->sb, *slot);
+    if (err && err != -EUCLEAN)
         return err;
     EXT2_I(t->inode)->i_blocks -= sbi->g.block_size / 512;
     *slot = 0;

@@ -53,7 +53,8 @@ NEW_TEXT = "written after the damage"
 VIEWS = [f"mount hda {MOUNT}", f"ls {MOUNT}", f"ls -l {MOUNT}/d", f"cat {MOUNT}/f",
          f"stat {MOUNT}/big", f"tree {MOUNT}", f"write {MOUNT}/new {NEW_TEXT}",
          f"cat {MOUNT}/new", f"mkdir {MOUNT}/x", f"mv {MOUNT}/x {MOUNT}/d/sub/x",
-         f"write {MOUNT}/d/w {NEW_TEXT}", f"rm {MOUNT}/big", f"ls {MOUNT}", "mount",
+         f"write {MOUNT}/d/w {NEW_TEXT}", f"rm {MOUNT}/big", f"rm {MOUNT}/f", f"ls {MOUNT}",
+         "mount",
          "swap", "vmstat", f"umount {MOUNT}", "halt"]
 TREE_LINE = re.compile(rf"^{MOUNT}(/\S*) (\d+) ([0-9a-f]{{8}})$", re.M)
 HALTED = r"monitor: halt \(0 test failures in this boot\)"
@@ -192,6 +193,15 @@ def indirect_in_inode_table(image):
             rf"^rm {MOUNT}/big: error -117$"]
 
 
+def block_named_twice(image):
+    """/f's map names its one block twice (block[0] and block[5]): rm frees
+    it once, says so the second time, and still cuts the whole map."""
+    block = blocks_of(image, "/f")[0]
+    debugfs(image, f"sif /f block[5] {block}")
+    return [rf"^swiod> rm {MOUNT}/f\n\[ *[\d.]+\] ext2: hda: freeing block {block}, which is "
+            r"free already\nswiod> ls"]
+
+
 def dir_size_0(image):
     """/d's i_size 0, its block still mapped: a new entry must not get a
     zeroed block where g and sub are."""
@@ -311,6 +321,7 @@ CASES = {
         2, r"block 2 is metadata: group 0's descriptor table copy")),
     "dir_hole_in_the_middle": (PLAIN_1K, dir_hole),
     "dir_size_0_short_of_its_block": (PLAIN_1K, dir_size_0),
+    "file_names_one_block_twice": (PLAIN_1K, block_named_twice),
     "size_2pow40_past_the_map": (LARGE_FILE_1K, huge_size),
     "size_2pow40_sparse_file": (LARGE_FILE_4K, huge_sparse_file),
     "indirect_block_names_itself": (PLAIN_1K, indirect_loop),
