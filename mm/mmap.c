@@ -53,7 +53,9 @@
  *                  (shrink_anon(): such a page goes back to the active
  *                  list; Linux keeps an unevictable list instead) --
  *                  for a file area, the file's pages its PTEs map
- *                  (vm_unmap_file_page() keeps them).
+ *                  (vm_unmap_file_page() keeps them).  A range
+ *                  reaching the kernel's half: -ENOMEM; one wrapping
+ *                  past 4 GiB: -EINVAL (Linux's answers).
  *   mlockall(flags), munlockall  (152, 153) every area; MCL_FUTURE makes
  *                  the areas mapped later (mmap2, brk) VM_LOCKED too,
  *                  their pages locked as they are touched.
@@ -239,12 +241,22 @@ static int check_lock_limit(struct vm_space *s, uint32_t start, uint32_t end, co
     return -ENOMEM;
 }
 
+/* mlock's and munlock's answer for a range page_range() refuses, as
+ * Linux's: -EINVAL when it wraps past 4 GiB, -ENOMEM (no area there) when
+ * it reaches the kernel's half. */
+static int lock_range_error(uint32_t addr, uint32_t len)
+{
+    return addr + len < addr ? -EINVAL : -ENOMEM;
+}
+
 int32_t sys_mlock(const struct syscall_args *a)
 {
     struct process *p = current->proc;
     uint32_t start, end;
-    if (!p || !page_range(a->arg[0], a->arg[1], &start, &end))
+    if (!p)
         return -EINVAL;
+    if (!page_range(a->arg[0], a->arg[1], &start, &end))
+        return lock_range_error(a->arg[0], a->arg[1]);
     int err = check_lock_limit(p->vm, start, end, "mlock");
     if (!err)
         err = vm_change_range(p->vm, start, end - start, -1, VM_LOCKED, 0);
@@ -255,8 +267,10 @@ int32_t sys_munlock(const struct syscall_args *a)
 {
     struct process *p = current->proc;
     uint32_t start, end;
-    if (!p || !page_range(a->arg[0], a->arg[1], &start, &end))
+    if (!p)
         return -EINVAL;
+    if (!page_range(a->arg[0], a->arg[1], &start, &end))
+        return lock_range_error(a->arg[0], a->arg[1]);
     return vm_change_range(p->vm, start, end - start, -1, 0, VM_LOCKED);
 }
 

@@ -77,6 +77,10 @@ static void memory_calls(void)
           or_errno(mprotect((void *)KERNEL_HALF, PAGE_SIZE, PROT_READ)), -ENOMEM);
     check("mprotect wrapping past 4 GiB",
           or_errno(mprotect((void *)0xFFFFF000u, 0x2000, PROT_READ)), -ENOMEM);
+    check("mlock of the kernel's half", or_errno(mlock((void *)KERNEL_HALF, PAGE_SIZE)), -ENOMEM);
+    check("munlock of the kernel's half", or_errno(munlock((void *)KERNEL_HALF, PAGE_SIZE)),
+          -ENOMEM);
+    check("mlock wrapping past 4 GiB", or_errno(mlock((void *)0xFFFFF000u, 0x2000)), -EINVAL);
     check("mprotect of a hole", or_errno(mprotect((void *)0x40000000u, PAGE_SIZE, PROT_READ)),
           -ENOMEM);
     check("msync of the kernel's half", or_errno(msync((void *)KERNEL_HALF, PAGE_SIZE, MS_SYNC)),

@@ -502,7 +502,7 @@ USER_TESTS = {
          r"swiod> netstat\nTCP connections:\nsegments in", r"swiod> ps\n  id name",
          r"swiod> vmstat\n", r"hello: argv\[1\] = after"],
         reject=[r"WRONG", r"hostile: child \d+: 0 connections"],
-        check=pages_back_or_in_empty_slabs, mem=32, timeout=180),
+        check=pages_back_or_in_empty_slabs, mem=32, timeout=300),
     # A segfault ends the program with a report; the kernel goes on: the
     # next program runs, the views answer, halt reports success.
     "user_segfault_ends_the_program_not_the_kernel": monitor_session(
