@@ -7,7 +7,8 @@
  * positions past 4 GiB, 2^40 and negative, every
  * call that takes a buffer given one across USER_TOP, in a PROT_NONE
  * page or (if it stores) in a read-only page, poll with nfds 2^31, wait4
- * storing its status nowhere, kill of pid 0, -1 and -2^31, a directory
+ * storing its status nowhere, poll of one pipe 16 times (woken whole,
+ * and killed in its wait), kill of pid 0, -1 and -2^31, a directory
  * moved into itself and the other renames and removals Linux refuses
  * (the image must pass e2fsck after), execve with
  * argv running into a hole half way and of files that are no program
@@ -55,6 +56,12 @@ static void *map(uint32_t len, int prot)
         exit(100);
     }
     return p;
+}
+
+static void nap_ms(long ms)
+{
+    struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
+    nanosleep(&t, 0);
 }
 
 /* mmap2, munmap, mprotect and brk given what no program should ask. */
@@ -294,6 +301,52 @@ static void names(void)
     check("rmdir the emptied directory", or_errno(rmdir("/hx")), 0);
 }
 
+/* poll on one pipe named POLL_FDS_MAX times: a writer that closes wakes
+ * every entry; a poller killed in its wait leaves no waiter behind on
+ * the pipe (the pipe's next reader and writer go on). */
+static void poll_one_pipe_many_times(void)
+{
+    int p[2];
+    pipe(p);
+    struct pollfd fds[16];
+    int n = 0;
+    fds[n++] = (struct pollfd){ p[0], POLLIN, 0 };
+    for (int fd; n < 13 && (fd = dup(p[0])) >= 0;)
+        fds[n++] = (struct pollfd){ fd, POLLIN, 0 };
+    while (n < 16)                      /* the same descriptor again, as Linux allows */
+        fds[n++] = (struct pollfd){ p[0], POLLIN, 0 };
+    pid_t closer = fork();
+    if (closer == 0) {
+        nap_ms(100);
+        exit(0);                        /* its copy of the write end goes with it */
+    }
+    close(p[1]);
+    check("poll of one pipe 16 times, its writer gone", or_errno(poll(fds, 16, 5000)), 16);
+    waitpid(closer, 0, 0);
+    for (int i = 1; i < 13; i++)
+        close(fds[i].fd);
+    close(p[0]);
+
+    pipe(p);
+    pid_t poller = fork();
+    if (poller == 0) {
+        for (int i = 0; i < 16; i++)
+            fds[i] = (struct pollfd){ p[0], POLLIN, 0 };
+        poll(fds, 16, -1);
+        exit(1);
+    }
+    nap_ms(100);
+    kill(poller, SIGKILL);
+    int status = 0;
+    waitpid(poller, &status, 0);
+    check("a poller killed in its wait: its signal", WTERMSIG(status), SIGKILL);
+    char c = 0;
+    check("  the pipe carries a byte after", or_errno(write(p[1], "z", 1)) +
+          or_errno(read(p[0], &c, 1)) + (c == 'z'), 3);
+    close(p[0]);
+    close(p[1]);
+}
+
 /* poll, wait4 and kill given numbers out of every range. */
 static void numbers(void)
 {
@@ -500,11 +553,6 @@ static int run_insns(void)
     return check_wrong;
 }
 
-static void nap_ms(long ms)
-{
-    struct timespec t = { ms / 1000, (ms % 1000) * 1000000 };
-    nanosleep(&t, 0);
-}
 
 /* Loopback connections whose reader never reads, each written until the
  * kernel says -EAGAIN, in as many processes as the limit allows (each as
@@ -587,6 +635,7 @@ int main(int argc, char **argv)
     user_copies();
     buffers();
     names();
+    poll_one_pipe_many_times();
     numbers();
     execs();
     printf("hostile: %d wrong\n", check_wrong);
