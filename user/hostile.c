@@ -23,6 +23,7 @@
  *                      trap flag): each child ends with Linux's signal;
  *                      the nested-task flag across a system call is
  *                      harmless
+ *   hostile exec N     execve of itself N times over: no page may stay
  *   hostile areas      one-page mappings until VM_AREAS_MAX stops them
  *                      with -ENOMEM; splits are refused too
  *   hostile sockets PORT  a process per free process slot, each with as
@@ -621,8 +622,29 @@ static int run_socket_flood(uint16_t port)
     return check_wrong;
 }
 
+/* execve of itself, n times over, each with an argv and environment:
+ * every old space, its areas and its pages must go each time (the boot
+ * counts the free pages after). */
+static int run_execs(long n)
+{
+    if (n <= 0) {
+        printf("hostile: the last of the execs\n");
+        return 0;
+    }
+    char count[16];
+    snprintf(count, sizeof(count), "%d", (int)(n - 1));
+    char *argv[] = { "/bin/hostile", "exec", count, 0 };
+    char *envp[] = { "HOSTILE=exec", 0 };
+    map(4 * PAGE_SIZE, PROT_READ | PROT_WRITE);     /* something for exec to take away */
+    execve("/bin/hostile", argv, envp);
+    perror("hostile: execve");
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "exec") == 0)
+        return run_execs(atol_or(argv[2], 0));
     if (argc > 2 && strcmp(argv[1], "sockets") == 0)
         return run_socket_flood((uint16_t)atol_or(argv[2], 7777));
     if (argc > 1 && strcmp(argv[1], "insns") == 0)

@@ -77,6 +77,7 @@ REFUSALS = {
 # exec and the areas grow: one round leaves them 2 pages short of where
 # they settle), so that the third, the same, must give every page back.
 HOSTILE_ROUND = ("run /bin/hostile\nrun /bin/hostile areas\nrun /bin/hostile insns\n"
+                 "run /bin/hostile exec 50\n"
                  "ps\nvmstat\nswap\n"
                  "run /bin/sh\nhostile recurse\necho status $?\nps\nexit 0\n")
 
@@ -474,6 +475,7 @@ USER_TESTS = {
          r"user fault: task hostile \(\d+\): debug at eip [0-9a-f]{8}; ending it \(SIGTRAP\)",
          r"hostile: the nested-task flag across a system call: the signal: got 0, want 0",
          r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
+         r"hostile: the last of the execs", ended("/bin/hostile", "exited with status 0"),
          r"sh: hostile: killed by signal 11", r"^status 139$",
          r"hostile: 0 wrong", ended("/bin/hostile", "exited with status 0"),
          r"swiod> ps\n  id name", r"swiod> vmstat\n", r"swiod> swap\n",
