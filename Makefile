@@ -71,9 +71,15 @@ USER_NBD_KOBJS := $(BUILD)/user/obj/kpure/net/nbdsrv/nbdsrv_proto.o \
 USER_LIB     := $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/lib/*.c)) \
                 $(BUILD)/user/obj/lib/crt0.asm.o $(USER_KOBJS)
 USER_PROGS   := $(patsubst user/%.c,$(BUILD)/user/root/bin/%,$(wildcard user/*.c))
+# A program of several files: user/NAME.c, with main(), and the rest in
+# user/NAME/ (user/usertests/: its cases), linked into /bin/NAME.
+USER_PARTS   := $(filter-out user/lib/%,$(wildcard user/*/*.c))
+part_obj      = $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(1))
+part_prog     = $(BUILD)/user/root/bin/$(notdir $(patsubst %/,%,$(dir $(1))))
 # A program's object is an intermediate of a pattern rule: kept, so make
 # does not delete it (and print "rm ..." after make test's last line).
 .SECONDARY: $(patsubst user/%.c,$(BUILD)/user/obj/%.o,$(wildcard user/*.c user/lib/*.c)) \
+            $(call part_obj,$(USER_PARTS)) \
             $(USER_KOBJS) $(USER_NBD_KOBJS)
 
 .PHONY: all run test bench debug console host-tests deps clean compile_commands.json user
@@ -100,6 +106,7 @@ $(BUILD)/user/obj/kpure/%.o: %.c
 	@echo "  CC      $< (user)"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 $(BUILD)/user/root/bin/nbd-server: $(USER_NBD_KOBJS)
+$(foreach part,$(USER_PARTS),$(eval $(call part_prog,$(part)): $(call part_obj,$(part))))
 $(BUILD)/user/obj/nbd-server.o: USER_CFLAGS += -idirafter net/nbdsrv
 
 $(BUILD)/user/obj/lib/crt0.asm.o: user/lib/crt0.asm
@@ -197,4 +204,4 @@ clean:
 
 # Only the current objects' lists: an old list may name a source that moved.
 -include $(OBJS:.o=.d) $(patsubst %.o,%.d,$(filter-out %.asm.o,$(USER_LIB) $(USER_NBD_KOBJS))) \
-         $(patsubst user/%.c,$(BUILD)/user/obj/%.d,$(wildcard user/*.c))
+         $(patsubst user/%.c,$(BUILD)/user/obj/%.d,$(wildcard user/*.c) $(USER_PARTS))
