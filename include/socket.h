@@ -68,7 +68,8 @@ int sock_send_some(struct socket *s, const void *buf, uint32_t len, uint32_t tim
  * stream (the peer's FIN), or an error. */
 int sock_recv(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms);
 /* Exactly len bytes, or an error; -EPIPE when the stream ended first.
- * The timeout counts from the last byte that arrived. */
+ * The timeout is for the whole: a peer that sends a byte now and then
+ * must not keep the caller for as long as it likes (-ETIMEDOUT). */
 int sock_recv_exact(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms);
 /* From any task: abort the connection (a reset to the peer) and fail every
  * waiting and later call with -ECONNABORTED.  The socket stays valid

@@ -17,6 +17,7 @@
 #include "slab.h"
 #include "tcp.h"
 #include "tcp_seq.h"
+#include "timer.h"
 #include "vsprintf.h"
 
 int sock_error(const struct socket *s)
@@ -307,8 +308,17 @@ int sock_recv(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms)
 int sock_recv_exact(struct socket *s, void *buf, uint32_t len, uint32_t timeout_ms)
 {
     uint8_t *p = buf;
+    bool deadline = timeout_ms && timeout_ms != SOCK_NOWAIT;
+    uint64_t end = timer_uptime_ms() + timeout_ms;
     for (uint32_t got = 0; got < len;) {
-        int r = sock_recv(s, p + got, len - got, timeout_ms);
+        uint32_t wait = timeout_ms;
+        if (deadline) {
+            uint64_t now = timer_uptime_ms();
+            if (now >= end)
+                return -ETIMEDOUT;
+            wait = (uint32_t)(end - now);
+        }
+        int r = sock_recv(s, p + got, len - got, wait);
         if (r < 0)
             return r;
         if (r == 0)

@@ -34,19 +34,9 @@ struct handshake {
 
 static int hs_recv(struct handshake *h, void *buf, uint32_t len, const char *what)
 {
-    uint8_t *p = buf;
-    uint32_t got = 0;
-    int ret = 0;
-    while (got < len) {
-        uint64_t now = timer_uptime_ms();
-        ret = now >= h->deadline_ms ? -ETIMEDOUT
-            : sock_recv(h->nd->sock, p + got, len - got, (uint32_t)(h->deadline_ms - now));
-        if (ret <= 0) {
-            ret = ret ? ret : -EPIPE;       /* 0: the stream ended first */
-            break;
-        }
-        got += (uint32_t)ret;
-    }
+    uint64_t now = timer_uptime_ms();
+    int ret = now >= h->deadline_ms ? -ETIMEDOUT
+              : sock_recv_exact(h->nd->sock, buf, len, (uint32_t)(h->deadline_ms - now));
     if (ret == -ETIMEDOUT)
         ksnprintf(h->why, sizeof(h->why), "%s: not there within the handshake's %u ms", what,
                   h->nd->timeout_ms);

@@ -34,7 +34,7 @@ KERNEL_PARAM(nbdsrv_dev, "hda", "the device nbdsrv serves");
 
 #define NBDSRV_BACKLOG          2
 #define NBDSRV_SLICE_MS         1000    /* an idle wait's slice */
-#define NBDSRV_IO_TIMEOUT_MS    15000   /* the rest of a message once it began */
+#define NBDSRV_IO_TIMEOUT_MS    15000   /* a message, once it began: all of it */
 #define NBDSRV_MAX_OPTIONS      32      /* options before the client must choose */
 #define NBDSRV_MAX_REQUEST      (BIO_MAX_VECS * PAGE_SIZE)   /* one bio */
 #define NBDSRV_MAX_PAGES        (NBDSRV_MAX_REQUEST / PAGE_SIZE)
