@@ -10,8 +10,11 @@
  * acknowledges the interrupt and calls netif_schedule_poll(); the network
  * task, knetd (net/core.c: PRIO_IO, PF_MEMALLOC), then calls ops->poll(),
  * which takes the frames the NIC has written, hands each to
- * netif_receive_skb() and refills the ring.  So protocol code never runs
- * in an interrupt handler, and a flood of packets costs one interrupt.
+ * napi_gro_receive() and refills the ring; once it returns, knetd's
+ * napi_gro_flush() sends up the last frame the batch held back (net/gro.c:
+ * a pure ACK that a later one in the same batch supersedes is dropped).
+ * So protocol code never runs in an interrupt handler, and a flood of
+ * packets costs one interrupt.
  *
  * Sending: ops->xmit(dev, skb) takes ownership of a complete frame (the
  * Ethernet header at skb->data) and frees it once the NIC is done with it,
@@ -59,7 +62,7 @@ struct net_device_ops {
     /* Send one frame; 0, or -EBUSY when it was dropped (always consumed). */
     int (*xmit)(struct net_device *dev, struct sk_buff *skb);
     /* From knetd: deliver up to budget received frames with
-     * netif_receive_skb(); return how many.  Returning budget means
+     * napi_gro_receive(); return how many.  Returning budget means
      * "more may be waiting": knetd polls again before sleeping. */
     int (*poll)(struct net_device *dev, int budget);
 };
@@ -72,6 +75,8 @@ struct net_device_stats {
                                      * tx_packets as the segments it becomes) */
     uint32_t tx_csum_offloaded;     /* frames whose TCP checksum the NIC computed */
     uint32_t rx_errors;             /* the NIC said the frame was bad */
+    uint32_t rx_acks_merged;        /* pure ACKs a later one superseded (net/gro.c);
+                                     * counted in rx_packets too */
     uint32_t interrupts;
 };
 
@@ -87,6 +92,7 @@ struct net_device {
     void *priv;                     /* the driver's */
     struct net_device_stats stats;
     bool poll_pending;              /* netif_schedule_poll() was called */
+    struct sk_buff *gro_held;       /* knetd's: the pure ACK the batch holds back */
     struct list_head link;          /* on the list of interfaces */
 };
 
@@ -105,6 +111,12 @@ void netdev_for_each(void (*fn)(struct net_device *dev, void *arg), void *arg);
 
 /* From the NIC's interrupt handler (or anywhere): ask knetd to poll dev. */
 void netif_schedule_poll(struct net_device *dev);
-/* From ops->poll (knetd): one received frame, the Ethernet header at
- * skb->data; the stack owns it from now on. */
+/* One received frame, the Ethernet header at skb->data, up the stack now
+ * (knetd, or a test injecting frames); the stack owns it from now on. */
 void netif_receive_skb(struct net_device *dev, struct sk_buff *skb);
+/* From ops->poll (knetd): the same, as part of the poll's batch -- a pure
+ * ACK may wait for the next frame, and is dropped if that one supersedes
+ * it (net/gro.c). */
+void napi_gro_receive(struct net_device *dev, struct sk_buff *skb);
+/* knetd, after each poll: what the batch holds goes up. */
+void napi_gro_flush(struct net_device *dev);

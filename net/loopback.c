@@ -38,7 +38,7 @@ static int loopback_poll(struct net_device *dev, int budget)
         irq_restore(flags);
         if (!skb)
             break;
-        netif_receive_skb(dev, skb);
+        napi_gro_receive(dev, skb);
         n++;
     }
     return n;

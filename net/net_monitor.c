@@ -35,10 +35,11 @@ static void print_dev(struct net_device *dev, void *arg)
     console_printf("%s: inet %s/%u mtu %u link %s hwaddr ", dev->name, ip,
                    mask_prefix(dev->netmask), dev->mtu, dev->link_up ? "up" : "down");
     print_mac(dev->mac);
-    console_printf("\n    rx %llu packets %llu bytes, dropped %u, errors %u\n"
+    console_printf("\n    rx %llu packets %llu bytes, dropped %u, errors %u, "
+                   "pure ACKs merged %u\n"
                    "    tx %llu packets %llu bytes, dropped %u; interrupts %u\n",
                    (unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
-                   s->rx_dropped, s->rx_errors, (unsigned long long)s->tx_packets,
+                   s->rx_dropped, s->rx_errors, s->rx_acks_merged, (unsigned long long)s->tx_packets,
                    (unsigned long long)s->tx_bytes, s->tx_dropped, s->interrupts);
     if (dev->features)
         console_printf("    offload %s: %u TSO frames, %u checksums by the NIC\n",

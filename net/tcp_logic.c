@@ -234,3 +234,34 @@ enum tcp_state tcp_state_on_fin_acked(enum tcp_state s)
         return s;
     }
 }
+
+/* IPv4 (RFC 791 3.1): version and IHL, total length, flags and fragment
+ * offset, protocol, addresses. */
+#define IP_VER4_IHL5        0x45
+#define IP_PURE_ACK_LEN     40      /* 20 bytes of IPv4 header, 20 of TCP */
+#define IP_FRAG_BITS        0x3FFF  /* MF and the offset: any fragment */
+#define IP_PROTO_TCP        6
+
+bool tcp_pure_ack(const uint8_t *ip, uint32_t len, struct tcp_ack_key *out)
+{
+    if (len < IP_PURE_ACK_LEN || ip[0] != IP_VER4_IHL5 ||
+        get_be16(ip + 2) != IP_PURE_ACK_LEN || (get_be16(ip + 6) & IP_FRAG_BITS) ||
+        ip[9] != IP_PROTO_TCP)
+        return false;
+    const uint8_t *tcp = ip + 20;
+    if ((uint32_t)(tcp[12] >> TCP_DOFF_SHIFT) * TCP_WORD != TCP_HDR_LEN || tcp[13] != TCP_ACK)
+        return false;
+    *out = (struct tcp_ack_key){
+        .saddr = get_be32(ip + 12), .daddr = get_be32(ip + 16),
+        .sport = get_be16(tcp), .dport = get_be16(tcp + 2),
+        .seq = get_be32(tcp + 4), .ack = get_be32(tcp + 8),
+    };
+    return true;
+}
+
+bool tcp_ack_supersedes(const struct tcp_ack_key *later, const struct tcp_ack_key *earlier)
+{
+    return later->saddr == earlier->saddr && later->daddr == earlier->daddr &&
+           later->sport == earlier->sport && later->dport == earlier->dport &&
+           later->seq == earlier->seq && seq_gt(later->ack, earlier->ack);
+}

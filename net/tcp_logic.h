@@ -160,3 +160,21 @@ enum tcp_tw_action tcp_time_wait_check(uint32_t rcv_nxt, const struct tcp_seg *s
 enum tcp_state tcp_state_on_fin(enum tcp_state s, bool our_fin_acked);
 /* The state once our FIN is acknowledged in state s. */
 enum tcp_state tcp_state_on_fin_acked(enum tcp_state s);
+
+/* Pure ACKs, for the receive batch (napi_gro_receive, net/gro.c).  A
+ * pure ACK is an IPv4 packet of exactly 40 bytes -- a 20-byte header
+ * with no options and no fragmenting, a TCP header with no options, no
+ * data and no flag but ACK; ip is the packet, len the bytes the frame
+ * holds from it (Ethernet pads short frames).  Checksums are not
+ * looked at: the ACK that is delivered is checked by the stack. */
+struct tcp_ack_key {
+    uint32_t saddr, daddr;
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+};
+bool tcp_pure_ack(const uint8_t *ip, uint32_t len, struct tcp_ack_key *out);
+/* The later pure ACK says all the earlier said: the same connection and
+ * sequence number, and an acknowledgment past the earlier's.  A
+ * duplicate ACK (the same acknowledgment) never does: the sender counts
+ * those for its fast retransmit. */
+bool tcp_ack_supersedes(const struct tcp_ack_key *later, const struct tcp_ack_key *earlier);

@@ -2,7 +2,7 @@
  * e1000.c - the Intel 8254x driver (see include/e1000.h).  Section
  * numbers are the 8254x Software Developer's Manual's (e1000_regs.h).
  *
- * Receiving (NAPI, see netdev.h).  The RX ring has E1000_RX_RING
+ * Receiving (NAPI and its batch, see netdev.h).  The RX ring has E1000_RX_RING
  * descriptors, each pointing at the head[] of an sk_buff it owns (a
  * 2048-byte buffer: RCTL.BSIZE; SKB_BUF_SIZE is larger).  The interrupt
  * handler reads ICR -- which also acknowledges it -- masks the NIC's
@@ -294,7 +294,7 @@ static void rx_one(struct e1000 *e, uint32_t i)
     rx_give(e, i, fresh);
     skb_reset(skb, 0);
     skb_put(skb, len <= E1000_RX_BUF_SIZE ? len : E1000_RX_BUF_SIZE);
-    netif_receive_skb(&e->dev, skb);
+    napi_gro_receive(&e->dev, skb);
 }
 
 static void check_link(struct e1000 *e)

@@ -52,6 +52,7 @@
 #include "kerrno.h"
 #include "mm.h"
 #include "nbd.h"
+#include "netdev.h"
 #include "reclaim.h"
 #include "sched.h"
 #include "printk.h"
@@ -163,6 +164,7 @@ struct nbd_swap_counts {
     struct vm_event_counts vm;
     struct tcp_stats tcp;
     struct sched_stats sched;
+    struct net_device_stats eth0;
     uint64_t tsc;
 };
 
@@ -172,6 +174,9 @@ static void nbd_swap_counts(struct block_device *dev, struct nbd_swap_counts *c)
     c->vm = vm_events;
     c->tcp = tcp_stats;
     sched_get_stats(&c->sched);
+    struct net_device *eth0 = netdev_find("eth0");
+    if (eth0)
+        c->eth0 = eth0->stats;
     c->tsc = rdtsc();
 }
 
@@ -220,11 +225,13 @@ static void nbd_swap_pass(const char *pass, const struct nbd_swap_counts *a,
             (uint32_t)(b->sched.switches - a->sched.switches));
     pr_info("BENCH nbd_swap pass=%s tcp_segs_out=%u tcp_segs_in=%u tcp_wnd_limited=%u "
             "tcp_retransmits=%u tcp_xmit_busy=%u tcp_nomem=%u tcp_tso_frames=%u "
-            "tcp_tso_deferred=%u\n", pass,
+            "tcp_tso_deferred=%u eth0_rx_packets=%u eth0_acks_merged=%u\n", pass,
             b->tcp.segs_out - a->tcp.segs_out, b->tcp.segs_in - a->tcp.segs_in,
             b->tcp.wnd_limited - a->tcp.wnd_limited, b->tcp.retransmits - a->tcp.retransmits,
             b->tcp.xmit_busy - a->tcp.xmit_busy, b->tcp.nomem - a->tcp.nomem,
-            b->tcp.tso_frames - a->tcp.tso_frames, b->tcp.tso_deferred - a->tcp.tso_deferred);
+            b->tcp.tso_frames - a->tcp.tso_frames, b->tcp.tso_deferred - a->tcp.tso_deferred,
+            (uint32_t)(b->eth0.rx_packets - a->eth0.rx_packets),
+            b->eth0.rx_acks_merged - a->eth0.rx_acks_merged);
 }
 
 KBENCH(nbd_swap)

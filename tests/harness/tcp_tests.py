@@ -104,14 +104,15 @@ class EchoServer:
 
 # What tcp_host_echo's last line must say in each e1000_offload= mode:
 # TSO frames sent (and every frame's checksum left to the NIC), checksums
-# alone, or neither.
+# alone, or neither.  With TSO, slirp's ACKs to a frame's segments come
+# back in one batch, and all but the last are merged (net/gro.c).
 OFFLOAD_SAYS = {
     "tso": r"[1-9]\d* TSO frames \(\d+ TCP segments out\), \d+ deferred; "
-           r"eth0 [1-9]\d* TSO frames, [1-9]\d* checksums by the NIC",
+           r"eth0 [1-9]\d* TSO frames, [1-9]\d* checksums by the NIC, [1-9]\d* pure ACKs merged",
     "csum": r"0 TSO frames \(\d+ TCP segments out\), 0 deferred; "
-            r"eth0 0 TSO frames, [1-9]\d* checksums by the NIC",
+            r"eth0 0 TSO frames, [1-9]\d* checksums by the NIC, \d+ pure ACKs merged",
     "off": r"0 TSO frames \(\d+ TCP segments out\), 0 deferred; "
-           r"eth0 0 TSO frames, 0 checksums by the NIC",
+           r"eth0 0 TSO frames, 0 checksums by the NIC, \d+ pure ACKs merged",
 }
 
 

@@ -10,6 +10,7 @@
  * Usage: test_tcp_logic [seed=N]   (or SEED=N in the environment)
  */
 #include "check.h"
+#include "byteorder.h"
 #include "kerrno.h"
 #include "tcp_logic.h"
 #include "tcp_seq.h"
@@ -264,6 +265,74 @@ static void test_time_wait(void)
     }
 }
 
+/* A pure ACK's IPv4 packet, 10.0.2.2:10809 -> 10.0.2.15:port. */
+static void make_ack(uint8_t p[40], uint16_t port, uint32_t seq, uint32_t ack)
+{
+    memset(p, 0, 40);
+    p[0] = 0x45;
+    put_be16(p + 2, 40);
+    put_be16(p + 6, 0x4000);                /* don't fragment: still whole */
+    p[8] = 64;
+    p[9] = 6;
+    put_be32(p + 12, 0x0a000202);
+    put_be32(p + 16, 0x0a00020f);
+    struct tcp_hdr_fields f = { .sport = 10809, .dport = port, .seq = seq, .ack = ack,
+                                .flags = TCP_ACK, .wnd = 65535 };
+    tcp_build_header(p + 20, &f);
+}
+
+/* tcp_pure_ack on exactly n bytes of p (ASan sees a read past them). */
+static bool pure_ack_bytes(const uint8_t *p, size_t n, struct tcp_ack_key *key)
+{
+    uint8_t *c = copy_of(p, n);
+    bool r = tcp_pure_ack(c, (uint32_t)n, key);
+    free(c);
+    return r;
+}
+
+static void test_pure_acks(void)
+{
+    uint8_t p[60], q[60];
+    struct tcp_ack_key a, b;
+    make_ack(p, 49152, 7, 1000);
+    memset(p + 40, 0, 20);
+    CHECK(pure_ack_bytes(p, 40, &a));
+    CHECK(a.saddr == 0x0a000202 && a.daddr == 0x0a00020f && a.sport == 10809);
+    CHECK(a.dport == 49152 && a.seq == 7 && a.ack == 1000);
+    CHECK(pure_ack_bytes(p, 46, &a));       /* Ethernet's padding after it */
+    CHECK(!pure_ack_bytes(p, 39, &a));
+    /* Anything that is more than an ACK is not one. */
+    static const struct { uint32_t off; uint8_t val; const char *what; } not_pure[] = {
+        { 3, 41, "a data byte" },           { 0, 0x46, "IPv4 options" },
+        { 6, 0x20, "more fragments" },      { 7, 0x08, "a fragment's offset" },
+        { 9, 17, "UDP" },                   { 32, 0x60, "TCP options" },
+        { 33, 0x18, "PSH" },                { 33, 0x11, "FIN" },
+        { 33, 0x14, "RST" },                { 33, 0x12, "SYN" },
+        { 33, 0x00, "no ACK" },             { 0, 0x65, "IPv6's version" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(not_pure); i++) {
+        memcpy(q, p, 40);
+        q[not_pure[i].off] = not_pure[i].val;
+        if (pure_ack_bytes(q, 60, &b) && check_report(__FILE__, __LINE__))
+            fprintf(stderr, "a segment with %s taken for a pure ACK\n", not_pure[i].what);
+    }
+    /* Superseding: a later acknowledgment of the same connection only. */
+    make_ack(q, 49152, 7, 2460);
+    CHECK(pure_ack_bytes(q, 40, &b) && tcp_ack_supersedes(&b, &a) && !tcp_ack_supersedes(&a, &b));
+    CHECK(!tcp_ack_supersedes(&a, &a));     /* a duplicate ACK counts */
+    make_ack(q, 49153, 7, 2460);
+    CHECK(pure_ack_bytes(q, 40, &b) && !tcp_ack_supersedes(&b, &a));
+    make_ack(q, 49152, 8, 2460);
+    CHECK(pure_ack_bytes(q, 40, &b) && !tcp_ack_supersedes(&b, &a));
+    make_ack(q, 49152, 7, 2460);
+    put_be32(q + 12, 0x0a000203);
+    CHECK(pure_ack_bytes(q, 40, &b) && !tcp_ack_supersedes(&b, &a));
+    make_ack(p, 49152, 7, 0xfffffff0u);     /* across the wrap */
+    make_ack(q, 49152, 7, 0x10);
+    CHECK(pure_ack_bytes(p, 40, &a) && pure_ack_bytes(q, 40, &b));
+    CHECK(tcp_ack_supersedes(&b, &a) && !tcp_ack_supersedes(&a, &b));
+}
+
 int main(int argc, char **argv)
 {
     check_seed(argc, argv, "test_tcp_logic");
@@ -275,5 +344,6 @@ int main(int argc, char **argv)
     test_rto();
     test_states();
     test_time_wait();
+    test_pure_acks();
     return check_exit("test_tcp_logic");
 }

@@ -331,9 +331,9 @@ KTEST_MANUAL(tcp_host_echo)
     const struct net_device *eth = netdev_find("eth0");
     KASSERT(eth);
     pr_info("tcp-test: host echo: %u TSO frames (%u TCP segments out), %u deferred; "
-            "eth0 %u TSO frames, %u checksums by the NIC\n", tcp_stats.tso_frames,
-            tcp_stats.segs_out, tcp_stats.tso_deferred, eth->stats.tx_tso_frames,
-            eth->stats.tx_csum_offloaded);
+            "eth0 %u TSO frames, %u checksums by the NIC, %u pure ACKs merged\n",
+            tcp_stats.tso_frames, tcp_stats.segs_out, tcp_stats.tso_deferred,
+            eth->stats.tx_tso_frames, eth->stats.tx_csum_offloaded, eth->stats.rx_acks_merged);
     sock_close(s);
 }
 
