@@ -70,17 +70,17 @@ static uint32_t count_bad(uint32_t pass)
     return bad;
 }
 
-/* Write and fsync until nbd0 dies (or DEATH_WAIT_MS passes). */
+/* Write and fsync until an fsync fails (or DEATH_WAIT_MS passes).  Not
+ * until nbd0 is dead: the server may die between two fsyncs, with
+ * nothing in flight, and the writer must still see its fsync fail. */
 static void writer(void *arg)
 {
     struct dead_run *r = arg;
     task_set_vm(r->space);
     uint64_t end = timer_uptime_ms() + DEATH_WAIT_MS;
-    while (!blkdev_dead(r->dev) && timer_uptime_ms() < end) {
+    while (!r->fsync_err && timer_uptime_ms() < end) {
         write_pass(++r->passes);
-        int err = vfs_fsync(r->inode);
-        if (err && !r->fsync_err)
-            r->fsync_err = err;
+        r->fsync_err = vfs_fsync(r->inode);
     }
     task_set_vm(NULL);
 }
