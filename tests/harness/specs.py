@@ -130,6 +130,7 @@ NOT_RUN_DIRECTLY = {
     "mmap_writes_of_1_5x_ram_reach_the_files", "swap_mmap_and_write_at_once_lose_nothing",
     "reclaim_torture_loses_no_byte",
     "swap_pages_out_and_back_bit_identical", "reclaim_gives_used_pages_a_second_chance",
+    "reclaim_ages_used_pages_without_sleeping",
     "swap_slots_cluster_and_skip_bad_pages",
     "vfs_open_files_read_write_lseek",
     "selftest_fails", "selftest_panics", "selftest_hangs",

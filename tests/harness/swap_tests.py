@@ -276,6 +276,10 @@ SWAP_TESTS = {
     "reclaim_gives_used_pages_a_second_chance": on_area(
         "reclaim_gives_used_pages_a_second_chance",
         expect=[r"second chance: 16 of 16 used pages stayed, \d+ cold pages went to swap"]),
+    "reclaim_ages_used_pages_without_sleeping": on_area(
+        "reclaim_ages_used_pages_without_sleeping",
+        expect=[r"aging: reclaim freed \d+ pages, all used lately and clean, with 0 sleeps "
+                r"and 0 writes"]),
     "monitor_swap_and_vmstat": monitor_swap_and_vmstat,
     "swapon_refuses_bad_headers": swapon_refuses_bad_headers,
     "swapon_takes_a_mkswap_area": swapon_takes_a_mkswap_area,

@@ -188,3 +188,47 @@ KTEST_MANUAL(reclaim_gives_used_pages_a_second_chance)
     kswiod_drain(NULL);
     KASSERT_EQ(swapoff("hda"), 0);
 }
+
+/* Read word 0 of each of CHANCE_PAGES pages, and count those that do not
+ * hold what fill_pages wrote: the faults bring them back from swap. */
+static void read_pages(void *arg)
+{
+    struct swap_probe *p = arg;
+    task_set_vm(p->space);
+    for (uint32_t i = 0; i < CHANCE_PAGES; i++)
+        if (*(volatile uint32_t *)(SWAP_VA + i * PAGE_SIZE) != i)
+            p->bad++;
+    task_set_vm(NULL);
+}
+
+/*
+ * Aging does not sleep.  64 pages, every one used since reclaim last
+ * looked and every one clean (written to swap and read back: their slots
+ * hold copies).  A pass that meets only such pages can just give them
+ * their second chance, and the next, larger pass must come at once, as
+ * Linux goes down its priorities: a run that slept after it waited for
+ * nothing, since nothing else frees pages here (a sleep on every such
+ * pass left bench=nbd_swap's CPU idle for 140 ms).  The pages are then
+ * freed without a write, and read back whole.
+ */
+KTEST_MANUAL(reclaim_ages_used_pages_without_sleeping)
+{
+    static struct swap_probe p;
+    probe_setup(&p, CHANCE_PAGES, fill_pages);
+    drain_hot_pages();
+    KASSERT(reclaim_some(CHANCE_PAGES) >= CHANCE_PAGES);
+    KASSERT_EQ(task_join(task_create("swap-read", read_pages, &p, PRIO_NORMAL)), 0);
+    KASSERT_EQ(p.bad, 0);
+    uint32_t waits0 = vm_events.reclaim_waits, out0 = vm_events.pswpout;
+    uint32_t freed = reclaim_some(CHANCE_PAGES);
+    pr_info("aging: reclaim freed %u pages, all used lately and clean, with %u sleeps and "
+            "%u writes\n", freed, vm_events.reclaim_waits - waits0, vm_events.pswpout - out0);
+    KASSERT(freed >= CHANCE_PAGES);
+    KASSERT_EQ(vm_events.reclaim_waits - waits0, 0);
+    KASSERT_EQ(vm_events.pswpout - out0, 0);
+    KASSERT_EQ(task_join(task_create("swap-read", read_pages, &p, PRIO_NORMAL)), 0);
+    KASSERT_EQ(p.bad, 0);
+    vm_space_destroy(p.space);
+    kswiod_drain(NULL);
+    KASSERT_EQ(swapoff("hda"), 0);
+}
