@@ -8,7 +8,10 @@
  * building a header from the parsed fields and parsing it again gives the
  * same fields.  The first four input bytes past the header, when there
  * are enough, also drive the acceptability checks (no crash, and the
- * properties that must always hold).
+ * properties that must always hold).  The same bytes, taken as an IPv4
+ * packet, go to tcp_pure_ack: a pure ACK it finds is 40 bytes of the
+ * input, its TCP header parses, and it supersedes an earlier ACK exactly
+ * when its acknowledgment is later.
  *
  * Links with: net/tcp_logic.c
  * Fuzz options: -max_len=128
@@ -52,6 +55,22 @@ static void check_decisions(const struct tcp_seg *seg)
     FUZZ_ASSERT(w <= TCP_WINDOW_MAX);
 }
 
+static void check_pure_ack(const uint8_t *buf, size_t size)
+{
+    struct tcp_ack_key key;
+    if (!tcp_pure_ack(buf, (uint32_t)size, &key))
+        return;
+    FUZZ_ASSERT(size >= 40);
+    struct tcp_seg seg;
+    FUZZ_ASSERT(tcp_parse(buf + 20, 20, &seg) == 0);
+    FUZZ_ASSERT(seg.flags == TCP_ACK && seg.data_len == 0 && seg.ack == key.ack);
+    FUZZ_ASSERT(seg.seq == key.seq && seg.sport == key.sport && seg.dport == key.dport);
+    struct tcp_ack_key earlier = key;
+    earlier.ack = key.ack - 1;
+    FUZZ_ASSERT(tcp_ack_supersedes(&key, &earlier) && !tcp_ack_supersedes(&earlier, &key));
+    FUZZ_ASSERT(!tcp_ack_supersedes(&key, &key));
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -65,6 +84,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         check_round_trip(&seg);
         check_decisions(&seg);
     }
+    check_pure_ack(buf, size);
     free(buf);
     return 0;
 }
