@@ -1,9 +1,11 @@
 /*
  * killswap.c - kill a process in the middle of its swapping: a child
- * runs /bin/hog MIB (argv[1], default 48: more than the machine has), so
- * it spends its time faulting pages back from swap, mostly asleep in a
- * swap-in's read, which no kill interrupts; SIGKILL after NAP_MS must end
- * it all the same, when that wait is over, on its way back to user mode.
+ * runs /bin/hog MIB (argv[1], default 48: more than the machine has) with
+ * passes enough never to end by itself, so it spends its time faulting
+ * pages back from swap, mostly asleep in a swap-in's read, which no kill
+ * interrupts; SIGKILL after NAP_MS must end it all the same, when that
+ * wait is over, on its way back to user mode.  (With the default two
+ * passes, a faster kernel finished the hog before NAP_MS.)
  * The kernel then gives back its pages and swap slots (the harness looks
  * at free and swap).  Exits 0 when the hog was ended by SIGKILL.
  */
@@ -17,7 +19,7 @@ int main(int argc, char **argv)
     const char *mib = argc > 1 ? argv[1] : "48";
     pid_t pid = fork();
     if (pid == 0) {
-        char *args[] = { "/bin/hog", (char *)mib, 0 };
+        char *args[] = { "/bin/hog", (char *)mib, "passes=1000000", 0 };
         execve("/bin/hog", args, 0);
         exit(127);
     }
