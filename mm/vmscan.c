@@ -29,8 +29,9 @@
  *
  * When a pass frees nothing, reclaim scans more next time (up to 32
  * times as much).  If the pass gave pages their second chance (took
- * their referenced bits), the next pass comes at once, until the run has
- * aged more pages than the LRU holds; otherwise it sleeps on "some page
+ * their referenced bits) and kswiod had room for all it wanted to write,
+ * the next pass comes at once, until the run has aged more pages than
+ * the LRU holds; otherwise it sleeps on "some page
  * was freed, or can be" --
  * kswiod's completions make pages freeable -- for at most
  * RECLAIM_WAIT_MS.  After RECLAIM_ROUNDS such sleeps in which nothing
@@ -501,12 +502,16 @@ static bool reclaim_run(struct reclaim_run *r)
          * their second chance has made them reclaimable next time round,
          * so the next, larger pass comes at once -- until this run has
          * aged more pages than the LRU holds (all had their chance, and
-         * the rest are in use again).  When memory first runs
-         * out every page of a hog was used once, and sleeping after each
-         * such pass left the CPU idle for 140 ms of bench=nbd_swap's
-         * write pass before the first page was handed to kswiod. */
+         * the rest are in use again).  When memory first runs out every
+         * page of a hog was used once, and sleeping after each such pass
+         * left the CPU idle for 140 ms of bench=nbd_swap's write pass
+         * before the first page was handed to kswiod.  Not when the pass
+         * also kept pages for want of room in kswiod's queue: what the
+         * next one needs then is a write to end, and the sleep below
+         * waits for one. */
         r->aged += sc.nr_aged;
-        if (sc.nr_aged && r->aged <= lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE))
+        if (sc.nr_aged && !sc.nr_congested &&
+            r->aged <= lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE))
             continue;
         if ((r->hopeless = nothing_to_reclaim()))
             break;                      /* no waiting can change that */
