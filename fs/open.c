@@ -14,6 +14,13 @@
  * relative paths fail with -ENOENT until the next chdir (Linux keeps the
  * directory itself).  New files and directories get mode 0644 and 0755
  * whatever open and mkdir ask: there are no permissions here.
+ *
+ * The calls that change a name -- mkdir, rmdir, unlink, rename -- look at
+ * the last component as given, before it is resolved: "." and ".." name
+ * a directory by where it is, not by a name it could lose, and Linux
+ * refuses them (rmdir "d/." is -EINVAL, not d removed; ".." -ENOTEMPTY;
+ * unlink -EISDIR; mkdir -EEXIST; rename -EBUSY), once the directory they
+ * name is found to exist.
  */
 #include "fdtable.h"
 #include "file.h"
@@ -60,8 +67,26 @@ static int append_components(char *out, size_t *out_len, const char *path)
     return 0;
 }
 
-/* See include/file.h: the paths of the file calls and of execve. */
-char *path_from_user(const char *upath, int *err)
+/* What a path's last component is: "." and ".." are not names. */
+enum last_component { LAST_NAME, LAST_DOT, LAST_DOTDOT };
+
+static enum last_component last_component(const char *path)
+{
+    size_t end = strlen(path);
+    while (end && path[end - 1] == '/')
+        end--;                              /* "d/./" ends in "." too */
+    size_t start = end;
+    while (start && path[start - 1] != '/')
+        start--;
+    if (end - start == 1 && path[start] == '.')
+        return LAST_DOT;
+    if (end - start == 2 && path[start] == '.' && path[start + 1] == '.')
+        return LAST_DOTDOT;
+    return LAST_NAME;
+}
+
+/* path_from_user, and *last: what upath's last component was. */
+static char *user_path(const char *upath, int *err, enum last_component *last)
 {
     char *in = kmalloc(VFS_PATH_MAX, GFP_KERNEL), *out = kmalloc(VFS_PATH_MAX, GFP_KERNEL);
     int n = in && out ? strncpy_from_user(in, upath, VFS_PATH_MAX) : -ENOMEM;
@@ -71,6 +96,8 @@ char *path_from_user(const char *upath, int *err)
         *err = append_components(out, &len, current_dir());
     if (!*err)
         *err = append_components(out, &len, in);
+    if (!*err && last)
+        *last = last_component(in);
     kfree(in);
     if (*err) {
         kfree(out);
@@ -80,6 +107,12 @@ char *path_from_user(const char *upath, int *err)
         out[len++] = '/';
     out[len] = '\0';
     return out;
+}
+
+/* See include/file.h: the paths of the file calls and of execve. */
+char *path_from_user(const char *upath, int *err)
+{
+    return user_path(upath, err, NULL);
 }
 
 int32_t sys_open(const struct syscall_args *a)
@@ -98,47 +131,6 @@ int32_t sys_open(const struct syscall_args *a)
     return fd;
 }
 
-/* Call fn with the absolute path upath names. */
-static int32_t with_path(const char *upath, int (*fn)(const char *path))
-{
-    int err;
-    char *path = path_from_user(upath, &err);
-    if (!path)
-        return err;
-    err = fn(path);
-    kfree(path);
-    return err;
-}
-
-int32_t sys_mkdir(const struct syscall_args *a)
-{
-    return with_path((const char *)a->arg[0], vfs_mkdir);
-}
-
-int32_t sys_rmdir(const struct syscall_args *a)
-{
-    return with_path((const char *)a->arg[0], vfs_rmdir);
-}
-
-int32_t sys_unlink(const struct syscall_args *a)
-{
-    return with_path((const char *)a->arg[0], vfs_unlink);
-}
-
-int32_t sys_rename(const struct syscall_args *a)
-{
-    int err;
-    char *old_path = path_from_user((const char *)a->arg[0], &err);
-    if (!old_path)
-        return err;
-    char *new_path = path_from_user((const char *)a->arg[1], &err);
-    if (new_path)
-        err = vfs_rename(old_path, new_path);
-    kfree(new_path);
-    kfree(old_path);
-    return err;
-}
-
 /* The directory path names (/dev too: opened, as stat64 opens), or
  * -ENOTDIR. */
 static int check_dir(const char *path)
@@ -147,6 +139,65 @@ static int check_dir(const char *path)
     struct file *f = file_open(path, O_RDONLY | O_DIRECTORY, &err);
     if (f)
         file_put(f);
+    return err;
+}
+
+/* A name-changing call's refusal of a last component "." or ".." (the
+ * top of this file): the error finding the directory it names, or err. */
+static int refuse_dots(const char *path, int err)
+{
+    int found = check_dir(path);
+    return found ? found : err;
+}
+
+/* Call fn with the absolute path upath names; dot_err and dotdot_err when
+ * its last component is "." or "..". */
+static int32_t with_name(const char *upath, int (*fn)(const char *path), int dot_err,
+                         int dotdot_err)
+{
+    int err;
+    enum last_component last;
+    char *path = user_path(upath, &err, &last);
+    if (!path)
+        return err;
+    err = last == LAST_DOT      ? refuse_dots(path, dot_err)
+          : last == LAST_DOTDOT ? refuse_dots(path, dotdot_err)
+                                : fn(path);
+    kfree(path);
+    return err;
+}
+
+int32_t sys_mkdir(const struct syscall_args *a)
+{
+    return with_name((const char *)a->arg[0], vfs_mkdir, -EEXIST, -EEXIST);
+}
+
+int32_t sys_rmdir(const struct syscall_args *a)
+{
+    return with_name((const char *)a->arg[0], vfs_rmdir, -EINVAL, -ENOTEMPTY);
+}
+
+int32_t sys_unlink(const struct syscall_args *a)
+{
+    return with_name((const char *)a->arg[0], vfs_unlink, -EISDIR, -EISDIR);
+}
+
+int32_t sys_rename(const struct syscall_args *a)
+{
+    int err;
+    enum last_component old_last, new_last;
+    char *old_path = user_path((const char *)a->arg[0], &err, &old_last);
+    if (!old_path)
+        return err;
+    char *new_path = user_path((const char *)a->arg[1], &err, &new_last);
+    if (new_path && old_last != LAST_NAME)
+        err = refuse_dots(old_path, -EBUSY);
+    else if (new_path && new_last != LAST_NAME)
+        err = refuse_dots(new_path, -EBUSY);
+    else if (new_path)
+        err = vfs_rename(old_path, new_path);
+    kfree(new_path);
+    kfree(old_path);
     return err;
 }
 

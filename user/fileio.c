@@ -138,6 +138,15 @@ int main(void)
     check("getdents64 of a file", or_errno(getdents64(1, buf, 100)), -ENOTDIR);
     check("lseek the directory to its start", or_errno(lseek(fd, 0, SEEK_SET)), 0);
     check("getdents64 into 10 bytes", or_errno(getdents64(fd, buf, 10)), -EINVAL);
+    /* "." and ".." are not names a call can change (Linux's errors). */
+    check("rmdir sub/.", or_errno(rmdir("sub/.")), -EINVAL);
+    check("rmdir sub/./", or_errno(rmdir("sub/./")), -EINVAL);
+    check("rmdir sub/..", or_errno(rmdir("sub/..")), -ENOTEMPTY);
+    check("rmdir nothing/.", or_errno(rmdir("nothing/.")), -ENOENT);
+    check("unlink sub/.", or_errno(unlink("sub/.")), -EISDIR);
+    check("mkdir sub/.", or_errno(mkdir("sub/.", 0755)), -EEXIST);
+    check("rename sub/. to other", or_errno(rename("sub/.", "other")), -EBUSY);
+    check("rename log to sub/..", or_errno(rename("log", "sub/..")), -EBUSY);
     check("rmdir sub", or_errno(rmdir("sub")), 0);
     check("getdents64 no longer lists sub", listed(fd, "sub"), 0);
     or_errno(close(fd));
