@@ -46,8 +46,9 @@
  * POLLIN after SHUT_RD.
  *
  * Options: SO_RCVTIMEO and SO_SNDTIMEO (set and get), SO_TYPE and
- * SO_ERROR (get; the error stays, where Linux's reading clears it: every
- * later call says it anyway), SO_REUSEADDR and TCP_NODELAY (accepted; nothing to do:
+ * SO_ERROR (get; reading it clears it, as in Linux: the error is said
+ * once, then 0 -- the calls on the socket still fail with it),
+ * SO_REUSEADDR and TCP_NODELAY (accepted; nothing to do:
  * listen does not refuse a port in TIME_WAIT, and the TCP here sends at
  * once, without Nagle's delay).  Others: -ENOPROTOOPT.
  *
@@ -85,6 +86,7 @@ struct usock {
     uint16_t port;                  /* bind's, host order; 0: none */
     uint32_t rcvtimeo_ms;           /* SO_RCVTIMEO; 0: none */
     uint32_t sndtimeo_ms;           /* SO_SNDTIMEO; 0: none */
+    bool error_said;                /* getsockopt(SO_ERROR) gave the error */
 };
 
 /* A slice-long step of a wait: sock_recv's, sock_send_some's or
@@ -468,7 +470,8 @@ static int32_t do_getsockopt(struct usock *u, const struct syscall_args *a)
         v.i = SOCK_STREAM;
         break;
     case SO_ERROR:
-        v.i = u->s ? -sock_error(u->s) : 0;
+        v.i = u->s && !u->error_said ? -sock_error(u->s) : 0;
+        u->error_said = u->error_said || v.i;
         break;
     default:
         err = -ENOPROTOOPT;

@@ -5,7 +5,8 @@
  *   sockets  SOCK_NONBLOCK: accept and read with nothing there say
  *            -EAGAIN; connect says -EINPROGRESS, poll's POLLOUT tells when
  *            it is done, getsockopt(SO_ERROR) says 0 (or ECONNREFUSED for
- *            a closed port), connect again 0 once then -EISCONN; writes
+ *            a closed port, once: reading it clears it), connect again 0
+ *            once then -EISCONN; writes
  *            fill the buffers until -EAGAIN, POLLOUT clears, and comes
  *            back once the peer has read every byte (checked); the peer's
  *            FIN is POLLIN | POLLRDHUP and a read of 0;
@@ -140,6 +141,10 @@ static void sockets(void)
     len = sizeof(err);
     check("SO_ERROR", or_errno(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len)), 0);
     check("it says", err, ECONNREFUSED);
+    check("SO_ERROR again", or_errno(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len)), 0);
+    check("reading it cleared it", err, 0);
+    check("SO_ERROR a third time", or_errno(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len)), 0);
+    check("still cleared", err, 0);
     check("connect again says it too", or_errno(connect(c, &closed, sizeof(closed))),
           -ECONNREFUSED);
     close(c);
