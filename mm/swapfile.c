@@ -131,8 +131,6 @@ int swapon(const char *name, int prio)
         err = -EINVAL;
     }
     if (!err)
-        err = kswiod_attach(dev);               /* its pages will need a writer */
-    if (!err)
         err = blkdev_rw(dev, 0, page, PAGE_SIZE, BIO_READ);
     if (!err)
         err = check_header(dev, page);
@@ -147,12 +145,19 @@ int swapon(const char *name, int prio)
         uint8_t *map = a ? kmalloc((size_t)slots, GFP_KERNEL | __GFP_ZERO) : NULL;
         struct page **cache = map && cache_bytes <= SIZE_MAX
                                   ? kmalloc((size_t)cache_bytes, GFP_KERNEL | __GFP_ZERO) : NULL;
+        /* Its pages will need a writer: kswiod/DEV, started only for an
+         * area that is taken (a refused one leaves no task behind). */
         if (!cache) {
             pr_err("swap: %s: no memory for the slot maps of %u pages (%llu KiB)\n", name,
                    h->last_page, (unsigned long long)((slots + cache_bytes) / 1024));
+            err = -ENOMEM;
+        } else {
+            err = kswiod_attach(dev);
+        }
+        if (err) {
+            kfree(cache);
             kfree(map);
             kfree(a);
-            err = -ENOMEM;
         } else {
             *a = (struct swap_area){ .bdev = dev, .index = index, .prio = prio,
                                      .last_page = h->last_page, .map = map, .cache = cache };

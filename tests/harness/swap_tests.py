@@ -98,12 +98,13 @@ REFUSALS = {
 
 def swapon_refuses_bad_headers(log):
     """Each damaged header is refused with its reason and -EINVAL; the
-    views after it answer (no area listed) and the monitor halts."""
+    views after it answer (no area listed, no kswiod/hda started for it)
+    and the monitor halts."""
     for name, (patch, message, *size) in REFUSALS.items():
         area = make_area(f"{log}.{name}.img", patch, *size)
         sublog = f"{log}.{name}"
         rc = kernel.boot("monitor", sublog, disks=[area],
-                         stdin_text="swapon hda\nswap\nvmstat\nhalt\n")
+                         stdin_text="swapon hda\nswap\nvmstat\nps\nhalt\n")
         text = kernel.read_log(sublog)
         if rc != 0:
             return f"{name}: qemu-boot status {rc}"
@@ -112,6 +113,8 @@ def swapon_refuses_bad_headers(log):
         after = text.split("swapon hda: error")[1]
         if "swap: hda:" in after or re.search(r"^hda ", after, re.M):
             return f"{name}: the area shows up although it was refused"
+        if "kswiod/hda" in after:
+            return f"{name}: the refused area left a kswiod/hda task"
         reason = judge.missing_in_order(after, [r"^device +prio +pages +used +bad$",
                                                 r"^reclaim violations 0$",
                                                 r"monitor: halt \(0 test failures"])
@@ -124,12 +127,13 @@ def swapon_refuses_bad_headers(log):
 def swapon_of_a_huge_area_says_no_memory(log):
     """A valid area of 200 GiB (a sparse file mkswap made) wants 250 MiB of
     slot maps in 128 MiB of RAM: swapon says so and gives -12; the views
-    answer, and a small area is taken afterwards."""
+    answer, no kswiod/hda was started, and a small area is taken
+    afterwards (kswiod/hdb)."""
     huge = make_area(log + ".huge.img", size=200 << 30)
     small = make_area(log + ".small.img")
     pages = (200 << 18) - 1
     rc = kernel.boot("monitor", log, disks=[huge, small],
-                     stdin_text="swapon hda\nswap\nvmstat\nswapon hdb\nswap\nhalt\n")
+                     stdin_text="swapon hda\nswap\nvmstat\nswapon hdb\nswap\nps\nhalt\n")
     text = kernel.read_log(log)
     if rc != 0:
         return f"qemu-boot status {rc}: {judge.last_verdict(text)}"
@@ -137,7 +141,9 @@ def swapon_of_a_huge_area_says_no_memory(log):
         rf"swap: hda: no memory for the slot maps of {pages} pages \(\d+ KiB\)$",
         r"^swapon hda: error -12$", r"^device +prio +pages +used +bad\nswiod> vmstat",
         r"^reclaim violations 0$", r"swap: hdb: 1023 pages", r"^hdb +-?\d+ +1023 +0 +0$",
-        r"monitor: halt \(0 test failures"])
+        r" kswiod/hdb ", r"monitor: halt \(0 test failures"])
+    if not reason and "kswiod/hda" in text:
+        reason = "the refused area left a kswiod/hda task"
     if not reason:
         os.unlink(huge)
         os.unlink(small)
