@@ -108,6 +108,8 @@ struct process {
                                      * its task's */
     char *cwd;                      /* current directory: an absolute path, no "." or ".."
                                      * (fs/open.c); its task's */
+    bool msg_dontwait;              /* the send or receive under way was given
+                                     * MSG_DONTWAIT (net/sys_socket.c); its task's */
     bool exited;                    /* wait_status is final; process_lock */
     int wait_status;
     struct wait_queue child_exit;   /* woken when one of its children exits */

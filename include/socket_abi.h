@@ -30,6 +30,7 @@
 #define SHUT_WR         1
 #define SHUT_RDWR       2
 
+#define MSG_DONTWAIT    0x40
 #define MSG_WAITALL     0x100
 #define MSG_NOSIGNAL    0x4000
 

@@ -22,7 +22,8 @@
  * for SO_SNDTIMEO or SOCK_CONNECT_MS, then says -ETIMEDOUT.
  *
  * Non-blocking (O_NONBLOCK: socket()'s and accept4()'s SOCK_NONBLOCK, or
- * fcntl(F_SETFL)): nothing waits.  A receive or an accept with nothing
+ * fcntl(F_SETFL); or MSG_DONTWAIT, for one send or receive): nothing
+ * waits.  A receive or an accept with nothing
  * there and a send with no room say -EAGAIN (a send takes what fits and
  * returns its count); connect sends the SYN and says -EINPROGRESS, and
  * the outcome comes later: poll's POLLOUT, getsockopt(SO_ERROR) (0, or
@@ -64,6 +65,7 @@
 #include "kstring.h"
 #include "mutex.h"
 #include "poll.h"
+#include "process.h"
 #include "sched.h"
 #include "slab.h"
 #include "socket.h"
@@ -120,12 +122,14 @@ static int sliced_wait(struct socket *s, uint32_t timeout_ms, sock_step step, vo
     }
 }
 
-/* How long a call on u may wait: not at all under O_NONBLOCK, else
- * option_ms (an option's time limit; 0: none).  f_flags is read plainly:
- * fcntl may change it meanwhile, as in Linux. */
+/* How long a call on u may wait: not at all under O_NONBLOCK or in a
+ * send or receive given MSG_DONTWAIT, else option_ms (an option's time
+ * limit; 0: none).  f_flags is read plainly: fcntl may change it
+ * meanwhile, as in Linux. */
 static uint32_t wait_ms(const struct usock *u, uint32_t option_ms)
 {
-    return u->file->flags & O_NONBLOCK ? SOCK_NOWAIT : option_ms;
+    bool dontwait = current->proc && current->proc->msg_dontwait;
+    return (u->file->flags & O_NONBLOCK) || dontwait ? SOCK_NOWAIT : option_ms;
 }
 
 struct io_arg {
@@ -489,28 +493,43 @@ static int32_t do_getsockopt(struct usock *u, const struct syscall_args *a)
     return err;
 }
 
+/* The send or receive of the calling process does not wait (dontwait:
+ * MSG_DONTWAIT), or waits as its file says again. */
+static void set_dontwait(bool dontwait)
+{
+    if (current->proc)
+        current->proc->msg_dontwait = dontwait;
+}
+
 /* sendto(fd, buf, len, flags, dest, destlen): on a connection, no dest;
- * MSG_NOSIGNAL: -EPIPE does not end the program. */
+ * MSG_NOSIGNAL: -EPIPE does not end the program; MSG_DONTWAIT: as
+ * O_NONBLOCK, for this call. */
 static int32_t do_sendto(struct usock *u, const struct syscall_args *a)
 {
     (void)u;
-    if (a->arg[3] & ~(uint32_t)MSG_NOSIGNAL)
+    uint32_t flags = a->arg[3];
+    if (flags & ~(uint32_t)(MSG_NOSIGNAL | MSG_DONTWAIT))
         return -EOPNOTSUPP;
     if (a->arg[4])
         return -EISCONN;
-    return ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2],
-                      !(a->arg[3] & MSG_NOSIGNAL));
+    set_dontwait(flags & MSG_DONTWAIT);
+    int32_t r = ksys_write((int)a->arg[0], (const void *)a->arg[1], a->arg[2],
+                           !(flags & MSG_NOSIGNAL));
+    set_dontwait(false);
+    return r;
 }
 
 /* recvfrom(fd, buf, len, flags, src, srclen): MSG_WAITALL waits for all
- * len bytes (or the end, or an error after none came). */
+ * len bytes (or the end, or an error after none came); MSG_DONTWAIT: as
+ * O_NONBLOCK, for this call -- with MSG_WAITALL, what is there. */
 static int32_t do_recvfrom(struct usock *u, const struct syscall_args *a)
 {
     int err = 0;
     uint32_t flags = a->arg[3], len = a->arg[2];
     int32_t got = 0;
-    if (flags & ~(uint32_t)MSG_WAITALL)
+    if (flags & ~(uint32_t)(MSG_WAITALL | MSG_DONTWAIT))
         got = -EOPNOTSUPP;
+    set_dontwait(flags & MSG_DONTWAIT);
     while (got >= 0 && (uint32_t)got < len) {
         int32_t r = ksys_read((int)a->arg[0], (uint8_t *)a->arg[1] + got, len - (uint32_t)got);
         if (r <= 0) {
@@ -521,6 +540,7 @@ static int32_t do_recvfrom(struct usock *u, const struct syscall_args *a)
         if (!(flags & MSG_WAITALL))
             break;
     }
+    set_dontwait(false);
     if (got >= 0 && u->s && (err = put_peer(u->s, a->arg[4], a->arg[5])) != 0)
         got = err;
     return got;

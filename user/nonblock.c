@@ -6,7 +6,8 @@
  *            -EAGAIN; connect says -EINPROGRESS, poll's POLLOUT tells when
  *            it is done, getsockopt(SO_ERROR) says 0 (or ECONNREFUSED for
  *            a closed port, once: reading it clears it), connect again 0
- *            once then -EISCONN; writes
+ *            once then -EISCONN; MSG_DONTWAIT keeps one recv or send
+ *            of a blocking socket from waiting; writes
  *            fill the buffers until -EAGAIN, POLLOUT clears, and comes
  *            back once the peer has read every byte (checked); the peer's
  *            FIN is POLLIN | POLLRDHUP and a read of 0;
@@ -106,6 +107,14 @@ static void sockets(void)
     check("accept4 with SOCK_NONBLOCK", a >= 0, 1);
     check("F_GETFL of it", or_errno(fcntl(a, F_GETFL, 0)) & O_NONBLOCK, O_NONBLOCK);
     check("a read with nothing there", or_errno(read(a, got, 1)), -EAGAIN);
+    /* MSG_DONTWAIT: one call of a blocking socket that does not wait. */
+    check("F_SETFL 0: blocking", or_errno(fcntl(a, F_SETFL, 0)), 0);
+    check("recv MSG_DONTWAIT with nothing there", or_errno(recv(a, got, 1, MSG_DONTWAIT)),
+          -EAGAIN);
+    check("recv MSG_DONTWAIT | MSG_WAITALL too",
+          or_errno(recv(a, got, 1, MSG_DONTWAIT | MSG_WAITALL)), -EAGAIN);
+    check("the socket still blocks: F_GETFL", or_errno(fcntl(a, F_GETFL, 0)) & O_NONBLOCK, 0);
+    check("F_SETFL O_NONBLOCK again", or_errno(fcntl(a, F_SETFL, O_NONBLOCK)), 0);
     check("poll for input, 0 ms", poll_one(a, POLLIN, 0), 0);
     check("write 5 bytes", or_errno(write(c, "hello", 5)), 5);
     check("poll until they come", poll_one(a, POLLIN | POLLOUT, WAIT_MS), POLLIN | POLLOUT);
@@ -114,10 +123,13 @@ static void sockets(void)
     for (long i = 0; i < CHUNK; i++)
         chunk[i] = pattern(i);
     long total = 0, n;
-    /* Full chunks of the pattern, then what fits: keep the offsets whole. */
-    while ((n = or_errno(write(c, chunk + total % CHUNK, CHUNK - total % CHUNK))) > 0)
+    /* Full chunks of the pattern, then what fits: keep the offsets whole.
+     * The sender blocks now: MSG_DONTWAIT alone keeps each send from
+     * waiting. */
+    check("F_SETFL 0 on the sender", or_errno(fcntl(c, F_SETFL, 0)), 0);
+    while ((n = or_errno(send(c, chunk + total % CHUNK, CHUNK - total % CHUNK, MSG_DONTWAIT))) > 0)
         total += n;
-    check("writes until the buffers are full: then", n, -EAGAIN);
+    check("sends with MSG_DONTWAIT until the buffers are full: then", n, -EAGAIN);
     check("more than 64 KiB went", total > 65536, 1);
     check("POLLOUT is gone", poll_one(c, POLLOUT, 0), 0);
     check("the peer reads every byte", drain(a, total), 0);

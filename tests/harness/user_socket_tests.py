@@ -158,7 +158,8 @@ USER_SOCKET_TESTS = {
         "nonblock",
         [r"nonblock: connect: got -115, want -115",
          r"nonblock: poll until it is open: got 4, want 4",
-         r"nonblock: writes until the buffers are full: then: got -11, want -11",
+         r"nonblock: sends with MSG_DONTWAIT until the buffers are full: then: got -11, "
+         r"want -11",
          r"nonblock: the peer reads every byte: got 0, want 0",
          r"nonblock: SO_ERROR: got 0, want 0\nnonblock: it says: got 111, want 111",
          r"nonblock: poll sleeps until a child writes: got 1, want 1",
