@@ -116,7 +116,6 @@ static bool poll_devices(void)
             continue;
         /* Cleared before the poll: an interrupt during it sets it again. */
         dev->poll_pending = false;
-    dev->gro_held = NULL;
         if (dev->ops->poll(dev, KNETD_BUDGET) >= KNETD_BUDGET) {
             dev->poll_pending = true;
             more = true;

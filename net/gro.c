@@ -20,8 +20,11 @@
  *
  * Nothing else changes.  A held ACK goes up before whatever comes after
  * it that does not supersede it, so the stack sees frames in the order
- * the NIC received them, less the dropped ACKs; a duplicate ACK, data, a
- * FIN or an option is never merged.  Checksums are not looked at here:
+ * the NIC received them, less the dropped ACKs.  Data, a FIN, a reset or
+ * an option is never held, and a duplicate ACK never supersedes the ACK
+ * it repeats: the sender counts those for its fast retransmit.  (A run
+ * of duplicates followed by a later ACK loses its last duplicate, which
+ * the later ACK makes moot: it ends the sender's count.)  Checksums are not looked at here:
  * the ACK that goes up is checked by the stack, and a bad one dropped
  * there, so a corrupt frame can cost one ACK, as a lost frame would.  A
  * frame from the emergency reserve (skbuff.h) does not replace one that
@@ -41,10 +44,9 @@ static bool frame_pure_ack(const struct sk_buff *skb, struct tcp_ack_key *key)
 }
 
 /* The ACK in skb (key) says all that the held frame says. */
-static bool supersedes_held(const struct net_device *dev, const struct sk_buff *skb,
+static bool supersedes_held(const struct sk_buff *held, const struct sk_buff *skb,
                             const struct tcp_ack_key *key)
 {
-    const struct sk_buff *held = dev->gro_held;
     struct tcp_ack_key held_key;
     return (!skb->pfmemalloc || held->pfmemalloc) &&
            memcmp(skb->data, held->data, ETH_HLEN) == 0 &&
@@ -56,7 +58,9 @@ void napi_gro_receive(struct net_device *dev, struct sk_buff *skb)
     struct tcp_ack_key key;
     bool ack = frame_pure_ack(skb, &key);
     struct sk_buff *held = dev->gro_held;
-    if (held && ack && supersedes_held(dev, skb, &key)) {
+    bool merge = held && ack && supersedes_held(held, skb, &key);
+    dev->gro_held = NULL;               /* before anything goes up */
+    if (merge) {
         dev->stats.rx_packets++;
         dev->stats.rx_bytes += held->len;
         dev->stats.rx_acks_merged++;
@@ -64,7 +68,6 @@ void napi_gro_receive(struct net_device *dev, struct sk_buff *skb)
     } else if (held) {
         netif_receive_skb(dev, held);
     }
-    dev->gro_held = NULL;
     if (ack)
         dev->gro_held = skb;
     else

@@ -175,6 +175,6 @@ struct tcp_ack_key {
 bool tcp_pure_ack(const uint8_t *ip, uint32_t len, struct tcp_ack_key *out);
 /* The later pure ACK says all the earlier said: the same connection and
  * sequence number, and an acknowledgment past the earlier's.  A
- * duplicate ACK (the same acknowledgment) never does: the sender counts
- * those for its fast retransmit. */
+ * duplicate ACK (the same acknowledgment) never supersedes the one it
+ * repeats: the sender counts those for its fast retransmit. */
 bool tcp_ack_supersedes(const struct tcp_ack_key *later, const struct tcp_ack_key *earlier);
