@@ -475,7 +475,6 @@ static int32_t do_getsockopt(struct usock *u, const struct syscall_args *a)
         break;
     case SO_ERROR:
         v.i = u->s && !u->error_said ? -sock_error(u->s) : 0;
-        u->error_said = u->error_said || v.i;
         break;
     default:
         err = -ENOPROTOOPT;
@@ -490,6 +489,8 @@ static int32_t do_getsockopt(struct usock *u, const struct syscall_args *a)
     if (!err && (copy_to_user((void *)a->arg[3], &v, n) ||
                  copy_to_user((void *)a->arg[4], &n, sizeof(n))))
         err = -EFAULT;
+    if (!err && a->arg[1] == SOL_SOCKET && a->arg[2] == SO_ERROR && v.i)
+        u->error_said = true;           /* said: cleared, as Linux's reading does */
     return err;
 }
 
