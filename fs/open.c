@@ -70,34 +70,39 @@ static int append_components(char *out, size_t *out_len, const char *path)
 /* What a path's last component is: "." and ".." are not names. */
 enum last_component { LAST_NAME, LAST_DOT, LAST_DOTDOT };
 
-static enum last_component last_component(const char *path)
+/* What path's last component is; *start: where it begins. */
+static enum last_component last_component(const char *path, size_t *start)
 {
     size_t end = strlen(path);
     while (end && path[end - 1] == '/')
         end--;                              /* "d/./" ends in "." too */
-    size_t start = end;
-    while (start && path[start - 1] != '/')
-        start--;
-    if (end - start == 1 && path[start] == '.')
+    *start = end;
+    while (*start && path[*start - 1] != '/')
+        (*start)--;
+    size_t n = end - *start;
+    if (n == 1 && path[*start] == '.')
         return LAST_DOT;
-    if (end - start == 2 && path[start] == '.' && path[start + 1] == '.')
+    if (n == 2 && path[*start] == '.' && path[*start + 1] == '.')
         return LAST_DOTDOT;
     return LAST_NAME;
 }
 
-/* path_from_user, and *last: what upath's last component was. */
+/* path_from_user, and *last: what upath's last component was.  When that
+ * is "." or "..", the path returned is the directory the walk goes
+ * through to it ("d" of "d/.."), which must exist for the call to be
+ * refused the way Linux refuses it. */
 static char *user_path(const char *upath, int *err, enum last_component *last)
 {
     char *in = kmalloc(VFS_PATH_MAX, GFP_KERNEL), *out = kmalloc(VFS_PATH_MAX, GFP_KERNEL);
     int n = in && out ? strncpy_from_user(in, upath, VFS_PATH_MAX) : -ENOMEM;
-    size_t len = 0;
+    size_t len = 0, start;
     *err = n < 0 ? n : n == 0 ? -ENOENT : 0;    /* "" names nothing, as in Linux */
+    if (!*err && last && (*last = last_component(in, &start)) != LAST_NAME)
+        in[start] = '\0';
     if (!*err && in[0] != '/')
         *err = append_components(out, &len, current_dir());
     if (!*err)
         *err = append_components(out, &len, in);
-    if (!*err && last)
-        *last = last_component(in);
     kfree(in);
     if (*err) {
         kfree(out);
@@ -143,10 +148,11 @@ static int check_dir(const char *path)
 }
 
 /* A name-changing call's refusal of a last component "." or ".." (the
- * top of this file): the error finding the directory it names, or err. */
-static int refuse_dots(const char *path, int err)
+ * top of this file): the error finding dir, the directory the walk went
+ * through to it (user_path), or err. */
+static int refuse_dots(const char *dir, int err)
 {
-    int found = check_dir(path);
+    int found = check_dir(dir);
     return found ? found : err;
 }
 

@@ -143,6 +143,8 @@ int main(void)
     check("rmdir sub/./", or_errno(rmdir("sub/./")), -EINVAL);
     check("rmdir sub/..", or_errno(rmdir("sub/..")), -ENOTEMPTY);
     check("rmdir nothing/.", or_errno(rmdir("nothing/.")), -ENOENT);
+    check("rmdir nothing/..", or_errno(rmdir("nothing/..")), -ENOENT);
+    check("rmdir log/..", or_errno(rmdir("log/..")), -ENOTDIR);
     check("unlink sub/.", or_errno(unlink("sub/.")), -EISDIR);
     check("mkdir sub/.", or_errno(mkdir("sub/.", 0755)), -EEXIST);
     check("rename sub/. to other", or_errno(rename("sub/.", "other")), -EBUSY);
