@@ -30,9 +30,9 @@
  * When a pass frees nothing, reclaim scans more next time (up to 32
  * times as much).  If the pass gave pages their second chance (took
  * their referenced bits) and kswiod had room for all it wanted to write,
- * the next pass comes at once, until the run has aged more pages than
- * the LRU holds; otherwise it sleeps on "some page
- * was freed, or can be" --
+ * the next pass comes at once -- up to RECLAIM_PRIORITIES in a row, and
+ * until the run has aged more pages than the LRU holds; otherwise it
+ * sleeps on "some page was freed, or can be" --
  * kswiod's completions make pages freeable -- for at most
  * RECLAIM_WAIT_MS.  After RECLAIM_ROUNDS such sleeps in which nothing
  * happened at all (RECLAIM_ROUNDS_IO while page writes are under way:
@@ -71,6 +71,8 @@ KERNEL_PARAM(reclaim, "kswiod",
 #define RECLAIM_ROUNDS      25          /* passes without progress before failing */
 #define RECLAIM_ROUNDS_IO   250         /* the same while page writes are under way: 5 s */
 #define RECLAIM_MAX_PASSES  1000        /* a bound even while others take what it frees */
+#define RECLAIM_PRIORITIES  12          /* passes that only aged, in a row, without a
+                                         * sleep (Linux's DEF_PRIORITY) */
 
 struct vm_event_counts vm_events;
 enum reclaim_policy reclaim_policy = RECLAIM_KSWIOD;
@@ -498,23 +500,29 @@ static bool reclaim_run(struct reclaim_run *r)
             continue;
         }
         fruitless++;
-        /* Linux's priority loop: a pass that freed nothing but gave pages
-         * their second chance has made them reclaimable next time round,
-         * so the next, larger pass comes at once -- until this run has
-         * aged more pages than the LRU holds (all had their chance, and
-         * the rest are in use again).  When memory first runs out every
-         * page of a hog was used once, and sleeping after each such pass
-         * left the CPU idle for 140 ms of bench=nbd_swap's write pass
-         * before the first page was handed to kswiod.  Not when the pass
-         * also kept pages for want of room in kswiod's queue: what the
-         * next one needs then is a write to end, and the sleep below
-         * waits for one. */
-        r->aged += sc.nr_aged;
-        if (sc.nr_aged && !sc.nr_congested &&
-            r->aged <= lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE))
-            continue;
         if ((r->hopeless = nothing_to_reclaim()))
             break;                      /* no waiting can change that */
+        /* Linux's priority loop: a pass that freed nothing but gave pages
+         * their second chance has made them reclaimable next time round,
+         * so the next, larger pass comes at once -- for at most
+         * RECLAIM_PRIORITIES passes in a row, and until this run has aged
+         * more pages than the LRU holds (all had their chance, and the
+         * rest are in use again).  When memory first runs out every page
+         * of a hog was used once, and sleeping after each such pass left
+         * the CPU idle for 140 ms of bench=nbd_swap's write pass before
+         * the first page was handed to kswiod.  Not when the pass also
+         * kept pages for want of room in kswiod's queue: what the next
+         * one needs then is a write to end, and the sleep below waits for
+         * one.  Such a pass is not counted against RECLAIM_MAX_PASSES,
+         * which bounds the patience of a run that sleeps: it would
+         * otherwise run out in a burst of these, while writes in flight
+         * were still to free pages. */
+        r->aged += sc.nr_aged;
+        if (sc.nr_aged && !sc.nr_congested && fruitless <= RECLAIM_PRIORITIES &&
+            r->aged <= lru_count(LRU_ACTIVE) + lru_count(LRU_INACTIVE)) {
+            r->passes--;
+            continue;
+        }
         wakeup_kswapd();
         vm_events.reclaim_waits++;
         uint64_t t0 = rdtsc();

@@ -226,6 +226,8 @@ KTEST_MANUAL(reclaim_ages_used_pages_without_sleeping)
     KASSERT(freed >= CHANCE_PAGES);
     KASSERT_EQ(vm_events.reclaim_waits - waits0, 0);
     KASSERT_EQ(vm_events.pswpout - out0, 0);
+    for (uint32_t i = 0; i < CHANCE_PAGES; i++)     /* they were the ones freed */
+        KASSERT(is_swap_pte(vm_get_pte(p.space, SWAP_VA + i * PAGE_SIZE)));
     KASSERT_EQ(task_join(task_create("swap-read", read_pages, &p, PRIO_NORMAL)), 0);
     KASSERT_EQ(p.bad, 0);
     vm_space_destroy(p.space);
