@@ -189,8 +189,13 @@ static void dirty_resident_pages(void *arg)
         for (uint32_t i = 0; i < pages && r->dirtied < r->want; i++) {
             volatile uint32_t *w = (volatile uint32_t *)(HOG_VA + i * PAGE_SIZE);
             uint32_t flags = irq_save();
-            if (vm_get_pte(h->space[t], (uint32_t)w) & PTE_PRESENT) {
+            uint32_t pte = vm_get_pte(h->space[t], (uint32_t)w);
+            if (pte & PTE_PRESENT) {
                 w[0] = w[0];
+                /* Dirty, but not used lately: reclaim must write it
+                 * rather than give it a second chance. */
+                vm_set_pte(h->space[t], (uint32_t)w,
+                           vm_get_pte(h->space[t], (uint32_t)w) & ~PTE_ACCESSED);
                 r->dirtied++;
             }
             irq_restore(flags);
@@ -225,7 +230,11 @@ static void dirty_fresh_pages(void *arg)
  * the disk is stalled): it frees clean pages -- here, the hog's pages
  * read back from swap, clean copies of their slots -- and every
  * allocation succeeds.  Some of the hog's pages are dirtied first, more
- * than kswiod takes, so that its queue fills up behind the stalled disk.
+ * than kswiod takes, so that its queue fills up behind the stalled disk;
+ * their accessed bits are cleared, so that reclaim meets them as pages
+ * to write and not to give a second chance (else, when it finds enough
+ * clean pages first, nothing goes to the disk and the test proves
+ * nothing: that happened once in a full run).
  * No reclaim wait is reported.
  */
 KTEST_MANUAL_ALIAS(reclaim_never_waits_for_a_stalled_swap_disk, reclaim_never_waits)
